@@ -1,0 +1,98 @@
+"""
+perfrules: score employees and turn scores into pay, exactly and explainably.
+
+The phases are ``load → validate → compile → evaluate``; each is a function
+returning immutable values::
+
+    scheme = perfrules.load_scheme("scheme.yaml")      # or build Scheme(...) in Python
+    report = perfrules.validate(scheme)                # every finding, never raises
+    plan = perfrules.compile_scheme(scheme)            # once; share it freely
+    results = perfrules.score(plan, rows, period="2026-04")
+"""
+
+from ._compile import Plan, compile_scheme, scheme_digest
+from ._errors import CompileError, EvaluationError, InputError, Issue, PerfrulesError, SchemeError
+from ._evaluate import FlagHit, Result, Results, evaluate, score
+from ._formula import BUILTINS as FUNCTIONS
+from ._formula import CompiledFormula, FormulaError, Function, compile_formula
+from ._load import SchemeSource, dump_json, dump_yaml, load_scheme, read_scheme, scheme_from_data, scheme_from_text
+from ._model import (
+    Bonus,
+    Bound,
+    Flag,
+    Grades,
+    Indicator,
+    Metric,
+    Param,
+    Payout,
+    Penalty,
+    Period,
+    Rounding,
+    Scheme,
+    Score,
+    Section,
+    Shortfall,
+    Target,
+    Tier,
+    TierTable,
+    parse_range,
+)
+from ._plugins import MetricType, metric_type, metric_types, register_metric_type
+from ._validate import Report, check_file, validate
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "FUNCTIONS",
+    "Bonus",
+    "Bound",
+    "CompileError",
+    "CompiledFormula",
+    "EvaluationError",
+    "Flag",
+    "FlagHit",
+    "FormulaError",
+    "Function",
+    "Grades",
+    "Indicator",
+    "InputError",
+    "Issue",
+    "Metric",
+    "MetricType",
+    "Param",
+    "Payout",
+    "Penalty",
+    "PerfrulesError",
+    "Period",
+    "Plan",
+    "Report",
+    "Result",
+    "Results",
+    "Rounding",
+    "Scheme",
+    "SchemeError",
+    "SchemeSource",
+    "Score",
+    "Section",
+    "Shortfall",
+    "Target",
+    "Tier",
+    "TierTable",
+    "check_file",
+    "compile_formula",
+    "compile_scheme",
+    "dump_json",
+    "dump_yaml",
+    "evaluate",
+    "load_scheme",
+    "metric_type",
+    "metric_types",
+    "parse_range",
+    "read_scheme",
+    "register_metric_type",
+    "scheme_digest",
+    "scheme_from_data",
+    "scheme_from_text",
+    "score",
+    "validate",
+]

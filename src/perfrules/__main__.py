@@ -1,0 +1,9 @@
+"""
+Allow ``python -m perfrules``.
+"""
+
+import sys
+
+from ._cli import main
+
+sys.exit(main())

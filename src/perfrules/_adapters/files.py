@@ -1,0 +1,121 @@
+"""
+File adapters at the edge: read population CSV/JSON, write results atomically.
+
+Writing goes to a temporary file in the target's folder that replaces the
+target in one rename, so a reader never sees half a file and a failure leaves
+the old file as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from decimal import Decimal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .._errors import InputError, Issue
+from .._evaluate import Result, Results
+
+__all__ = ["read_population", "result_rows", "write_atomic", "write_results"]
+
+
+def read_population(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """
+    Read a population file (``.csv`` with a header line, or ``.json`` list of objects).
+
+    Raises :class:`InputError` for a missing, empty or malformed file.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError([Issue("file-not-found", f"no such file: {p}", source=str(p))]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Issue("file-unreadable", f"cannot read {p}: {exc}", source=str(p),
+                                hint="population files are UTF-8 text")]) from None
+    if not text.strip():
+        raise InputError([Issue("empty-input", "the file is empty", source=str(p),
+                                hint="start with a header line: employee_id,<metric>,...")])
+    if p.suffix.lower() == ".json":
+        return _json_rows(text, str(p))
+    reader = csv.DictReader(io.StringIO(text))
+    header = reader.fieldnames or []
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        raise InputError([Issue("duplicate-column", f"column(s) {', '.join(dupes)} appear twice in the header",
+                                source=str(p), line=1)])
+    rows = []
+    for row in reader:
+        if None in row:
+            raise InputError([Issue("extra-cells", f"line {reader.line_num} has more cells than the header",
+                                    source=str(p), line=reader.line_num)])
+        rows.append({k: v for k, v in row.items() if k is not None})
+    return rows
+
+
+def _json_rows(text: str, source: str) -> list[dict[str, Any]]:
+
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise InputError([Issue("syntax", f"not valid JSON: {exc.msg}", source=source, line=exc.lineno,
+                                column=exc.colno)]) from None
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        raise InputError([Issue("wrong-type", "a JSON population must be a list of objects", source=source)])
+    return data
+
+
+def _flat(result: Result) -> dict[str, str]:
+    row = {"employee_id": result.employee, "period": result.period or "", "score": str(result.score),
+           "grade": result.grade or ""}
+    for group in (result.indicators, result.sections, result.penalties, result.bonuses, result.payouts):
+        row.update({k: str(v) for k, v in group.items()})
+    row["flags"] = ";".join(f.name for f in result.flags)
+    return row
+
+
+def result_rows(results: Results) -> Iterator[dict[str, str]]:
+    """
+    Yield one flat row of text per employee: id, period, score, grade, every amount, flags.
+    """
+    for r in results:
+        yield _flat(r)
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """
+    Write ``text`` to ``path`` so that the file is either wholly old or wholly new.
+    """
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_results(results: Results, path: str | os.PathLike[str]) -> None:
+    """
+    Write results to ``path`` as CSV or JSON (by suffix), atomically.
+    """
+    p = Path(path)
+    if p.suffix.lower() == ".json":
+        write_atomic(p, json.dumps(results.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    rows = list(result_rows(results))
+    buf = io.StringIO()
+    fields = list(rows[0]) if rows else ["employee_id"]
+    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    write_atomic(p, buf.getvalue())

@@ -1,0 +1,92 @@
+"""
+The ``perfrules`` command line: validate, score and explain.
+
+Exit codes: 0 success; 1 the scheme or the input has errors (nothing was
+written); 2 the command itself was called wrongly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from .._adapters import read_population, write_results
+from .._compile import compile_scheme
+from .._errors import EvaluationError, InputError, PerfrulesError, SchemeError
+from .._evaluate import Results, score
+from .._load import read_scheme
+from .._model import Period
+from .._validate import check_file
+from .table import render_table
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="perfrules", description="Score employees and turn scores into pay.")
+    sub = p.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("validate", help="check a scheme file and print every finding")
+    v.add_argument("scheme")
+    v.add_argument("--json", action="store_true", help="print findings as JSON")
+    v.add_argument("--strict", action="store_true", help="fail on warnings too")
+    s = sub.add_parser("score", help="score a population for one period")
+    s.add_argument("scheme")
+    s.add_argument("data", help="population file: CSV with a header line, or JSON")
+    s.add_argument("--period", required=True, help="2026-04, 2026-Q2, 2026-H1, 2026 or 2026-03-26..2026-04-25")
+    s.add_argument("--out", help="write results to FILE.csv or FILE.json (atomically)")
+    s.add_argument("--id-column", default="employee_id")
+    return p
+
+
+def _fail(exc: PerfrulesError) -> int:
+    print(str(exc), file=sys.stderr)
+    return EXIT_INVALID
+
+
+def _validate(args: argparse.Namespace) -> int:
+    report = check_file(args.scheme)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(report.render())
+    bad = not report.ok or (args.strict and report.warnings)
+    return EXIT_INVALID if bad else EXIT_OK
+
+
+def _score(args: argparse.Namespace) -> Results:
+    try:
+        period = Period.parse(args.period)
+    except ValueError as exc:
+        raise SystemExit(f"perfrules score: error: --period: {exc}") from None
+    loaded = read_scheme(args.scheme)
+    assert loaded.scheme is not None
+    plan = compile_scheme(loaded.scheme)
+    rows = read_population(args.data)
+    return score(plan, rows, period=period, id_column=args.id_column, source=args.data)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """
+    Run the command line; return the exit code.
+    """
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "validate":
+            return _validate(args)
+        results = _score(args)
+        if args.out:
+            write_results(results, args.out)
+            print(f"wrote {len(results)} result(s) to {args.out}", file=sys.stderr)
+        else:
+            print(render_table(results))
+        return EXIT_OK
+    except (SchemeError, InputError, EvaluationError) as exc:
+        return _fail(exc)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

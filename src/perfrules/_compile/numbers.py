@@ -1,0 +1,51 @@
+"""
+The Decimal context perfrules computes in, and rounding by declared rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import (
+    ROUND_CEILING,
+    ROUND_DOWN,
+    ROUND_FLOOR,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    ROUND_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+)
+
+from .._model import Rounding
+
+__all__ = ["CONTEXT", "quantizer"]
+
+#: 28 significant digits, and any division by zero, invalid operation or
+#: overflow raises instead of giving Infinity or NaN. Set once per batch.
+CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN, Emin=-999_999, Emax=999_999,
+                  traps=[InvalidOperation, DivisionByZero, Overflow])
+
+_MODES = {
+    "half_up": ROUND_HALF_UP,
+    "half_even": ROUND_HALF_EVEN,
+    "down": ROUND_DOWN,
+    "up": ROUND_UP,
+    "floor": ROUND_FLOOR,
+    "ceiling": ROUND_CEILING,
+}
+
+
+def quantizer(rule: Rounding) -> Callable[[Decimal], Decimal]:
+    """
+    Return a function that rounds a Decimal by ``rule`` (places and mode).
+    """
+    quantum = Decimal(1).scaleb(-rule.places)
+    mode = _MODES[rule.mode]
+
+    def rounder(x: Decimal) -> Decimal:
+        return x.quantize(quantum, rounding=mode)
+
+    return rounder

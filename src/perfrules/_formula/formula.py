@@ -1,0 +1,359 @@
+"""
+Parse, check and compile formulas written by HR staff.
+
+A formula is parsed once with :func:`ast.parse`, then checked against an
+allow-list: numbers, booleans, declared names, calls of known functions,
+arithmetic, comparisons, ``and``/``or``/``not`` and ``x if c else y``.  Every
+other node type, including ones future Pythons add, is refused.  Types
+(number, bool, list) are checked too, so ``True + 1`` or ``sales and 2`` never
+reach evaluation.
+
+The checked tree is then turned into the source of one Python ``lambda`` over
+an environment dict, compiled without builtins.  Literals become Decimal
+constants at this point, read from the characters written, so ``0.1 + 0.2 >=
+0.3`` is true.  Evaluation therefore walks no tree and parses nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import attrs
+
+from .._errors import Issue, PerfrulesError
+from .._suggest import did_you_mean
+from .functions import BOOL, BUILTINS, LIST, NUM, Function, Type
+
+__all__ = ["LIMITS", "CompiledFormula", "FormulaError", "compile_formula"]
+
+Env = Mapping[str, Any]
+
+
+@attrs.frozen
+class _Limits:
+    """
+    Bounds that keep a formula cheap to check and to run.
+    """
+
+    max_length: int = 2000
+    max_nodes: int = 400
+    max_depth: int = 40
+    max_power: int = 100
+    max_digits: int = 28
+    max_magnitude: Decimal = Decimal("1e18")
+
+
+LIMITS = _Limits()
+
+
+class FormulaError(PerfrulesError, ValueError):
+    """
+    A formula that cannot be compiled: its code, message, column and a hint.
+
+    Within a scheme it surfaces as an :class:`Issue` of a :class:`SchemeError`;
+    :func:`compile_formula` used on its own raises it directly.
+    """
+
+    code = "formula-error"
+
+    def __init__(self, code: str, message: str, column: int | None = None, hint: str | None = None) -> None:
+        super().__init__(message if column is None else f"{message} (column {column})")
+        self.code, self.message, self.column, self.hint = code, message, column, hint
+
+    def issue(self, path: tuple[str | int, ...], text: str) -> Issue:
+        """
+        Return this problem as an issue at ``path`` with a caret line under the formula.
+        """
+        where = f" at column {self.column}" if self.column else ""
+        caret = f"\n      {text}\n      {' ' * ((self.column or 1) - 1)}^" if self.column else ""
+        return Issue(self.code, f"{self.message}{where} of formula {text!r}{caret}", path, hint=self.hint,
+                     offset=self.column)
+
+
+@attrs.frozen
+class CompiledFormula:
+    """
+    A checked formula compiled to a function of the environment.
+
+    ``fn(env)`` runs it; the caller sets the Decimal context (the engine does
+    it once per batch).  ``names`` are the names it reads, for dependency order
+    and for error messages.
+    """
+
+    text: str
+    fn: Callable[[Env], Any]
+    type: Type
+    names: frozenset[str]
+    source: str
+
+    def __call__(self, env: Env) -> Any:
+        """
+        Evaluate on ``env`` (a mapping of names to Decimals, bools or lists).
+        """
+        return self.fn(env)
+
+
+_ARITH: dict[type[ast.operator], str] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+_CMP: dict[type[ast.cmpop], str] = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==",
+                                    ast.NotEq: "!="}
+_FORBIDDEN_HINTS: dict[type[ast.AST], str] = {
+    ast.Attribute: "attribute access (a.b) is not allowed: use the plain name",
+    ast.Subscript: "indexing (a[b]) is not allowed",
+    ast.Lambda: "lambda is not allowed",
+    ast.NamedExpr: "':=' is not allowed",
+    ast.FloorDiv: "'//' is not allowed: use floor(a / b)",
+    ast.Mod: "'%' is not allowed",
+}
+
+
+class _Checker:
+    """
+    Walks a parsed formula once: checks it, infers its type, writes its Python source.
+    """
+
+    def __init__(self, text: str, names: Mapping[str, Type], functions: Mapping[str, Function]) -> None:
+        self.text = text
+        self.raw = text.encode("utf-8")
+        self.names = names
+        self.functions = functions
+        self.consts: dict[str, Any] = {}
+        self.used: set[str] = set()
+
+    def col(self, node: ast.AST) -> int:
+        # ast columns count UTF-8 bytes; people count characters.
+        offset = getattr(node, "col_offset", 0)
+        return len(self.raw[:offset].decode("utf-8", errors="ignore")) + 1
+
+    def const(self, value: Any) -> str:
+        for key, existing in self.consts.items():
+            if type(existing) is type(value) and existing == value and str(existing) == str(value):
+                return key
+        key = f"_k{len(self.consts)}"
+        self.consts[key] = value
+        return key
+
+    def fail(self, node: ast.AST, code: str, message: str, hint: str | None = None) -> FormulaError:
+        return FormulaError(code, message, self.col(node), hint)
+
+    def expect(self, node: ast.expr, want: Type, what: str) -> str:
+        src, got = self.visit(node)
+        if got != want:
+            raise self.fail(node, "formula-type", f"{what} must be a {want}, got a {got}")
+        return src
+
+    def visit(self, node: ast.AST) -> tuple[str, Type]:
+        method = getattr(self, f"v_{type(node).__name__}", None)
+        if method is None:
+            hint = _FORBIDDEN_HINTS.get(type(node))
+            name = type(node).__name__
+            raise self.fail(node, "formula-forbidden", f"{hint or f'{name} is not allowed in formulas'}",
+                            "formulas may use numbers, names, + - * / **, comparisons, and/or/not, "
+                            "'x if c else y' and the documented functions")
+        result: tuple[str, Type] = method(node)
+        return result
+
+    def v_Expression(self, node: ast.Expression) -> tuple[str, Type]:
+        return self.visit(node.body)
+
+    def v_Constant(self, node: ast.Constant) -> tuple[str, Type]:
+        value = node.value
+        if isinstance(value, bool):
+            return ("True" if value else "False"), BOOL
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return self.const(self.number(node)), NUM
+        kind = "text" if isinstance(value, str | bytes) else type(value).__name__
+        raise self.fail(node, "formula-forbidden", f"{kind} is not allowed in formulas, only numbers",
+                        "write numbers without quotes; names of metrics and parameters without quotes")
+
+    def number(self, node: ast.Constant) -> Decimal:
+        segment = ast.get_source_segment(self.text, node) or repr(node.value)
+        try:
+            value = Decimal(segment.replace("_", ""))
+        except InvalidOperation:
+            raise self.fail(node, "formula-literal", f"cannot read number {segment!r}") from None
+        digits = len(value.as_tuple().digits)
+        # copy_abs and compare need no context, so a literal like 1e999999999
+        # cannot trap Overflow here.
+        if not value.is_finite() or digits > LIMITS.max_digits or value.copy_abs() >= LIMITS.max_magnitude:
+            raise self.fail(node, "formula-literal",
+                            f"number {segment!r} is too large (at most {LIMITS.max_digits} digits, "
+                            f"below {LIMITS.max_magnitude:E})")
+        return value
+
+    def v_Name(self, node: ast.Name) -> tuple[str, Type]:
+        name = node.id
+        if name in ("True", "False"):
+            return name, BOOL
+        if name.startswith("_"):
+            raise self.fail(node, "formula-forbidden", f"names starting with '_' are not allowed ({name!r})")
+        if name not in self.names:
+            if name in self.functions:
+                raise self.fail(node, "formula-type", f"{name!r} is a function: call it as {name}(...)")
+            raise self.fail(node, "unknown-name", f"unknown name {name!r}{did_you_mean(name, self.names)}",
+                            "use a metric, parameter, indicator, section or payout declared in the scheme")
+        self.used.add(name)
+        return f"e[{name!r}]", self.names[name]
+
+    def v_UnaryOp(self, node: ast.UnaryOp) -> tuple[str, Type]:
+        if isinstance(node.op, ast.Not):
+            return f"(not {self.expect(node.operand, BOOL, 'the operand of not')})", BOOL
+        if isinstance(node.op, ast.USub | ast.UAdd):
+            sign = "-" if isinstance(node.op, ast.USub) else "+"
+            return f"({sign}{self.expect(node.operand, NUM, f'the operand of {sign}')})", NUM
+        raise self.fail(node, "formula-forbidden", "'~' is not allowed")
+
+    def v_BinOp(self, node: ast.BinOp) -> tuple[str, Type]:
+        op = _ARITH.get(type(node.op))
+        if op is None:
+            hint = _FORBIDDEN_HINTS.get(type(node.op), f"{type(node.op).__name__} is not allowed")
+            raise self.fail(node, "formula-forbidden", hint)
+        left = self.expect(node.left, NUM, f"the left side of {op}")
+        if op == "**":
+            return f"({left} ** {self.power(node.right)})", NUM
+        return f"({left} {op} {self.expect(node.right, NUM, f'the right side of {op}')})", NUM
+
+    def power(self, node: ast.expr) -> str:
+        # Only a small whole literal exponent: x ** y with y an input is the
+        # classic way to make an evaluator compute for ever.
+        neg = isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)
+        target = node.operand if neg and isinstance(node, ast.UnaryOp) else node
+        if not (isinstance(target, ast.Constant) and type(target.value) is int):
+            raise self.fail(node, "formula-power", "the exponent of ** must be a whole number written in the formula")
+        if target.value > LIMITS.max_power:
+            raise self.fail(node, "formula-power", f"exponent {target.value} is above {LIMITS.max_power}")
+        return self.const(Decimal(-target.value if neg else target.value))
+
+    def v_BoolOp(self, node: ast.BoolOp) -> tuple[str, Type]:
+        op = "and" if isinstance(node.op, ast.And) else "or"
+        parts = [self.expect(v, BOOL, f"each side of {op}") for v in node.values]
+        return "(" + f" {op} ".join(parts) + ")", BOOL
+
+    def v_Compare(self, node: ast.Compare) -> tuple[str, Type]:
+        src, first = self.visit(node.left)
+        out = [src]
+        for op, right in zip(node.ops, node.comparators):
+            sym = _CMP.get(type(op))
+            if sym is None:
+                raise self.fail(node, "formula-forbidden", f"{type(op).__name__} comparisons are not allowed")
+            want = first if sym in ("==", "!=") and first == BOOL else NUM
+            if first != want:
+                raise self.fail(node, "formula-type", f"{sym} compares numbers, got a {first}")
+            out += [sym, self.expect(right, want, f"the right side of {sym}")]
+        return "(" + " ".join(out) + ")", BOOL
+
+    def v_IfExp(self, node: ast.IfExp) -> tuple[str, Type]:
+        test = self.expect(node.test, BOOL, "the condition after 'if'")
+        body, kind = self.visit(node.body)
+        orelse = self.expect(node.orelse, kind, "the value after 'else'")
+        return f"({body} if {test} else {orelse})", kind
+
+    def v_Call(self, node: ast.Call) -> tuple[str, Type]:
+        if not isinstance(node.func, ast.Name):
+            raise self.fail(node, "formula-forbidden", "only named functions can be called")
+        name = node.func.id
+        if name.startswith("_"):
+            raise self.fail(node, "formula-forbidden", f"names starting with '_' are not allowed ({name!r})")
+        fn = self.functions.get(name)
+        if fn is None:
+            raise self.fail(node, "unknown-function",
+                            f"unknown function {name!r}{did_you_mean(name, self.functions)}",
+                            "see the formula reference for the functions and tier tables you can call")
+        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            raise self.fail(node, "formula-forbidden", f"{name}() takes plain arguments, no name=value or *")
+        n, want = len(node.args), len(fn.params)
+        if n < want or (n > want and not fn.variadic):
+            raise self.fail(node, "formula-arity", f"{name}() takes {'at least ' if fn.variadic else ''}"
+                            f"{want} argument(s), got {n}", f"call it as {fn.signature()}")
+        args = []
+        for i, arg in enumerate(node.args):
+            if i in fn.literal_int:
+                args.append(self.places(arg, name))
+                continue
+            args.append(self.expect(arg, fn.params[min(i, want - 1)], f"argument {i + 1} of {name}()"))
+        self.used.add(name)
+        return f"{self.const(fn.impl)}({', '.join(args)})", fn.returns
+
+    def places(self, node: ast.expr, name: str) -> str:
+        if not (isinstance(node, ast.Constant) and type(node.value) is int and 0 <= node.value <= 10):
+            raise self.fail(node, "formula-literal", f"the places of {name}() must be a whole number 0-10")
+        return self.const(Decimal(1).scaleb(-node.value))
+
+
+def _shape(tree: ast.AST, text: str) -> None:
+    nodes, depth_max = 0, 0
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        nodes += 1
+        depth_max = max(depth_max, depth)
+        if nodes > LIMITS.max_nodes:
+            raise FormulaError("formula-too-large", f"formula has more than {LIMITS.max_nodes} parts",
+                               hint="split it into derived metrics")
+        if depth > LIMITS.max_depth:
+            raise FormulaError("formula-too-deep", f"formula nests deeper than {LIMITS.max_depth} levels",
+                               hint="split it into derived metrics")
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
+def parse(text: str) -> ast.Expression:
+    """
+    Parse formula text into a tree, within the length and shape limits.
+    """
+    if not isinstance(text, str):
+        raise FormulaError("formula-type", f"a formula must be text, got {type(text).__name__}")
+    if len(text) > LIMITS.max_length:
+        raise FormulaError("formula-too-long", f"formula is {len(text)} characters, more than {LIMITS.max_length}",
+                           hint="split it into derived metrics")
+    if not text.strip():
+        raise FormulaError("formula-syntax", "formula is empty")
+    flat = " ".join(text.split("\n"))  # YAML folded text may span lines
+    try:
+        tree = ast.parse(flat.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise FormulaError("formula-syntax", f"cannot read formula: {exc.msg}", exc.offset,
+                           "check brackets and operators") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise FormulaError("formula-too-deep", "formula nests too deeply to read") from None
+    _shape(tree, text)
+    return tree
+
+
+def compile_formula(
+    text: str,
+    names: Mapping[str, Type],
+    functions: Mapping[str, Function] = BUILTINS,
+    *,
+    want: Type | None = NUM,
+    label: str = "formula",
+) -> CompiledFormula:
+    """
+    Check ``text`` against the declared ``names`` and ``functions`` and compile it.
+
+    ``want`` is the result type the caller needs (``None`` accepts any).
+    Raises :class:`FormulaError` with the column of the first problem.
+    """
+    text = text.strip() if isinstance(text, str) else text
+    tree = parse(text)
+    checker = _Checker(" ".join(text.split("\n")), names, functions)
+    src, kind = checker.visit(tree)
+    if want is not None and kind != want:
+        raise FormulaError("formula-type", f"this formula must give a {want}, it gives a {kind}", 1,
+                           "a condition gives true/false; an amount or score gives a number")
+    namespace: dict[str, Any] = {"__builtins__": {}, **checker.consts}
+    code = compile(f"lambda e: {src}", f"<perfrules {label}>", "eval")
+    fn = eval(code, namespace)  # noqa: S307 - source generated from an allow-listed tree, no builtins
+    used = frozenset(n for n in checker.used if n in names)
+    return CompiledFormula(text, fn, kind, used, src)
+
+
+def function_names(functions: Mapping[str, Function]) -> frozenset[str]:
+    """
+    Return the set of function names (helper for the checker's suggestions).
+    """
+    return frozenset(functions)
+
+
+_ = LIST  # list values are typed through names; kept importable from here for callers

@@ -1,0 +1,185 @@
+"""
+Read YAML or JSON text into plain data, remembering where every value stood.
+
+Scalars are resolved here, not by PyYAML's YAML 1.1 rules: a quoted scalar is
+text; a plain one is ``null``, ``true``/``false``, a number (an exact
+``Decimal`` read from the characters written, so ``0.65`` is exactly 0.65), or
+text.  ``yes``/``no``/``on``/``off`` stay text, as in YAML 1.2.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import yaml
+
+from .._errors import Issue, SchemeError
+
+__all__ = ["Document", "SourceMap", "read_document"]
+
+Path = tuple[str | int, ...]
+
+_NUMBER = re.compile(r"^[-+]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+_MAX_BYTES = 5_000_000
+_MAX_NODES = 200_000
+
+
+@attrs.frozen
+class SourceMap:
+    """
+    Where each value of a document stood: path → (line, column), both from 1.
+
+    ``aliases`` maps a model path such as ``("metrics", "sales")`` to the
+    document path ``("metrics", 3)`` when the file wrote a list, so checks can
+    name elements by name and still find their line.
+    """
+
+    source: str | None = None
+    positions: dict[Path, tuple[int, int]] = attrs.field(factory=dict)
+    quoted: frozenset[Path] = frozenset()
+    aliases: dict[Path, Path] = attrs.field(factory=dict)
+
+    def canonical(self, path: Path) -> Path:
+        """
+        Return the document path for a model path.
+        """
+        for cut in range(len(path), 0, -1):
+            head = self.aliases.get(path[:cut])
+            if head is not None:
+                return head + path[cut:]
+        return path
+
+    def locate(self, path: Path, offset: int | None = None) -> tuple[int | None, int | None]:
+        """
+        Return the line and column of ``path``, or of its nearest known ancestor.
+
+        ``offset`` is a 1-based column inside the scalar (a formula's column); it
+        is added when the scalar is on one line.
+        """
+        doc = self.canonical(path)
+        for cut in range(len(doc), -1, -1):
+            pos = self.positions.get(doc[:cut])
+            if pos is not None:
+                line, col = pos
+                if offset is not None and cut == len(doc):
+                    col += offset - 1 + (1 if doc in self.quoted else 0)
+                return line, col
+        return None, None
+
+    def place(self, issue: Issue, offset: int | None = None) -> Issue:
+        """
+        Return ``issue`` with its source, line and column filled in.
+        """
+        line, col = self.locate(issue.path, offset)
+        return attrs.evolve(issue, line=line, column=col, source=self.source)
+
+
+@attrs.frozen
+class Document:
+    """
+    Plain data read from a file, with its source map.
+    """
+
+    data: Any
+    source_map: SourceMap
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    text = node.value
+    if node.style is not None and node.style != "":
+        return text  # quoted or block scalar: always text
+    low = text.lower()
+    if low in ("", "~", "null"):
+        return None
+    if low in ("true", "false"):
+        return low == "true"
+    if _NUMBER.match(text):
+        return Decimal(text.replace("_", ""))
+    return text
+
+
+class _Walker:
+    """
+    Turns a composed YAML node tree into plain data and positions.
+    """
+
+    def __init__(self, source: str | None) -> None:
+        self.source = source
+        self.positions: dict[Path, tuple[int, int]] = {}
+        self.quoted: set[Path] = set()
+        self.issues: list[Issue] = []
+        self.count = 0
+
+    def walk(self, node: yaml.Node, path: Path) -> Any:
+        self.count += 1
+        if self.count > _MAX_NODES:
+            raise SchemeError([Issue("document-too-large", f"more than {_MAX_NODES} values (aliases expanded)",
+                                     source=self.source, hint="split the scheme or remove recursive aliases")])
+        mark = node.start_mark
+        self.positions[path] = (mark.line + 1, mark.column + 1)
+        if isinstance(node, yaml.ScalarNode):
+            if node.style in ("'", '"'):
+                self.quoted.add(path)
+            return _scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.walk(child, (*path, i)) for i, child in enumerate(node.value)]
+        assert isinstance(node, yaml.MappingNode)
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str):
+                key = str(key) if isinstance(key, Decimal | bool) else None
+            if key is None:
+                self.issues.append(Issue("bad-key", "mapping keys must be plain text", path,
+                                         line=key_node.start_mark.line + 1, column=key_node.start_mark.column + 1,
+                                         source=self.source))
+                continue
+            if key in out:
+                self.issues.append(Issue("duplicate-key", f"key {key!r} appears twice", (*path, key),
+                                         line=key_node.start_mark.line + 1, column=key_node.start_mark.column + 1,
+                                         source=self.source, hint="keep one of them"))
+            out[key] = self.walk(value_node, (*path, key))
+        return out
+
+
+def _compose(text: str, source: str | None) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else None
+        raise SchemeError([Issue("syntax", f"not valid YAML: {exc.problem or exc}", line=line, column=col,
+                                 source=source, hint="check indentation, colons and quotes on that line")]) from None
+    except yaml.YAMLError as exc:
+        raise SchemeError([Issue("syntax", f"not valid YAML: {exc}", source=source)]) from None
+
+
+def read_document(text: str, source: str | None = None, *, fmt: str = "yaml") -> Document:
+    """
+    Parse ``text`` (``fmt`` is ``yaml`` or ``json``) into a :class:`Document`.
+
+    Raises :class:`SchemeError` with every syntax problem it can name.
+    """
+    if len(text) > _MAX_BYTES:
+        raise SchemeError([Issue("document-too-large", f"scheme text is over {_MAX_BYTES} characters",
+                                 source=source)])
+    if fmt == "json":
+        try:
+            json.loads(text, parse_float=Decimal)
+        except json.JSONDecodeError as exc:
+            raise SchemeError([Issue("syntax", f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno,
+                                     source=source)]) from None
+    node = _compose(text, source)
+    if node is None:
+        raise SchemeError([Issue("empty-document", "the scheme file is empty", source=source,
+                                 hint="start with 'name: My scheme'")])
+    walker = _Walker(source)
+    data = walker.walk(node, ())
+    if walker.issues:
+        raise SchemeError(walker.issues)
+    return Document(data, SourceMap(source, walker.positions, frozenset(walker.quoted)))

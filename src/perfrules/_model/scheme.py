@@ -1,0 +1,86 @@
+"""
+The scheme: every element of an appraisal and pay scheme, as one immutable value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+import attrs
+
+from . import validators as v
+from .elements import Bonus, Flag, Indicator, Metric, Payout, Penalty, Rounding, Score, Section
+from .tiers import Match, Tier, TierTable
+
+__all__ = ["Grades", "Param", "Scheme"]
+
+
+@attrs.frozen
+class Param:
+    """
+    A named constant of the scheme (a base amount, a target), usable in formulas.
+    """
+
+    name: str = attrs.field(validator=v.identifier)
+    value: Decimal = attrs.field(validator=v.decimal)
+    label: str | None = None
+
+
+@attrs.frozen
+class Grades:
+    """
+    Grade bands over the total score, or over ``of`` (G1).
+    """
+
+    tiers: tuple[Tier, ...] = attrs.field(validator=attrs.validators.min_len(1))
+    of: str = "score"
+    match: Match = "unique"
+
+
+def _keyed(kind: str) -> dict[str, object]:
+    # Tells the converter that a mapping in the file is keyed by each item's name.
+    return {"keyed": "name", "kind": kind}
+
+
+@attrs.frozen
+class Scheme:
+    """
+    A whole appraisal scheme: inputs, scoring, grades, money and flags.
+
+    Build it from Python directly, or load it from a file with
+    :func:`perfrules.load_scheme`.  Elements are tuples in the order written;
+    names must be unique across the scheme because formulas refer to them.
+    """
+
+    name: str
+    version: str = "1"
+    description: str | None = None
+    period: str = "month"
+    money: Rounding = Rounding()
+    params: tuple[Param, ...] = attrs.field(default=(), metadata=_keyed("param"))
+    metrics: tuple[Metric, ...] = attrs.field(default=(), metadata=_keyed("metric"))
+    tables: tuple[TierTable, ...] = attrs.field(default=(), metadata=_keyed("table"))
+    sections: tuple[Section, ...] = attrs.field(default=(), metadata=_keyed("section"))
+    indicators: tuple[Indicator, ...] = attrs.field(default=(), metadata=_keyed("indicator"))
+    penalties: tuple[Penalty, ...] = attrs.field(default=(), metadata=_keyed("penalty"))
+    bonuses: tuple[Bonus, ...] = attrs.field(default=(), metadata=_keyed("bonus"))
+    score: Score = Score()
+    grades: Grades | None = None
+    payouts: tuple[Payout, ...] = attrs.field(default=(), metadata=_keyed("payout"))
+    flags: tuple[Flag, ...] = attrs.field(default=(), metadata=_keyed("flag"))
+
+    def named(self) -> Iterator[tuple[str, str, object]]:
+        """
+        Yield ``(collection, name, element)`` for every named element, in file order.
+        """
+        for field in attrs.fields(Scheme):
+            if field.metadata.get("keyed"):
+                for item in getattr(self, field.name):
+                    yield field.name, item.name, item
+
+    def table(self, name: str) -> TierTable | None:
+        """
+        Return the tier table called ``name``, or ``None``.
+        """
+        return next((t for t in self.tables if t.name == name), None)

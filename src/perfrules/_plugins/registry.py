@@ -1,0 +1,191 @@
+"""
+Metric types: how a raw cell becomes a value, and the registry that finds them.
+
+A metric type is any object with a ``name``, a ``value_type`` (``number`` or
+``list``) and a ``parse(raw, metric)`` method that returns a Decimal (or a
+tuple of Decimals) or raises ``ValueError`` with a message for the user.
+Register one with :func:`register_metric_type`, or publish it under the
+``perfrules.metric_types`` entry-point group and it is found on first use.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from importlib.metadata import entry_points
+from typing import Literal, Protocol, runtime_checkable
+
+from .._model import Metric
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "MetricType",
+    "RawValue",
+    "metric_type",
+    "metric_types",
+    "register_metric_type",
+    "to_decimal",
+]
+
+ENTRY_POINT_GROUP = "perfrules.metric_types"
+
+RawValue = str | int | Decimal | float | None | list[object]
+
+
+@runtime_checkable
+class MetricType(Protocol):
+    """
+    What a custom metric type provides: a name, a value type, and a parser.
+    """
+
+    name: str
+    value_type: Literal["number", "list"]
+
+    def parse(self, raw: RawValue, metric: Metric) -> Decimal | tuple[Decimal, ...]:
+        """
+        Turn one raw cell into the value formulas see; raise ``ValueError`` if it is bad.
+        """
+        ...
+
+
+_NUMERIC = re.compile(r"^\s*[-+]?(\d[\d,_]*(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")
+
+
+def to_decimal(raw: RawValue) -> Decimal:
+    """
+    Convert a raw cell to an exact Decimal; floats go through their shortest repr.
+
+    Raises ``ValueError`` naming what was found.
+    """
+    if isinstance(raw, Decimal):
+        if raw.is_finite():
+            return raw
+    elif isinstance(raw, bool):
+        pass
+    elif isinstance(raw, int):
+        return Decimal(raw)
+    elif isinstance(raw, float):
+        # repr gives the shortest text that reads back as this float: 0.1 -> '0.1'.
+        d = Decimal(repr(raw))
+        if d.is_finite():
+            return d
+    elif isinstance(raw, str) and _NUMERIC.match(raw):
+        try:
+            return Decimal(raw.strip().replace(",", "").replace("_", ""))
+        except InvalidOperation:
+            pass
+    raise ValueError(f"expected a number, got {raw!r}")
+
+
+class _Number:
+    """
+    Any number, optionally within the metric's min and max.
+    """
+
+    value_type: Literal["number", "list"] = "number"
+
+    def __init__(self, name: str, *, whole: bool = False, non_negative: bool = False, percent: bool = False):
+        self.name = name
+        self.whole, self.non_negative, self.percent = whole, non_negative, percent
+
+    def parse(self, raw: RawValue, metric: Metric) -> Decimal:
+        if self.percent and isinstance(raw, str) and raw.strip().endswith("%"):
+            value = to_decimal(raw.strip()[:-1]) / 100
+        else:
+            value = to_decimal(raw)
+        if self.whole and value != value.to_integral_value():
+            raise ValueError(f"expected a whole number, got {value}")
+        if self.non_negative and value < 0:
+            raise ValueError(f"expected a number of 0 or more, got {value}")
+        if metric.min is not None and value < metric.min:
+            raise ValueError(f"{value} is below the minimum {metric.min}")
+        if metric.max is not None and value > metric.max:
+            raise ValueError(f"{value} is above the maximum {metric.max}")
+        return value
+
+
+class _List:
+    """
+    Several numbers in one cell, one per occurrence: ``5;12;40`` (or a list in JSON).
+    """
+
+    name = "list"
+    value_type: Literal["number", "list"] = "list"
+
+    def parse(self, raw: RawValue, metric: Metric) -> tuple[Decimal, ...]:
+        if raw is None or raw == "":
+            return ()
+        items: Iterable[object] = raw if isinstance(raw, list) else str(raw).replace(",", ";").split(";")
+        out = []
+        for item in items:
+            text = item.strip() if isinstance(item, str) else item
+            if text == "":
+                continue
+            value = to_decimal(text)  # type: ignore[arg-type]
+            if value < 0:
+                raise ValueError(f"occurrence values must be 0 or more, got {value}")
+            out.append(value)
+        return tuple(out)
+
+
+_lock = threading.Lock()
+_registry: dict[str, MetricType] = {}
+_discovered = False
+
+
+def register_metric_type(kind: MetricType, *, replace: bool = False) -> None:
+    """
+    Add a metric type to the registry; refuse to shadow a name unless ``replace``.
+    """
+    if not isinstance(kind, MetricType):
+        raise TypeError(f"a metric type needs name, value_type and parse(raw, metric) (got {kind!r})")
+    with _lock:
+        if kind.name in _registry and not replace:
+            raise ValueError(f"metric type {kind.name!r} is registered already; pass replace=True to override")
+        _registry[kind.name] = kind
+
+
+def _discover() -> None:
+    global _discovered
+    with _lock:
+        if _discovered:
+            return
+        _discovered = True
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        obj = ep.load()
+        kind = obj() if isinstance(obj, type) else obj
+        if kind.name not in _registry:
+            register_metric_type(kind)
+
+
+def metric_type(name: str) -> MetricType | None:
+    """
+    Return the metric type called ``name``, looking in installed plugins on first miss.
+    """
+    found = _registry.get(name)
+    if found is None and not _discovered:
+        _discover()
+        found = _registry.get(name)
+    return found
+
+
+def metric_types() -> dict[str, MetricType]:
+    """
+    Return every registered metric type by name, plugins included.
+    """
+    _discover()
+    return dict(_registry)
+
+
+for _kind in (
+    _Number("number"),
+    _Number("count", whole=True, non_negative=True),
+    _Number("money"),
+    _Number("rating"),
+    _Number("ratio"),
+    _Number("percent", percent=True),
+    _List(),
+):
+    register_metric_type(_kind)

@@ -1,0 +1,307 @@
+"""
+Semantic analysis of a scheme: names, references, formulas and evaluation order.
+
+This is the part of validation that compilation needs too, so it runs once and
+its results (compiled formulas and tables, the order of steps) are reused by
+the compiler.  It never evaluates anything.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from .._errors import Issue
+from .._suggest import did_you_mean
+from .._model import Bonus, Indicator, Penalty, Scheme, TierTable
+from .._plugins import metric_type
+from .._formula.formula import CompiledFormula, FormulaError, compile_formula
+from .._formula.functions import BOOL, BUILTINS, LIST, NUM, Function, Type
+from .._formula.tables import Lookup, compile_table
+
+__all__ = ["Analysis", "StepRef", "analyse_scheme", "indicator_table"]
+
+Path = tuple[str | int, ...]
+StepRef = tuple[str, str]  # (collection, name): ("indicators", "conversion"), ("score", "score")
+
+RESERVED = ("score", "grade", "True", "False")
+
+
+@attrs.define
+class Analysis:
+    """
+    What analysis learnt about a scheme, for the linter and the compiler.
+    """
+
+    scheme: Scheme
+    issues: list[Issue] = attrs.field(factory=list)
+    types: dict[str, Type] = attrs.field(factory=dict)
+    functions: dict[str, Function] = attrs.field(factory=dict)
+    lookups: dict[Path, Lookup] = attrs.field(factory=dict)
+    formulas: dict[Path, CompiledFormula] = attrs.field(factory=dict)
+    order: list[StepRef] = attrs.field(factory=list)
+    used: set[str] = attrs.field(factory=set)
+
+    @property
+    def ok(self) -> bool:
+        """
+        Whether no error (warnings aside) was found.
+        """
+        return not any(i.severity == "error" for i in self.issues)
+
+    def error(self, code: str, message: str, path: Path, hint: str | None = None) -> None:
+        """
+        Record an error at ``path``.
+        """
+        self.issues.append(Issue(code, message, path, hint=hint))
+
+
+def indicator_table(ind: Indicator) -> TierTable | None:
+    """
+    Return the inline table of an indicator as a :class:`TierTable`, if it has one.
+    """
+    if ind.tiers is None:
+        return None
+    return TierTable(name=ind.name, tiers=ind.tiers)
+
+
+def _declare(a: Analysis) -> None:
+    s = a.scheme
+    seen: dict[str, Path] = {}
+    for collection, name, item in s.named():
+        path: Path = (collection, name)
+        if name in seen:
+            a.error("duplicate-name", f"name {name!r} is used twice (also at {'.'.join(map(str, seen[name]))})",
+                    path, "every metric, parameter, table, indicator, section, penalty, bonus, payout and "
+                    "flag needs its own name")
+            continue
+        if name in RESERVED or name in BUILTINS:
+            a.error("reserved-name", f"{name!r} is a reserved name", path, "choose another name")
+            continue
+        seen[name] = path
+        if collection == "tables":
+            continue
+        a.types[name] = _type_of(a, collection, item, path)
+    a.types["score"] = NUM
+    a.functions = dict(BUILTINS)
+    for table in s.tables:
+        if table.name in a.types or table.name in RESERVED or table.name in BUILTINS:
+            continue
+        lookup = compile_table(table)
+        a.lookups[("tables", table.name)] = lookup
+        a.functions[table.name] = Function(table.name, (NUM,), NUM, lookup, table.label or f"tier table {table.name}")
+
+
+def _type_of(a: Analysis, collection: str, item: Any, path: Path) -> Type:
+    if collection == "flags":
+        return BOOL
+    if collection == "metrics" and item.formula is None:
+        kind = metric_type(item.type)
+        if kind is None:
+            from .._plugins import metric_types
+
+            a.error("unknown-type", f"unknown metric type {item.type!r}{did_you_mean(item.type, metric_types())}",
+                    (*path, "type"), "use a built-in type or install the plugin that provides it")
+            return NUM
+        return LIST if kind.value_type == "list" else NUM
+    return NUM
+
+
+def _formula(a: Analysis, path: Path, text: str | None, want: Type) -> CompiledFormula | None:
+    if text is None:
+        return None
+    try:
+        compiled = compile_formula(text, a.types, a.functions, want=want, label=".".join(map(str, path)))
+    except FormulaError as exc:
+        a.issues.append(exc.issue(path, text))
+        a.used.update(_names_in(text))  # so a typo elsewhere does not also report "unused"
+        return None
+    a.formulas[path] = compiled
+    a.used.update(compiled.names)
+    return compiled
+
+
+def _names_in(text: str) -> set[str]:
+    try:
+        tree = ast.parse(" ".join(text.split("\n")).strip(), mode="eval")
+    except (SyntaxError, RecursionError, MemoryError, ValueError):
+        return set()
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+
+
+def _ref(a: Analysis, path: Path, name: str | None, pool: dict[str, Any], what: str) -> None:
+    if name is not None and name not in pool:
+        a.error("unknown-reference", f"unknown {what} {name!r}{did_you_mean(name, pool)}", path,
+                f"declare the {what} or fix the name")
+
+
+def _check_indicator(a: Analysis, ind: Indicator, sections: dict[str, Any], tables: dict[str, Any]) -> None:
+    path: Path = ("indicators", ind.name)
+    scorers = ind.scorers()
+    if len(scorers) != 1:
+        got = ", ".join(scorers) or "none"
+        a.error("indicator-scorer", f"an indicator needs exactly one scorer, got {got}", path,
+                "give one of: table, tiers, target, shortfall, formula")
+    if ind.formula is None and ind.input is None:
+        a.error("missing-key", "missing required key 'input'", path, "name the metric this indicator scores")
+    _formula(a, (*path, "input"), ind.input, NUM)
+    _formula(a, (*path, "formula"), ind.formula, NUM)
+    _formula(a, (*path, "veto"), ind.veto, BOOL)
+    if ind.target is not None:
+        _formula(a, (*path, "target", "target"), ind.target.target, NUM)
+    _ref(a, (*path, "table"), ind.table, tables, "tier table")
+    _ref(a, (*path, "section"), ind.section, sections, "section")
+    inline = indicator_table(ind)
+    if inline is not None:
+        a.lookups[(*path, "tiers")] = compile_table(inline)
+
+
+def _check_adjustment(a: Analysis, adj: Penalty | Bonus, sections: dict[str, Any], payouts: dict[str, Any]) -> None:
+    collection = "penalties" if isinstance(adj, Penalty) else "bonuses"
+    path: Path = (collection, adj.name)
+    sources = [k for k in ("count", "occurrences", "when") if getattr(adj, k) is not None]
+    if not sources:
+        a.error("adjustment-source", "say how often it applies: give count, occurrences or when", path)
+    if adj.count is not None and adj.occurrences is not None:
+        a.error("adjustment-source", "give count or occurrences, not both", path)
+    amounts = [k for k in ("amount", "schedule", "tiers", "levels", "range") if getattr(adj, k) is not None]
+    if adj.occurrences is None and not {"amount", "schedule"} & set(amounts):
+        a.error("adjustment-amount", "say how much: give amount or schedule", path,
+                "tiers, levels and range apply to each of the occurrences")
+    if adj.occurrences is not None and adj.amount is not None and adj.tiers is not None:
+        a.error("adjustment-amount", "give amount or tiers for occurrences, not both", path)
+    _formula(a, (*path, "count"), adj.count, NUM)
+    _formula(a, (*path, "when"), adj.when, BOOL)
+    if adj.occurrences is not None:
+        if a.types.get(adj.occurrences) != LIST:
+            a.error("occurrences-not-list", f"occurrences must name a metric of type 'list', got {adj.occurrences!r}",
+                    (*path, "occurrences"), "declare it with type: list (one value per occurrence: 5;12;40)")
+        a.used.add(adj.occurrences)
+    if adj.unit == "money" and adj.section is not None:
+        a.error("adjustment-unit", "a money amount cannot go into a section of points", (*path, "section"),
+                "use payout: to add it to a payout, or unit: points")
+    if adj.unit == "points" and adj.payout is not None:
+        a.error("adjustment-unit", "points cannot go into a payout", (*path, "payout"),
+                "use unit: money, or section:")
+    if adj.share is not None and adj.counterpart is None:
+        a.error("missing-key", "a shared cost needs 'counterpart' (who bears the rest)", path)
+    if adj.range is not None and adj.range[0] > adj.range[1]:
+        a.error("bad-range", f"range minimum {adj.range[0]} is above its maximum {adj.range[1]}", (*path, "range"))
+    _ref(a, (*path, "section"), adj.section, sections, "section")
+    _ref(a, (*path, "payout"), adj.payout, payouts, "payout")
+    if adj.tiers is not None:
+        a.lookups[(*path, "tiers")] = compile_table(TierTable(name=adj.name, tiers=adj.tiers))
+    if isinstance(adj, Penalty) or not adj.signed:
+        for key in ("amount", "cap"):
+            value = getattr(adj, key)
+            if value is not None and value < 0:
+                a.error("negative-amount", f"{key} must be 0 or more, got {value}", (*path, key),
+                        "write amounts as positive numbers; a penalty subtracts them")
+
+
+def _check(a: Analysis) -> None:
+    s = a.scheme
+    sections = {x.name: x for x in s.sections}
+    tables = {x.name: x for x in s.tables}
+    payouts = {x.name: x for x in s.payouts}
+    for m in s.metrics:
+        _formula(a, ("metrics", m.name, "formula"), m.formula, NUM)
+    for ind in s.indicators:
+        _check_indicator(a, ind, sections, tables)
+    for sec in s.sections:
+        _formula(a, ("sections", sec.name, "veto"), sec.veto, BOOL)
+    for adj in (*s.penalties, *s.bonuses):
+        _check_adjustment(a, adj, sections, payouts)
+    _formula(a, ("score", "formula"), s.score.formula, NUM)
+    _formula(a, ("score", "veto"), s.score.veto, BOOL)
+    if s.grades is not None:
+        _formula(a, ("grades", "of"), s.grades.of, NUM)
+    for p in s.payouts:
+        _formula(a, ("payouts", p.name, "formula"), p.formula, NUM)
+        _formula(a, ("payouts", p.name, "when"), p.when, BOOL)
+    for f in s.flags:
+        _formula(a, ("flags", f.name, "when"), f.when, BOOL)
+
+
+def _deps(a: Analysis) -> dict[StepRef, set[StepRef]]:
+    """
+    Return each step's prerequisites: the names its formulas read, plus structure.
+    """
+    s = a.scheme
+    where: dict[str, StepRef] = {name: (coll, name) for coll, name, _ in s.named() if coll not in ("tables", "params")}
+    where["score"] = ("score", "score")
+    deps: dict[StepRef, set[StepRef]] = {}
+
+    def reads(prefix: Path) -> Iterator[StepRef]:
+        for path, f in a.formulas.items():
+            if path[: len(prefix)] == prefix:
+                yield from (where[n] for n in f.names if n in where)
+
+    for coll, name, _ in s.named():
+        if coll not in ("tables", "params"):
+            deps[(coll, name)] = set(reads((coll, name)))
+    for adj in (*s.penalties, *s.bonuses):
+        coll = "penalties" if isinstance(adj, Penalty) else "bonuses"
+        if adj.occurrences in where:
+            deps[(coll, adj.name)].add(where[adj.occurrences])
+        if adj.section is not None:
+            deps.setdefault(("sections", adj.section), set()).add((coll, adj.name))
+        if adj.payout is not None:
+            deps.setdefault(("payouts", adj.payout), set()).add((coll, adj.name))
+    for ind in s.indicators:
+        if ind.section is not None:
+            deps.setdefault(("sections", ind.section), set()).add(("indicators", ind.name))
+    score: set[StepRef] = set(reads(("score",)))
+    if s.score.formula is None:
+        score |= {("sections", x.name) for x in s.sections}
+        score |= {("indicators", i.name) for i in s.indicators if i.section is None}
+        score |= {("penalties" if isinstance(j, Penalty) else "bonuses", j.name)
+                  for j in (*s.penalties, *s.bonuses) if j.unit == "points" and j.section is None}
+    # An indicator's veto zeroes the score when the indicator is in no section.
+    score |= {("indicators", i.name) for i in s.indicators if i.veto is not None and i.section is None}
+    deps[("score", "score")] = score
+    if s.grades is not None:
+        deps[("grades", "grade")] = set(reads(("grades",))) | {("score", "score")}
+    return {k: {d for d in v if d in deps or d[0] in ("sections", "score")} for k, v in deps.items()}
+
+
+def _order(a: Analysis) -> None:
+    deps = _deps(a)
+    done: set[StepRef] = set()
+    visiting: list[StepRef] = []
+    position = {node: i for i, node in enumerate(deps)}
+
+    def visit(node: StepRef) -> bool:
+        if node in done:
+            return True
+        if node in visiting:
+            loop = [*visiting[visiting.index(node):], node]
+            a.error("cycle", "formulas depend on each other in a loop: " + " → ".join(n for _, n in loop),
+                    (node[0], node[1]) if node[0] != "score" else ("score",),
+                    "break the loop: one of these values must not read another")
+            return False
+        visiting.append(node)
+        ok = all(visit(d) for d in sorted(deps.get(node, ()), key=lambda d: position.get(d, 0)))
+        visiting.pop()
+        done.add(node)
+        a.order.append(node)
+        return ok
+
+    for node in deps:
+        if not visit(node):
+            return
+
+
+def analyse_scheme(scheme: Scheme) -> Analysis:
+    """
+    Check every name, reference and formula of ``scheme`` and work out the step order.
+    """
+    a = Analysis(scheme)
+    _declare(a)
+    _check(a)
+    if a.ok:
+        _order(a)
+    return a

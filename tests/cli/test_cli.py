@@ -1,0 +1,66 @@
+import json
+
+import pytest
+
+from perfrules._cli import main
+
+
+class TestValidate:
+    """perfrules validate."""
+
+    def test_broken_exits_1_and_names_lines(self, examples, capsys):
+        assert 1 == main(["validate", str(examples / "broken.yaml")])
+        out = capsys.readouterr().out
+        assert "broken.yaml:24:15" in out and "did you mean 'sales_qtr'?" in out and "tier-gap" in out
+
+    def test_json(self, examples, capsys):
+        assert 1 == main(["validate", "--json", str(examples / "broken.yaml")])
+        data = json.loads(capsys.readouterr().out)
+        assert {"unknown-key", "unknown-name", "tier-gap"} == {i["code"] for i in data["issues"]}
+
+    def test_clean_exits_0(self, examples, capsys):
+        assert 0 == main(["validate", str(examples / "seed001" / "scheme.yaml")])
+
+    def test_usage_error_exits_2(self):
+        with pytest.raises(SystemExit) as err:
+            main(["frobnicate"])
+        assert 2 == err.value.code
+
+
+class TestScore:
+    """perfrules score."""
+
+    def test_table(self, examples, capsys):
+        assert 0 == main(["score", str(examples / "seed001" / "scheme.yaml"), str(examples / "seed001" / "data.csv"),
+                          "--period", "2026-04"])
+        out = capsys.readouterr().out
+        assert "E004" in out and "300.00" in out and "6 employee(s), period 2026-04" in out
+
+    @pytest.mark.parametrize("suffix", ["csv", "json"])
+    def test_out_file(self, examples, tmp_path, suffix):
+        out = tmp_path / f"r.{suffix}"
+        assert 0 == main(["score", str(examples / "seed001" / "scheme.yaml"), str(examples / "seed001" / "data.csv"),
+                          "--period", "2026-04", "--out", str(out)])
+        text = out.read_text(encoding="utf-8")
+        assert "E006" in text and "dismissal_eligible" in text
+        assert [out.name] == [p.name for p in tmp_path.iterdir()]  # no temporary file left behind
+
+    def test_bad_input_writes_nothing(self, examples, tmp_path, capsys):
+        data = tmp_path / "d.csv"
+        data.write_text("employee_id,minor_count\nA,lots\nA,1\n", encoding="utf-8")
+        out = tmp_path / "r.csv"
+        assert 1 == main(["score", str(examples / "seed001" / "scheme.yaml"), str(data), "--period", "2026-04",
+                          "--out", str(out)])
+        err = capsys.readouterr().err
+        assert "row 2, column minor_count" in err and "duplicate-employee" in err
+        assert not out.exists()
+
+    def test_empty_file(self, examples, tmp_path, capsys):
+        data = tmp_path / "d.csv"
+        data.write_text("", encoding="utf-8")
+        assert 1 == main(["score", str(examples / "seed001" / "scheme.yaml"), str(data), "--period", "2026-04"])
+        assert "empty" in capsys.readouterr().err
+
+    def test_bad_period(self, examples):
+        with pytest.raises(SystemExit, match="not a real date range"):
+            main(["score", str(examples / "seed001" / "scheme.yaml"), "x.csv", "--period", "2026-02-30..2026-03-01"])

@@ -1,0 +1,72 @@
+"""Shared Hypothesis strategies: every model type the tests generate comes from here."""
+
+from __future__ import annotations
+
+import keyword
+from decimal import Decimal
+
+from hypothesis import strategies as st
+
+import perfrules as pr
+
+NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True).filter(
+    lambda s: not keyword.iskeyword(s) and s not in ("score", "grade") and s not in pr.FUNCTIONS
+)
+LABELS = st.text(alphabet=st.characters(categories=("L",), max_codepoint=0x9FFF), min_size=1, max_size=12).filter(
+    lambda s: s.lower() not in ("true", "false", "null", "yes", "no", "on", "off")
+)
+
+
+def decimals(lo: int = -10_000, hi: int = 10_000, places: int = 3) -> st.SearchStrategy[Decimal]:
+    return st.decimals(min_value=lo, max_value=hi, places=places, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def tier_tables(draw: st.DrawFn, *, contiguous: bool = False, monotone: bool = False, name: str | None = None):
+    """A tier table; ``contiguous`` gives half-open bands that cover the whole line."""
+    cuts = sorted(set(draw(st.lists(decimals(-1000, 1000, 2), min_size=1, max_size=6))))
+    if contiguous:
+        points = draw(st.lists(decimals(0, 100, 0), min_size=len(cuts) + 1, max_size=len(cuts) + 1))
+        if monotone:
+            points = sorted(points)
+        closed_left = draw(st.booleans())
+        tiers = []
+        for i in range(len(cuts) + 1):
+            lo = pr.Bound(cuts[i - 1], closed_left) if i > 0 else None
+            hi = pr.Bound(cuts[i], not closed_left) if i < len(cuts) else None
+            tiers.append(pr.Tier(lo, hi, points[i]))
+        tiers = draw(st.permutations(tiers))
+        return pr.TierTable(name or draw(NAMES), tuple(tiers), direction="higher_is_better" if monotone else None)
+    tiers = []
+    for _ in range(draw(st.integers(1, 5))):
+        a, b = sorted(draw(st.lists(st.sampled_from(cuts), min_size=2, max_size=2)))
+        lo, hi = pr.Bound(a, draw(st.booleans())), pr.Bound(b, draw(st.booleans()))
+        if a == b:
+            lo = hi = pr.Bound(a, True)
+        tiers.append(pr.Tier(draw(st.sampled_from([lo, None])), draw(st.sampled_from([hi, None])),
+                             draw(decimals(0, 100, 1))))
+    return pr.TierTable(name or draw(NAMES), tuple(tiers), match=draw(st.sampled_from(["unique", "first"])))
+
+
+@st.composite
+def schemes(draw: st.DrawFn) -> pr.Scheme:
+    """A small valid scheme: inputs, a table, weighted indicators, a penalty, score limits, a payout."""
+    names = draw(st.lists(NAMES, min_size=8, max_size=8, unique=True))
+    m1, m2, tab, i1, i2, pen, pay, par = names
+    table = draw(tier_tables(contiguous=True, monotone=True, name=tab))
+    w = draw(st.integers(0, 100))
+    floor = draw(decimals(-50, 50, 0))
+    cap = floor + draw(decimals(0, 200, 0))
+    return pr.Scheme(
+        name=draw(LABELS),
+        params=(pr.Param(par, draw(decimals(0, 1000, 2))),),
+        metrics=(pr.Metric(m1, "number", label=draw(st.none() | LABELS)), pr.Metric(m2, "count")),
+        tables=(table,),
+        indicators=(
+            pr.Indicator(i1, input=m1, table=tab, weight=Decimal(w)),
+            pr.Indicator(i2, input=m1, formula=f"clamp({m1}, 0, 100)", weight=Decimal(100 - w)),
+        ),
+        penalties=(pr.Penalty(pen, count=m2, amount=draw(decimals(0, 20, 1)), cap=draw(st.none() | decimals(0, 50, 0))),),
+        score=pr.Score(cap=cap, floor=floor),
+        payouts=(pr.Payout(pay, formula=f"score * {par}", cap=draw(st.none() | decimals(0, 10**6, 0))),),
+    )

@@ -1,0 +1,72 @@
+"""The public surface is locked: a change to it must be deliberate."""
+
+import ast
+import importlib
+import pkgutil
+from pathlib import Path
+
+import perfrules
+
+PUBLIC = [
+    "FUNCTIONS", "Bonus", "Bound", "CompileError", "CompiledFormula", "EvaluationError", "Flag", "FlagHit",
+    "FormulaError", "Function", "Grades", "Indicator", "InputError", "Issue", "Metric", "MetricType", "Param",
+    "Payout", "Penalty", "PerfrulesError", "Period", "Plan", "Report", "Result", "Results", "Rounding", "Scheme",
+    "SchemeError", "SchemeSource", "Score", "Section", "Shortfall", "Target", "Tier", "TierTable", "check_file",
+    "compile_formula", "compile_scheme", "dump_json", "dump_yaml", "evaluate", "load_scheme", "metric_type",
+    "metric_types", "parse_range", "read_scheme", "register_metric_type", "scheme_digest", "scheme_from_data",
+    "scheme_from_text", "score", "validate",
+]
+
+SRC = Path(perfrules.__file__).parent
+
+# The phases, in the only direction imports may go (a module may import from
+# its own layer or from any layer before it).
+LAYERS = ["_errors", "_suggest", "_model", "_plugins", "_formula", "_load", "_validate", "_compile", "_evaluate",
+          "_explain", "_adapters", "_cli", "contrib"]
+
+
+def test_all_is_locked():
+    assert sorted(PUBLIC) == sorted(perfrules.__all__)
+
+
+def test_every_public_name_exists_and_is_documented():
+    for name in perfrules.__all__:
+        obj = getattr(perfrules, name)
+        if callable(obj) or isinstance(obj, type):
+            assert obj.__doc__, f"{name} has no docstring"
+
+
+def test_every_module_declares_all():
+    for info in pkgutil.walk_packages([str(SRC)], prefix="perfrules."):
+        if info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        assert hasattr(module, "__all__"), f"{info.name} has no __all__"
+
+
+def _layer(module: str) -> int | None:
+    parts = module.split(".")
+    return LAYERS.index(parts[0]) if parts and parts[0] in LAYERS else None
+
+
+def test_imports_go_one_way_along_the_phases():
+    bad = []
+    for path in SRC.rglob("*.py"):
+        rel = path.relative_to(SRC).with_suffix("")
+        own = _layer(".".join(rel.parts))
+        if own is None:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level > 0 and node.module:
+                base = rel.parts[: len(rel.parts) - node.level]
+                target = _layer(".".join((*base, node.module)) if base else node.module)
+                if target is not None and target > own:
+                    bad.append(f"{rel} imports {node.module}")
+    assert [] == bad
+
+
+def test_models_never_import_yaml_or_json():
+    for path in (SRC / "_model").glob("*.py"):
+        imports = {n.names[0].name for n in ast.walk(ast.parse(path.read_text())) if isinstance(n, ast.Import)}
+        assert not imports & {"yaml", "json"}, path

@@ -1,0 +1,175 @@
+from decimal import Decimal as D
+
+import pytest
+
+import perfrules as pr
+from perfrules._load import scheme_from_text
+
+
+def findings(text: str):
+    loaded = scheme_from_text(text, source="s.yaml", partial=True)
+    assert loaded.scheme is not None
+    from perfrules._validate.api import _report
+    from perfrules._validate.analyse import analyse_scheme
+    from perfrules._validate.lint import lint
+
+    a = analyse_scheme(loaded.scheme)
+    return _report([*loaded.issues, *a.issues, *lint(a)], loaded.source_map)
+
+
+def codes(report):
+    return sorted(i.code for i in report.issues)
+
+
+class TestBrokenExample:
+    """The issue's acceptance case: three kinds of mistake in one run."""
+
+    def test_all_three_reported_with_lines_and_suggestions(self, examples):
+        report = pr.check_file(examples / "broken.yaml")
+        by_code = {i.code: i for i in report.issues}
+        assert {"unknown-key", "unknown-name", "tier-gap"} <= set(by_code)
+        assert "did you mean 'cap'?" in by_code["unknown-key"].message
+        assert "did you mean 'sales_qtr'?" in by_code["unknown-name"].message
+        assert (24, 15) == (by_code["unknown-name"].line, by_code["unknown-name"].column)
+        assert 25 == by_code["unknown-key"].line
+        assert 11 == by_code["tier-gap"].line
+        assert not report.ok
+
+
+class TestChecks:
+    """Semantic errors."""
+
+    def test_unknown_references(self):
+        r = findings("name: x\nmetrics: {a: number}\nindicators:\n  i: {input: a, table: tabel, section: s}\n")
+        assert ["unknown-reference", "unknown-reference"] == codes(r)
+
+    def test_duplicate_and_reserved_names(self):
+        r = findings("name: x\nmetrics: {a: number, score: number}\nparams: {a: 1}\n")
+        assert ["duplicate-name", "reserved-name"] == sorted(i.code for i in r.errors)
+
+    def test_cycle_names_the_loop(self):
+        r = findings("name: x\nmetrics:\n  a: {formula: b + 1}\n  b: {formula: c * 2}\n  c: {formula: a}\n")
+        (issue,) = r.issues
+        assert "cycle" == issue.code
+        assert "a → b → c → a" in issue.message
+
+    def test_unknown_metric_type(self):
+        r = findings("name: x\nmetrics: {a: {type: mony}}\n")
+        assert "did you mean 'money'?" in r.issues[0].message
+
+    def test_indicator_needs_one_scorer(self):
+        r = findings("name: x\nmetrics: {a: number}\nindicators:\n  i: {input: a, formula: a, target: {target: 2}}\n")
+        assert "indicator-scorer" in codes(r)
+
+    def test_condition_must_be_bool(self):
+        r = findings("name: x\nmetrics: {a: number}\nflags:\n  f: {when: a + 1, reason: r}\n")
+        assert ["formula-type"] == codes(r)
+
+    def test_occurrences_must_be_a_list(self):
+        r = findings("name: x\nmetrics: {a: count}\npenalties:\n  p: {occurrences: a, amount: 1}\n")
+        assert "occurrences-not-list" in codes(r)
+
+    def test_formula_column_is_placed_in_the_file(self):
+        r = findings("name: x\nmetrics:\n  a: number\n  b: {formula: 'a + nope'}\n")
+        (issue,) = r.issues
+        assert (4, 21) == (issue.line, issue.column)  # the 'n' of nope, inside the quotes
+
+
+class TestLint:
+    """Warnings: legal but probably wrong."""
+
+    def test_per_mille_table_gaps_and_overlap(self):
+        # $7 of seed-rules.md, as printed in seed 003.
+        r = findings("""name: x
+metrics: {per_capita: money}
+tables:
+  per_mille:
+    tiers:
+      - {range: "> 410000", points: 2.5}
+      - {range: "[310000, 400000]", points: 2}
+      - {range: "[210000, 300000]", points: 1.5}
+      - {range: "[150000, 200000]", points: 1}
+      - {range: "[100000, 150000]", points: 0.5}
+      - {range: "< 100000", points: 0}
+payouts:
+  commission: {formula: per_capita * per_mille(per_capita) / 1000}
+""")
+        assert ["tier-gap"] * 3 + ["tier-overlap"] == codes(r)
+        gaps = [i.message for i in r.issues if i.code == "tier-gap"]
+        assert "no tier holds values in (400000, 410000]" in gaps
+        overlap = next(i for i in r.issues if i.code == "tier-overlap")
+        assert "[150000, 150000]" in overlap.message and all(i.severity == "warning" for i in r.issues)
+
+    def test_weights_unused_cap_unreachable_direction(self):
+        r = findings("""name: x
+metrics: {a: number, unused: number}
+indicators:
+  i: {input: a, weight: 60, cap: 1, floor: 2, tiers: [{range: ">= 0", points: 5}, {range: ">= 1", points: 1}, {range: "< 0", points: 0}]}
+""")
+        assert {"weights-sum", "unused-metric", "cap-below-floor", "tier-overlap"} <= set(codes(r))
+
+    def test_unreachable_and_direction(self):
+        r = findings("""name: x
+metrics: {a: number}
+tables:
+  t:
+    match: first
+    direction: higher_is_better
+    tiers: [{range: "any", points: 5}, {range: ">= 1", points: 9}]
+indicators:
+  i: {input: a, table: t}
+""")
+        assert ["unreachable-tier"] == codes(r)
+        r = findings("""name: x
+metrics: {a: number}
+indicators:
+  i: {input: a, table: t}
+tables:
+  t:
+    direction: higher_is_better
+    tiers: [{range: "< 1", points: 5}, {range: ">= 1", points: 1}]
+""")
+        assert ["tier-direction"] == codes(r)
+
+    def test_otherwise_silences_gap(self):
+        r = findings("name: x\nmetrics: {a: number}\ntables:\n  t: {otherwise: 0, tiers: [{range: '> 1', points: 1}]}\n"
+                     "indicators:\n  i: {input: a, table: t}\n")
+        assert [] == codes(r)
+
+
+class TestReport:
+    """The report's shapes."""
+
+    def test_render_and_dict(self, examples):
+        report = pr.check_file(examples / "broken.yaml")
+        text = report.render()
+        assert "2 error(s), 1 warning(s)" in text
+        d = report.to_dict()
+        assert d["ok"] is False
+        assert {"code", "severity", "message", "path", "line", "column", "hint", "source", "formula_column"} == set(
+            d["issues"][0])
+
+    def test_validate_never_raises_on_model_built_in_python(self):
+        s = pr.Scheme("x", metrics=(pr.Metric("a"),), payouts=(pr.Payout("p", formula="a / "),))
+        assert ["formula-syntax", "unused-metric"] == codes(pr.validate(s)) or not pr.validate(s).ok
+
+    def test_missing_file(self, tmp_path):
+        report = pr.check_file(tmp_path / "nope.yaml")
+        assert ["file-not-found"] == codes(report)
+
+    def test_clean_example(self, examples):
+        assert () == pr.check_file(examples / "seed001" / "scheme.yaml").issues
+
+
+def test_decimal_weights_sum_exactly():
+    s = pr.Scheme("x", metrics=(pr.Metric("a"),), indicators=tuple(
+        pr.Indicator(f"i{k}", input="a", formula="a", weight=D("33.33") if k < 2 else D("33.34")) for k in range(3)))
+    assert "weights-sum" not in codes(pr.validate(s))
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_json_and_yaml_give_the_same_findings(tmp_path, fmt, examples):
+    s = pr.read_scheme(examples / "broken.yaml", partial=True).scheme
+    path = tmp_path / f"s.{fmt}"
+    path.write_text(pr.dump_json(s) if fmt == "json" else pr.dump_yaml(s), encoding="utf-8")
+    assert ["tier-gap", "unknown-name"] == codes(pr.check_file(path))
