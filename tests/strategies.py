@@ -43,8 +43,9 @@ def tier_tables(draw: st.DrawFn, *, contiguous: bool = False, monotone: bool = F
         lo, hi = pr.Bound(a, draw(st.booleans())), pr.Bound(b, draw(st.booleans()))
         if a == b:
             lo = hi = pr.Bound(a, True)
-        tiers.append(pr.Tier(draw(st.sampled_from([lo, None])), draw(st.sampled_from([hi, None])),
-                             draw(decimals(0, 100, 1))))
+        tiers.append(
+            pr.Tier(draw(st.sampled_from([lo, None])), draw(st.sampled_from([hi, None])), draw(decimals(0, 100, 1)))
+        )
     return pr.TierTable(name or draw(NAMES), tuple(tiers), match=draw(st.sampled_from(["unique", "first"])))
 
 
@@ -66,7 +67,9 @@ def schemes(draw: st.DrawFn) -> pr.Scheme:
             pr.Indicator(i1, input=m1, table=tab, weight=Decimal(w)),
             pr.Indicator(i2, input=m1, formula=f"clamp({m1}, 0, 100)", weight=Decimal(100 - w)),
         ),
-        penalties=(pr.Penalty(pen, count=m2, amount=draw(decimals(0, 20, 1)), cap=draw(st.none() | decimals(0, 50, 0))),),
+        penalties=(
+            pr.Penalty(pen, count=m2, amount=draw(decimals(0, 20, 1)), cap=draw(st.none() | decimals(0, 50, 0))),
+        ),
         score=pr.Score(cap=cap, floor=floor),
         payouts=(pr.Payout(pay, formula=f"score * {par}", cap=draw(st.none() | decimals(0, 10**6, 0))),),
     )

@@ -92,8 +92,15 @@ def test_escapes_are_refused_quickly(text):
 def test_denial_of_service_refused_quickly(text):
     err, elapsed = _refused(text)
     assert elapsed < 0.1
-    assert err.code in {"formula-power", "formula-literal", "formula-too-long", "formula-too-deep",
-                        "formula-too-large", "formula-syntax", "formula-type"}
+    assert err.code in {
+        "formula-power",
+        "formula-literal",
+        "formula-too-long",
+        "formula-too-deep",
+        "formula-too-large",
+        "formula-syntax",
+        "formula-type",
+    }
 
 
 def test_generated_code_has_no_builtins():

@@ -10,12 +10,22 @@ returning immutable values::
     results = perfrules.score(plan, rows, period="2026-04")
 """
 
+from ._compile import CONTEXT as DECIMAL_CONTEXT
 from ._compile import Plan, compile_scheme, scheme_digest
 from ._errors import CompileError, EvaluationError, InputError, Issue, PerfrulesError, SchemeError
 from ._evaluate import FlagHit, Result, Results, evaluate, score
 from ._formula import BUILTINS as FUNCTIONS
 from ._formula import CompiledFormula, FormulaError, Function, compile_formula
-from ._load import SchemeSource, dump_json, dump_yaml, load_scheme, read_scheme, scheme_from_data, scheme_from_text
+from ._load import (
+    SchemeSource,
+    dump_json,
+    dump_yaml,
+    load_scheme,
+    read_scheme,
+    scheme_from_data,
+    scheme_from_text,
+    scheme_json_schema,
+)
 from ._model import (
     Bonus,
     Bound,
@@ -37,12 +47,13 @@ from ._model import (
     TierTable,
     parse_range,
 )
-from ._plugins import MetricType, metric_type, metric_types, register_metric_type
+from ._plugins import MetricType, metric_type, metric_types, register_metric_type, to_decimal
 from ._validate import Report, check_file, validate
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "DECIMAL_CONTEXT",
     "FUNCTIONS",
     "Bonus",
     "Bound",
@@ -93,6 +104,8 @@ __all__ = [
     "scheme_digest",
     "scheme_from_data",
     "scheme_from_text",
+    "scheme_json_schema",
     "score",
+    "to_decimal",
     "validate",
 ]

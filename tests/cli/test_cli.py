@@ -31,16 +31,32 @@ class TestScore:
     """perfrules score."""
 
     def test_table(self, examples, capsys):
-        assert 0 == main(["score", str(examples / "seed001" / "scheme.yaml"), str(examples / "seed001" / "data.csv"),
-                          "--period", "2026-04"])
+        assert 0 == main(
+            [
+                "score",
+                str(examples / "seed001" / "scheme.yaml"),
+                str(examples / "seed001" / "data.csv"),
+                "--period",
+                "2026-04",
+            ]
+        )
         out = capsys.readouterr().out
         assert "E004" in out and "300.00" in out and "6 employee(s), period 2026-04" in out
 
     @pytest.mark.parametrize("suffix", ["csv", "json"])
     def test_out_file(self, examples, tmp_path, suffix):
         out = tmp_path / f"r.{suffix}"
-        assert 0 == main(["score", str(examples / "seed001" / "scheme.yaml"), str(examples / "seed001" / "data.csv"),
-                          "--period", "2026-04", "--out", str(out)])
+        assert 0 == main(
+            [
+                "score",
+                str(examples / "seed001" / "scheme.yaml"),
+                str(examples / "seed001" / "data.csv"),
+                "--period",
+                "2026-04",
+                "--out",
+                str(out),
+            ]
+        )
         text = out.read_text(encoding="utf-8")
         assert "E006" in text and "dismissal_eligible" in text
         assert [out.name] == [p.name for p in tmp_path.iterdir()]  # no temporary file left behind
@@ -49,8 +65,9 @@ class TestScore:
         data = tmp_path / "d.csv"
         data.write_text("employee_id,minor_count\nA,lots\nA,1\n", encoding="utf-8")
         out = tmp_path / "r.csv"
-        assert 1 == main(["score", str(examples / "seed001" / "scheme.yaml"), str(data), "--period", "2026-04",
-                          "--out", str(out)])
+        assert 1 == main(
+            ["score", str(examples / "seed001" / "scheme.yaml"), str(data), "--period", "2026-04", "--out", str(out)]
+        )
         err = capsys.readouterr().err
         assert "row 2, column minor_count" in err and "duplicate-employee" in err
         assert not out.exists()

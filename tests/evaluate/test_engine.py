@@ -59,16 +59,33 @@ class TestSeed001:
     def test_b7_reason_required(self, seed001):
         defaults = {m.metric.name: "" for m in seed001.inputs}
         with pytest.raises(pr.InputError, match="needs a reason"):
-            pr.score(seed001, [{**defaults, "employee_id": "A", "trainer_adjust": "3", "minor_count": "0",
-                                "moderate_count": "0", "severe_count": "0", "cover_shifts": "0", "extra_work": "0",
-                                "suggestions": "0"}])
+            pr.score(
+                seed001,
+                [
+                    {
+                        **defaults,
+                        "employee_id": "A",
+                        "trainer_adjust": "3",
+                        "minor_count": "0",
+                        "moderate_count": "0",
+                        "severe_count": "0",
+                        "cover_shifts": "0",
+                        "extra_work": "0",
+                        "suggestions": "0",
+                    }
+                ],
+            )
 
     def test_s6_floor_at_zero(self, seed001):
         assert D(0) == one(seed001, severe_count=5).score
 
     def test_g1_grades(self, seed001):
-        assert ["A", "B", "C", "F"] == [one(seed001, cover_shifts=3).grade, one(seed001, cover_shifts=2).grade,
-                                        one(seed001).grade, one(seed001, severe_count=2).grade]
+        assert ["A", "B", "C", "F"] == [
+            one(seed001, cover_shifts=3).grade,
+            one(seed001, cover_shifts=2).grade,
+            one(seed001).grade,
+            one(seed001, severe_count=2).grade,
+        ]
 
     def test_golden_results(self, seed001, examples):
         rows = read_population(examples / "seed001" / "data.csv")
@@ -107,8 +124,11 @@ class TestEvaluationErrors:
     """Arithmetic failures name the employee, the formula and the values."""
 
     def test_division_by_zero(self):
-        s = pr.Scheme("x", metrics=(pr.Metric("a"), pr.Metric("b"), pr.Metric("r", formula="a / b")),
-                      payouts=(pr.Payout("p", formula="r"),))
+        s = pr.Scheme(
+            "x",
+            metrics=(pr.Metric("a"), pr.Metric("b"), pr.Metric("r", formula="a / b")),
+            payouts=(pr.Payout("p", formula="r"),),
+        )
         plan = pr.compile_scheme(s)
         with pytest.raises(pr.EvaluationError) as err:
             pr.score(plan, [{"employee_id": "E9", "a": "1", "b": "0"}])
@@ -117,8 +137,11 @@ class TestEvaluationErrors:
         assert "div(a, b, default)" in str(e)
 
     def test_m2_declared_zero_result(self):
-        s = pr.Scheme("x", metrics=(pr.Metric("a"), pr.Metric("b"), pr.Metric("r", formula="div(a, b, 0)")),
-                      payouts=(pr.Payout("p", formula="r"),))
+        s = pr.Scheme(
+            "x",
+            metrics=(pr.Metric("a"), pr.Metric("b"), pr.Metric("r", formula="div(a, b, 0)")),
+            payouts=(pr.Payout("p", formula="r"),),
+        )
         r = pr.evaluate(pr.compile_scheme(s), {"a": 1, "b": 0})
         assert D("0.00") == r.payouts["p"]
 

@@ -111,22 +111,27 @@ class TestErrors:
 
 # -- differential testing against simpleeval, the semantic reference ------------------------------------------
 
+
 def _num(depth):
-    leaf = st.one_of(st.sampled_from(["x", "y", "z"]).map(lambda n: (n, n)),
-                     st.integers(0, 99).map(lambda k: (str(k), f"D({k})")))
+    leaf = st.one_of(
+        st.sampled_from(["x", "y", "z"]).map(lambda n: (n, n)), st.integers(0, 99).map(lambda k: (str(k), f"D({k})"))
+    )
     if depth == 0:
         return leaf
     sub, cond = _num(depth - 1), _bool(depth - 1)
     return st.one_of(
         leaf,
         st.tuples(sub, st.sampled_from(["+", "-", "*", "/"]), sub).map(
-            lambda t: (f"({t[0][0]} {t[1]} {t[2][0]})", f"({t[0][1]} {t[1]} {t[2][1]})")),
+            lambda t: (f"({t[0][0]} {t[1]} {t[2][0]})", f"({t[0][1]} {t[1]} {t[2][1]})")
+        ),
         sub.map(lambda a: (f"(-{a[0]})", f"(-{a[1]})")),
         st.tuples(st.sampled_from(["min", "max"]), sub, sub).map(
-            lambda t: (f"{t[0]}({t[1][0]}, {t[2][0]})", f"{t[0]}({t[1][1]}, {t[2][1]})")),
+            lambda t: (f"{t[0]}({t[1][0]}, {t[2][0]})", f"{t[0]}({t[1][1]}, {t[2][1]})")
+        ),
         sub.map(lambda a: (f"abs({a[0]})", f"abs({a[1]})")),
         st.tuples(cond, sub, sub).map(
-            lambda t: (f"({t[1][0]} if {t[0][0]} else {t[2][0]})", f"({t[1][1]} if {t[0][1]} else {t[2][1]})")),
+            lambda t: (f"({t[1][0]} if {t[0][0]} else {t[2][0]})", f"({t[1][1]} if {t[0][1]} else {t[2][1]})")
+        ),
     )
 
 
@@ -136,9 +141,11 @@ def _bool(depth):
     sub = _num(depth - 1)
     return st.one_of(
         st.tuples(sub, st.sampled_from(["<", "<=", ">", ">=", "==", "!="]), sub).map(
-            lambda t: (f"({t[0][0]} {t[1]} {t[2][0]})", f"({t[0][1]} {t[1]} {t[2][1]})")),
+            lambda t: (f"({t[0][0]} {t[1]} {t[2][0]})", f"({t[0][1]} {t[1]} {t[2][1]})")
+        ),
         st.tuples(_bool(depth - 1), st.sampled_from(["and", "or"]), _bool(depth - 1)).map(
-            lambda t: (f"({t[0][0]} {t[1]} {t[2][0]})", f"({t[0][1]} {t[1]} {t[2][1]})")),
+            lambda t: (f"({t[0][0]} {t[1]} {t[2][0]})", f"({t[0][1]} {t[1]} {t[2][1]})")
+        ),
         _bool(depth - 1).map(lambda a: (f"(not {a[0]})", f"(not {a[1]})")),
     )
 

@@ -14,18 +14,33 @@ def T(text, points):
 
 
 # S1 conversion table of seed 003
-CONVERSION = pr.TierTable("conversion", (T(">= 0.75", 100), T("[0.65, 0.75)", 80), T("[0.50, 0.65)", 60),
-                                          T("< 0.50", 0)), direction="higher_is_better")
+CONVERSION = pr.TierTable(
+    "conversion",
+    (T(">= 0.75", 100), T("[0.65, 0.75)", 80), T("[0.50, 0.65)", 60), T("< 0.50", 0)),
+    direction="higher_is_better",
+)
 # S2 response time: lower is better, upper bounds inclusive
-RESPONSE = pr.TierTable("response", (T("<= 30", 100), T("(30, 45]", 80), T("(45, 55]", 60), T("> 55", 0)),
-                        direction="lower_is_better")
+RESPONSE = pr.TierTable(
+    "response", (T("<= 30", 100), T("(30, 45]", 80), T("(45, 55]", 60), T("> 55", 0)), direction="lower_is_better"
+)
 
 
 class TestLookup:
     """Compiled lookups honour every bound's inclusiveness."""
 
-    @pytest.mark.parametrize(("x", "points"), [("0.75", 100), ("0.7499", 80), ("0.65", 80), ("0.6499", 60),
-                                                ("0.5", 60), ("0.4999", 0), ("1.2", 100), ("-1", 0)])
+    @pytest.mark.parametrize(
+        ("x", "points"),
+        [
+            ("0.75", 100),
+            ("0.7499", 80),
+            ("0.65", 80),
+            ("0.6499", 60),
+            ("0.5", 60),
+            ("0.4999", 0),
+            ("1.2", 100),
+            ("-1", 0),
+        ],
+    )
     def test_s1_higher_is_better(self, x, points):
         assert D(points) == compile_table(CONVERSION)(D(x))
 
@@ -35,8 +50,9 @@ class TestLookup:
 
     def test_first_match_step_table(self):
         # S3: ">= 250,000 → 100, >= 150,000 → 90, ..." as a first-hit step table
-        t = pr.TierTable("sales", (T(">= 250000", 100), T(">= 150000", 90), T(">= 100000", 80), T("< 100000", 0)),
-                         match="first")
+        t = pr.TierTable(
+            "sales", (T(">= 250000", 100), T(">= 150000", 90), T(">= 100000", 80), T("< 100000", 0)), match="first"
+        )
         lookup = compile_table(t)
         assert [D(100), D(90), D(90), D(0)] == [lookup(D(x)) for x in (300000, 250000 - 1, 150000, 99999)]
 
@@ -73,8 +89,17 @@ class TestAnalyse:
     """Gap and overlap analysis of the per-mille table $7 of seed 003."""
 
     def test_gaps_and_overlap(self):
-        t = pr.TierTable("pm", (T("> 410000", "2.5"), T("[310000, 400000]", 2), T("[210000, 300000]", "1.5"),
-                                T("[150000, 200000]", 1), T("[100000, 150000]", "0.5"), T("< 100000", 0)))
+        t = pr.TierTable(
+            "pm",
+            (
+                T("> 410000", "2.5"),
+                T("[310000, 400000]", 2),
+                T("[210000, 300000]", "1.5"),
+                T("[150000, 200000]", 1),
+                T("[100000, 150000]", "0.5"),
+                T("< 100000", 0),
+            ),
+        )
         pieces = analyse(t)
         gaps = [p.text for p in pieces if not p.owners]
         overlaps = [p.text for p in pieces if len(p.owners) > 1]

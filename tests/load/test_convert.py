@@ -75,10 +75,31 @@ class TestRoundTrip:
 
 JSONISH = st.recursive(
     st.none() | st.booleans() | st.text(max_size=8) | st.decimals(allow_nan=False, allow_infinity=False, places=2),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.sampled_from(["name", "metrics", "tiers", "formula", "type", "range", "x", "score",
-                                       "cap", "payouts", "points", "indicators", "input", "tables"]),
-                      children, max_size=5),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "name",
+                    "metrics",
+                    "tiers",
+                    "formula",
+                    "type",
+                    "range",
+                    "x",
+                    "score",
+                    "cap",
+                    "payouts",
+                    "points",
+                    "indicators",
+                    "input",
+                    "tables",
+                ]
+            ),
+            children,
+            max_size=5,
+        )
+    ),
     max_leaves=25,
 )
 
@@ -93,11 +114,18 @@ class TestNeverCrashes:
         except pr.PerfrulesError:
             pass
 
-    @given(st.dictionaries(st.just("name"), st.just("x"), min_size=1).flatmap(
-        lambda base: st.fixed_dictionaries({"name": st.just("x")}, optional={
-            "metrics": st.dictionaries(st.from_regex(r"[a-z]{1,4}", fullmatch=True), JSONISH, max_size=3),
-            "indicators": st.dictionaries(st.from_regex(r"[a-z]{1,4}", fullmatch=True), JSONISH, max_size=3),
-            "score": JSONISH})))
+    @given(
+        st.dictionaries(st.just("name"), st.just("x"), min_size=1).flatmap(
+            lambda base: st.fixed_dictionaries(
+                {"name": st.just("x")},
+                optional={
+                    "metrics": st.dictionaries(st.from_regex(r"[a-z]{1,4}", fullmatch=True), JSONISH, max_size=3),
+                    "indicators": st.dictionaries(st.from_regex(r"[a-z]{1,4}", fullmatch=True), JSONISH, max_size=3),
+                    "score": JSONISH,
+                },
+            )
+        )
+    )
     def test_validate_arbitrary_schemes(self, data):
         text = json.dumps(data, default=str)
         try:

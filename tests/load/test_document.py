@@ -47,5 +47,5 @@ class TestErrors:
     def test_alias_bomb_is_bounded(self):
         lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
         lines += [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]" for i in range(1, 12)]
-        with pytest.raises(SchemeError, match="document-too-large|more than"):
+        with pytest.raises(SchemeError, match=r"document-too-large|more than"):
             read_document("\n".join(lines))

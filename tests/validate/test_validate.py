@@ -9,8 +9,8 @@ from perfrules._load import scheme_from_text
 def findings(text: str):
     loaded = scheme_from_text(text, source="s.yaml", partial=True)
     assert loaded.scheme is not None
-    from perfrules._validate.api import _report
     from perfrules._validate.analyse import analyse_scheme
+    from perfrules._validate.api import _report
     from perfrules._validate.lint import lint
 
     a = analyse_scheme(loaded.scheme)
@@ -132,8 +132,10 @@ tables:
         assert ["tier-direction"] == codes(r)
 
     def test_otherwise_silences_gap(self):
-        r = findings("name: x\nmetrics: {a: number}\ntables:\n  t: {otherwise: 0, tiers: [{range: '> 1', points: 1}]}\n"
-                     "indicators:\n  i: {input: a, table: t}\n")
+        r = findings(
+            "name: x\nmetrics: {a: number}\ntables:\n  t: {otherwise: 0, tiers: [{range: '> 1', points: 1}]}\n"
+            "indicators:\n  i: {input: a, table: t}\n"
+        )
         assert [] == codes(r)
 
 
@@ -147,7 +149,8 @@ class TestReport:
         d = report.to_dict()
         assert d["ok"] is False
         assert {"code", "severity", "message", "path", "line", "column", "hint", "source", "formula_column"} == set(
-            d["issues"][0])
+            d["issues"][0]
+        )
 
     def test_validate_never_raises_on_model_built_in_python(self):
         s = pr.Scheme("x", metrics=(pr.Metric("a"),), payouts=(pr.Payout("p", formula="a / "),))
@@ -162,8 +165,13 @@ class TestReport:
 
 
 def test_decimal_weights_sum_exactly():
-    s = pr.Scheme("x", metrics=(pr.Metric("a"),), indicators=tuple(
-        pr.Indicator(f"i{k}", input="a", formula="a", weight=D("33.33") if k < 2 else D("33.34")) for k in range(3)))
+    s = pr.Scheme(
+        "x",
+        metrics=(pr.Metric("a"),),
+        indicators=tuple(
+            pr.Indicator(f"i{k}", input="a", formula="a", weight=D("33.33") if k < 2 else D("33.34")) for k in range(3)
+        ),
+    )
     assert "weights-sum" not in codes(pr.validate(s))
 
 

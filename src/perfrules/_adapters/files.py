@@ -13,8 +13,8 @@ import io
 import json
 import os
 import tempfile
-from decimal import Decimal
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -36,24 +36,49 @@ def read_population(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     except FileNotFoundError:
         raise InputError([Issue("file-not-found", f"no such file: {p}", source=str(p))]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Issue("file-unreadable", f"cannot read {p}: {exc}", source=str(p),
-                                hint="population files are UTF-8 text")]) from None
+        raise InputError(
+            [Issue("file-unreadable", f"cannot read {p}: {exc}", source=str(p), hint="population files are UTF-8 text")]
+        ) from None
     if not text.strip():
-        raise InputError([Issue("empty-input", "the file is empty", source=str(p),
-                                hint="start with a header line: employee_id,<metric>,...")])
+        raise InputError(
+            [
+                Issue(
+                    "empty-input",
+                    "the file is empty",
+                    source=str(p),
+                    hint="start with a header line: employee_id,<metric>,...",
+                )
+            ]
+        )
     if p.suffix.lower() == ".json":
         return _json_rows(text, str(p))
     reader = csv.DictReader(io.StringIO(text))
     header = reader.fieldnames or []
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
-        raise InputError([Issue("duplicate-column", f"column(s) {', '.join(dupes)} appear twice in the header",
-                                source=str(p), line=1)])
+        raise InputError(
+            [
+                Issue(
+                    "duplicate-column",
+                    f"column(s) {', '.join(dupes)} appear twice in the header",
+                    source=str(p),
+                    line=1,
+                )
+            ]
+        )
     rows = []
     for row in reader:
         if None in row:
-            raise InputError([Issue("extra-cells", f"line {reader.line_num} has more cells than the header",
-                                    source=str(p), line=reader.line_num)])
+            raise InputError(
+                [
+                    Issue(
+                        "extra-cells",
+                        f"line {reader.line_num} has more cells than the header",
+                        source=str(p),
+                        line=reader.line_num,
+                    )
+                ]
+            )
         rows.append({k: v for k, v in row.items() if k is not None})
     return rows
 
@@ -63,16 +88,21 @@ def _json_rows(text: str, source: str) -> list[dict[str, Any]]:
     try:
         data = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
-        raise InputError([Issue("syntax", f"not valid JSON: {exc.msg}", source=source, line=exc.lineno,
-                                column=exc.colno)]) from None
+        raise InputError(
+            [Issue("syntax", f"not valid JSON: {exc.msg}", source=source, line=exc.lineno, column=exc.colno)]
+        ) from None
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
         raise InputError([Issue("wrong-type", "a JSON population must be a list of objects", source=source)])
     return data
 
 
 def _flat(result: Result) -> dict[str, str]:
-    row = {"employee_id": result.employee, "period": result.period or "", "score": str(result.score),
-           "grade": result.grade or ""}
+    row = {
+        "employee_id": result.employee,
+        "period": result.period or "",
+        "score": str(result.score),
+        "grade": result.grade or "",
+    }
     for group in (result.indicators, result.sections, result.penalties, result.bonuses, result.payouts):
         row.update({k: str(v) for k, v in group.items()})
     row["flags"] = ";".join(f.name for f in result.flags)

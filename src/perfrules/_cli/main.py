@@ -16,7 +16,7 @@ from .._adapters import read_population, write_results
 from .._compile import compile_scheme
 from .._errors import EvaluationError, InputError, PerfrulesError, SchemeError
 from .._evaluate import Results, score
-from .._load import read_scheme
+from .._load import read_scheme, scheme_json_schema
 from .._model import Period
 from .._validate import check_file
 from .table import render_table
@@ -33,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("scheme")
     v.add_argument("--json", action="store_true", help="print findings as JSON")
     v.add_argument("--strict", action="store_true", help="fail on warnings too")
+    sub.add_parser("schema", help="print the JSON Schema of scheme files (for editors and HR tools)")
     s = sub.add_parser("score", help="score a population for one period")
     s.add_argument("scheme")
     s.add_argument("data", help="population file: CSV with a header line, or JSON")
@@ -77,6 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return _validate(args)
+        if args.command == "schema":
+            print(json.dumps(scheme_json_schema(), ensure_ascii=False, indent=2))
+            return EXIT_OK
         results = _score(args)
         if args.out:
             write_results(results, args.out)

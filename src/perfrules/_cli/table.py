@@ -29,8 +29,15 @@ def render_table(results: Results) -> str:
     header = ["employee", "score", "grade", *payouts, "flags"]
     rows = [header]
     for r in results:
-        rows.append([r.employee, str(r.score), r.grade or "", *(str(r.payouts[p]) for p in payouts),
-                     ", ".join(f.name for f in r.flags)])
+        rows.append(
+            [
+                r.employee,
+                str(r.score),
+                r.grade or "",
+                *(str(r.payouts[p]) for p in payouts),
+                ", ".join(f.name for f in r.flags),
+            ]
+        )
     widths = [max(_width(row[i]) for row in rows) for i in range(len(header))]
     numeric = {1, *range(3, 3 + len(payouts))}
     lines = []

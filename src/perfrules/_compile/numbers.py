@@ -25,8 +25,9 @@ __all__ = ["CONTEXT", "quantizer"]
 
 #: 28 significant digits, and any division by zero, invalid operation or
 #: overflow raises instead of giving Infinity or NaN. Set once per batch.
-CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN, Emin=-999_999, Emax=999_999,
-                  traps=[InvalidOperation, DivisionByZero, Overflow])
+CONTEXT = Context(
+    prec=28, rounding=ROUND_HALF_EVEN, Emin=-999_999, Emax=999_999, traps=[InvalidOperation, DivisionByZero, Overflow]
+)
 
 _MODES = {
     "half_up": ROUND_HALF_UP,

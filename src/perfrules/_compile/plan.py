@@ -20,8 +20,17 @@ from .._plugins import MetricType, metric_type
 from .._validate import analyse_scheme
 from .._validate.analyse import Analysis, StepRef
 from .numbers import quantizer
-from .steps import Env, Run, adjustment_step, clamp, indicator_points, indicator_step, payout_step, \
-    section_step, signed_terms
+from .steps import (
+    Env,
+    Run,
+    adjustment_step,
+    clamp,
+    indicator_points,
+    indicator_step,
+    payout_step,
+    section_step,
+    signed_terms,
+)
 
 __all__ = ["InputSpec", "Plan", "Step", "compile_scheme", "scheme_digest"]
 
@@ -83,7 +92,7 @@ def scheme_digest(scheme: Scheme) -> str:
 
 def _inputs(s: Scheme) -> tuple[InputSpec, ...]:
     limits: dict[str, tuple[frozenset[Decimal] | None, tuple[Decimal, Decimal] | None]] = {}
-    for adj in (*s.penalties, *s.bonuses):
+    for adj in s.adjustments():
         if adj.occurrences is not None and adj.tiers is None and adj.amount is None:
             levels = frozenset(adj.levels) if adj.levels is not None else None
             limits[adj.occurrences] = (levels, adj.range)
@@ -100,7 +109,7 @@ class _Builder:
     def __init__(self, a: Analysis) -> None:
         self.a, self.s = a, a.scheme
         self.money = quantizer(self.s.money)
-        self.point_adjs = [j for j in (*self.s.penalties, *self.s.bonuses) if j.unit == "points"]
+        self.point_adjs = [j for j in self.s.adjustments() if j.unit == "points"]
 
     def f(self, *path: str | int) -> CompiledFormula | None:
         return self.a.formulas.get(path)
@@ -130,22 +139,36 @@ class _Builder:
         ind = next(i for i in self.s.indicators if i.name == name)
         value = self.f("indicators", name, "input")
         lookup = self.a.lookups.get(("indicators", name, "tiers")) or (
-            self.a.lookups.get(("tables", ind.table)) if ind.table else None)
-        points = indicator_points(ind, value.fn if value else (lambda env: Decimal(0)), lookup,
-                                  self.f("indicators", name, "target", "target"), self.f("indicators", name, "formula"))
+            self.a.lookups.get(("tables", ind.table)) if ind.table else None
+        )
+        points = indicator_points(
+            ind,
+            value.fn if value else (lambda env: Decimal(0)),
+            lookup,
+            self.f("indicators", name, "target", "target"),
+            self.f("indicators", name, "formula"),
+        )
         return indicator_step(ind, points)
 
     def b_sections(self, name: str) -> Run:
         sec = next(x for x in self.s.sections if x.name == name)
         members = [i for i in self.s.indicators if i.section == name]
-        vetoes = [v for v in (self.f("sections", name, "veto"),
-                              *(self.f("indicators", i.name, "veto") for i in members)) if v is not None]
+        vetoes = [
+            v
+            for v in (self.f("sections", name, "veto"), *(self.f("indicators", i.name, "veto") for i in members))
+            if v is not None
+        ]
         terms = self.terms([i.name for i in members], [j for j in self.point_adjs if j.section == name])
         return section_step(sec, terms, vetoes)
 
     def _adjustment(self, coll: str, adj: Penalty | Bonus) -> Run:
-        return adjustment_step(adj, self.f(coll, adj.name, "count"), self.f(coll, adj.name, "when"),
-                               self.a.lookups.get((coll, adj.name, "tiers")), self.money)
+        return adjustment_step(
+            adj,
+            self.f(coll, adj.name, "count"),
+            self.f(coll, adj.name, "when"),
+            self.a.lookups.get((coll, adj.name, "tiers")),
+            self.money,
+        )
 
     def b_penalties(self, name: str) -> Run:
         return self._adjustment("penalties", next(x for x in self.s.penalties if x.name == name))
@@ -156,19 +179,27 @@ class _Builder:
     def b_score(self, name: str) -> Run:
         sc = self.s.score
         formula = self.f("score", "formula")
+        total: Callable[[Env], Decimal]
         if formula is not None:
             total = formula.fn
         else:
             loose = [i.name for i in self.s.indicators if i.section is None]
-            terms = self.terms([x.name for x in self.s.sections] + loose,
-                               [j for j in self.point_adjs if j.section is None])
+            terms = self.terms(
+                [x.name for x in self.s.sections] + loose, [j for j in self.point_adjs if j.section is None]
+            )
             base = sc.base
 
             def total(env: Env) -> Decimal:
                 return base + terms(env)
 
-        vetoes = tuple(v.fn for v in (self.f("score", "veto"), *(
-            self.f("indicators", i.name, "veto") for i in self.s.indicators if i.section is None)) if v is not None)
+        vetoes = tuple(
+            v.fn
+            for v in (
+                self.f("score", "veto"),
+                *(self.f("indicators", i.name, "veto") for i in self.s.indicators if i.section is None),
+            )
+            if v is not None
+        )
         limit = clamp(sc.floor, sc.cap)
         rnd = quantizer(sc.rounding) if sc.rounding is not None else (lambda x: x)
 
@@ -184,7 +215,7 @@ class _Builder:
         p = next(x for x in self.s.payouts if x.name == name)
         formula = self.f("payouts", name, "formula")
         assert formula is not None
-        adjs = [j for j in (*self.s.penalties, *self.s.bonuses) if j.payout == name]
+        adjs = [j for j in self.s.adjustments() if j.payout == name]
         rnd = quantizer(p.rounding) if p.rounding is not None else self.money
         return payout_step(p, formula, self.f("payouts", name, "when"), self.terms([], adjs), rnd)
 
@@ -226,5 +257,14 @@ def compile_scheme(scheme: Scheme) -> Plan:
         if run is not None and ref[0] != "grades":
             steps.append(Step(ref[0], ref[1], run))
     params = {p.name: p.value for p in scheme.params}
-    return Plan(scheme, scheme_digest(scheme), _inputs(scheme), params, tuple(steps), dict(a.formulas),
-                dict(a.lookups), _grade(a), b.money)
+    return Plan(
+        scheme,
+        scheme_digest(scheme),
+        _inputs(scheme),
+        params,
+        tuple(steps),
+        dict(a.formulas),
+        dict(a.lookups),
+        _grade(a),
+        b.money,
+    )

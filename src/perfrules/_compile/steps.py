@@ -15,8 +15,18 @@ from typing import Any
 from .._formula import CompiledFormula, Lookup
 from .._model import Bonus, Indicator, Payout, Penalty, Section, Shortfall
 
-__all__ = ["Env", "Run", "adjustment_step", "clamp", "indicator_points", "indicator_step", "payout_step",
-           "section_step", "shortfall_points", "signed_terms"]
+__all__ = [
+    "Env",
+    "Run",
+    "adjustment_step",
+    "clamp",
+    "indicator_points",
+    "indicator_step",
+    "payout_step",
+    "section_step",
+    "shortfall_points",
+    "signed_terms",
+]
 
 Env = dict[str, Any]
 Run = Callable[[Env], None]
@@ -53,8 +63,13 @@ def shortfall_points(rule: Shortfall, x: Decimal) -> Decimal:
     return max(rule.full - units * rule.deduct, _ZERO)
 
 
-def indicator_points(ind: Indicator, value: Callable[[Env], Decimal], lookup: Lookup | None,
-                     target: CompiledFormula | None, formula: CompiledFormula | None) -> Callable[[Env], Decimal]:
+def indicator_points(
+    ind: Indicator,
+    value: Callable[[Env], Decimal],
+    lookup: Lookup | None,
+    target: CompiledFormula | None,
+    formula: CompiledFormula | None,
+) -> Callable[[Env], Decimal]:
     """
     Return the function that gives an indicator's points (before weight) on an environment.
     """
@@ -79,6 +94,7 @@ def indicator_step(ind: Indicator, points: Callable[[Env], Decimal]) -> Run:
     """
     name, limit = ind.name, clamp(ind.floor, ind.cap)
     if ind.weight is None:
+
         def run(env: Env) -> None:
             env[name] = limit(points(env))
     else:
@@ -86,6 +102,7 @@ def indicator_step(ind: Indicator, points: Callable[[Env], Decimal]) -> Run:
 
         def run(env: Env) -> None:
             env[name] = limit(points(env)) * w
+
     return run
 
 
@@ -134,8 +151,13 @@ def _schedule(schedule: tuple[Decimal, ...]) -> Callable[[Decimal], Decimal]:
     return total
 
 
-def adjustment_step(adj: Penalty | Bonus, count: CompiledFormula | None, when: CompiledFormula | None,
-                    lookup: Lookup | None, money_places: Callable[[Decimal], Decimal]) -> Run:
+def adjustment_step(
+    adj: Penalty | Bonus,
+    count: CompiledFormula | None,
+    when: CompiledFormula | None,
+    lookup: Lookup | None,
+    money_places: Callable[[Decimal], Decimal],
+) -> Run:
     """
     Return the step writing a penalty's or bonus's amount for this person (a magnitude).
     """
@@ -177,6 +199,7 @@ def adjustment_step(adj: Penalty | Bonus, count: CompiledFormula | None, when: C
             return rnd(limited(env) * share)
 
     if when is None:
+
         def run(env: Env) -> None:
             env[name] = own(env)
     else:
@@ -184,16 +207,23 @@ def adjustment_step(adj: Penalty | Bonus, count: CompiledFormula | None, when: C
 
         def run(env: Env) -> None:
             env[name] = own(env) if cond(env) else _ZERO
+
     return run
 
 
-def payout_step(p: Payout, formula: CompiledFormula, when: CompiledFormula | None,
-                terms: Callable[[Env], Decimal], rounding: Callable[[Decimal], Decimal]) -> Run:
+def payout_step(
+    p: Payout,
+    formula: CompiledFormula,
+    when: CompiledFormula | None,
+    terms: Callable[[Env], Decimal],
+    rounding: Callable[[Decimal], Decimal],
+) -> Run:
     """
     Return the step writing a payout: formula plus money adjustments, limited, rounded.
     """
     name, f, limit = p.name, formula.fn, clamp(p.floor, p.cap)
     if when is None:
+
         def run(env: Env) -> None:
             env[name] = rounding(limit(f(env) + terms(env)))
     else:
@@ -202,6 +232,5 @@ def payout_step(p: Payout, formula: CompiledFormula, when: CompiledFormula | Non
 
         def run(env: Env) -> None:
             env[name] = rounding(limit(f(env) + terms(env))) if cond(env) else zero
+
     return run
-
-

@@ -31,8 +31,9 @@ def _diagnose(plan: Plan, row: Row, env: dict[str, Any], exc: ArithmeticError) -
             names = {n for _, f in formulas for n in f.names}
             values = {n: env.get(n) for n in sorted(names)}
             why = str(err) if isinstance(err, NoTier) else _arith(err)
-            return EvaluationError(why, employee=row.employee, step=f"{step.collection}.{step.name}",
-                                   formula=text, values=values)
+            return EvaluationError(
+                why, employee=row.employee, step=f"{step.collection}.{step.name}", formula=text, values=values
+            )
     return EvaluationError(_arith(exc), employee=row.employee)
 
 
@@ -64,17 +65,29 @@ def _reasons(plan: Plan, results: list[Result], rows: list[Row]) -> None:
     for b in plan.scheme.bonuses:
         if b.reason is None:
             continue
-        for res, row in zip(results, rows):
+        for res, row in zip(results, rows, strict=True):
             if res.values[b.name] != 0 and not row.text.get(b.reason, "").strip():
-                issues.append(Issue("reason-required", f"{b.name} of {res.values[b.name]} needs a reason in "
-                                    f"column {b.reason!r}", (f"row {row.number}", b.reason),
-                                    hint="a discretionary adjustment must say why"))
+                issues.append(
+                    Issue(
+                        "reason-required",
+                        f"{b.name} of {res.values[b.name]} needs a reason in column {b.reason!r}",
+                        (f"row {row.number}", b.reason),
+                        hint="a discretionary adjustment must say why",
+                    )
+                )
     if issues:
         raise InputError(issues, f"{len(issues)} adjustment(s) without a reason; nothing was scored")
 
 
-def score(plan: Plan, rows: Iterable[Mapping[str, Any]], *, period: Period | str | None = None,
-          id_column: str = "employee_id", source: str | None = None, first_row: int = 2) -> Results:
+def score(
+    plan: Plan,
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    period: Period | str | None = None,
+    id_column: str = "employee_id",
+    source: str | None = None,
+    first_row: int = 2,
+) -> Results:
     """
     Score a whole population for one period.
 
@@ -84,19 +97,19 @@ def score(plan: Plan, rows: Iterable[Mapping[str, Any]], *, period: Period | str
     """
     if isinstance(period, str):
         period = Period.parse(period)
-    checked = sorted(read_rows(plan, rows, id_column=id_column, source=source, first_row=first_row),
-                     key=lambda r: r.employee)
+    checked = sorted(
+        read_rows(plan, rows, id_column=id_column, source=source, first_row=first_row), key=lambda r: r.employee
+    )
     with localcontext(CONTEXT):
         results = [evaluate_row(plan, row, period) for row in checked]
     _reasons(plan, results, checked)
     return Results(plan.scheme.name, plan.digest, period, tuple(results))
 
 
-def evaluate(plan: Plan, inputs: Mapping[str, Any], *, employee: str = "employee",
-             period: Period | str | None = None) -> Result:
+def evaluate(
+    plan: Plan, inputs: Mapping[str, Any], *, employee: str = "employee", period: Period | str | None = None
+) -> Result:
     """
     Score one employee from a mapping of metric names to raw values.
     """
     return score(plan, [{"employee_id": employee, **inputs}], period=period).results[0]
-
-

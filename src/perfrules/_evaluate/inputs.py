@@ -39,8 +39,11 @@ def _cell(spec: InputSpec, raw: Any, where: tuple[str | int, ...], issues: list[
             return ()
         if m.default is not None:
             return m.default
-        issues.append(Issue("missing-value", f"no value for {m.name!r}", where,
-                            hint="fill the cell, or give the metric a default"))
+        issues.append(
+            Issue(
+                "missing-value", f"no value for {m.name!r}", where, hint="fill the cell, or give the metric a default"
+            )
+        )
         return None
     try:
         value = spec.kind.parse(raw, m)
@@ -53,14 +56,25 @@ def _cell(spec: InputSpec, raw: Any, where: tuple[str | int, ...], issues: list[
                 allowed = ", ".join(str(x) for x in sorted(spec.levels))
                 issues.append(Issue("not-a-level", f"{m.name}: {v} is not one of the levels {allowed}", where))
             if spec.range is not None and not spec.range[0] <= v <= spec.range[1]:
-                issues.append(Issue("out-of-range", f"{m.name}: {v} is outside the range "
-                                    f"{spec.range[0]}-{spec.range[1]}", where,
-                                    hint="each amount must lie in the range the scheme declares"))
+                issues.append(
+                    Issue(
+                        "out-of-range",
+                        f"{m.name}: {v} is outside the range {spec.range[0]}-{spec.range[1]}",
+                        where,
+                        hint="each amount must lie in the range the scheme declares",
+                    )
+                )
     return value
 
 
-def read_rows(plan: Plan, rows: Iterable[Mapping[str, Any]], *, id_column: str = "employee_id",
-              source: str | None = None, first_row: int = 2) -> list[Row]:
+def read_rows(
+    plan: Plan,
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    id_column: str = "employee_id",
+    source: str | None = None,
+    first_row: int = 2,
+) -> list[Row]:
     """
     Check and convert every row; raise :class:`InputError` with every bad cell.
 
@@ -78,13 +92,27 @@ def read_rows(plan: Plan, rows: Iterable[Mapping[str, Any]], *, id_column: str =
         where_row: tuple[str | int, ...] = (f"row {n}",)
         emp = row.get(id_column)
         if emp is None or not str(emp).strip():
-            issues.append(Issue("missing-id", f"row {n} has no {id_column!r}", where_row, source=source,
-                                hint=f"every row needs the employee's id in column {id_column!r}"))
+            issues.append(
+                Issue(
+                    "missing-id",
+                    f"row {n} has no {id_column!r}",
+                    where_row,
+                    source=source,
+                    hint=f"every row needs the employee's id in column {id_column!r}",
+                )
+            )
             emp = f"<row {n}>"
         emp = str(emp).strip()
         if emp in seen:
-            issues.append(Issue("duplicate-employee", f"employee {emp!r} appears in rows {seen[emp]} and {n}",
-                                where_row, source=source, hint="keep one row per employee and period"))
+            issues.append(
+                Issue(
+                    "duplicate-employee",
+                    f"employee {emp!r} appears in rows {seen[emp]} and {n}",
+                    where_row,
+                    source=source,
+                    hint="keep one row per employee and period",
+                )
+            )
         seen.setdefault(emp, n)
         values: dict[str, Any] = {}
         for spec in plan.inputs:
@@ -94,20 +122,30 @@ def read_rows(plan: Plan, rows: Iterable[Mapping[str, Any]], *, id_column: str =
                 needed = spec.metric.default is None and spec.kind.value_type != "list"
                 if needed and name not in missing:
                     missing.add(name)
-                    issues.append(Issue("missing-column", f"column {name!r} is missing (first at row {n})"
-                                        f"{did_you_mean(name, [str(k) for k in row])}", (name,),
-                                        source=source, hint=f"the scheme reads {', '.join(names)}"))
+                    issues.append(
+                        Issue(
+                            "missing-column",
+                            f"column {name!r} is missing (first at row {n}){did_you_mean(name, [str(k) for k in row])}",
+                            (name,),
+                            source=source,
+                            hint=f"the scheme reads {', '.join(names)}",
+                        )
+                    )
                 values[name] = spec.metric.default if spec.kind.value_type != "list" else ()
                 continue
             values[name] = _cell(spec, row[name], where, issues)
         text = {k: str(v) for k, v in row.items() if k in reasons and v is not None}
         out.append(Row(emp, n, values, text))
     if not out and not issues:
-        issues.append(Issue("empty-input", "the input has no rows", source=source,
-                            hint="give one row per employee under a header line"))
+        issues.append(
+            Issue(
+                "empty-input",
+                "the input has no rows",
+                source=source,
+                hint="give one row per employee under a header line",
+            )
+        )
     if issues:
         placed = [attrs.evolve(i, source=source) for i in issues]
         raise InputError(placed, f"{len(placed)} problem(s) in {source or 'the input'}; nothing was scored")
     return out
-
-

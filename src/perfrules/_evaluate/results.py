@@ -7,7 +7,7 @@ them into JSON and CSV.  Money stays Decimal with the scheme's declared places.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
@@ -118,7 +118,7 @@ class Results:
 
 def _approvals(plan: Plan, env: Mapping[str, Any]) -> list[FlagHit]:
     out = []
-    for adj in (*plan.scheme.penalties, *plan.scheme.bonuses):
+    for adj in plan.scheme.adjustments():
         limit = adj.approval_over
         if limit is None:
             continue
@@ -128,8 +128,12 @@ def _approvals(plan: Plan, env: Mapping[str, Any]) -> list[FlagHit]:
             big = [adj.amount] if adj.amount is not None and adj.amount > limit and env[adj.name] != 0 else []
         if big:
             kind = "deduction" if isinstance(adj, Penalty) else "addition"
-            out.append(FlagHit("approval_required", f"{adj.name}: single {kind} of {max(big)} is over {limit} "
-                               "and needs written approval"))
+            out.append(
+                FlagHit(
+                    "approval_required",
+                    f"{adj.name}: single {kind} of {max(big)} is over {limit} and needs written approval",
+                )
+            )
     return out
 
 
@@ -140,7 +144,10 @@ def build_result(plan: Plan, row: Row, env: dict[str, Any], grade: str | None, p
     s = plan.scheme
     flags = [FlagHit(f.name, f.reason) for f in s.flags if env[f.name]]
     flags += _approvals(plan, env)
-    pick = lambda items: MappingProxyType({x.name: env[x.name] for x in items})  # noqa: E731
+
+    def pick(items: Iterable[Any]) -> Mapping[str, Any]:
+        return MappingProxyType({x.name: env[x.name] for x in items})
+
     return Result(
         employee=row.employee,
         period=period.label if period else None,
@@ -155,5 +162,3 @@ def build_result(plan: Plan, row: Row, env: dict[str, Any], grade: str | None, p
         inputs=MappingProxyType(dict(row.values)),
         values=MappingProxyType(env),
     )
-
-

@@ -69,8 +69,9 @@ class FormulaError(PerfrulesError, ValueError):
         """
         where = f" at column {self.column}" if self.column else ""
         caret = f"\n      {text}\n      {' ' * ((self.column or 1) - 1)}^" if self.column else ""
-        return Issue(self.code, f"{self.message}{where} of formula {text!r}{caret}", path, hint=self.hint,
-                     offset=self.column)
+        return Issue(
+            self.code, f"{self.message}{where} of formula {text!r}{caret}", path, hint=self.hint, offset=self.column
+        )
 
 
 @attrs.frozen
@@ -97,8 +98,14 @@ class CompiledFormula:
 
 
 _ARITH: dict[type[ast.operator], str] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
-_CMP: dict[type[ast.cmpop], str] = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==",
-                                    ast.NotEq: "!="}
+_CMP: dict[type[ast.cmpop], str] = {
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+}
 _FORBIDDEN_HINTS: dict[type[ast.AST], str] = {
     ast.Attribute: "attribute access (a.b) is not allowed: use the plain name",
     ast.Subscript: "indexing (a[b]) is not allowed",
@@ -149,9 +156,13 @@ class _Checker:
         if method is None:
             hint = _FORBIDDEN_HINTS.get(type(node))
             name = type(node).__name__
-            raise self.fail(node, "formula-forbidden", f"{hint or f'{name} is not allowed in formulas'}",
-                            "formulas may use numbers, names, + - * / **, comparisons, and/or/not, "
-                            "'x if c else y' and the documented functions")
+            raise self.fail(
+                node,
+                "formula-forbidden",
+                f"{hint or f'{name} is not allowed in formulas'}",
+                "formulas may use numbers, names, + - * / **, comparisons, and/or/not, "
+                "'x if c else y' and the documented functions",
+            )
         result: tuple[str, Type] = method(node)
         return result
 
@@ -165,8 +176,12 @@ class _Checker:
         if isinstance(value, int | float) and not isinstance(value, bool):
             return self.const(self.number(node)), NUM
         kind = "text" if isinstance(value, str | bytes) else type(value).__name__
-        raise self.fail(node, "formula-forbidden", f"{kind} is not allowed in formulas, only numbers",
-                        "write numbers without quotes; names of metrics and parameters without quotes")
+        raise self.fail(
+            node,
+            "formula-forbidden",
+            f"{kind} is not allowed in formulas, only numbers",
+            "write numbers without quotes; names of metrics and parameters without quotes",
+        )
 
     def number(self, node: ast.Constant) -> Decimal:
         segment = ast.get_source_segment(self.text, node) or repr(node.value)
@@ -178,9 +193,11 @@ class _Checker:
         # copy_abs and compare need no context, so a literal like 1e999999999
         # cannot trap Overflow here.
         if not value.is_finite() or digits > LIMITS.max_digits or value.copy_abs() >= LIMITS.max_magnitude:
-            raise self.fail(node, "formula-literal",
-                            f"number {segment!r} is too large (at most {LIMITS.max_digits} digits, "
-                            f"below {LIMITS.max_magnitude:E})")
+            raise self.fail(
+                node,
+                "formula-literal",
+                f"number {segment!r} is too large (at most {LIMITS.max_digits} digits, below {LIMITS.max_magnitude:E})",
+            )
         return value
 
     def v_Name(self, node: ast.Name) -> tuple[str, Type]:
@@ -192,8 +209,12 @@ class _Checker:
         if name not in self.names:
             if name in self.functions:
                 raise self.fail(node, "formula-type", f"{name!r} is a function: call it as {name}(...)")
-            raise self.fail(node, "unknown-name", f"unknown name {name!r}{did_you_mean(name, self.names)}",
-                            "use a metric, parameter, indicator, section or payout declared in the scheme")
+            raise self.fail(
+                node,
+                "unknown-name",
+                f"unknown name {name!r}{did_you_mean(name, self.names)}",
+                "use a metric, parameter, indicator, section or payout declared in the scheme",
+            )
         self.used.add(name)
         return f"e[{name!r}]", self.names[name]
 
@@ -234,7 +255,7 @@ class _Checker:
     def v_Compare(self, node: ast.Compare) -> tuple[str, Type]:
         src, first = self.visit(node.left)
         out = [src]
-        for op, right in zip(node.ops, node.comparators):
+        for op, right in zip(node.ops, node.comparators, strict=True):
             sym = _CMP.get(type(op))
             if sym is None:
                 raise self.fail(node, "formula-forbidden", f"{type(op).__name__} comparisons are not allowed")
@@ -258,15 +279,22 @@ class _Checker:
             raise self.fail(node, "formula-forbidden", f"names starting with '_' are not allowed ({name!r})")
         fn = self.functions.get(name)
         if fn is None:
-            raise self.fail(node, "unknown-function",
-                            f"unknown function {name!r}{did_you_mean(name, self.functions)}",
-                            "see the formula reference for the functions and tier tables you can call")
+            raise self.fail(
+                node,
+                "unknown-function",
+                f"unknown function {name!r}{did_you_mean(name, self.functions)}",
+                "see the formula reference for the functions and tier tables you can call",
+            )
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
             raise self.fail(node, "formula-forbidden", f"{name}() takes plain arguments, no name=value or *")
         n, want = len(node.args), len(fn.params)
         if n < want or (n > want and not fn.variadic):
-            raise self.fail(node, "formula-arity", f"{name}() takes {'at least ' if fn.variadic else ''}"
-                            f"{want} argument(s), got {n}", f"call it as {fn.signature()}")
+            raise self.fail(
+                node,
+                "formula-arity",
+                f"{name}() takes {'at least ' if fn.variadic else ''}{want} argument(s), got {n}",
+                f"call it as {fn.signature()}",
+            )
         args = []
         for i, arg in enumerate(node.args):
             if i in fn.literal_int:
@@ -290,11 +318,17 @@ def _shape(tree: ast.AST, text: str) -> None:
         nodes += 1
         depth_max = max(depth_max, depth)
         if nodes > LIMITS.max_nodes:
-            raise FormulaError("formula-too-large", f"formula has more than {LIMITS.max_nodes} parts",
-                               hint="split it into derived metrics")
+            raise FormulaError(
+                "formula-too-large",
+                f"formula has more than {LIMITS.max_nodes} parts",
+                hint="split it into derived metrics",
+            )
         if depth > LIMITS.max_depth:
-            raise FormulaError("formula-too-deep", f"formula nests deeper than {LIMITS.max_depth} levels",
-                               hint="split it into derived metrics")
+            raise FormulaError(
+                "formula-too-deep",
+                f"formula nests deeper than {LIMITS.max_depth} levels",
+                hint="split it into derived metrics",
+            )
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
@@ -305,16 +339,20 @@ def parse(text: str) -> ast.Expression:
     if not isinstance(text, str):
         raise FormulaError("formula-type", f"a formula must be text, got {type(text).__name__}")
     if len(text) > LIMITS.max_length:
-        raise FormulaError("formula-too-long", f"formula is {len(text)} characters, more than {LIMITS.max_length}",
-                           hint="split it into derived metrics")
+        raise FormulaError(
+            "formula-too-long",
+            f"formula is {len(text)} characters, more than {LIMITS.max_length}",
+            hint="split it into derived metrics",
+        )
     if not text.strip():
         raise FormulaError("formula-syntax", "formula is empty")
     flat = " ".join(text.split("\n"))  # YAML folded text may span lines
     try:
         tree = ast.parse(flat.strip(), mode="eval")
     except SyntaxError as exc:
-        raise FormulaError("formula-syntax", f"cannot read formula: {exc.msg}", exc.offset,
-                           "check brackets and operators") from None
+        raise FormulaError(
+            "formula-syntax", f"cannot read formula: {exc.msg}", exc.offset, "check brackets and operators"
+        ) from None
     except (RecursionError, MemoryError, ValueError):
         raise FormulaError("formula-too-deep", "formula nests too deeply to read") from None
     _shape(tree, text)
@@ -340,8 +378,12 @@ def compile_formula(
     checker = _Checker(" ".join(text.split("\n")), names, functions)
     src, kind = checker.visit(tree)
     if want is not None and kind != want:
-        raise FormulaError("formula-type", f"this formula must give a {want}, it gives a {kind}", 1,
-                           "a condition gives true/false; an amount or score gives a number")
+        raise FormulaError(
+            "formula-type",
+            f"this formula must give a {want}, it gives a {kind}",
+            1,
+            "a condition gives true/false; an amount or score gives a number",
+        )
     namespace: dict[str, Any] = {"__builtins__": {}, **checker.consts}
     code = compile(f"lambda e: {src}", f"<perfrules {label}>", "eval")
     fn = eval(code, namespace)  # noqa: S307 - source generated from an allow-listed tree, no builtins

@@ -12,8 +12,8 @@ for the checker.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 import attrs
@@ -100,6 +100,8 @@ class Lookup:
     labels: tuple[str | None, ...]
     tiers: tuple[Tier, ...]
     otherwise: Decimal | None
+    fn: Callable[[Decimal], Decimal] = attrs.field(eq=False, repr=False)
+    """The same lookup as a plain closure: what compiled formulas call."""
 
     def index(self, x: Decimal) -> int | None:
         """
@@ -113,13 +115,7 @@ class Lookup:
         """
         Return the points of the band that holds ``x``.
         """
-        i = bisect_left(self.cuts, x)
-        value = self.values[2 * i + 1 if i < len(self.cuts) and self.cuts[i] == x else 2 * i]
-        if value is None:
-            if self.otherwise is None:
-                raise NoTier(self.name, x)
-            return self.otherwise
-        return value
+        return self.fn(x)
 
     def label(self, x: Decimal) -> str | None:
         """
@@ -127,6 +123,43 @@ class Lookup:
         """
         k = self.index(x)
         return None if k is None else self.labels[k]
+
+
+def _closure(
+    name: str, cuts: tuple[Decimal, ...], values: tuple[Decimal | None, ...], otherwise: Decimal | None
+) -> Callable[[Decimal], Decimal]:
+    # Everything the lookup needs is bound as a local: this runs once per
+    # employee per table, so attribute look-ups would be most of its cost.
+    n = len(cuts)
+    if otherwise is not None:
+        values = tuple(otherwise if v is None else v for v in values)
+    if all(v is not None for v in values):
+        full = tuple(v for v in values if v is not None)
+        stretches, points = full[0::2], full[1::2]
+        # When every bound value scores like the stretch above it (``[a, b)``
+        # tables) or every one like the stretch below (``(a, b]``), one bisect
+        # picks the stretch and the equality test is not needed.
+        if all(points[i] == stretches[i + 1] for i in range(n)):
+            return lambda x, _br=bisect_right: stretches[_br(cuts, x)]  # type: ignore[misc]
+        if all(points[i] == stretches[i] for i in range(n)):
+            return lambda x, _bl=bisect_left: stretches[_bl(cuts, x)]  # type: ignore[misc]
+
+        def lookup(x: Decimal, _bl: Callable[..., int] = bisect_left) -> Decimal:
+            i = _bl(cuts, x)
+            if i < n and cuts[i] == x:
+                return full[2 * i + 1]
+            return full[2 * i]
+
+        return lookup
+
+    def lookup_with_gaps(x: Decimal, _bl: Callable[..., int] = bisect_left) -> Decimal:
+        i = _bl(cuts, x)
+        value = values[2 * i + 1 if i < n and cuts[i] == x else 2 * i]
+        if value is None:
+            raise NoTier(name, x)
+        return value
+
+    return lookup_with_gaps
 
 
 def compile_table(table: TierTable) -> Lookup:
@@ -137,4 +170,5 @@ def compile_table(table: TierTable) -> Lookup:
     bands = tuple(p.owners[0] if p.owners else None for p in pieces)
     values = tuple(None if b is None else table.tiers[b].points for b in bands)
     labels = tuple(t.label for t in table.tiers)
-    return Lookup(table.name, tuple(cuts), bands, values, labels, table.tiers, table.otherwise)
+    fn = _closure(table.name, tuple(cuts), values, table.otherwise)
+    return Lookup(table.name, tuple(cuts), bands, values, labels, table.tiers, table.otherwise, fn)

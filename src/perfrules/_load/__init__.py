@@ -14,6 +14,7 @@ from .._model import Scheme
 from .convert import structure
 from .document import Document, SourceMap, read_document
 from .dump import dump_json, dump_yaml, unstructure
+from .jsonschema import scheme_json_schema
 
 __all__ = [
     "Document",
@@ -26,6 +27,7 @@ __all__ = [
     "read_scheme",
     "scheme_from_data",
     "scheme_from_text",
+    "scheme_json_schema",
     "unstructure",
 ]
 
@@ -33,8 +35,10 @@ __all__ = [
 @attrs.frozen
 class SchemeSource:
     """
-    A scheme as read from text: the model (``None`` if it could not be built),
-    the structural issues found, and where each value stood in the file.
+    A scheme as read from text, with its problems and source positions.
+
+    ``scheme`` is ``None`` if it could not be built; ``issues`` are the
+    structural problems found; ``source_map`` says where each value stood.
     """
 
     scheme: Scheme | None
@@ -48,8 +52,9 @@ def _format(name: str | None, fmt: str | None) -> str:
     return "json" if name and name.lower().endswith(".json") else "yaml"
 
 
-def scheme_from_text(text: str, *, source: str | None = None, fmt: str | None = None,
-                     partial: bool = False) -> SchemeSource:
+def scheme_from_text(
+    text: str, *, source: str | None = None, fmt: str | None = None, partial: bool = False
+) -> SchemeSource:
     """
     Read scheme text; raise :class:`SchemeError` with every problem unless ``partial``.
 
@@ -73,11 +78,13 @@ def read_scheme(path: str | os.PathLike[str], *, partial: bool = False) -> Schem
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise SchemeError([Issue("file-not-found", f"no such file: {p}", source=str(p),
-                                 hint="check the path")]) from None
+        raise SchemeError(
+            [Issue("file-not-found", f"no such file: {p}", source=str(p), hint="check the path")]
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise SchemeError([Issue("file-unreadable", f"cannot read {p}: {exc}", source=str(p),
-                                 hint="scheme files are UTF-8 text")]) from None
+        raise SchemeError(
+            [Issue("file-unreadable", f"cannot read {p}: {exc}", source=str(p), hint="scheme files are UTF-8 text")]
+        ) from None
     return scheme_from_text(text, source=str(p), partial=partial)
 
 

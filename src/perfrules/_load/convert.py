@@ -114,8 +114,12 @@ class Converter:
                     return d
             except InvalidOperation:
                 pass
-        return self._fail("wrong-type", f"expected a number, got {_kind(value)} {value!r}", path,
-                          "write a plain number such as 0.65 or 100")
+        return self._fail(
+            "wrong-type",
+            f"expected a number, got {_kind(value)} {value!r}",
+            path,
+            "write a plain number such as 0.65 or 100",
+        )
 
     def _literal(self, choices: tuple[Any, ...], value: Any, path: Path) -> Any:
         if value in choices:
@@ -138,27 +142,33 @@ class Converter:
         else:
             if len(value) != len(args):
                 return self._fail("wrong-length", f"expected {len(args)} items, got {len(value)}", path)
-            items = [self.structure(a, item, (*path, i)) for i, (a, item) in enumerate(zip(args, value))]
+            items = [self.structure(a, item, (*path, i)) for i, (a, item) in enumerate(zip(args, value, strict=True))]
         return _FAIL if any(i is _FAIL for i in items) else tuple(items)
 
     def _alias_list(self, value: list[Any], key: str, path: Path) -> None:
         for i, item in enumerate(value):
             if isinstance(item, dict) and isinstance(item.get(key), str):
-                self.aliases[(*path, item[key])] = (*path, i)
+                self.aliases[path + (item[key],)] = (*path, i)
 
     def _keyed_mapping(self, cls: type, key: str, value: dict[str, Any], path: Path) -> Any:
         items = []
-        for name, body in value.items():
+        for name, raw in value.items():
+            body = raw
             if not isinstance(body, dict):
                 field = _SHORTHAND.get(cls)
                 if field is None:
-                    items.append(self._fail("wrong-type", f"expected a mapping of fields, got {_kind(body)}",
-                                            (*path, name)))
+                    items.append(
+                        self._fail("wrong-type", f"expected a mapping of fields, got {_kind(body)}", (*path, name))
+                    )
                     continue
                 body = {field: body}
             elif key in body:
-                self._fail("duplicate-name", f"{key!r} is given by the key {name!r} already", (*path, name, key),
-                           f"remove the '{key}:' line")
+                self._fail(
+                    "duplicate-name",
+                    f"{key!r} is given by the key {name!r} already",
+                    (*path, name, key),
+                    f"remove the '{key}:' line",
+                )
                 continue
             items.append(self._attrs(cls, {key: name, **body}, (*path, name)))
         return _FAIL if any(i is _FAIL for i in items) else tuple(items)
@@ -172,8 +182,12 @@ class Converter:
         hints = _hints(cls)
         fields = {f.name: f for f in attrs.fields(cls)}
         for extra in value.keys() - fields.keys():
-            self._fail("unknown-key", f"unknown key {extra!r}{did_you_mean(extra, fields)}", (*path, extra),
-                       f"allowed keys here: {', '.join(sorted(fields))}")
+            self._fail(
+                "unknown-key",
+                f"unknown key {extra!r}{did_you_mean(extra, fields)}",
+                (*path, extra),
+                f"allowed keys here: {', '.join(sorted(fields))}",
+            )
         kwargs: dict[str, Any] = {}
         ok = True
         for name, field in fields.items():
@@ -201,17 +215,29 @@ class Converter:
         if isinstance(value, str):
             value = {"range": value}
         if not isinstance(value, dict):
-            return self._fail("wrong-type", f"expected a tier mapping, got {_kind(value)}", path,
-                              "write {range: '[0.65, 0.75)', points: 80}")
+            return self._fail(
+                "wrong-type",
+                f"expected a tier mapping, got {_kind(value)}",
+                path,
+                "write {range: '[0.65, 0.75)', points: 80}",
+            )
         for extra in value.keys() - set(_TIER_KEYS):
-            self._fail("unknown-key", f"unknown key {extra!r}{did_you_mean(extra, _TIER_KEYS)}", (*path, extra),
-                       f"allowed keys here: {', '.join(_TIER_KEYS)}")
+            self._fail(
+                "unknown-key",
+                f"unknown key {extra!r}{did_you_mean(extra, _TIER_KEYS)}",
+                (*path, extra),
+                f"allowed keys here: {', '.join(_TIER_KEYS)}",
+            )
         label = value.get("label", value.get("grade"))
         points = None if value.get("points") is None else self._decimal(value["points"], (*path, "points"))
         if "range" in value:
             if not isinstance(value["range"], str):
-                return self._fail("wrong-type", f"expected range text, got {_kind(value['range'])}",
-                                  (*path, "range"), "write range: '[0.65, 0.75)'")
+                return self._fail(
+                    "wrong-type",
+                    f"expected range text, got {_kind(value['range'])}",
+                    (*path, "range"),
+                    "write range: '[0.65, 0.75)'",
+                )
             try:
                 lower, upper = parse_range(value["range"])
             except ValueError as exc:

@@ -117,8 +117,16 @@ class _Walker:
     def walk(self, node: yaml.Node, path: Path) -> Any:
         self.count += 1
         if self.count > _MAX_NODES:
-            raise SchemeError([Issue("document-too-large", f"more than {_MAX_NODES} values (aliases expanded)",
-                                     source=self.source, hint="split the scheme or remove recursive aliases")])
+            raise SchemeError(
+                [
+                    Issue(
+                        "document-too-large",
+                        f"more than {_MAX_NODES} values (aliases expanded)",
+                        source=self.source,
+                        hint="split the scheme or remove recursive aliases",
+                    )
+                ]
+            )
         mark = node.start_mark
         self.positions[path] = (mark.line + 1, mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
@@ -134,14 +142,29 @@ class _Walker:
             if not isinstance(key, str):
                 key = str(key) if isinstance(key, Decimal | bool) else None
             if key is None:
-                self.issues.append(Issue("bad-key", "mapping keys must be plain text", path,
-                                         line=key_node.start_mark.line + 1, column=key_node.start_mark.column + 1,
-                                         source=self.source))
+                self.issues.append(
+                    Issue(
+                        "bad-key",
+                        "mapping keys must be plain text",
+                        path,
+                        line=key_node.start_mark.line + 1,
+                        column=key_node.start_mark.column + 1,
+                        source=self.source,
+                    )
+                )
                 continue
             if key in out:
-                self.issues.append(Issue("duplicate-key", f"key {key!r} appears twice", (*path, key),
-                                         line=key_node.start_mark.line + 1, column=key_node.start_mark.column + 1,
-                                         source=self.source, hint="keep one of them"))
+                self.issues.append(
+                    Issue(
+                        "duplicate-key",
+                        f"key {key!r} appears twice",
+                        (*path, key),
+                        line=key_node.start_mark.line + 1,
+                        column=key_node.start_mark.column + 1,
+                        source=self.source,
+                        hint="keep one of them",
+                    )
+                )
             out[key] = self.walk(value_node, (*path, key))
         return out
 
@@ -153,8 +176,18 @@ def _compose(text: str, source: str | None) -> yaml.Node | None:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
-        raise SchemeError([Issue("syntax", f"not valid YAML: {exc.problem or exc}", line=line, column=col,
-                                 source=source, hint="check indentation, colons and quotes on that line")]) from None
+        raise SchemeError(
+            [
+                Issue(
+                    "syntax",
+                    f"not valid YAML: {exc.problem or exc}",
+                    line=line,
+                    column=col,
+                    source=source,
+                    hint="check indentation, colons and quotes on that line",
+                )
+            ]
+        ) from None
     except yaml.YAMLError as exc:
         raise SchemeError([Issue("syntax", f"not valid YAML: {exc}", source=source)]) from None
 
@@ -166,18 +199,19 @@ def read_document(text: str, source: str | None = None, *, fmt: str = "yaml") ->
     Raises :class:`SchemeError` with every syntax problem it can name.
     """
     if len(text) > _MAX_BYTES:
-        raise SchemeError([Issue("document-too-large", f"scheme text is over {_MAX_BYTES} characters",
-                                 source=source)])
+        raise SchemeError([Issue("document-too-large", f"scheme text is over {_MAX_BYTES} characters", source=source)])
     if fmt == "json":
         try:
             json.loads(text, parse_float=Decimal)
         except json.JSONDecodeError as exc:
-            raise SchemeError([Issue("syntax", f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno,
-                                     source=source)]) from None
+            raise SchemeError(
+                [Issue("syntax", f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno, source=source)]
+            ) from None
     node = _compose(text, source)
     if node is None:
-        raise SchemeError([Issue("empty-document", "the scheme file is empty", source=source,
-                                 hint="start with 'name: My scheme'")])
+        raise SchemeError(
+            [Issue("empty-document", "the scheme file is empty", source=source, hint="start with 'name: My scheme'")]
+        )
     walker = _Walker(source)
     data = walker.walk(node, ())
     if walker.issues:

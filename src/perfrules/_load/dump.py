@@ -43,9 +43,7 @@ def unstructure(value: Any) -> Any:
                 continue
             key = field.metadata.get("keyed")
             if key:
-                out[field.name] = {
-                    getattr(e, key): {k: v for k, v in unstructure(e).items() if k != key} for e in item
-                }
+                out[field.name] = {getattr(e, key): {k: v for k, v in unstructure(e).items() if k != key} for e in item}
             else:
                 out[field.name] = unstructure(item)
         return out

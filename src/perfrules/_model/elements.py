@@ -42,8 +42,12 @@ class Rounding:
     A declared rounding rule: decimal places and mode (``half_up`` unless said).
     """
 
-    places: int = attrs.field(default=2, validator=attrs.validators.and_(
-        attrs.validators.instance_of(int), attrs.validators.ge(0), attrs.validators.le(10)))
+    places: int = attrs.field(
+        default=2,
+        validator=attrs.validators.and_(
+            attrs.validators.instance_of(int), attrs.validators.ge(0), attrs.validators.le(10)
+        ),
+    )
     mode: RoundingMode = "half_up"
 
 
@@ -77,8 +81,10 @@ class Metric:
 @attrs.frozen
 class Target:
     """
-    Ratio-to-target scoring (S4): ``actual / target × 100`` points, or
-    ``(1 − actual / target) × 100`` when lower is better.
+    Ratio-to-target scoring (S4).
+
+    Points are ``actual / target × 100``, or ``(1 − actual / target) × 100``
+    when lower is better.
     """
 
     target: str

@@ -73,8 +73,7 @@ class Period:
             except ValueError as exc:
                 raise ValueError(f"period {text!r} is not a real date range: {exc}") from None
         raise ValueError(
-            f"cannot read period {text!r}: write 2026-04, 2026-Q2, 2026-H1, 2026 "
-            "or 2026-03-26..2026-04-25"
+            f"cannot read period {text!r}: write 2026-04, 2026-Q2, 2026-H1, 2026 or 2026-03-26..2026-04-25"
         )
 
     @classmethod
@@ -95,5 +94,3 @@ class Period:
             h = int(groups[1])
             return cls(dt.date(year, 6 * h - 5, 1), _month_end(year, 6 * h), kind, f"{year}-H{h}")
         return cls(dt.date(year, 1, 1), dt.date(year, 12, 31), "year", str(year))
-
-

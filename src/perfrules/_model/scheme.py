@@ -79,6 +79,12 @@ class Scheme:
                 for item in getattr(self, field.name):
                     yield field.name, item.name, item
 
+    def adjustments(self) -> tuple[Penalty | Bonus, ...]:
+        """
+        Return every penalty, then every bonus, in file order.
+        """
+        return (*self.penalties, *self.bonuses)
+
     def table(self, name: str) -> TierTable | None:
         """
         Return the tier table called ``name``, or ``None``.

@@ -44,9 +44,12 @@ class Tier:
 
     def __attrs_post_init__(self) -> None:
         lo, hi = self.lower, self.upper
-        if lo is not None and hi is not None:
-            if lo.value > hi.value or (lo.value == hi.value and not (lo.inclusive and hi.inclusive)):
-                raise ValueError(f"tier range {self.range_text()} is empty: lower bound must be below upper")
+        if (
+            lo is not None
+            and hi is not None
+            and (lo.value > hi.value or (lo.value == hi.value and not (lo.inclusive and hi.inclusive)))
+        ):
+            raise ValueError(f"tier range {self.range_text()} is empty: lower bound must be below upper")
 
     def contains(self, x: Decimal) -> bool:
         """

@@ -15,12 +15,12 @@ from typing import Any
 import attrs
 
 from .._errors import Issue
-from .._suggest import did_you_mean
-from .._model import Bonus, Indicator, Penalty, Scheme, TierTable
-from .._plugins import metric_type
 from .._formula.formula import CompiledFormula, FormulaError, compile_formula
 from .._formula.functions import BOOL, BUILTINS, LIST, NUM, Function, Type
 from .._formula.tables import Lookup, compile_table
+from .._model import Bonus, Indicator, Penalty, Scheme, TierTable
+from .._plugins import metric_type
+from .._suggest import did_you_mean
 
 __all__ = ["Analysis", "StepRef", "analyse_scheme", "indicator_table"]
 
@@ -74,9 +74,13 @@ def _declare(a: Analysis) -> None:
     for collection, name, item in s.named():
         path: Path = (collection, name)
         if name in seen:
-            a.error("duplicate-name", f"name {name!r} is used twice (also at {'.'.join(map(str, seen[name]))})",
-                    path, "every metric, parameter, table, indicator, section, penalty, bonus, payout and "
-                    "flag needs its own name")
+            a.error(
+                "duplicate-name",
+                f"name {name!r} is used twice (also at {'.'.join(map(str, seen[name]))})",
+                path,
+                "every metric, parameter, table, indicator, section, penalty, bonus, payout and "
+                "flag needs its own name",
+            )
             continue
         if name in RESERVED or name in BUILTINS:
             a.error("reserved-name", f"{name!r} is a reserved name", path, "choose another name")
@@ -92,7 +96,9 @@ def _declare(a: Analysis) -> None:
             continue
         lookup = compile_table(table)
         a.lookups[("tables", table.name)] = lookup
-        a.functions[table.name] = Function(table.name, (NUM,), NUM, lookup, table.label or f"tier table {table.name}")
+        a.functions[table.name] = Function(
+            table.name, (NUM,), NUM, lookup.fn, table.label or f"tier table {table.name}"
+        )
 
 
 def _type_of(a: Analysis, collection: str, item: Any, path: Path) -> Type:
@@ -103,8 +109,12 @@ def _type_of(a: Analysis, collection: str, item: Any, path: Path) -> Type:
         if kind is None:
             from .._plugins import metric_types
 
-            a.error("unknown-type", f"unknown metric type {item.type!r}{did_you_mean(item.type, metric_types())}",
-                    (*path, "type"), "use a built-in type or install the plugin that provides it")
+            a.error(
+                "unknown-type",
+                f"unknown metric type {item.type!r}{did_you_mean(item.type, metric_types())}",
+                (*path, "type"),
+                "use a built-in type or install the plugin that provides it",
+            )
             return NUM
         return LIST if kind.value_type == "list" else NUM
     return NUM
@@ -134,8 +144,12 @@ def _names_in(text: str) -> set[str]:
 
 def _ref(a: Analysis, path: Path, name: str | None, pool: dict[str, Any], what: str) -> None:
     if name is not None and name not in pool:
-        a.error("unknown-reference", f"unknown {what} {name!r}{did_you_mean(name, pool)}", path,
-                f"declare the {what} or fix the name")
+        a.error(
+            "unknown-reference",
+            f"unknown {what} {name!r}{did_you_mean(name, pool)}",
+            path,
+            f"declare the {what} or fix the name",
+        )
 
 
 def _check_indicator(a: Analysis, ind: Indicator, sections: dict[str, Any], tables: dict[str, Any]) -> None:
@@ -143,8 +157,12 @@ def _check_indicator(a: Analysis, ind: Indicator, sections: dict[str, Any], tabl
     scorers = ind.scorers()
     if len(scorers) != 1:
         got = ", ".join(scorers) or "none"
-        a.error("indicator-scorer", f"an indicator needs exactly one scorer, got {got}", path,
-                "give one of: table, tiers, target, shortfall, formula")
+        a.error(
+            "indicator-scorer",
+            f"an indicator needs exactly one scorer, got {got}",
+            path,
+            "give one of: table, tiers, target, shortfall, formula",
+        )
     if ind.formula is None and ind.input is None:
         a.error("missing-key", "missing required key 'input'", path, "name the metric this indicator scores")
     _formula(a, (*path, "input"), ind.input, NUM)
@@ -156,7 +174,7 @@ def _check_indicator(a: Analysis, ind: Indicator, sections: dict[str, Any], tabl
     _ref(a, (*path, "section"), ind.section, sections, "section")
     inline = indicator_table(ind)
     if inline is not None:
-        a.lookups[(*path, "tiers")] = compile_table(inline)
+        a.lookups[path + ("tiers",)] = compile_table(inline)
 
 
 def _check_adjustment(a: Analysis, adj: Penalty | Bonus, sections: dict[str, Any], payouts: dict[str, Any]) -> None:
@@ -169,23 +187,34 @@ def _check_adjustment(a: Analysis, adj: Penalty | Bonus, sections: dict[str, Any
         a.error("adjustment-source", "give count or occurrences, not both", path)
     amounts = [k for k in ("amount", "schedule", "tiers", "levels", "range") if getattr(adj, k) is not None]
     if adj.occurrences is None and not {"amount", "schedule"} & set(amounts):
-        a.error("adjustment-amount", "say how much: give amount or schedule", path,
-                "tiers, levels and range apply to each of the occurrences")
+        a.error(
+            "adjustment-amount",
+            "say how much: give amount or schedule",
+            path,
+            "tiers, levels and range apply to each of the occurrences",
+        )
     if adj.occurrences is not None and adj.amount is not None and adj.tiers is not None:
         a.error("adjustment-amount", "give amount or tiers for occurrences, not both", path)
     _formula(a, (*path, "count"), adj.count, NUM)
     _formula(a, (*path, "when"), adj.when, BOOL)
     if adj.occurrences is not None:
         if a.types.get(adj.occurrences) != LIST:
-            a.error("occurrences-not-list", f"occurrences must name a metric of type 'list', got {adj.occurrences!r}",
-                    (*path, "occurrences"), "declare it with type: list (one value per occurrence: 5;12;40)")
+            a.error(
+                "occurrences-not-list",
+                f"occurrences must name a metric of type 'list', got {adj.occurrences!r}",
+                (*path, "occurrences"),
+                "declare it with type: list (one value per occurrence: 5;12;40)",
+            )
         a.used.add(adj.occurrences)
     if adj.unit == "money" and adj.section is not None:
-        a.error("adjustment-unit", "a money amount cannot go into a section of points", (*path, "section"),
-                "use payout: to add it to a payout, or unit: points")
+        a.error(
+            "adjustment-unit",
+            "a money amount cannot go into a section of points",
+            (*path, "section"),
+            "use payout: to add it to a payout, or unit: points",
+        )
     if adj.unit == "points" and adj.payout is not None:
-        a.error("adjustment-unit", "points cannot go into a payout", (*path, "payout"),
-                "use unit: money, or section:")
+        a.error("adjustment-unit", "points cannot go into a payout", (*path, "payout"), "use unit: money, or section:")
     if adj.share is not None and adj.counterpart is None:
         a.error("missing-key", "a shared cost needs 'counterpart' (who bears the rest)", path)
     if adj.range is not None and adj.range[0] > adj.range[1]:
@@ -193,13 +222,17 @@ def _check_adjustment(a: Analysis, adj: Penalty | Bonus, sections: dict[str, Any
     _ref(a, (*path, "section"), adj.section, sections, "section")
     _ref(a, (*path, "payout"), adj.payout, payouts, "payout")
     if adj.tiers is not None:
-        a.lookups[(*path, "tiers")] = compile_table(TierTable(name=adj.name, tiers=adj.tiers))
+        a.lookups[path + ("tiers",)] = compile_table(TierTable(name=adj.name, tiers=adj.tiers))
     if isinstance(adj, Penalty) or not adj.signed:
         for key in ("amount", "cap"):
             value = getattr(adj, key)
             if value is not None and value < 0:
-                a.error("negative-amount", f"{key} must be 0 or more, got {value}", (*path, key),
-                        "write amounts as positive numbers; a penalty subtracts them")
+                a.error(
+                    "negative-amount",
+                    f"{key} must be 0 or more, got {value}",
+                    (*path, key),
+                    "write amounts as positive numbers; a penalty subtracts them",
+                )
 
 
 def _check(a: Analysis) -> None:
@@ -213,7 +246,7 @@ def _check(a: Analysis) -> None:
         _check_indicator(a, ind, sections, tables)
     for sec in s.sections:
         _formula(a, ("sections", sec.name, "veto"), sec.veto, BOOL)
-    for adj in (*s.penalties, *s.bonuses):
+    for adj in s.adjustments():
         _check_adjustment(a, adj, sections, payouts)
     _formula(a, ("score", "formula"), s.score.formula, NUM)
     _formula(a, ("score", "veto"), s.score.veto, BOOL)
@@ -243,7 +276,7 @@ def _deps(a: Analysis) -> dict[StepRef, set[StepRef]]:
     for coll, name, _ in s.named():
         if coll not in ("tables", "params"):
             deps[(coll, name)] = set(reads((coll, name)))
-    for adj in (*s.penalties, *s.bonuses):
+    for adj in s.adjustments():
         coll = "penalties" if isinstance(adj, Penalty) else "bonuses"
         if adj.occurrences in where:
             deps[(coll, adj.name)].add(where[adj.occurrences])
@@ -258,8 +291,11 @@ def _deps(a: Analysis) -> dict[StepRef, set[StepRef]]:
     if s.score.formula is None:
         score |= {("sections", x.name) for x in s.sections}
         score |= {("indicators", i.name) for i in s.indicators if i.section is None}
-        score |= {("penalties" if isinstance(j, Penalty) else "bonuses", j.name)
-                  for j in (*s.penalties, *s.bonuses) if j.unit == "points" and j.section is None}
+        score |= {
+            ("penalties" if isinstance(j, Penalty) else "bonuses", j.name)
+            for j in s.adjustments()
+            if j.unit == "points" and j.section is None
+        }
     # An indicator's veto zeroes the score when the indicator is in no section.
     score |= {("indicators", i.name) for i in s.indicators if i.veto is not None and i.section is None}
     deps[("score", "score")] = score
@@ -278,10 +314,13 @@ def _order(a: Analysis) -> None:
         if node in done:
             return True
         if node in visiting:
-            loop = [*visiting[visiting.index(node):], node]
-            a.error("cycle", "formulas depend on each other in a loop: " + " → ".join(n for _, n in loop),
-                    (node[0], node[1]) if node[0] != "score" else ("score",),
-                    "break the loop: one of these values must not read another")
+            loop = [*visiting[visiting.index(node) :], node]
+            a.error(
+                "cycle",
+                "formulas depend on each other in a loop: " + " → ".join(n for _, n in loop),
+                (node[0], node[1]) if node[0] != "score" else ("score",),
+                "break the loop: one of these values must not read another",
+            )
             return False
         visiting.append(node)
         ok = all(visit(d) for d in sorted(deps.get(node, ()), key=lambda d: position.get(d, 0)))

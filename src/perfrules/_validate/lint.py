@@ -8,6 +8,7 @@ caps below floors.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
@@ -46,19 +47,31 @@ def _table(table: TierTable, path: Path) -> Iterator[Issue]:
     pieces = analyse(table)
     if table.otherwise is None:
         for run in _runs(pieces, lambda p: not p.owners):
-            yield _warn("tier-gap", f"no tier holds values in {_span(run)}", (*path, "tiers"),
-                        "close the gap, or set 'otherwise:' for values in no tier")
+            yield _warn(
+                "tier-gap",
+                f"no tier holds values in {_span(run)}",
+                (*path, "tiers"),
+                "close the gap, or set 'otherwise:' for values in no tier",
+            )
     if table.match == "unique":
         for run in _runs(pieces, lambda p: len(p.owners) > 1):
             names = sorted({k for p in run for k in p.owners})
             texts = " and ".join(table.tiers[k].range_text() for k in names)
-            yield _warn("tier-overlap", f"tiers {texts} overlap on {_span(run)}; the first listed wins",
-                        (*path, "tiers", names[1]), "make bounds exclusive on one side, or declare 'match: first'")
+            yield _warn(
+                "tier-overlap",
+                f"tiers {texts} overlap on {_span(run)}; the first listed wins",
+                (*path, "tiers", names[1]),
+                "make bounds exclusive on one side, or declare 'match: first'",
+            )
     owned = {p.owners[0] for p in pieces if p.owners}
     for k, tier in enumerate(table.tiers):
         if k not in owned:
-            yield _warn("unreachable-tier", f"tier {tier.range_text()} can never be hit: earlier tiers hold all "
-                        "its values", (*path, "tiers", k), "remove it or reorder the tiers")
+            yield _warn(
+                "unreachable-tier",
+                f"tier {tier.range_text()} can never be hit: earlier tiers hold all its values",
+                (*path, "tiers", k),
+                "remove it or reorder the tiers",
+            )
     if table.direction is not None:
         yield from _direction(table, pieces, path)
 
@@ -68,11 +81,15 @@ def _direction(table: TierTable, pieces: Sequence[Piece], path: Path) -> Iterato
     values = [x for x in points if x is not None]
     if table.direction == "lower_is_better":
         values.reverse()
-    for a, b in zip(values, values[1:]):
+    said = str(table.direction).replace("_", " ")
+    for a, b in itertools.pairwise(values):
         if b < a:
-            yield _warn("tier-direction", f"table says {table.direction.replace('_', ' ')} but a better value "
-                        f"earns fewer points ({a} then {b})", (*path, "tiers"),
-                        "check the points of each tier, or the direction")
+            yield _warn(
+                "tier-direction",
+                f"table says {said} but a better value earns fewer points ({a} then {b})",
+                (*path, "tiers"),
+                "check the points of each tier, or the direction",
+            )
             return
 
 
@@ -93,12 +110,20 @@ def _tables(s: Scheme) -> Iterator[tuple[TierTable, Path]]:
 def _weights(s: Scheme) -> Iterator[Issue]:
     weights = [i.weight for i in s.indicators if i.weight is not None]
     if weights and sum(weights, Decimal(0)) != 100:
-        yield _warn("weights-sum", f"indicator weights add up to {sum(weights, Decimal(0))}, not 100",
-                    ("indicators",), "weights are percentages of the score; check each indicator's weight")
+        yield _warn(
+            "weights-sum",
+            f"indicator weights add up to {sum(weights, Decimal(0))}, not 100",
+            ("indicators",),
+            "weights are percentages of the score; check each indicator's weight",
+        )
     weights = [x.weight for x in s.sections if x.weight is not None]
     if weights and sum(weights, Decimal(0)) != 100:
-        yield _warn("weights-sum", f"section weights add up to {sum(weights, Decimal(0))}, not 100",
-                    ("sections",), "check each section's weight")
+        yield _warn(
+            "weights-sum",
+            f"section weights add up to {sum(weights, Decimal(0))}, not 100",
+            ("sections",),
+            "check each section's weight",
+        )
 
 
 def _limits(s: Scheme) -> Iterator[Issue]:
@@ -111,16 +136,21 @@ def _limits(s: Scheme) -> Iterator[Issue]:
     ]
     for path, cap, floor in items:
         if cap is not None and floor is not None and cap < floor:
-            yield _warn("cap-below-floor", f"upper limit {cap} is below lower limit {floor}", path,
-                        "swap them, or remove one")
+            yield _warn(
+                "cap-below-floor", f"upper limit {cap} is below lower limit {floor}", path, "swap them, or remove one"
+            )
 
 
 def _unused(s: Scheme, a: Analysis) -> Iterator[Issue]:
     reasons = {b.reason for b in s.bonuses if b.reason}
     for m in s.metrics:
         if m.formula is None and m.name not in a.used and m.name not in reasons:
-            yield _warn("unused-metric", f"metric {m.name!r} is read from the input but no rule uses it",
-                        ("metrics", m.name), "use it in a formula or remove it")
+            yield _warn(
+                "unused-metric",
+                f"metric {m.name!r} is read from the input but no rule uses it",
+                ("metrics", m.name),
+                "use it in a formula or remove it",
+            )
 
 
 def lint(a: Analysis) -> list[Issue]:
@@ -135,5 +165,3 @@ def lint(a: Analysis) -> list[Issue]:
     out.extend(_limits(s))
     out.extend(_unused(s, a))
     return out
-
-
