@@ -14,6 +14,7 @@ from ._compile import CONTEXT as DECIMAL_CONTEXT
 from ._compile import Plan, compile_scheme, scheme_digest
 from ._errors import CompileError, EvaluationError, InputError, Issue, PerfrulesError, SchemeError
 from ._evaluate import FlagHit, Result, Results, evaluate, score
+from ._explain import Explanation, explain, render_json, render_text
 from ._formula import BUILTINS as FUNCTIONS
 from ._formula import CompiledFormula, FormulaError, Function, compile_formula
 from ._load import (
@@ -60,6 +61,7 @@ __all__ = [
     "CompileError",
     "CompiledFormula",
     "EvaluationError",
+    "Explanation",
     "Flag",
     "FlagHit",
     "FormulaError",
@@ -95,12 +97,15 @@ __all__ = [
     "dump_json",
     "dump_yaml",
     "evaluate",
+    "explain",
     "load_scheme",
     "metric_type",
     "metric_types",
     "parse_range",
     "read_scheme",
     "register_metric_type",
+    "render_json",
+    "render_text",
     "scheme_digest",
     "scheme_from_data",
     "scheme_from_text",

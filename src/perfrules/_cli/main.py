@@ -13,12 +13,14 @@ import sys
 from collections.abc import Sequence
 
 from .._adapters import read_population, write_results
-from .._compile import compile_scheme
+from .._compile import Plan, compile_scheme
 from .._errors import EvaluationError, InputError, PerfrulesError, SchemeError
 from .._evaluate import Results, score
+from .._explain import LANGUAGES, explain, render_json, render_text
 from .._load import read_scheme, scheme_json_schema
 from .._model import Period
 from .._validate import check_file
+from .progress import progress
 from .table import render_table
 
 __all__ = ["main"]
@@ -40,6 +42,14 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--period", required=True, help="2026-04, 2026-Q2, 2026-H1, 2026 or 2026-03-26..2026-04-25")
     s.add_argument("--out", help="write results to FILE.csv or FILE.json (atomically)")
     s.add_argument("--id-column", default="employee_id")
+    e = sub.add_parser("explain", help="explain one employee's result line by line")
+    e.add_argument("scheme")
+    e.add_argument("data")
+    e.add_argument("--employee", required=True, help="the employee's id")
+    e.add_argument("--period", help="the period label to show (optional)")
+    e.add_argument("--lang", choices=LANGUAGES, default="en")
+    e.add_argument("--json", action="store_true", help="print the trace records as JSON")
+    e.add_argument("--id-column", default="employee_id")
     return p
 
 
@@ -58,16 +68,32 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_INVALID if bad else EXIT_OK
 
 
-def _score(args: argparse.Namespace) -> Results:
-    try:
-        period = Period.parse(args.period)
-    except ValueError as exc:
-        raise SystemExit(f"perfrules score: error: --period: {exc}") from None
+def _score(args: argparse.Namespace) -> tuple[Plan, Results]:
+    period = None
+    if args.period is not None:
+        try:
+            period = Period.parse(args.period)
+        except ValueError as exc:
+            raise SystemExit(f"perfrules {args.command}: error: --period: {exc}") from None
     loaded = read_scheme(args.scheme)
     assert loaded.scheme is not None
     plan = compile_scheme(loaded.scheme)
     rows = read_population(args.data)
-    return score(plan, rows, period=period, id_column=args.id_column, source=args.data)
+    with progress(len(rows), enabled=sys.stderr.isatty()) as tick:
+        results = score(plan, rows, period=period, id_column=args.id_column, source=args.data, progress=tick)
+    return plan, results
+
+
+def _explain(args: argparse.Namespace) -> int:
+    plan, results = _score(args)
+    found = results.by_employee().get(args.employee)
+    if found is None:
+        known = ", ".join(sorted(results.by_employee())[:10])
+        print(f"perfrules explain: no employee {args.employee!r} in {args.data} (first ids: {known})", file=sys.stderr)
+        return EXIT_INVALID
+    trace = explain(plan, found)
+    print(render_json(trace) if args.json else render_text(trace, args.lang))
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -81,7 +107,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "schema":
             print(json.dumps(scheme_json_schema(), ensure_ascii=False, indent=2))
             return EXIT_OK
-        results = _score(args)
+        if args.command == "explain":
+            return _explain(args)
+        _, results = _score(args)
         if args.out:
             write_results(results, args.out)
             print(f"wrote {len(results)} result(s) to {args.out}", file=sys.stderr)

@@ -4,7 +4,7 @@ The evaluate phase: run a plan's steps for each employee and collect results.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import localcontext
 from typing import Any
 
@@ -79,6 +79,15 @@ def _reasons(plan: Plan, results: list[Result], rows: list[Row]) -> None:
         raise InputError(issues, f"{len(issues)} adjustment(s) without a reason; nothing was scored")
 
 
+def _records(rows: Any) -> Iterable[Mapping[str, Any]]:
+    # A pandas DataFrame or a pyarrow Table works without depending on either.
+    if hasattr(rows, "to_dict") and hasattr(rows, "columns"):
+        return rows.to_dict("records")  # type: ignore[no-any-return]
+    if hasattr(rows, "to_pylist"):
+        return rows.to_pylist()  # type: ignore[no-any-return]
+    return rows  # type: ignore[no-any-return]
+
+
 def score(
     plan: Plan,
     rows: Iterable[Mapping[str, Any]],
@@ -87,21 +96,33 @@ def score(
     id_column: str = "employee_id",
     source: str | None = None,
     first_row: int = 2,
+    progress: Callable[[int], None] | None = None,
 ) -> Results:
     """
     Score a whole population for one period.
 
-    Every row is checked before any is scored; any bad cell raises
-    :class:`InputError` naming its row and column, and no result is returned.
-    Results are in employee-id order, whatever the order of the rows.
+    ``rows`` are mappings (``csv.DictReader`` rows, dicts from a database),
+    or a pandas DataFrame or pyarrow Table.  Every row is checked before any
+    is scored; any bad cell raises :class:`InputError` naming its row and
+    column, and no result is returned.  Results are in employee-id order,
+    whatever the order of the rows.  ``progress(done)`` is called every
+    1,000 employees when given.
     """
     if isinstance(period, str):
         period = Period.parse(period)
     checked = sorted(
-        read_rows(plan, rows, id_column=id_column, source=source, first_row=first_row), key=lambda r: r.employee
+        read_rows(plan, _records(rows), id_column=id_column, source=source, first_row=first_row),
+        key=lambda r: r.employee,
     )
     with localcontext(CONTEXT):
-        results = [evaluate_row(plan, row, period) for row in checked]
+        if progress is None:
+            results = [evaluate_row(plan, row, period) for row in checked]
+        else:
+            results = []
+            for k, row in enumerate(checked, start=1):
+                results.append(evaluate_row(plan, row, period))
+                if k % 1000 == 0 or k == len(checked):
+                    progress(k)
     _reasons(plan, results, checked)
     return Results(plan.scheme.name, plan.digest, period, tuple(results))
 
