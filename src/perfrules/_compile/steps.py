@@ -194,9 +194,11 @@ def adjustment_step(
     own: Callable[[Env], Decimal] = limited
     if share is not None:
         rnd = money_places if adj.unit == "money" else (lambda x: x)
+        whole_key = f"{name}.whole"  # a dotted key: no formula name can read or clash with it
 
         def own(env: Env) -> Decimal:
-            return rnd(limited(env) * share)
+            whole = env[whole_key] = limited(env)
+            return rnd(whole * share)
 
     if when is None:
 
@@ -206,7 +208,12 @@ def adjustment_step(
         cond = when.fn
 
         def run(env: Env) -> None:
-            env[name] = own(env) if cond(env) else _ZERO
+            if cond(env):
+                env[name] = own(env)
+            else:
+                env[name] = _ZERO
+                if share is not None:
+                    env[f"{name}.whole"] = _ZERO
 
     return run
 

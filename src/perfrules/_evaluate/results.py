@@ -18,7 +18,7 @@ from .._compile import Plan
 from .._model import Penalty, Period
 from .inputs import Row
 
-__all__ = ["FlagHit", "Result", "Results", "build_result"]
+__all__ = ["FlagHit", "Result", "Results", "SharedCost", "build_result"]
 
 
 @attrs.frozen
@@ -37,6 +37,20 @@ def _plain(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
     return value
+
+
+@attrs.frozen
+class SharedCost:
+    """
+    One cost split between the person scored and a counterpart (P7): both sides, exactly.
+
+    ``own + counterpart_amount == whole`` always holds, to the cent.
+    """
+
+    counterpart: str
+    whole: Decimal
+    own: Decimal
+    counterpart_amount: Decimal
 
 
 @attrs.frozen
@@ -59,6 +73,7 @@ class Result:
     bonuses: Mapping[str, Decimal]
     payouts: Mapping[str, Decimal]
     flags: tuple[FlagHit, ...]
+    shares: Mapping[str, SharedCost]
     inputs: Mapping[str, Any]
     values: Mapping[str, Any]
 
@@ -77,6 +92,15 @@ class Result:
             "bonuses": {k: str(v) for k, v in self.bonuses.items()},
             "payouts": {k: str(v) for k, v in self.payouts.items()},
             "flags": [{"name": f.name, "reason": f.reason} for f in self.flags],
+            "shares": {
+                k: {
+                    "counterpart": v.counterpart,
+                    "whole": str(v.whole),
+                    "own": str(v.own),
+                    "counterpart_amount": str(v.counterpart_amount),
+                }
+                for k, v in self.shares.items()
+            },
             "inputs": {k: _plain(v) for k, v in self.inputs.items()},
         }
 
@@ -159,6 +183,15 @@ def build_result(plan: Plan, row: Row, env: dict[str, Any], grade: str | None, p
         bonuses=pick(s.bonuses),
         payouts=pick(s.payouts),
         flags=tuple(flags),
+        shares=MappingProxyType(
+            {
+                a.name: SharedCost(
+                    str(a.counterpart), env[f"{a.name}.whole"], env[a.name], env[f"{a.name}.whole"] - env[a.name]
+                )
+                for a in s.adjustments()
+                if a.share is not None
+            }
+        ),
         inputs=MappingProxyType(dict(row.values)),
         values=MappingProxyType(env),
     )
