@@ -28,6 +28,8 @@ Path = tuple[str | int, ...]
 StepRef = tuple[str, str]  # (collection, name): ("indicators", "conversion"), ("score", "score")
 
 RESERVED = ("score", "grade", "True", "False")
+_SUFFIX = {"indicators": "pts", "penalties": "ded", "bonuses": "add", "sections": "sec", "payouts": "pay",
+           "flags": "flag", "tables": "table", "metrics": "in", "params": "param"}
 
 
 @attrs.define
@@ -78,8 +80,8 @@ def _declare(a: Analysis) -> None:
                 "duplicate-name",
                 f"name {name!r} is used twice (also at {'.'.join(map(str, seen[name]))})",
                 path,
-                "every metric, parameter, table, indicator, section, penalty, bonus, payout and "
-                "flag needs its own name",
+                f"formulas refer to elements by name, so each needs its own: rename this one, e.g. "
+                f"'{name}_{_SUFFIX.get(collection, 'x')}'",
             )
             continue
         if name in RESERVED or name in BUILTINS:
