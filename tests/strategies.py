@@ -51,25 +51,46 @@ def tier_tables(draw: st.DrawFn, *, contiguous: bool = False, monotone: bool = F
 
 @st.composite
 def schemes(draw: st.DrawFn) -> pr.Scheme:
-    """A small valid scheme: inputs, a table, weighted indicators, a penalty, score limits, a payout."""
-    names = draw(st.lists(NAMES, min_size=8, max_size=8, unique=True))
-    m1, m2, tab, i1, i2, pen, pay, par = names
+    """A small valid scheme: inputs, a monotone table, weighted indicators in a limited section,
+    a capped penalty, score limits and a rounded, capped payout."""
+    names = draw(st.lists(NAMES, min_size=9, max_size=9, unique=True))
+    m1, m2, tab, i1, i2, pen, pay, par, sec = names
     table = draw(tier_tables(contiguous=True, monotone=True, name=tab))
     w = draw(st.integers(0, 100))
     floor = draw(decimals(-50, 50, 0))
     cap = floor + draw(decimals(0, 200, 0))
+    sec_floor = draw(st.none() | decimals(-20, 20, 0))
+    sec_cap = None if sec_floor is None else sec_floor + draw(decimals(0, 100, 0))
     return pr.Scheme(
         name=draw(LABELS),
+        money=pr.Rounding(draw(st.integers(0, 4)), draw(st.sampled_from(["half_up", "half_even", "down", "floor"]))),
         params=(pr.Param(par, draw(decimals(0, 1000, 2))),),
         metrics=(pr.Metric(m1, "number", label=draw(st.none() | LABELS)), pr.Metric(m2, "count")),
         tables=(table,),
+        sections=(pr.Section(sec, base=draw(decimals(0, 50, 0)), floor=sec_floor, cap=sec_cap),),
         indicators=(
-            pr.Indicator(i1, input=m1, table=tab, weight=Decimal(w)),
-            pr.Indicator(i2, input=m1, formula=f"clamp({m1}, 0, 100)", weight=Decimal(100 - w)),
+            pr.Indicator(i1, input=m1, table=tab, weight=Decimal(w), cap=draw(st.none() | decimals(50, 100, 0))),
+            pr.Indicator(i2, input=m1, formula=f"clamp({m1}, 0, 100)", weight=Decimal(100 - w), section=sec),
         ),
         penalties=(
-            pr.Penalty(pen, count=m2, amount=draw(decimals(0, 20, 1)), cap=draw(st.none() | decimals(0, 50, 0))),
+            pr.Penalty(
+                pen,
+                count=m2,
+                amount=draw(decimals(0, 20, 1)),
+                cap=draw(st.none() | decimals(0, 50, 0)),
+                section=draw(st.sampled_from([None, sec])),
+            ),
         ),
         score=pr.Score(cap=cap, floor=floor),
         payouts=(pr.Payout(pay, formula=f"score * {par}", cap=draw(st.none() | decimals(0, 10**6, 0))),),
     )
+
+
+@st.composite
+def populations(draw: st.DrawFn, scheme: pr.Scheme, min_size: int = 1, max_size: int = 8) -> list[dict[str, str]]:
+    """Rows for ``scheme``'s two inputs (a number and a count), with unique employee ids."""
+    m1, m2 = scheme.metrics[0].name, scheme.metrics[1].name
+    ids = draw(
+        st.lists(st.from_regex(r"E[0-9]{1,4}", fullmatch=True), min_size=min_size, max_size=max_size, unique=True)
+    )
+    return [{"employee_id": e, m1: str(draw(decimals(-1100, 1100, 3))), m2: str(draw(st.integers(0, 12)))} for e in ids]

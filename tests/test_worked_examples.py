@@ -36,13 +36,17 @@ def _read(data, what):
     return data
 
 
-@pytest.mark.parametrize(("eid", "folder", "employee", "what", "expected"), CASES, ids=[f"{c[0]}-{c[2]}" for c in CASES])
+@pytest.mark.parametrize(
+    ("eid", "folder", "employee", "what", "expected"), CASES, ids=[f"{c[0]}-{c[2]}" for c in CASES]
+)
 def test_through_the_api(eid, folder, employee, what, expected):
     assert D(expected) == _read(_api(folder, employee), what)
     assert expected == str(_read(_api(folder, employee), what))  # the declared places, exactly
 
 
-@pytest.mark.parametrize(("eid", "folder", "employee", "what", "expected"), CASES, ids=[f"{c[0]}-{c[2]}" for c in CASES])
+@pytest.mark.parametrize(
+    ("eid", "folder", "employee", "what", "expected"), CASES, ids=[f"{c[0]}-{c[2]}" for c in CASES]
+)
 def test_through_the_cli(eid, folder, employee, what, expected, tmp_path):
     out = tmp_path / "r.json"
     argv = ["score", str(EXAMPLES / folder / "scheme.yaml"), str(EXAMPLES / folder / "data.csv"), "--period", "2026-04"]

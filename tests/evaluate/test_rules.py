@@ -55,8 +55,9 @@ def test_s1_step_tiers_higher_is_better(emp, points):
     assert D(points) == KPI[1][emp].indicators["conversion"]
 
 
-@pytest.mark.parametrize(("emp", "points"), [("K01", "5.00"), ("K05", "5.00"), ("K02", "4.00"), ("K03", "3.00"),
-                                             ("K04", "0")])
+@pytest.mark.parametrize(
+    ("emp", "points"), [("K01", "5.00"), ("K05", "5.00"), ("K02", "4.00"), ("K03", "3.00"), ("K04", "0")]
+)
 def test_s2_step_tiers_lower_is_better(emp, points):
     """S2: response ≤30 s → 100, (30, 45] → 80, (45, 55] → 60, > 55 → 0, weight 5 (30 s itself scores 100)."""
     assert D(points) == KPI[1][emp].indicators["response"]
@@ -187,7 +188,10 @@ def test_p4_escalating_by_count():
 
 def test_p5_repeat_offender_surcharge():
     """P5: two or more moderate or four or more minor breaches cost a further 20 points."""
-    assert (D(20), D(20)) == (S001[1]["E003"].penalties["repeat_offender"], S001[1]["E005"].penalties["repeat_offender"])
+    assert (D(20), D(20)) == (
+        S001[1]["E003"].penalties["repeat_offender"],
+        S001[1]["E005"].penalties["repeat_offender"],
+    )
 
 
 def test_p6_capped_money_deduction():
@@ -208,8 +212,14 @@ def test_p7_shared_cost_both_sides_shown():
 def test_p8_ranged_penalty_checked_against_its_range():
     """P8: 200-1,000 yuan each time; an amount outside the range is refused with row and column."""
     plan, _ = example("seed000-pay")
-    row = {"employee_id": "X", "month_score": "90", "star": "1", "days_scheduled": "25", "days_worked": "25",
-           "training_losses": "150"}
+    row = {
+        "employee_id": "X",
+        "month_score": "90",
+        "star": "1",
+        "days_scheduled": "25",
+        "days_worked": "25",
+        "training_losses": "150",
+    }
     with pytest.raises(pr.InputError, match="row 2, column training_losses"):
         pr.score(plan, [row])
 

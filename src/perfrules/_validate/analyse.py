@@ -28,8 +28,17 @@ Path = tuple[str | int, ...]
 StepRef = tuple[str, str]  # (collection, name): ("indicators", "conversion"), ("score", "score")
 
 RESERVED = ("score", "grade", "True", "False")
-_SUFFIX = {"indicators": "pts", "penalties": "ded", "bonuses": "add", "sections": "sec", "payouts": "pay",
-           "flags": "flag", "tables": "table", "metrics": "in", "params": "param"}
+_SUFFIX = {
+    "indicators": "pts",
+    "penalties": "ded",
+    "bonuses": "add",
+    "sections": "sec",
+    "payouts": "pay",
+    "flags": "flag",
+    "tables": "table",
+    "metrics": "in",
+    "params": "param",
+}
 
 
 @attrs.define
