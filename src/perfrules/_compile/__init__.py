@@ -1,8 +1,9 @@
 """
-The compile phase: a validated scheme into an immutable plan of steps.
+The compile phase: a validated scheme into an immutable plan with one generated function.
 """
 
+from .convert import CellError
 from .numbers import CONTEXT, quantizer
-from .plan import InputSpec, Plan, Step, compile_scheme, scheme_digest
+from .plan import InputSpec, Plan, compile_scheme, scheme_digest
 
-__all__ = ["CONTEXT", "InputSpec", "Plan", "Step", "compile_scheme", "quantizer", "scheme_digest"]
+__all__ = ["CONTEXT", "CellError", "InputSpec", "Plan", "compile_scheme", "quantizer", "scheme_digest"]

@@ -21,7 +21,7 @@ from decimal import (
 
 from .._model import Rounding
 
-__all__ = ["CONTEXT", "quantizer"]
+__all__ = ["CONTEXT", "quantizer", "quantizer_parts"]
 
 #: 28 significant digits, and any division by zero, invalid operation or
 #: overflow raises instead of giving Infinity or NaN. Set once per batch.
@@ -37,6 +37,13 @@ _MODES = {
     "floor": ROUND_FLOOR,
     "ceiling": ROUND_CEILING,
 }
+
+
+def quantizer_parts(rule: Rounding) -> tuple[Decimal, str]:
+    """
+    Return the quantum (``0.01`` for 2 places) and the ``decimal`` rounding mode of ``rule``.
+    """
+    return Decimal(1).scaleb(-rule.places), _MODES[rule.mode]
 
 
 def quantizer(rule: Rounding) -> Callable[[Decimal], Decimal]:

@@ -1,70 +1,93 @@
 """
-Reading a population's rows into environments, checking every cell first.
+Reading a population's rows into checked input tuples.
 
 All problems of all rows are collected and raised together as one
 :class:`~perfrules.InputError`, before anything is evaluated, so a bad file
-never produces half a result.
+never produces half a result.  A row whose cells are all fine takes a fast
+path; a row with any problem is read again cell by cell to name each one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
-import attrs
-
-from .._compile import InputSpec, Plan
+from .._compile import CellError, Plan
 from .._errors import InputError, Issue
 from .._suggest import did_you_mean
 
 __all__ = ["Row", "read_rows"]
 
 
-@attrs.frozen
-class Row:
+class Row(NamedTuple):
     """
-    One employee's checked inputs: id, 1-based row number, values by metric name, extra text columns.
+    One employee's checked inputs: id, row number, values in the plan's input order, extra text columns.
     """
 
     employee: str
     number: int
-    values: Mapping[str, Any]
-    text: Mapping[str, str] = attrs.field(factory=dict)
+    values: tuple[Any, ...]
+    text: Mapping[str, str]
 
 
-def _cell(spec: InputSpec, raw: Any, where: tuple[str | int, ...], issues: list[Issue]) -> Any:
-    m = spec.metric
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        if spec.kind.value_type == "list":
-            return ()
-        if m.default is not None:
-            return m.default
-        issues.append(
-            Issue(
-                "missing-value", f"no value for {m.name!r}", where, hint="fill the cell, or give the metric a default"
-            )
-        )
-        return None
-    try:
-        value = spec.kind.parse(raw, m)
-    except (ValueError, TypeError, ArithmeticError) as exc:
-        issues.append(Issue("bad-value", f"{m.name}: {exc}", where, hint=f"{m.name} is of type {m.type!r}"))
-        return None
-    if isinstance(value, tuple):
-        for v in value:
-            if spec.levels is not None and v not in spec.levels:
-                allowed = ", ".join(str(x) for x in sorted(spec.levels))
-                issues.append(Issue("not-a-level", f"{m.name}: {v} is not one of the levels {allowed}", where))
-            if spec.range is not None and not spec.range[0] <= v <= spec.range[1]:
-                issues.append(
-                    Issue(
-                        "out-of-range",
-                        f"{m.name}: {v} is outside the range {spec.range[0]}-{spec.range[1]}",
-                        where,
-                        hint="each amount must lie in the range the scheme declares",
-                    )
+class _Reader:
+    def __init__(self, plan: Plan, id_column: str, source: str | None) -> None:
+        self.specs = [(s.metric.name, s.convert, s.metric.type) for s in plan.inputs]
+        self.names = [name for name, _, _ in self.specs]
+        self.reasons = tuple(sorted({b.reason for b in plan.scheme.bonuses if b.reason}))
+        self.id_column, self.source = id_column, source
+        self.issues: list[Issue] = []
+        self.missing: set[str] = set()
+
+    def slow(self, row: Mapping[str, Any], n: int) -> tuple[Any, ...]:
+        values = []
+        for name, convert, kind in self.specs:
+            if name not in row:
+                try:
+                    values.append(convert(None))
+                except CellError:
+                    values.append(None)
+                    if name not in self.missing:
+                        self.missing.add(name)
+                        found = did_you_mean(name, [str(k) for k in row])
+                        self.issues.append(
+                            Issue(
+                                "missing-column",
+                                f"column {name!r} is missing (first at row {n}){found}",
+                                (name,),
+                                source=self.source,
+                                hint=f"the scheme reads {', '.join(self.names)}",
+                            )
+                        )
+                continue
+            try:
+                values.append(convert(row[name]))
+            except CellError as exc:
+                values.append(None)
+                hint = (
+                    "fill the cell, or give the metric a default"
+                    if exc.code == "missing-value"
+                    else (f"{name} is of type {kind!r}")
                 )
-    return value
+                self.issues.append(Issue(exc.code, str(exc), (f"row {n}", name), source=self.source, hint=hint))
+        return tuple(values)
+
+    def employee(self, row: Mapping[str, Any], n: int) -> str:
+        emp = row.get(self.id_column)
+        if emp.__class__ is str and emp and not emp[0].isspace() and not emp[-1].isspace():
+            return emp  # the common case: a clean text id
+        if emp is None or not str(emp).strip():
+            self.issues.append(
+                Issue(
+                    "missing-id",
+                    f"row {n} has no {self.id_column!r}",
+                    (f"row {n}",),
+                    source=self.source,
+                    hint=f"every row needs the employee's id in column {self.id_column!r}",
+                )
+            )
+            return f"<row {n}>"
+        return str(emp).strip()
 
 
 def read_rows(
@@ -79,65 +102,36 @@ def read_rows(
     Check and convert every row; raise :class:`InputError` with every bad cell.
 
     ``first_row`` is the number shown for the first data row (2 for a CSV file
-    whose line 1 is the header).  Columns the scheme does not read are kept as
-    text (reasons for discretionary adjustments live there).
+    whose line 1 is the header).  Columns named as a bonus's ``reason`` are kept
+    as text.
     """
-    issues: list[Issue] = []
+    r = _Reader(plan, id_column, source)
+    read, reasons = plan.read, r.reasons
+    empty: dict[str, str] = {}
     out: list[Row] = []
     seen: dict[str, int] = {}
-    missing: set[str] = set()
-    names = [s.metric.name for s in plan.inputs]
-    reasons = {b.reason for b in plan.scheme.bonuses if b.reason}
     for n, row in enumerate(rows, start=first_row):
-        where_row: tuple[str | int, ...] = (f"row {n}",)
-        emp = row.get(id_column)
-        if emp is None or not str(emp).strip():
-            issues.append(
-                Issue(
-                    "missing-id",
-                    f"row {n} has no {id_column!r}",
-                    where_row,
-                    source=source,
-                    hint=f"every row needs the employee's id in column {id_column!r}",
-                )
-            )
-            emp = f"<row {n}>"
-        emp = str(emp).strip()
+        emp = r.employee(row, n)
+        try:
+            values = read(row)
+        except (KeyError, CellError):
+            values = r.slow(row, n)
         if emp in seen:
-            issues.append(
+            r.issues.append(
                 Issue(
                     "duplicate-employee",
                     f"employee {emp!r} appears in rows {seen[emp]} and {n}",
-                    where_row,
+                    (f"row {n}",),
                     source=source,
                     hint="keep one row per employee and period",
                 )
             )
-        seen.setdefault(emp, n)
-        values: dict[str, Any] = {}
-        for spec in plan.inputs:
-            name = spec.metric.name
-            where = (f"row {n}", name)
-            if name not in row:
-                needed = spec.metric.default is None and spec.kind.value_type != "list"
-                if needed and name not in missing:
-                    missing.add(name)
-                    issues.append(
-                        Issue(
-                            "missing-column",
-                            f"column {name!r} is missing (first at row {n}){did_you_mean(name, [str(k) for k in row])}",
-                            (name,),
-                            source=source,
-                            hint=f"the scheme reads {', '.join(names)}",
-                        )
-                    )
-                values[name] = spec.metric.default if spec.kind.value_type != "list" else ()
-                continue
-            values[name] = _cell(spec, row[name], where, issues)
-        text = {k: str(v) for k, v in row.items() if k in reasons and v is not None}
+        else:
+            seen[emp] = n
+        text = {k: str(row[k]) for k in reasons if row.get(k) is not None} if reasons else empty
         out.append(Row(emp, n, values, text))
-    if not out and not issues:
-        issues.append(
+    if not out and not r.issues:
+        r.issues.append(
             Issue(
                 "empty-input",
                 "the input has no rows",
@@ -145,7 +139,6 @@ def read_rows(
                 hint="give one row per employee under a header line",
             )
         )
-    if issues:
-        placed = [attrs.evolve(i, source=source) for i in issues]
-        raise InputError(placed, f"{len(placed)} problem(s) in {source or 'the input'}; nothing was scored")
+    if r.issues:
+        raise InputError(r.issues, f"{len(r.issues)} problem(s) in {source or 'the input'}; nothing was scored")
     return out

@@ -1,13 +1,15 @@
 """
 Results: what scoring one employee, or a population, produced.
 
-Results are plain immutable data; :meth:`Result.to_dict` and the adapters turn
-them into JSON and CSV.  Money stays Decimal with the scheme's declared places.
+A :class:`Result` keeps the tuple of every value the plan computed and reads
+its groups (indicators, sections, payouts...) from it on demand, so scoring a
+population builds no dictionaries nobody asked for.  Money stays Decimal with
+the scheme's declared places.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
@@ -16,9 +18,8 @@ import attrs
 
 from .._compile import Plan
 from .._model import Penalty, Period
-from .inputs import Row
 
-__all__ = ["FlagHit", "Result", "Results", "SharedCost", "build_result"]
+__all__ = ["FlagHit", "Layout", "Result", "Results", "SharedCost", "build_result", "layout_of"]
 
 
 @attrs.frozen
@@ -29,14 +30,6 @@ class FlagHit:
 
     name: str
     reason: str
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    return value
 
 
 @attrs.frozen
@@ -53,29 +46,138 @@ class SharedCost:
     counterpart_amount: Decimal
 
 
+@attrs.frozen(eq=False)
+class Layout:
+    """
+    Where each group of values sits in a plan's output tuple; built once per plan.
+    """
+
+    outputs: tuple[str, ...]
+    inputs: tuple[tuple[str, int], ...]
+    groups: Mapping[str, tuple[tuple[str, int], ...]]
+    flags: tuple[tuple[str, str, int], ...]
+    approvals: tuple[tuple[str, str, Decimal, int | None, Decimal | None, int], ...]
+    shares: tuple[tuple[str, str, int, int], ...]
+    score: int
+    grade: int | None
+
+
+def layout_of(plan: Plan) -> Layout:
+    """
+    Return the :class:`Layout` of ``plan``'s outputs.
+    """
+    s, ix = plan.scheme, plan.index
+
+    def group(items: Any) -> tuple[tuple[str, int], ...]:
+        return tuple((x.name, ix[x.name]) for x in items)
+
+    approvals = tuple(
+        (
+            "deduction" if isinstance(a, Penalty) else "addition",
+            a.name,
+            a.approval_over,
+            ix[a.occurrences] if a.occurrences is not None else None,
+            a.amount,
+            ix[a.name],
+        )
+        for a in s.adjustments()
+        if a.approval_over is not None
+    )
+    return Layout(
+        outputs=plan.outputs,
+        inputs=tuple((i.metric.name, ix[i.metric.name]) for i in plan.inputs),
+        groups={
+            "indicators": group(s.indicators),
+            "sections": group(s.sections),
+            "penalties": group(s.penalties),
+            "bonuses": group(s.bonuses),
+            "payouts": group(s.payouts),
+        },
+        flags=tuple((f.name, f.reason, ix[f.name]) for f in s.flags),
+        approvals=approvals,
+        shares=tuple(
+            (a.name, str(a.counterpart), ix[a.name], ix[f"{a.name}.whole"])
+            for a in s.adjustments()
+            if a.share is not None
+        ),
+        score=ix["score"],
+        grade=ix.get("grade"),
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
 @attrs.frozen
 class Result:
     """
     One employee's result for one period: every number, the grade and the flags.
 
-    ``values`` holds every named value the scheme computed (inputs, derived
-    metrics, indicators' contributions, sections, penalties, bonuses, score,
-    payouts, flags), for explanations and for later rules.
+    ``values`` holds every named value the scheme computed (inputs, parameters,
+    derived metrics, indicators' contributions, sections, penalties, bonuses,
+    score, payouts, flags), for explanations and for later rules.
     """
 
     employee: str
     period: str | None
     score: Decimal
     grade: str | None
-    indicators: Mapping[str, Decimal]
-    sections: Mapping[str, Decimal]
-    penalties: Mapping[str, Decimal]
-    bonuses: Mapping[str, Decimal]
-    payouts: Mapping[str, Decimal]
     flags: tuple[FlagHit, ...]
-    shares: Mapping[str, SharedCost]
-    inputs: Mapping[str, Any]
-    values: Mapping[str, Any]
+    row: tuple[Any, ...] = attrs.field(repr=False)
+    layout: Layout = attrs.field(repr=False, eq=False)
+    trace: tuple[Any, ...] | None = attrs.field(default=None, repr=False, eq=False)
+    """The traced output (values, then facts) when scored with ``trace=True``."""
+
+    def _group(self, name: str) -> Mapping[str, Any]:
+        return MappingProxyType({k: self.row[i] for k, i in self.layout.groups[name]})
+
+    @property
+    def indicators(self) -> Mapping[str, Decimal]:
+        """Each indicator's contribution (points × weight / 100)."""
+        return self._group("indicators")
+
+    @property
+    def sections(self) -> Mapping[str, Decimal]:
+        """Each section's value."""
+        return self._group("sections")
+
+    @property
+    def penalties(self) -> Mapping[str, Decimal]:
+        """Each penalty's amount for this person (a positive number that is taken off)."""
+        return self._group("penalties")
+
+    @property
+    def bonuses(self) -> Mapping[str, Decimal]:
+        """Each bonus's amount for this person."""
+        return self._group("bonuses")
+
+    @property
+    def payouts(self) -> Mapping[str, Decimal]:
+        """Each money amount, rounded as declared."""
+        return self._group("payouts")
+
+    @property
+    def inputs(self) -> Mapping[str, Any]:
+        """The converted inputs the scheme read."""
+        return MappingProxyType({k: self.row[i] for k, i in self.layout.inputs})
+
+    @property
+    def values(self) -> Mapping[str, Any]:
+        """Every named value, by name."""
+        return MappingProxyType(dict(zip(self.layout.outputs, self.row, strict=True)))
+
+    @property
+    def shares(self) -> Mapping[str, SharedCost]:
+        """Shared costs (P7) with both sides: this person's and the counterpart's."""
+        row = self.row
+        return MappingProxyType(
+            {name: SharedCost(who, row[w], row[i], row[w] - row[i]) for name, who, i, w in self.layout.shares}
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """
@@ -86,11 +188,10 @@ class Result:
             "period": self.period,
             "score": str(self.score),
             "grade": self.grade,
-            "indicators": {k: str(v) for k, v in self.indicators.items()},
-            "sections": {k: str(v) for k, v in self.sections.items()},
-            "penalties": {k: str(v) for k, v in self.penalties.items()},
-            "bonuses": {k: str(v) for k, v in self.bonuses.items()},
-            "payouts": {k: str(v) for k, v in self.payouts.items()},
+            **{
+                g: {k: str(v) for k, v in self._group(g).items()}
+                for g in ("indicators", "sections", "penalties", "bonuses", "payouts")
+            },
             "flags": [{"name": f.name, "reason": f.reason} for f in self.flags],
             "shares": {
                 k: {
@@ -116,7 +217,7 @@ class Results:
     period: Period | None
     results: tuple[Result, ...]
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Result]:
         return iter(self.results)
 
     def __len__(self) -> int:
@@ -140,58 +241,31 @@ class Results:
         }
 
 
-def _approvals(plan: Plan, env: Mapping[str, Any]) -> list[FlagHit]:
+def _approvals(layout: Layout, row: tuple[Any, ...]) -> list[FlagHit]:
     out = []
-    for adj in plan.scheme.adjustments():
-        limit = adj.approval_over
-        if limit is None:
-            continue
-        if adj.occurrences is not None:
-            big = [v for v in env[adj.occurrences] if abs(v) > limit]
+    for kind, name, limit, occ, amount, at in layout.approvals:
+        if occ is not None:
+            big = [v for v in row[occ] if abs(v) > limit]
         else:
-            big = [adj.amount] if adj.amount is not None and adj.amount > limit and env[adj.name] != 0 else []
+            big = [amount] if amount is not None and amount > limit and row[at] != 0 else []
         if big:
-            kind = "deduction" if isinstance(adj, Penalty) else "addition"
             out.append(
                 FlagHit(
                     "approval_required",
-                    f"{adj.name}: single {kind} of {max(big)} is over {limit} and needs written approval",
+                    f"{name}: single {kind} of {max(big)} is over {limit} and needs written approval",
                 )
             )
     return out
 
 
-def build_result(plan: Plan, row: Row, env: dict[str, Any], grade: str | None, period: Period | None) -> Result:
+def build_result(
+    layout: Layout, employee: str, row: tuple[Any, ...], period: str | None, trace: tuple[Any, ...] | None = None
+) -> Result:
     """
-    Assemble a :class:`Result` from an evaluated environment.
+    Assemble a :class:`Result` from a plan's output tuple (and its traced output, if any).
     """
-    s = plan.scheme
-    flags = [FlagHit(f.name, f.reason) for f in s.flags if env[f.name]]
-    flags += _approvals(plan, env)
-
-    def pick(items: Iterable[Any]) -> Mapping[str, Any]:
-        return MappingProxyType({x.name: env[x.name] for x in items})
-
-    return Result(
-        employee=row.employee,
-        period=period.label if period else None,
-        score=env["score"],
-        grade=grade,
-        indicators=pick(s.indicators),
-        sections=pick(s.sections),
-        penalties=pick(s.penalties),
-        bonuses=pick(s.bonuses),
-        payouts=pick(s.payouts),
-        flags=tuple(flags),
-        shares=MappingProxyType(
-            {
-                a.name: SharedCost(
-                    str(a.counterpart), env[f"{a.name}.whole"], env[a.name], env[f"{a.name}.whole"] - env[a.name]
-                )
-                for a in s.adjustments()
-                if a.share is not None
-            }
-        ),
-        inputs=MappingProxyType(dict(row.values)),
-        values=MappingProxyType(env),
-    )
+    flags = [FlagHit(name, reason) for name, reason, i in layout.flags if row[i]]
+    if layout.approvals:
+        flags += _approvals(layout, row)
+    grade = row[layout.grade] if layout.grade is not None else None
+    return Result(employee, period, row[layout.score], grade, tuple(flags), row, layout, trace)

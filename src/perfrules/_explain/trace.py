@@ -1,34 +1,31 @@
 """
 Trace records: how every number of one employee's result was made.
 
-Scoring never records anything (tracing off costs nothing).  An explanation is
-derived afterwards from the result's values and the plan: each step is
-re-read, not re-run, except where a detail (the band a value fell in, the
-points before a cap) is cheap to recompute.  Records are plain data; renderers
-live in :mod:`.render`.
+Tracing is opt-in.  Scoring without it runs the plain generated function and
+records nothing.  With it (``score(..., trace=True)``, or :func:`explain` on
+any result) the plan's traced function also returns the intermediate facts —
+the value an indicator scored, the band it fell in, the points before a cap,
+the gross before a limit, which veto held — and the lines below are built
+from those facts and the scheme, without evaluating anything again.  Lines
+are plain data; renderers live in :mod:`.render`.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from decimal import Decimal, localcontext
-from typing import Any
-
-import attrs
+from typing import Any, NamedTuple
 
 from .._compile import CONTEXT, Plan
-from .._compile.steps import shortfall_points
 from .._evaluate import Result
-from .._formula import CompiledFormula, Lookup
-from .._model import Bonus, Indicator, Payout, Penalty, Scheme, Section
+from .._model import Bonus, Penalty
+from .._validate.analyse import StepRef
 
-__all__ = ["Explanation", "Line", "explain"]
-
-_HUNDRED = Decimal(100)
+__all__ = ["Explanation", "Line", "explain", "facts_of"]
 
 
-@attrs.frozen
-class Line:
+class Line(NamedTuple):
     """
     One step of an explanation: what was computed, from what, and the facts that decided it.
     """
@@ -38,8 +35,8 @@ class Line:
     name: str
     label: str | None
     value: Any
-    facts: Mapping[str, Any] = attrs.field(factory=dict)
-    reads: Mapping[str, Any] = attrs.field(factory=dict)
+    facts: Mapping[str, Any]
+    reads: Mapping[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
         """
@@ -56,17 +53,296 @@ class Line:
         }
 
 
-@attrs.frozen
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _limit(raw: Any, floor: Decimal | None, cap: Decimal | None) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    if cap is not None and raw > cap:
+        return {"limited_by": "cap", "limit": cap, "before_limit": raw}
+    if floor is not None and raw < floor:
+        return {"limited_by": "floor", "limit": floor, "before_limit": raw}
+    return {}
+
+
+class _Index:
+    """
+    What explaining needs of a plan, worked out once per plan rather than per employee.
+    """
+
+    def __init__(self, plan: Plan) -> None:
+        s = plan.scheme
+        self.elements: dict[tuple[str, str], Any] = {(coll, name): item for coll, name, item in s.named()}
+        self.reads: dict[StepRef, tuple[str, ...]] = {}
+        for path, formula in plan.formulas.items():
+            ref = (
+                ("score", "score")
+                if path[0] == "score"
+                else ("grades", "grade")
+                if path[0] == "grades"
+                else (str(path[0]), str(path[1]))
+            )
+            self.reads[ref] = tuple(sorted({*self.reads.get(ref, ()), *formula.names}))
+        self.facts: dict[StepRef, list[tuple[str, int]]] = {}
+        base = len(plan.outputs)
+        for k, (ref, key) in enumerate(plan.facts):
+            self.facts.setdefault(ref, []).append((key, base + k))
+        self.members = {sec.name: [i for i in s.indicators if i.section == sec.name] for sec in s.sections}
+        self.loose = [i for i in s.indicators if i.section is None]
+        self.point_adjs = [j for j in s.adjustments() if j.unit == "points"]
+        self.by_payout = {p.name: [j for j in s.adjustments() if j.payout == p.name] for p in s.payouts}
+        # The steps that get a line, in order (inputs get none; the grade follows the score).
+        self.refs: list[StepRef] = []
+        for ref in plan.order:
+            if ref[0] == "grades" or (ref[0] == "metrics" and self.elements[ref].formula is None):
+                continue
+            self.refs.append(ref)
+            if ref[0] == "score" and s.grades is not None:
+                self.refs.append(("grades", "grade"))
+        self.bands = {id(lk): tuple(t.range_text() for t in lk.tiers) for lk in plan.lookups.values()}
+
+
+_INDEXES: weakref.WeakKeyDictionary[Plan, _Index] = weakref.WeakKeyDictionary()
+
+
+def _index(plan: Plan) -> _Index:
+    found = _INDEXES.get(plan)
+    if found is None:
+        found = _INDEXES[plan] = _Index(plan)
+    return found
+
+
+def facts_of(plan: Plan, result: Result) -> tuple[Any, ...]:
+    """
+    Return the traced output of ``result`` (values then facts): kept from scoring, or computed now.
+    """
+    if result.trace is not None:
+        return result.trace
+    with localcontext(CONTEXT):
+        return plan.traced(tuple(result.row[: len(plan.inputs)]))
+
+
+class _Builder:
+    def __init__(self, plan: Plan, out: tuple[Any, ...]) -> None:
+        self.plan, self.s, self.out = plan, plan.scheme, out
+        self.ix = _index(plan)
+        self.env = dict(zip(plan.outputs, out, strict=False))
+        self.handlers = {
+            "metrics": self.metric,
+            "indicators": self.indicator,
+            "penalties": self.adjustment,
+            "bonuses": self.adjustment,
+            "sections": self.section,
+            "score": self.score,
+            "grades": self.grade,
+            "payouts": self.payout,
+            "flags": self.flag,
+        }
+
+    def facts(self, ref: StepRef) -> dict[str, Any]:
+        out = self.out
+        return {key: out[i] for key, i in self.ix.facts.get(ref, ())}
+
+    def reads(self, ref: StepRef) -> dict[str, Any]:
+        env = self.env
+        return {n: env[n] for n in self.ix.reads.get(ref, ()) if n in env}
+
+    def terms(self, names: list[str], adjs: list[Penalty | Bonus]) -> list[tuple[str, Decimal]]:
+        env = self.env
+        return [(n, env[n]) for n in names] + [
+            (j.name, env[j.name] if isinstance(j, Bonus) else -env[j.name]) for j in adjs
+        ]
+
+    def lines(self) -> tuple[Line, ...]:
+        handlers = self.handlers
+        return tuple(handlers[ref[0]](ref) for ref in self.ix.refs)
+
+    def metric(self, ref: StepRef) -> Line:
+        m = self.ix.elements[ref]
+        return Line(
+            f"metrics.{m.name}", "metric", m.name, m.label, self.env[m.name], {"formula": m.formula}, self.reads(ref)
+        )
+
+    def indicator(self, ref: StepRef) -> Line:
+        ind = self.ix.elements[ref]
+        traced = self.facts(ref)
+        facts: dict[str, Any] = {}
+        if "value" in traced:
+            facts.update(input=ind.input, value=traced["value"])
+        if ind.formula is not None:
+            facts.update(scorer="formula", formula=ind.formula)
+        elif "band" in traced:
+            lookup = (
+                self.plan.lookups.get(("indicators", ind.name, "tiers"))
+                or self.plan.lookups[("tables", str(ind.table))]
+            )
+            k = traced["band"]
+            facts.update(
+                scorer="table",
+                table=ind.table or ind.name,
+                band=self.ix.bands[id(lookup)][k] if k is not None else None,
+            )
+        elif ind.target is not None:
+            facts.update(scorer="target", target=traced["target"], direction=ind.target.direction)
+        else:
+            sf = ind.shortfall
+            facts.update(
+                scorer="shortfall",
+                target=sf.target,
+                per=sf.per,
+                deduct=sf.deduct,
+                full=sf.full,
+                direction=sf.direction,
+                steps=sf.steps,
+            )
+        facts["points"] = traced["points"]
+        facts.update(_limit(traced["points"], ind.floor, ind.cap))
+        if ind.weight is not None:
+            facts["weight"] = ind.weight
+        if ind.section is not None:
+            facts["section"] = ind.section
+        return Line(
+            f"indicators.{ind.name}", "indicator", ind.name, ind.label, self.env[ind.name], facts, self.reads(ref)
+        )
+
+    def adjustment(self, ref: StepRef) -> Line:
+        adj: Penalty | Bonus = self.ix.elements[ref]
+        name, traced, env = adj.name, self.facts(ref), self.env
+        facts: dict[str, Any] = {"unit": adj.unit, "sign": "-" if isinstance(adj, Penalty) else "+"}
+        if adj.when is not None:
+            facts.update(when=adj.when, applies=bool(traced["applies"]))
+        applies = facts.get("applies", True)
+        if applies:
+            if adj.occurrences is not None:
+                values = env[adj.occurrences]
+                amounts = traced.get("amounts") or [adj.amount if adj.amount is not None else v for v in values]
+                facts["occurrences"] = list(zip(values, amounts, strict=True))
+            else:
+                facts["count"] = traced.get("count", Decimal(1))
+                if adj.schedule is not None:
+                    facts["schedule"] = list(adj.schedule)
+                else:
+                    facts["amount"] = adj.amount if adj.amount is not None else Decimal(1)
+            gross = traced["gross"]
+            facts["gross"] = gross
+            if adj.cap is not None:
+                low = -adj.cap if isinstance(adj, Bonus) and adj.signed else None
+                facts.update(_limit(gross, low, adj.cap))
+        if adj.share is not None:
+            whole = env[f"{name}.whole"]
+            facts.update(
+                share=adj.share, counterpart=adj.counterpart, whole=whole, counterpart_amount=whole - env[name]
+            )
+        facts["into"] = adj.section or adj.payout or ("score" if adj.unit == "points" else None)
+        kind = "penalty" if isinstance(adj, Penalty) else "bonus"
+        return Line(f"{ref[0]}.{name}", kind, name, adj.label, env[name], facts, self.reads(ref))
+
+    def _vetoes(self, traced: dict[str, Any], texts: dict[str, str | None]) -> list[tuple[str, str | None]]:
+        return [(key[5:], texts.get(key[5:])) for key, hit in traced.items() if key.startswith("veto:") and hit]
+
+    def section(self, ref: StepRef) -> Line:
+        sec = self.ix.elements[ref]
+        members = self.ix.members[sec.name]
+        traced = self.facts(ref)
+        terms = self.terms([i.name for i in members], [j for j in self.ix.point_adjs if j.section == sec.name])
+        facts: dict[str, Any] = {"base": sec.base, "terms": terms, "sum": traced.get("sum")}
+        hit = self._vetoes(traced, {sec.name: sec.veto, **{i.name: i.veto for i in members}})
+        if hit:
+            facts["vetoed_by"] = hit
+        else:
+            facts.update(_limit(traced.get("sum"), sec.floor, sec.cap))
+        if sec.weight is not None:
+            facts["weight"] = sec.weight
+        return Line(f"sections.{sec.name}", "section", sec.name, sec.label, self.env[sec.name], facts, self.reads(ref))
+
+    def score(self, ref: StepRef) -> Line:
+        sc, traced = self.s.score, self.facts(ref)
+        facts: dict[str, Any] = {}
+        if sc.formula is not None:
+            facts["formula"] = sc.formula
+        else:
+            terms = self.terms(
+                [x.name for x in self.s.sections] + [i.name for i in self.ix.loose],
+                [j for j in self.ix.point_adjs if j.section is None],
+            )
+            facts.update(base=sc.base, terms=terms)
+        facts["sum"] = traced.get("sum")
+        hit = self._vetoes(traced, {"score": sc.veto, **{i.name: i.veto for i in self.ix.loose}})
+        if hit:
+            facts["vetoed_by"] = hit
+        else:
+            facts.update(_limit(traced.get("sum"), sc.floor, sc.cap))
+        if sc.rounding is not None:
+            facts["rounding"] = {"places": sc.rounding.places, "mode": sc.rounding.mode}
+        return Line("score", "score", "score", None, self.env["score"], facts, self.reads(ref))
+
+    def grade(self, ref: StepRef) -> Line:
+        g = self.s.grades
+        assert g is not None
+        label, of = self.env.get("grade"), self.facts(ref)["value"]
+        band = next((t.range_text() for t in g.tiers if t.label == label and t.contains(of)), None)
+        return Line("grade", "grade", "grade", None, label, {"of": g.of, "value": of, "band": band}, {})
+
+    def payout(self, ref: StepRef) -> Line:
+        p = self.ix.elements[ref]
+        traced = self.facts(ref)
+        rounding = p.rounding or self.s.money
+        facts: dict[str, Any] = {
+            "formula": p.formula,
+            "formula_value": traced.get("formula_value"),
+            "adjustments": self.terms([], self.ix.by_payout[p.name]),
+            "sum": traced.get("sum"),
+            "rounding": {"places": rounding.places, "mode": rounding.mode},
+        }
+        if p.when is not None:
+            facts.update(when=p.when, applies=bool(traced["applies"]))
+        facts.update(_limit(traced.get("sum"), p.floor, p.cap))
+        return Line(f"payouts.{p.name}", "payout", p.name, p.label, self.env[p.name], facts, self.reads(ref))
+
+    def flag(self, ref: StepRef) -> Line:
+        fl = self.ix.elements[ref]
+        return Line(
+            f"flags.{fl.name}",
+            "flag",
+            fl.name,
+            fl.label,
+            self.env[fl.name],
+            {"when": fl.when, "reason": fl.reason},
+            self.reads(ref),
+        )
+
+
 class Explanation:
     """
     Every step behind one employee's result, in evaluation order.
+
+    Lines are built from the traced facts the first time they are asked for.
+    An explanation is immutable: ``lines`` always gives the same records.
     """
 
-    employee: str
-    period: str | None
-    scheme: str
-    digest: str
-    lines: tuple[Line, ...]
+    __slots__ = ("_lines", "_out", "_plan", "digest", "employee", "period", "scheme")
+
+    def __init__(self, plan: Plan, result: Result, out: tuple[Any, ...]) -> None:
+        self._plan, self._out = plan, out
+        self._lines: tuple[Line, ...] | None = None
+        self.employee, self.period = result.employee, result.period
+        self.scheme, self.digest = plan.scheme.name, plan.digest
+
+    @property
+    def lines(self) -> tuple[Line, ...]:
+        """The trace records, one per step, in evaluation order."""
+        lines = self._lines
+        if lines is None:
+            lines = self._lines = _Builder(self._plan, self._out).lines()
+        return lines
 
     def to_dict(self) -> dict[str, Any]:
         """
@@ -81,277 +357,11 @@ class Explanation:
         }
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _limit(raw: Decimal, floor: Decimal | None, cap: Decimal | None) -> dict[str, Any]:
-    if cap is not None and raw > cap:
-        return {"limited_by": "cap", "limit": cap, "before_limit": raw}
-    if floor is not None and raw < floor:
-        return {"limited_by": "floor", "limit": floor, "before_limit": raw}
-    return {}
-
-
-class _Tracer:
-    def __init__(self, plan: Plan, env: Mapping[str, Any]) -> None:
-        self.plan, self.s, self.env = plan, plan.scheme, env
-
-    def f(self, *path: str | int) -> CompiledFormula | None:
-        return self.plan.formulas.get(path)
-
-    def reads(self, *prefix: str) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for path, formula in self.plan.formulas.items():
-            if path[: len(prefix)] == prefix:
-                out.update({n: self.env[n] for n in sorted(formula.names) if n in self.env})
-        return out
-
-    def metric(self, name: str) -> Line | None:
-        m = next(x for x in self.s.metrics if x.name == name)
-        if m.formula is None:
-            return None
-        return Line(
-            f"metrics.{name}",
-            "metric",
-            name,
-            m.label,
-            self.env[name],
-            {"formula": m.formula},
-            self.reads("metrics", name),
-        )
-
-    def indicator(self, name: str) -> Line:
-        ind = next(x for x in self.s.indicators if x.name == name)
-        facts: dict[str, Any] = {}
-        value_f = self.f("indicators", name, "input")
-        x = value_f.fn(self.env) if value_f is not None else None
-        if x is not None:
-            facts["input"] = ind.input
-            facts["value"] = x
-        raw = self._points(ind, x, facts)
-        facts["points"] = raw
-        facts.update(_limit(raw, ind.floor, ind.cap))
-        if ind.weight is not None:
-            facts["weight"] = ind.weight
-        if ind.section is not None:
-            facts["section"] = ind.section
-        return Line(
-            f"indicators.{name}", "indicator", name, ind.label, self.env[name], facts, self.reads("indicators", name)
-        )
-
-    def _points(self, ind: Indicator, x: Decimal | None, facts: dict[str, Any]) -> Decimal:
-        lookup: Lookup | None = self.plan.lookups.get(("indicators", ind.name, "tiers")) or (
-            self.plan.lookups.get(("tables", ind.table)) if ind.table else None
-        )
-        if lookup is not None and x is not None:
-            k = lookup.index(x)
-            facts["scorer"] = "table"
-            facts["table"] = ind.table or ind.name
-            facts["band"] = lookup.tiers[k].range_text() if k is not None else None
-            points: Decimal = lookup(x)
-            return points
-        if ind.target is not None and x is not None:
-            t = self.f("indicators", ind.name, "target", "target")
-            assert t is not None
-            target: Decimal = t.fn(self.env)
-            facts.update(scorer="target", target=target, direction=ind.target.direction)
-            ratio = x / target
-            return ratio * _HUNDRED if ind.target.direction == "higher_is_better" else (1 - ratio) * _HUNDRED
-        if ind.shortfall is not None and x is not None:
-            sf = ind.shortfall
-            facts.update(
-                scorer="shortfall",
-                target=sf.target,
-                per=sf.per,
-                deduct=sf.deduct,
-                full=sf.full,
-                direction=sf.direction,
-                steps=sf.steps,
-            )
-            return shortfall_points(sf, x)
-        formula = self.f("indicators", ind.name, "formula")
-        assert formula is not None
-        facts.update(scorer="formula", formula=ind.formula)
-        return Decimal(formula.fn(self.env))
-
-    def adjustment(self, coll: str, name: str) -> Line:
-        adj: Penalty | Bonus = next(x for x in self.s.adjustments() if x.name == name)
-        facts: dict[str, Any] = {"unit": adj.unit, "sign": "-" if isinstance(adj, Penalty) else "+"}
-        when = self.f(coll, name, "when")
-        if when is not None:
-            facts["when"] = adj.when
-            facts["applies"] = bool(when.fn(self.env))
-        if adj.occurrences is not None:
-            lookup = self.plan.lookups.get((coll, name, "tiers"))
-            values = self.env[adj.occurrences]
-            each = [(v, lookup(v) if lookup else adj.amount if adj.amount is not None else v) for v in values]
-            facts["occurrences"] = each
-            gross = sum((a for _, a in each), Decimal(0))
-        else:
-            count_f = self.f(coll, name, "count")
-            n = count_f.fn(self.env) if count_f is not None else Decimal(1)
-            facts["count"] = n
-            if adj.schedule is not None:
-                facts["schedule"] = list(adj.schedule)
-                k, sched = int(n), adj.schedule
-                gross = sum(sched[: min(k, len(sched))], Decimal(0)) + sched[-1] * max(k - len(sched), 0)
-            else:
-                amount = adj.amount if adj.amount is not None else Decimal(1)
-                facts["amount"] = amount
-                gross = n * amount
-        facts["gross"] = gross
-        if adj.cap is not None:
-            low = -adj.cap if isinstance(adj, Bonus) and adj.signed else None
-            facts.update(_limit(gross, low, adj.cap))
-        if adj.share is not None:
-            total = min(gross, adj.cap) if adj.cap is not None else gross
-            own = self.env[name] if facts.get("applies", True) else Decimal(0)
-            facts.update(
-                share=adj.share,
-                counterpart=adj.counterpart,
-                whole=total,
-                counterpart_amount=total - own if facts.get("applies", True) else Decimal(0),
-            )
-        facts["into"] = adj.section or adj.payout or ("score" if adj.unit == "points" else None)
-        return Line(
-            f"{coll}.{name}",
-            "penalty" if isinstance(adj, Penalty) else "bonus",
-            name,
-            adj.label,
-            self.env[name],
-            facts,
-            self.reads(coll, name),
-        )
-
-    def _terms(self, names: list[str], adjs: list[Penalty | Bonus]) -> list[tuple[str, Decimal]]:
-        terms = [(n, self.env[n]) for n in names]
-        terms += [(j.name, self.env[j.name] if isinstance(j, Bonus) else -self.env[j.name]) for j in adjs]
-        return terms
-
-    def section(self, name: str) -> Line:
-        sec: Section = next(x for x in self.s.sections if x.name == name)
-        members = [i for i in self.s.indicators if i.section == name]
-        terms = self._terms(
-            [i.name for i in members], [j for j in self.s.adjustments() if j.unit == "points" and j.section == name]
-        )
-        raw = sec.base + sum((v for _, v in terms), Decimal(0))
-        facts: dict[str, Any] = {"base": sec.base, "terms": terms, "sum": raw}
-        vetoes = [(sec.name, self.f("sections", name, "veto"), sec.veto)] + [
-            (i.name, self.f("indicators", i.name, "veto"), i.veto) for i in members
-        ]
-        hit = [(who, text) for who, f, text in vetoes if f is not None and f.fn(self.env)]
-        if hit:
-            facts["vetoed_by"] = hit
-        else:
-            facts.update(_limit(raw, sec.floor, sec.cap))
-        if sec.weight is not None:
-            facts["weight"] = sec.weight
-        return Line(f"sections.{name}", "section", name, sec.label, self.env[name], facts, self.reads("sections", name))
-
-    def score(self) -> Line:
-        sc = self.s.score
-        facts: dict[str, Any] = {}
-        if sc.formula is not None:
-            f = self.f("score", "formula")
-            assert f is not None
-            raw = f.fn(self.env)
-            facts.update(formula=sc.formula)
-        else:
-            loose = [i.name for i in self.s.indicators if i.section is None]
-            terms = self._terms(
-                [x.name for x in self.s.sections] + loose,
-                [j for j in self.s.adjustments() if j.unit == "points" and j.section is None],
-            )
-            raw = sc.base + sum((v for _, v in terms), Decimal(0))
-            facts.update(base=sc.base, terms=terms)
-        facts["sum"] = raw
-        vetoes = [("score", self.f("score", "veto"), sc.veto)] + [
-            (i.name, self.f("indicators", i.name, "veto"), i.veto) for i in self.s.indicators if i.section is None
-        ]
-        hit = [(who, text) for who, f, text in vetoes if f is not None and f.fn(self.env)]
-        if hit:
-            facts["vetoed_by"] = hit
-        else:
-            facts.update(_limit(raw, sc.floor, sc.cap))
-        if sc.rounding is not None:
-            facts["rounding"] = {"places": sc.rounding.places, "mode": sc.rounding.mode}
-        return Line("score", "score", "score", None, self.env["score"], facts, self.reads("score"))
-
-    def payout(self, name: str) -> Line:
-        p: Payout = next(x for x in self.s.payouts if x.name == name)
-        f = self.f("payouts", name, "formula")
-        assert f is not None
-        base = f.fn(self.env)
-        terms = self._terms([], [j for j in self.s.adjustments() if j.payout == name])
-        raw = base + sum((v for _, v in terms), Decimal(0))
-        rounding = p.rounding or self.s.money
-        facts: dict[str, Any] = {
-            "formula": p.formula,
-            "formula_value": base,
-            "adjustments": terms,
-            "sum": raw,
-            "rounding": {"places": rounding.places, "mode": rounding.mode},
-        }
-        when = self.f("payouts", name, "when")
-        if when is not None:
-            facts["when"] = p.when
-            facts["applies"] = bool(when.fn(self.env))
-        facts.update(_limit(raw, p.floor, p.cap))
-        return Line(f"payouts.{name}", "payout", name, p.label, self.env[name], facts, self.reads("payouts", name))
-
-    def flag(self, name: str) -> Line:
-        fl = next(x for x in self.s.flags if x.name == name)
-        return Line(
-            f"flags.{name}",
-            "flag",
-            name,
-            fl.label,
-            self.env[name],
-            {"when": fl.when, "reason": fl.reason},
-            self.reads("flags", name),
-        )
-
-
-def _grade(s: Scheme, result: Result, plan: Plan, env: Mapping[str, Any]) -> Line | None:
-    if s.grades is None:
-        return None
-    of = plan.formulas[("grades", "of")].fn(env)
-    band = next((t.range_text() for t in s.grades.tiers if t.label == result.grade and t.contains(of)), None)
-    return Line("grade", "grade", "grade", None, result.grade, {"of": s.grades.of, "value": of, "band": band})
-
-
 def explain(plan: Plan, result: Result) -> Explanation:
     """
     Return the :class:`Explanation` of one employee's result under ``plan``.
+
+    Uses the facts recorded when the result was scored with ``trace=True``;
+    otherwise runs the plan's traced function once for this employee.
     """
-    env = result.values
-    tracer = _Tracer(plan, env)
-    lines: list[Line] = []
-    single = {
-        "metrics": tracer.metric,
-        "indicators": tracer.indicator,
-        "sections": tracer.section,
-        "payouts": tracer.payout,
-        "flags": tracer.flag,
-    }
-    with localcontext(CONTEXT):
-        for step in plan.steps:
-            if step.collection in ("penalties", "bonuses"):
-                lines.append(tracer.adjustment(step.collection, step.name))
-            elif step.collection == "score":
-                lines.append(tracer.score())
-                grade = _grade(plan.scheme, result, plan, env)
-                if grade is not None:
-                    lines.append(grade)
-            else:
-                line = single[step.collection](step.name)
-                if line is not None:
-                    lines.append(line)
-    return Explanation(result.employee, result.period, plan.scheme.name, plan.digest, tuple(lines))
+    return Explanation(plan, result, facts_of(plan, result))

@@ -2,7 +2,7 @@
 The formula language: functions, the checker and compiler, and tier-table lookups.
 """
 
-from .formula import LIMITS, CompiledFormula, FormulaError, compile_formula
+from .formula import LIMITS, CompiledFormula, FormulaError, compile_formula, formula_source
 from .functions import BOOL, BUILTINS, LIST, NUM, Function, Type
 from .tables import Lookup, NoTier, Piece, analyse, compile_table
 
@@ -22,4 +22,5 @@ __all__ = [
     "analyse",
     "compile_formula",
     "compile_table",
+    "formula_source",
 ]

@@ -27,7 +27,7 @@ from .._errors import Issue, PerfrulesError
 from .._suggest import did_you_mean
 from .functions import BOOL, BUILTINS, LIST, NUM, Function, Type
 
-__all__ = ["LIMITS", "CompiledFormula", "FormulaError", "compile_formula"]
+__all__ = ["LIMITS", "CompiledFormula", "FormulaError", "compile_formula", "formula_source"]
 
 Env = Mapping[str, Any]
 
@@ -121,13 +121,24 @@ class _Checker:
     Walks a parsed formula once: checks it, infers its type, writes its Python source.
     """
 
-    def __init__(self, text: str, names: Mapping[str, Type], functions: Mapping[str, Function]) -> None:
+    def __init__(
+        self,
+        text: str,
+        names: Mapping[str, Type],
+        functions: Mapping[str, Function],
+        *,
+        local: bool = False,
+        prefix: str = "_k",
+    ) -> None:
         self.text = text
         self.raw = text.encode("utf-8")
         self.names = names
         self.functions = functions
         self.consts: dict[str, Any] = {}
         self.used: set[str] = set()
+        # Names are read from a dict ``e`` by default; a whole-plan function
+        # reads them from its own local variables ``v_<name>`` instead.
+        self.local, self.prefix = local, prefix
 
     def col(self, node: ast.AST) -> int:
         # ast columns count UTF-8 bytes; people count characters.
@@ -138,7 +149,7 @@ class _Checker:
         for key, existing in self.consts.items():
             if type(existing) is type(value) and existing == value and str(existing) == str(value):
                 return key
-        key = f"_k{len(self.consts)}"
+        key = f"{self.prefix}{len(self.consts)}"
         self.consts[key] = value
         return key
 
@@ -216,7 +227,7 @@ class _Checker:
                 "use a metric, parameter, indicator, section or payout declared in the scheme",
             )
         self.used.add(name)
-        return f"e[{name!r}]", self.names[name]
+        return (f"v_{name}" if self.local else f"e[{name!r}]"), self.names[name]
 
     def v_UnaryOp(self, node: ast.UnaryOp) -> tuple[str, Type]:
         if isinstance(node.op, ast.Not):
@@ -302,6 +313,11 @@ class _Checker:
                 continue
             args.append(self.expect(arg, fn.params[min(i, want - 1)], f"argument {i + 1} of {name}()"))
         self.used.add(name)
+        if name == "div" and fn is BUILTINS.get("div"):
+            # Inlined: the divisor is a pure expression, so reading it twice is safe
+            # and cheaper than a function call per employee.
+            a, b, default = args
+            return f"({default} if {b} == {self.const(Decimal(0))} else {a} / {b})", fn.returns
         return f"{self.const(fn.impl)}({', '.join(args)})", fn.returns
 
     def places(self, node: ast.expr, name: str) -> str:
@@ -359,6 +375,42 @@ def parse(text: str) -> ast.Expression:
     return tree
 
 
+def _check(
+    text: str,
+    names: Mapping[str, Type],
+    functions: Mapping[str, Function],
+    want: Type | None,
+    *,
+    local: bool,
+    prefix: str,
+) -> tuple[_Checker, str, Type]:
+    text = text.strip() if isinstance(text, str) else text
+    tree = parse(text)
+    checker = _Checker(" ".join(text.split("\n")), names, functions, local=local, prefix=prefix)
+    src, kind = checker.visit(tree)
+    if want is not None and kind != want:
+        raise FormulaError(
+            "formula-type",
+            f"this formula must give a {want}, it gives a {kind}",
+            1,
+            "a condition gives true/false; an amount or score gives a number",
+        )
+    return checker, src, kind
+
+
+def formula_source(
+    text: str, names: Mapping[str, Type], functions: Mapping[str, Function], *, want: Type | None, prefix: str
+) -> tuple[str, dict[str, Any]]:
+    """
+    Return a checked formula as Python source over local variables ``v_<name>``, and its constants.
+
+    Constants are named with ``prefix`` so that many formulas can share one
+    namespace in a whole-plan function.
+    """
+    checker, src, _ = _check(text, names, functions, want, local=True, prefix=prefix)
+    return src, checker.consts
+
+
 def compile_formula(
     text: str,
     names: Mapping[str, Type],
@@ -373,17 +425,7 @@ def compile_formula(
     ``want`` is the result type the caller needs (``None`` accepts any).
     Raises :class:`FormulaError` with the column of the first problem.
     """
-    text = text.strip() if isinstance(text, str) else text
-    tree = parse(text)
-    checker = _Checker(" ".join(text.split("\n")), names, functions)
-    src, kind = checker.visit(tree)
-    if want is not None and kind != want:
-        raise FormulaError(
-            "formula-type",
-            f"this formula must give a {want}, it gives a {kind}",
-            1,
-            "a condition gives true/false; an amount or score gives a number",
-        )
+    checker, src, kind = _check(text, names, functions, want, local=False, prefix="_k")
     namespace: dict[str, Any] = {"__builtins__": {}, **checker.consts}
     code = compile(f"lambda e: {src}", f"<perfrules {label}>", "eval")
     fn = eval(code, namespace)  # noqa: S307 - source generated from an allow-listed tree, no builtins

@@ -102,6 +102,8 @@ class Lookup:
     otherwise: Decimal | None
     fn: Callable[[Decimal], Decimal] = attrs.field(eq=False, repr=False)
     """The same lookup as a plain closure: what compiled formulas call."""
+    oriented: tuple[str, tuple[Decimal, ...], tuple[Decimal, ...]] | None = attrs.field(default=None, eq=False)
+    """``(side, cuts, points)`` when one bisect on ``side`` (``left`` or ``right``) picks the band."""
 
     def index(self, x: Decimal) -> int | None:
         """
@@ -125,6 +127,19 @@ class Lookup:
         return None if k is None else self.labels[k]
 
 
+def _orientation(cuts: tuple[Decimal, ...], values: tuple[Decimal | None, ...]) -> str | None:
+    # "right": every bound value scores like the stretch above it ([a, b) tables);
+    # "left": like the stretch below ((a, b] tables). Then one bisect suffices.
+    if any(v is None for v in values):
+        return None
+    stretches, points = values[0::2], values[1::2]
+    if all(points[i] == stretches[i + 1] for i in range(len(cuts))):
+        return "right"
+    if all(points[i] == stretches[i] for i in range(len(cuts))):
+        return "left"
+    return None
+
+
 def _closure(
     name: str, cuts: tuple[Decimal, ...], values: tuple[Decimal | None, ...], otherwise: Decimal | None
 ) -> Callable[[Decimal], Decimal]:
@@ -135,13 +150,14 @@ def _closure(
         values = tuple(otherwise if v is None else v for v in values)
     if all(v is not None for v in values):
         full = tuple(v for v in values if v is not None)
-        stretches, points = full[0::2], full[1::2]
+        stretches = full[0::2]
         # When every bound value scores like the stretch above it (``[a, b)``
         # tables) or every one like the stretch below (``(a, b]``), one bisect
         # picks the stretch and the equality test is not needed.
-        if all(points[i] == stretches[i + 1] for i in range(n)):
+        side = _orientation(cuts, values)
+        if side == "right":
             return lambda x, _br=bisect_right: stretches[_br(cuts, x)]  # type: ignore[misc]
-        if all(points[i] == stretches[i] for i in range(n)):
+        if side == "left":
             return lambda x, _bl=bisect_left: stretches[_bl(cuts, x)]  # type: ignore[misc]
 
         def lookup(x: Decimal, _bl: Callable[..., int] = bisect_left) -> Decimal:
@@ -171,4 +187,9 @@ def compile_table(table: TierTable) -> Lookup:
     values = tuple(None if b is None else table.tiers[b].points for b in bands)
     labels = tuple(t.label for t in table.tiers)
     fn = _closure(table.name, tuple(cuts), values, table.otherwise)
-    return Lookup(table.name, tuple(cuts), bands, values, labels, table.tiers, table.otherwise, fn)
+    filled = tuple(table.otherwise if v is None else v for v in values)
+    side = _orientation(tuple(cuts), filled)
+    oriented = None
+    if side is not None:
+        oriented = (side, tuple(cuts), tuple(v for v in filled[0::2] if v is not None))
+    return Lookup(table.name, tuple(cuts), bands, values, labels, table.tiers, table.otherwise, fn, oriented)

@@ -90,6 +90,13 @@ class _Number:
         self.name = name
         self.whole, self.non_negative, self.percent = whole, non_negative, percent
 
+    @property
+    def number_flags(self) -> tuple[bool, bool]:
+        """
+        ``(whole, non_negative)``: lets the compiled converter check plain numbers without calling ``parse``.
+        """
+        return self.whole, self.non_negative
+
     def parse(self, raw: RawValue, metric: Metric) -> Decimal:
         if self.percent and isinstance(raw, str) and raw.strip().endswith("%"):
             value = to_decimal(raw.strip()[:-1]) / 100

@@ -1,0 +1,63 @@
+"""
+A generated row reader: raw cells to the tuple of inputs a plan's function takes.
+
+Each cell is checked inline on a fast path for the common case (text made of
+digits, with at most one decimal point, within the metric's bounds) and handed
+to the metric's full converter otherwise, which either accepts it (percent
+signs, commas, lists, plugin formats, defaults) or raises the ``CellError``
+that names the problem.  A
+missing column raises ``KeyError``; the caller then reads the row again slowly
+to report every problem of that row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+__all__ = ["generate_reader"]
+
+_FILENAME = "<perfrules reader>"
+
+
+def generate_reader(specs: Sequence[Any]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """
+    Return ``read(row)`` for the plan's input specs (each with ``metric``, ``kind`` and ``convert``).
+    """
+    ns: dict[str, Any] = {"__builtins__": {}, "_D": Decimal, "_str": str, "_Invalid": InvalidOperation}
+    lines = ["def read(row):"]
+    for k, spec in enumerate(specs):
+        m, kind = spec.metric, spec.kind
+        ns[f"_conv{k}"] = spec.convert
+        lines.append(f"    r = row[{m.name!r}]")
+        flags = getattr(kind, "number_flags", None)
+        if flags is None or kind.value_type == "list":
+            lines.append(f"    v{k} = _conv{k}(r)")
+            continue
+        whole, non_negative = flags
+        # Whole non-negative numbers: digits only. Others: anything Decimal reads,
+        # then finite (text like "NaN" reads too) and, if asked, not negative.
+        lines.append(f"    if r.__class__ is _str{' and r.isdigit()' if whole else ''}:")
+        lines.append("        try:")
+        lines.append(f"            v{k} = _D(r)")
+        lines.append("        except _Invalid:")
+        lines.append(f"            v{k} = _conv{k}(r)")
+        bounds = [] if whole else [f"not v{k}.is_finite()"]
+        if non_negative and not whole:
+            bounds.append(f"v{k} < 0")
+        if m.min is not None:
+            ns[f"_lo{k}"] = m.min
+            bounds.append(f"v{k} < _lo{k}")
+        if m.max is not None:
+            ns[f"_hi{k}"] = m.max
+            bounds.append(f"v{k} > _hi{k}")
+        if bounds:
+            lines.append(f"        if {' or '.join(bounds)}:")
+            lines.append(f"            v{k} = _conv{k}(r)")
+        lines.append("    else:")
+        lines.append(f"        v{k} = _conv{k}(r)")
+    lines.append(f"    return ({''.join(f'v{k}, ' for k in range(len(specs)))})")
+    exec(compile("\n".join(lines) + "\n", _FILENAME, "exec"), ns)  # noqa: S102 - written from validated names
+    reader: Callable[[Mapping[str, Any]], tuple[Any, ...]] = ns["read"]
+    return reader
