@@ -21,8 +21,8 @@ from __future__ import annotations
 import json
 import random
 import sys
-from itertools import pairwise
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from itertools import pairwise
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
