@@ -41,6 +41,7 @@ PUBLIC = [
     "SchemeSource",
     "Score",
     "Section",
+    "SharedCost",
     "Shortfall",
     "Target",
     "Tier",

@@ -13,7 +13,7 @@ returning immutable values::
 from ._compile import CONTEXT as DECIMAL_CONTEXT
 from ._compile import Plan, compile_scheme, scheme_digest
 from ._errors import CompileError, EvaluationError, InputError, Issue, PerfrulesError, SchemeError
-from ._evaluate import FlagHit, Result, Results, evaluate, score
+from ._evaluate import FlagHit, Result, Results, SharedCost, evaluate, score
 from ._explain import Explanation, explain, render_json, render_text
 from ._formula import BUILTINS as FUNCTIONS
 from ._formula import CompiledFormula, FormulaError, Function, compile_formula
@@ -87,6 +87,7 @@ __all__ = [
     "SchemeSource",
     "Score",
     "Section",
+    "SharedCost",
     "Shortfall",
     "Target",
     "Tier",
