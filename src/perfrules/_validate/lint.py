@@ -108,22 +108,16 @@ def _tables(s: Scheme) -> Iterator[tuple[TierTable, Path]]:
 
 
 def _weights(s: Scheme) -> Iterator[Issue]:
-    weights = [i.weight for i in s.indicators if i.weight is not None]
-    if weights and sum(weights, Decimal(0)) != 100:
-        yield _warn(
-            "weights-sum",
-            f"indicator weights add up to {sum(weights, Decimal(0))}, not 100",
-            ("indicators",),
-            "weights are percentages of the score; check each indicator's weight",
-        )
-    weights = [x.weight for x in s.sections if x.weight is not None]
-    if weights and sum(weights, Decimal(0)) != 100:
-        yield _warn(
-            "weights-sum",
-            f"section weights add up to {sum(weights, Decimal(0))}, not 100",
-            ("sections",),
-            "check each section's weight",
-        )
+    for collection, items in (("indicators", s.indicators), ("sections", s.sections)):
+        weights = [x.weight for x in items if x.weight is not None]
+        total = sum(weights, Decimal(0))
+        if weights and total != 100:
+            yield _warn(
+                "weights-sum",
+                f"{collection[:-1]} weights add up to {total}, not 100",
+                (collection,),
+                f"weights are percentages; check each {collection[:-1]}'s weight",
+            )
 
 
 def _limits(s: Scheme) -> Iterator[Issue]:
