@@ -23,55 +23,13 @@ from typing import Any
 
 import attrs
 
-from .._errors import Issue, PerfrulesError
 from .._suggest import did_you_mean
-from .functions import BOOL, BUILTINS, LIST, NUM, Function, Type
+from .functions import BOOL, BUILTINS, NUM, Function, Type
+from .syntax import LIMITS, FormulaError, parse
 
 __all__ = ["LIMITS", "CompiledFormula", "FormulaError", "compile_formula", "formula_source"]
 
 Env = Mapping[str, Any]
-
-
-@attrs.frozen
-class _Limits:
-    """
-    Bounds that keep a formula cheap to check and to run.
-    """
-
-    max_length: int = 2000
-    max_nodes: int = 400
-    max_depth: int = 40
-    max_power: int = 100
-    max_digits: int = 28
-    max_magnitude: Decimal = Decimal("1e18")
-
-
-LIMITS = _Limits()
-
-
-class FormulaError(PerfrulesError, ValueError):
-    """
-    A formula that cannot be compiled: its code, message, column and a hint.
-
-    Within a scheme it surfaces as an :class:`Issue` of a :class:`SchemeError`;
-    :func:`compile_formula` used on its own raises it directly.
-    """
-
-    code = "formula-error"
-
-    def __init__(self, code: str, message: str, column: int | None = None, hint: str | None = None) -> None:
-        super().__init__(message if column is None else f"{message} (column {column})")
-        self.code, self.message, self.column, self.hint = code, message, column, hint
-
-    def issue(self, path: tuple[str | int, ...], text: str) -> Issue:
-        """
-        Return this problem as an issue at ``path`` with a caret line under the formula.
-        """
-        where = f" at column {self.column}" if self.column else ""
-        caret = f"\n      {text}\n      {' ' * ((self.column or 1) - 1)}^" if self.column else ""
-        return Issue(
-            self.code, f"{self.message}{where} of formula {text!r}{caret}", path, hint=self.hint, offset=self.column
-        )
 
 
 @attrs.frozen
@@ -326,55 +284,6 @@ class _Checker:
         return self.const(Decimal(1).scaleb(-node.value))
 
 
-def _shape(tree: ast.AST, text: str) -> None:
-    nodes, depth_max = 0, 0
-    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
-    while stack:
-        node, depth = stack.pop()
-        nodes += 1
-        depth_max = max(depth_max, depth)
-        if nodes > LIMITS.max_nodes:
-            raise FormulaError(
-                "formula-too-large",
-                f"formula has more than {LIMITS.max_nodes} parts",
-                hint="split it into derived metrics",
-            )
-        if depth > LIMITS.max_depth:
-            raise FormulaError(
-                "formula-too-deep",
-                f"formula nests deeper than {LIMITS.max_depth} levels",
-                hint="split it into derived metrics",
-            )
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
-
-
-def parse(text: str) -> ast.Expression:
-    """
-    Parse formula text into a tree, within the length and shape limits.
-    """
-    if not isinstance(text, str):
-        raise FormulaError("formula-type", f"a formula must be text, got {type(text).__name__}")
-    if len(text) > LIMITS.max_length:
-        raise FormulaError(
-            "formula-too-long",
-            f"formula is {len(text)} characters, more than {LIMITS.max_length}",
-            hint="split it into derived metrics",
-        )
-    if not text.strip():
-        raise FormulaError("formula-syntax", "formula is empty")
-    flat = " ".join(text.split("\n"))  # YAML folded text may span lines
-    try:
-        tree = ast.parse(flat.strip(), mode="eval")
-    except SyntaxError as exc:
-        raise FormulaError(
-            "formula-syntax", f"cannot read formula: {exc.msg}", exc.offset, "check brackets and operators"
-        ) from None
-    except (RecursionError, MemoryError, ValueError):
-        raise FormulaError("formula-too-deep", "formula nests too deeply to read") from None
-    _shape(tree, text)
-    return tree
-
-
 def _check(
     text: str,
     names: Mapping[str, Type],
@@ -431,13 +340,3 @@ def compile_formula(
     fn = eval(code, namespace)  # noqa: S307 - source generated from an allow-listed tree, no builtins
     used = frozenset(n for n in checker.used if n in names)
     return CompiledFormula(text, fn, kind, used, src)
-
-
-def function_names(functions: Mapping[str, Function]) -> frozenset[str]:
-    """
-    Return the set of function names (helper for the checker's suggestions).
-    """
-    return frozenset(functions)
-
-
-_ = LIST  # list values are typed through names; kept importable from here for callers
