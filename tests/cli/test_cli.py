@@ -61,6 +61,16 @@ class TestScore:
         assert "E006" in text and "dismissal_eligible" in text
         assert [out.name] == [p.name for p in tmp_path.iterdir()]  # no temporary file left behind
 
+    def test_out_json_with_explanations(self, examples, tmp_path):
+        out = tmp_path / "r.json"
+        folder = examples / "seed003-kpi"
+        argv = ["score", str(folder / "scheme.yaml"), str(folder / "data.csv"), "--period", "2026-04"]
+        assert 0 == main([*argv, "--out", str(out), "--explain"])
+        k01 = next(r for r in json.loads(out.read_text(encoding="utf-8"))["results"] if r["employee"] == "K01")
+        assert {"points": "100", "band": ">= 0.75"} == k01["indicator_points"]["conversion"]
+        assert [{"step": "score", "by": "cap", "limit": "110", "before": "111.00"}] == k01["limits"]
+        assert "score" in [line["step"] for line in k01["explanation"]]
+
     def test_bad_input_writes_nothing(self, examples, tmp_path, capsys):
         data = tmp_path / "d.csv"
         data.write_text("employee_id,minor_count\nA,lots\nA,1\n", encoding="utf-8")

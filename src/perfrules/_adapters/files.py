@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import InputError, Issue
+from .._compile import Plan
 from .._evaluate import Result, Results
+from .._explain import explain
 
 __all__ = ["read_population", "result_rows", "write_atomic", "write_results"]
 
@@ -134,13 +136,42 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
         raise
 
 
-def write_results(results: Results, path: str | os.PathLike[str]) -> None:
+def _detail(plan: Plan, result: Result) -> dict[str, Any]:
+    # What the result alone does not carry: each indicator's points and band,
+    # every cap or floor that bit, and the full trace records.
+    lines = explain(plan, result).lines
+    points = {
+        ln.name: {"points": str(ln.facts["points"]), "band": ln.facts.get("band")}
+        for ln in lines
+        if ln.kind == "indicator"
+    }
+    limits = [
+        {
+            "step": ln.step,
+            "by": ln.facts["limited_by"],
+            "limit": str(ln.facts["limit"]),
+            "before": str(ln.facts["before_limit"]),
+        }
+        for ln in lines
+        if "limited_by" in ln.facts
+    ]
+    return {"indicator_points": points, "limits": limits, "explanation": [ln.to_dict() for ln in lines]}
+
+
+def write_results(results: Results, path: str | os.PathLike[str], *, plan: Plan | None = None) -> None:
     """
     Write results to ``path`` as CSV or JSON (by suffix), atomically.
+
+    With ``plan``, JSON output also carries each employee's indicator points
+    and bands, the caps and floors that bit, and the full explanation records.
     """
     p = Path(path)
     if p.suffix.lower() == ".json":
-        write_atomic(p, json.dumps(results.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        data = results.to_dict()
+        if plan is not None:
+            for entry, result in zip(data["results"], results, strict=True):
+                entry.update(_detail(plan, result))
+        write_atomic(p, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
     rows = list(result_rows(results))
     buf = io.StringIO()

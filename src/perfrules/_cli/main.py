@@ -42,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--period", required=True, help="2026-04, 2026-Q2, 2026-H1, 2026 or 2026-03-26..2026-04-25")
     s.add_argument("--out", help="write results to FILE.csv or FILE.json (atomically)")
     s.add_argument("--id-column", default="employee_id")
+    s.add_argument(
+        "--explain",
+        action="store_true",
+        help="with --out FILE.json: add each employee's points, bands, limits and explanation",
+    )
     e = sub.add_parser("explain", help="explain one employee's result line by line")
     e.add_argument("scheme")
     e.add_argument("data")
@@ -109,9 +114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "explain":
             return _explain(args)
-        _, results = _score(args)
+        plan, results = _score(args)
         if args.out:
-            write_results(results, args.out)
+            write_results(results, args.out, plan=plan if args.explain else None)
             print(f"wrote {len(results)} result(s) to {args.out}", file=sys.stderr)
         else:
             print(render_table(results))
