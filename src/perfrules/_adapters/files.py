@@ -18,8 +18,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .._errors import InputError, Issue
 from .._compile import Plan
+from .._errors import InputError, Issue
 from .._evaluate import Result, Results
 from .._explain import explain
 
