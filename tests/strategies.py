@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 import perfrules as pr
 
 NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True).filter(
-    lambda s: not keyword.iskeyword(s) and s not in ("score", "grade") and s not in pr.FUNCTIONS
+    lambda s: (
+        not keyword.iskeyword(s)
+        and "__" not in s
+        and not s.startswith("team_")
+        and s not in ("score", "grade")
+        and s not in pr.FUNCTIONS
+    )
 )
 LABELS = st.text(alphabet=st.characters(categories=("L",), max_codepoint=0x9FFF), min_size=1, max_size=12).filter(
     lambda s: s.lower() not in ("true", "false", "null", "yes", "no", "on", "off")

@@ -14,9 +14,9 @@ RULES = (
     + [f"G{i}" for i in range(1, 4)]
     + [f"${i}" for i in range(1, 13)]
 )
-# These look at other people or earlier periods (team tops, streaks, team pools,
-# mentors, forced distribution, ranks, the team-gated split): the teams-and-history work.
-PENDING = {"B1", "B2", "B3", "B4", "G2", "G3", "$6"}
+# These look at earlier periods or need more than team values (streaks, team pools,
+# mentors from history, forced distribution, ranks with disqualification): still to come.
+PENDING = {"B2", "B3", "B4", "G2", "G3"}
 
 ID = re.compile(r"(?<![A-Za-z0-9$])([MSAPBG][1-9]|\$1[0-2]|\$[1-9])(?![0-9])")
 

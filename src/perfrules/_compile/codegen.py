@@ -24,26 +24,42 @@ from typing import Any
 
 import attrs
 
-from .._formula import Lookup, compile_table, formula_source
+from .._formula import GROUP_FUNCTIONS, Lookup, compile_table, formula_source
 from .._formula.functions import Type
 from .._model import Bonus, Indicator, Payout, Penalty, Rounding, Section, TierTable
 from .._validate.analyse import Analysis, StepRef
 from .numbers import quantizer, quantizer_parts
 from .steps import schedule_total, shortfall_points
 
-__all__ = ["FILENAME", "Generated", "generate"]
+__all__ = ["FILENAME", "Generated", "Stage", "generate"]
 
 FILENAME = "<perfrules plan>"
 _HUNDRED = Decimal(100)
 
 
 @attrs.frozen
-class Generated:
+class Stage:
     """
-    The generated function with its source, output layout and line-to-step map.
+    One generated function of a plan: a stage of evaluation.
+
+    It takes every value so far plus this stage's team values (``groups``, as
+    ``(function, name)`` in order) and returns the first ``width`` values of
+    the plan's outputs (then, when traced, this stage's facts).
     """
 
     run: Callable[[tuple[Any, ...]], tuple[Any, ...]]
+    width: int
+    groups: tuple[tuple[str, ...], ...]
+    facts: tuple[tuple[StepRef, str], ...]
+
+
+@attrs.frozen
+class Generated:
+    """
+    The generated functions with their source, output layout and line-to-step map.
+    """
+
+    stages: tuple[Stage, ...]
     source: str
     outputs: tuple[str, ...]
     lines: dict[int, StepRef]
@@ -69,7 +85,10 @@ class _Writer:
     def expr(self, path: tuple[str | int, ...], want: Type | None) -> str:
         compiled = self.a.formulas[path]
         self.n += 1
-        src, consts = formula_source(compiled.text, self.a.types, self.a.functions, want=want, prefix=f"_f{self.n}_")
+        groups = GROUP_FUNCTIONS if self.s.teams is not None and path[0] != "teams" else None
+        src, consts = formula_source(
+            compiled.text, self.a.types, self.a.functions, want=want, prefix=f"_f{self.n}_", groups=groups
+        )
         self.ns.update(consts)
         return src
 
@@ -302,46 +321,77 @@ class _Writer:
             )
         self.out(name)
 
+    def eligible(self) -> None:
+        self.emit(("teams", "eligible"), f"v_team_eligible = {self.expr(('teams', 'eligible'), 'bool')}")
+        self.out("team_eligible")
+
     def flag(self, name: str) -> None:
         self.emit(("flags", name), f"v_{name} = {self.expr(('flags', name, 'when'), 'bool')}")
         self.out(name)
 
 
-def generate(a: Analysis, inputs: tuple[str, ...], *, traced: bool = False) -> Generated:
-    """
-    Write, compile and return the whole-plan function for the analysed scheme.
-
-    With ``traced`` the function also returns, after every value, the facts an
-    explanation needs (:attr:`Generated.facts` says which is which).
-    """
-    w = _Writer(a, traced)
-    w.outputs.extend(inputs)
-    for p in a.scheme.params:
-        w.emit(None, f"v_{p.name} = {w.const(p.value)}")
-        w.out(p.name)
+def _stage_steps(w: _Writer, a: Analysis, k: int) -> None:
+    handlers: dict[str, Callable[[str], None]] = {
+        "metrics": w.metric,
+        "indicators": w.indicator,
+        "sections": w.section,
+        "payouts": w.payout,
+        "flags": w.flag,
+    }
     for coll, name in a.order:
-        if coll == "metrics":
-            w.metric(name)
-        elif coll == "indicators":
-            w.indicator(name)
-        elif coll in ("penalties", "bonuses"):
+        if a.stages.get((coll, name), 0) != k or coll == "groups":
+            continue
+        if coll in ("penalties", "bonuses"):
             w.adjustment(coll, name)
-        elif coll == "sections":
-            w.section(name)
         elif coll == "score":
             w.score()
         elif coll == "grades":
             w.grade()
-        elif coll == "payouts":
-            w.payout(name)
-        elif coll == "flags":
-            w.flag(name)
-    unpack = "".join(f"v_{n}, " for n in inputs)
-    header = ["def run(_in):", f"    ({unpack}) = _in" if inputs else "    pass"]
-    returned = ", ".join([f"v_{n.replace('.', '__')}" for n in w.outputs] + [f"_fact{k}" for k in range(len(w.facts))])
-    lines = header + [f"    {line}" for line, _ in w.body] + [f"    return ({returned},)"]
-    source = "\n".join(lines) + "\n"
-    refs = {k + len(header) + 1: ref for k, (_, ref) in enumerate(w.body) if ref is not None}
-    code = compile(source, FILENAME, "exec")
-    exec(code, w.ns)  # noqa: S102 - source written from an allow-listed, type-checked scheme; no builtins
-    return Generated(w.ns["run"], source, tuple(w.outputs), refs, tuple(w.facts))
+        elif coll == "teams":
+            w.eligible()
+        else:
+            handlers[coll](name)
+
+
+def _var(name: str) -> str:
+    return f"v_{name.replace('.', '__')}"
+
+
+def generate(a: Analysis, inputs: tuple[str, ...], *, traced: bool = False) -> Generated:
+    """
+    Write, compile and return the plan's functions for the analysed scheme.
+
+    A scheme without team values has one stage: one function from the inputs
+    to every value.  Each team value read by a formula starts a new stage:
+    stage ``k`` takes every value so far plus the team values the engine
+    worked out after stage ``k - 1``, and returns every value so far.  With
+    ``traced`` each function also returns the facts an explanation needs.
+    """
+    w = _Writer(a, traced)
+    count = max(a.stages.values(), default=0) + 1
+    outputs, source, refs = list(inputs), list[str](), dict[int, StepRef]()
+    stages, all_facts = [], []
+    for k in range(count):
+        w.body, w.outputs, w.facts = [], [], []
+        groups = tuple(
+            tuple(name.split("__", 1)) for coll, name in a.order if coll == "groups" and a.stages[(coll, name)] == k
+        )
+        start = [*outputs, *(f"{fn}__{arg}" for fn, arg in groups)]
+        if k == 0:
+            for p in a.scheme.params:
+                w.emit(None, f"v_{p.name} = {w.const(p.value)}")
+                w.out(p.name)
+        _stage_steps(w, a, k)
+        outputs = [*start, *w.outputs]
+        unpack = "".join(f"{_var(n)}, " for n in start)
+        header = [f"def run_{k}(_in):", f"    ({unpack}) = _in" if start else "    pass"]
+        first = len(source) + len(header) + 1
+        refs.update({first + j: ref for j, (_, ref) in enumerate(w.body) if ref is not None})
+        returned = ", ".join([_var(n) for n in outputs] + [f"_fact{j}" for j in range(len(w.facts))])
+        source += header + [f"    {line}" for line, _ in w.body] + [f"    return ({returned},)", ""]
+        stages.append((k, len(outputs), groups, tuple(w.facts)))
+        all_facts += w.facts
+    text = "\n".join(source) + "\n"
+    exec(compile(text, FILENAME, "exec"), w.ns)  # noqa: S102 - written from an allow-listed, type-checked scheme
+    built = tuple(Stage(w.ns[f"run_{k}"], width, groups, facts) for k, width, groups, facts in stages)
+    return Generated(built, text, tuple(outputs), refs, tuple(all_facts))

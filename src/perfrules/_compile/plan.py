@@ -19,7 +19,7 @@ from .._model import Metric, Scheme
 from .._plugins import MetricType, metric_type
 from .._validate import analyse_scheme
 from .._validate.analyse import StepRef
-from .codegen import generate
+from .codegen import Stage, generate
 from .convert import CellError, converter
 from .numbers import quantizer
 from .reader import generate_reader
@@ -44,10 +44,12 @@ class Plan:
     A compiled scheme: the inputs to read and one generated function that computes everything.
 
     ``read(row)`` turns a row of raw cells into the tuple of converted inputs
-    (in :attr:`inputs` order); ``run(inputs)`` returns the tuple of every
-    value, in :attr:`outputs` order.  ``traced(inputs)`` returns the same
-    values followed by the intermediate facts named in :attr:`facts`, for
-    explanations; it is only run when tracing is asked for.
+    (in :attr:`inputs` order).  A scheme without team values has one stage,
+    and ``run(inputs)`` returns the tuple of every value, in :attr:`outputs`
+    order; with team values, :attr:`stages` are run in turn with the team
+    values worked out between them.  :attr:`traced_stages` also return the
+    intermediate facts named in :attr:`facts`, for explanations; they only
+    run when tracing is asked for.
     Plans are immutable and hold no per-run state, so one plan can serve many
     threads at once.  Pickling a plan pickles its scheme and compiles again on
     load, which makes it safe to send to worker processes.
@@ -58,8 +60,8 @@ class Plan:
     inputs: tuple[InputSpec, ...]
     outputs: tuple[str, ...]
     index: Mapping[str, int]
-    run: Callable[[tuple[Any, ...]], tuple[Any, ...]]
-    traced: Callable[[tuple[Any, ...]], tuple[Any, ...]]
+    stages: tuple[Stage, ...]
+    traced_stages: tuple[Stage, ...]
     facts: tuple[tuple[StepRef, str], ...]
     read: Callable[[Mapping[str, Any]], tuple[Any, ...]]
     source: str
@@ -68,6 +70,15 @@ class Plan:
     formulas: Mapping[tuple[str | int, ...], CompiledFormula]
     lookups: Mapping[tuple[str | int, ...], Lookup]
     money: Callable[[Decimal], Decimal]
+    team_column: str | None = None
+    eligible: int | None = None
+
+    @property
+    def run(self) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+        """
+        The first stage's function: for a scheme without team values, the whole plan.
+        """
+        return self.stages[0].run
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (compile_scheme, (self.scheme,))
@@ -110,15 +121,18 @@ def compile_scheme(scheme: Scheme) -> Plan:
     inputs = _inputs(scheme)
     names = tuple(i.metric.name for i in inputs)
     gen, traced = generate(a, names), generate(a, names, traced=True)
+    eligible = gen.outputs.index("team_eligible") if "team_eligible" in gen.outputs else None
     return Plan(
         scheme=scheme,
         digest=scheme_digest(scheme),
         inputs=inputs,
         outputs=gen.outputs,
         index={n: k for k, n in enumerate(gen.outputs)},
-        run=gen.run,
-        traced=traced.run,
+        stages=gen.stages,
+        traced_stages=traced.stages,
         facts=traced.facts,
+        team_column=scheme.teams.column if scheme.teams is not None else None,
+        eligible=eligible,
         read=generate_reader(inputs),
         source=gen.source,
         order=tuple(a.order),

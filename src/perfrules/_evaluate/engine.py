@@ -16,6 +16,7 @@ from .._formula import NoTier
 from .._model import Period
 from .inputs import Row, read_rows
 from .results import Layout, Result, Results, build_result, layout_of
+from .teams import team_values
 
 __all__ = ["evaluate", "evaluate_row", "score"]
 
@@ -100,6 +101,67 @@ def _records(rows: Any) -> Iterable[Mapping[str, Any]]:
     return rows  # type: ignore[no-any-return]
 
 
+def _single_stage(
+    plan: Plan,
+    layout: Layout,
+    checked: list[Row],
+    label: str | None,
+    progress: Callable[[int], None] | None,
+    trace: bool,
+) -> list[Result]:
+    # The loop is written out rather than calling evaluate_row: at 100,000
+    # employees a function call per employee is measurable.
+    stage = plan.traced_stages[0] if trace else plan.stages[0]
+    run, results, width = stage.run, [], stage.width
+    for k, row in enumerate(checked, start=1):
+        try:
+            out = run(row.values)
+        except ArithmeticError as exc:
+            raise _diagnose(plan, row, exc) from exc
+        if trace:
+            results.append(build_result(layout, row.employee, out[:width], label, out))
+        else:
+            results.append(build_result(layout, row.employee, out, label))
+        if progress is not None and (k % 1000 == 0 or k == len(checked)):
+            progress(k)
+    return results
+
+
+def _staged(
+    plan: Plan,
+    layout: Layout,
+    checked: list[Row],
+    label: str | None,
+    progress: Callable[[int], None] | None,
+    trace: bool,
+) -> list[Result]:
+    # Every employee goes through stage k before team values for stage k + 1
+    # are worked out: individual values, then team values, then what reads them.
+    stages = plan.traced_stages if trace else plan.stages
+    values: list[tuple[Any, ...]] = [row.values for row in checked]
+    facts: list[tuple[Any, ...]] = [() for _ in checked]
+    teams = [row.text[str(plan.team_column)] for row in checked]
+    for k, stage in enumerate(stages):
+        if k:
+            extra = team_values(plan, stage, teams, values)
+            values = [v + g for v, g in zip(values, extra, strict=True)]
+        done = []
+        for row, v in zip(checked, values, strict=True):
+            try:
+                done.append(stage.run(v))
+            except ArithmeticError as exc:
+                raise _diagnose(plan, row, exc) from exc
+        values = [out[: stage.width] for out in done]
+        if trace:
+            facts = [f + out[stage.width :] for f, out in zip(facts, done, strict=True)]
+    if progress is not None:
+        progress(len(checked))
+    return [
+        build_result(layout, row.employee, v, label, v + f if trace else None)
+        for row, v, f in zip(checked, values, facts, strict=True)
+    ]
+
+
 def score(
     plan: Plan,
     rows: Iterable[Mapping[str, Any]],
@@ -130,21 +192,11 @@ def score(
         key=lambda r: r.employee,
     )
     layout = layout_of(plan)
-    run, results, width = (plan.traced if trace else plan.run), [], len(plan.outputs)
     with localcontext(CONTEXT):
-        # The loop is written out rather than calling evaluate_row: at 100,000
-        # employees a function call per employee is measurable.
-        for k, row in enumerate(checked, start=1):
-            try:
-                out = run(row.values)
-            except ArithmeticError as exc:
-                raise _diagnose(plan, row, exc) from exc
-            if trace:
-                results.append(build_result(layout, row.employee, out[:width], label, out))
-            else:
-                results.append(build_result(layout, row.employee, out, label))
-            if progress is not None and (k % 1000 == 0 or k == len(checked)):
-                progress(k)
+        if len(plan.stages) == 1:
+            results = _single_stage(plan, layout, checked, label, progress, trace)
+        else:
+            results = _staged(plan, layout, checked, label, progress, trace)
     _reasons(plan, results, checked)
     return Results(plan.scheme.name, plan.digest, period, tuple(results))
 

@@ -34,7 +34,11 @@ class _Reader:
     def __init__(self, plan: Plan, id_column: str, source: str | None) -> None:
         self.specs = [(s.metric.name, s.convert, s.metric.type) for s in plan.inputs]
         self.names = [name for name, _, _ in self.specs]
-        self.reasons = tuple(sorted({b.reason for b in plan.scheme.bonuses if b.reason}))
+        kept = {b.reason for b in plan.scheme.bonuses if b.reason}
+        if plan.team_column is not None:
+            kept.add(plan.team_column)
+        self.reasons = tuple(sorted(kept))
+        self.team = plan.team_column
         self.id_column, self.source = id_column, source
         self.issues: list[Issue] = []
         self.missing: set[str] = set()
@@ -129,6 +133,16 @@ def read_rows(
         else:
             seen[emp] = n
         text = {k: str(row[k]) for k in reasons if row.get(k) is not None} if reasons else empty
+        if r.team is not None and not text.get(r.team, "").strip():
+            r.issues.append(
+                Issue(
+                    "missing-team",
+                    f"row {n} has no team in column {r.team!r}",
+                    (f"row {n}", r.team),
+                    source=source,
+                    hint="every employee needs a team when the scheme has teams",
+                )
+            )
         out.append(Row(emp, n, values, text))
     if not out and not r.issues:
         r.issues.append(

@@ -52,6 +52,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "metric": "{what} = {formula} = {value}",
         "reads": "   where {reads}",
         "none": "none",
+        "team_yes": "Counts in team values ({when})",
+        "team_no": "Does not count in team values ({when} does not hold)",
     },
     "zh": {
         "title": "{employee} 的考核说明，周期 {period}，方案 {scheme}",
@@ -83,6 +85,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "metric": "{what} = {formula} = {value}",
         "reads": "   其中 {reads}",
         "none": "无",
+        "team_yes": "计入团队统计（{when}）",
+        "team_no": "不计入团队统计（{when} 不成立）",
     },
 }
 
@@ -98,6 +102,12 @@ def _n(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_n(v) for v in value) + "]"
     return str(value)
+
+
+def _name(key: str) -> str:
+    # A team value is stored as team_avg__score and read as team_avg(score).
+    function, _, argument = key.partition("__")
+    return f"{function}({argument})" if argument else key
 
 
 def _terms(terms: list[tuple[str, Decimal]]) -> str:
@@ -207,6 +217,7 @@ def _line(w: dict[str, str], line: Line) -> str | None:
         "score": lambda: _total(w, line, w["score"]),
         "grade": lambda: w["grade"].format(value=line.value, of=f["of"], x=_n(f["value"]), band=f["band"]),
         "payout": lambda: _payout(w, line),
+        "team": lambda: w["team_yes" if line.value else "team_no"].format(when=f["when"]),
         "flag": lambda: (
             w["flag_on"].format(what=_what(line), reason=f["reason"], when=f["when"]) if line.value else None
         ),
@@ -234,7 +245,7 @@ def render_text(explanation: Explanation, lang: str = "en") -> str:
         out.append(f"- {text}")
         shown = {k: v for k, v in line.reads.items() if k != line.name}
         if shown and line.kind in ("metric", "payout", "flag", "score"):
-            out.append(w["reads"].format(reads=", ".join(f"{k}={_n(v)}" for k, v in shown.items())))
+            out.append(w["reads"].format(reads=", ".join(f"{_name(k)}={_n(v)}" for k, v in shown.items())))
     return "\n".join(out)
 
 

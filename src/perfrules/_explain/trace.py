@@ -19,8 +19,9 @@ from typing import Any, NamedTuple
 
 from .._compile import CONTEXT, Plan
 from .._evaluate import Result
+from .._formula import group_name
 from .._model import Bonus, Penalty
-from .._validate.analyse import StepRef
+from .._validate.analyse import StepRef, step_of
 
 __all__ = ["Explanation", "Line", "explain", "facts_of"]
 
@@ -83,14 +84,9 @@ class _Index:
         self.elements: dict[tuple[str, str], Any] = {(coll, name): item for coll, name, item in s.named()}
         self.reads: dict[StepRef, tuple[str, ...]] = {}
         for path, formula in plan.formulas.items():
-            ref = (
-                ("score", "score")
-                if path[0] == "score"
-                else ("grades", "grade")
-                if path[0] == "grades"
-                else (str(path[0]), str(path[1]))
-            )
-            self.reads[ref] = tuple(sorted({*self.reads.get(ref, ()), *formula.names}))
+            ref = step_of(path)
+            team = {group_name(fn, arg) for fn, arg in formula.groups}
+            self.reads[ref] = tuple(sorted({*self.reads.get(ref, ()), *formula.names, *team}))
         self.facts: dict[StepRef, list[tuple[str, int]]] = {}
         base = len(plan.outputs)
         for k, (ref, key) in enumerate(plan.facts):
@@ -102,7 +98,7 @@ class _Index:
         # The steps that get a line, in order (inputs get none; the grade follows the score).
         self.refs: list[StepRef] = []
         for ref in plan.order:
-            if ref[0] == "grades" or (ref[0] == "metrics" and self.elements[ref].formula is None):
+            if ref[0] in ("grades", "groups") or (ref[0] == "metrics" and self.elements[ref].formula is None):
                 continue
             self.refs.append(ref)
             if ref[0] == "score" and s.grades is not None:
@@ -126,8 +122,17 @@ def facts_of(plan: Plan, result: Result) -> tuple[Any, ...]:
     """
     if result.trace is not None:
         return result.trace
+    # Each stage's inputs are a prefix of the result's values (team values
+    # included), so one employee can be traced again without the population.
+    facts: tuple[Any, ...] = ()
+    start = len(plan.inputs)
     with localcontext(CONTEXT):
-        return plan.traced(tuple(result.row[: len(plan.inputs)]))
+        for stage in plan.traced_stages:
+            start += len(stage.groups)
+            out = stage.run(tuple(result.row[:start]))
+            facts += out[stage.width :]
+            start = stage.width
+    return tuple(result.row) + facts
 
 
 class _Builder:
@@ -145,6 +150,7 @@ class _Builder:
             "grades": self.grade,
             "payouts": self.payout,
             "flags": self.flag,
+            "teams": self.eligible,
         }
 
     def facts(self, ref: StepRef) -> dict[str, Any]:
@@ -306,6 +312,19 @@ class _Builder:
             facts.update(when=p.when, applies=bool(traced["applies"]))
         facts.update(_limit(traced.get("sum"), p.floor, p.cap))
         return Line(f"payouts.{p.name}", "payout", p.name, p.label, self.env[p.name], facts, self.reads(ref))
+
+    def eligible(self, ref: StepRef) -> Line:
+        teams = self.s.teams
+        assert teams is not None
+        return Line(
+            "teams.eligible",
+            "team",
+            "team_eligible",
+            None,
+            self.env["team_eligible"],
+            {"when": teams.eligible},
+            self.reads(ref),
+        )
 
     def flag(self, ref: StepRef) -> Line:
         fl = self.ix.elements[ref]

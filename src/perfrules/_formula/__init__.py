@@ -4,23 +4,28 @@ The formula language: functions, the checker and compiler, and tier-table lookup
 
 from .formula import LIMITS, CompiledFormula, FormulaError, compile_formula, formula_source
 from .functions import BOOL, BUILTINS, LIST, NUM, Function, Type
+from .groups import GROUP_FUNCTIONS, GroupFunction, aggregate, group_name
 from .tables import Lookup, NoTier, Piece, analyse, compile_table
 
 __all__ = [
     "BOOL",
     "BUILTINS",
+    "GROUP_FUNCTIONS",
     "LIMITS",
     "LIST",
     "NUM",
     "CompiledFormula",
     "FormulaError",
     "Function",
+    "GroupFunction",
     "Lookup",
     "NoTier",
     "Piece",
     "Type",
+    "aggregate",
     "analyse",
     "compile_formula",
     "compile_table",
     "formula_source",
+    "group_name",
 ]

@@ -25,6 +25,7 @@ import attrs
 
 from .._suggest import did_you_mean
 from .functions import BOOL, BUILTINS, NUM, Function, Type
+from .groups import GROUP_FUNCTIONS, GroupFunction, group_name
 from .syntax import LIMITS, FormulaError, parse
 
 __all__ = ["LIMITS", "CompiledFormula", "FormulaError", "compile_formula", "formula_source"]
@@ -47,6 +48,8 @@ class CompiledFormula:
     type: Type
     names: frozenset[str]
     source: str
+    groups: frozenset[tuple[str, str]] = frozenset()
+    """Team calls it makes, as ``(function, name)``: ``team_avg(score)`` → ``("team_avg", "score")``."""
 
     def __call__(self, env: Env) -> Any:
         """
@@ -87,6 +90,7 @@ class _Checker:
         *,
         local: bool = False,
         prefix: str = "_k",
+        groups: Mapping[str, GroupFunction] | None = None,
     ) -> None:
         self.text = text
         self.raw = text.encode("utf-8")
@@ -97,6 +101,8 @@ class _Checker:
         # Names are read from a dict ``e`` by default; a whole-plan function
         # reads them from its own local variables ``v_<name>`` instead.
         self.local, self.prefix = local, prefix
+        self.groups = groups or {}
+        self.group_calls: set[tuple[str, str]] = set()
 
     def col(self, node: ast.AST) -> int:
         # ast columns count UTF-8 bytes; people count characters.
@@ -246,7 +252,16 @@ class _Checker:
         name = node.func.id
         if name.startswith("_"):
             raise self.fail(node, "formula-forbidden", f"names starting with '_' are not allowed ({name!r})")
+        if name in self.groups:
+            return self.group_call(node, name)
         fn = self.functions.get(name)
+        if fn is None and name in GROUP_FUNCTIONS:
+            raise self.fail(
+                node,
+                "unknown-function",
+                f"{name}() needs teams",
+                "declare 'teams:' in the scheme (the column naming each employee's team)",
+            )
         if fn is None:
             raise self.fail(
                 node,
@@ -278,6 +293,20 @@ class _Checker:
             return f"({default} if {b} == {self.const(Decimal(0))} else {a} / {b})", fn.returns
         return f"{self.const(fn.impl)}({', '.join(args)})", fn.returns
 
+    def group_call(self, node: ast.Call, name: str) -> tuple[str, Type]:
+        # A team value is not computed here: it becomes a name of its own that
+        # the engine fills in between evaluation stages.
+        arg = node.args[0] if len(node.args) == 1 and not node.keywords else None
+        if not isinstance(arg, ast.Name):
+            raise self.fail(node, "formula-arity", f"{name}() takes the name of one value, e.g. {name}(score)")
+        if arg.id not in self.names:
+            raise self.fail(arg, "unknown-name", f"unknown name {arg.id!r}{did_you_mean(arg.id, self.names)}")
+        if self.names[arg.id] != NUM:
+            raise self.fail(arg, "formula-type", f"{name}() needs a number, {arg.id!r} is a {self.names[arg.id]}")
+        self.group_calls.add((name, arg.id))
+        synthetic = group_name(name, arg.id)
+        return (f"v_{synthetic}" if self.local else f"e[{synthetic!r}]"), self.groups[name].returns
+
     def places(self, node: ast.expr, name: str) -> str:
         if not (isinstance(node, ast.Constant) and type(node.value) is int and 0 <= node.value <= 10):
             raise self.fail(node, "formula-literal", f"the places of {name}() must be a whole number 0-10")
@@ -292,10 +321,11 @@ def _check(
     *,
     local: bool,
     prefix: str,
+    groups: Mapping[str, GroupFunction] | None = None,
 ) -> tuple[_Checker, str, Type]:
     text = text.strip() if isinstance(text, str) else text
     tree = parse(text)
-    checker = _Checker(" ".join(text.split("\n")), names, functions, local=local, prefix=prefix)
+    checker = _Checker(" ".join(text.split("\n")), names, functions, local=local, prefix=prefix, groups=groups)
     src, kind = checker.visit(tree)
     if want is not None and kind != want:
         raise FormulaError(
@@ -308,7 +338,13 @@ def _check(
 
 
 def formula_source(
-    text: str, names: Mapping[str, Type], functions: Mapping[str, Function], *, want: Type | None, prefix: str
+    text: str,
+    names: Mapping[str, Type],
+    functions: Mapping[str, Function],
+    *,
+    want: Type | None,
+    prefix: str,
+    groups: Mapping[str, GroupFunction] | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """
     Return a checked formula as Python source over local variables ``v_<name>``, and its constants.
@@ -316,7 +352,7 @@ def formula_source(
     Constants are named with ``prefix`` so that many formulas can share one
     namespace in a whole-plan function.
     """
-    checker, src, _ = _check(text, names, functions, want, local=True, prefix=prefix)
+    checker, src, _ = _check(text, names, functions, want, local=True, prefix=prefix, groups=groups)
     return src, checker.consts
 
 
@@ -327,16 +363,18 @@ def compile_formula(
     *,
     want: Type | None = NUM,
     label: str = "formula",
+    groups: Mapping[str, GroupFunction] | None = None,
 ) -> CompiledFormula:
     """
     Check ``text`` against the declared ``names`` and ``functions`` and compile it.
 
-    ``want`` is the result type the caller needs (``None`` accepts any).
+    ``want`` is the result type the caller needs (``None`` accepts any);
+    ``groups`` are the team functions allowed (when the scheme has teams).
     Raises :class:`FormulaError` with the column of the first problem.
     """
-    checker, src, kind = _check(text, names, functions, want, local=False, prefix="_k")
+    checker, src, kind = _check(text, names, functions, want, local=False, prefix="_k", groups=groups)
     namespace: dict[str, Any] = {"__builtins__": {}, **checker.consts}
     code = compile(f"lambda e: {src}", f"<perfrules {label}>", "eval")
     fn = eval(code, namespace)  # noqa: S307 - source generated from an allow-listed tree, no builtins
     used = frozenset(n for n in checker.used if n in names)
-    return CompiledFormula(text, fn, kind, used, src)
+    return CompiledFormula(text, fn, kind, used, src, frozenset(checker.group_calls))

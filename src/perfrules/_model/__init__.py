@@ -18,7 +18,7 @@ from .elements import (
     Target,
 )
 from .period import Period, PeriodKind
-from .scheme import Grades, Param, Scheme
+from .scheme import Grades, Param, Scheme, Teams
 from .tiers import Bound, Direction, Match, Tier, TierTable, parse_range
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "Shortfall",
     "Steps",
     "Target",
+    "Teams",
     "Tier",
     "TierTable",
     "parse_range",

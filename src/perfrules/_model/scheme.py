@@ -13,7 +13,7 @@ from . import validators as v
 from .elements import Bonus, Flag, Indicator, Metric, Payout, Penalty, Rounding, Score, Section
 from .tiers import Match, Tier, TierTable
 
-__all__ = ["Grades", "Param", "Scheme"]
+__all__ = ["Grades", "Param", "Scheme", "Teams"]
 
 
 @attrs.frozen
@@ -36,6 +36,21 @@ class Grades:
     tiers: tuple[Tier, ...] = attrs.field(validator=attrs.validators.min_len(1))
     of: str = "score"
     match: Match = "unique"
+
+
+@attrs.frozen
+class Teams:
+    """
+    How employees form teams, for team values in formulas (T1-T3, B1, $6, $7).
+
+    ``column`` names the input column that holds each employee's team;
+    ``eligible`` is a condition saying who counts in team values (T2: staff in
+    their first, trial month do not count in the team average).  Everyone,
+    eligible or not, can read their team's values.
+    """
+
+    column: str = "team"
+    eligible: str | None = None
 
 
 def _keyed(kind: str) -> dict[str, object]:
@@ -67,6 +82,7 @@ class Scheme:
     bonuses: tuple[Bonus, ...] = attrs.field(default=(), metadata=_keyed("bonus"))
     score: Score = Score()
     grades: Grades | None = None
+    teams: Teams | None = None
     payouts: tuple[Payout, ...] = attrs.field(default=(), metadata=_keyed("payout"))
     flags: tuple[Flag, ...] = attrs.field(default=(), metadata=_keyed("flag"))
 

@@ -82,8 +82,8 @@ def identifier(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
     """
     if not isinstance(value, str):
         raise TypeError(f"'{attr.name}' must be a str (got {_got(value)})")
-    if not _IDENT.match(value) or keyword.iskeyword(value) or value.startswith("__"):
+    if not _IDENT.match(value) or keyword.iskeyword(value) or "__" in value:
         raise ValueError(
             f"'{attr.name}' must be a name of letters, digits and '_' that does not start "
-            f"with a digit or '__' and is not a Python keyword (got {value!r})"
+            f"with a digit, has no '__' and is not a Python keyword (got {value!r})"
         )

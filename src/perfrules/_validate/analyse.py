@@ -9,7 +9,6 @@ the compiler.  It never evaluates anything.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -17,17 +16,18 @@ import attrs
 from .._errors import Issue
 from .._formula.formula import CompiledFormula, FormulaError, compile_formula
 from .._formula.functions import BOOL, BUILTINS, LIST, NUM, Function, Type
+from .._formula.groups import GROUP_FUNCTIONS
 from .._formula.tables import Lookup, compile_table
 from .._model import Bonus, Indicator, Penalty, Scheme, TierTable
 from .._plugins import metric_type
 from .._suggest import did_you_mean
 
-__all__ = ["Analysis", "StepRef", "analyse_scheme", "indicator_table"]
+__all__ = ["Analysis", "StepRef", "analyse_scheme", "indicator_table", "step_of"]
 
 Path = tuple[str | int, ...]
 StepRef = tuple[str, str]  # (collection, name): ("indicators", "conversion"), ("score", "score")
 
-RESERVED = ("score", "grade", "True", "False")
+RESERVED = ("score", "grade", "team_eligible", "True", "False")
 _SUFFIX = {
     "indicators": "pts",
     "penalties": "ded",
@@ -54,6 +54,8 @@ class Analysis:
     lookups: dict[Path, Lookup] = attrs.field(factory=dict)
     formulas: dict[Path, CompiledFormula] = attrs.field(factory=dict)
     order: list[StepRef] = attrs.field(factory=list)
+    deps: dict[StepRef, set[StepRef]] = attrs.field(factory=dict)
+    stages: dict[StepRef, int] = attrs.field(factory=dict)
     used: set[str] = attrs.field(factory=set)
 
     @property
@@ -93,7 +95,7 @@ def _declare(a: Analysis) -> None:
                 f"'{name}_{_SUFFIX.get(collection, 'x')}'",
             )
             continue
-        if name in RESERVED or name in BUILTINS:
+        if name in RESERVED or name in BUILTINS or name in GROUP_FUNCTIONS:
             a.error("reserved-name", f"{name!r} is a reserved name", path, "choose another name")
             continue
         seen[name] = path
@@ -134,14 +136,18 @@ def _type_of(a: Analysis, collection: str, item: Any, path: Path) -> Type:
 def _formula(a: Analysis, path: Path, text: str | None, want: Type) -> CompiledFormula | None:
     if text is None:
         return None
+    # Team functions exist only in a scheme with teams, and not in the rule that
+    # says who counts in a team (that would read the team before it is known).
+    groups = GROUP_FUNCTIONS if a.scheme.teams is not None and path[0] != "teams" else None
     try:
-        compiled = compile_formula(text, a.types, a.functions, want=want, label=".".join(map(str, path)))
+        compiled = compile_formula(text, a.types, a.functions, want=want, label=".".join(map(str, path)), groups=groups)
     except FormulaError as exc:
         a.issues.append(exc.issue(path, text))
         a.used.update(_names_in(text))  # so a typo elsewhere does not also report "unused"
         return None
     a.formulas[path] = compiled
     a.used.update(compiled.names)
+    a.used.update(arg for _, arg in compiled.groups)
     return compiled
 
 
@@ -268,81 +274,18 @@ def _check(a: Analysis) -> None:
         _formula(a, ("payouts", p.name, "when"), p.when, BOOL)
     for f in s.flags:
         _formula(a, ("flags", f.name, "when"), f.when, BOOL)
+    if s.teams is not None and s.teams.eligible is not None:
+        _formula(a, ("teams", "eligible"), s.teams.eligible, BOOL)
 
 
-def _deps(a: Analysis) -> dict[StepRef, set[StepRef]]:
+def step_of(path: Path) -> StepRef:
     """
-    Return each step's prerequisites: the names its formulas read, plus structure.
+    Return the step a formula at ``path`` belongs to: ``("indicators", "x")``, ``("score", "score")``...
     """
-    s = a.scheme
-    where: dict[str, StepRef] = {name: (coll, name) for coll, name, _ in s.named() if coll not in ("tables", "params")}
-    where["score"] = ("score", "score")
-    deps: dict[StepRef, set[StepRef]] = {}
-
-    def reads(prefix: Path) -> Iterator[StepRef]:
-        for path, f in a.formulas.items():
-            if path[: len(prefix)] == prefix:
-                yield from (where[n] for n in f.names if n in where)
-
-    for coll, name, _ in s.named():
-        if coll not in ("tables", "params"):
-            deps[(coll, name)] = set(reads((coll, name)))
-    for adj in s.adjustments():
-        coll = "penalties" if isinstance(adj, Penalty) else "bonuses"
-        if adj.occurrences in where:
-            deps[(coll, adj.name)].add(where[adj.occurrences])
-        if adj.section is not None:
-            deps.setdefault(("sections", adj.section), set()).add((coll, adj.name))
-        if adj.payout is not None:
-            deps.setdefault(("payouts", adj.payout), set()).add((coll, adj.name))
-    for ind in s.indicators:
-        if ind.section is not None:
-            deps.setdefault(("sections", ind.section), set()).add(("indicators", ind.name))
-    score: set[StepRef] = set(reads(("score",)))
-    if s.score.formula is None:
-        score |= {("sections", x.name) for x in s.sections}
-        score |= {("indicators", i.name) for i in s.indicators if i.section is None}
-        score |= {
-            ("penalties" if isinstance(j, Penalty) else "bonuses", j.name)
-            for j in s.adjustments()
-            if j.unit == "points" and j.section is None
-        }
-    # An indicator's veto zeroes the score when the indicator is in no section.
-    score |= {("indicators", i.name) for i in s.indicators if i.veto is not None and i.section is None}
-    deps[("score", "score")] = score
-    if s.grades is not None:
-        deps[("grades", "grade")] = set(reads(("grades",))) | {("score", "score")}
-    return {k: {d for d in v if d in deps or d[0] in ("sections", "score")} for k, v in deps.items()}
-
-
-def _order(a: Analysis) -> None:
-    deps = _deps(a)
-    done: set[StepRef] = set()
-    visiting: list[StepRef] = []
-    position = {node: i for i, node in enumerate(deps)}
-
-    def visit(node: StepRef) -> bool:
-        if node in done:
-            return True
-        if node in visiting:
-            loop = [*visiting[visiting.index(node) :], node]
-            a.error(
-                "cycle",
-                "formulas depend on each other in a loop: " + " → ".join(n for _, n in loop),
-                (node[0], node[1]) if node[0] != "score" else ("score",),
-                "break the loop: one of these values must not read another",
-            )
-            return False
-        visiting.append(node)
-        ok = all(visit(d) for d in sorted(deps.get(node, ()), key=lambda d: position.get(d, 0)))
-        visiting.pop()
-        done.add(node)
-        a.order.append(node)
-        return ok
-
-    for node in deps:
-        if not visit(node):
-            return
+    head = str(path[0])
+    if head in ("score", "grades", "teams"):
+        return {"score": ("score", "score"), "grades": ("grades", "grade"), "teams": ("teams", "eligible")}[head]
+    return head, str(path[1])
 
 
 def analyse_scheme(scheme: Scheme) -> Analysis:
@@ -353,5 +296,7 @@ def analyse_scheme(scheme: Scheme) -> Analysis:
     _declare(a)
     _check(a)
     if a.ok:
-        _order(a)
+        from .order import order  # order builds on this module's Analysis
+
+        order(a)
     return a

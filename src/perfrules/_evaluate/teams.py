@@ -1,0 +1,49 @@
+"""
+Team values between evaluation stages: averages, sums, ranks... over each team's eligible members.
+
+Every team is gathered once per team value: its eligible members' values are
+collected and sorted, so ranks and tops cost a bisect per employee and the
+whole step is linear in the population (up to the sort within each team).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from .._compile import Plan
+from .._compile.codegen import Stage
+from .._formula import aggregate
+
+__all__ = ["team_values"]
+
+_ZERO = Decimal(0)
+
+
+def team_values(
+    plan: Plan, stage: Stage, teams: Sequence[str], values: Sequence[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """
+    Return, for each employee, the team values ``stage`` needs, in ``stage.groups`` order.
+
+    ``teams`` holds each employee's team and ``values`` every value computed
+    so far (in the plan's output order).
+    """
+    eligible_at = plan.eligible
+    eligible = [True] * len(values) if eligible_at is None else [bool(v[eligible_at]) for v in values]
+    members: dict[str, list[int]] = {}
+    for i, team in enumerate(teams):
+        members.setdefault(team, []).append(i)
+    columns: list[list[Any]] = []
+    for function, argument in stage.groups:
+        at = plan.index[argument]
+        column: list[Any] = [None] * len(values)
+        for team_members in members.values():
+            own = [values[i][at] for i in team_members if eligible[i]]
+            ordered = sorted(own)
+            total = sum(own, _ZERO)
+            for i in team_members:
+                column[i] = aggregate(function, values[i][at], eligible[i], own, ordered, total)
+        columns.append(column)
+    return [tuple(col[i] for col in columns) for i in range(len(values))]
