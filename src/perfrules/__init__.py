@@ -10,9 +10,10 @@ returning immutable values::
     results = perfrules.score(plan, rows, period="2026-04")
 """
 
+from ._adapters import Change, Ledger, Publication
 from ._compile import CONTEXT as DECIMAL_CONTEXT
 from ._compile import Plan, compile_scheme, scheme_digest
-from ._errors import CompileError, EvaluationError, InputError, Issue, PerfrulesError, SchemeError
+from ._errors import CompileError, EvaluationError, InputError, Issue, LedgerError, PerfrulesError, SchemeError
 from ._evaluate import FlagHit, Result, Results, SharedCost, evaluate, score
 from ._explain import Explanation, explain, render_json, render_text
 from ._formula import BUILTINS as FUNCTIONS
@@ -58,6 +59,7 @@ __all__ = [
     "FUNCTIONS",
     "Bonus",
     "Bound",
+    "Change",
     "CompileError",
     "CompiledFormula",
     "EvaluationError",
@@ -70,6 +72,8 @@ __all__ = [
     "Indicator",
     "InputError",
     "Issue",
+    "Ledger",
+    "LedgerError",
     "Metric",
     "MetricType",
     "Param",
@@ -78,6 +82,7 @@ __all__ = [
     "PerfrulesError",
     "Period",
     "Plan",
+    "Publication",
     "Report",
     "Result",
     "Results",

@@ -7,7 +7,8 @@ The perfrules error tree, one branch per phase.
      ├── SchemeError        load and validate: the scheme file is wrong
      ├── CompileError       a scheme that validated could not become a plan
      ├── InputError         load of a population: a row or cell is wrong (ValueError)
-     └── EvaluationError    evaluate: arithmetic failed for one employee (ArithmeticError)
+     ├── EvaluationError    evaluate: arithmetic failed for one employee (ArithmeticError)
+     └── LedgerError        storage: the results ledger refused or could not be used
 
 Every error that stems from user input carries :class:`Issue` objects: a stable
 ``code`` (for JSON output and documentation), a message, a path into the
@@ -27,6 +28,7 @@ __all__ = [
     "EvaluationError",
     "InputError",
     "Issue",
+    "LedgerError",
     "PerfrulesError",
     "SchemeError",
     "Severity",
@@ -198,3 +200,11 @@ class EvaluationError(PerfrulesError, ArithmeticError):
             shown = ", ".join(f"{k}={v}" for k, v in sorted(self.values.items()))
             parts.append(f"with {shown}")
         super().__init__("; ".join(parts))
+
+
+class LedgerError(_IssuesError):
+    """
+    The results ledger refused a write (a published period) or could not be used (locked, corrupt).
+    """
+
+    code = "ledger-error"

@@ -1,7 +1,8 @@
 """
-Adapters at the edges: files in, files out.
+Adapters at the edges: files in, files out, and the results ledger.
 """
 
 from .files import read_population, result_rows, write_atomic, write_results
+from .ledger import Change, Ledger, Publication
 
-__all__ = ["read_population", "result_rows", "write_atomic", "write_results"]
+__all__ = ["Change", "Ledger", "Publication", "read_population", "result_rows", "write_atomic", "write_results"]

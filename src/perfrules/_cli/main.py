@@ -12,9 +12,9 @@ import json
 import sys
 from collections.abc import Sequence
 
-from .._adapters import read_population, write_results
+from .._adapters import Ledger, read_population, write_results
 from .._compile import Plan, compile_scheme
-from .._errors import EvaluationError, InputError, PerfrulesError, SchemeError
+from .._errors import EvaluationError, InputError, LedgerError, PerfrulesError, SchemeError
 from .._evaluate import Results, score
 from .._explain import LANGUAGES, explain, render_json, render_text
 from .._load import read_scheme, scheme_json_schema
@@ -42,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--period", required=True, help="2026-04, 2026-Q2, 2026-H1, 2026 or 2026-03-26..2026-04-25")
     s.add_argument("--out", help="write results to FILE.csv or FILE.json (atomically)")
     s.add_argument("--id-column", default="employee_id")
+    s.add_argument("--ledger", help="record the period in this results ledger (an SQLite file)")
+    s.add_argument("--revise", action="store_true", help="with --ledger: record a new revision of a published period")
     s.add_argument(
         "--explain",
         action="store_true",
@@ -89,6 +91,14 @@ def _score(args: argparse.Namespace) -> tuple[Plan, Results]:
     return plan, results
 
 
+def _record(args: argparse.Namespace, plan: Plan, results: Results) -> None:
+    with Ledger(args.ledger) as ledger:
+        done = ledger.publish(results, plan.scheme, revise=args.revise)
+    print(f"ledger {args.ledger}: period {done.period} revision {done.revision} {done.status}", file=sys.stderr)
+    for change in done.changes:
+        print(f"  {change.render()}", file=sys.stderr)
+
+
 def _explain(args: argparse.Namespace) -> int:
     plan, results = _score(args)
     found = results.by_employee().get(args.employee)
@@ -115,13 +125,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "explain":
             return _explain(args)
         plan, results = _score(args)
+        if args.ledger:
+            _record(args, plan, results)
         if args.out:
             write_results(results, args.out, plan=plan if args.explain else None)
             print(f"wrote {len(results)} result(s) to {args.out}", file=sys.stderr)
         else:
             print(render_table(results))
         return EXIT_OK
-    except (SchemeError, InputError, EvaluationError) as exc:
+    except (SchemeError, InputError, EvaluationError, LedgerError) as exc:
         return _fail(exc)
 
 
