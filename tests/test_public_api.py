@@ -22,6 +22,7 @@ PUBLIC = [
     "FormulaError",
     "Function",
     "Grades",
+    "HistorySource",
     "Indicator",
     "InputError",
     "Issue",

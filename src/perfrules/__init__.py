@@ -14,7 +14,7 @@ from ._adapters import Change, Ledger, Publication
 from ._compile import CONTEXT as DECIMAL_CONTEXT
 from ._compile import Plan, compile_scheme, scheme_digest
 from ._errors import CompileError, EvaluationError, InputError, Issue, LedgerError, PerfrulesError, SchemeError
-from ._evaluate import FlagHit, Result, Results, SharedCost, evaluate, score
+from ._evaluate import FlagHit, HistorySource, Result, Results, SharedCost, evaluate, score
 from ._explain import Explanation, explain, render_json, render_text
 from ._formula import BUILTINS as FUNCTIONS
 from ._formula import CompiledFormula, FormulaError, Function, compile_formula
@@ -69,6 +69,7 @@ __all__ = [
     "FormulaError",
     "Function",
     "Grades",
+    "HistorySource",
     "Indicator",
     "InputError",
     "Issue",

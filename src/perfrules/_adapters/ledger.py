@@ -26,7 +26,7 @@ import attrs
 from .._errors import Issue, LedgerError
 from .._evaluate import Results
 from .._load import dump_json
-from .._model import Scheme
+from .._model import Period, Scheme
 
 __all__ = ["Change", "Ledger", "Publication"]
 
@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS schemes (digest TEXT PRIMARY KEY, name TEXT NOT NULL, text TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS periods (
     label TEXT NOT NULL, revision INTEGER NOT NULL, scheme_digest TEXT NOT NULL REFERENCES schemes(digest),
-    recorded_at TEXT NOT NULL, employees INTEGER NOT NULL, PRIMARY KEY (label, revision));
+    recorded_at TEXT NOT NULL, employees INTEGER NOT NULL, start TEXT NOT NULL, end TEXT NOT NULL,
+    PRIMARY KEY (label, revision));
 CREATE TABLE IF NOT EXISTS results (
     label TEXT NOT NULL, revision INTEGER NOT NULL, employee TEXT NOT NULL, data TEXT NOT NULL,
     PRIMARY KEY (label, revision, employee), FOREIGN KEY (label, revision) REFERENCES periods(label, revision));
@@ -186,6 +187,22 @@ class Ledger:
         except sqlite3.Error as exc:
             raise self._error(exc) from None
 
+    def previous(self, period: Period, count: int) -> list[dict[str, dict[str, Any]]]:
+        """
+        Return up to ``count`` periods recorded before ``period`` (latest revisions), most recent first.
+
+        This makes the ledger a history source for ``prior()`` and streaks.
+        """
+        try:
+            rows = self._db.execute(
+                "SELECT label, MAX(revision) FROM periods WHERE end < ? GROUP BY label ORDER BY MAX(start) DESC "
+                "LIMIT ?",
+                (period.start.isoformat(), count),
+            ).fetchall()
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
+        return [self.load(label, revision) for label, revision in rows]
+
     def publish(self, results: Results, scheme: Scheme, *, revise: bool = False) -> Publication:
         """
         Record a period's results; refuse to change a published period unless ``revise``.
@@ -237,8 +254,11 @@ class Ledger:
                 db.execute(
                     "INSERT OR IGNORE INTO schemes VALUES (?, ?, ?)", (results.digest, scheme.name, dump_json(scheme))
                 )
+                assert results.period is not None
+                start, end = results.period.start.isoformat(), results.period.end.isoformat()
                 db.execute(
-                    "INSERT INTO periods VALUES (?, ?, ?, ?, ?)", (label, revision, results.digest, now, len(entries))
+                    "INSERT INTO periods VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (label, revision, results.digest, now, len(entries), start, end),
                 )
                 self._insert_results(db, label, revision, entries)
         except sqlite3.Error as exc:

@@ -86,8 +86,21 @@ def _score(args: argparse.Namespace) -> tuple[Plan, Results]:
     assert loaded.scheme is not None
     plan = compile_scheme(loaded.scheme)
     rows = read_population(args.data)
+    ledger = getattr(args, "ledger", None)
     with progress(len(rows), enabled=sys.stderr.isatty()) as tick:
-        results = score(plan, rows, period=period, id_column=args.id_column, source=args.data, progress=tick)
+        if ledger and plan.history:
+            with Ledger(ledger) as history:  # earlier periods for prior() and streaks
+                results = score(
+                    plan,
+                    rows,
+                    period=period,
+                    id_column=args.id_column,
+                    source=args.data,
+                    progress=tick,
+                    history=history,
+                )
+        else:
+            results = score(plan, rows, period=period, id_column=args.id_column, source=args.data, progress=tick)
     return plan, results
 
 

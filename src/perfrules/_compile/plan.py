@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from .._errors import SchemeError
-from .._formula import CompiledFormula, Lookup
+from .._formula import CompiledFormula, Lookup, history_name
 from .._load import unstructure
 from .._model import Metric, Scheme
 from .._plugins import MetricType, metric_type
@@ -72,6 +72,8 @@ class Plan:
     money: Callable[[Decimal], Decimal]
     team_column: str | None = None
     eligible: int | None = None
+    history: tuple[tuple[str, str, int], ...] = ()
+    """History calls, as ``(function, name, n)``; their values follow the inputs in the first stage's input."""
 
     @property
     def run(self) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
@@ -119,7 +121,8 @@ def compile_scheme(scheme: Scheme) -> Plan:
     if not a.ok:
         raise SchemeError([i for i in a.issues if i.severity == "error"], "the scheme has errors")
     inputs = _inputs(scheme)
-    names = tuple(i.metric.name for i in inputs)
+    history = tuple(sorted({call for f in a.formulas.values() for call in f.history}))
+    names = tuple(i.metric.name for i in inputs) + tuple(history_name(*call) for call in history)
     gen, traced = generate(a, names), generate(a, names, traced=True)
     eligible = gen.outputs.index("team_eligible") if "team_eligible" in gen.outputs else None
     return Plan(
@@ -132,6 +135,7 @@ def compile_scheme(scheme: Scheme) -> Plan:
         traced_stages=traced.stages,
         facts=traced.facts,
         team_column=scheme.teams.column if scheme.teams is not None else None,
+        history=history,
         eligible=eligible,
         read=generate_reader(inputs),
         source=gen.source,

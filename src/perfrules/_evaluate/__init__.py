@@ -2,19 +2,21 @@
 The evaluate phase: a plan and a population's rows into results.
 """
 
-from .engine import evaluate, evaluate_row, score
+from .engine import evaluate, score
+from .history import HistorySource, history_values
 from .inputs import Row, read_rows
 from .results import FlagHit, Layout, Result, Results, SharedCost, layout_of
 
 __all__ = [
     "FlagHit",
+    "HistorySource",
     "Layout",
     "Result",
     "Results",
     "Row",
     "SharedCost",
     "evaluate",
-    "evaluate_row",
+    "history_values",
     "layout_of",
     "read_rows",
     "score",

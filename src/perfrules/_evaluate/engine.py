@@ -14,11 +14,12 @@ from .._compile.codegen import FILENAME
 from .._errors import EvaluationError, InputError, Issue
 from .._formula import NoTier
 from .._model import Period
+from .history import HistorySource, history_values
 from .inputs import Row, read_rows
 from .results import Layout, Result, Results, build_result, layout_of
 from .teams import team_values
 
-__all__ = ["evaluate", "evaluate_row", "score"]
+__all__ = ["evaluate", "score"]
 
 
 def _failing_frame(tb: TracebackType | None) -> tuple[int, dict[str, Any]] | None:
@@ -58,17 +59,6 @@ def _diagnose(plan: Plan, row: Row, exc: ArithmeticError) -> EvaluationError:
     return EvaluationError(
         _arith(exc), employee=row.employee, step=step, formula=text, values={n: local.get(f"v_{n}") for n in names}
     )
-
-
-def evaluate_row(plan: Plan, layout: Layout, row: Row, period: str | None) -> Result:
-    """
-    Score one checked row; the caller has set the Decimal context.
-    """
-    try:
-        out = plan.run(row.values)
-    except ArithmeticError as exc:
-        raise _diagnose(plan, row, exc) from exc
-    return build_result(layout, row.employee, out, period)
 
 
 def _reasons(plan: Plan, results: list[Result], rows: list[Row]) -> None:
@@ -162,6 +152,11 @@ def _staged(
     ]
 
 
+def _kinds(plan: Plan) -> dict[str, str]:
+    flags = {f.name for f in plan.scheme.flags}
+    return {name: "bool" if name in flags else "number" for _, name, _ in plan.history}
+
+
 def score(
     plan: Plan,
     rows: Iterable[Mapping[str, Any]],
@@ -172,6 +167,7 @@ def score(
     first_row: int = 2,
     progress: Callable[[int], None] | None = None,
     trace: bool = False,
+    history: HistorySource | None = None,
 ) -> Results:
     """
     Score a whole population for one period.
@@ -183,6 +179,8 @@ def score(
     whatever the order of the rows.  ``progress(done)`` is called every
     1,000 employees when given.  With ``trace`` each result keeps the facts
     :func:`perfrules.explain` needs, so explaining it evaluates nothing again.
+    ``history`` (the results ledger, or any :class:`HistorySource`) provides
+    earlier periods for ``prior()``, ``streak()`` and ``previous_streak()``.
     """
     if isinstance(period, str):
         period = Period.parse(period)
@@ -191,6 +189,10 @@ def score(
         read_rows(plan, _records(rows), id_column=id_column, source=source, first_row=first_row),
         key=lambda r: r.employee,
     )
+    if plan.history:
+        kinds = _kinds(plan)
+        past = history_values(plan, history, period, [r.employee for r in checked], kinds)
+        checked = [r._replace(values=r.values + h) for r, h in zip(checked, past, strict=True)]
     layout = layout_of(plan)
     with localcontext(CONTEXT):
         if len(plan.stages) == 1:
@@ -202,9 +204,14 @@ def score(
 
 
 def evaluate(
-    plan: Plan, inputs: Mapping[str, Any], *, employee: str = "employee", period: Period | str | None = None
+    plan: Plan,
+    inputs: Mapping[str, Any],
+    *,
+    employee: str = "employee",
+    period: Period | str | None = None,
+    history: HistorySource | None = None,
 ) -> Result:
     """
     Score one employee from a mapping of metric names to raw values.
     """
-    return score(plan, [{"employee_id": employee, **inputs}], period=period).results[0]
+    return score(plan, [{"employee_id": employee, **inputs}], period=period, history=history).results[0]

@@ -105,8 +105,11 @@ def _n(value: Any) -> str:
 
 
 def _name(key: str) -> str:
-    # A team value is stored as team_avg__score and read as team_avg(score).
+    # Team and history values are stored as team_avg__score or prior_2__score
+    # and read as team_avg(score) or prior(score, 2).
     function, _, argument = key.partition("__")
+    if function.startswith("prior_"):
+        return f"prior({argument}, {function[6:]})"
     return f"{function}({argument})" if argument else key
 
 

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from .._compile import CONTEXT, Plan
 from .._evaluate import Result
-from .._formula import group_name
+from .._formula import group_name, history_name
 from .._model import Bonus, Penalty
 from .._validate.analyse import StepRef, step_of
 
@@ -86,6 +86,7 @@ class _Index:
         for path, formula in plan.formulas.items():
             ref = step_of(path)
             team = {group_name(fn, arg) for fn, arg in formula.groups}
+            team |= {history_name(fn, arg, n) for fn, arg, n in formula.history}
             self.reads[ref] = tuple(sorted({*self.reads.get(ref, ()), *formula.names, *team}))
         self.facts: dict[StepRef, list[tuple[str, int]]] = {}
         base = len(plan.outputs)
@@ -125,7 +126,7 @@ def facts_of(plan: Plan, result: Result) -> tuple[Any, ...]:
     # Each stage's inputs are a prefix of the result's values (team values
     # included), so one employee can be traced again without the population.
     facts: tuple[Any, ...] = ()
-    start = len(plan.inputs)
+    start = len(plan.inputs) + len(plan.history)
     with localcontext(CONTEXT):
         for stage in plan.traced_stages:
             start += len(stage.groups)

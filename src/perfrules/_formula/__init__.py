@@ -5,14 +5,17 @@ The formula language: functions, the checker and compiler, and tier-table lookup
 from .formula import LIMITS, CompiledFormula, FormulaError, compile_formula, formula_source
 from .functions import BOOL, BUILTINS, LIST, NUM, Function, Type
 from .groups import GROUP_FUNCTIONS, GroupFunction, aggregate, group_name
+from .history import HISTORY_FUNCTIONS, MAX_HISTORY, history_name
 from .tables import Lookup, NoTier, Piece, analyse, compile_table
 
 __all__ = [
     "BOOL",
     "BUILTINS",
     "GROUP_FUNCTIONS",
+    "HISTORY_FUNCTIONS",
     "LIMITS",
     "LIST",
+    "MAX_HISTORY",
     "NUM",
     "CompiledFormula",
     "FormulaError",
@@ -28,4 +31,5 @@ __all__ = [
     "compile_table",
     "formula_source",
     "group_name",
+    "history_name",
 ]

@@ -26,6 +26,7 @@ import attrs
 from .._suggest import did_you_mean
 from .functions import BOOL, BUILTINS, NUM, Function, Type
 from .groups import GROUP_FUNCTIONS, GroupFunction, group_name
+from .history import HISTORY_FUNCTIONS, MAX_HISTORY, history_name
 from .syntax import LIMITS, FormulaError, parse
 
 __all__ = ["LIMITS", "CompiledFormula", "FormulaError", "compile_formula", "formula_source"]
@@ -50,6 +51,8 @@ class CompiledFormula:
     source: str
     groups: frozenset[tuple[str, str]] = frozenset()
     """Team calls it makes, as ``(function, name)``: ``team_avg(score)`` → ``("team_avg", "score")``."""
+    history: frozenset[tuple[str, str, int]] = frozenset()
+    """History it reads, as ``(function, name, n)``: ``prior(score, 2)`` → ``("prior", "score", 2)``."""
 
     def __call__(self, env: Env) -> Any:
         """
@@ -103,6 +106,7 @@ class _Checker:
         self.local, self.prefix = local, prefix
         self.groups = groups or {}
         self.group_calls: set[tuple[str, str]] = set()
+        self.history_calls: set[tuple[str, str, int]] = set()
 
     def col(self, node: ast.AST) -> int:
         # ast columns count UTF-8 bytes; people count characters.
@@ -254,6 +258,8 @@ class _Checker:
             raise self.fail(node, "formula-forbidden", f"names starting with '_' are not allowed ({name!r})")
         if name in self.groups:
             return self.group_call(node, name)
+        if name in HISTORY_FUNCTIONS:
+            return self.history_call(node, name)
         fn = self.functions.get(name)
         if fn is None and name in GROUP_FUNCTIONS:
             raise self.fail(
@@ -306,6 +312,48 @@ class _Checker:
         self.group_calls.add((name, arg.id))
         synthetic = group_name(name, arg.id)
         return (f"v_{synthetic}" if self.local else f"e[{synthetic!r}]"), self.groups[name].returns
+
+    def ref(self, name: str) -> str:
+        return f"v_{name}" if self.local else f"e[{name!r}]"
+
+    def history_call(self, node: ast.Call, name: str) -> tuple[str, Type]:
+        # Earlier periods' values arrive as names of their own, read before
+        # evaluating; streak() adds this period's condition to the earlier run.
+        want = 2 if name == "prior" else 1
+        arg = node.args[0] if node.args and not node.keywords else None
+        if len(node.args) != want or not isinstance(arg, ast.Name):
+            shape = f"{name}(score, 1)" if name == "prior" else f"{name}(gold_agent)"
+            raise self.fail(
+                node,
+                "formula-arity",
+                f"{name}() takes the name of a value{', and n' if want == 2 else ''}",
+                f"call it as {shape}",
+            )
+        if arg.id not in self.names:
+            raise self.fail(arg, "unknown-name", f"unknown name {arg.id!r}{did_you_mean(arg.id, self.names)}")
+        kind = self.names[arg.id]
+        if name == "prior":
+            n = node.args[1]
+            if not (isinstance(n, ast.Constant) and type(n.value) is int and 1 <= n.value <= MAX_HISTORY):
+                raise self.fail(
+                    n, "formula-literal", f"the periods back of prior() must be a whole number 1-{MAX_HISTORY}"
+                )
+            self.history_calls.add((name, arg.id, n.value))
+            return self.ref(history_name(name, arg.id, n.value)), kind
+        if kind != BOOL:
+            raise self.fail(
+                arg,
+                "formula-type",
+                f"{name}() counts periods a condition held; {arg.id!r} is a {kind}",
+                "declare a flag with the condition and count that",
+            )
+        self.history_calls.add(("previous_streak", arg.id, 1))
+        earlier = self.ref(history_name("previous_streak", arg.id))
+        if name == "previous_streak":
+            return earlier, NUM
+        self.used.add(arg.id)
+        one, zero = self.const(Decimal(1)), self.const(Decimal(0))
+        return f"({earlier} + {one} if {self.ref(arg.id)} else {zero})", NUM
 
     def places(self, node: ast.expr, name: str) -> str:
         if not (isinstance(node, ast.Constant) and type(node.value) is int and 0 <= node.value <= 10):
@@ -377,4 +425,4 @@ def compile_formula(
     code = compile(f"lambda e: {src}", f"<perfrules {label}>", "eval")
     fn = eval(code, namespace)  # noqa: S307 - source generated from an allow-listed tree, no builtins
     used = frozenset(n for n in checker.used if n in names)
-    return CompiledFormula(text, fn, kind, used, src, frozenset(checker.group_calls))
+    return CompiledFormula(text, fn, kind, used, src, frozenset(checker.group_calls), frozenset(checker.history_calls))

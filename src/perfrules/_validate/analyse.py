@@ -17,6 +17,7 @@ from .._errors import Issue
 from .._formula.formula import CompiledFormula, FormulaError, compile_formula
 from .._formula.functions import BOOL, BUILTINS, LIST, NUM, Function, Type
 from .._formula.groups import GROUP_FUNCTIONS
+from .._formula.history import HISTORY_FUNCTIONS
 from .._formula.tables import Lookup, compile_table
 from .._model import Bonus, Indicator, Penalty, Scheme, TierTable
 from .._plugins import metric_type
@@ -95,7 +96,7 @@ def _declare(a: Analysis) -> None:
                 f"'{name}_{_SUFFIX.get(collection, 'x')}'",
             )
             continue
-        if name in RESERVED or name in BUILTINS or name in GROUP_FUNCTIONS:
+        if name in RESERVED or name in BUILTINS or name in GROUP_FUNCTIONS or name in HISTORY_FUNCTIONS:
             a.error("reserved-name", f"{name!r} is a reserved name", path, "choose another name")
             continue
         seen[name] = path
@@ -148,7 +149,28 @@ def _formula(a: Analysis, path: Path, text: str | None, want: Type) -> CompiledF
     a.formulas[path] = compiled
     a.used.update(compiled.names)
     a.used.update(arg for _, arg in compiled.groups)
+    a.used.update(arg for _, arg, _ in compiled.history)
+    for fn, arg, _ in compiled.history:
+        if not _kept(a.scheme, arg):
+            a.error(
+                "history-unavailable",
+                f"{fn}() cannot read {arg!r}: earlier periods keep inputs, indicators, "
+                "sections, penalties, bonuses, payouts, flags and the score",
+                path,
+                "make it an indicator, payout or flag so its value is kept",
+            )
     return compiled
+
+
+def _kept(s: Scheme, name: str) -> bool:
+    # What a period's stored results hold, and so what history can read.
+    if name == "score":
+        return True
+    kept = ("indicators", "sections", "penalties", "bonuses", "payouts", "flags")
+    return any(
+        (coll in kept or (coll == "metrics" and getattr(item, "formula", None) is None)) and n == name
+        for coll, n, item in s.named()
+    )
 
 
 def _names_in(text: str) -> set[str]:

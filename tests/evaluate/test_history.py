@@ -1,0 +1,121 @@
+"""History in formulas: prior(), streak(), previous_streak(), read from the ledger (B2, H2)."""
+
+from decimal import Decimal as D
+
+import pytest
+
+import perfrules as pr
+from perfrules._adapters import read_population
+from perfrules._cli import main
+from tests.conftest import EXAMPLES
+
+FOLDER = EXAMPLES / "seed000-team"
+MONTHS = ["2026-04", "2026-05", "2026-06", "2026-07"]
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return pr.compile_scheme(pr.load_scheme(FOLDER / "scheme.yaml"))
+
+
+def run_months(plan, ledger):
+    out = {}
+    for month in MONTHS:
+        results = pr.score(plan, read_population(FOLDER / "months" / f"{month}.csv"), period=month, history=ledger)
+        ledger.publish(results, plan.scheme)
+        out[month] = results.by_employee()
+    return out
+
+
+def test_b2_gold_agent_three_months_running(plan, tmp_path):
+    """B2: gold agent three months in a row → an extra 1,000 in the third month."""
+    with pr.Ledger(tmp_path / "l.db") as ledger:
+        months = run_months(plan, ledger)
+    awards = [months[m]["A"].payouts["gold_streak_award"] for m in MONTHS]
+    assert [D("0.00"), D("0.00"), D("1000.00"), D("0.00")] == awards
+
+
+def test_h2_supervisor_under_60_three_months_is_demoted_in_month_four(plan, tmp_path):
+    """H2: a supervisor under 60 three months running is flagged for demotion in month four."""
+    with pr.Ledger(tmp_path / "l.db") as ledger:
+        months = run_months(plan, ledger)
+    flags = [[f.name for f in months[m]["S2"].flags] for m in MONTHS]
+    assert [["supervisor_under_60"]] * 3 + [["demotion"]] == flags
+    assert "three months running under 60" in months["2026-07"]["S2"].flags[0].reason
+
+
+def test_without_history_nothing_carries_over(plan):
+    results = pr.score(plan, read_population(FOLDER / "months" / "2026-07.csv"), period="2026-07")
+    assert ([], D("0.00")) == (
+        [f.name for f in results.by_employee()["S2"].flags],
+        results.by_employee()["A"].payouts["gold_streak_award"],
+    )
+
+
+def test_prior_reads_earlier_values_with_a_custom_source():
+    class Memory:
+        def __init__(self, periods):
+            self.periods = periods
+
+        def previous(self, period, count):
+            return self.periods[:count]
+
+    plan = pr.compile_scheme(
+        pr.scheme_from_text("""name: t
+metrics: {x: number}
+flags:
+  high: {when: "x > 10", reason: high}
+payouts:
+  last: {formula: "prior(x, 1)"}
+  before: {formula: "prior(x, 2)"}
+  runs: {formula: "streak(high)"}
+  earlier_runs: {formula: "previous_streak(high)"}
+""").scheme
+    )
+    source = Memory(
+        [
+            {"a": {"score": "0", "inputs": {"x": "20"}, "flags": [{"name": "high"}]}},
+            {"a": {"score": "0", "inputs": {"x": "5"}, "flags": []}},
+        ]
+    )
+    assert isinstance(source, pr.HistorySource)
+    r = pr.evaluate(plan, {"x": "30"}, employee="a", period="2026-04", history=source)
+    assert [D("20.00"), D("5.00"), D("2.00"), D("1.00")] == [
+        r.payouts[k] for k in ("last", "before", "runs", "earlier_runs")
+    ]
+    text = pr.render_text(pr.explain(plan, r))
+    assert "previous_streak(high)=1" in text
+
+
+def test_history_needs_a_kept_value():
+    s = pr.scheme_from_text("name: t\nmetrics: {x: number, y: {formula: x}}\npayouts:\n  p: {formula: 'prior(y, 1)'}\n")
+    assert ["history-unavailable"] == [i.code for i in pr.validate(s.scheme).errors]
+
+
+def test_streak_needs_a_condition():
+    s = pr.scheme_from_text("name: t\nmetrics: {x: number}\npayouts:\n  p: {formula: 'streak(x)'}\n")
+    assert ["formula-type"] == [i.code for i in pr.validate(s.scheme).errors]
+
+
+def test_through_the_cli_over_four_months(tmp_path, capsys):
+    ledger = tmp_path / "l.db"
+    for month in MONTHS:
+        out = tmp_path / f"{month}.json"
+        argv = [
+            "score",
+            str(FOLDER / "scheme.yaml"),
+            str(FOLDER / "months" / f"{month}.csv"),
+            "--period",
+            month,
+            "--ledger",
+            str(ledger),
+            "--out",
+            str(out),
+        ]
+        assert 0 == main(argv)
+    import json
+
+    july = {r["employee"]: r for r in json.loads((tmp_path / "2026-07.json").read_text(encoding="utf-8"))["results"]}
+    june = {r["employee"]: r for r in json.loads((tmp_path / "2026-06.json").read_text(encoding="utf-8"))["results"]}
+    assert "1000.00" == june["A"]["payouts"]["gold_streak_award"]
+    assert ["demotion"] == [f["name"] for f in july["S2"]["flags"]]
