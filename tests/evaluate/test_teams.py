@@ -160,3 +160,41 @@ payouts:
         pool = [D(x) for tt, x, ok in members if tt == t and ok]
         expected = (sum(pool, D(0)) / len(pool)) if pool else D(0)
         assert expected.quantize(D("0.000001")) == got[f"e{i}"].payouts["avg"]
+
+
+def test_g3_disqualified_first_passes_the_award_to_the_next_in_rank():
+    """G3: rank within the team; a verified complaint disqualifies the first, and the award passes to the next."""
+    plan = pr.compile_scheme(
+        pr.scheme_from_text("""name: t
+teams: {column: team}
+metrics: {score_in: number, complaints: count}
+flags:
+  qualified: {when: "complaints == 0", reason: no verified complaint}
+  first_place: {when: "team_top(score_in, qualified)", reason: first of the team among the qualified}
+payouts:
+  rank: {formula: "team_rank(score_in)", rounding: {places: 0}}
+  award: {formula: "200", when: first_place}
+""").scheme
+    )
+    rows = [
+        {"employee_id": e, "team": "t", "score_in": s, "complaints": c}
+        for e, s, c in (("a", "95", "1"), ("b", "90", "0"), ("c", "80", "0"))
+    ]
+    r = pr.score(plan, rows).by_employee()
+    assert ["1", "2", "3"] == [str(r[e].payouts["rank"]) for e in "abc"]
+    assert [D("0.00"), D("200.00"), D("0.00")] == [r[e].payouts["award"] for e in "abc"]
+    assert "team_top(score_in, qualified)=true" in pr.render_text(pr.explain(plan, r["b"]))
+
+
+def test_population_wide_values_need_no_teams():
+    """G3: rank over the whole population with all_rank(); all_* work without teams."""
+    plan = pr.compile_scheme(
+        pr.scheme_from_text("""name: t
+metrics: {x: number}
+payouts:
+  rank: {formula: "all_rank(x)", rounding: {places: 0}}
+  mean: {formula: "all_avg(x)"}
+""").scheme
+    )
+    r = pr.score(plan, [{"employee_id": e, "x": x} for e, x in (("a", "1"), ("b", "3"), ("c", "2"))]).by_employee()
+    assert (["3", "1", "2"], D("2.00")) == ([str(r[e].payouts["rank"]) for e in "abc"], r["a"].payouts["mean"])

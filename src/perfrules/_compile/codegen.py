@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from .._formula import GROUP_FUNCTIONS, Lookup, compile_table, formula_source
+from .._formula import Lookup, compile_table, formula_source, group_name, groups_for
 from .._formula.functions import Type
 from .._model import Bonus, Indicator, Payout, Penalty, Rounding, Section, TierTable
 from .._validate.analyse import Analysis, StepRef
@@ -85,7 +85,7 @@ class _Writer:
     def expr(self, path: tuple[str | int, ...], want: Type | None) -> str:
         compiled = self.a.formulas[path]
         self.n += 1
-        groups = GROUP_FUNCTIONS if self.s.teams is not None and path[0] != "teams" else None
+        groups = groups_for(self.s.teams is not None, str(path[0]))
         src, consts = formula_source(
             compiled.text, self.a.types, self.a.functions, want=want, prefix=f"_f{self.n}_", groups=groups
         )
@@ -373,10 +373,8 @@ def generate(a: Analysis, inputs: tuple[str, ...], *, traced: bool = False) -> G
     stages, all_facts = [], []
     for k in range(count):
         w.body, w.outputs, w.facts = [], [], []
-        groups = tuple(
-            tuple(name.split("__", 1)) for coll, name in a.order if coll == "groups" and a.stages[(coll, name)] == k
-        )
-        start = [*outputs, *(f"{fn}__{arg}" for fn, arg in groups)]
+        groups = tuple(a.groups[name] for coll, name in a.order if coll == "groups" and a.stages[(coll, name)] == k)
+        start = [*outputs, *(group_name(*call) for call in groups)]
         if k == 0:
             for p in a.scheme.params:
                 w.emit(None, f"v_{p.name} = {w.const(p.value)}")

@@ -130,7 +130,7 @@ def _staged(
     stages = plan.traced_stages if trace else plan.stages
     values: list[tuple[Any, ...]] = [row.values for row in checked]
     facts: list[tuple[Any, ...]] = [() for _ in checked]
-    teams = [row.text[str(plan.team_column)] for row in checked]
+    teams = [row.text[plan.team_column] if plan.team_column else "*" for row in checked]
     for k, stage in enumerate(stages):
         if k:
             extra = team_values(plan, stage, teams, values)

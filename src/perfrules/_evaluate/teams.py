@@ -32,18 +32,23 @@ def team_values(
     """
     eligible_at = plan.eligible
     eligible = [True] * len(values) if eligible_at is None else [bool(v[eligible_at]) for v in values]
-    members: dict[str, list[int]] = {}
+    by_team: dict[str, list[int]] = {}
     for i, team in enumerate(teams):
-        members.setdefault(team, []).append(i)
+        by_team.setdefault(team, []).append(i)
+    everyone = {"*": list(range(len(values)))}
     columns: list[list[Any]] = []
-    for function, argument in stage.groups:
+    for function, argument, condition in stage.groups:
         at = plan.index[argument]
+        counted = eligible
+        if condition:
+            cond_at = plan.index[condition]
+            counted = [ok and bool(v[cond_at]) for ok, v in zip(eligible, values, strict=True)]
         column: list[Any] = [None] * len(values)
-        for team_members in members.values():
-            own = [values[i][at] for i in team_members if eligible[i]]
+        for team_members in (by_team if function.startswith("team_") else everyone).values():
+            own = [values[i][at] for i in team_members if counted[i]]
             ordered = sorted(own)
             total = sum(own, _ZERO)
             for i in team_members:
-                column[i] = aggregate(function, values[i][at], eligible[i], own, ordered, total)
+                column[i] = aggregate(function, values[i][at], counted[i], own, ordered, total)
         columns.append(column)
     return [tuple(col[i] for col in columns) for i in range(len(values))]

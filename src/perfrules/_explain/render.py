@@ -110,7 +110,7 @@ def _name(key: str) -> str:
     function, _, argument = key.partition("__")
     if function.startswith("prior_"):
         return f"prior({argument}, {function[6:]})"
-    return f"{function}({argument})" if argument else key
+    return f"{function}({argument.replace('__', ', ')})" if argument else key
 
 
 def _terms(terms: list[tuple[str, Decimal]]) -> str:

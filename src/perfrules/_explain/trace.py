@@ -85,7 +85,7 @@ class _Index:
         self.reads: dict[StepRef, tuple[str, ...]] = {}
         for path, formula in plan.formulas.items():
             ref = step_of(path)
-            team = {group_name(fn, arg) for fn, arg in formula.groups}
+            team = {group_name(*call) for call in formula.groups}
             team |= {history_name(fn, arg, n) for fn, arg, n in formula.history}
             self.reads[ref] = tuple(sorted({*self.reads.get(ref, ()), *formula.names, *team}))
         self.facts: dict[StepRef, list[tuple[str, int]]] = {}

@@ -4,7 +4,7 @@ The formula language: functions, the checker and compiler, and tier-table lookup
 
 from .formula import LIMITS, CompiledFormula, FormulaError, compile_formula, formula_source
 from .functions import BOOL, BUILTINS, LIST, NUM, Function, Type
-from .groups import GROUP_FUNCTIONS, GroupFunction, aggregate, group_name
+from .groups import GROUP_FUNCTIONS, GroupFunction, aggregate, group_name, groups_for
 from .history import HISTORY_FUNCTIONS, MAX_HISTORY, history_name
 from .tables import Lookup, NoTier, Piece, analyse, compile_table
 
@@ -31,5 +31,6 @@ __all__ = [
     "compile_table",
     "formula_source",
     "group_name",
+    "groups_for",
     "history_name",
 ]

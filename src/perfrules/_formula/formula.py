@@ -49,8 +49,8 @@ class CompiledFormula:
     type: Type
     names: frozenset[str]
     source: str
-    groups: frozenset[tuple[str, str]] = frozenset()
-    """Team calls it makes, as ``(function, name)``: ``team_avg(score)`` → ``("team_avg", "score")``."""
+    groups: frozenset[tuple[str, str, str]] = frozenset()
+    """Group calls, as ``(function, name, condition)``: ``team_avg(score)`` → ``("team_avg", "score", "")``."""
     history: frozenset[tuple[str, str, int]] = frozenset()
     """History it reads, as ``(function, name, n)``: ``prior(score, 2)`` → ``("prior", "score", 2)``."""
 
@@ -105,7 +105,7 @@ class _Checker:
         # reads them from its own local variables ``v_<name>`` instead.
         self.local, self.prefix = local, prefix
         self.groups = groups or {}
-        self.group_calls: set[tuple[str, str]] = set()
+        self.group_calls: set[tuple[str, str, str]] = set()
         self.history_calls: set[tuple[str, str, int]] = set()
 
     def col(self, node: ast.AST) -> int:
@@ -302,15 +302,26 @@ class _Checker:
     def group_call(self, node: ast.Call, name: str) -> tuple[str, Type]:
         # A team value is not computed here: it becomes a name of its own that
         # the engine fills in between evaluation stages.
-        arg = node.args[0] if len(node.args) == 1 and not node.keywords else None
-        if not isinstance(arg, ast.Name):
-            raise self.fail(node, "formula-arity", f"{name}() takes the name of one value, e.g. {name}(score)")
-        if arg.id not in self.names:
-            raise self.fail(arg, "unknown-name", f"unknown name {arg.id!r}{did_you_mean(arg.id, self.names)}")
-        if self.names[arg.id] != NUM:
-            raise self.fail(arg, "formula-type", f"{name}() needs a number, {arg.id!r} is a {self.names[arg.id]}")
-        self.group_calls.add((name, arg.id))
-        synthetic = group_name(name, arg.id)
+        # An optional second name is a condition: only members for whom it holds
+        # count (G3: a disqualified first passes the award to the next in rank).
+        args = node.args if not node.keywords and 1 <= len(node.args) <= 2 else []
+        if not args or not all(isinstance(a, ast.Name) for a in args):
+            raise self.fail(
+                node,
+                "formula-arity",
+                f"{name}() takes the name of a value and, optionally, of a "
+                f"condition, e.g. {name}(score) or {name}(score, qualified)",
+            )
+        names = [a.id for a in args if isinstance(a, ast.Name)]
+        for a, want in zip(args, (NUM, BOOL), strict=False):
+            assert isinstance(a, ast.Name)
+            if a.id not in self.names:
+                raise self.fail(a, "unknown-name", f"unknown name {a.id!r}{did_you_mean(a.id, self.names)}")
+            if self.names[a.id] != want:
+                raise self.fail(a, "formula-type", f"{name}() needs a {want} here, {a.id!r} is a {self.names[a.id]}")
+        condition = names[1] if len(names) == 2 else ""
+        self.group_calls.add((name, names[0], condition))
+        synthetic = group_name(name, names[0], condition)
         return (f"v_{synthetic}" if self.local else f"e[{synthetic!r}]"), self.groups[name].returns
 
     def ref(self, name: str) -> str:

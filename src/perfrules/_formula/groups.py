@@ -1,5 +1,5 @@
 """
-Team functions: values of a formula name over the employee's team.
+Group functions: values of a formula name over the employee's team, or everyone.
 
 ``team_avg(score)`` is not computed by the formula itself: when the scheme is
 compiled, each such call becomes a name of its own (``team_avg__score``) whose
@@ -17,7 +17,7 @@ import attrs
 
 from .functions import BOOL, NUM, Type
 
-__all__ = ["GROUP_FUNCTIONS", "GroupFunction", "aggregate", "group_name"]
+__all__ = ["GROUP_FUNCTIONS", "GroupFunction", "aggregate", "group_name", "groups_for"]
 
 _ZERO = Decimal(0)
 
@@ -33,26 +33,42 @@ class GroupFunction:
     doc: str
 
 
+_OPERATIONS = (
+    ("avg", NUM, "the average of a value over the eligible members (0 if none)"),
+    ("sum", NUM, "the sum of a value over the eligible members"),
+    ("min", NUM, "the smallest value among the eligible members (0 if none)"),
+    ("max", NUM, "the largest value among the eligible members (0 if none)"),
+    ("count", NUM, "how many eligible members there are"),
+    ("rank", NUM, "1 + how many eligible members have a higher value (ties share a rank)"),
+    ("top", BOOL, "whether this employee is eligible and no eligible member has a higher value"),
+    ("share", NUM, "this employee's value divided by the eligible members' sum (0 when the sum is 0)"),
+)
+
+#: ``team_*`` look at the employee's team (schemes with ``teams:``); ``all_*`` at the whole population.
 GROUP_FUNCTIONS: dict[str, GroupFunction] = {
-    g.name: g
-    for g in (
-        GroupFunction("team_avg", NUM, "The average of a value over the eligible members of the team (0 if none)."),
-        GroupFunction("team_sum", NUM, "The sum of a value over the eligible members of the team."),
-        GroupFunction("team_min", NUM, "The smallest value among the eligible members (0 if none)."),
-        GroupFunction("team_max", NUM, "The largest value among the eligible members (0 if none)."),
-        GroupFunction("team_count", NUM, "How many eligible members the team has."),
-        GroupFunction("team_rank", NUM, "1 + how many eligible members have a higher value (ties share a rank)."),
-        GroupFunction("team_top", BOOL, "Whether this employee is eligible and no eligible member has a higher value."),
-        GroupFunction("team_share", NUM, "This employee's value divided by the team's sum (0 when the sum is 0)."),
-    )
+    f"{scope}_{op}": GroupFunction(f"{scope}_{op}", returns, f"{where}: {doc}")
+    for scope, where in (("team", "Over the employee's team"), ("all", "Over the whole population"))
+    for op, returns, doc in _OPERATIONS
 }
 
 
-def group_name(function: str, argument: str) -> str:
+def groups_for(has_teams: bool, rule: str) -> dict[str, GroupFunction]:
     """
-    Return the name a team call stands for: ``team_avg(score)`` → ``team_avg__score``.
+    Return the group functions a formula may call: ``all_*`` always, ``team_*`` with teams.
+
+    The rule that says who counts (``teams.eligible``) may call none of them.
     """
-    return f"{function}__{argument}"
+    if rule == "teams":
+        return {}
+    return {k: v for k, v in GROUP_FUNCTIONS.items() if has_teams or k.startswith("all_")}
+
+
+def group_name(function: str, argument: str, condition: str = "") -> str:
+    """
+    Return the name a group call stands for: ``team_avg(score)`` → ``team_avg__score``,
+    ``team_top(score, qualified)`` → ``team_top__score__qualified``.
+    """
+    return f"{function}__{argument}__{condition}" if condition else f"{function}__{argument}"
 
 
 def aggregate(
@@ -65,6 +81,7 @@ def aggregate(
     ascending, ``total`` their sum; ``own`` is this employee's value.
     """
     n = len(members)
+    function = "team_" + function.split("_", 1)[1]  # team_* and all_* compute alike
     if function == "team_avg":
         return total / n if n else _ZERO
     if function == "team_sum":

@@ -16,7 +16,7 @@ import attrs
 from .._errors import Issue
 from .._formula.formula import CompiledFormula, FormulaError, compile_formula
 from .._formula.functions import BOOL, BUILTINS, LIST, NUM, Function, Type
-from .._formula.groups import GROUP_FUNCTIONS
+from .._formula.groups import GROUP_FUNCTIONS, groups_for
 from .._formula.history import HISTORY_FUNCTIONS
 from .._formula.tables import Lookup, compile_table
 from .._model import Bonus, Indicator, Penalty, Scheme, TierTable
@@ -57,6 +57,7 @@ class Analysis:
     order: list[StepRef] = attrs.field(factory=list)
     deps: dict[StepRef, set[StepRef]] = attrs.field(factory=dict)
     stages: dict[StepRef, int] = attrs.field(factory=dict)
+    groups: dict[str, tuple[str, str, str]] = attrs.field(factory=dict)
     used: set[str] = attrs.field(factory=set)
 
     @property
@@ -139,7 +140,7 @@ def _formula(a: Analysis, path: Path, text: str | None, want: Type) -> CompiledF
         return None
     # Team functions exist only in a scheme with teams, and not in the rule that
     # says who counts in a team (that would read the team before it is known).
-    groups = GROUP_FUNCTIONS if a.scheme.teams is not None and path[0] != "teams" else None
+    groups = groups_for(a.scheme.teams is not None, str(path[0]))
     try:
         compiled = compile_formula(text, a.types, a.functions, want=want, label=".".join(map(str, path)), groups=groups)
     except FormulaError as exc:
@@ -148,7 +149,7 @@ def _formula(a: Analysis, path: Path, text: str | None, want: Type) -> CompiledF
         return None
     a.formulas[path] = compiled
     a.used.update(compiled.names)
-    a.used.update(arg for _, arg in compiled.groups)
+    a.used.update(name for _, arg, cond in compiled.groups for name in (arg, cond) if name)
     a.used.update(arg for _, arg, _ in compiled.history)
     for fn, arg, _ in compiled.history:
         if not _kept(a.scheme, arg):

@@ -68,17 +68,18 @@ def _team_deps(
     where: dict[str, StepRef],
     reads: Callable[[Path], Iterator[StepRef]],
 ) -> None:
-    # A team value is a node of its own: it needs the value it aggregates (for
-    # every member) and who is eligible, and the steps that read it need it.
-    if a.scheme.teams is None:
-        return
+    # A group value is a node of its own: it needs the value it aggregates and
+    # its condition (for every member) and who is eligible, and the steps that
+    # read it need it.
     eligible: StepRef = ("teams", "eligible")
-    if a.scheme.teams.eligible is not None:
+    if a.scheme.teams is not None and a.scheme.teams.eligible is not None:
         deps[eligible] = set(reads(("teams",)))
     for path, f in a.formulas.items():
-        for fn, arg in f.groups:
-            node: StepRef = ("groups", group_name(fn, arg))
-            deps.setdefault(node, {where[arg]} if arg in where else set())
+        for fn, arg, cond in f.groups:
+            name = group_name(fn, arg, cond)
+            a.groups[name] = (fn, arg, cond)
+            node: StepRef = ("groups", name)
+            deps.setdefault(node, {where[n] for n in (arg, cond) if n in where})
             if eligible in deps:
                 deps[node].add(eligible)
             deps.setdefault(step_of(path), set()).add(node)
