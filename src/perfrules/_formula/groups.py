@@ -65,8 +65,10 @@ def groups_for(has_teams: bool, rule: str) -> dict[str, GroupFunction]:
 
 def group_name(function: str, argument: str, condition: str = "") -> str:
     """
-    Return the name a group call stands for: ``team_avg(score)`` → ``team_avg__score``,
-    ``team_top(score, qualified)`` → ``team_top__score__qualified``.
+    Return the name a group call stands for.
+
+    ``team_avg(score)`` → ``team_avg__score``; ``team_top(score, qualified)`` →
+    ``team_top__score__qualified``.
     """
     return f"{function}__{argument}__{condition}" if condition else f"{function}__{argument}"
 
