@@ -294,9 +294,11 @@ class _Writer:
         if g is None:
             return
         lookup = compile_table(TierTable(name="grade", tiers=g.tiers, match=g.match))
-        of = self.fact(("grades", "grade"), "value", self.expr(("grades", "of"), "number"))
+        self.emit(("grades", "grade"), f"v_grade__value = {self.expr(('grades', 'of'), 'number')}")
+        of = self.fact(("grades", "grade"), "value", "v_grade__value")
         self.emit(("grades", "grade"), f"v_grade = {self.const(lookup.label)}({of})")
         self.out("grade")
+        self.out("grade.value")  # what forced distribution ranks by
 
     def payout(self, name: str) -> None:
         p: Payout = next(x for x in self.s.payouts if x.name == name)

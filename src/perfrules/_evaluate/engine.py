@@ -14,6 +14,7 @@ from .._compile.codegen import FILENAME
 from .._errors import EvaluationError, InputError, Issue
 from .._formula import NoTier
 from .._model import Period
+from .distribution import distribute
 from .history import HistorySource, history_values
 from .inputs import Row, read_rows
 from .results import Layout, Result, Results, build_result, layout_of
@@ -152,6 +153,17 @@ def _staged(
     ]
 
 
+def _distributed(plan: Plan, results: list[Result], rows: list[Row]) -> list[Result]:
+    grades = plan.scheme.grades
+    if grades is None or grades.distribution is None:
+        return results
+    order = [str(t.label) for t in grades.tiers if t.label is not None]
+    at = plan.index["grade.value"]
+    groups = [row.text.get(plan.team_column, "") if plan.team_column else "*" for row in rows]
+    moved = distribute([r.grade for r in results], [r.row[at] for r in results], groups, order, grades.distribution)
+    return [r if note is None else r.regraded(grade, note) for r, (grade, note) in zip(results, moved, strict=True)]
+
+
 def _kinds(plan: Plan) -> dict[str, str]:
     flags = {f.name for f in plan.scheme.flags}
     return {name: "bool" if name in flags else "number" for _, name, _ in plan.history}
@@ -199,6 +211,7 @@ def score(
             results = _single_stage(plan, layout, checked, label, progress, trace)
         else:
             results = _staged(plan, layout, checked, label, progress, trace)
+    results = _distributed(plan, results, checked)
     _reasons(plan, results, checked)
     return Results(plan.scheme.name, plan.digest, period, tuple(results))
 

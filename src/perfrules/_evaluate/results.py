@@ -138,8 +138,9 @@ class Result:
         row: tuple[Any, ...],
         layout: Layout,
         trace: tuple[Any, ...] | None = None,
+        grade_note: str | None = None,
     ) -> None:
-        object.__setattr__(self, "_d", (employee, period, score, grade, flags, row, layout, trace))
+        object.__setattr__(self, "_d", (employee, period, score, grade, flags, row, layout, trace, grade_note))
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"Result is immutable; cannot set {name!r}")
@@ -187,6 +188,18 @@ class Result:
     def layout(self) -> Layout:
         """Where each group of values sits in :attr:`row`."""
         return self._d[6]  # type: ignore[no-any-return]
+
+    @property
+    def grade_note(self) -> str | None:
+        """Why forced distribution moved the grade from its band, or None."""
+        return self._d[8]  # type: ignore[no-any-return]
+
+    def regraded(self, grade: str | None, note: str) -> Result:
+        """
+        Return a copy with the grade forced distribution gave, and why.
+        """
+        d = self._d
+        return Result(d[0], d[1], d[2], grade, d[4], d[5], d[6], d[7], note)
 
     @property
     def trace(self) -> tuple[Any, ...] | None:
@@ -252,6 +265,7 @@ class Result:
                 g: {k: str(v) for k, v in self._group(g).items()}
                 for g in ("indicators", "sections", "penalties", "bonuses", "payouts")
             },
+            **({"grade_note": self.grade_note} if self.grade_note else {}),
             "flags": [{"name": f.name, "reason": f.reason} for f in self.flags],
             "shares": {
                 k: {

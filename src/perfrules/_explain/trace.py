@@ -137,8 +137,9 @@ def facts_of(plan: Plan, result: Result) -> tuple[Any, ...]:
 
 
 class _Builder:
-    def __init__(self, plan: Plan, out: tuple[Any, ...]) -> None:
+    def __init__(self, plan: Plan, out: tuple[Any, ...], note: str | None = None, final: str | None = None) -> None:
         self.plan, self.s, self.out = plan, plan.scheme, out
+        self.note, self.final = note, final
         self.ix = _index(plan)
         self.env = dict(zip(plan.outputs, out, strict=False))
         self.handlers = {
@@ -296,7 +297,11 @@ class _Builder:
         assert g is not None
         label, of = self.env.get("grade"), self.facts(ref)["value"]
         band = next((t.range_text() for t in g.tiers if t.label == label and t.contains(of)), None)
-        return Line("grade", "grade", "grade", None, label, {"of": g.of, "value": of, "band": band}, {})
+        facts = {"of": g.of, "value": of, "band": band}
+        if self.note is not None:  # forced distribution moved the grade the band gave
+            facts.update(band_grade=label, distribution=self.note)
+            label = self.final
+        return Line("grade", "grade", "grade", None, label, facts, {})
 
     def payout(self, ref: StepRef) -> Line:
         p = self.ix.elements[ref]
@@ -348,10 +353,11 @@ class Explanation:
     An explanation is immutable: ``lines`` always gives the same records.
     """
 
-    __slots__ = ("_lines", "_out", "_plan", "digest", "employee", "period", "scheme")
+    __slots__ = ("_final", "_lines", "_note", "_out", "_plan", "digest", "employee", "period", "scheme")
 
     def __init__(self, plan: Plan, result: Result, out: tuple[Any, ...]) -> None:
         self._plan, self._out = plan, out
+        self._note, self._final = result.grade_note, result.grade
         self._lines: tuple[Line, ...] | None = None
         self.employee, self.period = result.employee, result.period
         self.scheme, self.digest = plan.scheme.name, plan.digest
@@ -361,7 +367,7 @@ class Explanation:
         """The trace records, one per step, in evaluation order."""
         lines = self._lines
         if lines is None:
-            lines = self._lines = _Builder(self._plan, self._out).lines()
+            lines = self._lines = _Builder(self._plan, self._out, self._note, self._final).lines()
         return lines
 
     def to_dict(self) -> dict[str, Any]:

@@ -18,13 +18,14 @@ from .elements import (
     Target,
 )
 from .period import Period, PeriodKind
-from .scheme import Grades, Param, Scheme, Teams
+from .scheme import Distribution, Grades, Param, Quota, Scheme, Teams
 from .tiers import Bound, Direction, Match, Tier, TierTable, parse_range
 
 __all__ = [
     "Bonus",
     "Bound",
     "Direction",
+    "Distribution",
     "Flag",
     "Grades",
     "Indicator",
@@ -35,6 +36,7 @@ __all__ = [
     "Penalty",
     "Period",
     "PeriodKind",
+    "Quota",
     "Rounding",
     "RoundingMode",
     "Scheme",

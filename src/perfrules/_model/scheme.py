@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Literal
 
 import attrs
 
@@ -13,7 +14,7 @@ from . import validators as v
 from .elements import Bonus, Flag, Indicator, Metric, Payout, Penalty, Rounding, Score, Section
 from .tiers import Match, Tier, TierTable
 
-__all__ = ["Grades", "Param", "Scheme", "Teams"]
+__all__ = ["Distribution", "Grades", "Param", "Quota", "Scheme", "Teams"]
 
 
 @attrs.frozen
@@ -28,14 +29,46 @@ class Param:
 
 
 @attrs.frozen
+class Quota:
+    """
+    A forced-distribution quota on one grade (G2), as a share of the people graded together.
+
+    ``at_most``: no more than this share may have the grade (the best-ranked
+    keep it, the rest move one grade down).  ``at_least``: the lowest-ranked
+    share get this grade whatever their band.  Shares are fractions (0.10 is
+    10%); the head count is rounded down.
+    """
+
+    grade: str
+    at_most: Decimal | None = attrs.field(default=None, validator=v.probability)
+    at_least: Decimal | None = attrs.field(default=None, validator=v.probability)
+
+
+@attrs.frozen
+class Distribution:
+    """
+    Forced distribution of grades (G2): quotas, over everyone or within each team, and a tie rule.
+
+    ``ties`` says what happens when a quota's boundary falls between people
+    with the same value: ``demote`` (all of them get the lower grade, so an
+    ``at_most`` quota is never exceeded) or ``keep`` (all keep the better one).
+    """
+
+    quotas: tuple[Quota, ...] = attrs.field(validator=attrs.validators.min_len(1))
+    scope: Literal["all", "team"] = "all"
+    ties: Literal["demote", "keep"] = "demote"
+
+
+@attrs.frozen
 class Grades:
     """
-    Grade bands over the total score, or over ``of`` (G1).
+    Grade bands over the total score, or over ``of`` (G1), listed best first; optionally a forced distribution (G2).
     """
 
     tiers: tuple[Tier, ...] = attrs.field(validator=attrs.validators.min_len(1))
     of: str = "score"
     match: Match = "unique"
+    distribution: Distribution | None = None
 
 
 @attrs.frozen

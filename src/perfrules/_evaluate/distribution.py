@@ -1,0 +1,85 @@
+"""
+Forced distribution of grades (G2): quotas applied once everyone has a grade by band.
+
+People are ranked by the graded value (best first) within each group (the
+whole population, or each team).  ``at_most`` quotas are applied from the best
+grade down: beyond its head count, the lowest-ranked holders of a grade move
+one grade down, where that grade's quota applies in turn.  ``at_least`` quotas
+then give the lowest-ranked their grade.  The tie rule decides a boundary that
+falls between equal values.  Every moved grade carries a note saying why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import ROUND_DOWN, Decimal
+
+from .._model import Distribution, Quota
+
+__all__ = ["distribute"]
+
+
+def _count(share: Decimal, n: int) -> int:
+    return int((share * n).to_integral_value(rounding=ROUND_DOWN))
+
+
+def _cut(ordered: Sequence[int], keep: int, values: Sequence[Decimal], ties: str) -> int:
+    # Move the boundary so it never splits people with the same value.
+    if keep <= 0 or keep >= len(ordered):
+        return max(0, min(keep, len(ordered)))
+    boundary = values[ordered[keep - 1]]
+    if values[ordered[keep]] != boundary:
+        return keep
+    if ties == "keep":
+        while keep < len(ordered) and values[ordered[keep]] == boundary:
+            keep += 1
+        return keep
+    while keep > 0 and values[ordered[keep - 1]] == boundary:
+        keep -= 1
+    return keep
+
+
+def _quota_text(q: Quota, n: int, allowed: int) -> str:
+    share = q.at_most if q.at_most is not None else q.at_least
+    assert share is not None
+    word = "at most" if q.at_most is not None else "at least"
+    return f"{q.grade}: {word} {share * 100:.0f}% of {n} = {allowed}"
+
+
+def distribute(
+    grades: Sequence[str | None],
+    values: Sequence[Decimal],
+    groups: Sequence[str],
+    order: Sequence[str],
+    rule: Distribution,
+) -> list[tuple[str | None, str | None]]:
+    """
+    Return each person's ``(grade, note)`` after the quotas; ``note`` is None when the band's grade stands.
+
+    ``order`` lists the grades best first; ``groups`` says who is graded together.
+    """
+    out: list[tuple[str | None, str | None]] = [(g, None) for g in grades]
+    members: dict[str, list[int]] = {}
+    for i, group in enumerate(groups):
+        members.setdefault(group if rule.scope == "team" else "*", []).append(i)
+    rank = {g: k for k, g in enumerate(order)}
+    for people in members.values():
+        n = len(people)
+        ranked = sorted(people, key=lambda i: values[i], reverse=True)
+        for q in (q for q in rule.quotas if q.at_most is not None and q.grade in rank):
+            assert q.at_most is not None
+            holders = [i for i in ranked if out[i][0] == q.grade]
+            allowed = _count(q.at_most, n)
+            keep = _cut(holders, allowed, values, rule.ties)
+            below = order[rank[q.grade] + 1] if rank[q.grade] + 1 < len(order) else q.grade
+            for i in holders[keep:]:
+                out[i] = (below, f"quota {_quota_text(q, n, allowed)}: moved from {q.grade} to {below}")
+        for q in (q for q in rule.quotas if q.at_least is not None and q.grade in rank):
+            assert q.at_least is not None
+            needed = _count(q.at_least, n)
+            bottom = list(reversed(ranked))
+            take = _cut(bottom, needed, values, "keep" if rule.ties == "demote" else "demote")
+            for i in bottom[:take]:
+                if out[i][0] is not None and rank.get(str(out[i][0]), -1) < rank[q.grade]:
+                    out[i] = (q.grade, f"quota {_quota_text(q, n, needed)}: moved from {out[i][0]} to {q.grade}")
+    return out
