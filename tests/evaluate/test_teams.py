@@ -198,3 +198,15 @@ payouts:
     )
     r = pr.score(plan, [{"employee_id": e, "x": x} for e, x in (("a", "1"), ("b", "3"), ("c", "2"))]).by_employee()
     assert (["3", "1", "2"], D("2.00")) == ([str(r[e].payouts["rank"]) for e in "abc"], r["a"].payouts["mean"])
+
+
+def test_b3_team_pool_paid_to_the_supervisor(team):
+    """B3/T4: a team averaging above 90 earns 1,000, handed to the supervisor to distribute."""
+    plan, _ = team
+    rows = [
+        {"employee_id": e, "team": "t", "month_score": s, "sales": "1", "is_supervisor": sup, "admin_score": "80"}
+        for e, s, sup in (("x", "95", "0"), ("y", "92", "0"), ("boss", "0", "1"))
+    ]
+    r = pr.score(plan, rows).by_employee()
+    assert (D("1000.00"), D("0.00")) == (r["boss"].payouts["team_award"], r["x"].payouts["team_award"])
+    assert D("0.00") == team[1]["S1"].payouts["team_award"]  # north averages 87.5: no award
