@@ -16,7 +16,7 @@ RULES = (
 )
 # These look at earlier periods or need more than team values (streaks, team pools,
 # mentors from history, forced distribution, ranks with disqualification): still to come.
-PENDING = {"B4"}
+PENDING: set[str] = set()
 
 ID = re.compile(r"(?<![A-Za-z0-9$])([MSAPBG][1-9]|\$1[0-2]|\$[1-9])(?![0-9])")
 

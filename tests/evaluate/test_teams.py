@@ -28,19 +28,20 @@ def test_e1_agent_a_earns_4000(team):
 
 
 def test_trial_members_do_not_count_in_the_team_average(team):
-    """T1/T2: the team average is over eligible members only: (90 + 85) / 2, not with the trial member's 60."""
-    assert D("87.5") == team[1]["A"].values["team_avg__month_score"]
-    assert D("87.5") == team[1]["C"].values["team_avg__month_score"]  # the trial member still sees it
+    """T1/T2: the team average is over eligible members only: (90 + 85 + 85) / 3, not with N's first-month 40."""
+    q = D("0.01")
+    assert D("86.67") == team[1]["A"].values["team_avg__month_score"].quantize(q)
+    assert D("86.67") == team[1]["N"].values["team_avg__month_score"].quantize(q)  # the trial member still sees it
 
 
 def test_supervisor_score_from_the_team(team):
     """T3: supervisor's score = 50% agents' average + 50% own admin score."""
-    assert (D("88.75"), D("76.25")) == (team[1]["S1"].score, team[1]["S2"].score)
+    assert (D("88.33"), D("76.25")) == (team[1]["S1"].score, team[1]["S2"].score)
 
 
 def test_b1_gold_agent_tops_sales_and_score(team):
     """B1: gold agent = highest sales AND highest score in the team, score above 80: +300."""
-    assert [["gold_agent"], [], [], []] == [[f.name for f in team[1][e].flags] for e in ("A", "B", "C", "D")]
+    assert [["gold_agent"], [], ["new_hire"], []] == [[f.name for f in team[1][e].flags] for e in ("A", "B", "C", "D")]
 
 
 def test_6_team_part_gated_on_the_team_average(team):
@@ -50,14 +51,17 @@ def test_6_team_part_gated_on_the_team_average(team):
 
 def test_7_supervisor_per_mille_of_team_sales(team):
     """$7: the supervisor earns 1‰ of the team's total sales."""
-    assert (D("800.00"), D("450.00")) == (team[1]["S1"].payouts["commission"], team[1]["S2"].payouts["commission"])
+    assert (D("900.00"), D("450.00")) == (team[1]["S1"].payouts["commission"], team[1]["S2"].payouts["commission"])
 
 
 def test_a3_unit_average_constraint_is_reported():
     """A3: a unit's average may not exceed 102: every member of such a team is flagged."""
     plan = pr.compile_scheme(pr.load_scheme(FOLDER / "scheme.yaml"))
-    rows = [{"employee_id": e, "team": "t", "month_score": s, "sales": "1"} for e, s in (("x", "105"), ("y", "101"))]
-    flags = {r.employee: [f.name for f in r.flags] for r in pr.score(plan, rows)}
+    rows = [
+        {"employee_id": e, "team": "t", "month_score": s, "sales": "1", "hire_date": "2020-01-01"}
+        for e, s in (("x", "105"), ("y", "101"))
+    ]
+    flags = {r.employee: [f.name for f in r.flags] for r in pr.score(plan, rows, period="2026-04")}
     assert "team_average_over_102" in flags["x"] and "team_average_over_102" in flags["y"]
 
 
@@ -134,8 +138,8 @@ payouts:
     def test_explain_without_trace_equals_with_trace(self, team):
         plan, _ = team
         rows = read_population(FOLDER / "data.csv")
-        plain = pr.score(plan, rows).by_employee()
-        traced = pr.score(plan, rows, trace=True).by_employee()
+        plain = pr.score(plan, rows, period="2026-04").by_employee()
+        traced = pr.score(plan, rows, period="2026-04", trace=True).by_employee()
         for e in plain:
             assert pr.explain(plan, plain[e]).to_dict() == pr.explain(plan, traced[e]).to_dict()
 
@@ -204,9 +208,51 @@ def test_b3_team_pool_paid_to_the_supervisor(team):
     """B3/T4: a team averaging above 90 earns 1,000, handed to the supervisor to distribute."""
     plan, _ = team
     rows = [
-        {"employee_id": e, "team": "t", "month_score": s, "sales": "1", "is_supervisor": sup, "admin_score": "80"}
+        {
+            "employee_id": e,
+            "team": "t",
+            "month_score": s,
+            "sales": "1",
+            "is_supervisor": sup,
+            "admin_score": "80",
+            "hire_date": "2020-01-01",
+        }
         for e, s, sup in (("x", "95", "0"), ("y", "92", "0"), ("boss", "0", "1"))
     ]
-    r = pr.score(plan, rows).by_employee()
+    r = pr.score(plan, rows, period="2026-04").by_employee()
     assert (D("1000.00"), D("0.00")) == (r["boss"].payouts["team_award"], r["x"].payouts["team_award"])
     assert D("0.00") == team[1]["S1"].payouts["team_award"]  # north averages 87.5: no award
+
+
+def test_b4_mentor_paid_when_a_trainee_scores_80_within_two_months(team):
+    """B4: a new hire trained one-to-one who scores 80 or more within two months earns the mentor 200."""
+    r = team[1]
+    assert (D("200.00"), D("0.00")) == (r["A"].payouts["mentor"], r["B"].payouts["mentor"])  # C: 85 in month 2; N: 40
+
+
+def test_h3_tenure_and_days_employed():
+    """H3/$2: tenure from the hire date; days employed for joiners and leavers, for proration."""
+    plan = pr.compile_scheme(
+        pr.scheme_from_text("""name: t
+population: {hire_date: hired, leave_date: left}
+metrics: {base: money}
+flags:
+  floating: {when: "tenure_months >= 3", reason: pay floats from the third month}
+payouts:
+  prorated: {formula: "base * days_employed / period_days"}
+  tenure: {formula: tenure_months, rounding: {places: 0}}
+""").scheme
+    )
+    rows = [
+        {"employee_id": "j", "base": "3000", "hired": "2026-04-16", "left": ""},
+        {"employee_id": "l", "base": "3000", "hired": "2025-01-01", "left": "2026-04-10"},
+        {"employee_id": "o", "base": "3000", "hired": "2026-02-01", "left": ""},
+    ]
+    r = pr.score(plan, rows, period="2026-04").by_employee()
+    assert [D("1500.00"), D("1000.00"), D("3000.00")] == [r[e].payouts["prorated"] for e in "jlo"]
+    assert (["1", "16", "3"], ["floating"]) == (
+        [str(r[e].payouts["tenure"]) for e in "jlo"],
+        [f.name for f in r["o"].flags],
+    )
+    with pytest.raises(pr.InputError, match="not a real date"):
+        pr.score(plan, [{"employee_id": "x", "base": "1", "hired": "2026-02-30"}], period="2026-04")

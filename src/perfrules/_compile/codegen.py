@@ -85,7 +85,8 @@ class _Writer:
     def expr(self, path: tuple[str | int, ...], want: Type | None) -> str:
         compiled = self.a.formulas[path]
         self.n += 1
-        groups = groups_for(self.s.teams is not None, str(path[0]))
+        pop = self.s.population
+        groups = groups_for(self.s.teams is not None, str(path[0]), pop is not None and pop.mentor is not None)
         src, consts = formula_source(
             compiled.text, self.a.types, self.a.functions, want=want, prefix=f"_f{self.n}_", groups=groups
         )

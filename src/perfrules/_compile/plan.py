@@ -18,7 +18,7 @@ from .._load import unstructure
 from .._model import Metric, Scheme
 from .._plugins import MetricType, metric_type
 from .._validate import analyse_scheme
-from .._validate.analyse import StepRef
+from .._validate.analyse import StepRef, population_names
 from .codegen import Stage, generate
 from .convert import CellError, converter
 from .numbers import quantizer
@@ -72,6 +72,8 @@ class Plan:
     money: Callable[[Decimal], Decimal]
     team_column: str | None = None
     eligible: int | None = None
+    people: tuple[str, ...] = ()
+    """Population values (``tenure_months``...); they follow the history values in the first stage's input."""
     history: tuple[tuple[str, str, int], ...] = ()
     """History calls, as ``(function, name, n)``; their values follow the inputs in the first stage's input."""
 
@@ -122,7 +124,8 @@ def compile_scheme(scheme: Scheme) -> Plan:
         raise SchemeError([i for i in a.issues if i.severity == "error"], "the scheme has errors")
     inputs = _inputs(scheme)
     history = tuple(sorted({call for f in a.formulas.values() for call in f.history}))
-    names = tuple(i.metric.name for i in inputs) + tuple(history_name(*call) for call in history)
+    people = population_names(scheme)
+    names = tuple(i.metric.name for i in inputs) + tuple(history_name(*call) for call in history) + people
     gen, traced = generate(a, names), generate(a, names, traced=True)
     eligible = gen.outputs.index("team_eligible") if "team_eligible" in gen.outputs else None
     return Plan(
@@ -136,6 +139,7 @@ def compile_scheme(scheme: Scheme) -> Plan:
         facts=traced.facts,
         team_column=scheme.teams.column if scheme.teams is not None else None,
         history=history,
+        people=people,
         eligible=eligible,
         read=generate_reader(inputs),
         source=gen.source,

@@ -17,6 +17,7 @@ from .._model import Period
 from .distribution import distribute
 from .history import HistorySource, history_values
 from .inputs import Row, read_rows
+from .people import population_values
 from .results import Layout, Result, Results, build_result, layout_of
 from .teams import team_values
 
@@ -132,9 +133,12 @@ def _staged(
     values: list[tuple[Any, ...]] = [row.values for row in checked]
     facts: list[tuple[Any, ...]] = [() for _ in checked]
     teams = [row.text[plan.team_column] if plan.team_column else "*" for row in checked]
+    pop = plan.scheme.population
+    mentors = [row.text.get(pop.mentor, "") if pop is not None and pop.mentor else "" for row in checked]
+    ids = [row.employee for row in checked]
     for k, stage in enumerate(stages):
         if k:
-            extra = team_values(plan, stage, teams, values)
+            extra = team_values(plan, stage, teams, values, ids, mentors)
             values = [v + g for v, g in zip(values, extra, strict=True)]
         done = []
         for row, v in zip(checked, values, strict=True):
@@ -205,6 +209,9 @@ def score(
         kinds = _kinds(plan)
         past = history_values(plan, history, period, [r.employee for r in checked], kinds)
         checked = [r._replace(values=r.values + h) for r, h in zip(checked, past, strict=True)]
+    if plan.people:
+        people = population_values(plan, checked, period)
+        checked = [r._replace(values=r.values + p) for r, p in zip(checked, people, strict=True)]
     layout = layout_of(plan)
     with localcontext(CONTEXT):
         if len(plan.stages) == 1:

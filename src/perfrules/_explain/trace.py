@@ -126,7 +126,7 @@ def facts_of(plan: Plan, result: Result) -> tuple[Any, ...]:
     # Each stage's inputs are a prefix of the result's values (team values
     # included), so one employee can be traced again without the population.
     facts: tuple[Any, ...] = ()
-    start = len(plan.inputs) + len(plan.history)
+    start = len(plan.inputs) + len(plan.history) + len(plan.people)
     with localcontext(CONTEXT):
         for stage in plan.traced_stages:
             start += len(stage.groups)

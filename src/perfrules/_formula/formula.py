@@ -262,12 +262,11 @@ class _Checker:
             return self.history_call(node, name)
         fn = self.functions.get(name)
         if fn is None and name in GROUP_FUNCTIONS:
-            raise self.fail(
-                node,
-                "unknown-function",
-                f"{name}() needs teams",
-                "declare 'teams:' in the scheme (the column naming each employee's team)",
-            )
+            if name.startswith("team_"):
+                needs = ("teams", "declare 'teams:' in the scheme (the column naming each employee's team)")
+            else:
+                needs = ("mentors", "declare 'population: {mentor: <column>}' in the scheme")
+            raise self.fail(node, "unknown-function", f"{name}() needs {needs[0]}", needs[1])
         if fn is None:
             raise self.fail(
                 node,

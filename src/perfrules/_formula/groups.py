@@ -47,20 +47,25 @@ _OPERATIONS = (
 #: ``team_*`` look at the employee's team (schemes with ``teams:``); ``all_*`` at the whole population.
 GROUP_FUNCTIONS: dict[str, GroupFunction] = {
     f"{scope}_{op}": GroupFunction(f"{scope}_{op}", returns, f"{where}: {doc}")
-    for scope, where in (("team", "Over the employee's team"), ("all", "Over the whole population"))
+    for scope, where in (
+        ("team", "Over the employee's team"),
+        ("all", "Over the whole population"),
+        ("mentees", "Over the employee's trainees"),
+    )
     for op, returns, doc in _OPERATIONS
 }
 
 
-def groups_for(has_teams: bool, rule: str) -> dict[str, GroupFunction]:
+def groups_for(has_teams: bool, rule: str, has_mentors: bool = False) -> dict[str, GroupFunction]:
     """
-    Return the group functions a formula may call: ``all_*`` always, ``team_*`` with teams.
+    Return the group functions a formula may call: ``all_*`` always, ``team_*`` with teams, ``mentees_*`` with mentors.
 
     The rule that says who counts (``teams.eligible``) may call none of them.
     """
     if rule == "teams":
         return {}
-    return {k: v for k, v in GROUP_FUNCTIONS.items() if has_teams or k.startswith("all_")}
+    scopes = {"all"} | ({"team"} if has_teams else set()) | ({"mentees"} if has_mentors else set())
+    return {k: v for k, v in GROUP_FUNCTIONS.items() if k.split("_", 1)[0] in scopes}
 
 
 def group_name(function: str, argument: str, condition: str = "") -> str:

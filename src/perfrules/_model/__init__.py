@@ -18,7 +18,7 @@ from .elements import (
     Target,
 )
 from .period import Period, PeriodKind
-from .scheme import Distribution, Grades, Param, Quota, Scheme, Teams
+from .scheme import Distribution, Grades, Param, Population, Quota, Scheme, Teams
 from .tiers import Bound, Direction, Match, Tier, TierTable, parse_range
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "Penalty",
     "Period",
     "PeriodKind",
+    "Population",
     "Quota",
     "Rounding",
     "RoundingMode",

@@ -14,7 +14,7 @@ from . import validators as v
 from .elements import Bonus, Flag, Indicator, Metric, Payout, Penalty, Rounding, Score, Section
 from .tiers import Match, Tier, TierTable
 
-__all__ = ["Distribution", "Grades", "Param", "Quota", "Scheme", "Teams"]
+__all__ = ["Distribution", "Grades", "Param", "Population", "Quota", "Scheme", "Teams"]
 
 
 @attrs.frozen
@@ -86,6 +86,23 @@ class Teams:
     eligible: str | None = None
 
 
+@attrs.frozen
+class Population:
+    """
+    Columns that describe employees beyond their metrics: dates of hire and leave, and mentors.
+
+    With ``hire_date`` formulas can read ``tenure_months`` (the month of hire
+    counts as 1) and, with ``leave_date`` too, ``days_employed`` (days of the
+    period between hire and leave, for proration) beside ``period_days``.  With
+    ``mentor`` (the column holding each employee's mentor's id), the
+    ``mentees_*`` functions read values of the employee's trainees (B4).
+    """
+
+    hire_date: str | None = None
+    leave_date: str | None = None
+    mentor: str | None = None
+
+
 def _keyed(kind: str) -> dict[str, object]:
     # Tells the converter that a mapping in the file is keyed by each item's name.
     return {"keyed": "name", "kind": kind}
@@ -116,6 +133,7 @@ class Scheme:
     score: Score = Score()
     grades: Grades | None = None
     teams: Teams | None = None
+    population: Population | None = None
     payouts: tuple[Payout, ...] = attrs.field(default=(), metadata=_keyed("payout"))
     flags: tuple[Flag, ...] = attrs.field(default=(), metadata=_keyed("flag"))
 

@@ -23,12 +23,24 @@ from .._model import Bonus, Indicator, Penalty, Scheme, TierTable
 from .._plugins import metric_type
 from .._suggest import did_you_mean
 
-__all__ = ["Analysis", "StepRef", "analyse_scheme", "indicator_table", "step_of"]
+__all__ = ["Analysis", "StepRef", "analyse_scheme", "indicator_table", "population_names", "step_of"]
 
 Path = tuple[str | int, ...]
 StepRef = tuple[str, str]  # (collection, name): ("indicators", "conversion"), ("score", "score")
 
-RESERVED = ("score", "grade", "team_eligible", "True", "False")
+RESERVED = ("score", "grade", "team_eligible", "tenure_months", "days_employed", "period_days", "True", "False")
+
+
+def population_names(s: Scheme) -> tuple[str, ...]:
+    """
+    Return the names a scheme's population columns provide to formulas, in input order.
+    """
+    pop = s.population
+    if pop is None or (pop.hire_date is None and pop.leave_date is None):
+        return ()
+    return (("tenure_months",) if pop.hire_date is not None else ()) + ("days_employed", "period_days")
+
+
 _SUFFIX = {
     "indicators": "pts",
     "penalties": "ded",
@@ -105,6 +117,8 @@ def _declare(a: Analysis) -> None:
             continue
         a.types[name] = _type_of(a, collection, item, path)
     a.types["score"] = NUM
+    for name in population_names(s):
+        a.types[name] = NUM
     a.functions = dict(BUILTINS)
     for table in s.tables:
         if table.name in a.types or table.name in RESERVED or table.name in BUILTINS:
@@ -140,7 +154,8 @@ def _formula(a: Analysis, path: Path, text: str | None, want: Type) -> CompiledF
         return None
     # Team functions exist only in a scheme with teams, and not in the rule that
     # says who counts in a team (that would read the team before it is known).
-    groups = groups_for(a.scheme.teams is not None, str(path[0]))
+    pop = a.scheme.population
+    groups = groups_for(a.scheme.teams is not None, str(path[0]), pop is not None and pop.mentor is not None)
     try:
         compiled = compile_formula(text, a.types, a.functions, want=want, label=".".join(map(str, path)), groups=groups)
     except FormulaError as exc:
