@@ -77,7 +77,7 @@ def test_e5_workload_and_factor():
 
 def test_e7_explanation_says_capped():
     plan = pr.compile_scheme(pr.load_scheme(EXAMPLES / "seed001" / "scheme.yaml"))
-    r = pr.score(plan, read_population(EXAMPLES / "seed001" / "data.csv")).by_employee()["E004"]
+    r = pr.score(plan, read_population(EXAMPLES / "seed001" / "data.csv"), period="2026-04").by_employee()["E004"]
     text = pr.render_text(pr.explain(plan, r))
     assert "= 125; capped at 110 (was 125) → 110" in text
     assert "= 125；封顶 110（原为 125） → 110" in pr.render_text(pr.explain(plan, r), "zh")

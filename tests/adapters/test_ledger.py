@@ -56,9 +56,11 @@ class TestPublish:
             assert "79" == ledger.load("2026-04")["E002"]["score"]
             assert "81" == ledger.load("2026-04", 1)["E002"]["score"]
 
-    def test_results_need_a_period(self, plan, tmp_path):
+    def test_results_need_a_period(self, tmp_path):
+        folder = EXAMPLES / "seed003-kpi"
+        kpi = pr.compile_scheme(pr.load_scheme(folder / "scheme.yaml"))
         with pr.Ledger(tmp_path / "l.db") as ledger, pytest.raises(pr.LedgerError, match="without a period"):
-            ledger.publish(pr.score(plan, read_population(DATA)), plan.scheme)
+            ledger.publish(pr.score(kpi, read_population(folder / "data.csv")), kpi.scheme)
 
 
 class TestFaults:
@@ -115,7 +117,7 @@ class TestCli:
         path, data = tmp_path / "l.db", tmp_path / "d.csv"
         argv = ["score", str(SCHEME), str(DATA), "--period", "2026-04", "--ledger", str(path)]
         assert 0 == main(argv)
-        text = DATA.read_text(encoding="utf-8").replace("E002,李娜,1,", "E002,李娜,2,")
+        text = DATA.read_text(encoding="utf-8").replace("E002,李娜,2025-01-15,1,", "E002,李娜,2025-01-15,2,")
         data.write_text(text, encoding="utf-8")
         changed = ["score", str(SCHEME), str(data), "--period", "2026-04", "--ledger", str(path)]
         assert 1 == main(changed)
@@ -132,6 +134,7 @@ def test_rescoring_unchanged_inputs_reproduces_the_records(tmp_path_factory, cel
     rows = [
         {
             "employee_id": f"E{i}",
+            "hire_date": "2020-01-01",
             "minor_count": str(a),
             "cover_shifts": str(b),
             "moderate_count": "0",

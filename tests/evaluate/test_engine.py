@@ -15,7 +15,7 @@ def seed001():
 
 def one(plan, **inputs):
     defaults = {m.metric.name: ("" if m.kind.value_type == "list" else 0) for m in plan.inputs}
-    return pr.evaluate(plan, {**defaults, **inputs})
+    return pr.evaluate(plan, {"hire_date": "2020-01-01", **defaults, **inputs}, period="2026-04")
 
 
 class TestSeed001:
@@ -49,7 +49,9 @@ class TestSeed001:
 
     def test_p8_ranged_amount_out_of_range_names_row_and_column(self, seed001):
         with pytest.raises(pr.InputError) as err:
-            pr.score(seed001, [{"employee_id": "A", "lateness_points": "6"}], period="2026-04")
+            pr.score(
+                seed001, [{"employee_id": "A", "lateness_points": "6", "hire_date": "2020-01-01"}], period="2026-04"
+            )
         codes = {i.code for i in err.value.issues}
         assert "out-of-range" in codes
         issue = next(i for i in err.value.issues if i.code == "out-of-range")
@@ -63,6 +65,7 @@ class TestSeed001:
                 [
                     {
                         **defaults,
+                        "hire_date": "2020-01-01",
                         "employee_id": "A",
                         "trainer_adjust": "3",
                         "minor_count": "0",
@@ -73,6 +76,7 @@ class TestSeed001:
                         "suggestions": "0",
                     }
                 ],
+                period="2026-04",
             )
 
     def test_s6_floor_at_zero(self, seed001):

@@ -119,3 +119,24 @@ def test_through_the_cli_over_four_months(tmp_path, capsys):
     june = {r["employee"]: r for r in json.loads((tmp_path / "2026-06.json").read_text(encoding="utf-8"))["results"]}
     assert "1000.00" == june["A"]["payouts"]["gold_streak_award"]
     assert ["demotion"] == [f["name"] for f in july["S2"]["flags"]]
+
+
+def test_h2_seed001_last_place_two_months_under_70_may_be_dismissed(tmp_path):
+    """H2: last place two months running and under 70 (or under 60 this month) → may be dismissed (seed 001)."""
+    folder = EXAMPLES / "seed001"
+    plan = pr.compile_scheme(pr.load_scheme(folder / "scheme.yaml"))
+    flags = {}
+    with pr.Ledger(tmp_path / "l.db") as ledger:
+        for month in ("2026-04", "2026-05"):
+            results = pr.score(plan, read_population(folder / "months" / f"{month}.csv"), period=month, history=ledger)
+            ledger.publish(results, plan.scheme)
+            flags[month] = {r.employee: [f.name for f in r.flags] for r in results}
+    assert (["last_place"], ["last_place", "dismissal_eligible"]) == (flags["2026-04"]["W3"], flags["2026-05"]["W3"])
+
+
+def test_h3_pay_does_not_float_in_the_first_two_months():
+    """H3: pay floats only from the third month after hire (seed 001)."""
+    folder = EXAMPLES / "seed001"
+    plan = pr.compile_scheme(pr.load_scheme(folder / "scheme.yaml"))
+    r = pr.score(plan, read_population(folder / "months" / "2026-05.csv"), period="2026-05").by_employee()
+    assert (D("95"), D("0.00")) == (r["W4"].score, r["W4"].payouts["pay_swing"])  # hired 2026-04-01

@@ -94,3 +94,35 @@ def test_explanation_agrees_with_the_result(case):
             )
             expected = limited * ind.weight / 100 if ind.weight is not None else limited
             assert expected == r.indicators[ind.name]
+
+
+@given(
+    st.decimals(min_value=0, max_value=10**6, places=3, allow_nan=False, allow_infinity=False),
+    st.decimals(min_value=0, max_value=1, places=2, allow_nan=False, allow_infinity=False),
+    st.integers(0, 4),
+)
+def test_shared_cost_shares_add_up_to_the_cost_exactly(cost, share, places):
+    """P7 property: this person's share plus the counterpart's is the whole cost, to the cent."""
+    plan = pr.compile_scheme(
+        pr.Scheme(
+            "p7",
+            money=pr.Rounding(places),
+            metrics=(pr.Metric("cost", "money"),),
+            penalties=(
+                pr.Penalty(
+                    "shared",
+                    count="cost",
+                    amount=Decimal(1),
+                    share=share,
+                    counterpart="supervisor",
+                    unit="money",
+                    payout="pay",
+                ),
+            ),
+            payouts=(pr.Payout("pay", formula="0"),),
+        )
+    )
+    r = pr.evaluate(plan, {"cost": str(cost)})
+    split = r.shares["shared"]
+    assert split.own + split.counterpart_amount == split.whole == cost
+    assert -places == split.own.as_tuple().exponent or split.own == 0
