@@ -1,4 +1,4 @@
-"""Every rule ID of sections 1-7 of seed-rules.md is named by at least one test's docstring."""
+"""Every rule ID of seed-rules.md (sections 1-10) is named by at least one test's docstring."""
 
 import ast
 import re
@@ -13,12 +13,15 @@ RULES = (
     + [f"B{i}" for i in range(1, 8)]
     + [f"G{i}" for i in range(1, 4)]
     + [f"${i}" for i in range(1, 13)]
+    + [f"T{i}" for i in range(1, 6)]
+    + [f"H{i}" for i in range(1, 5)]
+    + [f"W{i}" for i in range(1, 4)]
 )
 # These look at earlier periods or need more than team values (streaks, team pools,
 # mentors from history, forced distribution, ranks with disqualification): still to come.
 PENDING: set[str] = set()
 
-ID = re.compile(r"(?<![A-Za-z0-9$])([MSAPBG][1-9]|\$1[0-2]|\$[1-9])(?![0-9])")
+ID = re.compile(r"(?<![A-Za-z0-9$])([MSAPBGTHW][1-9]|\$1[0-2]|\$[1-9])(?![0-9])")
 
 
 def named_ids() -> set[str]:

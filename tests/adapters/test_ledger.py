@@ -42,6 +42,7 @@ class TestPublish:
             assert ("unchanged", [1]) == (again.status, ledger.revisions("2026-04"))
 
     def test_changed_rescore_is_refused_with_the_differences(self, plan, tmp_path):
+        """W3: published results are the payroll record: they never change without a new revision."""
         rows = read_population(DATA)
         changed = [{**r, "minor_count": "2"} if r["employee_id"] == "E002" else r for r in rows]
         with pr.Ledger(tmp_path / "l.db") as ledger:

@@ -71,6 +71,7 @@ def test_money_has_the_declared_places(case):
 
 @given(cases(), st.randoms(use_true_random=False))
 def test_same_input_same_results_and_explanations_in_any_row_order(case, rnd):
+    """W1: results are reproducible and explainable line by line, whatever the row order."""
     _scheme, plan, rows = case
     shuffled = list(rows)
     rnd.shuffle(shuffled)

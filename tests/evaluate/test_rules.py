@@ -201,7 +201,7 @@ def test_p6_capped_money_deduction():
 
 
 def test_p7_shared_cost_both_sides_shown():
-    """P7: 50/50 and 30/70 shared costs: this person's share, and the counterpart's, add up exactly."""
+    """P7/T5: 50/50 and 30/70 shared costs: this person's share, and the supervisor's, add up exactly."""
     _, res = example("seed000-pay")
     wrong, neglected = res["A02"].shares["wrong_note"], res["A02"].shares["neglected_request"]
     assert (D("11.73"), D("11.72"), D("23.45")) == (wrong.own, wrong.counterpart_amount, wrong.whole)
@@ -225,7 +225,7 @@ def test_p8_ranged_penalty_checked_against_its_range():
 
 
 def test_p9_levels_and_approval():
-    """P9: penalty points by level; a single deduction over 10 needs approval; the top level means dismissal."""
+    """P9/W2/H4: points by level; a single deduction over 10 needs approval; the top level flags dismissal."""
     plan = scheme("""metrics: {discipline: list}
 score: {base: 100}
 penalties:

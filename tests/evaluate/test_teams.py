@@ -225,7 +225,7 @@ def test_b3_team_pool_paid_to_the_supervisor(team):
 
 
 def test_b4_mentor_paid_when_a_trainee_scores_80_within_two_months(team):
-    """B4: a new hire trained one-to-one who scores 80 or more within two months earns the mentor 200."""
+    """B4/T5: a new hire trained one-to-one who scores 80 or more within two months earns the mentor 200."""
     r = team[1]
     assert (D("200.00"), D("0.00")) == (r["A"].payouts["mentor"], r["B"].payouts["mentor"])  # C: 85 in month 2; N: 40
 

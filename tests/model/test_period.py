@@ -24,7 +24,7 @@ class TestPeriod:
         assert (start, end, kind, text) == (p.start, p.end, p.kind, p.label)
 
     def test_h1_impossible_date_refused(self):
-        # Seed 000 writes "9月31日": a date that does not exist.
+        """H1: monthly, quarterly, half-year and custom periods; seed 000's "9月31日" does not exist."""
         with pytest.raises(ValueError, match="not a real date range"):
             pr.Period.parse("2026-04-01..2026-09-31")
 
