@@ -151,3 +151,39 @@ def test_rescoring_unchanged_inputs_reproduces_the_records(tmp_path_factory, cel
         stored = ledger.load("2026-05")
         again = ledger.publish(pr.score(plan, list(reversed(rows)), period="2026-05"), plan.scheme)
         assert (first.status, again.status, stored) == ("published", "unchanged", ledger.load("2026-05"))
+
+
+def test_h1_months_roll_up_into_a_quarter(tmp_path):
+    """H1: monthly results rolled into a quarter by the declared rule (score averaged, amounts summed)."""
+    folder = EXAMPLES / "seed000-team"
+    plan = pr.compile_scheme(pr.load_scheme(folder / "scheme.yaml"))
+    with pr.Ledger(tmp_path / "l.db") as ledger:
+        for month in ("2026-04", "2026-05", "2026-06", "2026-07"):
+            rows = read_population(folder / "months" / f"{month}.csv")
+            ledger.publish(pr.score(plan, rows, period=month, history=ledger), plan.scheme)
+    out = tmp_path / "q2.json"
+    assert 0 == main(
+        [
+            "rollup",
+            str(folder / "scheme.yaml"),
+            "--ledger",
+            str(tmp_path / "l.db"),
+            "--period",
+            "2026-Q2",
+            "--out",
+            str(out),
+        ]
+    )
+    import json
+
+    data = json.loads(out.read_text(encoding="utf-8"))
+    a = next(r for r in data["results"] if r["employee"] == "A")
+    assert ["2026-04", "2026-05", "2026-06"] == data["from"]
+    assert ("90.00", 3, "1000.00") == (a["score"], a["periods"], a["payouts"]["gold_streak_award"])
+    # 4000 in April; from May new agent N counts in the team average (75 < 80: no team part): 3100, then
+    # 3100 + the 1000 streak award in June.
+    assert "11200.00" == a["payouts"]["total_pay"]
+    with pytest.raises(pr.LedgerError, match="no recorded period"), pr.Ledger(tmp_path / "l.db") as ledger:
+        from perfrules._adapters import roll_up
+
+        roll_up(ledger, plan.scheme, pr.Period.parse("2025-Q1"))

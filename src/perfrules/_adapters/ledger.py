@@ -203,6 +203,20 @@ class Ledger:
             raise self._error(exc) from None
         return [self.load(label, revision) for label, revision in rows]
 
+    def inside(self, period: Period) -> list[tuple[str, dict[str, dict[str, Any]]]]:
+        """
+        Return the recorded periods that lie inside ``period`` (latest revisions), in date order.
+        """
+        try:
+            rows = self._db.execute(
+                "SELECT label, MAX(revision) FROM periods WHERE start >= ? AND end <= ? AND label != ? "
+                "GROUP BY label ORDER BY MAX(start)",
+                (period.start.isoformat(), period.end.isoformat(), period.label),
+            ).fetchall()
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
+        return [(label, self.load(label, revision)) for label, revision in rows]
+
     def publish(self, results: Results, scheme: Scheme, *, revise: bool = False) -> Publication:
         """
         Record a period's results; refuse to change a published period unless ``revise``.

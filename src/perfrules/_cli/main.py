@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from .._adapters import Ledger, read_population, write_results
+from .._adapters import Ledger, read_population, roll_up, write_atomic, write_results
 from .._compile import Plan, compile_scheme
 from .._errors import EvaluationError, InputError, LedgerError, PerfrulesError, SchemeError
 from .._evaluate import Results, score
@@ -49,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --out FILE.json: add each employee's points, bands, limits and explanation",
     )
+    r = sub.add_parser("rollup", help="roll recorded periods up into a longer one (months into a quarter)")
+    r.add_argument("scheme")
+    r.add_argument("--ledger", required=True, help="the results ledger the periods were recorded in")
+    r.add_argument("--period", required=True, help="the longer period: 2026-Q2, 2026-H1, 2026")
+    r.add_argument("--out", help="write the roll-up to FILE.json (atomically)")
     e = sub.add_parser("explain", help="explain one employee's result line by line")
     e.add_argument("scheme")
     e.add_argument("data")
@@ -112,6 +117,31 @@ def _record(args: argparse.Namespace, plan: Plan, results: Results) -> None:
         print(f"  {change.render()}", file=sys.stderr)
 
 
+def _rollup(args: argparse.Namespace) -> int:
+    try:
+        period = Period.parse(args.period)
+    except ValueError as exc:
+        raise SystemExit(f"perfrules rollup: error: --period: {exc}") from None
+    loaded = read_scheme(args.scheme)
+    assert loaded.scheme is not None
+    with Ledger(args.ledger) as ledger:
+        data = roll_up(ledger, loaded.scheme, period)
+    if args.out:
+        write_atomic(args.out, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        print(f"wrote {len(data['results'])} roll-up(s) to {args.out}", file=sys.stderr)
+    else:
+        print(
+            f"{data['period']} from {', '.join(data['from'])} (score: {data['rule']['score']}, "
+            f"amounts: {data['rule']['amounts']})"
+        )
+        for row in data["results"]:
+            flags = ", ".join(row["flags"])
+            print(
+                f"{row['employee']:<10} {row['score']:>10} {row['grade'] or '':<4} {row['periods']} period(s)  {flags}"
+            )
+    return EXIT_OK
+
+
 def _explain(args: argparse.Namespace) -> int:
     plan, results = _score(args)
     found = results.by_employee().get(args.employee)
@@ -137,6 +167,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "explain":
             return _explain(args)
+        if args.command == "rollup":
+            return _rollup(args)
         plan, results = _score(args)
         if args.ledger:
             _record(args, plan, results)

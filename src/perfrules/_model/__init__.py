@@ -18,7 +18,7 @@ from .elements import (
     Target,
 )
 from .period import Period, PeriodKind
-from .scheme import Distribution, Grades, Param, Population, Quota, Scheme, Teams
+from .scheme import Distribution, Grades, Param, Population, Quota, Rollup, RollupRule, Scheme, Teams
 from .tiers import Bound, Direction, Match, Tier, TierTable, parse_range
 
 __all__ = [
@@ -38,6 +38,8 @@ __all__ = [
     "PeriodKind",
     "Population",
     "Quota",
+    "Rollup",
+    "RollupRule",
     "Rounding",
     "RoundingMode",
     "Scheme",

@@ -14,7 +14,7 @@ from . import validators as v
 from .elements import Bonus, Flag, Indicator, Metric, Payout, Penalty, Rounding, Score, Section
 from .tiers import Match, Tier, TierTable
 
-__all__ = ["Distribution", "Grades", "Param", "Population", "Quota", "Scheme", "Teams"]
+__all__ = ["Distribution", "Grades", "Param", "Population", "Quota", "Rollup", "RollupRule", "Scheme", "Teams"]
 
 
 @attrs.frozen
@@ -103,6 +103,24 @@ class Population:
     mentor: str | None = None
 
 
+RollupRule = Literal["sum", "average", "last", "max", "min"]
+
+
+@attrs.frozen
+class Rollup:
+    """
+    How recorded periods roll up into a longer one (H1: months into a quarter).
+
+    ``score`` and ``amounts`` (indicators, sections, penalties, bonuses and
+    payouts) each take a rule: ``sum``, ``average``, ``last``, ``max`` or
+    ``min``; the grade is the last one; flags are every flag raised in any of
+    the periods.
+    """
+
+    score: RollupRule = "average"
+    amounts: RollupRule = "sum"
+
+
 def _keyed(kind: str) -> dict[str, object]:
     # Tells the converter that a mapping in the file is keyed by each item's name.
     return {"keyed": "name", "kind": kind}
@@ -134,6 +152,7 @@ class Scheme:
     grades: Grades | None = None
     teams: Teams | None = None
     population: Population | None = None
+    rollup: Rollup = Rollup()
     payouts: tuple[Payout, ...] = attrs.field(default=(), metadata=_keyed("payout"))
     flags: tuple[Flag, ...] = attrs.field(default=(), metadata=_keyed("flag"))
 
