@@ -140,3 +140,18 @@ def test_h3_pay_does_not_float_in_the_first_two_months():
     plan = pr.compile_scheme(pr.load_scheme(folder / "scheme.yaml"))
     r = pr.score(plan, read_population(folder / "months" / "2026-05.csv"), period="2026-05").by_employee()
     assert (D("95"), D("0.00")) == (r["W4"].score, r["W4"].payouts["pay_swing"])  # hired 2026-04-01
+
+
+def test_h2_seed003_streak_rules(tmp_path):
+    """H2/B2: under 35 twice or last three times in a row → out; first place two months running → 200 once."""
+    folder = EXAMPLES / "seed003-kpi"
+    plan = pr.compile_scheme(pr.load_scheme(folder / "scheme.yaml"))
+    by_month = {}
+    with pr.Ledger(tmp_path / "l.db") as ledger:
+        for month in ("2026-04", "2026-05", "2026-06"):
+            results = pr.score(plan, read_population(folder / "months" / f"{month}.csv"), period=month, history=ledger)
+            ledger.publish(results, plan.scheme)
+            by_month[month] = results.by_employee()
+    eliminated = [[e for e, r in by_month[m].items() if "eliminated" in [f.name for f in r.flags]] for m in by_month]
+    assert [[], ["K04", "K06"], ["K04", "K06"]] == eliminated
+    assert [D("0.00"), D("200.00"), D("0.00")] == [by_month[m]["K01"].payouts["first_place_bonus"] for m in by_month]
