@@ -80,13 +80,17 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_INVALID if bad else EXIT_OK
 
 
+def _period(args: argparse.Namespace) -> Period | None:
+    if args.period is None:
+        return None
+    try:
+        return Period.parse(args.period)
+    except ValueError as exc:
+        raise SystemExit(f"perfrules {args.command}: error: --period: {exc}") from None
+
+
 def _score(args: argparse.Namespace) -> tuple[Plan, Results]:
-    period = None
-    if args.period is not None:
-        try:
-            period = Period.parse(args.period)
-        except ValueError as exc:
-            raise SystemExit(f"perfrules {args.command}: error: --period: {exc}") from None
+    period = _period(args)
     loaded = read_scheme(args.scheme)
     assert loaded.scheme is not None
     plan = compile_scheme(loaded.scheme)
@@ -118,10 +122,8 @@ def _record(args: argparse.Namespace, plan: Plan, results: Results) -> None:
 
 
 def _rollup(args: argparse.Namespace) -> int:
-    try:
-        period = Period.parse(args.period)
-    except ValueError as exc:
-        raise SystemExit(f"perfrules rollup: error: --period: {exc}") from None
+    period = _period(args)
+    assert period is not None  # --period is required for rollup
     loaded = read_scheme(args.scheme)
     assert loaded.scheme is not None
     with Ledger(args.ledger) as ledger:

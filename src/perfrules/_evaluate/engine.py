@@ -93,6 +93,15 @@ def _records(rows: Any) -> Iterable[Mapping[str, Any]]:
     return rows  # type: ignore[no-any-return]
 
 
+def _run(
+    plan: Plan, run: Callable[[tuple[Any, ...]], tuple[Any, ...]], row: Row, values: tuple[Any, ...]
+) -> tuple[Any, ...]:
+    try:
+        return run(values)
+    except ArithmeticError as exc:
+        raise _diagnose(plan, row, exc) from exc
+
+
 def _single_stage(
     plan: Plan,
     layout: Layout,
@@ -101,15 +110,10 @@ def _single_stage(
     progress: Callable[[int], None] | None,
     trace: bool,
 ) -> list[Result]:
-    # The loop is written out rather than calling evaluate_row: at 100,000
-    # employees a function call per employee is measurable.
     stage = plan.traced_stages[0] if trace else plan.stages[0]
     run, results, width = stage.run, [], stage.width
     for k, row in enumerate(checked, start=1):
-        try:
-            out = run(row.values)
-        except ArithmeticError as exc:
-            raise _diagnose(plan, row, exc) from exc
+        out = _run(plan, run, row, row.values)
         if trace:
             results.append(build_result(layout, row.employee, out[:width], label, out))
         else:
@@ -140,12 +144,7 @@ def _staged(
         if k:
             extra = team_values(plan, stage, teams, values, ids, mentors)
             values = [v + g for v, g in zip(values, extra, strict=True)]
-        done = []
-        for row, v in zip(checked, values, strict=True):
-            try:
-                done.append(stage.run(v))
-            except ArithmeticError as exc:
-                raise _diagnose(plan, row, exc) from exc
+        done = [_run(plan, stage.run, row, v) for row, v in zip(checked, values, strict=True)]
         values = [out[: stage.width] for out in done]
         if trace:
             facts = [f + out[stage.width :] for f, out in zip(facts, done, strict=True)]
