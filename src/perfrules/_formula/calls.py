@@ -21,14 +21,15 @@ from .history import MAX_HISTORY, history_name
 __all__ = ["group_call", "history_call"]
 
 
-def group_call(self: Any, node: ast.Call, name: str) -> tuple[str, Type]:
-    # A team value is not computed here: it becomes a name of its own that
-    # the engine fills in between evaluation stages.
+def group_call(checker: Any, node: ast.Call, name: str) -> tuple[str, Type]:
+    """
+    Check a group call (``team_avg(score)``) and return the name it stands for, and its type.
+    """
     # An optional second name is a condition: only members for whom it holds
     # count (G3: a disqualified first passes the award to the next in rank).
     args = node.args if not node.keywords and 1 <= len(node.args) <= 2 else []
     if not args or not all(isinstance(a, ast.Name) for a in args):
-        raise self.fail(
+        raise checker.fail(
             node,
             "formula-arity",
             f"{name}() takes the name of a value and, optionally, of a "
@@ -37,49 +38,54 @@ def group_call(self: Any, node: ast.Call, name: str) -> tuple[str, Type]:
     names = [a.id for a in args if isinstance(a, ast.Name)]
     for a, want in zip(args, (NUM, BOOL), strict=False):
         assert isinstance(a, ast.Name)
-        if a.id not in self.names:
-            raise self.fail(a, "unknown-name", f"unknown name {a.id!r}{did_you_mean(a.id, self.names)}")
-        if self.names[a.id] != want:
-            raise self.fail(a, "formula-type", f"{name}() needs a {want} here, {a.id!r} is a {self.names[a.id]}")
+        if a.id not in checker.names:
+            raise checker.fail(a, "unknown-name", f"unknown name {a.id!r}{did_you_mean(a.id, checker.names)}")
+        if checker.names[a.id] != want:
+            raise checker.fail(a, "formula-type", f"{name}() needs a {want} here, {a.id!r} is a {checker.names[a.id]}")
     condition = names[1] if len(names) == 2 else ""
-    self.group_calls.add((name, names[0], condition))
+    checker.group_calls.add((name, names[0], condition))
     synthetic = group_name(name, names[0], condition)
-    return (f"v_{synthetic}" if self.local else f"e[{synthetic!r}]"), self.groups[name].returns
+    return (f"v_{synthetic}" if checker.local else f"e[{synthetic!r}]"), checker.groups[name].returns
 
 
-def history_call(self: Any, node: ast.Call, name: str) -> tuple[str, Type]:
+def history_call(checker: Any, node: ast.Call, name: str) -> tuple[str, Type]:
+    """
+    Check a history call (``prior(score, 2)``, ``streak(flag)``) and return its source, and its type.
+    """
     # Earlier periods' values arrive as names of their own, read before
     # evaluating; streak() adds this period's condition to the earlier run.
     want = 2 if name == "prior" else 1
     arg = node.args[0] if node.args and not node.keywords else None
     if len(node.args) != want or not isinstance(arg, ast.Name):
         shape = f"{name}(score, 1)" if name == "prior" else f"{name}(gold_agent)"
-        raise self.fail(
+        raise checker.fail(
             node,
             "formula-arity",
             f"{name}() takes the name of a value{', and n' if want == 2 else ''}",
             f"call it as {shape}",
         )
-    if arg.id not in self.names:
-        raise self.fail(arg, "unknown-name", f"unknown name {arg.id!r}{did_you_mean(arg.id, self.names)}")
-    kind = self.names[arg.id]
+    if arg.id not in checker.names:
+        raise checker.fail(arg, "unknown-name", f"unknown name {arg.id!r}{did_you_mean(arg.id, checker.names)}")
+    kind = checker.names[arg.id]
     if name == "prior":
         n = node.args[1]
         if not (isinstance(n, ast.Constant) and type(n.value) is int and 1 <= n.value <= MAX_HISTORY):
-            raise self.fail(n, "formula-literal", f"the periods back of prior() must be a whole number 1-{MAX_HISTORY}")
-        self.history_calls.add((name, arg.id, n.value))
-        return self.ref(history_name(name, arg.id, n.value)), kind
+            raise checker.fail(
+                n, "formula-literal", f"the periods back of prior() must be a whole number 1-{MAX_HISTORY}"
+            )
+        checker.history_calls.add((name, arg.id, n.value))
+        return checker.ref(history_name(name, arg.id, n.value)), kind
     if kind != BOOL:
-        raise self.fail(
+        raise checker.fail(
             arg,
             "formula-type",
             f"{name}() counts periods a condition held; {arg.id!r} is a {kind}",
             "declare a flag with the condition and count that",
         )
-    self.history_calls.add(("previous_streak", arg.id, 1))
-    earlier = self.ref(history_name("previous_streak", arg.id))
+    checker.history_calls.add(("previous_streak", arg.id, 1))
+    earlier = checker.ref(history_name("previous_streak", arg.id))
     if name == "previous_streak":
         return earlier, NUM
-    self.used.add(arg.id)
-    one, zero = self.const(Decimal(1)), self.const(Decimal(0))
-    return f"({earlier} + {one} if {self.ref(arg.id)} else {zero})", NUM
+    checker.used.add(arg.id)
+    one, zero = checker.const(Decimal(1)), checker.const(Decimal(0))
+    return f"({earlier} + {one} if {checker.ref(arg.id)} else {zero})", NUM
