@@ -297,7 +297,16 @@ class _Writer:
         lookup = compile_table(TierTable(name="grade", tiers=g.tiers, match=g.match))
         self.emit(("grades", "grade"), f"v_grade__value = {self.expr(('grades', 'of'), 'number')}")
         of = self.fact(("grades", "grade"), "value", "v_grade__value")
-        self.emit(("grades", "grade"), f"v_grade = {self.const(lookup.label)}({of})")
+        # Like tier points, a grade whose bands one bisect can pick is written inline.
+        numbered = compile_table(TierTable(name="grade", tiers=tuple(
+            attrs.evolve(t, points=Decimal(k)) for k, t in enumerate(g.tiers)), match=g.match))
+        if numbered.oriented is not None and all(t.label is not None for t in g.tiers):
+            side, cuts, index = numbered.oriented
+            labels = self.const(tuple(g.tiers[int(k)].label for k in index))
+            search = self.const(bisect_right if side == "right" else bisect_left)
+            self.emit(("grades", "grade"), f"v_grade = {labels}[{search}({self.const(cuts)}, {of})]")
+        else:
+            self.emit(("grades", "grade"), f"v_grade = {self.const(lookup.label)}({of})")
         self.out("grade")
         self.out("grade.value")  # what forced distribution ranks by
 

@@ -117,8 +117,11 @@ def read_rows(
     empty: dict[str, str] = {}
     out: list[Row] = []
     seen: dict[str, int] = {}
+    make = tuple.__new__  # a Row built directly: NamedTuple's own __new__ costs twice as much
     for n, row in enumerate(rows, start=first_row):
-        emp = r.employee(row, n)
+        emp = row.get(id_column)
+        if emp.__class__ is not str or not emp or emp[0].isspace() or emp[-1].isspace():
+            emp = r.employee(row, n)  # anything but a clean text id: check and report
         try:
             values = read(row)
         except (KeyError, CellError):
@@ -146,7 +149,7 @@ def read_rows(
                     hint="every employee needs a team when the scheme has teams",
                 )
             )
-        out.append(Row(emp, n, values, text))
+        out.append(make(Row, (emp, n, values, text)))
     if not out and not r.issues:
         r.issues.append(
             Issue(
