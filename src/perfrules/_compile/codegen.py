@@ -298,8 +298,13 @@ class _Writer:
         self.emit(("grades", "grade"), f"v_grade__value = {self.expr(('grades', 'of'), 'number')}")
         of = self.fact(("grades", "grade"), "value", "v_grade__value")
         # Like tier points, a grade whose bands one bisect can pick is written inline.
-        numbered = compile_table(TierTable(name="grade", tiers=tuple(
-            attrs.evolve(t, points=Decimal(k)) for k, t in enumerate(g.tiers)), match=g.match))
+        numbered = compile_table(
+            TierTable(
+                name="grade",
+                tiers=tuple(attrs.evolve(t, points=Decimal(k)) for k, t in enumerate(g.tiers)),
+                match=g.match,
+            )
+        )
         if numbered.oriented is not None and all(t.label is not None for t in g.tiers):
             side, cuts, index = numbered.oriented
             labels = self.const(tuple(g.tiers[int(k)].label for k in index))
