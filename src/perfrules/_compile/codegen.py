@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from .._formula import Lookup, compile_table, formula_source, group_name, groups_for
+from .._formula import Lookup, compile_table, formula_source, group_name, groups_for, orient
 from .._formula.functions import Type
 from .._model import Bonus, Indicator, Payout, Penalty, Rounding, Section, TierTable
 from .._validate.analyse import Analysis, StepRef
@@ -297,19 +297,13 @@ class _Writer:
         lookup = compile_table(TierTable(name="grade", tiers=g.tiers, match=g.match))
         self.emit(("grades", "grade"), f"v_grade__value = {self.expr(('grades', 'of'), 'number')}")
         of = self.fact(("grades", "grade"), "value", "v_grade__value")
-        # Like tier points, a grade whose bands one bisect can pick is written inline.
-        numbered = compile_table(
-            TierTable(
-                name="grade",
-                tiers=tuple(attrs.evolve(t, points=Decimal(k)) for k, t in enumerate(g.tiers)),
-                match=g.match,
-            )
-        )
-        if numbered.oriented is not None and all(t.label is not None for t in g.tiers):
-            side, cuts, index = numbered.oriented
-            labels = self.const(tuple(g.tiers[int(k)].label for k in index))
+        # Like tier points, a grade whose band one bisect can pick is written inline.
+        found = orient(lookup.cuts, lookup.bands)
+        if found is not None:
+            side, bands = found
+            labels = self.const(tuple(g.tiers[k].label for k in bands))
             search = self.const(bisect_right if side == "right" else bisect_left)
-            self.emit(("grades", "grade"), f"v_grade = {labels}[{search}({self.const(cuts)}, {of})]")
+            self.emit(("grades", "grade"), f"v_grade = {labels}[{search}({self.const(lookup.cuts)}, {of})]")
         else:
             self.emit(("grades", "grade"), f"v_grade = {self.const(lookup.label)}({of})")
         self.out("grade")

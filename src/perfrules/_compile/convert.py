@@ -5,7 +5,7 @@ Cell converters, compiled once per input: raw cell → checked value, or a :clas
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from .._model import Metric
@@ -48,23 +48,16 @@ def converter(
     """
     Return the function converting one raw cell of metric ``m``.
 
-    Plain text that is already a valid number takes a fast path straight to
-    ``Decimal``; anything else goes through the metric type's own parser, which
-    knows about commas, percent signs, lists or plugin formats.
+    It handles empty cells, then the metric type's parser (commas, percent
+    signs, lists, plugin formats), then the levels and range a penalty or
+    bonus declares.
+
+    The generated row reader takes plain numbers on its own fast path and
+    calls this for everything else, so this needs no fast path of its own.
     """
     parse, name, default = kind.parse, m.name, m.default
     is_list = kind.value_type == "list"
     check = _checks(m, levels, ranged)
-    flags: tuple[bool, bool] | None = getattr(kind, "number_flags", None)
-    fast = flags is not None and not is_list
-    whole, non_negative = flags or (False, False)
-    lo, hi = m.min, m.max
-
-    def slow(raw: Any) -> Any:
-        try:
-            return parse(raw, m)
-        except (ValueError, TypeError, ArithmeticError) as exc:
-            raise CellError("bad-value", f"{name}: {exc}") from None
 
     def convert(raw: Any) -> Any:
         if raw is None or raw == "":
@@ -73,23 +66,10 @@ def converter(
             if default is not None:
                 return default
             raise CellError("missing-value", f"no value for {name!r}")
-        if fast and type(raw) is str:
-            # Most cells are plain numbers: check them here, and let the type's
-            # own parser handle (and explain) everything else.
-            try:
-                value = Decimal(raw)
-            except InvalidOperation:
-                return slow(raw)
-            if (
-                not value.is_finite()
-                or (whole and value != value.to_integral_value())
-                or (non_negative and value < 0)
-                or (lo is not None and value < lo)
-                or (hi is not None and value > hi)
-            ):
-                return slow(raw)
-            return value
-        value = slow(raw)
+        try:
+            value = parse(raw, m)
+        except (ValueError, TypeError, ArithmeticError) as exc:
+            raise CellError("bad-value", f"{name}: {exc}") from None
         return value if check is None else check(value)
 
     return convert

@@ -21,7 +21,6 @@ from .._validate import analyse_scheme
 from .._validate.analyse import StepRef, population_names
 from .codegen import Stage, generate
 from .convert import CellError, converter
-from .numbers import quantizer
 from .reader import generate_reader
 
 __all__ = ["CellError", "InputSpec", "Plan", "compile_scheme", "scheme_digest"]
@@ -45,7 +44,7 @@ class Plan:
 
     ``read(row)`` turns a row of raw cells into the tuple of converted inputs
     (in :attr:`inputs` order).  A scheme without team values has one stage,
-    and ``run(inputs)`` returns the tuple of every value, in :attr:`outputs`
+    whose function returns the tuple of every value, in :attr:`outputs`
     order; with team values, :attr:`stages` are run in turn with the team
     values worked out between them.  :attr:`traced_stages` also return the
     intermediate facts named in :attr:`facts`, for explanations; they only
@@ -69,20 +68,12 @@ class Plan:
     lines: Mapping[int, StepRef]
     formulas: Mapping[tuple[str | int, ...], CompiledFormula]
     lookups: Mapping[tuple[str | int, ...], Lookup]
-    money: Callable[[Decimal], Decimal]
     team_column: str | None = None
     eligible: int | None = None
     people: tuple[str, ...] = ()
     """Population values (``tenure_months``...); they follow the history values in the first stage's input."""
     history: tuple[tuple[str, str, int], ...] = ()
     """History calls, as ``(function, name, n)``; their values follow the inputs in the first stage's input."""
-
-    @property
-    def run(self) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
-        """
-        The first stage's function: for a scheme without team values, the whole plan.
-        """
-        return self.stages[0].run
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (compile_scheme, (self.scheme,))
@@ -147,5 +138,4 @@ def compile_scheme(scheme: Scheme) -> Plan:
         lines=gen.lines,
         formulas=dict(a.formulas),
         lookups=dict(a.lookups),
-        money=quantizer(scheme.money),
     )

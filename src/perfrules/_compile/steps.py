@@ -1,5 +1,5 @@
 """
-Helpers that generated plan code calls, and that explanations reuse.
+Helpers that generated plan code calls (bound as constants in its namespace).
 """
 
 from __future__ import annotations

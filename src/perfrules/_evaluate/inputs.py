@@ -81,8 +81,6 @@ class _Reader:
 
     def employee(self, row: Mapping[str, Any], n: int) -> str:
         emp = row.get(self.id_column)
-        if emp.__class__ is str and emp and not emp[0].isspace() and not emp[-1].isspace():
-            return emp  # the common case: a clean text id
         if emp is None or not str(emp).strip():
             self.issues.append(
                 Issue(

@@ -6,7 +6,7 @@ from .formula import LIMITS, CompiledFormula, FormulaError, compile_formula, for
 from .functions import BOOL, BUILTINS, LIST, NUM, Function, Type
 from .groups import GROUP_FUNCTIONS, GroupFunction, aggregate, group_name, groups_for
 from .history import HISTORY_FUNCTIONS, MAX_HISTORY, history_name
-from .tables import Lookup, NoTier, Piece, analyse, compile_table
+from .tables import Lookup, NoTier, Piece, analyse, compile_table, orient
 
 __all__ = [
     "BOOL",
@@ -33,4 +33,5 @@ __all__ = [
     "group_name",
     "groups_for",
     "history_name",
+    "orient",
 ]

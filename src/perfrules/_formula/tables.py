@@ -15,12 +15,13 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import TypeVar
 
 import attrs
 
 from .._model import Tier, TierTable
 
-__all__ = ["Lookup", "NoTier", "Piece", "analyse", "compile_table"]
+__all__ = ["Lookup", "NoTier", "Piece", "analyse", "compile_table", "orient"]
 
 _TWO = Decimal(2)
 _ONE = Decimal(1)
@@ -127,38 +128,45 @@ class Lookup:
         return None if k is None else self.labels[k]
 
 
-def _orientation(cuts: tuple[Decimal, ...], values: tuple[Decimal | None, ...]) -> str | None:
-    # "right": every bound value scores like the stretch above it ([a, b) tables);
-    # "left": like the stretch below ((a, b] tables). Then one bisect suffices.
+T = TypeVar("T")
+
+
+def orient(cuts: Sequence[Decimal], values: Sequence[T | None]) -> tuple[str, tuple[T, ...]] | None:
+    """
+    Return ``(side, per_stretch)`` when one bisect on ``side`` finds the value of any x, else ``None``.
+
+    ``values`` holds one value per piece (stretches and bound points
+    alternating).  ``right``: every bound value is that of the stretch above
+    it (``[a, b)`` tables); ``left``: that of the stretch below (``(a, b]``).
+    Then no equality test is needed.  A gap (``None``) rules it out.
+    """
     if any(v is None for v in values):
         return None
     stretches, points = values[0::2], values[1::2]
+    found = tuple(v for v in stretches if v is not None)
     if all(points[i] == stretches[i + 1] for i in range(len(cuts))):
-        return "right"
+        return "right", found
     if all(points[i] == stretches[i] for i in range(len(cuts))):
-        return "left"
+        return "left", found
     return None
 
 
 def _closure(
-    name: str, cuts: tuple[Decimal, ...], values: tuple[Decimal | None, ...], otherwise: Decimal | None
+    name: str,
+    cuts: tuple[Decimal, ...],
+    values: tuple[Decimal | None, ...],
+    oriented: tuple[str, tuple[Decimal, ...]] | None,
 ) -> Callable[[Decimal], Decimal]:
     # Everything the lookup needs is bound as a local: this runs once per
     # employee per table, so attribute look-ups would be most of its cost.
     n = len(cuts)
-    if otherwise is not None:
-        values = tuple(otherwise if v is None else v for v in values)
-    if all(v is not None for v in values):
-        full = tuple(v for v in values if v is not None)
-        stretches = full[0::2]
-        # When every bound value scores like the stretch above it (``[a, b)``
-        # tables) or every one like the stretch below (``(a, b]``), one bisect
-        # picks the stretch and the equality test is not needed.
-        side = _orientation(cuts, values)
+    if oriented is not None:
+        side, stretches = oriented
         if side == "right":
             return lambda x, _br=bisect_right: stretches[_br(cuts, x)]  # type: ignore[misc]
-        if side == "left":
-            return lambda x, _bl=bisect_left: stretches[_bl(cuts, x)]  # type: ignore[misc]
+        return lambda x, _bl=bisect_left: stretches[_bl(cuts, x)]  # type: ignore[misc]
+    if all(v is not None for v in values):
+        full = tuple(v for v in values if v is not None)
 
         def lookup(x: Decimal, _bl: Callable[..., int] = bisect_left) -> Decimal:
             i = _bl(cuts, x)
@@ -186,10 +194,8 @@ def compile_table(table: TierTable) -> Lookup:
     bands = tuple(p.owners[0] if p.owners else None for p in pieces)
     values = tuple(None if b is None else table.tiers[b].points for b in bands)
     labels = tuple(t.label for t in table.tiers)
-    fn = _closure(table.name, tuple(cuts), values, table.otherwise)
-    filled = tuple(table.otherwise if v is None else v for v in values)
-    side = _orientation(tuple(cuts), filled)
-    oriented = None
-    if side is not None:
-        oriented = (side, tuple(cuts), tuple(v for v in filled[0::2] if v is not None))
+    filled = values if table.otherwise is None else tuple(table.otherwise if v is None else v for v in values)
+    found = orient(cuts, filled)
+    fn = _closure(table.name, tuple(cuts), filled, found)
+    oriented = None if found is None else (found[0], tuple(cuts), found[1])
     return Lookup(table.name, tuple(cuts), bands, values, labels, table.tiers, table.otherwise, fn, oriented)

@@ -93,7 +93,7 @@ class _Number:
     @property
     def number_flags(self) -> tuple[bool, bool]:
         """
-        ``(whole, non_negative)``: lets the compiled converter check plain numbers without calling ``parse``.
+        ``(whole, non_negative)``: lets the generated row reader take plain numbers without calling ``parse``.
         """
         return self.whole, self.non_negative
 

@@ -9,6 +9,7 @@ the compiler.  It never evaluates anything.
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any
 
 import attrs
@@ -27,6 +28,8 @@ __all__ = ["Analysis", "StepRef", "analyse_scheme", "indicator_table", "populati
 
 Path = tuple[str | int, ...]
 StepRef = tuple[str, str]  # (collection, name): ("indicators", "conversion"), ("score", "score")
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 RESERVED = ("score", "grade", "team_eligible", "tenure_months", "days_employed", "period_days", "True", "False")
 
@@ -190,10 +193,12 @@ def _kept(s: Scheme, name: str) -> bool:
 
 
 def _names_in(text: str) -> set[str]:
+    # The names a broken formula mentions, so a typo in it does not also make
+    # its metrics look unused. Text that does not parse is scanned for words.
     try:
         tree = ast.parse(" ".join(text.split("\n")).strip(), mode="eval")
     except (SyntaxError, RecursionError, MemoryError, ValueError):
-        return set()
+        return set(_WORD.findall(text))
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
 
 
