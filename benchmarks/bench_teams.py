@@ -42,7 +42,7 @@ def population(n: int, seed: int = 0) -> list[dict[str, str]]:
                 "team": team,
                 "hire_date": hired.isoformat(),
                 "mentor": f"E{k - 1:06d}" if k % 20 == 19 else "",
-                "is_supervisor": "1" if supervisor else "0",
+                "role": "supervisor" if supervisor else "agent",
             }
         )
     return people
@@ -52,7 +52,7 @@ def month_rows(people: list[dict[str, str]], month: int, seed: int) -> list[dict
     rnd = random.Random(seed * 100 + month)
     rows = []
     for p in people:
-        sup = p["is_supervisor"] == "1"
+        sup = p["role"] == "supervisor"
         rows.append(
             {
                 **p,
@@ -92,7 +92,7 @@ def hand_month(rows, period, streaks):
     people = []
     for r in rows:
         t = tenure(dt.date.fromisoformat(r["hire_date"]), period.end)
-        sup = r["is_supervisor"] == "1"
+        sup = r["role"] == "supervisor"
         people.append(
             (
                 r["employee_id"],

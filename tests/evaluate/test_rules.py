@@ -206,7 +206,17 @@ def test_p7_shared_cost_both_sides_shown():
     wrong, neglected = res["A02"].shares["wrong_note"], res["A02"].shares["neglected_request"]
     assert (D("11.73"), D("11.72"), D("23.45")) == (wrong.own, wrong.counterpart_amount, wrong.whole)
     assert (D("30.30"), D("70.70")) == (neglected.own, neglected.counterpart_amount)
-    assert "supervisor" == wrong.counterpart
+    assert ("manager", "S01") == (wrong.counterpart, wrong.charged_to)
+
+
+def test_p7_counterpart_part_is_charged_into_the_supervisors_own_pay():
+    """P7/T5: the supervisor (each agent's manager) bears 11.72 + 5.00 and 70.70, off their own performance bonus."""
+    _, res = example("seed000-pay")
+    s01 = res["S01"]
+    assert {"wrong_note": D("16.72"), "neglected_request": D("70.70")} == dict(s01.charges)
+    # 918 × 1.5 × 95 / 100 = 1308.15, less what the agents' shared costs charge the supervisor.
+    assert D("1308.15") - D("16.72") - D("70.70") == s01.payouts["performance_bonus"]
+    assert {"wrong_note": D(0), "neglected_request": D(0)} == dict(res["A02"].charges)
 
 
 def test_p8_ranged_penalty_checked_against_its_range():

@@ -58,7 +58,7 @@ def test_a3_unit_average_constraint_is_reported():
     """A3: a unit's average may not exceed 102: every member of such a team is flagged."""
     plan = pr.compile_scheme(pr.load_scheme(FOLDER / "scheme.yaml"))
     rows = [
-        {"employee_id": e, "team": "t", "month_score": s, "sales": "1", "hire_date": "2020-01-01"}
+        {"employee_id": e, "team": "t", "month_score": s, "sales": "1", "hire_date": "2020-01-01", "role": "agent"}
         for e, s in (("x", "105"), ("y", "101"))
     ]
     flags = {r.employee: [f.name for f in r.flags] for r in pr.score(plan, rows, period="2026-04")}
@@ -213,11 +213,11 @@ def test_b3_team_pool_paid_to_the_supervisor(team):
             "team": "t",
             "month_score": s,
             "sales": "1",
-            "is_supervisor": sup,
+            "role": role,
             "admin_score": "80",
             "hire_date": "2020-01-01",
         }
-        for e, s, sup in (("x", "95", "0"), ("y", "92", "0"), ("boss", "0", "1"))
+        for e, s, role in (("x", "95", "agent"), ("y", "92", "agent"), ("boss", "0", "supervisor"))
     ]
     r = pr.score(plan, rows, period="2026-04").by_employee()
     assert (D("1000.00"), D("0.00")) == (r["boss"].payouts["team_award"], r["x"].payouts["team_award"])

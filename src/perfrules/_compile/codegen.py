@@ -27,7 +27,7 @@ import attrs
 from .._formula import Lookup, compile_table, formula_source, group_name, groups_for, orient
 from .._formula.functions import Type
 from .._model import Bonus, Indicator, Payout, Penalty, Rounding, Section, TierTable
-from .._validate.analyse import Analysis, StepRef
+from .._validate.analyse import Analysis, StepRef, charged_to, charges_name, group_scopes
 from .numbers import quantizer, quantizer_parts
 from .steps import schedule_total, shortfall_points
 
@@ -74,6 +74,7 @@ class _Writer:
         self.body: list[tuple[str, StepRef | None]] = []
         self.outputs: list[str] = []
         self.n = 0
+        self.scopes = group_scopes(a.scheme)
 
     # -- helpers ---------------------------------------------------------------------------------------------
     def const(self, value: Any) -> str:
@@ -85,8 +86,7 @@ class _Writer:
     def expr(self, path: tuple[str | int, ...], want: Type | None) -> str:
         compiled = self.a.formulas[path]
         self.n += 1
-        pop = self.s.population
-        groups = groups_for(self.s.teams is not None, str(path[0]), pop is not None and pop.mentor is not None)
+        groups = groups_for(str(path[0]), self.scopes)
         src, consts = formula_source(
             compiled.text, self.a.types, self.a.functions, want=want, prefix=f"_f{self.n}_", groups=groups
         )
@@ -132,8 +132,12 @@ class _Writer:
         return f"{var}.quantize({self.const(quantum)}, {self.const(mode)})"
 
     def terms(self, names: list[str], adjs: list[Penalty | Bonus]) -> str:
+        # What other people's shared costs charge this person (P7) goes where their own part goes.
+        charged = {j.name: f"v_{charges_name(r, j.name)}" for j in adjs if (r := charged_to(self.s, j)) is not None}
         plus = [f"v_{n}" for n in names] + [f"v_{j.name}" for j in adjs if isinstance(j, Bonus)]
         minus = [f"v_{j.name}" for j in adjs if isinstance(j, Penalty)]
+        plus += [charged[j.name] for j in adjs if isinstance(j, Bonus) and j.name in charged]
+        minus += [charged[j.name] for j in adjs if isinstance(j, Penalty) and j.name in charged]
         return "".join(f" + {p}" for p in plus) + "".join(f" - {m}" for m in minus)
 
     # -- elements --------------------------------------------------------------------------------------------

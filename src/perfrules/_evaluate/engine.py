@@ -143,11 +143,12 @@ def _staged(
     facts: list[tuple[Any, ...]] = [() for _ in checked]
     teams = [row.text[plan.team_column] if plan.team_column else "*" for row in checked]
     pop = plan.scheme.population
-    mentors = [row.text.get(pop.mentor, "") if pop is not None and pop.mentor else "" for row in checked]
+    columns = pop.relations() if pop is not None else {}
+    relations = {rel: [row.text.get(col, "").strip() for row in checked] for rel, col in columns.items()}
     ids = [row.employee for row in checked]
     for k, stage in enumerate(stages):
         if k:
-            extra = team_values(plan, stage, teams, values, ids, mentors)
+            extra = team_values(plan, stage, teams, values, ids, relations)
             values = [v + g for v, g in zip(values, extra, strict=True)]
         done = [_run(plan, stage.run, row, v) for row, v in zip(checked, values, strict=True)]
         values = [out[: stage.width] for out in done]
@@ -213,7 +214,7 @@ def score(
         kinds = _kinds(plan)
         past = history_values(plan, history, period, [r.employee for r in checked], kinds)
         checked = [r._replace(values=r.values + h) for r, h in zip(checked, past, strict=True)]
-    if plan.people:
+    if plan.scheme.population is not None:  # also checks roles and relations
         people = population_values(plan, checked, period)
         checked = [r._replace(values=r.values + p) for r, p in zip(checked, people, strict=True)]
     layout = layout_of(plan)

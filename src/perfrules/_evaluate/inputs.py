@@ -39,7 +39,7 @@ class _Reader:
             kept.add(plan.team_column)
         pop = plan.scheme.population
         if pop is not None:
-            kept |= {c for c in (pop.hire_date, pop.leave_date, pop.mentor) if c is not None}
+            kept |= {c for c in (pop.hire_date, pop.leave_date, pop.role, *pop.relations().values()) if c is not None}
         self.reasons = tuple(sorted(kept))
         self.team = plan.team_column
         self.id_column, self.source = id_column, source

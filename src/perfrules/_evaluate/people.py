@@ -1,5 +1,5 @@
 """
-Population values: tenure and days employed, from each employee's hire and leave dates (H3, $2).
+Population values: tenure and days employed from hire and leave dates (H3, $2), roles, relations (T5).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 from .._compile import Plan
 from .._errors import InputError, Issue
 from .._model import Period
+from .._suggest import did_you_mean
 from .inputs import Row
 
 __all__ = ["population_values"]
@@ -46,15 +47,54 @@ def _date(row: Row, column: str | None, issues: list[Issue], required: bool) -> 
         return None
 
 
+def _role(row: Row, column: str, roles: tuple[str, ...], issues: list[Issue]) -> str | None:
+    text = row.text.get(column, "").strip()
+    if text in roles:
+        return text
+    issues.append(
+        Issue(
+            "unknown-role",
+            f"row {row.number}: role {text!r} is not one of the scheme's roles{did_you_mean(text, roles)}",
+            (f"row {row.number}", column),
+            hint=f"write one of: {', '.join(roles)} (or declare the role in population.roles)",
+        )
+    )
+    return None
+
+
+def _relations(plan: Plan, rows: Sequence[Row], issues: list[Issue]) -> None:
+    # A relation must point at someone scored in the same run, or nobody: a
+    # manager charged a shared cost (P7) who is not here would lose the charge.
+    pop = plan.scheme.population
+    assert pop is not None
+    ids = {row.employee for row in rows}
+    for relation, column in pop.relations().items():
+        for row in rows:
+            other = row.text.get(column, "").strip()
+            if not other or (other in ids and other != row.employee):
+                continue
+            why = "names the employee themself" if other == row.employee else "is not in the population"
+            issues.append(
+                Issue(
+                    "unknown-relation",
+                    f"row {row.number}: {relation} {other!r} {why}{did_you_mean(other, ids - {row.employee})}",
+                    (f"row {row.number}", column),
+                    hint=f"give the id of another employee of this input, or leave the cell empty for no {relation}",
+                )
+            )
+
+
 def population_values(plan: Plan, rows: Sequence[Row], period: Period | None) -> list[tuple[Any, ...]]:
     """
-    Return, for each row, the values of :attr:`Plan.people` (``tenure_months``, ``days_employed``, ``period_days``).
+    Return, for each row, the values of :attr:`Plan.people`: tenure and days, roles, relations' ids.
 
-    Raises :class:`InputError` naming every bad or missing date, or a missing period.
+    Raises :class:`InputError` naming every bad or missing date, unknown role
+    or relation that points nowhere, or a missing period when dates need one.
     """
     pop = plan.scheme.population
     assert pop is not None
-    if period is None:
+    dated = pop.hire_date is not None or pop.leave_date is not None
+    if period is None and dated:
         raise InputError(
             [
                 Issue(
@@ -65,22 +105,34 @@ def population_values(plan: Plan, rows: Sequence[Row], period: Period | None) ->
             ]
         )
     issues: list[Issue] = []
+    _relations(plan, rows, issues)
     out = []
     for row in rows:
-        hire = _date(row, pop.hire_date, issues, required=True)
-        leave = _date(row, pop.leave_date, issues, required=False)
         values: list[Any] = []
-        if pop.hire_date is not None:
-            months = (
-                0
-                if hire is None or hire > period.end
-                else ((period.end.year - hire.year) * 12 + period.end.month - hire.month + 1)
-            )
-            values.append(Decimal(months))
-        first = max(period.start, hire) if hire else period.start
-        last = min(period.end, leave) if leave else period.end
-        values += [Decimal(max((last - first).days + 1, 0)), Decimal(period.days)]
+        if dated:
+            assert period is not None
+            values += _days(row, pop.hire_date, pop.leave_date, period, issues)
+        if pop.role is not None:
+            role = _role(row, pop.role, pop.roles, issues)
+            values += [role == r for r in pop.roles]
+        values += [row.text.get(column, "").strip() for column in pop.relations().values()]
         out.append(tuple(values))
     if issues:
-        raise InputError(issues, f"{len(issues)} bad date(s); nothing was scored")
+        raise InputError(issues, f"{len(issues)} problem(s) with dates, roles or relations; nothing was scored")
     return out
+
+
+def _days(row: Row, hire_at: str | None, leave_at: str | None, period: Period, issues: list[Issue]) -> list[Decimal]:
+    hire = _date(row, hire_at, issues, required=True)
+    leave = _date(row, leave_at, issues, required=False)
+    values: list[Decimal] = []
+    if hire_at is not None:
+        months = (
+            0
+            if hire is None or hire > period.end
+            else ((period.end.year - hire.year) * 12 + period.end.month - hire.month + 1)
+        )
+        values.append(Decimal(months))
+    first = max(period.start, hire) if hire else period.start
+    last = min(period.end, leave) if leave else period.end
+    return [*values, Decimal(max((last - first).days + 1, 0)), Decimal(period.days)]

@@ -18,6 +18,7 @@ import attrs
 
 from .._compile import Plan
 from .._model import Penalty, Period
+from .._validate.analyse import charged_to, charges_name
 
 __all__ = ["FlagHit", "Layout", "Result", "Results", "SharedCost", "build_result", "layout_of"]
 
@@ -37,13 +38,17 @@ class SharedCost:
     """
     One cost split between the person scored and a counterpart (P7): both sides, exactly.
 
-    ``own + counterpart_amount == whole`` always holds, to the cent.
+    ``own + counterpart_amount == whole`` always holds, to the cent.  When the
+    counterpart is a relation the population declares (``manager``),
+    ``charged_to`` is the id of the employee whose own result bears
+    ``counterpart_amount`` (see :attr:`Result.charges`); otherwise it is ``None``.
     """
 
     counterpart: str
     whole: Decimal
     own: Decimal
     counterpart_amount: Decimal
+    charged_to: str | None = None
 
 
 @attrs.frozen(eq=False)
@@ -57,7 +62,8 @@ class Layout:
     groups: Mapping[str, tuple[tuple[str, int], ...]]
     flags: tuple[tuple[str, str, int], ...]
     approvals: tuple[tuple[str, str, Decimal, int | None, Decimal | None, int], ...]
-    shares: tuple[tuple[str, str, int, int], ...]
+    shares: tuple[tuple[str, str, int, int, int | None], ...]
+    charges: tuple[tuple[str, int], ...]
     score: int
     grade: int | None
 
@@ -96,9 +102,18 @@ def layout_of(plan: Plan) -> Layout:
         flags=tuple((f.name, f.reason, ix[f.name]) for f in s.flags),
         approvals=approvals,
         shares=tuple(
-            (a.name, str(a.counterpart), ix[a.name], ix[f"{a.name}.whole"])
+            (
+                a.name,
+                str(a.counterpart),
+                ix[a.name],
+                ix[f"{a.name}.whole"],
+                ix[f"{a.counterpart}.id"] if charged_to(s, a) is not None else None,
+            )
             for a in s.adjustments()
             if a.share is not None
+        ),
+        charges=tuple(
+            (a.name, ix[charges_name(rel, a.name)]) for a in s.adjustments() if (rel := charged_to(s, a)) is not None
         ),
         score=ix["score"],
         grade=ix.get("grade"),
@@ -249,8 +264,22 @@ class Result:
         """Shared costs (P7) with both sides: this person's and the counterpart's."""
         row = self.row
         return MappingProxyType(
-            {name: SharedCost(who, row[w], row[i], row[w] - row[i]) for name, who, i, w in self.layout.shares}
+            {
+                name: SharedCost(who, row[w], row[i], row[w] - row[i], (row[t] or None) if t is not None else None)
+                for name, who, i, w, t in self.layout.shares
+            }
         )
+
+    @property
+    def charges(self) -> Mapping[str, Decimal]:
+        """
+        What other people's shared costs charge this person (P7), by penalty or bonus.
+
+        A manager's result holds here the counterpart part of every shared cost
+        of the people naming them as manager; it is taken off (or, for a
+        bonus, added) where the penalty's own amount goes.
+        """
+        return MappingProxyType({name: self.row[i] for name, i in self.layout.charges})
 
     def to_dict(self) -> dict[str, Any]:
         """
@@ -273,9 +302,11 @@ class Result:
                     "whole": str(v.whole),
                     "own": str(v.own),
                     "counterpart_amount": str(v.counterpart_amount),
+                    **({"charged_to": v.charged_to} if v.charged_to is not None else {}),
                 }
                 for k, v in self.shares.items()
             },
+            **({"charges": {k: str(v) for k, v in self.charges.items()}} if self.layout.charges else {}),
             "inputs": {k: _plain(v) for k, v in self.inputs.items()},
         }
 

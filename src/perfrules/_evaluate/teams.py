@@ -8,7 +8,7 @@ whole step is linear in the population (up to the sort within each team).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -16,9 +16,13 @@ from .._compile import Plan
 from .._compile.codegen import Stage
 from .._formula import aggregate
 
-__all__ = ["team_values"]
+__all__ = ["RELATION_SCOPES", "team_values"]
 
 _ZERO = Decimal(0)
+
+
+#: Group scopes over a relation between people: the employees naming this one in the column.
+RELATION_SCOPES = {"mentees": "mentor", "reports": "manager"}
 
 
 def team_values(
@@ -27,15 +31,18 @@ def team_values(
     teams: Sequence[str],
     values: Sequence[tuple[Any, ...]],
     ids: Sequence[str] = (),
-    mentors: Sequence[str] = (),
+    relations: Mapping[str, Sequence[str]] | None = None,
 ) -> list[tuple[Any, ...]]:
     """
     Return, for each employee, the team values ``stage`` needs, in ``stage.groups`` order.
 
     ``teams`` holds each employee's team, ``values`` every value computed
-    so far (in the plan's output order), ``ids`` and ``mentors`` each
-    employee's id and mentor's id (for ``mentees_*``).
+    so far (in the plan's output order), ``ids`` each employee's id and
+    ``relations`` each employee's mentor's and manager's ids
+    (``{"mentor": [...], "manager": [...]}``, for ``mentees_*``,
+    ``reports_*`` and shared costs charged to a manager).
     """
+    relations = relations or {}
     eligible_at = plan.eligible
     eligible = [True] * len(values) if eligible_at is None else [bool(v[eligible_at]) for v in values]
     by_team: dict[str, list[int]] = {}
@@ -44,20 +51,24 @@ def team_values(
     everyone = {"*": list(range(len(values)))}
     columns: list[list[Any]] = []
     for function, argument, condition in stage.groups:
+        scope = function.split("_", 1)[0]
+        if scope == "charges":
+            columns.append(_charges(plan, argument, values, ids, relations[function.split("_", 1)[1]]))
+            continue
         at = plan.index[argument]
         counted = eligible
         if condition:
             cond_at = plan.index[condition]
             counted = [ok and bool(v[cond_at]) for ok, v in zip(eligible, values, strict=True)]
         column: list[Any] = [None] * len(values)
-        if function.startswith("mentees_"):
-            # Trainees count whatever the team rule says (they are often in
-            # their first month); only the call's own condition applies.
+        if scope in RELATION_SCOPES:
+            # Trainees and reports count whatever the team rule says (trainees
+            # are often in their first month); only the call's own condition applies.
             mine = [True] * len(values) if not condition else [bool(v[plan.index[condition]]) for v in values]
-            _mentees(function, at, mine, values, ids, mentors, column)
+            _related(function, at, mine, values, ids, relations[RELATION_SCOPES[scope]], column)
             columns.append(column)
             continue
-        for team_members in (by_team if function.startswith("team_") else everyone).values():
+        for team_members in (by_team if scope == "team" else everyone).values():
             own = [values[i][at] for i in team_members if counted[i]]
             ordered = sorted(own)
             total = sum(own, _ZERO)
@@ -67,20 +78,34 @@ def team_values(
     return [tuple(col[i] for col in columns) for i in range(len(values))]
 
 
-def _mentees(
+def _related(
     function: str,
     at: int,
     counted: Sequence[bool],
     values: Sequence[tuple[Any, ...]],
     ids: Sequence[str],
-    mentors: Sequence[str],
+    bosses: Sequence[str],
     column: list[Any],
 ) -> None:
-    # A mentor's group is the employees naming them as mentor; the mentor is not in it.
-    trainees: dict[str, list[int]] = {}
-    for j, mentor in enumerate(mentors):
-        if mentor:
-            trainees.setdefault(mentor, []).append(j)
+    # A mentor's (manager's) group is the employees naming them; they are not in it.
+    related: dict[str, list[int]] = {}
+    for j, boss in enumerate(bosses):
+        if boss:
+            related.setdefault(boss, []).append(j)
     for i, emp in enumerate(ids):
-        own = [values[j][at] for j in trainees.get(emp, ()) if counted[j]]
+        own = [values[j][at] for j in related.get(emp, ()) if counted[j]]
         column[i] = aggregate(function, values[i][at], counted[i], own, sorted(own), sum(own, _ZERO))
+
+
+def _charges(
+    plan: Plan, name: str, values: Sequence[tuple[Any, ...]], ids: Sequence[str], bosses: Sequence[str]
+) -> list[Any]:
+    # The other part of each shared cost (whole - own share) is charged to the
+    # person the relation names (P7); the sum is exact, so nothing is lost.
+    own_at, whole_at = plan.index[name], plan.index[f"{name}.whole"]
+    where = {emp: i for i, emp in enumerate(ids)}
+    column = [_ZERO] * len(values)
+    for v, boss in zip(values, bosses, strict=True):
+        if boss:
+            column[where[boss]] += v[whole_at] - v[own_at]
+    return column

@@ -117,7 +117,7 @@ def _name(key: str) -> str:
 
 def _terms(terms: list[tuple[str, Decimal]]) -> str:
     # Terms that are zero (no breach, no bonus) are left out of the sentence; JSON keeps them.
-    return "".join(f" {'−' if v < 0 else '+'} {_n(abs(v))} ({name})" for name, v in terms if v)
+    return "".join(f" {'−' if v < 0 else '+'} {_n(abs(v))} ({_name(name)})" for name, v in terms if v)
 
 
 def _limits(w: dict[str, str], facts: dict[str, Any]) -> str:
@@ -173,7 +173,10 @@ def _adjustment(w: dict[str, str], line: Line) -> str:
     text += _limits(w, f)
     if "share" in f:
         text += w["share"].format(
-            share=_n(f["share"]), own=_n(line.value), counterpart=f["counterpart"], other=_n(f["counterpart_amount"])
+            share=_n(f["share"]),
+            own=_n(line.value),
+            counterpart=f"{f['counterpart']} {f['charged_to']}" if "charged_to" in f else f["counterpart"],
+            other=_n(f["counterpart_amount"]),
         )
     if f.get("into") and line.value:
         text += w["deducted" if f["sign"] == "-" else "added"].format(into=f["into"])

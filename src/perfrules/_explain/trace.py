@@ -21,7 +21,7 @@ from .._compile import CONTEXT, Plan
 from .._evaluate import Result
 from .._formula import group_name, history_name
 from .._model import Bonus, Penalty
-from .._validate.analyse import StepRef, step_of
+from .._validate.analyse import StepRef, charged_to, charges_name, step_of
 
 __all__ = ["Explanation", "Line", "explain", "facts_of"]
 
@@ -165,9 +165,16 @@ class _Builder:
 
     def terms(self, names: list[str], adjs: list[Penalty | Bonus]) -> list[tuple[str, Decimal]]:
         env = self.env
-        return [(n, env[n]) for n in names] + [
+        out = [(n, env[n]) for n in names] + [
             (j.name, env[j.name] if isinstance(j, Bonus) else -env[j.name]) for j in adjs
         ]
+        # Other people's shared costs charged to this person (P7) follow their own part.
+        for j in adjs:
+            relation = charged_to(self.s, j)
+            if relation is not None:
+                key = charges_name(relation, j.name)
+                out.append((key, env[key] if isinstance(j, Bonus) else -env[key]))
+        return out
 
     def lines(self) -> tuple[Line, ...]:
         handlers = self.handlers
@@ -249,6 +256,8 @@ class _Builder:
             facts.update(
                 share=adj.share, counterpart=adj.counterpart, whole=whole, counterpart_amount=whole - env[name]
             )
+            if charged_to(self.s, adj) is not None and env[f"{adj.counterpart}.id"]:
+                facts["charged_to"] = env[f"{adj.counterpart}.id"]
         facts["into"] = adj.section or adj.payout or ("score" if adj.unit == "points" else None)
         kind = "penalty" if isinstance(adj, Penalty) else "bonus"
         return Line(f"{ref[0]}.{name}", kind, name, adj.label, env[name], facts, self.reads(ref))

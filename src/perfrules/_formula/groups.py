@@ -51,20 +51,22 @@ GROUP_FUNCTIONS: dict[str, GroupFunction] = {
         ("team", "Over the employee's team"),
         ("all", "Over the whole population"),
         ("mentees", "Over the employee's trainees"),
+        ("reports", "Over the employee's direct reports"),
     )
     for op, returns, doc in _OPERATIONS
 }
 
 
-def groups_for(has_teams: bool, rule: str, has_mentors: bool = False) -> dict[str, GroupFunction]:
+def groups_for(rule: str, scopes: frozenset[str]) -> dict[str, GroupFunction]:
     """
-    Return the group functions a formula may call: ``all_*`` always, ``team_*`` with teams, ``mentees_*`` with mentors.
+    Return the group functions a formula of ``rule`` may call, among the scheme's ``scopes``.
 
-    The rule that says who counts (``teams.eligible``) may call none of them.
+    ``all_*`` are always there, ``team_*`` with teams, ``mentees_*`` with
+    mentors and ``reports_*`` with managers.  The rule that says who counts
+    (``teams.eligible``) may call none of them.
     """
     if rule == "teams":
         return {}
-    scopes = {"all"} | ({"team"} if has_teams else set()) | ({"mentees"} if has_mentors else set())
     return {k: v for k, v in GROUP_FUNCTIONS.items() if k.split("_", 1)[0] in scopes}
 
 

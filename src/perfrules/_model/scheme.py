@@ -89,18 +89,35 @@ class Teams:
 @attrs.frozen
 class Population:
     """
-    Columns that describe employees beyond their metrics: dates of hire and leave, and mentors.
+    Columns that describe employees beyond their metrics: dates, relations between people, roles.
 
     With ``hire_date`` formulas can read ``tenure_months`` (the month of hire
     counts as 1) and, with ``leave_date`` too, ``days_employed`` (days of the
-    period between hire and leave, for proration) beside ``period_days``.  With
-    ``mentor`` (the column holding each employee's mentor's id), the
-    ``mentees_*`` functions read values of the employee's trainees (B4).
+    period between hire and leave, for proration) beside ``period_days``.
+
+    Relations (T5) name another employee of the same population by id:
+    ``mentor`` (the ``mentees_*`` functions read an employee's trainees, B4) and
+    ``manager`` (the ``reports_*`` functions read an employee's direct reports,
+    T3; a shared cost with ``counterpart: manager`` is charged to the manager, P7).
+    An empty cell means no one.
+
+    ``role`` names the column holding each employee's role and ``roles`` the
+    roles it may hold; each role ``r`` gives formulas a true/false name
+    ``is_r`` (``is_supervisor``).
     """
 
     hire_date: str | None = None
     leave_date: str | None = None
     mentor: str | None = None
+    manager: str | None = None
+    role: str | None = None
+    roles: tuple[str, ...] = attrs.field(default=(), validator=attrs.validators.deep_iterable(v.identifier))
+
+    def relations(self) -> dict[str, str]:
+        """
+        Return the declared relations as ``{relation: column}`` (``mentor``, ``manager``).
+        """
+        return {k: c for k, c in (("mentor", self.mentor), ("manager", self.manager)) if c is not None}
 
 
 RollupRule = Literal["sum", "average", "last", "max", "min"]

@@ -24,7 +24,18 @@ from .._model import Bonus, Indicator, Penalty, Scheme, TierTable
 from .._plugins import metric_type
 from .._suggest import did_you_mean
 
-__all__ = ["Analysis", "StepRef", "analyse_scheme", "indicator_table", "population_names", "step_of"]
+__all__ = [
+    "Analysis",
+    "StepRef",
+    "analyse_scheme",
+    "charged_to",
+    "charges_name",
+    "group_scopes",
+    "indicator_table",
+    "population_names",
+    "population_types",
+    "step_of",
+]
 
 Path = tuple[str | int, ...]
 StepRef = tuple[str, str]  # (collection, name): ("indicators", "conversion"), ("score", "score")
@@ -34,14 +45,67 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 RESERVED = ("score", "grade", "team_eligible", "tenure_months", "days_employed", "period_days", "True", "False")
 
 
-def population_names(s: Scheme) -> tuple[str, ...]:
+def population_types(s: Scheme) -> dict[str, Type]:
     """
-    Return the names a scheme's population columns provide to formulas, in input order.
+    Return the names a scheme's population columns provide to formulas, with their types, in input order.
+
+    Hire and leave dates give ``tenure_months``, ``days_employed`` and
+    ``period_days``; each declared role ``r`` gives ``is_r``.
     """
     pop = s.population
-    if pop is None or (pop.hire_date is None and pop.leave_date is None):
-        return ()
-    return (("tenure_months",) if pop.hire_date is not None else ()) + ("days_employed", "period_days")
+    if pop is None:
+        return {}
+    names: dict[str, Type] = {}
+    if pop.hire_date is not None:
+        names["tenure_months"] = NUM
+    if pop.hire_date is not None or pop.leave_date is not None:
+        names.update(days_employed=NUM, period_days=NUM)
+    names.update({f"is_{role}": BOOL for role in pop.roles})
+    return names
+
+
+def population_names(s: Scheme) -> tuple[str, ...]:
+    """
+    Return the names of the population values each row carries: the formula names, then relations' ids.
+
+    Each relation's id (``manager.id``, ``mentor.id``) is not a formula name;
+    results use it to say who bears the other part of a shared cost (P7).
+    """
+    pop = s.population
+    hidden = tuple(f"{rel}.id" for rel in pop.relations()) if pop is not None else ()
+    return (*population_types(s), *hidden)
+
+
+def charged_to(s: Scheme, adj: Penalty | Bonus) -> str | None:
+    """
+    Return the relation (``manager``, ``mentor``) a shared cost's other part is charged to, or ``None``.
+
+    A ``counterpart`` that names a declared relation is charged into that
+    person's own result (P7); any other counterpart is a label only.
+    """
+    if adj.share is None or s.population is None or adj.counterpart not in s.population.relations():
+        return None
+    return adj.counterpart
+
+
+def charges_name(relation: str, adj: str) -> str:
+    """
+    Return the name of the value holding what ``adj`` charges a person through ``relation``.
+    """
+    return f"charges_{relation}__{adj}"
+
+
+def group_scopes(s: Scheme) -> frozenset[str]:
+    """
+    Return the scopes of group functions a scheme's formulas may use: ``all``, ``team``, ``mentees``, ``reports``.
+    """
+    relations = s.population.relations() if s.population is not None else {}
+    return frozenset(
+        {"all"}
+        | ({"team"} if s.teams is not None else set())
+        | ({"mentees"} if "mentor" in relations else set())
+        | ({"reports"} if "manager" in relations else set())
+    )
 
 
 _SUFFIX = {
@@ -120,8 +184,16 @@ def _declare(a: Analysis) -> None:
             continue
         a.types[name] = _type_of(a, collection, item, path)
     a.types["score"] = NUM
-    for name in population_names(s):
-        a.types[name] = NUM
+    for name, kind in population_types(s).items():
+        if name in seen:
+            a.error(
+                "duplicate-name",
+                f"role {name[3:]!r} gives formulas the name {name!r}, also used at {'.'.join(map(str, seen[name]))}",
+                ("population", "roles"),
+                "rename the element or the role",
+            )
+            continue
+        a.types[name] = kind
     a.functions = dict(BUILTINS)
     for table in s.tables:
         if table.name in a.types or table.name in RESERVED or table.name in BUILTINS:
@@ -157,8 +229,7 @@ def _formula(a: Analysis, path: Path, text: str | None, want: Type) -> CompiledF
         return None
     # Team functions exist only in a scheme with teams, and not in the rule that
     # says who counts in a team (that would read the team before it is known).
-    pop = a.scheme.population
-    groups = groups_for(a.scheme.teams is not None, str(path[0]), pop is not None and pop.mentor is not None)
+    groups = groups_for(str(path[0]), group_scopes(a.scheme))
     try:
         compiled = compile_formula(text, a.types, a.functions, want=want, label=".".join(map(str, path)), groups=groups)
     except FormulaError as exc:
@@ -277,6 +348,15 @@ def _check_adjustment(a: Analysis, adj: Penalty | Bonus, sections: dict[str, Any
         a.error("adjustment-unit", "points cannot go into a payout", (*path, "payout"), "use unit: money, or section:")
     if adj.share is not None and adj.counterpart is None:
         a.error("missing-key", "a shared cost needs 'counterpart' (who bears the rest)", path)
+    declared = a.scheme.population.relations() if a.scheme.population is not None else {}
+    if adj.share is not None and adj.counterpart in ("manager", "mentor") and adj.counterpart not in declared:
+        a.error(
+            "undeclared-relation",
+            f"counterpart {adj.counterpart!r} is charged through population.{adj.counterpart}, "
+            "which the scheme does not declare",
+            (*path, "counterpart"),
+            f"declare population: {{{adj.counterpart}: <the column holding each employee's {adj.counterpart}'s id>}}",
+        )
     if adj.range is not None and adj.range[0] > adj.range[1]:
         a.error("bad-range", f"range minimum {adj.range[0]} is above its maximum {adj.range[1]}", (*path, "range"))
     _ref(a, (*path, "section"), adj.section, sections, "section")

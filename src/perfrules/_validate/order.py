@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 
 from .._formula.groups import group_name
 from .._model import Penalty
-from .analyse import Analysis, Path, StepRef, step_of
+from .analyse import Analysis, Path, StepRef, charged_to, charges_name, step_of
 
 __all__ = ["order"]
 
@@ -83,6 +83,27 @@ def _team_deps(
             if eligible in deps:
                 deps[node].add(eligible)
             deps.setdefault(step_of(path), set()).add(node)
+    # A shared cost charged to a manager (P7) is a group value too: what the
+    # person's reports' costs charge them, deducted where their own part is.
+    for adj in a.scheme.adjustments():
+        relation = charged_to(a.scheme, adj)
+        if relation is None:
+            continue
+        coll = "penalties" if isinstance(adj, Penalty) else "bonuses"
+        name = charges_name(relation, adj.name)
+        a.groups[name] = (f"charges_{relation}", adj.name, "")
+        deps[("groups", name)] = {(coll, adj.name)}
+        into: StepRef | None = (
+            ("sections", adj.section)
+            if adj.section is not None
+            else ("payouts", adj.payout)
+            if adj.payout is not None
+            else ("score", "score")
+            if adj.unit == "points"
+            else None
+        )
+        if into is not None:
+            deps.setdefault(into, set()).add(("groups", name))
 
 
 def _order(a: Analysis) -> None:
