@@ -19,13 +19,14 @@ from perfrules._adapters import read_population
 from tests.conftest import EXAMPLES
 
 CASES = sorted(p.parent for p in EXAMPLES.glob("*/scheme.yaml") if (p.parent / "data.csv").exists())
-PERIOD = "2026-04"
+PERIOD = {"month": "2026-04", "quarter": "2026-Q2"}  # by the scheme's own period kind
 REGEN = os.environ.get("PERFRULES_REGEN_GOLDEN") == "1"
 
 
 def _run(folder):
     plan = pr.compile_scheme(pr.load_scheme(folder / "scheme.yaml"))
-    results = pr.score(plan, read_population(folder / "data.csv"), period=PERIOD)
+    period = PERIOD.get(plan.scheme.period, PERIOD["month"])
+    results = pr.score(plan, read_population(folder / "data.csv"), period=period)
     texts = []
     for r in results:
         trace = pr.explain(plan, r)

@@ -27,7 +27,8 @@ import attrs
 from .._formula import Lookup, compile_table, formula_source, group_name, groups_for, orient
 from .._formula.functions import Type
 from .._model import Bonus, Indicator, Payout, Penalty, Rounding, Section, TierTable
-from .._validate.analyse import Analysis, StepRef, charged_to, charges_name, group_scopes
+from .._validate.analyse import Analysis, StepRef
+from .._validate.people import charged_to, charges_name, group_scopes
 from .numbers import quantizer, quantizer_parts
 from .steps import schedule_total, shortfall_points
 
@@ -340,6 +341,10 @@ class _Writer:
         self.emit(("teams", "eligible"), f"v_team_eligible = {self.expr(('teams', 'eligible'), 'bool')}")
         self.out("team_eligible")
 
+    def assessed(self) -> None:
+        self.emit(("assessed", "assessed"), f"v_assessed = {self.expr(('assessed', 'when'), 'bool')}")
+        self.out("assessed")
+
     def flag(self, name: str) -> None:
         self.emit(("flags", name), f"v_{name} = {self.expr(('flags', name, 'when'), 'bool')}")
         self.out(name)
@@ -364,6 +369,8 @@ def _stage_steps(w: _Writer, a: Analysis, k: int) -> None:
             w.grade()
         elif coll == "teams":
             w.eligible()
+        elif coll == "assessed":
+            w.assessed()
         else:
             handlers[coll](name)
 

@@ -18,7 +18,8 @@ from .._load import unstructure
 from .._model import Metric, Scheme
 from .._plugins import MetricType, metric_type
 from .._validate import analyse_scheme
-from .._validate.analyse import StepRef, population_names
+from .._validate.analyse import StepRef
+from .._validate.people import population_names
 from .codegen import Stage, generate
 from .convert import CellError, converter
 from .reader import generate_reader
@@ -70,6 +71,8 @@ class Plan:
     lookups: Mapping[tuple[str | int, ...], Lookup]
     team_column: str | None = None
     eligible: int | None = None
+    assessed: int | None = None
+    """Where ``assessed`` (H3: who is assessed this period) sits in the outputs, when the scheme says."""
     people: tuple[str, ...] = ()
     """Population values (``tenure_months``...); they follow the history values in the first stage's input."""
     history: tuple[tuple[str, str, int], ...] = ()
@@ -132,6 +135,7 @@ def compile_scheme(scheme: Scheme) -> Plan:
         history=history,
         people=people,
         eligible=eligible,
+        assessed=gen.outputs.index("assessed") if "assessed" in gen.outputs else None,
         read=generate_reader(inputs),
         source=gen.source,
         order=tuple(a.order),

@@ -168,9 +168,17 @@ def _distributed(plan: Plan, results: list[Result], rows: list[Row]) -> list[Res
         return results
     order = [str(t.label) for t in grades.tiers if t.label is not None]
     at = plan.index["grade.value"]
-    groups = [row.text.get(plan.team_column, "") if plan.team_column else "*" for row in rows]
-    moved = distribute([r.grade for r in results], [r.row[at] for r in results], groups, order, grades.distribution)
-    return [r if note is None else r.regraded(grade, note) for r, (grade, note) in zip(results, moved, strict=True)]
+    # Only those assessed this period (H3) are graded together and take quota places.
+    graded = [k for k, r in enumerate(results) if plan.assessed is None or r.row[plan.assessed]]
+    groups = [rows[k].text.get(plan.team_column, "") if plan.team_column else "*" for k in graded]
+    moved = distribute(
+        [results[k].grade for k in graded], [results[k].row[at] for k in graded], groups, order, grades.distribution
+    )
+    out = list(results)
+    for k, (grade, note) in zip(graded, moved, strict=True):
+        if note is not None:
+            out[k] = results[k].regraded(grade, note)
+    return out
 
 
 def _kinds(plan: Plan) -> dict[str, str]:

@@ -18,7 +18,7 @@ import attrs
 
 from .._compile import Plan
 from .._model import Penalty, Period
-from .._validate.analyse import charged_to, charges_name
+from .._validate.people import charged_to, charges_name
 
 __all__ = ["FlagHit", "Layout", "Result", "Results", "SharedCost", "build_result", "layout_of"]
 
@@ -64,6 +64,7 @@ class Layout:
     approvals: tuple[tuple[str, str, Decimal, int | None, Decimal | None, int], ...]
     shares: tuple[tuple[str, str, int, int, int | None], ...]
     charges: tuple[tuple[str, int], ...]
+    assessed: tuple[int, str] | None
     score: int
     grade: int | None
 
@@ -115,6 +116,7 @@ def layout_of(plan: Plan) -> Layout:
         charges=tuple(
             (a.name, ix[charges_name(rel, a.name)]) for a in s.adjustments() if (rel := charged_to(s, a)) is not None
         ),
+        assessed=(ix["assessed"], s.assessed.reason) if s.assessed is not None else None,
         score=ix["score"],
         grade=ix.get("grade"),
     )
@@ -373,4 +375,8 @@ def build_result(
     if layout.approvals:
         flags += _approvals(layout, row)
     grade = row[layout.grade] if layout.grade is not None else None
+    if layout.assessed is not None and not row[layout.assessed[0]]:
+        # Not assessed this period (H3): no grade, and a flag that says why.
+        grade = None
+        flags.insert(0, FlagHit("not_assessed", layout.assessed[1]))
     return Result(employee, period, row[layout.score], grade, tuple(flags), row, layout, trace)

@@ -43,8 +43,12 @@ def team_values(
     ``reports_*`` and shared costs charged to a manager).
     """
     relations = relations or {}
-    eligible_at = plan.eligible
-    eligible = [True] * len(values) if eligible_at is None else [bool(v[eligible_at]) for v in values]
+    eligible_at, assessed_at = plan.eligible, plan.assessed
+    # Someone not assessed this period (H3) counts in no group value.
+    assessed = [True] * len(values) if assessed_at is None else [bool(v[assessed_at]) for v in values]
+    eligible = (
+        assessed if eligible_at is None else [a and bool(v[eligible_at]) for a, v in zip(assessed, values, strict=True)]
+    )
     by_team: dict[str, list[int]] = {}
     for i, team in enumerate(teams):
         by_team.setdefault(team, []).append(i)
@@ -64,7 +68,11 @@ def team_values(
         if scope in RELATION_SCOPES:
             # Trainees and reports count whatever the team rule says (trainees
             # are often in their first month); only the call's own condition applies.
-            mine = [True] * len(values) if not condition else [bool(v[plan.index[condition]]) for v in values]
+            mine = (
+                assessed
+                if not condition
+                else [a and bool(v[plan.index[condition]]) for a, v in zip(assessed, values, strict=True)]
+            )
             _related(function, at, mine, values, ids, relations[RELATION_SCOPES[scope]], column)
             columns.append(column)
             continue

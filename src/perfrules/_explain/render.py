@@ -55,6 +55,12 @@ _WORDS: dict[str, dict[str, str]] = {
         "none": "none",
         "team_yes": "Counts in team values ({when})",
         "team_no": "Does not count in team values ({when} does not hold)",
+        "assessed_yes": "Assessed this period ({when})",
+        "assessed_no": (
+            "NOT ASSESSED this period: {reason} ({when} does not hold); "
+            "no grade, not counted in averages, ranks or quotas"
+        ),
+        "no_grade": "No grade: not assessed this period ({of} {x})",
     },
     "zh": {
         "title": "{employee} 的考核说明，周期 {period}，方案 {scheme}",
@@ -89,6 +95,9 @@ _WORDS: dict[str, dict[str, str]] = {
         "none": "无",
         "team_yes": "计入团队统计（{when}）",
         "team_no": "不计入团队统计（{when} 不成立）",
+        "assessed_yes": "参与本期考评（{when}）",
+        "assessed_no": "不参与本期考评：{reason}（{when} 不成立）；不评等级，不计入平均、排名与配额",
+        "no_grade": "不评等级：本期不参与考评（{of} {x}）",
     },
 }
 
@@ -223,16 +232,21 @@ def _line(w: dict[str, str], line: Line) -> str | None:
         "bonus": lambda: _adjustment(w, line),
         "section": lambda: _total(w, line, w["section"]),
         "score": lambda: _total(w, line, w["score"]),
-        "grade": lambda: w["distributed" if "distribution" in f else "grade"].format(
+        "grade": lambda: w[
+            "no_grade" if "not_assessed" in f else "distributed" if "distribution" in f else "grade"
+        ].format(
             value=line.value,
             of=f["of"],
             x=_n(f["value"]),
-            band=f["band"],
+            band=f.get("band"),
             band_grade=f.get("band_grade"),
             note=f.get("distribution"),
         ),
         "payout": lambda: _payout(w, line),
         "team": lambda: w["team_yes" if line.value else "team_no"].format(when=f["when"]),
+        "assessed": lambda: w["assessed_yes" if line.value else "assessed_no"].format(
+            when=f["when"], reason=f["reason"]
+        ),
         "flag": lambda: (
             w["flag_on"].format(what=_what(line), reason=f["reason"], when=f["when"]) if line.value else None
         ),

@@ -21,7 +21,8 @@ from .._compile import CONTEXT, Plan
 from .._evaluate import Result
 from .._formula import group_name, history_name
 from .._model import Bonus, Penalty
-from .._validate.analyse import StepRef, charged_to, charges_name, step_of
+from .._validate.analyse import StepRef, step_of
+from .._validate.people import charged_to, charges_name
 
 __all__ = ["Explanation", "Line", "explain", "facts_of"]
 
@@ -153,6 +154,7 @@ class _Builder:
             "payouts": self.payout,
             "flags": self.flag,
             "teams": self.eligible,
+            "assessed": self.assessed,
         }
 
     def facts(self, ref: StepRef) -> dict[str, Any]:
@@ -305,6 +307,8 @@ class _Builder:
         g = self.s.grades
         assert g is not None
         label, of = self.env.get("grade"), self.facts(ref)["value"]
+        if self.s.assessed is not None and not self.env["assessed"]:
+            return Line("grade", "grade", "grade", None, None, {"of": g.of, "value": of, "not_assessed": True}, {})
         band = next((t.range_text() for t in g.tiers if t.label == label and t.contains(of)), None)
         facts = {"of": g.of, "value": of, "band": band}
         if self.note is not None:  # forced distribution moved the grade the band gave
@@ -340,6 +344,12 @@ class _Builder:
             {"when": teams.eligible},
             self.reads(ref),
         )
+
+    def assessed(self, ref: StepRef) -> Line:
+        rule = self.s.assessed
+        assert rule is not None
+        facts = {"when": rule.when, "reason": rule.reason}
+        return Line("assessed", "assessed", "assessed", None, self.env["assessed"], facts, self.reads(ref))
 
     def flag(self, ref: StepRef) -> Line:
         fl = self.ix.elements[ref]

@@ -63,9 +63,9 @@ def groups_for(rule: str, scopes: frozenset[str]) -> dict[str, GroupFunction]:
 
     ``all_*`` are always there, ``team_*`` with teams, ``mentees_*`` with
     mentors and ``reports_*`` with managers.  The rule that says who counts
-    (``teams.eligible``) may call none of them.
+    (``teams.eligible``) and the rule that says who is assessed may call none of them.
     """
-    if rule == "teams":
+    if rule in ("teams", "assessed"):
         return {}
     return {k: v for k, v in GROUP_FUNCTIONS.items() if k.split("_", 1)[0] in scopes}
 

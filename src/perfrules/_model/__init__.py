@@ -18,10 +18,11 @@ from .elements import (
     Target,
 )
 from .period import Period, PeriodKind
-from .scheme import Distribution, Grades, Param, Population, Quota, Rollup, RollupRule, Scheme, Teams
+from .scheme import Assessed, Distribution, Grades, Param, Population, Quota, Rollup, RollupRule, Scheme, Teams
 from .tiers import Bound, Direction, Match, Tier, TierTable, parse_range
 
 __all__ = [
+    "Assessed",
     "Bonus",
     "Bound",
     "Direction",

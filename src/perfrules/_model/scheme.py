@@ -14,7 +14,18 @@ from . import validators as v
 from .elements import Bonus, Flag, Indicator, Metric, Payout, Penalty, Rounding, Score, Section
 from .tiers import Match, Tier, TierTable
 
-__all__ = ["Distribution", "Grades", "Param", "Population", "Quota", "Rollup", "RollupRule", "Scheme", "Teams"]
+__all__ = [
+    "Assessed",
+    "Distribution",
+    "Grades",
+    "Param",
+    "Population",
+    "Quota",
+    "Rollup",
+    "RollupRule",
+    "Scheme",
+    "Teams",
+]
 
 
 @attrs.frozen
@@ -84,6 +95,22 @@ class Teams:
 
     column: str = "team"
     eligible: str | None = None
+
+
+@attrs.frozen
+class Assessed:
+    """
+    Who is assessed this period (H3): trial staff, or someone absent two months or more, may not be.
+
+    ``when`` is the condition for being assessed; ``reason`` tells those who
+    are not why.  Someone not assessed gets no grade, is left out of team and
+    group values and of forced distribution, and carries the flag
+    ``not_assessed`` with the reason; formulas can read ``assessed`` (for
+    example to withhold performance pay).
+    """
+
+    when: str
+    reason: str
 
 
 @attrs.frozen
@@ -169,6 +196,7 @@ class Scheme:
     grades: Grades | None = None
     teams: Teams | None = None
     population: Population | None = None
+    assessed: Assessed | None = None
     rollup: Rollup = Rollup()
     payouts: tuple[Payout, ...] = attrs.field(default=(), metadata=_keyed("payout"))
     flags: tuple[Flag, ...] = attrs.field(default=(), metadata=_keyed("flag"))

@@ -23,89 +23,26 @@ from .._formula.tables import Lookup, compile_table
 from .._model import Bonus, Indicator, Penalty, Scheme, TierTable
 from .._plugins import metric_type
 from .._suggest import did_you_mean
+from .people import group_scopes, population_types
 
-__all__ = [
-    "Analysis",
-    "StepRef",
-    "analyse_scheme",
-    "charged_to",
-    "charges_name",
-    "group_scopes",
-    "indicator_table",
-    "population_names",
-    "population_types",
-    "step_of",
-]
+__all__ = ["Analysis", "StepRef", "analyse_scheme", "indicator_table", "step_of"]
 
 Path = tuple[str | int, ...]
 StepRef = tuple[str, str]  # (collection, name): ("indicators", "conversion"), ("score", "score")
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
-RESERVED = ("score", "grade", "team_eligible", "tenure_months", "days_employed", "period_days", "True", "False")
-
-
-def population_types(s: Scheme) -> dict[str, Type]:
-    """
-    Return the names a scheme's population columns provide to formulas, with their types, in input order.
-
-    Hire and leave dates give ``tenure_months``, ``days_employed`` and
-    ``period_days``; each declared role ``r`` gives ``is_r``.
-    """
-    pop = s.population
-    if pop is None:
-        return {}
-    names: dict[str, Type] = {}
-    if pop.hire_date is not None:
-        names["tenure_months"] = NUM
-    if pop.hire_date is not None or pop.leave_date is not None:
-        names.update(days_employed=NUM, period_days=NUM)
-    names.update({f"is_{role}": BOOL for role in pop.roles})
-    return names
-
-
-def population_names(s: Scheme) -> tuple[str, ...]:
-    """
-    Return the names of the population values each row carries: the formula names, then relations' ids.
-
-    Each relation's id (``manager.id``, ``mentor.id``) is not a formula name;
-    results use it to say who bears the other part of a shared cost (P7).
-    """
-    pop = s.population
-    hidden = tuple(f"{rel}.id" for rel in pop.relations()) if pop is not None else ()
-    return (*population_types(s), *hidden)
-
-
-def charged_to(s: Scheme, adj: Penalty | Bonus) -> str | None:
-    """
-    Return the relation (``manager``, ``mentor``) a shared cost's other part is charged to, or ``None``.
-
-    A ``counterpart`` that names a declared relation is charged into that
-    person's own result (P7); any other counterpart is a label only.
-    """
-    if adj.share is None or s.population is None or adj.counterpart not in s.population.relations():
-        return None
-    return adj.counterpart
-
-
-def charges_name(relation: str, adj: str) -> str:
-    """
-    Return the name of the value holding what ``adj`` charges a person through ``relation``.
-    """
-    return f"charges_{relation}__{adj}"
-
-
-def group_scopes(s: Scheme) -> frozenset[str]:
-    """
-    Return the scopes of group functions a scheme's formulas may use: ``all``, ``team``, ``mentees``, ``reports``.
-    """
-    relations = s.population.relations() if s.population is not None else {}
-    return frozenset(
-        {"all"}
-        | ({"team"} if s.teams is not None else set())
-        | ({"mentees"} if "mentor" in relations else set())
-        | ({"reports"} if "manager" in relations else set())
-    )
+RESERVED = (
+    "score",
+    "grade",
+    "assessed",
+    "team_eligible",
+    "tenure_months",
+    "days_employed",
+    "period_days",
+    "True",
+    "False",
+)
 
 
 _SUFFIX = {
@@ -184,6 +121,8 @@ def _declare(a: Analysis) -> None:
             continue
         a.types[name] = _type_of(a, collection, item, path)
     a.types["score"] = NUM
+    if s.assessed is not None:
+        a.types["assessed"] = BOOL
     for name, kind in population_types(s).items():
         if name in seen:
             a.error(
@@ -399,6 +338,8 @@ def _check(a: Analysis) -> None:
         _formula(a, ("flags", f.name, "when"), f.when, BOOL)
     if s.teams is not None and s.teams.eligible is not None:
         _formula(a, ("teams", "eligible"), s.teams.eligible, BOOL)
+    if s.assessed is not None:
+        _formula(a, ("assessed", "when"), s.assessed.when, BOOL)
 
 
 def step_of(path: Path) -> StepRef:
@@ -406,8 +347,13 @@ def step_of(path: Path) -> StepRef:
     Return the step a formula at ``path`` belongs to: ``("indicators", "x")``, ``("score", "score")``...
     """
     head = str(path[0])
-    if head in ("score", "grades", "teams"):
-        return {"score": ("score", "score"), "grades": ("grades", "grade"), "teams": ("teams", "eligible")}[head]
+    if head in ("score", "grades", "teams", "assessed"):
+        return {
+            "score": ("score", "score"),
+            "grades": ("grades", "grade"),
+            "teams": ("teams", "eligible"),
+            "assessed": ("assessed", "assessed"),
+        }[head]
     return head, str(path[1])
 
 

@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterator
 
 from .._formula.groups import group_name
 from .._model import Penalty
-from .analyse import Analysis, Path, StepRef, charged_to, charges_name, step_of
+from .analyse import Analysis, Path, StepRef, step_of
+from .people import charged_to, charges_name
 
 __all__ = ["order"]
 
@@ -23,6 +24,8 @@ def _deps(a: Analysis) -> dict[StepRef, set[StepRef]]:
     s = a.scheme
     where: dict[str, StepRef] = {name: (coll, name) for coll, name, _ in s.named() if coll not in ("tables", "params")}
     where["score"] = ("score", "score")
+    if s.assessed is not None:
+        where["assessed"] = ("assessed", "assessed")
     deps: dict[StepRef, set[StepRef]] = {}
 
     def reads(prefix: Path) -> Iterator[StepRef]:
@@ -58,6 +61,8 @@ def _deps(a: Analysis) -> dict[StepRef, set[StepRef]]:
     deps[("score", "score")] = score
     if s.grades is not None:
         deps[("grades", "grade")] = set(reads(("grades",))) | {("score", "score")}
+    if s.assessed is not None:
+        deps[("assessed", "assessed")] = set(reads(("assessed",)))
     _team_deps(a, deps, where, reads)
     return {k: {d for d in v if d in deps or d[0] in ("sections", "score")} for k, v in deps.items()}
 
@@ -74,14 +79,14 @@ def _team_deps(
     eligible: StepRef = ("teams", "eligible")
     if a.scheme.teams is not None and a.scheme.teams.eligible is not None:
         deps[eligible] = set(reads(("teams",)))
+    counted = [ref for ref in (eligible, ("assessed", "assessed")) if ref in deps]
     for path, f in a.formulas.items():
         for fn, arg, cond in f.groups:
             name = group_name(fn, arg, cond)
             a.groups[name] = (fn, arg, cond)
             node: StepRef = ("groups", name)
             deps.setdefault(node, {where[n] for n in (arg, cond) if n in where})
-            if eligible in deps:
-                deps[node].add(eligible)
+            deps[node].update(counted)
             deps.setdefault(step_of(path), set()).add(node)
     # A shared cost charged to a manager (P7) is a group value too: what the
     # person's reports' costs charge them, deducted where their own part is.
