@@ -256,3 +256,13 @@ payouts:
     )
     with pytest.raises(pr.InputError, match="not a real date"):
         pr.score(plan, [{"employee_id": "x", "base": "1", "hired": "2026-02-30"}], period="2026-04")
+
+
+def test_an_arithmetic_error_after_team_values_names_the_employee_and_the_team_value():
+    plan = pr.compile_scheme(scheme("metrics: {x: number}\nscore: {formula: 'x / team_min(x)'}\n"))
+    rows = [{"employee_id": "b", "team": "t", "x": "2"}, {"employee_id": "a", "team": "t", "x": "0"}]
+    with pytest.raises(pr.EvaluationError) as err:
+        pr.score(plan, rows)
+    assert ("a", "score") == (err.value.employee, err.value.step)
+    assert {"x": D(0), "team_min__x": D(0)} == err.value.values
+    assert str(err.value).startswith("division by zero")

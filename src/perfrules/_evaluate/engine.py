@@ -12,7 +12,7 @@ from typing import Any
 from .._compile import CONTEXT, Plan
 from .._compile.codegen import FILENAME
 from .._errors import EvaluationError, InputError, Issue
-from .._formula import NoTier
+from .._formula import NoTier, group_name
 from .._model import Period
 from .distribution import distribute
 from .history import HistorySource, history_values
@@ -36,7 +36,9 @@ def _failing_frame(tb: TracebackType | None) -> tuple[int, dict[str, Any]] | Non
 def _arith(err: BaseException) -> str:
     if isinstance(err, NoTier):
         return str(err)
-    name = type(err).__name__
+    # The C decimal module raises InvalidOperation listing the signal: [<class 'DivisionUndefined'>].
+    signals = err.args[0] if err.args and isinstance(err.args[0], list) else []
+    name = " ".join([type(err).__name__, *(getattr(s, "__name__", "") for s in signals)])
     if "DivisionByZero" in name or "DivisionUndefined" in name or isinstance(err, ZeroDivisionError):
         return "division by zero (use div(a, b, default) where the divisor can be 0)"
     if "Overflow" in name:
@@ -56,7 +58,7 @@ def _diagnose(plan: Plan, row: Row, exc: ArithmeticError) -> EvaluationError:
         return EvaluationError(_arith(exc), employee=row.employee)
     formulas = [f for p, f in plan.formulas.items() if p[:2] == ref or (ref[0] == "score" and p[0] == "score")]
     text = formulas[0].text if len(formulas) == 1 else None
-    names = sorted({n for f in formulas for n in f.names})
+    names = sorted({n for f in formulas for n in f.names} | {group_name(*g) for f in formulas for g in f.groups})
     step = "score" if ref[0] == "score" else f"{ref[0]}.{ref[1]}"
     return EvaluationError(
         _arith(exc), employee=row.employee, step=step, formula=text, values={n: local.get(f"v_{n}") for n in names}
@@ -150,10 +152,16 @@ def _staged(
         if k:
             extra = team_values(plan, stage, teams, values, ids, relations)
             values = [v + g for v, g in zip(values, extra, strict=True)]
-        done = [_run(plan, stage.run, row, v) for row, v in zip(checked, values, strict=True)]
-        values = [out[: stage.width] for out in done]
+        run, width = stage.run, stage.width
+        try:  # one try around the whole stage: the failing employee is found only when one fails
+            done = [run(v) for v in values]
+        except ArithmeticError:
+            done = [_run(plan, run, row, v) for row, v in zip(checked, values, strict=True)]
         if trace:
-            facts = [f + out[stage.width :] for f, out in zip(facts, done, strict=True)]
+            values = [out[:width] for out in done]
+            facts = [f + out[width:] for f, out in zip(facts, done, strict=True)]
+        else:
+            values = done  # without tracing a stage returns its values and nothing else
     if progress is not None:
         progress(len(checked))
     return [
@@ -218,13 +226,17 @@ def score(
         read_rows(plan, _records(rows), id_column=id_column, source=source, first_row=first_row),
         key=lambda r: r.employee,
     )
-    if plan.history:
-        kinds = _kinds(plan)
-        past = history_values(plan, history, period, [r.employee for r in checked], kinds)
-        checked = [r._replace(values=r.values + h) for r, h in zip(checked, past, strict=True)]
-    if plan.scheme.population is not None:  # also checks roles and relations
-        people = population_values(plan, checked, period)
-        checked = [r._replace(values=r.values + p) for r, p in zip(checked, people, strict=True)]
+    if plan.history or plan.scheme.population is not None:
+        # History values, then population values, follow the inputs; rows are rebuilt once.
+        past = (
+            history_values(plan, history, period, [r.employee for r in checked], _kinds(plan)) if plan.history else None
+        )
+        people = population_values(plan, checked, period) if plan.scheme.population is not None else None
+        make = tuple.__new__
+        checked = [
+            make(Row, (r[0], r[1], r[2] + (past[k] if past else ()) + (people[k] if people else ()), r[3]))
+            for k, r in enumerate(checked)
+        ]
     layout = layout_of(plan)
     with localcontext(CONTEXT):
         if len(plan.stages) == 1:

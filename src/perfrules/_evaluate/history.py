@@ -36,14 +36,14 @@ class HistorySource(Protocol):
         ...
 
 
-def _stored(entry: Mapping[str, Any] | None, name: str) -> Any:
+def _stored(entry: Mapping[str, Any] | None, name: str, flag: bool = False) -> Any:
     # Read one named value back from stored result data; None when absent.
     if entry is None:
         return None
     if name == "score":
         return Decimal(entry["score"])
-    if any(f["name"] == name for f in entry.get("flags", ())):
-        return True
+    if flag:  # a flag is stored only in the list of flags raised
+        return any(f["name"] == name for f in entry.get("flags", ())) or None
     for group in ("indicators", "sections", "penalties", "bonuses", "payouts", "inputs"):
         value = entry.get(group, {}).get(name)
         if value is not None and not isinstance(value, list):
@@ -67,12 +67,12 @@ def history_values(
         row = []
         for fn, name, n in plan.history:
             if fn == "prior":
-                value = _stored(periods[n - 1].get(emp), name) if n <= len(periods) else None
+                value = _stored(periods[n - 1].get(emp), name, kinds[name] == "bool") if n <= len(periods) else None
                 row.append(value if value is not None else (False if kinds[name] == "bool" else _ZERO))
             else:
                 run = 0
                 for recorded in periods:
-                    if not _stored(recorded.get(emp), name):
+                    if not _stored(recorded.get(emp), name, kinds[name] == "bool"):
                         break
                     run += 1
                 row.append(Decimal(run))

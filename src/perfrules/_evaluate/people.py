@@ -107,11 +107,23 @@ def population_values(plan: Plan, rows: Sequence[Row], period: Period | None) ->
     issues: list[Issue] = []
     _relations(plan, rows, issues)
     out = []
+    # Many rows share a hire date (and most have no leave date): each distinct pair is worked out once.
+    days: dict[tuple[str, str], tuple[Decimal, ...]] = {}
     for row in rows:
         values: list[Any] = []
         if dated:
             assert period is not None
-            values += _days(row, pop.hire_date, pop.leave_date, period, issues)
+            key = (
+                row.text.get(pop.hire_date, "") if pop.hire_date else "",
+                row.text.get(pop.leave_date, "") if pop.leave_date else "",
+            )
+            found = days.get(key)
+            if found is None:
+                before = len(issues)
+                found = tuple(_days(row, pop.hire_date, pop.leave_date, period, issues))
+                if len(issues) == before:  # a bad date is reported for every row that has it
+                    days[key] = found
+            values += found
         if pop.role is not None:
             role = _role(row, pop.role, pop.roles, issues)
             values += [role == r for r in pop.roles]

@@ -21,6 +21,9 @@ __all__ = ["RELATION_SCOPES", "team_values"]
 _ZERO = Decimal(0)
 
 
+# Group functions whose value depends on the employee's own value, not only on the group's.
+_PERSONAL = ("_rank", "_top", "_share")
+
 #: Group scopes over a relation between people: the employees naming this one in the column.
 RELATION_SCOPES = {"mentees": "mentor", "reports": "manager"}
 
@@ -76,10 +79,16 @@ def team_values(
             _related(function, at, mine, values, ids, relations[RELATION_SCOPES[scope]], column)
             columns.append(column)
             continue
+        personal = function.endswith(_PERSONAL)
         for team_members in (by_team if scope == "team" else everyone).values():
             own = [values[i][at] for i in team_members if counted[i]]
             ordered = sorted(own)
             total = sum(own, _ZERO)
+            if not personal:  # the same for every member: worked out once per team
+                same = aggregate(function, _ZERO, False, own, ordered, total)
+                for i in team_members:
+                    column[i] = same
+                continue
             for i in team_members:
                 column[i] = aggregate(function, values[i][at], counted[i], own, ordered, total)
         columns.append(column)
@@ -100,8 +109,17 @@ def _related(
     for j, boss in enumerate(bosses):
         if boss:
             related.setdefault(boss, []).append(j)
+    nobody = aggregate(function, _ZERO, False, [], [], _ZERO)  # most people have no trainees
     for i, emp in enumerate(ids):
-        own = [values[j][at] for j in related.get(emp, ()) if counted[j]]
+        mine = related.get(emp)
+        if mine is None:
+            column[i] = (
+                nobody
+                if not function.endswith(_PERSONAL)
+                else aggregate(function, values[i][at], counted[i], [], [], _ZERO)
+            )
+            continue
+        own = [values[j][at] for j in mine if counted[j]]
         column[i] = aggregate(function, values[i][at], counted[i], own, sorted(own), sum(own, _ZERO))
 
 
