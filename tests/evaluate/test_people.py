@@ -158,3 +158,10 @@ score: {formula: team_avg(x)}
     a4 = pr.score(plan, april, period="2026-04").by_employee()
     a5 = pr.score(plan, may, period="2026-05").by_employee()
     assert (D(20), D(10), D(30)) == (a4["A"].score, a5["A"].score, a5["B"].score)
+
+
+@pytest.mark.parametrize(("population", "missing"), [("{role: role}", "roles"), ("{roles: [agent]}", "role")])
+def test_role_and_roles_go_together(population, missing):
+    report = pr.validate(pr.scheme_from_text(f"name: t\npopulation: {population}\nscore: {{base: 1}}\n").scheme)
+    [issue] = report.errors
+    assert ("missing-key", ("population", missing)) == (issue.code, issue.path)

@@ -356,3 +356,13 @@ payouts:
     r = pr.evaluate(plan, {"x": "1.015"})
     assert (D("0.34"), D("0")) == (r.payouts["p"], r.payouts["q"])
     assert D("0.02") == pr.evaluate(plan, {"x": "0.045"}).payouts["p"]  # 0.015 → 0.02, half up
+
+
+def test_p7_charges_have_columns_in_the_results_file():
+    """P7: a payroll CSV carries what each person is charged for others' shared costs."""
+    from perfrules._adapters import result_rows
+
+    plan, _ = example("seed000-pay")
+    res = pr.score(plan, read_population(EXAMPLES / "seed000-pay" / "data.csv"), period="2026-04")
+    rows = {r["employee_id"]: r for r in result_rows(res)}
+    assert ("16.72", "0") == (rows["S01"]["wrong_note.charged"], rows["A02"]["wrong_note.charged"])

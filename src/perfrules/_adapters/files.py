@@ -107,6 +107,8 @@ def _flat(result: Result) -> dict[str, str]:
     }
     for group in (result.indicators, result.sections, result.penalties, result.bonuses, result.payouts):
         row.update({k: str(v) for k, v in group.items()})
+    # What other people's shared costs charge this person (P7), beside their own amounts.
+    row.update({f"{k}.charged": str(v) for k, v in result.charges.items()})
     row["flags"] = ";".join(f.name for f in result.flags)
     return row
 

@@ -340,6 +340,15 @@ def _check(a: Analysis) -> None:
         _formula(a, ("teams", "eligible"), s.teams.eligible, BOOL)
     if s.assessed is not None:
         _formula(a, ("assessed", "when"), s.assessed.when, BOOL)
+    pop = s.population
+    if pop is not None and (pop.role is None) != (not pop.roles):
+        missing = "roles" if pop.role is not None else "role"
+        a.error(
+            "missing-key",
+            f"population.role and population.roles go together: {missing!r} is missing",
+            ("population", missing),
+            "role: names the column holding each employee's role; roles: lists the roles it may hold",
+        )
 
 
 def step_of(path: Path) -> StepRef:
