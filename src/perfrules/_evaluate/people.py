@@ -17,6 +17,9 @@ from .inputs import Row
 
 __all__ = ["population_values"]
 
+_SUGGESTED = 20
+_SUGGEST_AMONG = 1000
+
 
 def _date(row: Row, column: str | None, issues: list[Issue], required: bool) -> dt.date | None:
     if column is None:
@@ -74,10 +77,14 @@ def _relations(plan: Plan, rows: Sequence[Row], issues: list[Issue]) -> None:
             if not other or (other in ids and other != row.employee):
                 continue
             why = "names the employee themself" if other == row.employee else "is not in the population"
+            # A suggestion searches every id: offered in small populations and for the first few
+            # problems only, so a file whose manager column is wrong throughout is reported quickly.
+            small = len(ids) <= _SUGGEST_AMONG and len(issues) < _SUGGESTED
+            hint = did_you_mean(other, ids - {row.employee}) if small else ""
             issues.append(
                 Issue(
                     "unknown-relation",
-                    f"row {row.number}: {relation} {other!r} {why}{did_you_mean(other, ids - {row.employee})}",
+                    f"row {row.number}: {relation} {other!r} {why}{hint}",
                     (f"row {row.number}", column),
                     hint=f"give the id of another employee of this input, or leave the cell empty for no {relation}",
                 )
