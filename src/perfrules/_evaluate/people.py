@@ -116,6 +116,7 @@ def population_values(plan: Plan, rows: Sequence[Row], period: Period | None) ->
     out = []
     # Many rows share a hire date (and most have no leave date): each distinct pair is worked out once.
     days: dict[tuple[str, str], tuple[Decimal, ...]] = {}
+    relation_columns = tuple(pop.relations().values())
     for row in rows:
         values: list[Any] = []
         if dated:
@@ -134,7 +135,7 @@ def population_values(plan: Plan, rows: Sequence[Row], period: Period | None) ->
         if pop.role is not None:
             role = _role(row, pop.role, pop.roles, issues)
             values += [role == r for r in pop.roles]
-        values += [row.text.get(column, "").strip() for column in pop.relations().values()]
+        values += [row.text.get(column, "").strip() for column in relation_columns]
         out.append(tuple(values))
     if issues:
         raise InputError(issues, f"{len(issues)} problem(s) with dates, roles or relations; nothing was scored")

@@ -14,18 +14,15 @@ from typing import Any
 
 from .._compile import Plan
 from .._compile.codegen import Stage
-from .._formula import aggregate
+from .._formula import RELATION_SCOPES, aggregate
 
-__all__ = ["RELATION_SCOPES", "team_values"]
+__all__ = ["team_values"]
 
 _ZERO = Decimal(0)
 
 
 # Group functions whose value depends on the employee's own value, not only on the group's.
 _PERSONAL = ("_rank", "_top", "_share")
-
-#: Group scopes over a relation between people: the employees naming this one in the column.
-RELATION_SCOPES = {"mentees": "mentor", "reports": "manager"}
 
 
 def team_values(
@@ -109,17 +106,14 @@ def _related(
     for j, boss in enumerate(bosses):
         if boss:
             related.setdefault(boss, []).append(j)
-    nobody = aggregate(function, _ZERO, False, [], [], _ZERO)  # most people have no trainees
+    # Most people have no trainees or reports: unless the value is personal, theirs is one value.
+    nobody = None if function.endswith(_PERSONAL) else aggregate(function, _ZERO, False, [], [], _ZERO)
     for i, emp in enumerate(ids):
         mine = related.get(emp)
-        if mine is None:
-            column[i] = (
-                nobody
-                if not function.endswith(_PERSONAL)
-                else aggregate(function, values[i][at], counted[i], [], [], _ZERO)
-            )
+        if mine is None and nobody is not None:
+            column[i] = nobody
             continue
-        own = [values[j][at] for j in mine if counted[j]]
+        own = [values[j][at] for j in mine or () if counted[j]]
         column[i] = aggregate(function, values[i][at], counted[i], own, sorted(own), sum(own, _ZERO))
 
 

@@ -97,6 +97,10 @@ class _Index:
         self.loose = [i for i in s.indicators if i.section is None]
         self.point_adjs = [j for j in s.adjustments() if j.unit == "points"]
         self.by_payout = {p.name: [j for j in s.adjustments() if j.payout == p.name] for p in s.payouts}
+        # Shared costs charged through a relation (P7): the adjustment's name → (relation, value name).
+        self.charged = {
+            j.name: (rel, charges_name(rel, j.name)) for j in s.adjustments() if (rel := charged_to(s, j)) is not None
+        }
         # The steps that get a line, in order (inputs get none; the grade follows the score).
         self.refs: list[StepRef] = []
         for ref in plan.order:
@@ -171,10 +175,10 @@ class _Builder:
             (j.name, env[j.name] if isinstance(j, Bonus) else -env[j.name]) for j in adjs
         ]
         # Other people's shared costs charged to this person (P7) follow their own part.
+        charged = self.ix.charged
         for j in adjs:
-            relation = charged_to(self.s, j)
-            if relation is not None:
-                key = charges_name(relation, j.name)
+            if j.name in charged:
+                key = charged[j.name][1]
                 out.append((key, env[key] if isinstance(j, Bonus) else -env[key]))
         return out
 
@@ -258,9 +262,10 @@ class _Builder:
             facts.update(
                 share=adj.share, counterpart=adj.counterpart, whole=whole, counterpart_amount=whole - env[name]
             )
-            if charged_to(self.s, adj) is not None and env[f"{adj.counterpart}.id"]:
-                facts["charged_to"] = env[f"{adj.counterpart}.id"]
-        facts["into"] = adj.section or adj.payout or ("score" if adj.unit == "points" else None)
+            if name in self.ix.charged and env[f"{self.ix.charged[name][0]}.id"]:
+                facts["charged_to"] = env[f"{self.ix.charged[name][0]}.id"]
+        into = adj.into()
+        facts["into"] = into[1] if into is not None else None
         kind = "penalty" if isinstance(adj, Penalty) else "bonus"
         return Line(f"{ref[0]}.{name}", kind, name, adj.label, env[name], facts, self.reads(ref))
 

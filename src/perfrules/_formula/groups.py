@@ -17,9 +17,13 @@ import attrs
 
 from .functions import BOOL, NUM, Type
 
-__all__ = ["GROUP_FUNCTIONS", "GroupFunction", "aggregate", "group_name", "groups_for"]
+__all__ = ["GROUP_FUNCTIONS", "RELATION_SCOPES", "GroupFunction", "aggregate", "group_name", "groups_for"]
 
 _ZERO = Decimal(0)
+
+#: Group scopes over a relation between people (T5): ``mentees_*`` read the
+#: employees naming this one in the ``mentor`` column, ``reports_*`` in ``manager``.
+RELATION_SCOPES = {"mentees": "mentor", "reports": "manager"}
 
 
 @attrs.frozen

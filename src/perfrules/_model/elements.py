@@ -207,6 +207,19 @@ class _Adjustment:
 
     SIGN: ClassVar[int] = 0
 
+    def into(self) -> tuple[str, str] | None:
+        """
+        Return where the amount goes: ``("sections", name)``, ``("payouts", name)``, ``("score", "score")`` or ``None``.
+
+        Points with no section go into the total score; money with no payout is
+        only reported.
+        """
+        if self.section is not None:
+            return "sections", self.section
+        if self.payout is not None:
+            return "payouts", self.payout
+        return ("score", "score") if self.unit == "points" else None
+
 
 @attrs.frozen(slots=True)
 class Penalty(_Adjustment):

@@ -17,7 +17,7 @@ import attrs
 from .._errors import Issue
 from .._formula.formula import CompiledFormula, FormulaError, compile_formula
 from .._formula.functions import BOOL, BUILTINS, LIST, NUM, Function, Type
-from .._formula.groups import GROUP_FUNCTIONS, groups_for
+from .._formula.groups import GROUP_FUNCTIONS, RELATION_SCOPES, groups_for
 from .._formula.history import HISTORY_FUNCTIONS
 from .._formula.tables import Lookup, compile_table
 from .._model import Bonus, Indicator, Penalty, Scheme, TierTable
@@ -288,7 +288,8 @@ def _check_adjustment(a: Analysis, adj: Penalty | Bonus, sections: dict[str, Any
     if adj.share is not None and adj.counterpart is None:
         a.error("missing-key", "a shared cost needs 'counterpart' (who bears the rest)", path)
     declared = a.scheme.population.relations() if a.scheme.population is not None else {}
-    if adj.share is not None and adj.counterpart in ("manager", "mentor") and adj.counterpart not in declared:
+    relation = adj.counterpart in RELATION_SCOPES.values()
+    if adj.share is not None and relation and adj.counterpart not in declared:
         a.error(
             "undeclared-relation",
             f"counterpart {adj.counterpart!r} is charged through population.{adj.counterpart}, "

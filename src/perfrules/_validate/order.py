@@ -98,15 +98,7 @@ def _team_deps(
         name = charges_name(relation, adj.name)
         a.groups[name] = (f"charges_{relation}", adj.name, "")
         deps[("groups", name)] = {(coll, adj.name)}
-        into: StepRef | None = (
-            ("sections", adj.section)
-            if adj.section is not None
-            else ("payouts", adj.payout)
-            if adj.payout is not None
-            else ("score", "score")
-            if adj.unit == "points"
-            else None
-        )
+        into = adj.into()
         if into is not None:
             deps.setdefault(into, set()).add(("groups", name))
 

@@ -9,6 +9,7 @@ counterpart is a relation is charged through it (P7).
 from __future__ import annotations
 
 from .._formula.functions import BOOL, NUM, Type
+from .._formula.groups import RELATION_SCOPES
 from .._model import Bonus, Penalty, Scheme
 
 __all__ = ["charged_to", "charges_name", "group_scopes", "population_names", "population_types"]
@@ -72,6 +73,5 @@ def group_scopes(s: Scheme) -> frozenset[str]:
     return frozenset(
         {"all"}
         | ({"team"} if s.teams is not None else set())
-        | ({"mentees"} if "mentor" in relations else set())
-        | ({"reports"} if "manager" in relations else set())
+        | {scope for scope, relation in RELATION_SCOPES.items() if relation in relations}
     )
