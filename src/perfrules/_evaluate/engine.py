@@ -27,7 +27,7 @@ __all__ = ["evaluate", "score"]
 def _failing_frame(tb: TracebackType | None) -> tuple[int, dict[str, Any]] | None:
     found = None
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename == FILENAME:
+        if tb.tb_frame.f_code.co_filename.startswith(FILENAME):
             found = (tb.tb_lineno, dict(tb.tb_frame.f_locals))
         tb = tb.tb_next
     return found

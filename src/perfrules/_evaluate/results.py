@@ -17,8 +17,8 @@ from typing import Any
 import attrs
 
 from .._compile import Plan
+from .._kinds import charged_to, charges_name
 from .._model import Penalty, Period
-from .._validate.people import charged_to, charges_name
 
 __all__ = ["FlagHit", "Layout", "Result", "Results", "SharedCost", "build_result", "layout_of"]
 

@@ -14,8 +14,9 @@ from decimal import Decimal
 
 from .._errors import Issue
 from .._formula.tables import Piece, analyse
+from .._ir import Path
 from .._model import Scheme, TierTable
-from .analyse import Analysis, Path
+from .analyse import Analysis
 
 __all__ = ["lint"]
 

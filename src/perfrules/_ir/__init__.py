@@ -1,0 +1,63 @@
+"""
+The intermediate representation every backend reads: typed nodes, steps, and the Python backend.
+"""
+
+from .nodes import (
+    BOOL,
+    LIST,
+    NODE_TYPES,
+    NUM,
+    Apply,
+    Arith,
+    Choice,
+    Clamp,
+    Compare,
+    Const,
+    Fact,
+    Node,
+    Origin,
+    Path,
+    Ref,
+    Round,
+    Step,
+    StepRef,
+    Sum,
+    TableLookup,
+    Type,
+    Unary,
+    children,
+    walk,
+)
+from .python import Emitter, var
+from .rounding import quantizer, quantizer_parts
+
+__all__ = [
+    "BOOL",
+    "LIST",
+    "NODE_TYPES",
+    "NUM",
+    "Apply",
+    "Arith",
+    "Choice",
+    "Clamp",
+    "Compare",
+    "Const",
+    "Emitter",
+    "Fact",
+    "Node",
+    "Origin",
+    "Path",
+    "Ref",
+    "Round",
+    "Step",
+    "StepRef",
+    "Sum",
+    "TableLookup",
+    "Type",
+    "Unary",
+    "children",
+    "quantizer",
+    "quantizer_parts",
+    "var",
+    "walk",
+]
