@@ -9,8 +9,7 @@ from decimal import localcontext
 from types import TracebackType
 from typing import Any
 
-from .._compile import CONTEXT, Plan
-from .._compile.codegen import FILENAME
+from .._compile import CONTEXT, FILENAME, Plan
 from .._errors import EvaluationError, InputError, Issue
 from .._formula import NoTier, group_name
 from .._model import Period

@@ -328,8 +328,31 @@ def _check(
     return checker, node
 
 
-def _unused(env: Env) -> Any:  # pragma: no cover - stands in for fn until compile_formula makes one
-    raise TypeError("this formula was checked, not compiled: use compile_formula() to run it alone")
+def _lazy(node: Node, names: frozenset[str], label: str) -> Callable[[Env], Any]:
+    # Analysis never needs a formula's own function, so it is compiled only
+    # when someone calls it (a host application, a benchmark), then kept.
+    made: list[Callable[[Env], Any]] = []
+
+    def run(env: Env) -> Any:
+        if not made:
+            made.append(_function(node, names, label)[0])
+        return made[0](env)
+
+    return run
+
+
+def _function(node: Node, reads: frozenset[str], label: str) -> tuple[Callable[[Env], Any], str]:
+    namespace: dict[str, Any] = {"__builtins__": {}}
+    emitter = Emitter(namespace)
+    src = emitter.expr(node)
+    lines = [
+        "def _formula(e):",
+        *(f"    v_{n} = e[{n!r}]" for n in sorted(reads)),
+        *(f"    {x}" for x, _ in emitter.body),
+    ]
+    code = compile("\n".join([*lines, f"    return {src}"]), f"<perfrules {label}>", "exec")
+    exec(code, namespace)  # noqa: S102 - source generated from an allow-listed tree, no builtins
+    return namespace["_formula"], src
 
 
 def check_formula(
@@ -349,9 +372,11 @@ def check_formula(
     """
     checker, node = _check(text, names, functions, want, path=path, groups=groups)
     used = frozenset(n for n in checker.used if n in names)
-    return CompiledFormula(
-        text, _unused, node.type, used, "", node, tuple(checker.group_calls), tuple(checker.history_calls)
-    )
+    groups_called, history = tuple(checker.group_calls), tuple(checker.history_calls)
+    reads = frozenset({*used, *(_synthetic(c) for c in (*groups_called, *history))})
+    label = ".".join(map(str, path)) or "formula"
+    fn = _lazy(node, reads, label)
+    return CompiledFormula(text, fn, node.type, used, "", node, groups_called, history)
 
 
 def compile_formula(
@@ -371,14 +396,9 @@ def compile_formula(
     Raises :class:`FormulaError` with the column of the first problem.
     """
     checked = check_formula(text, names, functions, want=want, groups=groups)
-    namespace: dict[str, Any] = {"__builtins__": {}}
-    emitter = Emitter(namespace)
-    src = emitter.expr(checked.node)
-    reads = sorted({*checked.names, *(_synthetic(c) for c in (*checked.groups, *checked.history))})
-    lines = ["def _formula(e):", *(f"    v_{n} = e[{n!r}]" for n in reads), *(f"    {x}" for x, _ in emitter.body)]
-    code = compile("\n".join([*lines, f"    return {src}"]), f"<perfrules {label}>", "exec")
-    exec(code, namespace)  # noqa: S102 - source generated from an allow-listed tree, no builtins
-    return attrs.evolve(checked, fn=namespace["_formula"], source=src)
+    reads = frozenset({*checked.names, *(_synthetic(c) for c in (*checked.groups, *checked.history))})
+    fn, src = _function(checked.node, reads, label)
+    return attrs.evolve(checked, fn=fn, source=src)
 
 
 def _synthetic(call: tuple[str, str, object]) -> str:

@@ -17,7 +17,7 @@ from .people import charged_to, charges_name, group_scopes, population_names, po
 from .simple import ASSESSED, ELIGIBLE, FLAGS, METRICS
 from .terms import explained_terms
 from .totals import SCORE, SECTIONS
-from .wording import COMMON
+from .wording import COMMON, name_text, number
 
 __all__ = [
     "COMMON",
@@ -33,6 +33,8 @@ __all__ = [
     "explained_terms",
     "group_scopes",
     "limit_facts",
+    "name_text",
+    "number",
     "population_names",
     "population_types",
 ]

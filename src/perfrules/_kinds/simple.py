@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from .._ir import Step, StepRef
 from .._model import Flag, Metric, Scheme
 from .base import Context, Explaining, Line, Words
+from .checks import limits
 from .wording import number, what
 
 __all__ = ["ASSESSED", "ELIGIBLE", "FLAGS", "METRICS"]
@@ -29,6 +30,7 @@ class _Metrics:
 
     def check(self, ctx: Context, m: Metric) -> None:
         ctx.formula(("metrics", m.name, "formula"), m.formula, "number")
+        limits(ctx, ("metrics", m.name), m.min, m.max)
 
     def lower(self, ctx: Context, ref: StepRef, m: Metric) -> Step:
         if m.formula is None:

@@ -205,8 +205,6 @@ class _Adjustment:
     approval_over: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
     label: str | None = None
 
-    SIGN: ClassVar[int] = 0
-
     def into(self) -> tuple[str, str] | None:
         """
         Return where the amount goes: ``("sections", name)``, ``("payouts", name)``, ``("score", "score")`` or ``None``.
@@ -227,8 +225,6 @@ class Penalty(_Adjustment):
     A deduction of points or money (P1-P9); amounts are written as positive numbers.
     """
 
-    SIGN: ClassVar[int] = -1
-
 
 @attrs.frozen(slots=True)
 class Bonus(_Adjustment):
@@ -242,8 +238,6 @@ class Bonus(_Adjustment):
 
     signed: bool = False
     reason: str | None = None
-
-    SIGN: ClassVar[int] = 1
 
 
 @attrs.frozen

@@ -2,8 +2,8 @@
 Lint checks: things that are legal but probably wrong, reported as warnings.
 
 Tier tables with gaps, overlaps, unreachable bands or points that fall as the
-value gets better; weights that do not add up to 100; inputs nothing reads;
-caps below floors.
+value gets better; weights that do not add up to 100; inputs nothing reads.
+(A cap below a floor is an error, found by each rule kind's own check.)
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from .._errors import Issue
-from .._formula.tables import Piece, analyse
+from .._formula import Piece, analyse
 from .._ir import Path
 from .._model import Scheme, TierTable
 from .analyse import Analysis
@@ -121,21 +121,6 @@ def _weights(s: Scheme) -> Iterator[Issue]:
             )
 
 
-def _limits(s: Scheme) -> Iterator[Issue]:
-    items: list[tuple[Path, Decimal | None, Decimal | None]] = [
-        (("score",), s.score.cap, s.score.floor),
-        *((("indicators", x.name), x.cap, x.floor) for x in s.indicators),
-        *((("sections", x.name), x.cap, x.floor) for x in s.sections),
-        *((("payouts", x.name), x.cap, x.floor) for x in s.payouts),
-        *((("metrics", x.name), x.max, x.min) for x in s.metrics),
-    ]
-    for path, cap, floor in items:
-        if cap is not None and floor is not None and cap < floor:
-            yield _warn(
-                "cap-below-floor", f"upper limit {cap} is below lower limit {floor}", path, "swap them, or remove one"
-            )
-
-
 def _unused(s: Scheme, a: Analysis) -> Iterator[Issue]:
     reasons = {b.reason for b in s.bonuses if b.reason}
     for m in s.metrics:
@@ -157,6 +142,5 @@ def lint(a: Analysis) -> list[Issue]:
     for table, path in _tables(s):
         out.extend(_table(table, path))
     out.extend(_weights(s))
-    out.extend(_limits(s))
     out.extend(_unused(s, a))
     return out
