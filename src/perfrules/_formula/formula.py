@@ -25,9 +25,10 @@ from typing import Any
 
 import attrs
 
-from .._ir import Apply, Arith, Choice, Compare, Const, Emitter, Node, Origin, Ref, Unary
+from .._ir import Apply, Arith, Choice, Compare, Const, Node, Origin, Ref, Unary
 from .._suggest import did_you_mean
 from .calls import group_call, history_call
+from .function import function, lazy, synthetic
 from .functions import BOOL, BUILTINS, NUM, Function, Type
 from .groups import GROUP_FUNCTIONS, GroupFunction
 from .history import HISTORY_FUNCTIONS
@@ -328,33 +329,6 @@ def _check(
     return checker, node
 
 
-def _lazy(node: Node, names: frozenset[str], label: str) -> Callable[[Env], Any]:
-    # Analysis never needs a formula's own function, so it is compiled only
-    # when someone calls it (a host application, a benchmark), then kept.
-    made: list[Callable[[Env], Any]] = []
-
-    def run(env: Env) -> Any:
-        if not made:
-            made.append(_function(node, names, label)[0])
-        return made[0](env)
-
-    return run
-
-
-def _function(node: Node, reads: frozenset[str], label: str) -> tuple[Callable[[Env], Any], str]:
-    namespace: dict[str, Any] = {"__builtins__": {}}
-    emitter = Emitter(namespace)
-    src = emitter.expr(node)
-    lines = [
-        "def _formula(e):",
-        *(f"    v_{n} = e[{n!r}]" for n in sorted(reads)),
-        *(f"    {x}" for x, _ in emitter.body),
-    ]
-    code = compile("\n".join([*lines, f"    return {src}"]), f"<perfrules {label}>", "exec")
-    exec(code, namespace)  # noqa: S102 - source generated from an allow-listed tree, no builtins
-    return namespace["_formula"], src
-
-
 def check_formula(
     text: str,
     names: Mapping[str, Type],
@@ -373,9 +347,9 @@ def check_formula(
     checker, node = _check(text, names, functions, want, path=path, groups=groups)
     used = frozenset(n for n in checker.used if n in names)
     groups_called, history = tuple(checker.group_calls), tuple(checker.history_calls)
-    reads = frozenset({*used, *(_synthetic(c) for c in (*groups_called, *history))})
+    reads = frozenset({*used, *(synthetic(c) for c in (*groups_called, *history))})
     label = ".".join(map(str, path)) or "formula"
-    fn = _lazy(node, reads, label)
+    fn = lazy(node, reads, label)
     return CompiledFormula(text, fn, node.type, used, "", node, groups_called, history)
 
 
@@ -396,15 +370,6 @@ def compile_formula(
     Raises :class:`FormulaError` with the column of the first problem.
     """
     checked = check_formula(text, names, functions, want=want, groups=groups)
-    reads = frozenset({*checked.names, *(_synthetic(c) for c in (*checked.groups, *checked.history))})
-    fn, src = _function(checked.node, reads, label)
+    reads = frozenset({*checked.names, *(synthetic(c) for c in (*checked.groups, *checked.history))})
+    fn, src = function(checked.node, reads, label)
     return attrs.evolve(checked, fn=fn, source=src)
-
-
-def _synthetic(call: tuple[str, str, object]) -> str:
-    from .groups import group_name
-    from .history import history_name
-
-    if isinstance(call[2], int):
-        return history_name(call[0], call[1], call[2])
-    return group_name(call[0], call[1], str(call[2]))
