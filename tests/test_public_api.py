@@ -8,6 +8,7 @@ from pathlib import Path
 import perfrules
 
 PUBLIC = [
+    "Accelerator",
     "Assessed",
     "Bonus",
     "Bound",
@@ -41,6 +42,7 @@ PUBLIC = [
     "Population",
     "Publication",
     "Quota",
+    "RateBand",
     "Report",
     "Result",
     "Results",

@@ -29,6 +29,7 @@ from ._load import (
     scheme_json_schema,
 )
 from ._model import (
+    Accelerator,
     Assessed,
     Bonus,
     Bound,
@@ -43,6 +44,7 @@ from ._model import (
     Period,
     Population,
     Quota,
+    RateBand,
     Rollup,
     Rounding,
     Scheme,
@@ -63,6 +65,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DECIMAL_CONTEXT",
     "FUNCTIONS",
+    "Accelerator",
     "Assessed",
     "Bonus",
     "Bound",
@@ -94,6 +97,7 @@ __all__ = [
     "Population",
     "Publication",
     "Quota",
+    "RateBand",
     "Report",
     "Result",
     "Results",

@@ -12,6 +12,7 @@ from .adjustment import BONUSES, PENALTIES
 from .base import Context, Explaining, Kind, Line, limit_facts
 from .grade import GRADES
 from .indicator import INDICATORS
+from .marginal import ACCELERATORS
 from .payout import PAYOUTS
 from .people import charged_to, charges_name, group_scopes, population_names, population_types
 from .simple import ASSESSED, ELIGIBLE, FLAGS, METRICS
@@ -48,6 +49,7 @@ KINDS: tuple[Kind[Any], ...] = (
     BONUSES,
     SCORE,
     GRADES,
+    ACCELERATORS,
     PAYOUTS,
     FLAGS,
     ELIGIBLE,

@@ -17,11 +17,13 @@ from .elements import (
     Steps,
     Target,
 )
+from .marginal import Accelerator, RateBand
 from .period import Period, PeriodKind
 from .scheme import Assessed, Distribution, Grades, Param, Population, Quota, Rollup, RollupRule, Scheme, Teams
 from .tiers import Bound, Direction, Match, Tier, TierTable, parse_range
 
 __all__ = [
+    "Accelerator",
     "Assessed",
     "Bonus",
     "Bound",
@@ -39,6 +41,7 @@ __all__ = [
     "PeriodKind",
     "Population",
     "Quota",
+    "RateBand",
     "Rollup",
     "RollupRule",
     "Rounding",
