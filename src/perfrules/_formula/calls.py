@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from .._ir import Arith, Choice, Node, Ref
 from .._suggest import did_you_mean
-from .functions import BOOL, NUM
+from .functions import BOOL, LIST, NUM, TEXT
 from .groups import group_name
 from .history import MAX_HISTORY, history_name
 
@@ -67,6 +67,8 @@ def history_call(checker: Any, node: ast.Call, name: str) -> Node:
     if arg.id not in checker.names:
         raise checker.fail(arg, "unknown-name", f"unknown name {arg.id!r}{did_you_mean(arg.id, checker.names)}")
     kind = checker.names[arg.id]
+    if kind in (LIST, TEXT):
+        raise checker.fail(arg, "formula-type", f"{name}() reads numbers and conditions; {arg.id!r} is a {kind}")
     if name == "prior":
         n = node.args[1]
         if not (isinstance(n, ast.Constant) and type(n.value) is int and 1 <= n.value <= MAX_HISTORY):

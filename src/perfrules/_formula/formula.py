@@ -29,7 +29,7 @@ from .._ir import Apply, Arith, Choice, Compare, Const, Node, Origin, Ref, Unary
 from .._suggest import did_you_mean
 from .calls import group_call, history_call
 from .function import function, lazy, synthetic
-from .functions import BOOL, BUILTINS, NUM, Function, Type
+from .functions import BOOL, BUILTINS, LIST, NUM, TEXT, Function, Type
 from .groups import GROUP_FUNCTIONS, GroupFunction
 from .history import HISTORY_FUNCTIONS
 from .syntax import LIMITS, FormulaError, parse
@@ -156,13 +156,22 @@ class _Checker:
             return Const(value, BOOL, "", self.origin)
         if isinstance(value, int | float) and not isinstance(value, bool):
             return self.const(self.number(node))
-        kind = "text" if isinstance(value, str | bytes) else type(value).__name__
+        if isinstance(value, str):
+            return Const(self.text_literal(node, value), TEXT, "", self.origin)
         raise self.fail(
             node,
             "formula-forbidden",
-            f"{kind} is not allowed in formulas, only numbers",
-            "write numbers without quotes; names of metrics and parameters without quotes",
+            f"{type(value).__name__} is not allowed in formulas",
+            'write numbers without quotes, words in quotes ("agent"), names without quotes',
         )
+
+    def text_literal(self, node: ast.AST, value: str) -> str:
+        # Words compared with text inputs: short and printable, so they read the same in every output.
+        if len(value) > LIMITS.max_text or not value.isprintable():
+            raise self.fail(
+                node, "formula-literal", f"a word in quotes has at most {LIMITS.max_text} printable characters"
+            )
+        return value
 
     def number(self, node: ast.Constant) -> Decimal:
         segment = ast.get_source_segment(self.text, node) or repr(node.value)
@@ -236,17 +245,37 @@ class _Checker:
 
     def v_Compare(self, node: ast.Compare) -> Node:
         first = self.visit(node.left)
+        if len(node.ops) == 1 and isinstance(node.ops[0], ast.In | ast.NotIn):
+            return self.membership(node, first)
         operands, ops = [first], []
         for op, right in zip(node.ops, node.comparators, strict=True):
             sym = _CMP.get(type(op))
             if sym is None:
                 raise self.fail(node, "formula-forbidden", f"{type(op).__name__} comparisons are not allowed")
-            want = first.type if sym in ("==", "!=") and first.type == BOOL else NUM
+            same = sym in ("==", "!=") and first.type in (BOOL, TEXT)
+            want = first.type if same else NUM
+            if first.type == TEXT and not same:
+                raise self.fail(node, "formula-type", f"{sym} does not compare words: use == or !=, or in (...)")
             if first.type != want:
                 raise self.fail(node, "formula-type", f"{sym} compares numbers, got a {first.type}")
             ops.append(sym)
             operands.append(self.expect(right, want, f"the right side of {sym}"))
         return Compare(tuple(ops), tuple(operands), BOOL, self.origin)
+
+    def membership(self, node: ast.Compare, first: Node) -> Node:
+        # channel in ("phone", "chat"): a word among words written in the formula.
+        items = node.comparators[0]
+        if first.type != TEXT or not isinstance(items, ast.Tuple | ast.List | ast.Set):
+            raise self.fail(
+                node, "formula-type", '\'in\' checks a word against words in brackets: channel in ("phone", "chat")'
+            )
+        words = []
+        for item in items.elts:
+            if not (isinstance(item, ast.Constant) and isinstance(item.value, str)):
+                raise self.fail(item, "formula-type", "'in' takes words in quotes only")
+            words.append(self.text_literal(item, item.value))
+        op = "in" if isinstance(node.ops[0], ast.In) else "not in"
+        return Compare((op,), (first, Const(frozenset(words), LIST, "words", self.origin)), BOOL, self.origin)
 
     def v_IfExp(self, node: ast.IfExp) -> Node:
         test = self.expect(node.test, BOOL, "the condition after 'if'")

@@ -210,6 +210,8 @@ class Emitter:
     def _const(self, node: Const) -> str:
         if node.type == "bool":
             return "True" if node.value else "False"
+        if node.type == "text" and isinstance(node.value, str):
+            return repr(node.value)  # a str's repr is a plain literal: nothing in it can run
         if isinstance(node.value, Decimal) and node.value == 0 and str(node.value) == "0":
             return "_ZERO"
         return self.const(node.value, node.label or _describe(node.value))

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from .._errors import Issue
-from .._model import Bonus, Bound, Metric, Param, Penalty, Scheme, Tier, parse_range
+from .._model import Bonus, Bound, Column, Metric, Param, Penalty, Scheme, Tier, parse_range
 from .._suggest import did_you_mean
 
 __all__ = ["Converter", "structure"]
@@ -28,9 +28,9 @@ _FAIL: Any = object()
 
 # When an element is written as a scalar, e.g. ``params: {base: 918}`` or
 # ``metrics: {sales: money}``, the scalar fills this field.
-_SHORTHAND: dict[type, str] = {Param: "value", Metric: "type"}
+_SHORTHAND: dict[type, str] = {Param: "value", Metric: "type", Column: "value"}
 # Keys accepted in a tier besides the model's fields.
-_TIER_KEYS = ("range", "min", "max", "min_inclusive", "max_inclusive", "points", "label", "grade")
+_TIER_KEYS = ("range", "min", "max", "min_inclusive", "max_inclusive", "points", "label", "grade", "values")
 
 
 @cache
@@ -255,11 +255,16 @@ class Converter:
                 lower = Bound(bounds["min"], bool(value.get("min_inclusive", True)))
             if "max" in bounds:
                 upper = Bound(bounds["max"], bool(value.get("max_inclusive", False)))
-        if points is _FAIL:
+        values = ()
+        if value.get("values") is not None:
+            meta = attrs.fields(Tier).values.metadata
+            values = self.structure(tuple[Column, ...], value["values"], (*path, "values"), meta)
+        if points is _FAIL or values is _FAIL:
             return _FAIL
         if label is not None and not isinstance(label, str):
             label = str(label)
-        return self._construct(Tier, {"lower": lower, "upper": upper, "points": points, "label": label}, path)
+        fields = {"lower": lower, "upper": upper, "points": points, "label": label, "values": values}
+        return self._construct(Tier, fields, path)
 
 
 def structure(data: Any) -> tuple[Scheme | None, list[Issue], dict[Path, Path]]:

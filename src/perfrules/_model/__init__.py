@@ -20,13 +20,14 @@ from .elements import (
 from .marginal import Accelerator, RateBand
 from .period import Period, PeriodKind
 from .scheme import Assessed, Distribution, Grades, Param, Population, Quota, Rollup, RollupRule, Scheme, Teams
-from .tiers import Bound, Direction, Match, Tier, TierTable, parse_range
+from .tiers import Bound, Column, Direction, Match, Tier, TierTable, parse_range
 
 __all__ = [
     "Accelerator",
     "Assessed",
     "Bonus",
     "Bound",
+    "Column",
     "Direction",
     "Distribution",
     "Flag",
