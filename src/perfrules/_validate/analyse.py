@@ -20,6 +20,7 @@ from .._model import Scheme
 from .._plugins import metric_type
 from .._suggest import did_you_mean
 from .order import order_steps
+from .tables import table_findings
 
 __all__ = ["Analysis", "StepRef", "analyse_scheme", "step_of"]
 
@@ -151,6 +152,7 @@ def _check(a: Analysis) -> None:
     for kind in KINDS:
         for _, element in kind.elements(s):
             kind.check(a, element)
+    a.issues.extend(i for i in table_findings(s) if i.severity == "error")
     for kind in KINDS:  # checks that need every formula checked first
         review = getattr(kind, "review", None)
         if review is not None:
