@@ -12,6 +12,7 @@ PUBLIC = [
     "Assessed",
     "Bonus",
     "Bound",
+    "Condition",
     "Change",
     "CompileError",
     "CompiledFormula",

@@ -86,7 +86,9 @@ flags:
 
 class TestText:
     def test_text_inputs_compare_with_words(self):
-        rows = [{"employee_id": e, "calls": "3", "channel": c} for e, c in (("a", "phone"), ("b", " email "), ("c", "fax"))]
+        rows = [
+            {"employee_id": e, "calls": "3", "channel": c} for e, c in (("a", "phone"), ("b", " email "), ("c", "fax"))
+        ]
         _, results = scored(TEXT, rows)
         assert [r.payouts["pay"] for r in results] == [D("6.00"), D("8.00"), D("3.00")]
         assert [[f.name for f in r.flags] for r in results] == [[], [], ["odd"]]
@@ -105,7 +107,11 @@ class TestText:
         ],
     )
     def test_wrong_uses_of_text_are_refused_with_the_column(self, formula, message):
-        data = {"name": "x", "metrics": {"calls": "count", "channel": "text"}, "flags": {"f": {"when": formula, "reason": "r"}}}
+        data = {
+            "name": "x",
+            "metrics": {"calls": "count", "channel": "text"},
+            "flags": {"f": {"when": formula, "reason": "r"}},
+        }
         with pytest.raises(pr.SchemeError) as info:
             pr.compile_scheme(pr.scheme_from_data(data))
         issue = info.value.issues[0]

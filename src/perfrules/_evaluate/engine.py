@@ -189,7 +189,7 @@ def _distributed(plan: Plan, results: list[Result], rows: list[Row]) -> list[Res
 
 
 def _kinds(plan: Plan) -> dict[str, str]:
-    flags = {f.name for f in plan.scheme.flags}
+    flags = {f.name for f in plan.scheme.flags} | {c.name for c in plan.scheme.conditions}
     return {name: "bool" if name in flags else "number" for _, name, _ in plan.history}
 
 

@@ -42,7 +42,10 @@ def _stored(entry: Mapping[str, Any] | None, name: str, flag: bool = False) -> A
         return None
     if name == "score":
         return Decimal(entry["score"])
-    if flag:  # a flag is stored only in the list of flags raised
+    if flag:  # a flag is stored only in the list of flags raised; a condition in its own group
+        held = entry.get("conditions", {}).get(name)
+        if held is not None:
+            return bool(held) or None
         return any(f["name"] == name for f in entry.get("flags", ())) or None
     for group in ("indicators", "sections", "penalties", "bonuses", "payouts", "inputs"):
         value = entry.get(group, {}).get(name)

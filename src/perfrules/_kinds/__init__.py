@@ -15,7 +15,7 @@ from .indicator import INDICATORS
 from .marginal import ACCELERATORS
 from .payout import PAYOUTS
 from .people import charged_to, charges_name, group_scopes, population_names, population_types
-from .simple import ASSESSED, ELIGIBLE, FLAGS, METRICS
+from .simple import ASSESSED, CONDITIONS, ELIGIBLE, FLAGS, METRICS
 from .terms import explained_terms
 from .totals import SCORE, SECTIONS
 from .wording import COMMON, name_text, number
@@ -50,6 +50,7 @@ KINDS: tuple[Kind[Any], ...] = (
     SCORE,
     GRADES,
     ACCELERATORS,
+    CONDITIONS,
     PAYOUTS,
     FLAGS,
     ELIGIBLE,

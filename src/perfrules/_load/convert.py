@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from .._errors import Issue
-from .._model import Bonus, Bound, Column, Metric, Param, Penalty, Scheme, Tier, parse_range
+from .._model import Bonus, Bound, Column, Condition, Metric, Param, Penalty, Scheme, Tier, parse_range
 from .._suggest import did_you_mean
 
 __all__ = ["Converter", "structure"]
@@ -28,7 +28,7 @@ _FAIL: Any = object()
 
 # When an element is written as a scalar, e.g. ``params: {base: 918}`` or
 # ``metrics: {sales: money}``, the scalar fills this field.
-_SHORTHAND: dict[type, str] = {Param: "value", Metric: "type", Column: "value"}
+_SHORTHAND: dict[type, str] = {Param: "value", Metric: "type", Column: "value", Condition: "when"}
 # Keys accepted in a tier besides the model's fields.
 _TIER_KEYS = ("range", "min", "max", "min_inclusive", "max_inclusive", "points", "label", "grade", "values")
 

@@ -4,6 +4,7 @@ The domain model: frozen attrs classes with no I/O.  Change them with ``attrs.ev
 
 from .elements import (
     Bonus,
+    Condition,
     Flag,
     Indicator,
     Metric,
@@ -28,6 +29,7 @@ __all__ = [
     "Bonus",
     "Bound",
     "Column",
+    "Condition",
     "Direction",
     "Distribution",
     "Flag",

@@ -18,6 +18,7 @@ from .tiers import Direction, Tier
 
 __all__ = [
     "Bonus",
+    "Condition",
     "Flag",
     "Indicator",
     "Metric",
@@ -289,4 +290,19 @@ class Flag:
     name: str = attrs.field(validator=v.identifier)
     when: str
     reason: str
+    label: str | None = None
+
+
+@attrs.frozen
+class Condition:
+    """
+    A named true/false rule that formulas read (``qualified``, ``on_probation``): not an outcome.
+
+    Unlike a flag it is not reported as raised; it is explained, kept with
+    the results (so ``streak()`` and ``prior()`` can read earlier periods'),
+    and shown in the results' ``conditions``.
+    """
+
+    name: str = attrs.field(validator=v.identifier)
+    when: str
     label: str | None = None

@@ -43,13 +43,14 @@ _SUFFIX = {
     "sections": "sec",
     "payouts": "pay",
     "flags": "flag",
+    "conditions": "if",
     "tables": "table",
     "metrics": "in",
     "params": "param",
 }
 
 #: What a period's stored results keep, and so what history can read.
-_KEPT = ("indicators", "sections", "penalties", "bonuses", "payouts", "flags")
+_KEPT = ("indicators", "sections", "penalties", "bonuses", "payouts", "flags", "conditions")
 
 
 @attrs.define
@@ -129,7 +130,7 @@ def _declare(a: Analysis) -> None:
 
 
 def _type_of(a: Analysis, collection: str, item: Any, path: Path) -> Type:
-    if collection == "flags":
+    if collection in ("flags", "conditions"):
         return BOOL
     if collection == "metrics" and item.formula is None:
         kind = metric_type(item.type)
