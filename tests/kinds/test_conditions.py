@@ -36,7 +36,9 @@ def test_streak_counts_a_condition_across_published_periods(plan, tmp_path):
     ledger = pr.Ledger(tmp_path / "l.db")
     seen = []
     for month, points in (("2026-04", "85"), ("2026-05", "90"), ("2026-06", "70")):
-        results = pr.score(plan, [{"employee_id": "a", "points": points, "attendance": "1"}], period=month, history=ledger)
+        results = pr.score(
+            plan, [{"employee_id": "a", "points": points, "attendance": "1"}], period=month, history=ledger
+        )
         ledger.publish(results, plan.scheme)
         seen.append([f.name for f in results.results[0].flags])
     assert seen == [[], ["gold"], []]
