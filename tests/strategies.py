@@ -256,7 +256,9 @@ def rich_schemes(draw: st.DrawFn) -> pr.Scheme:
                 floor=pay_floor,
                 cap=pay_cap,
                 when=draw(st.none() | st.just("cnt < 11")),
-                rounding=draw(st.none() | st.builds(pr.Rounding, st.integers(0, 4), st.sampled_from(["up", "ceiling"]))),
+                rounding=draw(
+                    st.none() | st.builds(pr.Rounding, st.integers(0, 4), st.sampled_from(["up", "ceiling"]))
+                ),
             ),
         ),
     )

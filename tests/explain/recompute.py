@@ -51,10 +51,12 @@ def _limited(line: pr.Explanation | Any, raw: Decimal, floor: Decimal | None, ca
         assert f["limited_by"] == "cap", f["limited_by"]
         _same(f["limit"], cap, f"{line.step} cap")
         assert raw > f["limit"], f"{line.step}: lowered to cap {f['limit']} from {raw}"
-    return f["limit"]  # type: ignore[no-any-return]
+    return f["limit"]
 
 
-def _terms_sum(s: pr.Scheme, line: Any, base: Decimal, terms: list[tuple[str, Decimal]], values: Mapping[str, Any]) -> Decimal:
+def _terms_sum(
+    s: pr.Scheme, line: Any, base: Decimal, terms: list[tuple[str, Decimal]], values: Mapping[str, Any]
+) -> Decimal:
     penalties = {j.name for j in s.penalties}
     total = base
     for name, signed in terms:
@@ -117,7 +119,9 @@ def _adjustment(s: pr.Scheme, r: pr.Result, line: Any) -> None:
     _same(f["counterpart_amount"], f["whole"] - line.value, f"{line.step} counterpart's share")
 
 
-def _total(s: pr.Scheme, line: Any, values: Mapping[str, Any], floor: Decimal | None, cap: Decimal | None) -> Decimal | None:
+def _total(
+    s: pr.Scheme, line: Any, values: Mapping[str, Any], floor: Decimal | None, cap: Decimal | None
+) -> Decimal | None:
     """Check base + Σ terms = sum, then the veto and the limit; return the limited sum (None when vetoed)."""
     f = line.facts
     if "terms" in f:
