@@ -68,6 +68,17 @@ def _terms_sum(
     return total
 
 
+def _shortfall(f: Mapping[str, Any]) -> Decimal:
+    """Full points, less ``deduct`` for each ``per`` short of the target (whole, started or exact units), not below 0."""
+    gap = f["target"] - f["value"] if f["direction"] == "higher_is_better" else f["value"] - f["target"]
+    if gap <= 0:
+        return f["full"]
+    units = gap / f["per"]
+    if f["steps"] != "exact":
+        units = units.to_integral_value(rounding="ROUND_FLOOR" if f["steps"] == "whole" else "ROUND_CEILING")
+    return max(f["full"] - units * f["deduct"], _ZERO)
+
+
 def _indicator(s: pr.Scheme, r: pr.Result, line: Any) -> None:
     ind = next(i for i in s.indicators if i.name == line.name)
     f = line.facts
@@ -76,6 +87,8 @@ def _indicator(s: pr.Scheme, r: pr.Result, line: Any) -> None:
         ratio = f["value"] / f["target"]
         want = ratio * _HUNDRED if f["direction"] == "higher_is_better" else (1 - ratio) * _HUNDRED
         _same(points, want, f"{line.step} target points")
+    if f["scorer"] == "shortfall":
+        _same(points, _shortfall(f), f"{line.step} shortfall points")
     if f["scorer"] == "table" and f["band"] is not None:
         lo, hi = pr.parse_range(f["band"])
         assert pr.Tier(lo, hi, Decimal(0)).contains(f["value"]), f"{line.step}: {f['value']} not in {f['band']}"

@@ -16,7 +16,14 @@ from tests.strategies import populations, rich_populations, rich_schemes, scheme
 
 EXAMPLE_CASES = sorted(p.parent for p in EXAMPLES.glob("*/scheme.yaml") if (p.parent / "data.csv").exists())
 PERIOD = {"month": "2026-04", "quarter": "2026-Q2"}
-_QUICK = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Modest by default (each example compiles a scheme); HYPOTHESIS_PROFILE=thorough runs the profile's 1,000.
+_QUICK = settings(
+    max_examples=min(settings.default.max_examples, 40)
+    if settings.default.max_examples <= 100
+    else settings.default.max_examples,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 @_QUICK
