@@ -227,3 +227,43 @@ def test_plain_and_traced_code_agree_on_every_value(folder):
         assert a.row == b.row and b.trace[: len(b.row)] == b.row
         assert a.to_dict() == b.to_dict()
         assert pr.explain(plan, a).to_dict() == pr.explain(plan, b).to_dict()
+
+
+def test_a_sum_of_thousands_of_terms_compiles_and_adds_in_order():
+    """Python's compiler recurses once per operator: a 10,000-term sum (a score over 10,000 indicators) must still
+    compile, as statements, adding left to right."""
+    terms = tuple((1 if k % 3 else -1, Ref(f"y{k % 7}", NUM)) for k in range(10_000))
+    node = Sum(Const(D("0.1"), label="base"), terms)
+    inputs = {f"y{k}": D(k) / 3 for k in range(7)}
+    want = D("0.1")
+    for sign, ref in terms:
+        want = want + inputs[ref.name] if sign > 0 else want - inputs[ref.name]
+    for traced in (False, True):
+        assert _run(node, inputs, traced=traced) == (want,)
+
+
+def test_a_long_sum_in_a_branch_not_taken_is_not_computed():
+    # Were the long sum's statements written before the choice, 1 / x would divide by zero.
+    x = Ref("x", NUM)
+    long_sum = Sum(Arith("/", Const(D(1), label="one"), x), tuple((1, x) for _ in range(1_000)))
+    node = Choice(Compare((">",), (x, Const(D(0))), BOOL), long_sum, Const(D(5), label="five"), NUM)
+    for traced in (False, True):
+        assert _run(node, {"x": D(0)}, traced=traced) == (D(5),)
+        assert _run(node, {"x": D(2)}, traced=traced) == (D("0.5") + 2_000,)
+
+
+def test_a_scheme_of_thousands_of_indicators_compiles_and_scores():
+    """Found by the scaling test: 3,000 indicators in the score overflowed Python's compiler (RecursionError)."""
+    n = 4_000
+    scheme = pr.Scheme(
+        "wide",
+        metrics=tuple(pr.Metric(f"m{k}") for k in range(n)),
+        sections=(pr.Section("tenth"),),
+        indicators=tuple(
+            pr.Indicator(f"i{k}", formula=f"m{k}", section="tenth" if k % 10 == 0 else None) for k in range(n)
+        ),
+    )
+    plan = pr.compile_scheme(scheme)
+    r = pr.evaluate(plan, {f"m{k}": str(k) for k in range(n)})
+    assert r.sections["tenth"] == sum(range(0, n, 10))
+    assert r.score == sum(range(n))

@@ -42,6 +42,7 @@ from .rounding import quantizer_parts
 __all__ = ["Emitter", "var"]
 
 _NOT_WORD = re.compile(r"[^A-Za-z0-9_]+")
+_TERMS_PER_LINE = 200
 
 
 def var(name: str) -> str:
@@ -201,7 +202,13 @@ class Emitter:
         if kind is Sum:
             assert isinstance(node, Sum)
             text = self.expr(node.base)
-            for sign, term in node.terms:
+            for k, (sign, term) in enumerate(node.terms):
+                if k and k % _TERMS_PER_LINE == 0:
+                    # Python's compiler recurses once per operator of an expression (about 3,000
+                    # overflow it), so a long sum goes on in statements, in the same order.
+                    name = self.temp()
+                    self.emit(f"{name} = {text}")
+                    text = name
                 text += f" {'+' if sign > 0 else '-'} {self.expr(term)}"
             return text if not node.terms else f"({text})"
         assert isinstance(node, Fact)
@@ -241,7 +248,12 @@ class Emitter:
         return result
 
     def _needs_statements(self, node: Node) -> bool:
-        return any(isinstance(n, Clamp) or (self.traced and isinstance(n, Fact)) for n in walk(node))
+        return any(
+            isinstance(n, Clamp)
+            or (isinstance(n, Sum) and len(n.terms) > _TERMS_PER_LINE)
+            or (self.traced and isinstance(n, Fact))
+            for n in walk(node)
+        )
 
     def _lookup(self, node: TableLookup) -> str:
         value, table = self.expr(node.value), node.table
