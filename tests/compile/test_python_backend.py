@@ -164,7 +164,7 @@ def test_constants_are_named_after_what_they_are():
 _WORDS = {
     "ZERO", "D", "sum", "len", "in", "param", "cap", "floor", "weight", "base", "amount", "share", "quantum",
     "mode", "bisect", "bounds", "points", "grades", "grade", "d", "fn", "schedule", "shortfall", "table",
-    "zero", "band", "hundred", "one", "times",
+    "zero", "band", "hundred", "one", "times", "marginal", "slices",
 }  # fmt: skip
 
 
@@ -267,3 +267,23 @@ def test_a_scheme_of_thousands_of_indicators_compiles_and_scores():
     r = pr.evaluate(plan, {f"m{k}": str(k) for k in range(n)})
     assert r.sections["tenth"] == sum(range(0, n, 10))
     assert r.score == sum(range(n))
+
+
+def test_a_table_shared_by_many_indicators_is_one_constant_in_both_twins():
+    # Its band finder is a bound method, a new object at each access: still one constant, not one per use
+    # (each new name was found by probing _band_pts_2, _band_pts_3, ...: quadratic in the indicators).
+    table = pr.TierTable("pts", _TABLE.tiers, direction="higher_is_better")
+    scheme = pr.Scheme(
+        "shared",
+        metrics=(pr.Metric("x"),),
+        tables=(table,),
+        indicators=tuple(pr.Indicator(f"i{k}", input="x", table="pts") for k in range(50)),
+    )
+    plan = pr.compile_scheme(scheme)
+    for run in (plan.stages[0].run, plan.traced_stages[0].run):
+        names = [n for n in run.__globals__ if n.startswith(("_band_pts", "_points_pts", "_bounds_pts"))]
+        assert len(names) == len(set(names)) <= 3, names
+    r = pr.score(plan, [{"employee_id": "E1", "x": "5"}], trace=True).results[0]
+    assert set(r.indicators.values()) == {D(7)}
+    bands = {line.facts["band"] for line in pr.explain(plan, r).lines if line.kind == "indicator"}
+    assert bands == {">= 0"}

@@ -192,6 +192,24 @@ def _grade(s: pr.Scheme, r: pr.Result, line: Any) -> None:
     assert tier.range_text() == f["band"], (tier, f["band"])
 
 
+def _accelerator(s: pr.Scheme, r: pr.Result, line: Any) -> None:
+    acc = next(a for a in s.accelerators if a.name == line.name)
+    f = line.facts
+    # The slices run on from the first band's start, each its width at its rate, up to the value.
+    at, total = f["start"], _ZERO
+    for piece in f["slices"]:
+        _same(piece["from"], at, f"{line.step} slice start")
+        _same(piece["to"], piece["from"] + piece["width"], f"{line.step} slice end")
+        _same(piece["amount"], piece["width"] * piece["rate"], f"{line.step} slice amount")
+        at, total = piece["to"], total + piece["amount"]
+    _same(at, max(f["value"], f["start"]), f"{line.step} slices reach the value")
+    _same(f["total"], total, f"{line.step} total")
+    limited = _limited(line, total, None, acc.cap)
+    rule = f["rounding"]
+    _same(line.value, _rounded(limited, rule["places"], rule["mode"]), f"{line.step} value")
+    _same(line.value, r.values[line.name], f"{line.step} result")
+
+
 def _named(s: pr.Scheme, r: pr.Result, line: Any) -> None:
     # Metrics, flags, team eligibility, assessed: the value is the result's value of that name.
     _same(line.value, r.values[line.name], f"{line.step} result")
@@ -205,6 +223,7 @@ _CHECKS: dict[str, Callable[[pr.Scheme, pr.Result, Any], None]] = {
     "score": _score,
     "payout": _payout,
     "grade": _grade,
+    "accelerator": _accelerator,
     "metric": _named,
     "flag": _named,
     "team": _named,

@@ -66,7 +66,7 @@ def _off(value):
     return f"{value}x"
 
 
-@pytest.mark.parametrize("folder", ["seed003-kpi", "seed003-pay", "seed000-pay"])
+@pytest.mark.parametrize("folder", ["seed003-kpi", "seed003-pay", "seed000-pay", "accelerator"])
 def test_the_check_refuses_a_line_whose_value_or_facts_are_off(folder):
     """The check can fail: change any line's value, or any number among its facts, and it says so."""
     plan = pr.compile_scheme(pr.load_scheme(EXAMPLES / folder / "scheme.yaml"))
@@ -75,7 +75,7 @@ def test_the_check_refuses_a_line_whose_value_or_facts_are_off(folder):
     for line in pr.explain(plan, r).lines:
         with pytest.raises(AssertionError):
             check_line(plan.scheme, r, line._replace(value=_off(line.value)))
-        for key in ("points", "gross", "sum", "limit", "formula_value", "weight", "count", "base"):
+        for key in ("points", "gross", "sum", "limit", "formula_value", "weight", "count", "base", "total"):
             if isinstance(line.facts.get(key), Decimal):
                 with pytest.raises(AssertionError):
                     check_line(plan.scheme, r, line._replace(facts={**line.facts, key: line.facts[key] + 1}))

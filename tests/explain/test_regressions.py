@@ -29,7 +29,7 @@ def test_a_cap_below_the_floor_is_one_error_naming_the_indicator(tmp_path):
     found = [i for i in report.issues if i.code == "cap-below-floor"]
     # Once, as an error (not also as a warning of the same code), at the indicator's line.
     assert [(i.severity, i.path, i.line) for i in found] == [("error", ("indicators", "i"), 5)]
-    assert "cap 40 is below floor 50" in found[0].message
+    assert "40 is below" in found[0].message and "50" in found[0].message
     with pytest.raises(pr.SchemeError) as caught:
         pr.compile_scheme(pr.load_scheme(path))
     assert [(i.code, i.path) for i in caught.value.issues] == [("cap-below-floor", ("indicators", "i"))]

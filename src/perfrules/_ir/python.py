@@ -17,6 +17,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from decimal import Decimal
+from types import MethodType
 from typing import Any
 
 from .nodes import (
@@ -82,7 +83,10 @@ class Emitter:
         Bind ``value`` in the function's globals and return its name.
         """
         plain = isinstance(value, Decimal | bool | str | tuple)
-        key = (label, type(value), str(value) if plain else str(id(value)))
+        # A bound method is a new object at each access (``lookup.index``): it is the same
+        # constant when bound to the same object, not one more name per use.
+        ident = f"{id(value.__self__)}.{value.__func__.__qualname__}" if isinstance(value, MethodType) else id(value)
+        key = (label, type(value), str(value) if plain else str(ident))
         found = self._consts.get(key)
         if found is not None:
             return found
