@@ -17,6 +17,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from decimal import Decimal
+from types import MethodType
 from typing import Any
 
 from .nodes import (
@@ -42,6 +43,7 @@ from .rounding import quantizer_parts
 __all__ = ["Emitter", "var"]
 
 _NOT_WORD = re.compile(r"[^A-Za-z0-9_]+")
+_TERMS_PER_LINE = 200
 
 
 def var(name: str) -> str:
@@ -81,7 +83,10 @@ class Emitter:
         Bind ``value`` in the function's globals and return its name.
         """
         plain = isinstance(value, Decimal | bool | str | tuple)
-        key = (label, type(value), str(value) if plain else str(id(value)))
+        # A bound method is a new object at each access (``lookup.index``): it is the same
+        # constant when bound to the same object, not one more name per use.
+        ident = f"{id(value.__self__)}.{value.__func__.__qualname__}" if isinstance(value, MethodType) else id(value)
+        key = (label, type(value), str(value) if plain else str(ident))
         found = self._consts.get(key)
         if found is not None:
             return found
@@ -201,7 +206,13 @@ class Emitter:
         if kind is Sum:
             assert isinstance(node, Sum)
             text = self.expr(node.base)
-            for sign, term in node.terms:
+            for k, (sign, term) in enumerate(node.terms):
+                if k and k % _TERMS_PER_LINE == 0:
+                    # Python's compiler recurses once per operator of an expression (about 3,000
+                    # overflow it), so a long sum goes on in statements, in the same order.
+                    name = self.temp()
+                    self.emit(f"{name} = {text}")
+                    text = name
                 text += f" {'+' if sign > 0 else '-'} {self.expr(term)}"
             return text if not node.terms else f"({text})"
         assert isinstance(node, Fact)
@@ -241,7 +252,12 @@ class Emitter:
         return result
 
     def _needs_statements(self, node: Node) -> bool:
-        return any(isinstance(n, Clamp) or (self.traced and isinstance(n, Fact)) for n in walk(node))
+        return any(
+            isinstance(n, Clamp)
+            or (isinstance(n, Sum) and len(n.terms) > _TERMS_PER_LINE)
+            or (self.traced and isinstance(n, Fact))
+            for n in walk(node)
+        )
 
     def _lookup(self, node: TableLookup) -> str:
         value, table = self.expr(node.value), node.table
