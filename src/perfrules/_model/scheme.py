@@ -10,6 +10,7 @@ from typing import Literal
 
 import attrs
 
+from .._limits import LIMITS
 from . import validators as v
 from .elements import Bonus, Flag, Indicator, Metric, Payout, Penalty, Rounding, Score, Section
 from .tiers import Match, Tier, TierTable
@@ -200,6 +201,14 @@ class Scheme:
     rollup: Rollup = Rollup()
     payouts: tuple[Payout, ...] = attrs.field(default=(), metadata=_keyed("payout"))
     flags: tuple[Flag, ...] = attrs.field(default=(), metadata=_keyed("flag"))
+
+    def __attrs_post_init__(self) -> None:
+        # The budget a file's reader checks, checked again for a scheme built in Python,
+        # so that validation and compilation never see more than they were sized for.
+        count = sum(len(getattr(self, f.name)) for f in attrs.fields(Scheme) if f.metadata.get("keyed"))
+        if count > LIMITS.elements:
+            raise ValueError(f"the scheme has {count} named elements, more than {LIMITS.elements}")
+        v.check_texts(self, "scheme")
 
     def named(self) -> Iterator[tuple[str, str, object]]:
         """
