@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from .._compile import CellError, Plan
 from .._errors import InputError, Issue
+from .._limits import LIMITS
 from .._suggest import did_you_mean
 
 __all__ = ["Row", "read_rows"]
@@ -116,7 +117,27 @@ def read_rows(
     out: list[Row] = []
     seen: dict[str, int] = {}
     make = tuple.__new__  # a Row built directly: NamedTuple's own __new__ costs twice as much
+    if isinstance(rows, str | bytes | Mapping) or not isinstance(rows, Iterable):
+        raise InputError(
+            [Issue("bad-row", f"rows must be a list of mappings, got {type(rows).__name__}", source=source)]
+        )
     for n, row in enumerate(rows, start=first_row):
+        if row.__class__ is not dict and not isinstance(row, Mapping):
+            r.issues.append(
+                Issue(
+                    "bad-row",
+                    f"row {n} is {type(row).__name__}, not a mapping of column names to cells",
+                    (f"row {n}",),
+                    source=source,
+                    hint="give each row as a dict such as {'employee_id': 'E1', 'sales': '120'}",
+                )
+            )
+            continue
+        if n - first_row >= LIMITS.rows:
+            r.issues.append(
+                Issue("too-many", f"more than {LIMITS.rows} rows", source=source, hint="score the population in parts")
+            )
+            break
         emp = row.get(id_column)
         if emp.__class__ is not str or not emp or emp[0].isspace() or emp[-1].isspace():
             emp = r.employee(row, n)  # anything but a clean text id: check and report
@@ -137,6 +158,16 @@ def read_rows(
         else:
             seen[emp] = n
         text = {k: str(row[k]) for k in reasons if row.get(k) is not None} if reasons else empty
+        for k, cell in text.items():
+            if len(cell) > LIMITS.cell_chars:
+                r.issues.append(
+                    Issue(
+                        "cell-too-long",
+                        f"a cell of {len(cell)} characters is longer than {LIMITS.cell_chars}",
+                        (f"row {n}", k),
+                        source=source,
+                    )
+                )
         if r.team is not None and not text.get(r.team, "").strip():
             r.issues.append(
                 Issue(
