@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import attrs
 
-__all__ = ["LIMITS", "Limits", "Refusal", "number_problem", "number_text_problem", "text_problem"]
+__all__ = ["LIMITS", "Limits", "Refusal", "has_surrogate", "number_problem", "number_text_problem", "text_problem"]
 
 
 @attrs.frozen
@@ -124,3 +124,10 @@ def text_problem(text: str) -> Refusal | None:
     if _SURROGATE.search(text):
         return Refusal("bad-text", "text holds a lone surrogate character, which UTF-8 cannot store")
     return None
+
+
+def has_surrogate(text: str) -> bool:
+    """
+    Return whether ``text`` holds a lone surrogate, which cannot be written as UTF-8 (to a file or the ledger).
+    """
+    return not text.isascii() and _SURROGATE.search(text) is not None

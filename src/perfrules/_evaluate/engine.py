@@ -116,6 +116,15 @@ def _counts(plan: Plan, rows: list[Row], source: str | None) -> None:
         raise InputError(issues, f"{len(issues)} problem(s) in {source or 'the input'}; nothing was scored")
 
 
+def _shown(value: object) -> str:
+    # repr() of an integer over 4,300 digits raises: what is shown of a value is bounded.
+    try:
+        text = repr(value)
+    except ValueError:
+        return f"<{type(value).__name__} too long to show>"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _period(period: object) -> Period | None:
     if period is None or isinstance(period, Period):
         return period
@@ -125,7 +134,7 @@ def _period(period: object) -> Period | None:
         [
             Issue(
                 "bad-period",
-                f"a period must be a Period or text such as '2026-04', got {type(period).__name__} {period!r:.40}",
+                f"a period must be a Period or text such as '2026-04', got {type(period).__name__} {_shown(period)}",
                 hint="write 2026-04, 2026-Q2, 2026-H1, 2026 or 2026-03-26..2026-04-25",
             )
         ]
@@ -340,7 +349,7 @@ def evaluate(
             [
                 Issue(
                     "bad-row",
-                    f"inputs say employee_id {other!r} but employee is {employee!r}",
+                    f"inputs say employee_id {_shown(other)} but employee is {_shown(employee)}",
                     ("employee_id",),
                     hint="give the id once, as evaluate(plan, inputs, employee=...)",
                 )

@@ -75,7 +75,7 @@ class Period:
         ``InputError`` is a ``ValueError``, so code catching ``ValueError`` still works.
         """
         if not isinstance(text, str):
-            raise _bad(f"a period must be text such as '2026-04', got {type(text).__name__} {text!r:.40}")
+            raise _bad(f"a period must be text such as '2026-04', got {type(text).__name__}")
         text = text.strip()
         for kind, pattern in _PATTERNS:
             m = pattern.fullmatch(text)
