@@ -243,6 +243,19 @@ NASTY_VALUES = [
     {"unknown": 1},
     ["a", "a"],
 ]
+EXTRA_KEYS = [
+    "unknown",
+    "formula",
+    "when",
+    "tiers",
+    "schedule",
+    "levels",
+    "range",
+    "roles",
+    "weight",
+    "share",
+    "places",
+]
 YAML_NASTY = [
     "1e999999999",
     "-1e999999999",
@@ -311,9 +324,7 @@ def _mutate_data(data, rnd):
                 value = parent[path[-1]]
                 parent[path[-1]] = [value] * rnd.randint(2, 4) if rnd.random() < 0.5 else {"x": value}
             elif isinstance(parent, dict):
-                parent[rnd.choice(["unknown", "formula", "when", "tiers", "schedule", "weight"])] = rnd.choice(
-                    NASTY_VALUES
-                )
+                parent[rnd.choice(EXTRA_KEYS)] = rnd.choice(NASTY_VALUES)
         except (KeyError, IndexError, TypeError):
             continue
     return data

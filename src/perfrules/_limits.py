@@ -24,9 +24,9 @@ class Limits:
     Bounds on every input perfrules reads.
     """
 
-    document_chars: int = 5_000_000
+    document_chars: int = 1_000_000
     """Characters of a scheme file."""
-    document_values: int = 200_000
+    document_values: int = 20_000
     """Values (scalars, lists, mappings) in a scheme document, aliases expanded."""
     document_depth: int = 32
     """Levels of nesting in a scheme document."""

@@ -104,7 +104,10 @@ class Converter:
             return self._fail("wrong-type", f"expected true or false, got {_kind(value)}", path)
         if tp is int:
             # The range is checked before int(): int(Decimal("1e999999")) alone takes seconds.
-            if isinstance(value, Decimal) and number_problem(value) is None and value == value.to_integral_value():
+            refused = number_problem(value) if isinstance(value, Decimal) else None
+            if refused is not None:
+                return self._fail(refused.code, refused.message, path, "write a small whole number")
+            if isinstance(value, Decimal) and value == value.to_integral_value():
                 return int(value)
             return self._fail("wrong-type", f"expected a whole number, got {_kind(value)} {value!r}", path)
         raise TypeError(f"perfrules converter cannot handle type {tp!r}")  # a model bug, not user input

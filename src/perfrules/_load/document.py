@@ -268,6 +268,59 @@ def _compose(text: str, source: str | None) -> yaml.Node | None:
         raise SchemeError([Issue("syntax", f"not valid YAML: {exc}", source=source)]) from None
 
 
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [value for _, value in node.value]
+    return []
+
+
+def _expanded_size(root: yaml.Node, source: str | None) -> None:
+    # Aliases share nodes, so the composed graph is as small as the text; the
+    # size it would have once expanded (a "billion laughs" file) is worked out
+    # on the graph, each node once, before anything is expanded. A node met
+    # again while it is still open is a recursive alias (&a [*a]).
+    sizes: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            open_.discard(key)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in _children(node))
+            if sizes[key] > LIMITS.document_values:
+                raise SchemeError(
+                    [
+                        Issue(
+                            "document-too-large",
+                            f"more than {LIMITS.document_values} values once aliases are expanded",
+                            source=source,
+                            hint="write fewer values, or use fewer '*name' aliases",
+                        )
+                    ]
+                )
+            continue
+        if key in sizes:
+            continue
+        if key in open_:
+            raise SchemeError(
+                [
+                    _budget_issue(
+                        "document-too-deep",
+                        "an alias refers to a value that holds it (a recursive alias such as &a [*a])",
+                        node.start_mark,
+                        source,
+                        "write the value out instead of the alias",
+                    )
+                ]
+            )
+        open_.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in _children(node) if id(c) not in sizes)
+
+
 def _no_constant(name: str) -> None:
     raise ValueError(f"{name} is not a number perfrules accepts")
 
@@ -300,6 +353,7 @@ def read_document(text: str, source: str | None = None, *, fmt: str = "yaml") ->
         raise SchemeError(
             [Issue("empty-document", "the scheme file is empty", source=source, hint="start with 'name: My scheme'")]
         )
+    _expanded_size(node, source)
     walker = _Walker(source)
     data = walker.walk(node, ())
     if walker.issues:

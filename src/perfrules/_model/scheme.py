@@ -139,7 +139,7 @@ class Population:
     mentor: str | None = None
     manager: str | None = None
     role: str | None = None
-    roles: tuple[str, ...] = attrs.field(default=(), validator=attrs.validators.deep_iterable(v.identifier))
+    roles: tuple[str, ...] = attrs.field(default=(), validator=v.identifiers)
 
     def relations(self) -> dict[str, str]:
         """

@@ -22,7 +22,9 @@ __all__ = [
     "decimal",
     "decimal_tuple",
     "identifier",
+    "identifiers",
     "is_identifier",
+    "nonempty",
     "optional_decimal",
     "positive",
     "probability",
@@ -138,3 +140,24 @@ def check_texts(value: object, where: str) -> None:
         elif attrs.has(type(item)):
             fields: tuple[attrs.Attribute[Any], ...] = attrs.fields(type(item))  # type: ignore[arg-type]
             stack.extend((getattr(item, f.name), f"{at}.{f.name}") for f in fields)
+
+
+def identifiers(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    """
+    Require a tuple of distinct names (each as :func:`identifier` requires).
+    """
+    if not isinstance(value, tuple):
+        raise TypeError(f"'{attr.name}' must be a tuple of names (got {_got(value)})")
+    for item in value:
+        identifier(inst, attr, item)
+    repeated = sorted({x for x in value if value.count(x) > 1})
+    if repeated:
+        raise ValueError(f"'{attr.name}' names {', '.join(repeated)} more than once")
+
+
+def nonempty(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    """
+    Require ``None`` or a tuple with at least one item (an inline tier list that is given must hold a band).
+    """
+    if value is not None and (not isinstance(value, tuple) or not value):
+        raise ValueError(f"'{attr.name}' must hold at least one item when given (got {value!r})")
