@@ -54,6 +54,13 @@ def read_population(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
         )
     if p.suffix.lower() == ".json":
         return _json_rows(text, str(p))
+    try:
+        return _csv_rows(text, str(p))
+    except csv.Error as exc:  # a field over csv's size limit, a NUL byte...
+        raise InputError([Issue("syntax", f"not valid CSV: {exc}", source=str(p))]) from None
+
+
+def _csv_rows(text: str, source: str) -> list[dict[str, Any]]:
     reader = csv.DictReader(io.StringIO(text))
     header = reader.fieldnames or []
     dupes = sorted({h for h in header if header.count(h) > 1})
@@ -63,7 +70,7 @@ def read_population(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
                 Issue(
                     "duplicate-column",
                     f"column(s) {', '.join(dupes)} appear twice in the header",
-                    source=str(p),
+                    source=source,
                     line=1,
                 )
             ]
@@ -76,7 +83,7 @@ def read_population(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
                     Issue(
                         "extra-cells",
                         f"line {reader.line_num} has more cells than the header",
-                        source=str(p),
+                        source=source,
                         line=reader.line_num,
                     )
                 ]
@@ -85,14 +92,22 @@ def read_population(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     return rows
 
 
+def _int(text: str) -> int | str:
+    return int(text) if len(text) <= 40 else text
+
+
 def _json_rows(text: str, source: str) -> list[dict[str, Any]]:
 
     try:
-        data = json.loads(text, parse_float=Decimal)
+        # A long integer stays text: int() of over 4,300 digits raises, and the
+        # cell's converter refuses it by the number budget anyway.
+        data = json.loads(text, parse_float=Decimal, parse_int=_int)
     except json.JSONDecodeError as exc:
         raise InputError(
             [Issue("syntax", f"not valid JSON: {exc.msg}", source=source, line=exc.lineno, column=exc.colno)]
         ) from None
+    except (RecursionError, ValueError) as exc:  # nesting too deep for the parser
+        raise InputError([Issue("syntax", f"not valid JSON: {str(exc)[:200]}", source=source)]) from None
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
         raise InputError([Issue("wrong-type", "a JSON population must be a list of objects", source=source)])
     return data

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from .._adapters import Ledger, read_population, roll_up, write_atomic, write_results
 from .._compile import Plan, compile_scheme
-from .._errors import EvaluationError, InputError, LedgerError, PerfrulesError, SchemeError
+from .._errors import PerfrulesError
 from .._evaluate import Results, score
 from .._explain import LANGUAGES, explain, render_json, render_text
 from .._load import read_scheme, scheme_json_schema
@@ -180,8 +180,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print(render_table(results))
         return EXIT_OK
-    except (SchemeError, InputError, EvaluationError, LedgerError) as exc:
+    except PerfrulesError as exc:
         return _fail(exc)
+    except OSError as exc:  # the output file or its folder cannot be written
+        print(f"perfrules {args.command}: cannot write: {exc}", file=sys.stderr)
+        return EXIT_INVALID
 
 
 if __name__ == "__main__":

@@ -5,13 +5,14 @@ The evaluate phase: run a plan's generated function for each employee and collec
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from decimal import localcontext
+from decimal import Decimal, localcontext
 from types import TracebackType
 from typing import Any
 
 from .._compile import CONTEXT, FILENAME, Plan
 from .._errors import EvaluationError, InputError, Issue
 from .._formula import NoTier, group_name
+from .._kinds import CountError
 from .._model import Period
 from .distribution import distribute
 from .history import HistorySource, history_values
@@ -33,7 +34,7 @@ def _failing_frame(tb: TracebackType | None) -> tuple[int, dict[str, Any]] | Non
 
 
 def _arith(err: BaseException) -> str:
-    if isinstance(err, NoTier):
+    if isinstance(err, NoTier | CountError):
         return str(err)
     # The C decimal module raises InvalidOperation listing the signal: [<class 'DivisionUndefined'>].
     signals = err.args[0] if err.args and isinstance(err.args[0], list) else []
@@ -61,6 +62,81 @@ def _diagnose(plan: Plan, row: Row, exc: ArithmeticError) -> EvaluationError:
     step = "score" if ref[0] == "score" else f"{ref[0]}.{ref[1]}"
     return EvaluationError(
         _arith(exc), employee=row.employee, step=step, formula=text, values={n: local.get(f"v_{n}") for n in names}
+    )
+
+
+def _finite(plan: Plan, results: list[Result], rows: list[Row]) -> None:
+    # Python's decimal module gives 0 ** -1 = Infinity without any signal, so a
+    # value that is not finite is looked for here, before anything is stored,
+    # written or published. The first one in the plan's order is where it came from.
+    outputs = plan.outputs
+    for res, row in zip(results, rows, strict=True):
+        bad = next(
+            (k for k, v in enumerate(res.row) if v.__class__ is Decimal and not v.is_finite()),
+            None,
+        )
+        if bad is None:
+            continue
+        name = outputs[bad]
+        formulas = [f for p, f in plan.formulas.items() if name in p or (name == "score" and p[0] == "score")]
+        names = sorted({n for f in formulas for n in f.names})
+        values = dict(zip(outputs, res.row, strict=True))
+        raise EvaluationError(
+            f"{name} is {res.row[bad]}, not a finite number (a power of 0 with a negative exponent divides by zero)",
+            employee=row.employee,
+            step=name,
+            formula=formulas[0].text if len(formulas) == 1 else None,
+            values={n: values.get(n) for n in names},
+        )
+
+
+def _counts(plan: Plan, rows: list[Row], source: str | None) -> None:
+    # A schedule (P4) charges by a count of occurrences: a count read straight
+    # from a column must be whole and not negative, named by row and column.
+    spots = {i.metric.name: k for k, i in enumerate(plan.inputs)}
+    columns = [
+        (adj.count, spots[adj.count])
+        for adj in plan.scheme.adjustments()
+        if adj.schedule is not None and adj.count is not None and adj.count in spots
+    ]
+    issues = [
+        Issue(
+            "bad-count",
+            f"{column}: a count of occurrences must be a whole number of 0 or more, got {value}",
+            (f"row {row.number}", column),
+            source=source,
+            hint="write how many times it happened: 0, 1, 2...",
+        )
+        for column, at in columns
+        for row in rows
+        if (value := row.values[at]).__class__ is Decimal and (value < 0 or value != value.to_integral_value())
+    ]
+    if issues:
+        raise InputError(issues, f"{len(issues)} problem(s) in {source or 'the input'}; nothing was scored")
+
+
+def _shown(value: object) -> str:
+    # repr() of an integer over 4,300 digits raises: what is shown of a value is bounded.
+    try:
+        text = repr(value)
+    except ValueError:
+        return f"<{type(value).__name__} too long to show>"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _period(period: object) -> Period | None:
+    if period is None or isinstance(period, Period):
+        return period
+    if isinstance(period, str):
+        return Period.parse(period)
+    raise InputError(
+        [
+            Issue(
+                "bad-period",
+                f"a period must be a Period or text such as '2026-04', got {type(period).__name__} {_shown(period)}",
+                hint="write 2026-04, 2026-Q2, 2026-H1, 2026 or 2026-03-26..2026-04-25",
+            )
+        ]
     )
 
 
@@ -218,13 +294,13 @@ def score(
     ``history`` (the results ledger, or any :class:`HistorySource`) provides
     earlier periods for ``prior()``, ``streak()`` and ``previous_streak()``.
     """
-    if isinstance(period, str):
-        period = Period.parse(period)
+    period = _period(period)
     label = period.label if period else None
     checked = sorted(
         read_rows(plan, _records(rows), id_column=id_column, source=source, first_row=first_row),
         key=lambda r: r.employee,
     )
+    _counts(plan, checked, source)
     if plan.history or plan.scheme.population is not None:
         # History values, then population values, follow the inputs; rows are rebuilt once.
         past = (
@@ -242,6 +318,7 @@ def score(
             results = _single_stage(plan, layout, checked, label, progress, trace)
         else:
             results = _staged(plan, layout, checked, label, progress, trace)
+    _finite(plan, results, checked)
     results = _distributed(plan, results, checked)
     _reasons(plan, results, checked)
     return Results(plan.scheme.name, plan.digest, period, tuple(results))
@@ -257,5 +334,24 @@ def evaluate(
 ) -> Result:
     """
     Score one employee from a mapping of metric names to raw values.
+
+    ``inputs`` may hold ``employee_id`` only when it equals ``employee``: the
+    id is given once, so a row copied with its id cannot score someone else.
     """
-    return score(plan, [{"employee_id": employee, **inputs}], period=period, history=history).results[0]
+    if not isinstance(inputs, Mapping):
+        raise InputError(
+            [Issue("bad-row", f"inputs must be a mapping of names to values, got {type(inputs).__name__}")]
+        )
+    other = inputs.get("employee_id", employee)
+    if other != employee:
+        raise InputError(
+            [
+                Issue(
+                    "bad-row",
+                    f"inputs say employee_id {_shown(other)} but employee is {_shown(employee)}",
+                    ("employee_id",),
+                    hint="give the id once, as evaluate(plan, inputs, employee=...)",
+                )
+            ]
+        )
+    return score(plan, [{**inputs, "employee_id": employee}], period=period, history=history).results[0]

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from .._compile import CellError, Plan
 from .._errors import InputError, Issue
+from .._limits import LIMITS, has_surrogate
 from .._suggest import did_you_mean
 
 __all__ = ["Row", "read_rows"]
@@ -28,6 +29,16 @@ class Row(NamedTuple):
     number: int
     values: tuple[Any, ...]
     text: Mapping[str, str]
+
+
+def _text(value: object) -> str | None:
+    # str() of an integer of over 4,300 digits raises ValueError: such a cell is no text.
+    if value is None:
+        return None
+    try:
+        return str(value)
+    except ValueError:
+        return None
 
 
 class _Reader:
@@ -80,19 +91,19 @@ class _Reader:
         return tuple(values)
 
     def employee(self, row: Mapping[str, Any], n: int) -> str:
-        emp = row.get(self.id_column)
-        if emp is None or not str(emp).strip():
+        emp = _text(row.get(self.id_column))
+        if emp is None or not emp.strip() or has_surrogate(emp):
             self.issues.append(
                 Issue(
                     "missing-id",
-                    f"row {n} has no {self.id_column!r}",
+                    f"row {n} has no usable {self.id_column!r} (empty, or not storable as UTF-8)",
                     (f"row {n}",),
                     source=self.source,
                     hint=f"every row needs the employee's id in column {self.id_column!r}",
                 )
             )
             return f"<row {n}>"
-        return str(emp).strip()
+        return emp.strip()
 
 
 def read_rows(
@@ -116,9 +127,29 @@ def read_rows(
     out: list[Row] = []
     seen: dict[str, int] = {}
     make = tuple.__new__  # a Row built directly: NamedTuple's own __new__ costs twice as much
+    if isinstance(rows, str | bytes | Mapping) or not isinstance(rows, Iterable):
+        raise InputError(
+            [Issue("bad-row", f"rows must be a list of mappings, got {type(rows).__name__}", source=source)]
+        )
     for n, row in enumerate(rows, start=first_row):
+        if row.__class__ is not dict and not isinstance(row, Mapping):
+            r.issues.append(
+                Issue(
+                    "bad-row",
+                    f"row {n} is {type(row).__name__}, not a mapping of column names to cells",
+                    (f"row {n}",),
+                    source=source,
+                    hint="give each row as a dict such as {'employee_id': 'E1', 'sales': '120'}",
+                )
+            )
+            continue
+        if n - first_row >= LIMITS.rows:
+            r.issues.append(
+                Issue("too-many", f"more than {LIMITS.rows} rows", source=source, hint="score the population in parts")
+            )
+            break
         emp = row.get(id_column)
-        if emp.__class__ is not str or not emp or emp[0].isspace() or emp[-1].isspace():
+        if emp.__class__ is not str or not emp or emp[0].isspace() or emp[-1].isspace() or not emp.isascii():
             emp = r.employee(row, n)  # anything but a clean text id: check and report
         try:
             values = read(row)
@@ -136,7 +167,17 @@ def read_rows(
             )
         else:
             seen[emp] = n
-        text = {k: str(row[k]) for k in reasons if row.get(k) is not None} if reasons else empty
+        text = {k: _text(row[k]) or "" for k in reasons if row.get(k) is not None} if reasons else empty
+        for k, cell in text.items():
+            if len(cell) > LIMITS.cell_chars or (not cell and row[k] != "") or has_surrogate(cell):
+                r.issues.append(
+                    Issue(
+                        "cell-too-long",
+                        f"a text cell must be at most {LIMITS.cell_chars} characters of UTF-8 text",
+                        (f"row {n}", k),
+                        source=source,
+                    )
+                )
         if r.team is not None and not text.get(r.team, "").strip():
             r.issues.append(
                 Issue(

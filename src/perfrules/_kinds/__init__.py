@@ -16,6 +16,7 @@ from .marginal import ACCELERATORS
 from .payout import PAYOUTS
 from .people import charged_to, charges_name, group_scopes, population_names, population_types
 from .simple import ASSESSED, CONDITIONS, ELIGIBLE, FLAGS, METRICS
+from .steps import CountError
 from .terms import explained_terms
 from .totals import SCORE, SECTIONS
 from .wording import COMMON, name_text, number
@@ -24,6 +25,7 @@ __all__ = [
     "COMMON",
     "KINDS",
     "Context",
+    "CountError",
     "Explaining",
     "Kind",
     "Line",
