@@ -32,6 +32,7 @@ PUBLIC = [
     "LedgerError",
     "Metric",
     "MetricType",
+    "NumberFormat",
     "Param",
     "Payout",
     "Penalty",

@@ -55,7 +55,7 @@ from ._model import (
     TierTable,
     parse_range,
 )
-from ._plugins import MetricType, metric_type, metric_types, register_metric_type, to_decimal
+from ._plugins import MetricType, NumberFormat, metric_type, metric_types, register_metric_type, to_decimal
 from ._validate import Report, check_file, validate
 
 __version__ = "0.1.0"
@@ -85,6 +85,7 @@ __all__ = [
     "LedgerError",
     "Metric",
     "MetricType",
+    "NumberFormat",
     "Param",
     "Payout",
     "Penalty",

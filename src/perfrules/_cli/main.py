@@ -11,14 +11,16 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from typing import Any
 
-from .._adapters import Ledger, read_population, roll_up, write_atomic, write_results
+from .._adapters import Joined, Ledger, join_tables, read_table, roll_up, write_atomic, write_results
 from .._compile import Plan, compile_scheme
 from .._errors import EvaluationError, InputError, LedgerError, PerfrulesError, SchemeError
 from .._evaluate import Results, score
 from .._explain import LANGUAGES, explain, render_json, render_text
 from .._load import read_scheme, scheme_json_schema
 from .._model import Period
+from .._plugins import NumberFormat
 from .._validate import check_file
 from .progress import progress
 from .table import render_table
@@ -38,10 +40,15 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("schema", help="print the JSON Schema of scheme files (for editors and HR tools)")
     s = sub.add_parser("score", help="score a population for one period")
     s.add_argument("scheme")
-    s.add_argument("data", help="population file: CSV with a header line, or JSON")
+    s.add_argument(
+        "data",
+        nargs="+",
+        help="population file(s): CSV with a header line, JSON or .xlsx; several files are joined by employee id",
+    )
     s.add_argument("--period", required=True, help="2026-04, 2026-Q2, 2026-H1, 2026 or 2026-03-26..2026-04-25")
     s.add_argument("--out", help="write results to FILE.csv or FILE.json (atomically)")
     s.add_argument("--id-column", default="employee_id")
+    _reading(s)
     s.add_argument("--ledger", help="record the period in this results ledger (an SQLite file)")
     s.add_argument("--revise", action="store_true", help="with --ledger: record a new revision of a published period")
     s.add_argument(
@@ -56,13 +63,22 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--out", help="write the roll-up to FILE.json (atomically)")
     e = sub.add_parser("explain", help="explain one employee's result line by line")
     e.add_argument("scheme")
-    e.add_argument("data")
+    e.add_argument("data", nargs="+", help="population file(s), as for score")
     e.add_argument("--employee", required=True, help="the employee's id")
     e.add_argument("--period", help="the period label to show (optional)")
     e.add_argument("--lang", choices=LANGUAGES, default="en")
     e.add_argument("--json", action="store_true", help="print the trace records as JSON")
     e.add_argument("--id-column", default="employee_id")
+    _reading(e)
     return p
+
+
+def _reading(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("reading the data (docs/reference/input-files.md)")
+    g.add_argument("--encoding", help="text encoding: utf-8, utf-16, gb18030 (gbk), cp1252 (default: detected)")
+    g.add_argument("--delimiter", help="CSV delimiter: , ; tab | (default: detected from the header)")
+    g.add_argument("--decimal-comma", action="store_true", help="numbers are written 0,8 (a decimal comma)")
+    g.add_argument("--thousands", choices=[",", ".", " ", "'"], help="numbers group thousands with this separator")
 
 
 def _fail(exc: PerfrulesError) -> int:
@@ -89,27 +105,47 @@ def _period(args: argparse.Namespace) -> Period | None:
         raise SystemExit(f"perfrules {args.command}: error: --period: {exc}") from None
 
 
+def _numbers(args: argparse.Namespace) -> NumberFormat:
+    try:
+        return NumberFormat(decimal="," if args.decimal_comma else ".", thousands=args.thousands)
+    except ValueError as exc:
+        raise SystemExit(f"perfrules {args.command}: error: --thousands: {exc}") from None
+
+
+def _population(args: argparse.Namespace) -> tuple[list[dict[str, object]], str, Joined | None]:
+    tables = [read_table(path, encoding=args.encoding, delimiter=args.delimiter) for path in args.data]
+    for t in tables:
+        if t.encoding not in (None, "utf-8", "utf-8-sig") and args.encoding is None:
+            print(f"note: read {t.source} as {t.encoding} (detected; --encoding to declare)", file=sys.stderr)
+    if len(tables) == 1:
+        return tables[0].rows, tables[0].source, None
+    joined = join_tables(tables, args.id_column)
+    return joined.rows, joined.source, joined
+
+
 def _score(args: argparse.Namespace) -> tuple[Plan, Results]:
     period = _period(args)
+    numbers = _numbers(args)
     loaded = read_scheme(args.scheme)
     assert loaded.scheme is not None
     plan = compile_scheme(loaded.scheme)
-    rows = read_population(args.data)
+    rows, source, joined = _population(args)
     ledger = getattr(args, "ledger", None)
-    with progress(len(rows), enabled=sys.stderr.isatty()) as tick:
-        if ledger and plan.history:
-            with Ledger(ledger) as history:  # earlier periods for prior() and streaks
-                results = score(
-                    plan,
-                    rows,
-                    period=period,
-                    id_column=args.id_column,
-                    source=args.data,
-                    progress=tick,
-                    history=history,
-                )
-        else:
-            results = score(plan, rows, period=period, id_column=args.id_column, source=args.data, progress=tick)
+    try:
+        with progress(len(rows), enabled=sys.stderr.isatty()) as tick:
+            options: dict[str, Any] = {
+                "period": period,
+                "id_column": args.id_column,
+                "source": source,
+                "numbers": numbers,
+            }
+            if ledger and plan.history:
+                with Ledger(ledger) as history:  # earlier periods for prior() and streaks
+                    results = score(plan, rows, progress=tick, history=history, **options)
+            else:
+                results = score(plan, rows, progress=tick, **options)
+    except InputError as exc:
+        raise exc if joined is None else joined.relocate(exc) from None
     return plan, results
 
 
@@ -149,7 +185,8 @@ def _explain(args: argparse.Namespace) -> int:
     found = results.by_employee().get(args.employee)
     if found is None:
         known = ", ".join(sorted(results.by_employee())[:10])
-        print(f"perfrules explain: no employee {args.employee!r} in {args.data} (first ids: {known})", file=sys.stderr)
+        where = " + ".join(args.data)
+        print(f"perfrules explain: no employee {args.employee!r} in {where} (first ids: {known})", file=sys.stderr)
         return EXIT_INVALID
     trace = explain(plan, found)
     print(render_json(trace) if args.json else render_text(trace, args.lang))

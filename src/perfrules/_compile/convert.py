@@ -69,7 +69,8 @@ def converter(
         try:
             value = parse(raw, m)
         except (ValueError, TypeError, ArithmeticError) as exc:
-            raise CellError("bad-value", f"{name}: {exc}") from None
+            # The number grammar's errors carry their own code (ambiguous-number, non-ascii-digits).
+            raise CellError(getattr(exc, "code", "bad-value"), f"{name}: {exc}") from None
         return value if check is None else check(value)
 
     return convert

@@ -38,7 +38,8 @@ def generate_reader(specs: Sequence[Any]) -> Callable[[Mapping[str, Any]], tuple
         whole, non_negative = flags
         # Whole non-negative numbers: digits only. Others: anything Decimal reads,
         # then finite (text like "NaN" reads too) and, if asked, not negative.
-        lines.append(f"    if r.__class__ is _str{' and r.isdigit()' if whole else ''}:")
+        # isascii: Decimal also reads other scripts' digits ("١٢"), which the number grammar refuses.
+        lines.append(f"    if r.__class__ is _str and r.isascii(){' and r.isdigit()' if whole else ''}:")
         lines.append("        try:")
         lines.append(f"            v{k} = _D(r)")
         lines.append("        except _Invalid:")

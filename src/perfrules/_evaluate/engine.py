@@ -14,6 +14,7 @@ from .._compile.codegen import FILENAME
 from .._errors import EvaluationError, InputError, Issue
 from .._formula import NoTier, group_name
 from .._model import Period
+from .._plugins import NumberFormat, number_format
 from .distribution import distribute
 from .history import HistorySource, history_values
 from .inputs import Row, read_rows
@@ -205,6 +206,7 @@ def score(
     progress: Callable[[int], None] | None = None,
     trace: bool = False,
     history: HistorySource | None = None,
+    numbers: NumberFormat | None = None,
 ) -> Results:
     """
     Score a whole population for one period.
@@ -218,14 +220,17 @@ def score(
     :func:`perfrules.explain` needs, so explaining it evaluates nothing again.
     ``history`` (the results ledger, or any :class:`HistorySource`) provides
     earlier periods for ``prior()``, ``streak()`` and ``previous_streak()``.
+    ``numbers`` declares how numbers are written in the cells (a decimal comma,
+    a thousands separator); without it a comma in a number is an error.
     """
     if isinstance(period, str):
         period = Period.parse(period)
     label = period.label if period else None
-    checked = sorted(
-        read_rows(plan, _records(rows), id_column=id_column, source=source, first_row=first_row),
-        key=lambda r: r.employee,
-    )
+    with number_format(numbers):
+        checked = sorted(
+            read_rows(plan, _records(rows), id_column=id_column, source=source, first_row=first_row),
+            key=lambda r: r.employee,
+        )
     if plan.history or plan.scheme.population is not None:
         # History values, then population values, follow the inputs; rows are rebuilt once.
         past = (
@@ -255,8 +260,10 @@ def evaluate(
     employee: str = "employee",
     period: Period | str | None = None,
     history: HistorySource | None = None,
+    numbers: NumberFormat | None = None,
 ) -> Result:
     """
     Score one employee from a mapping of metric names to raw values.
     """
-    return score(plan, [{"employee_id": employee, **inputs}], period=period, history=history).results[0]
+    rows = [{"employee_id": employee, **inputs}]
+    return score(plan, rows, period=period, history=history, numbers=numbers).results[0]

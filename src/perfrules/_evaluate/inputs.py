@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from .._compile import CellError, Plan
 from .._errors import InputError, Issue
+from .._plugins import current_format
 from .._suggest import did_you_mean
 
 __all__ = ["Row", "read_rows"]
@@ -45,6 +46,25 @@ class _Reader:
         self.id_column, self.source = id_column, source
         self.issues: list[Issue] = []
         self.missing: set[str] = set()
+        self.no_id_column = False
+
+    def header(self, row: Mapping[str, Any], n: int) -> None:
+        # A missing id column is one problem of the header, not one per row.
+        if self.id_column in row:
+            return
+        columns = [str(k) for k in row]
+        found = did_you_mean(self.id_column, columns)
+        self.no_id_column = True
+        self.issues.append(
+            Issue(
+                "missing-id-column",
+                f"there is no id column {self.id_column!r} (first at row {n}){found}",
+                (self.id_column,),
+                source=self.source,
+                hint=f"the columns are {', '.join(columns[:12])}{' ...' if len(columns) > 12 else ''}; "
+                "name the id column with --id-column NAME (id_column= in Python)",
+            )
+        )
 
     def slow(self, row: Mapping[str, Any], n: int) -> tuple[Any, ...]:
         values = []
@@ -81,6 +101,8 @@ class _Reader:
 
     def employee(self, row: Mapping[str, Any], n: int) -> str:
         emp = row.get(self.id_column)
+        if self.no_id_column and self.id_column not in row:
+            return f"<row {n}>"  # reported once, as the header's problem
         if emp is None or not str(emp).strip():
             self.issues.append(
                 Issue(
@@ -112,17 +134,25 @@ def read_rows(
     """
     r = _Reader(plan, id_column, source)
     read, reasons = plan.read, r.reasons
+    # The generated reader's fast path knows only the default number grammar;
+    # a declared format (decimal comma, thousands separator) reads every cell through its converter.
+    fast = current_format().is_default
     empty: dict[str, str] = {}
     out: list[Row] = []
     seen: dict[str, int] = {}
     make = tuple.__new__  # a Row built directly: NamedTuple's own __new__ costs twice as much
     for n, row in enumerate(rows, start=first_row):
+        if n == first_row:
+            r.header(row, n)
         emp = row.get(id_column)
         if emp.__class__ is not str or not emp or emp[0].isspace() or emp[-1].isspace():
             emp = r.employee(row, n)  # anything but a clean text id: check and report
-        try:
-            values = read(row)
-        except (KeyError, CellError):
+        if fast:
+            try:
+                values = read(row)
+            except (KeyError, CellError):
+                values = r.slow(row, n)
+        else:
             values = r.slow(row, n)
         if emp in seen:
             r.issues.append(

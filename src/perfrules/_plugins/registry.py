@@ -10,14 +10,14 @@ Register one with :func:`register_metric_type`, or publish it under the
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from importlib.metadata import entry_points
 from typing import Literal, Protocol, runtime_checkable
 
 from .._model import Metric
+from .numbers import NumberError, current_format, parse_number
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -50,14 +50,12 @@ class MetricType(Protocol):
         ...
 
 
-_NUMERIC = re.compile(r"^\s*[-+]?(\d[\d,_]*(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")
-
-
 def to_decimal(raw: RawValue) -> Decimal:
     """
     Convert a raw cell to an exact Decimal; floats go through their shortest repr.
 
-    Raises ``ValueError`` naming what was found.
+    Text is read by the number grammar in the declared number format
+    (see :class:`perfrules.NumberFormat`).  Raises ``ValueError`` naming what was found.
     """
     if isinstance(raw, Decimal):
         if raw.is_finite():
@@ -71,11 +69,8 @@ def to_decimal(raw: RawValue) -> Decimal:
         d = Decimal(repr(raw))
         if d.is_finite():
             return d
-    elif isinstance(raw, str) and _NUMERIC.match(raw):
-        try:
-            return Decimal(raw.strip().replace(",", "").replace("_", ""))
-        except InvalidOperation:
-            pass
+    elif isinstance(raw, str):
+        return parse_number(raw)
     raise ValueError(f"expected a number, got {raw!r}")
 
 
@@ -99,7 +94,10 @@ class _Number:
 
     def parse(self, raw: RawValue, metric: Metric) -> Decimal:
         if self.percent and isinstance(raw, str) and raw.strip().endswith("%"):
-            value = to_decimal(raw.strip()[:-1]) / 100
+            try:
+                value = to_decimal(raw.strip()[:-1]) / 100
+            except NumberError as exc:
+                raise NumberError(exc.code, f"in {raw!r}: {exc}") from None
         else:
             value = to_decimal(raw)
         if self.whole and value != value.to_integral_value():
@@ -124,7 +122,11 @@ class _List:
     def parse(self, raw: RawValue, metric: Metric) -> tuple[Decimal, ...]:
         if raw is None or raw == "":
             return ()
-        items: Iterable[object] = raw if isinstance(raw, list) else str(raw).replace(",", ";").split(";")
+        joined = str(raw)
+        fmt = current_format()
+        if "," not in (fmt.decimal, fmt.thousands):  # a comma separates values only when it is not part of numbers
+            joined = joined.replace(",", ";")
+        items: Iterable[object] = raw if isinstance(raw, list) else joined.split(";")
         out = []
         for item in items:
             text = item.strip() if isinstance(item, str) else item
