@@ -30,6 +30,7 @@ PUBLIC = [
     "Issue",
     "Ledger",
     "LedgerError",
+    "OutputError",
     "Metric",
     "MetricType",
     "NumberFormat",

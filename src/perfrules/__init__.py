@@ -13,7 +13,16 @@ returning immutable values::
 from ._adapters import Change, Ledger, Publication
 from ._compile import CONTEXT as DECIMAL_CONTEXT
 from ._compile import Plan, compile_scheme, scheme_digest
-from ._errors import CompileError, EvaluationError, InputError, Issue, LedgerError, PerfrulesError, SchemeError
+from ._errors import (
+    CompileError,
+    EvaluationError,
+    InputError,
+    Issue,
+    LedgerError,
+    OutputError,
+    PerfrulesError,
+    SchemeError,
+)
 from ._evaluate import FlagHit, HistorySource, Result, Results, SharedCost, evaluate, score
 from ._explain import Explanation, explain, render_json, render_text
 from ._formula import BUILTINS as FUNCTIONS
@@ -86,6 +95,7 @@ __all__ = [
     "Metric",
     "MetricType",
     "NumberFormat",
+    "OutputError",
     "Param",
     "Payout",
     "Penalty",

@@ -8,7 +8,8 @@ The perfrules error tree, one branch per phase.
      ├── CompileError       a scheme that validated could not become a plan
      ├── InputError         load of a population: a row or cell is wrong (ValueError)
      ├── EvaluationError    evaluate: arithmetic failed for one employee (ArithmeticError)
-     └── LedgerError        storage: the results ledger refused or could not be used
+     ├── LedgerError        storage: the results ledger refused or could not be used
+     └── OutputError        an output file cannot be written (missing folder, no permission)
 
 Every error that stems from user input carries :class:`Issue` objects: a stable
 ``code`` (for JSON output and documentation), a message, a path into the
@@ -29,6 +30,7 @@ __all__ = [
     "InputError",
     "Issue",
     "LedgerError",
+    "OutputError",
     "PerfrulesError",
     "SchemeError",
     "Severity",
@@ -208,3 +210,11 @@ class LedgerError(_IssuesError):
     """
 
     code = "ledger-error"
+
+
+class OutputError(_IssuesError, OSError):
+    """
+    An output file cannot be written: its folder is missing, or it or its folder is not writable.
+    """
+
+    code = "output-error"

@@ -5,18 +5,25 @@ Adapters at the edges: files in, files out, and the results ledger.
 from .files import Table, read_population, read_table
 from .join import Joined, join_tables
 from .ledger import Change, Ledger, Publication
+from .output import Pending, check_writable, prepare, write_atomic
 from .rollup import roll_up
-from .write import result_rows, write_atomic, write_results
+from .write import csv_safe, prepare_results, render_results, result_rows, write_results
 
 __all__ = [
     "Change",
     "Joined",
     "Ledger",
+    "Pending",
     "Publication",
     "Table",
+    "check_writable",
+    "csv_safe",
     "join_tables",
+    "prepare",
+    "prepare_results",
     "read_population",
     "read_table",
+    "render_results",
     "result_rows",
     "roll_up",
     "write_atomic",

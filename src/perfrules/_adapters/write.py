@@ -1,9 +1,9 @@
 """
-Writing results: CSV, JSON or an Excel workbook, atomically.
+Writing results: CSV, JSON or an Excel workbook, through the safe writer in ``output``.
 
-Writing goes to a temporary file in the target's folder that replaces the
-target in one rename, so a reader never sees half a file and a failure leaves
-the old file as it was.
+CSV text cells that a spreadsheet would run as a formula (starting with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return) get a leading ``'``, as OWASP
+recommends; numbers (``-5.00``) are left alone, and JSON is never escaped.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import os
-import tempfile
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,9 +20,22 @@ from typing import Any
 from .._compile import Plan
 from .._evaluate import Result, Results
 from .._explain import explain
-from .xlsx import xlsx_bytes
+from .output import Pending, prepare
+from .xlsx import TEXT_COLUMNS, xlsx_bytes
 
-__all__ = ["result_rows", "write_atomic", "write_results"]
+__all__ = ["csv_safe", "prepare_results", "render_results", "result_rows", "write_results"]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?", re.ASCII)
+
+
+def csv_safe(text: str) -> str:
+    """
+    Return ``text`` with a leading ``'`` if a spreadsheet would run it as a formula; numbers stay as they are.
+    """
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def _flat(result: Result) -> dict[str, str]:
@@ -48,24 +61,6 @@ def result_rows(results: Results) -> Iterator[dict[str, str]]:
         yield _flat(r)
 
 
-def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
-    """
-    Write ``text`` (or bytes) to ``path`` so that the file is either wholly old or wholly new.
-    """
-    target = Path(path)
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _detail(plan: Plan, result: Result) -> dict[str, Any]:
     # What the result alone does not carry: each indicator's points and band,
     # every cap or floor that bit, and the full trace records.
@@ -88,28 +83,41 @@ def _detail(plan: Plan, result: Result) -> dict[str, Any]:
     return {"indicator_points": points, "limits": limits, "explanation": [ln.to_dict() for ln in lines]}
 
 
-def write_results(results: Results, path: str | os.PathLike[str], *, plan: Plan | None = None) -> None:
+def render_results(results: Results, path: str | os.PathLike[str], *, plan: Plan | None = None) -> bytes:
     """
-    Write results to ``path`` as CSV, JSON or an Excel workbook (by suffix), atomically.
+    Return the bytes of results written as ``path``'s suffix says: JSON, an Excel workbook, or CSV.
 
     With ``plan``, JSON output also carries each employee's indicator points
     and bands, the caps and floors that bit, and the full explanation records.
     """
-    p = Path(path)
-    if p.suffix.lower() == ".json":
+    suffix = Path(path).suffix.lower()
+    if suffix == ".json":
         data = results.to_dict()
         if plan is not None:
             for entry, result in zip(data["results"], results, strict=True):
                 entry.update(_detail(plan, result))
-        write_atomic(p, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-        return
+        return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     rows = list(result_rows(results))
     fields = list(rows[0]) if rows else ["employee_id"]
-    if p.suffix.lower() == ".xlsx":
-        write_atomic(p, xlsx_bytes(str(p), fields, rows))
-        return
+    if suffix == ".xlsx":
+        return xlsx_bytes(os.fspath(path), fields, rows)
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
-    write_atomic(p, buf.getvalue())
+    text = [k for k in fields if k in TEXT_COLUMNS]
+    writer.writerows(row | {k: csv_safe(row[k]) for k in text} for row in rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def prepare_results(results: Results, path: str | os.PathLike[str], *, plan: Plan | None = None) -> Pending:
+    """
+    Render results and write them to a temporary file beside ``path``, ready to commit.
+    """
+    return prepare(path, render_results(results, path, plan=plan))
+
+
+def write_results(results: Results, path: str | os.PathLike[str], *, plan: Plan | None = None) -> None:
+    """
+    Write results to ``path`` (``-`` for standard output) as CSV, JSON or a workbook (by suffix), atomically.
+    """
+    prepare_results(results, path, plan=plan).commit()

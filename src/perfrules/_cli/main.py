@@ -8,14 +8,28 @@ written); 2 the command itself was called wrongly.
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from typing import Any
 
-from .._adapters import Joined, Ledger, join_tables, read_table, roll_up, write_atomic, write_results
+from .._adapters import (
+    Joined,
+    Ledger,
+    check_writable,
+    join_tables,
+    prepare_results,
+    read_table,
+    roll_up,
+    write_atomic,
+)
+from .._adapters.output import STDOUT
 from .._compile import Plan, compile_scheme
-from .._errors import EvaluationError, InputError, LedgerError, PerfrulesError, SchemeError
+from .._errors import EvaluationError, InputError, LedgerError, OutputError, PerfrulesError, SchemeError
 from .._evaluate import Results, score
 from .._explain import LANGUAGES, explain, render_json, render_text
 from .._load import read_scheme, scheme_json_schema
@@ -28,6 +42,7 @@ from .table import render_table
 __all__ = ["main"]
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a program whose reader went away
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,7 +61,9 @@ def _parser() -> argparse.ArgumentParser:
         help="population file(s): CSV with a header line, JSON or .xlsx; several files are joined by employee id",
     )
     s.add_argument("--period", required=True, help="2026-04, 2026-Q2, 2026-H1, 2026 or 2026-03-26..2026-04-25")
-    s.add_argument("--out", help="write results to FILE.csv or FILE.json (atomically)")
+    s.add_argument(
+        "--out", help="write results to FILE.csv, FILE.json or FILE.xlsx (atomically), or - for CSV on standard output"
+    )
     s.add_argument("--id-column", default="employee_id")
     _reading(s)
     s.add_argument("--ledger", help="record the period in this results ledger (an SQLite file)")
@@ -160,12 +177,16 @@ def _record(args: argparse.Namespace, plan: Plan, results: Results) -> None:
 def _rollup(args: argparse.Namespace) -> int:
     period = _period(args)
     assert period is not None  # --period is required for rollup
+    if args.out:
+        check_writable(args.out)
     loaded = read_scheme(args.scheme)
     assert loaded.scheme is not None
     with Ledger(args.ledger) as ledger:
         data = roll_up(ledger, loaded.scheme, period)
     if args.out:
         write_atomic(args.out, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        if args.out == STDOUT:
+            return EXIT_OK
         print(f"wrote {len(data['results'])} roll-up(s) to {args.out}", file=sys.stderr)
     else:
         print(
@@ -193,11 +214,61 @@ def _explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _score_command(args: argparse.Namespace) -> int:
+    if args.out:
+        check_writable(args.out)  # before anything is scored or published
+    plan, results = _score(args)
+    pending = None
+    try:
+        if args.out:
+            pending = prepare_results(results, args.out, plan=plan if args.explain else None)
+        if args.ledger:
+            _record(args, plan, results)  # only once every output is written, waiting to be put in place
+        if pending is not None:
+            pending.commit()
+    finally:
+        if pending is not None:
+            pending.discard()
+    if not args.out:
+        print(render_table(results))
+    elif args.out != STDOUT:
+        print(f"wrote {len(results)} result(s) to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _terminated(signum: int, frame: object) -> None:
+    # SIGTERM becomes an exception, so temporary files are removed on the way out.
+    raise SystemExit(128 + signum)
+
+
+def _quiet_pipe() -> int:
+    # The reader went away (perfrules score ... | head): stop quietly, and keep
+    # Python from complaining when it flushes standard output at exit.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
+    return EXIT_PIPE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """
     Run the command line; return the exit code.
     """
     args = _parser().parse_args(argv)
+    main_thread = threading.current_thread() is threading.main_thread()  # signals can be handled only there
+    previous = signal.signal(signal.SIGTERM, _terminated) if main_thread else None
+    try:
+        return _run(args)
+    except BrokenPipeError:
+        return _quiet_pipe()
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "validate":
             return _validate(args)
@@ -208,16 +279,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _explain(args)
         if args.command == "rollup":
             return _rollup(args)
-        plan, results = _score(args)
-        if args.ledger:
-            _record(args, plan, results)
-        if args.out:
-            write_results(results, args.out, plan=plan if args.explain else None)
-            print(f"wrote {len(results)} result(s) to {args.out}", file=sys.stderr)
-        else:
-            print(render_table(results))
-        return EXIT_OK
-    except (SchemeError, InputError, EvaluationError, LedgerError) as exc:
+        return _score_command(args)
+    except (SchemeError, InputError, EvaluationError, LedgerError, OutputError) as exc:
         return _fail(exc)
 
 
