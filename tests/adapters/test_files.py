@@ -188,7 +188,7 @@ class TestCommandLine:
         assert 1 == main(["score", self.scheme(tmp_path), str(pop), str(metrics), "--period", "2026-04"])
         err = capsys.readouterr().err
         assert f"read {pop} as gb18030 (detected" in err
-        assert f"({metrics} at row 2, column sales)" in err
+        assert f"{metrics}:2:2: error [bad-value] sales: expected a number, got 'oops' (at row 2, column sales)" in err
         (tmp_path / "m.csv").write_text("employee_id,sales\nE2,2\nE1,5\n")
         assert 0 == main(["score", self.scheme(tmp_path), str(pop), str(metrics), "--period", "2026-04"])
         assert "5.00" in capsys.readouterr().out

@@ -8,9 +8,11 @@ and one date grammar apply whatever the file (docs/reference/input-files.md).
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -34,8 +36,25 @@ class Table:
     columns: tuple[str, ...]
     rows: list[dict[str, Any]]
     encoding: str | None = None
-    """The text encoding (declared or detected); None for workbooks and JSON given as objects."""
+    """The text encoding (declared or detected); None for workbooks."""
     delimiter: str | None = None
+    lines: tuple[int, ...] | None = None
+    """The line (CSV) or sheet row (workbook) each row starts on; None for JSON."""
+
+    def locate(self, issue: Issue, number: int | None = None) -> Issue:
+        """
+        Return ``issue`` (about this table's row ``number``, 2 for the first) with its line and column in the file.
+        """
+        path = issue.path
+        if number is None:
+            if not (path and isinstance(path[0], str) and path[0].startswith("row ") and path[0][4:].isdigit()):
+                return issue
+            number = int(path[0][4:])
+        k = number - 2
+        if self.lines is None or not 0 <= k < len(self.lines):
+            return attrs.evolve(issue, source=self.source)
+        column = self.columns.index(str(path[1])) + 1 if len(path) > 1 and str(path[1]) in self.columns else None
+        return attrs.evolve(issue, source=self.source, line=self.lines[k], column=column)
 
 
 def _fail(code: str, message: str, source: str, line: int | None = None, hint: str | None = None) -> InputError:
@@ -61,21 +80,29 @@ def _records(header: list[str], body: list[list[str]], source: str) -> list[dict
     return rows
 
 
-def _csv(text: str, source: str, delimiter: str) -> tuple[list[str], list[dict[str, Any]]]:
+def _csv(
+    text: str, source: str, delimiter: str, tick: Callable[[int], None] | None
+) -> tuple[list[str], list[dict[str, Any]], tuple[int, ...]]:
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    starts: list[int] = []
     try:
         header = list(reader.fieldnames or [])
         _check_header(header, source)
         rows = []
+        line = reader.line_num
         for row in reader:
             if None in row:
                 raise _fail(
                     "extra-cells", f"line {reader.line_num} has more cells than the header", source, reader.line_num
                 )
             rows.append(row)
+            starts.append(line + 1)  # a quoted cell may span lines: a row starts after the last one ended
+            line = reader.line_num
+            if tick is not None and len(rows) % 10_000 == 0:
+                tick(line)
     except csv.Error as exc:
         raise _fail("syntax", f"not valid CSV: {exc}", source, line=reader.line_num) from None
-    return header, rows
+    return header, rows, tuple(starts)
 
 
 def _json_rows(text: str, source: str) -> list[dict[str, Any]]:
@@ -90,12 +117,23 @@ def _json_rows(text: str, source: str) -> list[dict[str, Any]]:
     return data
 
 
-def read_table(path: str | os.PathLike[str], *, encoding: str | None = None, delimiter: str | None = None) -> Table:
+def _lines(progress: Callable[[int, int], None], total: int, line: int) -> None:
+    progress(line, total)
+
+
+def read_table(
+    path: str | os.PathLike[str],
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Table:
     """
     Read a population file: ``.csv`` (or ``.tsv``, ``.txt``) with a header line, ``.json``, or ``.xlsx``.
 
-    ``encoding`` and ``delimiter`` are detected unless given.  Raises
-    :class:`InputError` for a missing, empty, undecodable or malformed file.
+    ``encoding`` and ``delimiter`` are detected unless given.  ``progress(line, lines)``
+    is called every 10,000 rows of a CSV file.  Raises :class:`InputError` for a
+    missing, empty, undecodable or malformed file.
     """
     p = Path(path)
     source = str(p)
@@ -105,7 +143,8 @@ def read_table(path: str | os.PathLike[str], *, encoding: str | None = None, del
     if suffix in (".xlsx", ".xlsm"):
         header, body = read_xlsx(p, source)
         _check_header(header, source)
-        return Table(source, tuple(header), _records(header, body, source))
+        rows = _records(header, body, source)
+        return Table(source, tuple(header), rows, lines=tuple(range(2, len(rows) + 2)))
     try:
         data = p.read_bytes()
     except OSError as exc:
@@ -119,8 +158,10 @@ def read_table(path: str | os.PathLike[str], *, encoding: str | None = None, del
         rows = _json_rows(text, source)
         return Table(source, tuple(rows[0]) if rows else (), rows, used)
     sep = sniff_delimiter(text, source, delimiter)
-    header, rows = _csv(text, source, sep)
-    return Table(source, tuple(header), rows, used, sep)
+    total = text.count("\n") + 1
+    tick = None if progress is None else functools.partial(_lines, progress, total)
+    header, rows, starts = _csv(text, source, sep, tick)
+    return Table(source, tuple(header), rows, used, sep, starts)
 
 
 def read_population(

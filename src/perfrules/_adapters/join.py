@@ -44,18 +44,19 @@ class Joined:
 
     def relocate(self, error: InputError) -> InputError:
         """
-        Return ``error`` with each row problem pointing at the file and row its cell came from.
+        Return ``error`` with each row problem pointing at the file, line and column its cell came from.
         """
         issues = []
-        for found in error.issues:
-            issue, path = found, found.path
+        for issue in error.issues:
+            path = issue.path
             if path and isinstance(path[0], str) and path[0].startswith("row ") and path[0][4:].isdigit():
                 k = int(path[0][4:]) - 2
-                column = str(path[1]) if len(path) > 1 else None
-                t = self.homes.get(column, 0) if column is not None else 0
+                t = self.homes.get(str(path[1]), 0) if len(path) > 1 else 0
                 if 0 <= k < len(self.numbers):
                     row = self.numbers[k][t]
-                    issue = attrs.evolve(issue, path=(f"row {row}", *path[1:]), source=self.tables[t].source)
+                    moved = attrs.evolve(issue, path=(f"row {row}", *path[1:]))
+                    issues.append(self.tables[t].locate(moved, row))
+                    continue
             issues.append(issue)
         return InputError(issues, str(error).split("\n", 1)[0])
 

@@ -13,7 +13,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from .xlsx import TEXT_COLUMNS, xlsx_bytes
 
 __all__ = ["csv_safe", "prepare_results", "render_results", "result_rows", "write_results"]
 
+_CHUNK = 10_000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?", re.ASCII)
 
@@ -83,12 +84,19 @@ def _detail(plan: Plan, result: Result) -> dict[str, Any]:
     return {"indicator_points": points, "limits": limits, "explanation": [ln.to_dict() for ln in lines]}
 
 
-def render_results(results: Results, path: str | os.PathLike[str], *, plan: Plan | None = None) -> bytes:
+def render_results(
+    results: Results,
+    path: str | os.PathLike[str],
+    *,
+    plan: Plan | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> bytes:
     """
     Return the bytes of results written as ``path``'s suffix says: JSON, an Excel workbook, or CSV.
 
     With ``plan``, JSON output also carries each employee's indicator points
     and bands, the caps and floors that bit, and the full explanation records.
+    ``progress(done)`` is called every 10,000 rows of CSV.
     """
     suffix = Path(path).suffix.lower()
     if suffix == ".json":
@@ -97,23 +105,34 @@ def render_results(results: Results, path: str | os.PathLike[str], *, plan: Plan
             for entry, result in zip(data["results"], results, strict=True):
                 entry.update(_detail(plan, result))
         return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    rows = list(result_rows(results))
-    fields = list(rows[0]) if rows else ["employee_id"]
     if suffix == ".xlsx":
-        return xlsx_bytes(os.fspath(path), fields, rows)
+        rows = list(result_rows(results))
+        return xlsx_bytes(os.fspath(path), list(rows[0]) if rows else ["employee_id"], rows)
+    everyone = results.results
+    fields = list(_flat(everyone[0])) if everyone else ["employee_id"]
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     text = [k for k in fields if k in TEXT_COLUMNS]
-    writer.writerows(row | {k: csv_safe(row[k]) for k in text} for row in rows)
+    for start in range(0, len(everyone), _CHUNK):
+        chunk = everyone[start : start + _CHUNK]
+        writer.writerows(row | {k: csv_safe(row[k]) for k in text} for row in map(_flat, chunk))
+        if progress is not None:
+            progress(start + len(chunk))
     return buf.getvalue().encode("utf-8")
 
 
-def prepare_results(results: Results, path: str | os.PathLike[str], *, plan: Plan | None = None) -> Pending:
+def prepare_results(
+    results: Results,
+    path: str | os.PathLike[str],
+    *,
+    plan: Plan | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Pending:
     """
     Render results and write them to a temporary file beside ``path``, ready to commit.
     """
-    return prepare(path, render_results(results, path, plan=plan))
+    return prepare(path, render_results(results, path, plan=plan, progress=progress))
 
 
 def write_results(results: Results, path: str | os.PathLike[str], *, plan: Plan | None = None) -> None:

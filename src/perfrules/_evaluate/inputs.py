@@ -9,7 +9,7 @@ path; a row with any problem is read again cell by cell to name each one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
 from .._compile import CellError, Plan
@@ -124,13 +124,14 @@ def read_rows(
     id_column: str = "employee_id",
     source: str | None = None,
     first_row: int = 2,
+    progress: Callable[[int], None] | None = None,
 ) -> list[Row]:
     """
     Check and convert every row; raise :class:`InputError` with every bad cell.
 
     ``first_row`` is the number shown for the first data row (2 for a CSV file
     whose line 1 is the header).  Columns named as a bonus's ``reason`` are kept
-    as text.
+    as text.  ``progress(done)`` is called every 10,000 rows.
     """
     r = _Reader(plan, id_column, source)
     read, reasons = plan.read, r.reasons
@@ -178,6 +179,8 @@ def read_rows(
                 )
             )
         out.append(make(Row, (emp, n, values, text)))
+        if progress is not None and len(out) % 10_000 == 0:
+            progress(len(out))
     if not out and not r.issues:
         r.issues.append(
             Issue(
