@@ -8,7 +8,9 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .._adapters import (
     Ledger,
@@ -20,6 +22,7 @@ from .._adapters import (
     write_atomic,
 )
 from .._adapters.output import STDOUT
+from .._adapters.statement import statement_html
 from .._compile import Plan, compile_scheme
 from .._errors import InputError
 from .._evaluate import Results, score
@@ -32,7 +35,17 @@ from .progress import Progress, progress
 from .style import paint, use_colour
 from .table import render_table
 
-__all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "explain_command", "rollup", "schema", "score_command", "validate"]
+__all__ = [
+    "EXIT_INVALID",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "explain_command",
+    "rollup",
+    "schema",
+    "score_command",
+    "statement",
+    "validate",
+]
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -114,6 +127,11 @@ def _population(args: argparse.Namespace, bar: Progress | None) -> tuple[list[di
 
 
 def _score(args: argparse.Namespace, bar: Progress | None) -> tuple[Plan, Results]:
+    plan, results, _ = _score_rows(args, bar)
+    return plan, results
+
+
+def _score_rows(args: argparse.Namespace, bar: Progress | None) -> tuple[Plan, Results, list[dict[str, Any]]]:
     period, numbers = _period(args), _numbers(args)
     if bar is not None:
         bar.phase(f"compiling {args.scheme}")
@@ -130,7 +148,7 @@ def _score(args: argparse.Namespace, bar: Progress | None) -> tuple[Plan, Result
             results = score(plan, rows, progress=bar, **options)
     except InputError as exc:
         raise relocate(exc) from None
-    return plan, results
+    return plan, results, rows
 
 
 def _record(args: argparse.Namespace, plan: Plan, results: Results) -> None:
@@ -219,4 +237,45 @@ def explain_command(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     trace = explain(plan, found)
     print(render_json(trace) if args.json else render_text(trace, args.lang))
+    return EXIT_OK
+
+
+def _statement_name(employee: str) -> str:
+    # Any id makes a safe file name: only letters, digits, '-', '_' and '.' are kept as they are.
+    return quote(employee, safe="") + ".html"
+
+
+def statement(args: argparse.Namespace) -> int:
+    """
+    ``perfrules statement``: one employee's pay statement (``--out``), or everyone's (``--all --out-dir``).
+    """
+    if args.all == (args.employee is not None):
+        raise usage(args, "give either --employee ID with --out FILE.html, or --all with --out-dir DIR")
+    if args.all and not args.out_dir:
+        raise usage(args, "--all needs --out-dir DIR")
+    if args.employee is not None and not args.out:
+        raise usage(args, "--employee needs --out FILE.html")
+    if args.out:
+        check_writable(args.out)
+    else:
+        check_writable(Path(args.out_dir) / _statement_name("probe"))
+    with progress(enabled=sys.stderr.isatty()) as bar:
+        plan, results, rows = _score_rows(args, bar)
+    people = results.by_employee()
+    column = plan.team_column
+    ids = {str(r.get(args.id_column, "")).strip(): r for r in rows}
+    teams = {e: str(r.get(column, "")).strip() for e, r in ids.items()} if column else None
+    wanted = sorted(people) if args.all else [args.employee]
+    if args.employee is not None and args.employee not in people:
+        known = ", ".join(sorted(people)[:10])
+        print(f"perfrules statement: no employee {args.employee!r} (first ids: {known})", file=sys.stderr)
+        return EXIT_INVALID
+    for employee in wanted:
+        name = ids.get(employee, {}).get("name")
+        page = statement_html(
+            plan, people[employee], results, lang=args.lang, teams=teams, name=str(name) if name else None
+        )
+        write_atomic(args.out or Path(args.out_dir) / _statement_name(employee), page)
+    where = args.out or args.out_dir
+    print(f"wrote {len(wanted)} statement(s) to {where}", file=sys.stderr)
     return EXIT_OK

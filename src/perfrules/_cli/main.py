@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from .. import __version__
 from .._errors import EvaluationError, InputError, LedgerError, OutputError, SchemeError
 from .._explain import LANGUAGES
-from .commands import explain_command, rollup, schema, score_command, validate
+from .commands import explain_command, rollup, schema, score_command, statement, validate
 from .style import print_error
 
 __all__ = ["EXIT_PIPE", "EXIT_TERM", "main"]
@@ -81,6 +81,16 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--lang", choices=LANGUAGES, default="en")
     e.add_argument("--json", action="store_true", help="print the trace records as JSON")
     _reading(e)
+    st = sub.add_parser("statement", help="write pay statements as self-contained HTML pages")
+    st.add_argument("scheme")
+    st.add_argument("data", nargs="+", help="population file(s), as for score")
+    st.add_argument("--period", required=True, help="the period, as for score")
+    st.add_argument("--employee", help="the employee's id (with --out FILE.html)")
+    st.add_argument("--out", help="the statement's file, FILE.html")
+    st.add_argument("--all", action="store_true", help="a statement for everyone (with --out-dir DIR)")
+    st.add_argument("--out-dir", help="the folder for --all: one ID.html per employee")
+    st.add_argument("--lang", choices=LANGUAGES, default="en")
+    _reading(st)
     return p
 
 
@@ -90,6 +100,7 @@ _COMMANDS = {
     "score": score_command,
     "rollup": rollup,
     "explain": explain_command,
+    "statement": statement,
 }
 
 
