@@ -4,6 +4,8 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import perfrules as pr
 from perfrules._plugins import NumberError, NumberFormat, parse_date, parse_number
@@ -143,3 +145,18 @@ def test_common_date_forms(text):
 def test_dates_that_could_be_misread_are_refused(text, words):
     with pytest.raises(ValueError, match=words):
         parse_date(text)
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=4, min_value=-(10**12), max_value=10**12))
+def test_every_plain_decimal_reads_back_exactly(value):
+    assert value == parse_number(str(value))
+    assert value == parse_number(f"{value:f}".replace(".", ","), NumberFormat(decimal=","))
+
+
+@given(st.integers(min_value=1000, max_value=10**12))
+def test_a_comma_grouped_whole_number_is_never_read_without_a_declared_format(value):
+    text = f"{value:,}"
+    with pytest.raises(NumberError):
+        parse_number(text)
+    assert value == parse_number(text, NumberFormat(thousands=","))
+    assert value == parse_number(text.replace(",", "."), NumberFormat(decimal=",", thousands="."))
