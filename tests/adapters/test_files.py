@@ -5,10 +5,13 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import perfrules as pr
 from perfrules._adapters import join_tables, read_population, read_table, write_results
 from perfrules._cli import main
+from perfrules._plugins import NumberError, parse_number
 
 CSV = "employee_id,name,sales\nE1,王芳,100\nE2,Zoë Müller,250.5\n"
 
@@ -162,6 +165,34 @@ class TestJoin:
             f"unmatched-employee: 1 employee(s) of the other files are not in {tmp_path / 'a.csv'}: E3",
             f"unmatched-employee: 1 employee(s) of the other files are not in {tmp_path / 'b.csv'}: E2",
         ] == messages
+
+    def test_a_row_without_an_id_in_another_file_is_not_lost(self, tmp_path):
+        (tmp_path / "a.csv").write_text("employee_id,team\nE1,x\n")
+        (tmp_path / "b.csv").write_text("employee_id,sales\nE1,1\n,2\n")
+        with pytest.raises(pr.InputError) as err:
+            join_tables([read_table(tmp_path / "a.csv"), read_table(tmp_path / "b.csv")])
+        assert [("missing-id", 3)] == [(i.code, i.line) for i in err.value.issues]
+
+
+class TestNoOtherErrors:
+    """No file makes reading raise anything but InputError."""
+
+    @settings(max_examples=200)
+    @given(data=st.binary(max_size=300), suffix=st.sampled_from([".csv", ".json", ".xlsx", ".tsv"]))
+    def test_any_bytes(self, tmp_path_factory, data, suffix):
+        path = tmp_path_factory.mktemp("fuzz") / f"p{suffix}"
+        path.write_bytes(data)
+        try:
+            read_table(path)
+        except pr.InputError:
+            pass
+
+    @given(st.text(max_size=30))
+    def test_any_text_cell(self, text):
+        try:
+            parse_number(text)
+        except NumberError:
+            pass
 
 
 class TestCommandLine:

@@ -160,3 +160,20 @@ def test_a_comma_grouped_whole_number_is_never_read_without_a_declared_format(va
         parse_number(text)
     assert value == parse_number(text, NumberFormat(thousands=","))
     assert value == parse_number(text.replace(",", "."), NumberFormat(decimal=",", thousands="."))
+
+
+class TestNaN:
+    """NaN (a DataFrame's empty cell) is an empty cell: the default, or missing-value; never a number or a name."""
+
+    def test_nan_cells(self):
+        plan = pr.compile_scheme(
+            pr.scheme_from_text(
+                "name: n\nmetrics: {sales: money, bonus: {type: money, default: 7}}\n"
+                "payouts: {pay: {formula: sales + bonus}}\n"
+            ).scheme
+        )
+        r = pr.score(plan, [{"employee_id": "E1", "sales": 5.5, "bonus": float("nan")}]).results[0]
+        assert D("12.50") == r.payouts["pay"]
+        with pytest.raises(pr.InputError) as err:
+            pr.score(plan, [{"employee_id": float("nan"), "sales": float("nan"), "bonus": 1}])
+        assert ["missing-id", "missing-value"] == sorted(i.code for i in err.value.issues)

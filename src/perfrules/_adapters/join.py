@@ -61,7 +61,7 @@ class Joined:
         return InputError(issues, str(error).split("\n", 1)[0])
 
 
-def _ids(table: Table, id_column: str, issues: list[Issue]) -> dict[str, int]:
+def _ids(table: Table, id_column: str, issues: list[Issue], first: bool) -> dict[str, int]:
     out: dict[str, int] = {}
     if id_column not in table.columns:
         issues.append(
@@ -77,14 +77,26 @@ def _ids(table: Table, id_column: str, issues: list[Issue]) -> dict[str, int]:
         return out
     for n, row in enumerate(table.rows, start=2):
         emp = str(row.get(id_column) or "").strip()
-        if emp in out:
+        if not emp and not first:
+            # The first file's rows without an id are reported when scored; another file's would be lost.
+            issues.append(
+                Issue(
+                    "missing-id",
+                    f"row {n} has no {id_column!r}",
+                    (f"row {n}",),
+                    source=table.source,
+                    line=table.lines[n - 2] if table.lines else None,
+                    hint="every row of every file needs the employee's id",
+                )
+            )
+        elif emp in out:
             issues.append(
                 Issue(
                     "duplicate-employee",
                     f"employee {emp!r} appears in rows {out[emp]} and {n}",
                     (f"row {n}",),
                     source=table.source,
-                    line=n,
+                    line=table.lines[n - 2] if table.lines else None,
                     hint="keep one row per employee in each file",
                 )
             )
@@ -116,7 +128,7 @@ def join_tables(tables: Sequence[Table], id_column: str = "employee_id") -> Join
                 )
             else:
                 homes[column] = t
-    ids = [_ids(table, id_column, issues) for table in tables]
+    ids = [_ids(table, id_column, issues, t == 0) for t, table in enumerate(tables)]
     everyone = set().union(*ids) if ids else set()
     for table, have in zip(tables, ids, strict=True):
         if id_column not in table.columns:

@@ -60,7 +60,7 @@ def converter(
     check = _checks(m, levels, ranged)
 
     def convert(raw: Any) -> Any:
-        if raw is None or raw == "":
+        if raw is None or raw == "" or raw != raw:  # noqa: PLR0124 - only NaN differs from itself: a DataFrame empty cell
             if is_list:
                 return ()
             if default is not None:

@@ -103,7 +103,7 @@ class _Reader:
         emp = row.get(self.id_column)
         if self.no_id_column and self.id_column not in row:
             return f"<row {n}>"  # reported once, as the header's problem
-        if emp is None or not str(emp).strip():
+        if emp is None or emp != emp or not str(emp).strip():  # noqa: PLR0124 - NaN, a DataFrame's empty cell
             self.issues.append(
                 Issue(
                     "missing-id",
@@ -167,7 +167,7 @@ def read_rows(
             )
         else:
             seen[emp] = n
-        text = {k: str(row[k]) for k in reasons if row.get(k) is not None} if reasons else empty
+        text = {k: str(row[k]) for k in reasons if row.get(k) is not None and row[k] == row[k]} if reasons else empty
         if r.team is not None and not text.get(r.team, "").strip():
             r.issues.append(
                 Issue(
