@@ -6,7 +6,7 @@ import re
 from tests.conftest import ROOT
 
 CODE = re.compile(r"^[a-z]+(-[a-z]+)*$")
-EMITTERS = {"Issue", "_fail", "error", "fail", "_warn", "FormulaError", "CellError", "NumberError"}
+EMITTERS = {"Issue", "_fail", "error", "_error", "fail", "_warn", "FormulaError", "CellError", "NumberError"}
 
 
 def emitted_codes() -> set[str]:

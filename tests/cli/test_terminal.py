@@ -71,8 +71,9 @@ class TestPlaces:
 
     def test_scheme(self, examples, capsys):
         assert 1 == main(["validate", str(examples / "broken.yaml")])
-        first = capsys.readouterr().out.splitlines()[0]
-        assert first.startswith(f"{examples / 'broken.yaml'}:24:15: error [unknown-name] unknown name 'sales_q'")
+        lines = capsys.readouterr().out.splitlines()
+        assert lines[0].startswith(f"{examples / 'broken.yaml'}:11:7: error [tier-gap] no tier holds values")
+        assert lines[2].startswith(f"{examples / 'broken.yaml'}:24:15: error [unknown-name] unknown name 'sales_q'")
 
     def test_data_cell_line_and_column(self, files, capsys):
         (files / "bad.csv").write_text('employee_id,note,sales\nE1,"two\nlines",5\nE2,x,lots\n')

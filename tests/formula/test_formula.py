@@ -27,7 +27,7 @@ class TestExactness:
 
     def test_literals_become_decimal_at_compile_time(self):
         f = pr.compile_formula("x * 0.35", NAMES)
-        assert "_k0" in f.source and "0.35" not in f.source
+        assert "_d_0_35" in f.source and "0.35" not in f.source
 
     def test_no_float_leaks(self):
         assert isinstance(run("x / 3"), D)

@@ -13,16 +13,16 @@ from typing import Any
 from urllib.parse import quote
 
 from .._adapters import (
+    STDOUT,
     Ledger,
     check_writable,
     join_tables,
     prepare_results,
     read_table,
     roll_up,
+    statement_html,
     write_atomic,
 )
-from .._adapters.output import STDOUT
-from .._adapters.statement import statement_html
 from .._compile import Plan, compile_scheme
 from .._errors import InputError
 from .._evaluate import Results, score

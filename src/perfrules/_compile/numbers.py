@@ -4,22 +4,15 @@ The Decimal context perfrules computes in, and rounding by declared rules.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import (
-    ROUND_CEILING,
-    ROUND_DOWN,
-    ROUND_FLOOR,
     ROUND_HALF_EVEN,
-    ROUND_HALF_UP,
-    ROUND_UP,
     Context,
-    Decimal,
     DivisionByZero,
     InvalidOperation,
     Overflow,
 )
 
-from .._model import Rounding
+from .._ir import quantizer, quantizer_parts
 
 __all__ = ["CONTEXT", "quantizer", "quantizer_parts"]
 
@@ -28,32 +21,3 @@ __all__ = ["CONTEXT", "quantizer", "quantizer_parts"]
 CONTEXT = Context(
     prec=28, rounding=ROUND_HALF_EVEN, Emin=-999_999, Emax=999_999, traps=[InvalidOperation, DivisionByZero, Overflow]
 )
-
-_MODES = {
-    "half_up": ROUND_HALF_UP,
-    "half_even": ROUND_HALF_EVEN,
-    "down": ROUND_DOWN,
-    "up": ROUND_UP,
-    "floor": ROUND_FLOOR,
-    "ceiling": ROUND_CEILING,
-}
-
-
-def quantizer_parts(rule: Rounding) -> tuple[Decimal, str]:
-    """
-    Return the quantum (``0.01`` for 2 places) and the ``decimal`` rounding mode of ``rule``.
-    """
-    return Decimal(1).scaleb(-rule.places), _MODES[rule.mode]
-
-
-def quantizer(rule: Rounding) -> Callable[[Decimal], Decimal]:
-    """
-    Return a function that rounds a Decimal by ``rule`` (places and mode).
-    """
-    quantum = Decimal(1).scaleb(-rule.places)
-    mode = _MODES[rule.mode]
-
-    def rounder(x: Decimal) -> Decimal:
-        return x.quantize(quantum, rounding=mode)
-
-    return rounder

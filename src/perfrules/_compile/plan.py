@@ -14,12 +14,12 @@ import attrs
 
 from .._errors import SchemeError
 from .._formula import CompiledFormula, Lookup, history_name
+from .._ir import Step, StepRef
+from .._kinds import population_names
 from .._load import unstructure
 from .._model import Metric, Scheme
 from .._plugins import MetricType, metric_type
 from .._validate import analyse_scheme
-from .._validate.analyse import StepRef
-from .._validate.people import population_names
 from .codegen import Stage, generate
 from .convert import CellError, converter
 from .reader import generate_reader
@@ -69,6 +69,10 @@ class Plan:
     lines: Mapping[int, StepRef]
     formulas: Mapping[tuple[str | int, ...], CompiledFormula]
     lookups: Mapping[tuple[str | int, ...], Lookup]
+    steps: Mapping[StepRef, Step] = attrs.field(factory=dict)
+    """Every element lowered to the intermediate representation: what the code and explanations are made from."""
+    filenames: tuple[str, ...] = ()
+    """The file names the generated functions are registered under in :mod:`linecache`."""
     team_column: str | None = None
     eligible: int | None = None
     assessed: int | None = None
@@ -142,4 +146,6 @@ def compile_scheme(scheme: Scheme) -> Plan:
         lines=gen.lines,
         formulas=dict(a.formulas),
         lookups=dict(a.lookups),
+        steps=dict(a.steps),
+        filenames=(gen.filename, traced.filename),
     )

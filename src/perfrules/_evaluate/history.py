@@ -42,7 +42,10 @@ def _stored(entry: Mapping[str, Any] | None, name: str, flag: bool = False) -> A
         return None
     if name == "score":
         return Decimal(entry["score"])
-    if flag:  # a flag is stored only in the list of flags raised
+    if flag:  # a flag is stored only in the list of flags raised; a condition in its own group
+        held = entry.get("conditions", {}).get(name)
+        if held is not None:
+            return bool(held) or None
         return any(f["name"] == name for f in entry.get("flags", ())) or None
     for group in ("indicators", "sections", "penalties", "bonuses", "payouts", "inputs"):
         value = entry.get(group, {}).get(name)
@@ -64,10 +67,15 @@ def history_values(
     periods = list(source.previous(period, depth)) if source is not None and period is not None and depth else []
     out = []
     for emp in employees:
-        row = []
+        row: list[Any] = []
         for fn, name, n in plan.history:
-            if fn == "prior":
-                value = _stored(periods[n - 1].get(emp), name, kinds[name] == "bool") if n <= len(periods) else None
+            if fn in ("prior", "has_prior"):
+                entry = periods[n - 1].get(emp) if n <= len(periods) else None
+                if fn == "has_prior":
+                    # The employee was scored in that period, and the value was kept then.
+                    row.append(entry is not None and (kinds[name] == "bool" or _stored(entry, name) is not None))
+                    continue
+                value = _stored(entry, name, kinds[name] == "bool")
                 row.append(value if value is not None else (False if kinds[name] == "bool" else _ZERO))
             else:
                 run = 0

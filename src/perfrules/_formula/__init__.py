@@ -2,7 +2,7 @@
 The formula language: functions, the checker and compiler, and tier-table lookups.
 """
 
-from .formula import LIMITS, CompiledFormula, FormulaError, compile_formula, formula_source
+from .formula import LIMITS, CompiledFormula, FormulaError, check_formula, compile_formula
 from .functions import BOOL, BUILTINS, LIST, NUM, Function, Type
 from .groups import GROUP_FUNCTIONS, RELATION_SCOPES, GroupFunction, aggregate, group_name, groups_for
 from .history import HISTORY_FUNCTIONS, MAX_HISTORY, history_name
@@ -28,9 +28,9 @@ __all__ = [
     "Type",
     "aggregate",
     "analyse",
+    "check_formula",
     "compile_formula",
     "compile_table",
-    "formula_source",
     "group_name",
     "groups_for",
     "history_name",

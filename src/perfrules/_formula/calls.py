@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import ast
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
+from .._ir import Arith, Choice, Node, Ref
 from .._suggest import did_you_mean
-from .functions import BOOL, NUM, Type
+from .functions import BOOL, LIST, NUM, TEXT
 from .groups import group_name
 from .history import MAX_HISTORY, history_name
 
 __all__ = ["group_call", "history_call"]
 
 
-def group_call(checker: Any, node: ast.Call, name: str) -> tuple[str, Type]:
+def group_call(checker: Any, node: ast.Call, name: str) -> Node:
     """
-    Check a group call (``team_avg(score)``) and return the name it stands for, and its type.
+    Check a group call (``team_avg(score)``) and return a reference to the value it stands for.
     """
     # An optional second name is a condition: only members for whom it holds
     # count (G3: a disqualified first passes the award to the next in rank).
@@ -43,38 +44,50 @@ def group_call(checker: Any, node: ast.Call, name: str) -> tuple[str, Type]:
         if checker.names[a.id] != want:
             raise checker.fail(a, "formula-type", f"{name}() needs a {want} here, {a.id!r} is a {checker.names[a.id]}")
     condition = names[1] if len(names) == 2 else ""
-    checker.group_calls.add((name, names[0], condition))
-    synthetic = group_name(name, names[0], condition)
-    return (f"v_{synthetic}" if checker.local else f"e[{synthetic!r}]"), checker.groups[name].returns
+    checker.group_calls[(name, names[0], condition)] = None
+    return Ref(group_name(name, names[0], condition), checker.groups[name].returns, checker.origin)
 
 
-def history_call(checker: Any, node: ast.Call, name: str) -> tuple[str, Type]:
+def history_call(checker: Any, node: ast.Call, name: str) -> Node:
     """
-    Check a history call (``prior(score, 2)``, ``streak(flag)``) and return its source, and its type.
+    Check a history call (``prior(score, 2)``, ``streak(flag)``) and return its nodes.
     """
     # Earlier periods' values arrive as names of their own, read before
     # evaluating; streak() adds this period's condition to the earlier run.
-    want = 2 if name == "prior" else 1
+    want = (2, 3) if name == "prior" else (2,) if name == "has_prior" else (1,)
     arg = node.args[0] if node.args and not node.keywords else None
-    if len(node.args) != want or not isinstance(arg, ast.Name):
-        shape = f"{name}(score, 1)" if name == "prior" else f"{name}(gold_agent)"
+    if len(node.args) not in want or not isinstance(arg, ast.Name):
+        shape = {"prior": "prior(score, 1) or prior(score, 1, 0)", "has_prior": "has_prior(score, 1)"}
         raise checker.fail(
             node,
             "formula-arity",
-            f"{name}() takes the name of a value{', and n' if want == 2 else ''}",
-            f"call it as {shape}",
+            f"{name}() takes the name of a value{', and n' if name in shape else ''}"
+            f"{' (and a default when there is none)' if name == 'prior' else ''}",
+            f"call it as {shape.get(name, f'{name}(gold_agent)')}",
         )
     if arg.id not in checker.names:
         raise checker.fail(arg, "unknown-name", f"unknown name {arg.id!r}{did_you_mean(arg.id, checker.names)}")
     kind = checker.names[arg.id]
-    if name == "prior":
+    if kind in (LIST, TEXT):
+        raise checker.fail(arg, "formula-type", f"{name}() reads numbers and conditions; {arg.id!r} is a {kind}")
+    if name in ("prior", "has_prior"):
         n = node.args[1]
         if not (isinstance(n, ast.Constant) and type(n.value) is int and 1 <= n.value <= MAX_HISTORY):
             raise checker.fail(
-                n, "formula-literal", f"the periods back of prior() must be a whole number 1-{MAX_HISTORY}"
+                n, "formula-literal", f"the periods back of {name}() must be a whole number 1-{MAX_HISTORY}"
             )
-        checker.history_calls.add((name, arg.id, n.value))
-        return checker.ref(history_name(name, arg.id, n.value)), kind
+        if name == "has_prior" or len(node.args) == 3:
+            # Whether the period n back holds a value for this employee: a name of its own.
+            checker.history_calls[("has_prior", arg.id, n.value)] = None
+            found = checker.ref(history_name("has_prior", arg.id, n.value), BOOL)
+            if name == "has_prior":
+                return cast(Node, found)
+        checker.history_calls[("prior", arg.id, n.value)] = None
+        value = checker.ref(history_name("prior", arg.id, n.value), kind)
+        if len(node.args) == 2:
+            return cast(Node, value)
+        default = checker.expect(node.args[2], kind, "the default of prior()")
+        return Choice(found, value, default, kind, checker.origin)
     if kind != BOOL:
         raise checker.fail(
             arg,
@@ -82,10 +95,10 @@ def history_call(checker: Any, node: ast.Call, name: str) -> tuple[str, Type]:
             f"{name}() counts periods a condition held; {arg.id!r} is a {kind}",
             "declare a flag with the condition and count that",
         )
-    checker.history_calls.add(("previous_streak", arg.id, 1))
-    earlier = checker.ref(history_name("previous_streak", arg.id))
+    checker.history_calls[("previous_streak", arg.id, 1)] = None
+    earlier = checker.ref(history_name("previous_streak", arg.id), NUM)
     if name == "previous_streak":
-        return earlier, NUM
+        return cast(Node, earlier)
     checker.used.add(arg.id)
     one, zero = checker.const(Decimal(1)), checker.const(Decimal(0))
-    return f"({earlier} + {one} if {checker.ref(arg.id)} else {zero})", NUM
+    return Choice(checker.ref(arg.id, BOOL), Arith("+", earlier, one), zero, NUM, checker.origin)

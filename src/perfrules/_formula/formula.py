@@ -8,10 +8,12 @@ other node type, including ones future Pythons add, is refused.  Types
 (number, bool, list) are checked too, so ``True + 1`` or ``sales and 2`` never
 reach evaluation.
 
-The checked tree is then turned into the source of one Python ``lambda`` over
-an environment dict, compiled without builtins.  Literals become Decimal
-constants at this point, read from the characters written, so ``0.1 + 0.2 >=
-0.3`` is true.  Evaluation therefore walks no tree and parses nothing.
+The checked tree is lowered, in the same walk, to nodes of the intermediate
+representation (:mod:`perfrules._ir`): nothing downstream reads formula text
+again.  Literals become Decimal constants at this point, read from the
+characters written, so ``0.1 + 0.2 >= 0.3`` is true.  Backends turn the nodes
+into code; :func:`compile_formula` turns one formula into a function of an
+environment, compiled without builtins, so evaluation walks no tree.
 """
 
 from __future__ import annotations
@@ -23,14 +25,16 @@ from typing import Any
 
 import attrs
 
+from .._ir import Apply, Arith, Choice, Compare, Const, Node, Origin, Ref, Unary
 from .._suggest import did_you_mean
 from .calls import group_call, history_call
-from .functions import BOOL, BUILTINS, NUM, Function, Type
+from .function import function, lazy, synthetic
+from .functions import BOOL, BUILTINS, LIST, NUM, TEXT, Function, Type
 from .groups import GROUP_FUNCTIONS, GroupFunction
 from .history import HISTORY_FUNCTIONS
 from .syntax import LIMITS, FormulaError, parse
 
-__all__ = ["LIMITS", "CompiledFormula", "FormulaError", "compile_formula", "formula_source"]
+__all__ = ["LIMITS", "CompiledFormula", "FormulaError", "check_formula", "compile_formula"]
 
 Env = Mapping[str, Any]
 
@@ -38,21 +42,24 @@ Env = Mapping[str, Any]
 @attrs.frozen
 class CompiledFormula:
     """
-    A checked formula compiled to a function of the environment.
+    A checked formula: its nodes, and (from :func:`compile_formula`) a function of the environment.
 
-    ``fn(env)`` runs it; the caller sets the Decimal context (the engine does
-    it once per batch).  ``names`` are the names it reads, for dependency order
-    and for error messages.
+    ``node`` is the formula lowered to the intermediate representation, which
+    the plan's code is generated from.  ``fn(env)`` runs the formula on its
+    own; the caller sets the Decimal context (the engine does it once per
+    batch).  ``names`` are the names it reads, for dependency order and for
+    error messages.
     """
 
     text: str
-    fn: Callable[[Env], Any]
+    fn: Callable[[Env], Any] = attrs.field(eq=False, repr=False)
     type: Type
     names: frozenset[str]
     source: str
-    groups: frozenset[tuple[str, str, str]] = frozenset()
+    node: Node = attrs.field(eq=False, repr=False)
+    groups: tuple[tuple[str, str, str], ...] = ()
     """Group calls, as ``(function, name, condition)``: ``team_avg(score)`` → ``("team_avg", "score", "")``."""
-    history: frozenset[tuple[str, str, int]] = frozenset()
+    history: tuple[tuple[str, str, int], ...] = ()
     """History it reads, as ``(function, name, n)``: ``prior(score, 2)`` → ``("prior", "score", 2)``."""
 
     def __call__(self, env: Env) -> Any:
@@ -83,7 +90,7 @@ _FORBIDDEN_HINTS: dict[type[ast.AST], str] = {
 
 class _Checker:
     """
-    Walks a parsed formula once: checks it, infers its type, writes its Python source.
+    Walks a parsed formula once: checks it, infers its type, and lowers it to nodes.
     """
 
     def __init__(
@@ -92,46 +99,40 @@ class _Checker:
         names: Mapping[str, Type],
         functions: Mapping[str, Function],
         *,
-        local: bool = False,
-        prefix: str = "_k",
+        path: tuple[str | int, ...] = (),
         groups: Mapping[str, GroupFunction] | None = None,
     ) -> None:
         self.text = text
         self.raw = text.encode("utf-8")
         self.names = names
         self.functions = functions
-        self.consts: dict[str, Any] = {}
+        self.origin = Origin(path)
         self.used: set[str] = set()
-        # Names are read from a dict ``e`` by default; a whole-plan function
-        # reads them from its own local variables ``v_<name>`` instead.
-        self.local, self.prefix = local, prefix
         self.groups = groups or {}
-        self.group_calls: set[tuple[str, str, str]] = set()
-        self.history_calls: set[tuple[str, str, int]] = set()
+        self.group_calls: dict[tuple[str, str, str], None] = {}
+        self.history_calls: dict[tuple[str, str, int], None] = {}
 
     def col(self, node: ast.AST) -> int:
         # ast columns count UTF-8 bytes; people count characters.
         offset = getattr(node, "col_offset", 0)
         return len(self.raw[:offset].decode("utf-8", errors="ignore")) + 1
 
-    def const(self, value: Any) -> str:
-        for key, existing in self.consts.items():
-            if type(existing) is type(value) and existing == value and str(existing) == str(value):
-                return key
-        key = f"{self.prefix}{len(self.consts)}"
-        self.consts[key] = value
-        return key
+    def const(self, value: Decimal, label: str = "") -> Const:
+        return Const(value, NUM, label, self.origin)
+
+    def ref(self, name: str, kind: Type) -> Ref:
+        return Ref(name, kind, self.origin)
 
     def fail(self, node: ast.AST, code: str, message: str, hint: str | None = None) -> FormulaError:
         return FormulaError(code, message, self.col(node), hint)
 
-    def expect(self, node: ast.expr, want: Type, what: str) -> str:
-        src, got = self.visit(node)
-        if got != want:
-            raise self.fail(node, "formula-type", f"{what} must be a {want}, got a {got}")
-        return src
+    def expect(self, node: ast.expr, want: Type, what: str) -> Node:
+        out = self.visit(node)
+        if out.type != want:
+            raise self.fail(node, "formula-type", f"{what} must be a {want}, got a {out.type}")
+        return out
 
-    def visit(self, node: ast.AST) -> tuple[str, Type]:
+    def visit(self, node: ast.AST) -> Node:
         method = getattr(self, f"v_{type(node).__name__}", None)
         if method is None:
             hint = _FORBIDDEN_HINTS.get(type(node))
@@ -143,25 +144,34 @@ class _Checker:
                 "formulas may use numbers, names, + - * / **, comparisons, and/or/not, "
                 "'x if c else y' and the documented functions",
             )
-        result: tuple[str, Type] = method(node)
+        result: Node = method(node)
         return result
 
-    def v_Expression(self, node: ast.Expression) -> tuple[str, Type]:
+    def v_Expression(self, node: ast.Expression) -> Node:
         return self.visit(node.body)
 
-    def v_Constant(self, node: ast.Constant) -> tuple[str, Type]:
+    def v_Constant(self, node: ast.Constant) -> Node:
         value = node.value
         if isinstance(value, bool):
-            return ("True" if value else "False"), BOOL
+            return Const(value, BOOL, "", self.origin)
         if isinstance(value, int | float) and not isinstance(value, bool):
-            return self.const(self.number(node)), NUM
-        kind = "text" if isinstance(value, str | bytes) else type(value).__name__
+            return self.const(self.number(node))
+        if isinstance(value, str):
+            return Const(self.text_literal(node, value), TEXT, "", self.origin)
         raise self.fail(
             node,
             "formula-forbidden",
-            f"{kind} is not allowed in formulas, only numbers",
-            "write numbers without quotes; names of metrics and parameters without quotes",
+            f"{type(value).__name__} is not allowed in formulas",
+            'write numbers without quotes, words in quotes ("agent"), names without quotes',
         )
+
+    def text_literal(self, node: ast.AST, value: str) -> str:
+        # Words compared with text inputs: short and printable, so they read the same in every output.
+        if len(value) > LIMITS.max_text or not value.isprintable():
+            raise self.fail(
+                node, "formula-literal", f"a word in quotes has at most {LIMITS.max_text} printable characters"
+            )
+        return value
 
     def number(self, node: ast.Constant) -> Decimal:
         segment = ast.get_source_segment(self.text, node) or repr(node.value)
@@ -180,10 +190,10 @@ class _Checker:
             )
         return value
 
-    def v_Name(self, node: ast.Name) -> tuple[str, Type]:
+    def v_Name(self, node: ast.Name) -> Node:
         name = node.id
         if name in ("True", "False"):
-            return name, BOOL
+            return Const(name == "True", BOOL, "", self.origin)
         if name.startswith("_"):
             raise self.fail(node, "formula-forbidden", f"names starting with '_' are not allowed ({name!r})")
         if name not in self.names:
@@ -196,27 +206,28 @@ class _Checker:
                 "use a metric, parameter, indicator, section or payout declared in the scheme",
             )
         self.used.add(name)
-        return (f"v_{name}" if self.local else f"e[{name!r}]"), self.names[name]
+        return self.ref(name, self.names[name])
 
-    def v_UnaryOp(self, node: ast.UnaryOp) -> tuple[str, Type]:
+    def v_UnaryOp(self, node: ast.UnaryOp) -> Node:
         if isinstance(node.op, ast.Not):
-            return f"(not {self.expect(node.operand, BOOL, 'the operand of not')})", BOOL
+            return Unary("not", self.expect(node.operand, BOOL, "the operand of not"), BOOL, self.origin)
         if isinstance(node.op, ast.USub | ast.UAdd):
             sign = "-" if isinstance(node.op, ast.USub) else "+"
-            return f"({sign}{self.expect(node.operand, NUM, f'the operand of {sign}')})", NUM
+            return Unary(
+                "-" if sign == "-" else "+", self.expect(node.operand, NUM, f"the operand of {sign}"), NUM, self.origin
+            )
         raise self.fail(node, "formula-forbidden", "'~' is not allowed")
 
-    def v_BinOp(self, node: ast.BinOp) -> tuple[str, Type]:
+    def v_BinOp(self, node: ast.BinOp) -> Node:
         op = _ARITH.get(type(node.op))
         if op is None:
             hint = _FORBIDDEN_HINTS.get(type(node.op), f"{type(node.op).__name__} is not allowed")
             raise self.fail(node, "formula-forbidden", hint)
         left = self.expect(node.left, NUM, f"the left side of {op}")
-        if op == "**":
-            return f"({left} ** {self.power(node.right)})", NUM
-        return f"({left} {op} {self.expect(node.right, NUM, f'the right side of {op}')})", NUM
+        right = self.power(node.right) if op == "**" else self.expect(node.right, NUM, f"the right side of {op}")
+        return Arith(op, left, right, NUM, self.origin)  # type: ignore[arg-type]
 
-    def power(self, node: ast.expr) -> str:
+    def power(self, node: ast.expr) -> Node:
         # Only a small whole literal exponent: x ** y with y an input is the
         # classic way to make an evaluator compute for ever.
         neg = isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)
@@ -227,31 +238,52 @@ class _Checker:
             raise self.fail(node, "formula-power", f"exponent {target.value} is above {LIMITS.max_power}")
         return self.const(Decimal(-target.value if neg else target.value))
 
-    def v_BoolOp(self, node: ast.BoolOp) -> tuple[str, Type]:
+    def v_BoolOp(self, node: ast.BoolOp) -> Node:
         op = "and" if isinstance(node.op, ast.And) else "or"
-        parts = [self.expect(v, BOOL, f"each side of {op}") for v in node.values]
-        return "(" + f" {op} ".join(parts) + ")", BOOL
+        parts = tuple(self.expect(v, BOOL, f"each side of {op}") for v in node.values)
+        return Compare((op,), parts, BOOL, self.origin)
 
-    def v_Compare(self, node: ast.Compare) -> tuple[str, Type]:
-        src, first = self.visit(node.left)
-        out = [src]
+    def v_Compare(self, node: ast.Compare) -> Node:
+        first = self.visit(node.left)
+        if len(node.ops) == 1 and isinstance(node.ops[0], ast.In | ast.NotIn):
+            return self.membership(node, first)
+        operands, ops = [first], []
         for op, right in zip(node.ops, node.comparators, strict=True):
             sym = _CMP.get(type(op))
             if sym is None:
                 raise self.fail(node, "formula-forbidden", f"{type(op).__name__} comparisons are not allowed")
-            want = first if sym in ("==", "!=") and first == BOOL else NUM
-            if first != want:
-                raise self.fail(node, "formula-type", f"{sym} compares numbers, got a {first}")
-            out += [sym, self.expect(right, want, f"the right side of {sym}")]
-        return "(" + " ".join(out) + ")", BOOL
+            same = sym in ("==", "!=") and first.type in (BOOL, TEXT)
+            want = first.type if same else NUM
+            if first.type == TEXT and not same:
+                raise self.fail(node, "formula-type", f"{sym} does not compare words: use == or !=, or in (...)")
+            if first.type != want:
+                raise self.fail(node, "formula-type", f"{sym} compares numbers, got a {first.type}")
+            ops.append(sym)
+            operands.append(self.expect(right, want, f"the right side of {sym}"))
+        return Compare(tuple(ops), tuple(operands), BOOL, self.origin)
 
-    def v_IfExp(self, node: ast.IfExp) -> tuple[str, Type]:
+    def membership(self, node: ast.Compare, first: Node) -> Node:
+        # channel in ("phone", "chat"): a word among words written in the formula.
+        items = node.comparators[0]
+        if first.type != TEXT or not isinstance(items, ast.Tuple | ast.List | ast.Set):
+            raise self.fail(
+                node, "formula-type", '\'in\' checks a word against words in brackets: channel in ("phone", "chat")'
+            )
+        words = []
+        for item in items.elts:
+            if not (isinstance(item, ast.Constant) and isinstance(item.value, str)):
+                raise self.fail(item, "formula-type", "'in' takes words in quotes only")
+            words.append(self.text_literal(item, item.value))
+        op = "in" if isinstance(node.ops[0], ast.In) else "not in"
+        return Compare((op,), (first, Const(frozenset(words), LIST, "words", self.origin)), BOOL, self.origin)
+
+    def v_IfExp(self, node: ast.IfExp) -> Node:
         test = self.expect(node.test, BOOL, "the condition after 'if'")
-        body, kind = self.visit(node.body)
-        orelse = self.expect(node.orelse, kind, "the value after 'else'")
-        return f"({body} if {test} else {orelse})", kind
+        body = self.visit(node.body)
+        orelse = self.expect(node.orelse, body.type, "the value after 'else'")
+        return Choice(test, body, orelse, body.type, self.origin)
 
-    def v_Call(self, node: ast.Call) -> tuple[str, Type]:
+    def v_Call(self, node: ast.Call) -> Node:
         if not isinstance(node.func, ast.Name):
             raise self.fail(node, "formula-forbidden", "only named functions can be called")
         name = node.func.id
@@ -292,20 +324,15 @@ class _Checker:
                 continue
             args.append(self.expect(arg, fn.params[min(i, want - 1)], f"argument {i + 1} of {name}()"))
         self.used.add(name)
-        if name == "div" and fn is BUILTINS.get("div"):
-            # Inlined: the divisor is a pure expression, so reading it twice is safe
-            # and cheaper than a function call per employee.
-            a, b, default = args
-            return f"({default} if {b} == {self.const(Decimal(0))} else {a} / {b})", fn.returns
-        return f"{self.const(fn.impl)}({', '.join(args)})", fn.returns
+        # div is inlined: the divisor is a pure expression, so reading it twice
+        # is safe and cheaper than a function call per employee.
+        inline = "({2} if {1} == {zero} else {0} / {1})" if name == "div" and fn is BUILTINS.get("div") else None
+        return Apply(fn.impl, tuple(args), fn.returns, f"fn_{name}", inline, self.origin)
 
-    def ref(self, name: str) -> str:
-        return f"v_{name}" if self.local else f"e[{name!r}]"
-
-    def places(self, node: ast.expr, name: str) -> str:
+    def places(self, node: ast.expr, name: str) -> Node:
         if not (isinstance(node, ast.Constant) and type(node.value) is int and 0 <= node.value <= 10):
             raise self.fail(node, "formula-literal", f"the places of {name}() must be a whole number 0-10")
-        return self.const(Decimal(1).scaleb(-node.value))
+        return self.const(Decimal(1).scaleb(-node.value), f"places_{node.value}")
 
 
 def _check(
@@ -314,41 +341,45 @@ def _check(
     functions: Mapping[str, Function],
     want: Type | None,
     *,
-    local: bool,
-    prefix: str,
+    path: tuple[str | int, ...] = (),
     groups: Mapping[str, GroupFunction] | None = None,
-) -> tuple[_Checker, str, Type]:
+) -> tuple[_Checker, Node]:
     text = text.strip() if isinstance(text, str) else text
     tree = parse(text)
-    checker = _Checker(" ".join(text.split("\n")), names, functions, local=local, prefix=prefix, groups=groups)
-    src, kind = checker.visit(tree)
-    if want is not None and kind != want:
+    checker = _Checker(" ".join(text.split("\n")), names, functions, path=path, groups=groups)
+    node = checker.visit(tree)
+    if want is not None and node.type != want:
         raise FormulaError(
             "formula-type",
-            f"this formula must give a {want}, it gives a {kind}",
+            f"this formula must give a {want}, it gives a {node.type}",
             1,
             "a condition gives true/false; an amount or score gives a number",
         )
-    return checker, src, kind
+    return checker, node
 
 
-def formula_source(
+def check_formula(
     text: str,
     names: Mapping[str, Type],
-    functions: Mapping[str, Function],
+    functions: Mapping[str, Function] = BUILTINS,
     *,
-    want: Type | None,
-    prefix: str,
+    want: Type | None = NUM,
+    path: tuple[str | int, ...] = (),
     groups: Mapping[str, GroupFunction] | None = None,
-) -> tuple[str, dict[str, Any]]:
+) -> CompiledFormula:
     """
-    Return a checked formula as Python source over local variables ``v_<name>``, and its constants.
+    Parse and check ``text`` once, lowering it to nodes; compile nothing.
 
-    Constants are named with ``prefix`` so that many formulas can share one
-    namespace in a whole-plan function.
+    This is what scheme analysis uses: the plan's code is generated from the
+    nodes later, with every other formula of the scheme.
     """
-    checker, src, _ = _check(text, names, functions, want, local=True, prefix=prefix, groups=groups)
-    return src, checker.consts
+    checker, node = _check(text, names, functions, want, path=path, groups=groups)
+    used = frozenset(n for n in checker.used if n in names)
+    groups_called, history = tuple(checker.group_calls), tuple(checker.history_calls)
+    reads = frozenset({*used, *(synthetic(c) for c in (*groups_called, *history))})
+    label = ".".join(map(str, path)) or "formula"
+    fn = lazy(node, reads, label)
+    return CompiledFormula(text, fn, node.type, used, "", node, groups_called, history)
 
 
 def compile_formula(
@@ -361,15 +392,13 @@ def compile_formula(
     groups: Mapping[str, GroupFunction] | None = None,
 ) -> CompiledFormula:
     """
-    Check ``text`` against the declared ``names`` and ``functions`` and compile it.
+    Check ``text`` against the declared ``names`` and ``functions`` and compile it to a function.
 
     ``want`` is the result type the caller needs (``None`` accepts any);
     ``groups`` are the team functions allowed (when the scheme has teams).
     Raises :class:`FormulaError` with the column of the first problem.
     """
-    checker, src, kind = _check(text, names, functions, want, local=False, prefix="_k", groups=groups)
-    namespace: dict[str, Any] = {"__builtins__": {}, **checker.consts}
-    code = compile(f"lambda e: {src}", f"<perfrules {label}>", "eval")
-    fn = eval(code, namespace)  # noqa: S307 - source generated from an allow-listed tree, no builtins
-    used = frozenset(n for n in checker.used if n in names)
-    return CompiledFormula(text, fn, kind, used, src, frozenset(checker.group_calls), frozenset(checker.history_calls))
+    checked = check_formula(text, names, functions, want=want, groups=groups)
+    reads = frozenset({*checked.names, *(synthetic(c) for c in (*checked.groups, *checked.history))})
+    fn, src = function(checked.node, reads, label)
+    return attrs.evolve(checked, fn=fn, source=src)

@@ -9,16 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from typing import Literal
 
 import attrs
 
-__all__ = ["BOOL", "BUILTINS", "LIST", "NUM", "Function", "Type"]
+from .._ir import BOOL, LIST, NUM, TEXT, Type
 
-Type = Literal["number", "bool", "list"]
-NUM: Type = "number"
-BOOL: Type = "bool"
-LIST: Type = "list"
+__all__ = ["BOOL", "BUILTINS", "LIST", "NUM", "TEXT", "Function", "Type"]
+
 
 _ZERO = Decimal(0)
 

@@ -105,6 +105,10 @@ class Lookup:
     """The same lookup as a plain closure: what compiled formulas call."""
     oriented: tuple[str, tuple[Decimal, ...], tuple[Decimal, ...]] | None = attrs.field(default=None, eq=False)
     """``(side, cuts, points)`` when one bisect on ``side`` (``left`` or ``right``) picks the band."""
+    labels_oriented: tuple[str, tuple[Decimal, ...], tuple[str | None, ...]] | None = attrs.field(
+        default=None, eq=False
+    )
+    """``(side, cuts, labels)`` when one bisect picks the band's label (grades)."""
 
     def index(self, x: Decimal) -> int | None:
         """
@@ -198,4 +202,6 @@ def compile_table(table: TierTable) -> Lookup:
     found = orient(cuts, filled)
     fn = _closure(table.name, tuple(cuts), filled, found)
     oriented = None if found is None else (found[0], tuple(cuts), found[1])
-    return Lookup(table.name, tuple(cuts), bands, values, labels, table.tiers, table.otherwise, fn, oriented)
+    by_band = orient(cuts, bands)
+    labelled = None if by_band is None else (by_band[0], tuple(cuts), tuple(labels[k] for k in by_band[1]))
+    return Lookup(table.name, tuple(cuts), bands, values, labels, table.tiers, table.otherwise, fn, oriented, labelled)

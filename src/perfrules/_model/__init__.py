@@ -4,6 +4,7 @@ The domain model: frozen attrs classes with no I/O.  Change them with ``attrs.ev
 
 from .elements import (
     Bonus,
+    Condition,
     Flag,
     Indicator,
     Metric,
@@ -17,14 +18,18 @@ from .elements import (
     Steps,
     Target,
 )
+from .marginal import Accelerator, RateBand
 from .period import Period, PeriodKind
 from .scheme import Assessed, Distribution, Grades, Param, Population, Quota, Rollup, RollupRule, Scheme, Teams
-from .tiers import Bound, Direction, Match, Tier, TierTable, parse_range
+from .tiers import Bound, Column, Direction, Match, Tier, TierTable, parse_range
 
 __all__ = [
+    "Accelerator",
     "Assessed",
     "Bonus",
     "Bound",
+    "Column",
+    "Condition",
     "Direction",
     "Distribution",
     "Flag",
@@ -39,6 +44,7 @@ __all__ = [
     "PeriodKind",
     "Population",
     "Quota",
+    "RateBand",
     "Rollup",
     "RollupRule",
     "Rounding",

@@ -1,150 +1,141 @@
 """
-The order of evaluation.
+The order of evaluation, read off the lowered steps.
 
-Each step's prerequisites, a topological order that names any loop, and the
-stages that team values divide it into.
+A step needs every step that produces a value its nodes read; a group value
+(``team_avg(score)``, a charge to a manager) is a step of its own between the
+values it aggregates and the steps that read it.  A topological order names
+any loop; group values divide the order into stages.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
-from .._formula.groups import group_name
-from .._model import Penalty
-from .analyse import Analysis, Path, StepRef, step_of
-from .people import charged_to, charges_name
+import attrs
 
-__all__ = ["order"]
+from .._errors import Issue
+from .._formula import CompiledFormula, group_name
+from .._ir import Path, Step, StepRef
+from .._kinds import charged_to, charges_name
+from .._model import Scheme
+
+__all__ = ["Ordering", "order_steps"]
 
 
-def _deps(a: Analysis) -> dict[StepRef, set[StepRef]]:
+@attrs.frozen
+class Ordering:
     """
-    Return each step's prerequisites: the names its formulas read, plus structure.
+    The steps in evaluation order, each step's prerequisites and stage, and the group values.
     """
-    s = a.scheme
-    where: dict[str, StepRef] = {name: (coll, name) for coll, name, _ in s.named() if coll not in ("tables", "params")}
-    where["score"] = ("score", "score")
-    if s.assessed is not None:
-        where["assessed"] = ("assessed", "assessed")
-    deps: dict[StepRef, set[StepRef]] = {}
 
-    def reads(prefix: Path) -> Iterator[StepRef]:
-        for path, f in a.formulas.items():
-            if path[: len(prefix)] == prefix:
-                yield from (where[n] for n in f.names if n in where)
-
-    for coll, name, _ in s.named():
-        if coll not in ("tables", "params"):
-            deps[(coll, name)] = set(reads((coll, name)))
-    for adj in s.adjustments():
-        coll = "penalties" if isinstance(adj, Penalty) else "bonuses"
-        if adj.occurrences in where:
-            deps[(coll, adj.name)].add(where[adj.occurrences])
-        if adj.section is not None:
-            deps.setdefault(("sections", adj.section), set()).add((coll, adj.name))
-        if adj.payout is not None:
-            deps.setdefault(("payouts", adj.payout), set()).add((coll, adj.name))
-    for ind in s.indicators:
-        if ind.section is not None:
-            deps.setdefault(("sections", ind.section), set()).add(("indicators", ind.name))
-    score: set[StepRef] = set(reads(("score",)))
-    if s.score.formula is None:
-        score |= {("sections", x.name) for x in s.sections}
-        score |= {("indicators", i.name) for i in s.indicators if i.section is None}
-        score |= {
-            ("penalties" if isinstance(j, Penalty) else "bonuses", j.name)
-            for j in s.adjustments()
-            if j.unit == "points" and j.section is None
-        }
-    # An indicator's veto zeroes the score when the indicator is in no section.
-    score |= {("indicators", i.name) for i in s.indicators if i.veto is not None and i.section is None}
-    deps[("score", "score")] = score
-    if s.grades is not None:
-        deps[("grades", "grade")] = set(reads(("grades",))) | {("score", "score")}
-    if s.assessed is not None:
-        deps[("assessed", "assessed")] = set(reads(("assessed",)))
-    _team_deps(a, deps, where, reads)
-    return {k: {d for d in v if d in deps or d[0] in ("sections", "score")} for k, v in deps.items()}
+    order: tuple[StepRef, ...]
+    deps: Mapping[StepRef, frozenset[StepRef]]
+    stages: Mapping[StepRef, int]
+    groups: Mapping[str, tuple[str, str, str]]
+    issues: tuple[Issue, ...] = ()
 
 
-def _team_deps(
-    a: Analysis,
-    deps: dict[StepRef, set[StepRef]],
-    where: dict[str, StepRef],
-    reads: Callable[[Path], Iterator[StepRef]],
-) -> None:
-    # A group value is a node of its own: it needs the value it aggregates and
-    # its condition (for every member) and who is eligible, and the steps that
-    # read it need it.
-    eligible: StepRef = ("teams", "eligible")
-    if a.scheme.teams is not None and a.scheme.teams.eligible is not None:
-        deps[eligible] = set(reads(("teams",)))
-    counted = [ref for ref in (eligible, ("assessed", "assessed")) if ref in deps]
-    for path, f in a.formulas.items():
-        for fn, arg, cond in f.groups:
-            name = group_name(fn, arg, cond)
-            a.groups[name] = (fn, arg, cond)
-            node: StepRef = ("groups", name)
-            deps.setdefault(node, {where[n] for n in (arg, cond) if n in where})
-            deps[node].update(counted)
-            deps.setdefault(step_of(path), set()).add(node)
+def _positions(s: Scheme, steps: Mapping[StepRef, Step]) -> list[StepRef]:
+    # Elements in the order the file lists them, then the score, grade, who is assessed, who counts in teams.
+    named: list[StepRef] = [(c, n) for c, n, _ in s.named() if c not in ("tables", "params")]
+    fixed: list[StepRef] = [("score", "score"), ("grades", "grade"), ("assessed", "assessed"), ("teams", "eligible")]
+    return [ref for ref in (*named, *fixed) if ref in steps]
+
+
+def _groups(s: Scheme, formulas: Iterable[CompiledFormula]) -> dict[str, tuple[str, str, str]]:
+    found: dict[str, tuple[str, str, str]] = {}
+    for f in formulas:
+        for call in f.groups:
+            found.setdefault(group_name(*call), call)
     # A shared cost charged to a manager (P7) is a group value too: what the
-    # person's reports' costs charge them, deducted where their own part is.
-    for adj in a.scheme.adjustments():
-        relation = charged_to(a.scheme, adj)
-        if relation is None:
-            continue
-        coll = "penalties" if isinstance(adj, Penalty) else "bonuses"
-        name = charges_name(relation, adj.name)
-        a.groups[name] = (f"charges_{relation}", adj.name, "")
-        deps[("groups", name)] = {(coll, adj.name)}
-        into = adj.into()
-        if into is not None:
-            deps.setdefault(into, set()).add(("groups", name))
+    # person's reports' costs charge them, taken where their own part goes.
+    for adj in s.adjustments():
+        relation = charged_to(s, adj)
+        if relation is not None:
+            found[charges_name(relation, adj.name)] = (f"charges_{relation}", adj.name, "")
+    return found
 
 
-def _order(a: Analysis) -> None:
-    deps = a.deps = _deps(a)
+def _deps(
+    s: Scheme, steps: Mapping[StepRef, Step], groups: Mapping[str, tuple[str, str, str]]
+) -> dict[StepRef, set[StepRef]]:
+    producer: dict[str, StepRef] = {}
+    for ref, step in steps.items():
+        for name, _ in step.outputs:
+            producer[name] = ref
+        if ref[0] == "metrics":
+            producer[ref[1]] = ref  # inputs are steps with nothing to compute
+    producer.update({name: ("groups", name) for name in groups})
+    deps: dict[StepRef, set[StepRef]] = {}
+    for ref in _positions(s, steps):
+        step = steps[ref]
+        deps[ref] = {producer[n] for n in step.reads() if n in producer and producer[n] != ref} | set(step.after)
+    # Who counts in group values: eligibility and assessment, for every member.
+    counted = [ref for ref in (("teams", "eligible"), ("assessed", "assessed")) if ref in deps]
+    for name, (fn, arg, cond) in groups.items():
+        if fn.startswith("charges_"):
+            deps[("groups", name)] = {producer[arg]}
+        else:
+            deps[("groups", name)] = {producer[n] for n in (arg, cond) if n in producer} | set(counted)
+    return deps
+
+
+def _topological(
+    deps: Mapping[StepRef, set[StepRef]], position: Mapping[StepRef, int]
+) -> tuple[list[StepRef], list[Issue]]:
+    # Depth first, prerequisites in file order, without recursion: a chain of
+    # thousands of derived metrics must not exhaust Python's stack.
     done: set[StepRef] = set()
-    visiting: list[StepRef] = []
+    out: list[StepRef] = []
+
+    def after(node: StepRef) -> Iterator[StepRef]:
+        return iter(sorted(deps.get(node, ()), key=lambda d: position.get(d, 0)))
+
+    for root in deps:
+        if root in done:
+            continue
+        path, stack, on_path = [root], [after(root)], {root}
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                stack.pop()
+                node = path.pop()
+                on_path.discard(node)
+                done.add(node)
+                out.append(node)
+                continue
+            if nxt in done:
+                continue
+            if nxt in on_path:
+                loop = [*path[path.index(nxt) :], nxt]
+                return out, [
+                    Issue(
+                        "cycle",
+                        "formulas depend on each other in a loop: " + " → ".join(n for _, n in loop),
+                        (nxt[0], nxt[1]) if nxt[0] != "score" else ("score",),
+                        hint="break the loop: one of these values must not read another",
+                    )
+                ]
+            path.append(nxt)
+            on_path.add(nxt)
+            stack.append(after(nxt))
+    return out, []
+
+
+def order_steps(s: Scheme, steps: Mapping[StepRef, Step], formulas: Mapping[Path, CompiledFormula]) -> Ordering:
+    """
+    Return the steps' order and stages, or the loop that prevents one (as an issue).
+    """
+    groups = _groups(s, formulas.values())
+    deps = _deps(s, steps, groups)
     position = {node: i for i, node in enumerate(deps)}
-
-    def visit(node: StepRef) -> bool:
-        if node in done:
-            return True
-        if node in visiting:
-            loop = [*visiting[visiting.index(node) :], node]
-            a.error(
-                "cycle",
-                "formulas depend on each other in a loop: " + " → ".join(n for _, n in loop),
-                (node[0], node[1]) if node[0] != "score" else ("score",),
-                "break the loop: one of these values must not read another",
-            )
-            return False
-        visiting.append(node)
-        ok = all(visit(d) for d in sorted(deps.get(node, ()), key=lambda d: position.get(d, 0)))
-        visiting.pop()
-        done.add(node)
-        a.order.append(node)
-        return ok
-
-    for node in deps:
-        if not visit(node):
-            return
-
-
-def _stages(a: Analysis) -> None:
-    # Stage 0 needs nothing from other employees; a team value can only be
-    # known once everything it aggregates is, so it starts the next stage.
-    for node in a.order:
-        before = max((a.stages[d] for d in a.deps.get(node, ()) if d in a.stages), default=0)
-        a.stages[node] = before + 1 if node[0] == "groups" else before
-
-
-def order(a: Analysis) -> None:
-    """
-    Work out the steps' order and stages, or record the loop that prevents one.
-    """
-    _order(a)
-    if a.ok:
-        _stages(a)
+    out, issues = _topological(deps, position)
+    stages: dict[StepRef, int] = {}
+    if not issues:
+        # Stage 0 needs nothing from other employees; a group value can only be
+        # known once everything it aggregates is, so it starts the next stage.
+        for node in out:
+            before = max((stages[d] for d in deps.get(node, ()) if d in stages), default=0)
+            stages[node] = before + 1 if node[0] == "groups" else before
+    frozen = {k: frozenset(v) for k, v in deps.items()}
+    return Ordering(tuple(out), frozen, stages, groups, tuple(issues))

@@ -8,8 +8,8 @@ counterpart is a relation is charged through it (P7).
 
 from __future__ import annotations
 
-from .._formula.functions import BOOL, NUM, Type
-from .._formula.groups import RELATION_SCOPES
+from .._formula import RELATION_SCOPES
+from .._ir import BOOL, NUM, Type
 from .._model import Bonus, Penalty, Scheme
 
 __all__ = ["charged_to", "charges_name", "group_scopes", "population_names", "population_types"]

@@ -1,0 +1,61 @@
+"""
+The rule kinds: one module each, and the registry the phase drivers loop over.
+
+Each kind checks itself, lowers itself to the intermediate representation
+and words its own explanation (see :mod:`perfrules._kinds.base`).  The
+registry's order is the order in which kinds are checked.
+"""
+
+from typing import Any
+
+from .adjustment import BONUSES, PENALTIES
+from .base import Context, Explaining, Kind, Line, limit_facts
+from .grade import GRADES
+from .indicator import INDICATORS
+from .marginal import ACCELERATORS
+from .payout import PAYOUTS
+from .people import charged_to, charges_name, group_scopes, population_names, population_types
+from .simple import ASSESSED, CONDITIONS, ELIGIBLE, FLAGS, METRICS
+from .terms import explained_terms
+from .totals import SCORE, SECTIONS
+from .wording import COMMON, name_text, number
+
+__all__ = [
+    "COMMON",
+    "KINDS",
+    "Context",
+    "Explaining",
+    "Kind",
+    "Line",
+    "by_collection",
+    "by_kind",
+    "charged_to",
+    "charges_name",
+    "explained_terms",
+    "group_scopes",
+    "limit_facts",
+    "name_text",
+    "number",
+    "population_names",
+    "population_types",
+]
+
+#: Every rule kind, in the order they are checked.
+KINDS: tuple[Kind[Any], ...] = (
+    METRICS,
+    INDICATORS,
+    SECTIONS,
+    PENALTIES,
+    BONUSES,
+    SCORE,
+    GRADES,
+    ACCELERATORS,
+    CONDITIONS,
+    PAYOUTS,
+    FLAGS,
+    ELIGIBLE,
+    ASSESSED,
+)
+
+by_collection: dict[str, Kind[Any]] = {k.collection: k for k in KINDS}
+by_kind: dict[str, Kind[Any]] = {k.kind: k for k in KINDS}

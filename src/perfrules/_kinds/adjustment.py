@@ -1,0 +1,236 @@
+"""
+Penalties and bonuses: how many, how much, within which limits, shared with whom (P1-P9, B1, B5-B7).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from .._formula import RELATION_SCOPES, compile_table
+from .._ir import LIST, NUM, Apply, Arith, Clamp, Const, Node, Origin, Ref, Round, Step, StepRef, walk
+from .._model import Bonus, Penalty, Scheme, TierTable
+from .base import Context, Explaining, Line, Words, fact, limit_facts
+from .checks import reference
+from .people import charged_to
+from .steps import schedule_total
+from .wording import limits_text, number, what
+
+__all__ = ["BONUSES", "PENALTIES"]
+
+_ZERO, _ONE = Decimal(0), Decimal(1)
+
+
+def _sum_list(xs: list[Decimal]) -> Decimal:
+    return sum(xs, _ZERO)
+
+
+def _times_count(amount: Decimal, xs: list[Decimal]) -> Decimal:
+    return amount * Decimal(len(xs))
+
+
+class _Adjustments:
+    """Penalties or bonuses: one class for both, their sign the only difference."""
+
+    words: ClassVar[Words] = {
+        "en": {
+            "count": "{what}: {count} × {amount} = {gross}",
+            "schedule": "{what}: {count} occurrence(s) on schedule {schedule} = {gross}",
+            "occurrences": "{what}: {items} = {gross}",
+            "share": "; this person bears {share} = {own}, {counterpart} bears {other}",
+            "deducted": " → deducted from {into}",
+            "added": " → added to {into}",
+        },
+        "zh": {
+            "count": "{what}：{count} × {amount} = {gross}",
+            "schedule": "{what}：第 1 至 {count} 次按 {schedule} 计 = {gross}",
+            "occurrences": "{what}：{items} = {gross}",
+            "share": "；本人承担 {share} = {own}，{counterpart} 承担 {other}",
+            "deducted": " → 从 {into} 扣除",
+            "added": " → 计入 {into}",
+        },
+    }
+
+    def __init__(self, collection: str, kind: str) -> None:
+        self.collection, self.kind = collection, kind
+
+    def elements(self, s: Scheme) -> Iterable[tuple[StepRef, Any]]:
+        items = s.penalties if self.collection == "penalties" else s.bonuses
+        return (((self.collection, j.name), j) for j in items)
+
+    def check(self, ctx: Context, adj: Penalty | Bonus) -> None:
+        path = (self.collection, adj.name)
+        if not [k for k in ("count", "occurrences", "when") if getattr(adj, k) is not None]:
+            ctx.error("adjustment-source", "say how often it applies: give count, occurrences or when", path)
+        if adj.count is not None and adj.occurrences is not None:
+            ctx.error("adjustment-source", "give count or occurrences, not both", path)
+        amounts = [k for k in ("amount", "schedule", "tiers", "levels", "range") if getattr(adj, k) is not None]
+        if adj.occurrences is None and not {"amount", "schedule"} & set(amounts):
+            ctx.error(
+                "adjustment-amount",
+                "say how much: give amount or schedule",
+                path,
+                "tiers, levels and range apply to each of the occurrences",
+            )
+        if adj.occurrences is not None and adj.amount is not None and adj.tiers is not None:
+            ctx.error("adjustment-amount", "give amount or tiers for occurrences, not both", path)
+        ctx.formula((*path, "count"), adj.count, NUM)
+        ctx.formula((*path, "when"), adj.when, "bool")
+        if adj.occurrences is not None:
+            if ctx.types.get(adj.occurrences) != LIST:
+                ctx.error(
+                    "occurrences-not-list",
+                    f"occurrences must name a metric of type 'list', got {adj.occurrences!r}",
+                    (*path, "occurrences"),
+                    "declare it with type: list (one value per occurrence: 5;12;40)",
+                )
+            ctx.used.add(adj.occurrences)
+        self._check_places(ctx, adj, path)
+        if adj.range is not None and adj.range[0] > adj.range[1]:
+            ctx.error(
+                "bad-range", f"range minimum {adj.range[0]} is above its maximum {adj.range[1]}", (*path, "range")
+            )
+        reference(ctx, (*path, "section"), adj.section, {x.name for x in ctx.scheme.sections}, "section")
+        reference(ctx, (*path, "payout"), adj.payout, {x.name for x in ctx.scheme.payouts}, "payout")
+        if adj.tiers is not None:
+            ctx.lookups[path + ("tiers",)] = compile_table(TierTable(name=adj.name, tiers=adj.tiers))
+        if isinstance(adj, Penalty) or not adj.signed:
+            for key in ("amount", "cap"):
+                value = getattr(adj, key)
+                if value is not None and value < 0:
+                    ctx.error(
+                        "negative-amount",
+                        f"{key} must be 0 or more, got {value}",
+                        (*path, key),
+                        "write amounts as positive numbers; a penalty subtracts them",
+                    )
+
+    def _check_places(self, ctx: Context, adj: Penalty | Bonus, path: tuple[str, str]) -> None:
+        # Where the amount goes must take its unit, and a shared cost needs someone to share it with.
+        if adj.unit == "money" and adj.section is not None:
+            ctx.error(
+                "adjustment-unit",
+                "a money amount cannot go into a section of points",
+                (*path, "section"),
+                "use payout: to add it to a payout, or unit: points",
+            )
+        if adj.unit == "points" and adj.payout is not None:
+            ctx.error(
+                "adjustment-unit", "points cannot go into a payout", (*path, "payout"), "use unit: money, or section:"
+            )
+        if adj.share is not None and adj.counterpart is None:
+            ctx.error("missing-key", "a shared cost needs 'counterpart' (who bears the rest)", path)
+        pop = ctx.scheme.population
+        declared = pop.relations() if pop is not None else {}
+        if adj.share is not None and adj.counterpart in RELATION_SCOPES.values() and adj.counterpart not in declared:
+            ctx.error(
+                "undeclared-relation",
+                f"counterpart {adj.counterpart!r} is charged through population.{adj.counterpart}, "
+                "which the scheme does not declare",
+                (*path, "counterpart"),
+                f"declare population: {{{adj.counterpart}: <the column holding each employee's "
+                f"{adj.counterpart}'s id>}}",
+            )
+
+    def _gross(self, ctx: Context, adj: Penalty | Bonus, path: tuple[str, str]) -> Node:
+        # The amount before any cap or share.
+        if adj.occurrences is not None:
+            occ = Ref(adj.occurrences, LIST)
+            lookup = ctx.lookups.get((*path, "tiers"))
+            if lookup is not None:
+                mapped = Apply(lookup.fn, (occ,), LIST, f"table_{adj.name}", "[{fn}(x) for x in {0}]")
+                items = fact("amounts", mapped)
+                return Apply(_sum_list, (items,), NUM, "sum", "_sum({0}, {zero})")
+            if adj.amount is not None:
+                amount = ctx.const(adj.amount, f"amount_{adj.name}", path)
+                return Apply(_times_count, (amount, occ), NUM, "times_count", "{0} * _D(_len({1}))")
+            return Apply(_sum_list, (occ,), NUM, "sum", "_sum({0}, {zero})")
+        count = fact("count", ctx.node((*path, "count"))) if adj.count is not None else None
+        if adj.schedule is not None:
+            total = schedule_total(adj.schedule)
+            return Apply(total, (count or ctx.const(_ONE, "one"),), NUM, f"schedule_{adj.name}")
+        if count is None:
+            return ctx.const(adj.amount if adj.amount is not None else _ONE, f"amount_{adj.name}", path)
+        if adj.amount is None or adj.amount == 1:
+            return count
+        return Arith("*", count, ctx.const(adj.amount, f"amount_{adj.name}", path))
+
+    def lower(self, ctx: Context, ref: StepRef, adj: Penalty | Bonus) -> Step:
+        path = (self.collection, adj.name)
+        guard = fact("applies", ctx.node((*path, "when"))) if adj.when is not None else None
+        amount: Node = fact("gross", self._gross(ctx, adj, path))
+        if adj.cap is not None:
+            low = -adj.cap if isinstance(adj, Bonus) and adj.signed else None
+            amount = Clamp(amount, low, adj.cap, origin=Origin(path))
+        zero = Const(_ZERO, NUM, "zero")
+        if adj.share is None:
+            return Step(ref, self.kind, ((adj.name, amount),), adj, guard=guard, otherwise=(zero,))
+        own: Node = Arith("*", amount, ctx.const(adj.share, f"share_{adj.name}", path))
+        if adj.unit == "money":
+            own = Round(own, ctx.scheme.money)
+        outputs = ((adj.name, own), (f"{adj.name}.whole", amount))
+        return Step(ref, self.kind, outputs, adj, guard=guard, otherwise=(zero, zero))
+
+    def explain(self, ex: Explaining, ref: StepRef, adj: Penalty | Bonus) -> Line:
+        name, traced, env = adj.name, ex.facts(ref), ex.env
+        facts: dict[str, Any] = {"unit": adj.unit, "sign": "-" if isinstance(adj, Penalty) else "+"}
+        if adj.when is not None:
+            facts.update(when=adj.when, applies=bool(traced["applies"]))
+        if facts.get("applies", True):
+            if adj.occurrences is not None:
+                values = env[adj.occurrences]
+                amounts = traced.get("amounts") or [adj.amount if adj.amount is not None else v for v in values]
+                facts["occurrences"] = list(zip(values, amounts, strict=True))
+            else:
+                facts["count"] = traced.get("count", _ONE)
+                if adj.schedule is not None:
+                    facts["schedule"] = list(adj.schedule)
+                else:
+                    facts["amount"] = adj.amount if adj.amount is not None else _ONE
+            facts["gross"] = traced["gross"]
+            clamp = next((n for n in walk(ex.step(ref).outputs[-1][1]) if isinstance(n, Clamp)), None)
+            facts.update(limit_facts(clamp, traced["gross"]))
+        if adj.share is not None:
+            whole = env[f"{name}.whole"]
+            facts.update(
+                share=adj.share, counterpart=adj.counterpart, whole=whole, counterpart_amount=whole - env[name]
+            )
+            relation = charged_to(ex.scheme, adj)
+            if relation is not None and env[f"{relation}.id"]:
+                facts["charged_to"] = env[f"{relation}.id"]
+        into = adj.into()
+        facts["into"] = into[1] if into is not None else None
+        return Line(f"{ref[0]}.{name}", self.kind, name, adj.label, env[name], facts, ex.reads(ref))
+
+    def render(self, w: Mapping[str, str], line: Line) -> str | None:
+        f, it = dict(line.facts), what(line)
+        if f.get("applies") is False:
+            return w["not_applied"].format(what=it, when=f["when"])
+        if "occurrences" in f:
+            items = ", ".join(f"{number(v)}→{number(a)}" for v, a in f["occurrences"]) or w["none"]
+            text = w["occurrences"].format(what=it, items=items, gross=number(f["gross"]))
+        elif "schedule" in f:
+            text = w["schedule"].format(
+                what=it, count=number(f["count"]), schedule=number(f["schedule"]), gross=number(f["gross"])
+            )
+        else:
+            text = w["count"].format(
+                what=it, count=number(f["count"]), amount=number(f["amount"]), gross=number(f["gross"])
+            )
+        if "when" in f:
+            text += w["applied"].format(when=f["when"])
+        text += limits_text(w, f)
+        if "share" in f:
+            text += w["share"].format(
+                share=number(f["share"]),
+                own=number(line.value),
+                counterpart=f"{f['counterpart']} {f['charged_to']}" if "charged_to" in f else f["counterpart"],
+                other=number(f["counterpart_amount"]),
+            )
+        if f.get("into") and line.value:
+            text += w["deducted" if f["sign"] == "-" else "added"].format(into=f["into"])
+        return text
+
+
+PENALTIES, BONUSES = _Adjustments("penalties", "penalty"), _Adjustments("bonuses", "bonus")
