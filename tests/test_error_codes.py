@@ -17,6 +17,7 @@ EMITTERS = {
     "CellError",
     "Refusal",
     "_budget_issue",
+    "NumberError",
 }
 
 

@@ -480,13 +480,19 @@ class TestOnlyProjectErrors:
             "big-int.json": json.dumps([{"employee_id": "e", "a": 1, "n": 1}]).replace('"a": 1', '"a": ' + "9" * 5000),
             "deep.json": "[" * 100_000 + "]" * 100_000,
             "wide.csv": "employee_id,a,n\ne," + "1" * 200_000 + ",1\n",
-            "surrogate.csv": "employee_id,a,n\n\ud800,1,1\n",
         }
         for name, text in cases.items():
             data = tmp_path / name
             data.write_text(text, encoding="utf-8", errors="surrogatepass")
             with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
                 assert cli(["score", str(scheme), str(data), "--period", "2026-04"]) == 1, name
+        # Bytes that are not UTF-8 (an encoded lone surrogate) are read in another encoding only
+        # with a note saying which, or refused: never silently.
+        data = tmp_path / "surrogate.csv"
+        data.write_text("employee_id,a,n\n\ud800,1,1\n", encoding="utf-8", errors="surrogatepass")
+        with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()) as err:
+            code = cli(["score", str(scheme), str(data), "--period", "2026-04"])
+        assert code == 1 or (code == 0 and "encoding" in err.getvalue()), err.getvalue()
 
     def test_cli_reports_formula_and_compile_errors_with_exit_1(self, tmp_path):
         scheme = tmp_path / "s.yaml"

@@ -61,7 +61,8 @@ def converter(
     check = _checks(m, levels, ranged)
 
     def convert(raw: Any) -> Any:
-        if raw is None or raw == "":
+        # A float NaN is a DataFrame's empty cell; a Decimal NaN is a value, refused below.
+        if raw is None or raw == "" or (raw.__class__ is float and raw != raw):  # noqa: PLR0124
             if is_list:
                 return ()
             if default is not None:
@@ -70,7 +71,8 @@ def converter(
         try:
             value = parse(raw, m)
         except (ValueError, TypeError, ArithmeticError) as exc:
-            raise CellError("bad-value", f"{name}: {str(exc)[:200]}") from None
+            # The number grammar's errors carry their own code (ambiguous-number, non-ascii-digits).
+            raise CellError(getattr(exc, "code", "bad-value"), f"{name}: {str(exc)[:200]}") from None
         if kind.value_type == "text":
             if not isinstance(value, str):
                 raise CellError("bad-value", f"{name}: {type(value).__name__} is not text")

@@ -4,7 +4,7 @@ The evaluate phase: run a plan's generated function for each employee and collec
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sized
 from decimal import Decimal, localcontext
 from types import TracebackType
 from typing import Any
@@ -14,6 +14,7 @@ from .._errors import EvaluationError, InputError, Issue
 from .._formula import NoTier, group_name
 from .._kinds import CountError
 from .._model import Period
+from .._plugins import NumberFormat, number_format
 from .distribution import distribute
 from .history import HistorySource, history_values
 from .inputs import Row, read_rows
@@ -22,6 +23,8 @@ from .results import Layout, Result, Results, build_result, layout_of
 from .teams import team_values
 
 __all__ = ["evaluate", "score"]
+
+_CHUNK = 10_000
 
 
 def _failing_frame(tb: TracebackType | None) -> tuple[int, dict[str, Any]] | None:
@@ -170,6 +173,13 @@ def _records(rows: Any) -> Iterable[Mapping[str, Any]]:
     return rows  # type: ignore[no-any-return]
 
 
+def _phase(progress: Callable[[int], None] | None, name: str, total: int) -> None:
+    # A progress object may also be told which phase is running (the command line's bar is).
+    phase = getattr(progress, "phase", None)
+    if phase is not None:
+        phase(name, total)
+
+
 def _run(
     plan: Plan, run: Callable[[tuple[Any, ...]], tuple[Any, ...]], row: Row, values: tuple[Any, ...]
 ) -> tuple[Any, ...]:
@@ -189,6 +199,7 @@ def _single_stage(
 ) -> list[Result]:
     stage = plan.traced_stages[0] if trace else plan.stages[0]
     run, results, width = stage.run, [], stage.width
+    _phase(progress, "scoring", len(checked))
     # The try is written out here rather than calling _run: at 100,000
     # employees one more function call per employee is measurable.
     for k, row in enumerate(checked, start=1):
@@ -223,22 +234,28 @@ def _staged(
     columns = pop.relations() if pop is not None else {}
     relations = {rel: [row.text.get(col, "").strip() for row in checked] for rel, col in columns.items()}
     ids = [row.employee for row in checked]
+    n = len(checked)
     for k, stage in enumerate(stages):
+        _phase(progress, f"stage {k + 1}/{len(stages)}", n)
         if k:
             extra = team_values(plan, stage, teams, values, ids, relations)
             values = [v + g for v, g in zip(values, extra, strict=True)]
         run, width = stage.run, stage.width
-        try:  # one try around the whole stage: the failing employee is found only when one fails
-            done = [run(v) for v in values]
-        except ArithmeticError:
-            done = [_run(plan, run, row, v) for row, v in zip(checked, values, strict=True)]
+        done = []
+        for start in range(0, n, _CHUNK):  # in chunks, so that a progress bar moves within a stage
+            chunk = values[start : start + _CHUNK]
+            try:  # one try around a chunk: the failing employee is found only when one fails
+                done += [run(v) for v in chunk]
+            except ArithmeticError:
+                done += [_run(plan, run, row, v) for row, v in zip(checked[start:], chunk, strict=False)]
+            if progress is not None:
+                progress(start + len(chunk))
         if trace:
             values = [out[:width] for out in done]
             facts = [f + out[width:] for f, out in zip(facts, done, strict=True)]
         else:
             values = done  # without tracing a stage returns its values and nothing else
-    if progress is not None:
-        progress(len(checked))
+    _phase(progress, "building results", 0)
     return [
         build_result(layout, row.employee, v, label, v + f if trace else None)
         for row, v, f in zip(checked, values, facts, strict=True)
@@ -280,6 +297,7 @@ def score(
     progress: Callable[[int], None] | None = None,
     trace: bool = False,
     history: HistorySource | None = None,
+    numbers: NumberFormat | None = None,
 ) -> Results:
     """
     Score a whole population for one period.
@@ -289,19 +307,27 @@ def score(
     is scored; any bad cell raises :class:`InputError` naming its row and
     column, and no result is returned.  Results are in employee-id order,
     whatever the order of the rows.  ``progress(done)`` is called every
-    1,000 employees when given.  With ``trace`` each result keeps the facts
+    1,000 employees when given (if it also has a ``phase(name, total)`` method,
+    that is called as checking, scoring and each stage begin, and ``progress``
+    counts within each).  With ``trace`` each result keeps the facts
     :func:`perfrules.explain` needs, so explaining it evaluates nothing again.
     ``history`` (the results ledger, or any :class:`HistorySource`) provides
     earlier periods for ``prior()``, ``streak()`` and ``previous_streak()``.
+    ``numbers`` declares how numbers are written in the cells (a decimal comma,
+    a thousands separator); without it a comma in a number is an error.
     """
     period = _period(period)
     label = period.label if period else None
-    checked = sorted(
-        read_rows(plan, _records(rows), id_column=id_column, source=source, first_row=first_row),
-        key=lambda r: r.employee,
-    )
+    records = _records(rows)
+    _phase(progress, "checking", len(records) if isinstance(records, Sized) else 0)
+    with number_format(numbers):
+        checked = sorted(
+            read_rows(plan, records, id_column=id_column, source=source, first_row=first_row, progress=progress),
+            key=lambda r: r.employee,
+        )
     _counts(plan, checked, source)
     if plan.history or plan.scheme.population is not None:
+        _phase(progress, "history and population values", 0)
         # History values, then population values, follow the inputs; rows are rebuilt once.
         past = (
             history_values(plan, history, period, [r.employee for r in checked], _kinds(plan)) if plan.history else None
@@ -331,6 +357,7 @@ def evaluate(
     employee: str = "employee",
     period: Period | str | None = None,
     history: HistorySource | None = None,
+    numbers: NumberFormat | None = None,
 ) -> Result:
     """
     Score one employee from a mapping of metric names to raw values.
@@ -354,4 +381,5 @@ def evaluate(
                 )
             ]
         )
-    return score(plan, [{**inputs, "employee_id": employee}], period=period, history=history).results[0]
+    rows = [{**inputs, "employee_id": employee}]
+    return score(plan, rows, period=period, history=history, numbers=numbers).results[0]

@@ -10,16 +10,15 @@ Register one with :func:`register_metric_type`, or publish it under the
 
 from __future__ import annotations
 
-import contextlib
-import re
 import threading
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from importlib.metadata import entry_points
 from typing import Literal, Protocol, runtime_checkable
 
 from .._limits import LIMITS, number_problem
 from .._model import Metric
+from .numbers import NumberError, current_format, parse_number
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -52,17 +51,15 @@ class MetricType(Protocol):
         ...
 
 
-_NUMERIC = re.compile(r"^\s*[-+]?(\d[\d,_]*(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")
-
-
 def to_decimal(raw: RawValue) -> Decimal:
     """
     Convert a raw cell to an exact Decimal; floats go through their shortest repr.
 
-    Raises ``ValueError`` naming what was found, and for a number outside the
-    budget (more than 28 digits, not below 10^18, digits below 10^-28), why.
-    The budget is checked on the text or the integer's size before converting,
-    so ``1e999999999`` or a 5,000-digit integer costs nothing.
+    Text is read by the number grammar in the declared number format
+    (see :class:`perfrules.NumberFormat`).  Raises ``ValueError`` naming what was found, and for a
+    number outside the budget (more than 28 digits, not below 10^18, digits below 10^-28), why.
+    The budget is checked on the text or the integer's size before converting, so
+    ``1e999999999`` or a 5,000-digit integer costs nothing.
     """
     value: Decimal | None = None
     if isinstance(raw, Decimal):
@@ -76,9 +73,10 @@ def to_decimal(raw: RawValue) -> Decimal:
     elif isinstance(raw, float):
         # repr gives the shortest text that reads back as this float: 0.1 -> '0.1'.
         value = Decimal(repr(raw))
-    elif isinstance(raw, str) and len(raw) <= LIMITS.number_chars and _NUMERIC.match(raw):
-        with contextlib.suppress(InvalidOperation):
-            value = Decimal(raw.strip().replace(",", "").replace("_", ""))
+    elif isinstance(raw, str):
+        if len(raw) > LIMITS.number_chars:
+            raise ValueError(f"{raw[:40]!r}... ({len(raw)} characters) is longer than a number may be")
+        value = parse_number(raw)
     if value is None:
         shown = repr(raw) if not isinstance(raw, str) or len(raw) <= 40 else f"{raw[:40]!r}... ({len(raw)} characters)"
         raise ValueError(f"expected a number, got {shown}")
@@ -108,7 +106,10 @@ class _Number:
 
     def parse(self, raw: RawValue, metric: Metric) -> Decimal:
         if self.percent and isinstance(raw, str) and raw.strip().endswith("%"):
-            value = to_decimal(raw.strip()[:-1]) / 100
+            try:
+                value = to_decimal(raw.strip()[:-1]) / 100
+            except NumberError as exc:
+                raise NumberError(exc.code, f"in {raw!r}: {exc}") from None
             refused = number_problem(value)
             if refused is not None:
                 raise ValueError(refused.message)
@@ -138,7 +139,11 @@ class _List:
             return ()
         if isinstance(raw, str) and len(raw) > LIMITS.cell_chars:
             raise ValueError(f"a cell of {len(raw)} characters is longer than {LIMITS.cell_chars}")
-        items: Iterable[object] = raw if isinstance(raw, list) else str(raw).replace(",", ";").split(";")
+        joined = str(raw)
+        fmt = current_format()
+        if "," not in (fmt.decimal, fmt.thousands):  # a comma separates values only when it is not part of numbers
+            joined = joined.replace(",", ";")
+        items: Iterable[object] = raw if isinstance(raw, list) else joined.split(";")
         if isinstance(items, list) and len(items) > LIMITS.list_items:
             raise ValueError(f"{len(items)} occurrences in one cell, more than {LIMITS.list_items}")
         out = []
