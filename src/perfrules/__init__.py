@@ -14,7 +14,17 @@ from ._adapters import Change, Ledger, Publication
 from ._compile import CONTEXT as DECIMAL_CONTEXT
 from ._compile import Plan, compile_scheme, scheme_digest
 from ._errors import CompileError, EvaluationError, InputError, Issue, LedgerError, PerfrulesError, SchemeError
-from ._evaluate import FlagHit, HistorySource, Result, Results, SharedCost, evaluate, score
+from ._evaluate import (
+    FlagHit,
+    HistoryNote,
+    HistorySource,
+    RecordedHistory,
+    Result,
+    Results,
+    SharedCost,
+    evaluate,
+    score,
+)
 from ._explain import Explanation, explain, render_json, render_text
 from ._formula import BUILTINS as FUNCTIONS
 from ._formula import CompiledFormula, FormulaError, Function, compile_formula
@@ -32,9 +42,11 @@ from ._model import (
     Assessed,
     Bonus,
     Bound,
+    Calendar,
     Distribution,
     Flag,
     Grades,
+    HistoryRule,
     Indicator,
     Metric,
     Param,
@@ -66,6 +78,7 @@ __all__ = [
     "Assessed",
     "Bonus",
     "Bound",
+    "Calendar",
     "Change",
     "CompileError",
     "CompiledFormula",
@@ -77,6 +90,8 @@ __all__ = [
     "FormulaError",
     "Function",
     "Grades",
+    "HistoryNote",
+    "HistoryRule",
     "HistorySource",
     "Indicator",
     "InputError",
@@ -94,6 +109,7 @@ __all__ = [
     "Population",
     "Publication",
     "Quota",
+    "RecordedHistory",
     "Report",
     "Result",
     "Results",

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
+from contextlib import ExitStack
 
 from .._adapters import Ledger, read_population, roll_up, write_atomic, write_results
 from .._compile import Plan, compile_scheme
 from .._errors import EvaluationError, InputError, LedgerError, PerfrulesError, SchemeError
-from .._evaluate import Results, score
+from .._evaluate import HistorySource, RecordedHistory, Results, score
 from .._explain import LANGUAGES, explain, render_json, render_text
 from .._load import read_scheme, scheme_json_schema
 from .._model import Period
@@ -49,11 +51,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --out FILE.json: add each employee's points, bands, limits and explanation",
     )
+    _time_options(s)
     r = sub.add_parser("rollup", help="roll recorded periods up into a longer one (months into a quarter)")
     r.add_argument("scheme")
     r.add_argument("--ledger", required=True, help="the results ledger the periods were recorded in")
     r.add_argument("--period", required=True, help="the longer period: 2026-Q2, 2026-H1, 2026")
     r.add_argument("--out", help="write the roll-up to FILE.json (atomically)")
+    r.add_argument("--partial", action="store_true", help="roll up what is recorded when periods are missing")
     e = sub.add_parser("explain", help="explain one employee's result line by line")
     e.add_argument("scheme")
     e.add_argument("data")
@@ -62,7 +66,16 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--lang", choices=LANGUAGES, default="en")
     e.add_argument("--json", action="store_true", help="print the trace records as JSON")
     e.add_argument("--id-column", default="employee_id")
+    e.add_argument("--ledger", help="read earlier periods for history rules from this results ledger")
+    _time_options(e)
+    g = sub.add_parser("ledger", help="check a results ledger").add_subparsers(dest="action", required=True)
+    g.add_parser("verify", help="check every recorded revision against the hash chain").add_argument("ledger")
     return p
+
+
+def _time_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-history", action="store_true", help="score a scheme with history rules without history")
+    p.add_argument("--any-period", action="store_true", help="score a period of another kind than the scheme's")
 
 
 def _fail(exc: PerfrulesError) -> int:
@@ -96,21 +109,32 @@ def _score(args: argparse.Namespace) -> tuple[Plan, Results]:
     plan = compile_scheme(loaded.scheme)
     rows = read_population(args.data)
     ledger = getattr(args, "ledger", None)
-    with progress(len(rows), enabled=sys.stderr.isatty()) as tick:
-        if ledger and plan.history:
-            with Ledger(ledger) as history:  # earlier periods for prior() and streaks
-                results = score(
-                    plan,
-                    rows,
-                    period=period,
-                    id_column=args.id_column,
-                    source=args.data,
-                    progress=tick,
-                    history=history,
-                )
-        else:
-            results = score(plan, rows, period=period, id_column=args.id_column, source=args.data, progress=tick)
+    with progress(len(rows), enabled=sys.stderr.isatty()) as tick, ExitStack() as stack:
+        history: HistorySource | None = None
+        if ledger and plan.history and not args.no_history:  # earlier periods for prior() and streaks
+            exists = os.path.exists(ledger)
+            history = stack.enter_context(Ledger(ledger, readonly=True)) if exists else RecordedHistory()
+        results = score(
+            plan,
+            rows,
+            period=args.period if period is not None else None,
+            id_column=args.id_column,
+            source=args.data,
+            progress=tick,
+            history=history,
+            no_history=args.no_history,
+            any_period=args.any_period,
+        )
+    _tell_history(results)
     return plan, results
+
+
+def _tell_history(results: Results) -> None:
+    note = results.history
+    if note is not None and not note.used:
+        print("warning: scored without history: prior() read 0 and streaks started here", file=sys.stderr)
+    elif note is not None and note.missing:
+        print(f"warning: never recorded, read as absent: {', '.join(note.missing)}", file=sys.stderr)
 
 
 def _record(args: argparse.Namespace, plan: Plan, results: Results) -> None:
@@ -119,15 +143,16 @@ def _record(args: argparse.Namespace, plan: Plan, results: Results) -> None:
     print(f"ledger {args.ledger}: period {done.period} revision {done.revision} {done.status}", file=sys.stderr)
     for change in done.changes:
         print(f"  {change.render()}", file=sys.stderr)
+    if done.stale:
+        print(f"stale (they read {done.period}; score them again): {', '.join(done.stale)}", file=sys.stderr)
 
 
 def _rollup(args: argparse.Namespace) -> int:
-    period = _period(args)
-    assert period is not None  # --period is required for rollup
+    _period(args)  # --period is required for rollup; read here in the scheme's calendar
     loaded = read_scheme(args.scheme)
     assert loaded.scheme is not None
-    with Ledger(args.ledger) as ledger:
-        data = roll_up(ledger, loaded.scheme, period)
+    with Ledger(args.ledger, readonly=True) as ledger:
+        data = roll_up(ledger, loaded.scheme, args.period, partial=args.partial)
     if args.out:
         write_atomic(args.out, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         print(f"wrote {len(data['results'])} roll-up(s) to {args.out}", file=sys.stderr)
@@ -156,6 +181,15 @@ def _explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _verify(args: argparse.Namespace) -> int:
+    with Ledger(args.ledger, readonly=True) as ledger:
+        problems, count, head = ledger.verify()
+    for issue in problems:
+        print(issue.render(), file=sys.stderr)
+    print(f"ledger {args.ledger}: {count} revision(s), {len(problems)} problem(s), head {head or '-'}")
+    return EXIT_INVALID if problems else EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """
     Run the command line; return the exit code.
@@ -171,6 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _explain(args)
         if args.command == "rollup":
             return _rollup(args)
+        if args.command == "ledger":
+            return _verify(args)
         plan, results = _score(args)
         if args.ledger:
             _record(args, plan, results)

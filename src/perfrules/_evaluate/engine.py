@@ -15,7 +15,7 @@ from .._errors import EvaluationError, InputError, Issue
 from .._formula import NoTier, group_name
 from .._model import Period
 from .distribution import distribute
-from .history import HistorySource, history_values
+from .history import HistoryNote, HistorySource, history_values
 from .inputs import Row, read_rows
 from .people import population_values
 from .results import Layout, Result, Results, build_result, layout_of
@@ -194,6 +194,27 @@ def _kinds(plan: Plan) -> dict[str, str]:
     return {name: "bool" if name in flags else "number" for _, name, _ in plan.history}
 
 
+def _period(plan: Plan, period: Period | str | None, any_period: bool) -> Period | None:
+    # The label or dates are read in the scheme's own calendar: one interval, one name.
+    if period is None:
+        return None
+    calendar = plan.scheme.calendar
+    try:
+        found = calendar.resolve(period) if isinstance(period, str) else calendar.canonical(period.start, period.end)
+    except ValueError as exc:
+        raise InputError([Issue("bad-period", str(exc))], str(exc)) from None
+    if plan.scheme.period not in (found.kind, "custom") and not any_period:
+        issue = Issue(
+            "period-kind",
+            f"scheme {plan.scheme.name!r} scores {plan.scheme.period} periods; {found.label} is a {found.kind} "
+            f"period in its calendar (months start on day {calendar.month_starts})",
+            hint="score a period of the scheme's kind, or ask for another kind explicitly (--any-period, "
+            "any_period=True)",
+        )
+        raise InputError([issue], issue.message)
+    return found
+
+
 def score(
     plan: Plan,
     rows: Iterable[Mapping[str, Any]],
@@ -205,6 +226,8 @@ def score(
     progress: Callable[[int], None] | None = None,
     trace: bool = False,
     history: HistorySource | None = None,
+    no_history: bool = False,
+    any_period: bool = False,
 ) -> Results:
     """
     Score a whole population for one period.
@@ -217,10 +240,13 @@ def score(
     1,000 employees when given.  With ``trace`` each result keeps the facts
     :func:`perfrules.explain` needs, so explaining it evaluates nothing again.
     ``history`` (the results ledger, or any :class:`HistorySource`) provides
-    earlier periods for ``prior()``, ``streak()`` and ``previous_streak()``.
+    earlier periods for ``prior()``, ``streak()`` and ``previous_streak()``; a
+    scheme that reads history needs one unless ``no_history`` asks to go
+    without, and then :attr:`Results.history` says so.  The period is read in
+    the scheme's calendar and must be of the scheme's kind unless ``any_period``.
     """
-    if isinstance(period, str):
-        period = Period.parse(period)
+    period = _period(plan, period, any_period)
+    note: HistoryNote | None = None
     label = period.label if period else None
     checked = sorted(
         read_rows(plan, _records(rows), id_column=id_column, source=source, first_row=first_row),
@@ -228,9 +254,10 @@ def score(
     )
     if plan.history or plan.scheme.population is not None:
         # History values, then population values, follow the inputs; rows are rebuilt once.
-        past = (
-            history_values(plan, history, period, [r.employee for r in checked], _kinds(plan)) if plan.history else None
-        )
+        past = None
+        if plan.history:
+            ids = [r.employee for r in checked]
+            past, note = history_values(plan, history, period, ids, _kinds(plan), no_history=no_history)
         people = population_values(plan, checked, period) if plan.scheme.population is not None else None
         make = tuple.__new__
         checked = [
@@ -245,7 +272,7 @@ def score(
             results = _staged(plan, layout, checked, label, progress, trace)
     results = _distributed(plan, results, checked)
     _reasons(plan, results, checked)
-    return Results(plan.scheme.name, plan.digest, period, tuple(results))
+    return Results(plan.scheme.name, plan.digest, period, tuple(results), note)
 
 
 def evaluate(
@@ -255,8 +282,11 @@ def evaluate(
     employee: str = "employee",
     period: Period | str | None = None,
     history: HistorySource | None = None,
+    no_history: bool = False,
+    any_period: bool = False,
 ) -> Result:
     """
-    Score one employee from a mapping of metric names to raw values.
+    Score one employee from a mapping of metric names to raw values (see :func:`score`).
     """
-    return score(plan, [{"employee_id": employee, **inputs}], period=period, history=history).results[0]
+    rows = [{"employee_id": employee, **inputs}]
+    return score(plan, rows, period=period, history=history, no_history=no_history, any_period=any_period).results[0]

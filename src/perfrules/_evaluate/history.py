@@ -1,11 +1,14 @@
 """
 History: values of earlier periods, for ``prior()``, ``streak()`` and ``previous_streak()``.
 
-A history source is anything with ``previous(period, count)``: the stored
-results of up to ``count`` periods recorded before ``period``, the most recent
-first, each as ``{employee: result data}`` (the data ``Result.to_dict()``
-gives).  The results ledger is one; an HRIS can serve its own database the
-same way.
+Earlier periods are found in the scheme's calendar, not by what happens to be
+recorded: ``prior(x, 1)`` in March reads February, whether or not February
+was recorded.  A history source answers two questions for one scheme lineage
+(the scheme's name, whatever its version): the results recorded for exactly
+one period, and the first period recorded.  Periods before the first one are
+before history (absent); a period after it that was never recorded is
+missing, and the scheme's ``history.missing`` rule says what happens: an error
+(the default) or absent, listed in the results.
 """
 
 from __future__ import annotations
@@ -14,26 +17,83 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
 
+import attrs
+
 from .._compile import Plan
+from .._errors import InputError, Issue
 from .._formula import MAX_HISTORY
 from .._model import Period
 
-__all__ = ["HistorySource", "history_values"]
+__all__ = ["HistoryNote", "HistorySource", "RecordedHistory", "history_values"]
 
 _ZERO = Decimal(0)
+_BEFORE, _MISSING = object(), object()  # a period before history starts; one that was never recorded
 
 
 @runtime_checkable
 class HistorySource(Protocol):
     """
-    Where earlier periods' results come from.
+    Where earlier periods' results come from: the results ledger, or your own store.
     """
 
-    def previous(self, period: Period, count: int) -> Sequence[Mapping[str, Mapping[str, Any]]]:
+    def recorded(self, scheme: str, period: Period) -> Mapping[str, Mapping[str, Any]] | None:
         """
-        Return up to ``count`` periods recorded before ``period``, most recent first, as ``{employee: data}``.
+        Return the results scheme ``scheme`` recorded for exactly ``period``, as ``{employee: data}``, or None.
         """
         ...
+
+    def first(self, scheme: str) -> Period | None:
+        """
+        Return the earliest period recorded for scheme ``scheme``, or None when there is none.
+        """
+        ...
+
+
+class RecordedHistory:
+    """
+    A history source held in memory: ``{Period: {employee: result data}}`` for one scheme lineage.
+    """
+
+    def __init__(self, periods: Mapping[Period, Mapping[str, Mapping[str, Any]]] | None = None) -> None:
+        self.periods = dict(periods or {})
+
+    def recorded(self, scheme: str, period: Period) -> Mapping[str, Mapping[str, Any]] | None:
+        """
+        Return the results recorded for the period with exactly these dates, or None.
+        """
+        return next((v for p, v in self.periods.items() if (p.start, p.end) == (period.start, period.end)), None)
+
+    def first(self, scheme: str) -> Period | None:
+        """
+        Return the earliest period held, or None.
+        """
+        return min(self.periods, default=None)
+
+
+@attrs.frozen
+class HistoryNote:
+    """
+    What history a period's results read: whether any (``used``), which periods, which were missing.
+
+    ``used`` is false when scoring was asked to go without history
+    (``no_history``): history rules then read nothing, and the results say so.
+    """
+
+    used: bool
+    read: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+
+    def worth_telling(self) -> bool:
+        """
+        Return whether the results must carry this note: history was not read, or periods were missing.
+        """
+        return not self.used or bool(self.missing)
+
+    def to_dict(self) -> dict[str, Any]:
+        """
+        Return the note as JSON-ready data.
+        """
+        return {"used": self.used, "read": list(self.read), "missing": list(self.missing)}
 
 
 def _stored(entry: Mapping[str, Any] | None, name: str, flag: bool = False) -> Any:
@@ -51,30 +111,96 @@ def _stored(entry: Mapping[str, Any] | None, name: str, flag: bool = False) -> A
     return None
 
 
-def history_values(
-    plan: Plan, source: HistorySource | None, period: Period | None, employees: Sequence[str], kinds: Mapping[str, str]
-) -> list[tuple[Any, ...]]:
-    """
-    Return, for each employee, the values of the plan's history calls, in :attr:`Plan.history` order.
+class _Window:
+    # Earlier periods in calendar order, fetched only as far back as some call needs.
+    def __init__(self, plan: Plan, source: HistorySource, period: Period) -> None:
+        self.plan, self.source, self.period = plan, source, period
+        self.first = source.first(plan.scheme.name)
+        self.periods: list[Any] = []
+        self.read: list[Period] = []
+        self.missing: list[Period] = []
 
-    Without a source or a period there is no history: numbers are 0, conditions false, streaks 0.
-    ``kinds`` gives each name's type (``number`` or ``bool``).
+    def at(self, back: int) -> Any:
+        while len(self.periods) < back:
+            p = self.plan.scheme.calendar.shift(self.period, -len(self.periods) - 1)
+            if self.first is None or p.end < self.first.start:
+                self.periods.append(_BEFORE)
+                continue
+            data = self.source.recorded(self.plan.scheme.name, p)
+            (self.missing if data is None else self.read).append(p)
+            self.periods.append(_MISSING if data is None else data)
+        return self.periods[back - 1]
+
+
+def _refuse(plan: Plan, period: Period | None, missing: Sequence[Period] = ()) -> InputError:
+    name = plan.scheme.name
+    if missing:
+        labels = ", ".join(p.label for p in sorted(missing))
+        issue = Issue(
+            "history-missing",
+            f"scheme {name!r} reads earlier periods, and {labels} before {period.label if period else '-'} "
+            "was never recorded",
+            hint="score and record the missing period(s) first, or declare history: {missing: absent}",
+        )
+    elif period is None:
+        issue = Issue("history-required", f"scheme {name!r} reads earlier periods; score it with a period")
+    elif period.kind == "custom":
+        issue = Issue(
+            "history-required",
+            f"scheme {name!r} reads earlier periods, and {period.label} is not a period of its calendar",
+            hint="score a calendar period (2026-04, 2026-Q2), or ask for no history explicitly",
+        )
+    else:
+        issue = Issue(
+            "history-required",
+            f"scheme {name!r} reads earlier periods (prior, streak) but no history source was given",
+            hint="pass the ledger (--ledger FILE, history=ledger), or ask for no history (--no-history, "
+            "no_history=True)",
+        )
+    return InputError([issue], issue.message)
+
+
+def history_values(
+    plan: Plan,
+    source: HistorySource | None,
+    period: Period | None,
+    employees: Sequence[str],
+    kinds: Mapping[str, str],
+    *,
+    no_history: bool = False,
+) -> tuple[list[tuple[Any, ...]], HistoryNote]:
     """
-    depth = max((MAX_HISTORY if fn == "previous_streak" else n for fn, _, n in plan.history), default=0)
-    periods = list(source.previous(period, depth)) if source is not None and period is not None and depth else []
+    Return, for each employee, the values of the plan's history calls in :attr:`Plan.history` order, and a note.
+
+    With ``no_history`` nothing is read: numbers are 0, conditions false,
+    streaks 0, and the note says so.  Otherwise a source and a calendar
+    period are required.  ``kinds`` gives each name's type (``number`` or ``bool``).
+    """
+    if no_history:
+        empty = tuple(False if fn == "prior" and kinds[name] == "bool" else _ZERO for fn, name, _ in plan.history)
+        return [empty for _ in employees], HistoryNote(used=False)
+    if source is None or period is None or period.kind == "custom":
+        raise _refuse(plan, period)
+    window = _Window(plan, source, period)
     out = []
     for emp in employees:
         row = []
         for fn, name, n in plan.history:
+            flag = kinds[name] == "bool"
             if fn == "prior":
-                value = _stored(periods[n - 1].get(emp), name, kinds[name] == "bool") if n <= len(periods) else None
-                row.append(value if value is not None else (False if kinds[name] == "bool" else _ZERO))
-            else:
-                run = 0
-                for recorded in periods:
-                    if not _stored(recorded.get(emp), name, kinds[name] == "bool"):
-                        break
-                    run += 1
-                row.append(Decimal(run))
+                found = window.at(n)
+                value = _stored(found.get(emp), name, flag) if isinstance(found, Mapping) else None
+                row.append(value if value is not None else (False if flag else _ZERO))
+                continue
+            run = 0
+            for back in range(1, MAX_HISTORY + 1):
+                found = window.at(back)
+                if not isinstance(found, Mapping) or not _stored(found.get(emp), name, flag):
+                    break  # a missing period, or one before history, ends a streak
+                run += 1
+            row.append(Decimal(run))
         out.append(tuple(row))
-    return out
+    if window.missing and plan.scheme.history.missing == "error":
+        raise _refuse(plan, period, window.missing)
+    note = HistoryNote(True, tuple(p.label for p in window.read), tuple(p.label for p in sorted(window.missing)))
+    return out, note

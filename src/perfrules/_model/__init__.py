@@ -17,18 +17,32 @@ from .elements import (
     Steps,
     Target,
 )
-from .period import Period, PeriodKind
-from .scheme import Assessed, Distribution, Grades, Param, Population, Quota, Rollup, RollupRule, Scheme, Teams
+from .period import Calendar, Period, PeriodKind
+from .scheme import (
+    Assessed,
+    Distribution,
+    Grades,
+    HistoryRule,
+    Param,
+    Population,
+    Quota,
+    Rollup,
+    RollupRule,
+    Scheme,
+    Teams,
+)
 from .tiers import Bound, Direction, Match, Tier, TierTable, parse_range
 
 __all__ = [
     "Assessed",
     "Bonus",
     "Bound",
+    "Calendar",
     "Direction",
     "Distribution",
     "Flag",
     "Grades",
+    "HistoryRule",
     "Indicator",
     "Match",
     "Metric",
