@@ -260,7 +260,8 @@ class Ledger:
             )
         period, label = results.period, results.period.label
         new = {r["employee"]: r for r in results.to_dict()["results"]}
-        read = list(results.history.read) if results.history is not None else []
+        note = results.history
+        looked = {"read": list(note.read), "missing": list(note.missing), "before": note.before} if note else {}
         try:
             with self._transaction() as db:
                 if self._check_format():
@@ -281,15 +282,13 @@ class Ledger:
                     if not revise:
                         raise self._published(label, same[0][3], changes)
                     revision = same[0][3] + 1
-                self._insert(db, scheme, results, revision, new, read)
-                stale = tuple(r[2] for r in latest if r[7] > period.end.isoformat() and label in _read(r[10]))
+                self._insert(db, scheme, results, revision, new, looked)
+                stale = tuple(r[2] for r in latest if r[7] > period.end.isoformat() and _reads(r[10], period))
         except sqlite3.Error as exc:
             raise self._error(exc) from None
         finally:
             self._fresh = self._check_format()  # a failed first write leaves the file empty again
-        if revision == 1:
-            return Publication(label, 1, "published")
-        return Publication(label, revision, "revised", changes, stale)
+        return Publication(label, revision, "published" if revision == 1 else "revised", changes, stale)
 
     def _published(self, label: str, revision: int, changes: tuple[Change, ...]) -> LedgerError:
         shown = "\n".join(c.render() for c in changes[:20])
@@ -322,7 +321,7 @@ class Ledger:
         results: Results,
         revision: int,
         entries: dict[str, dict[str, Any]],
-        read: list[str],
+        looked: dict[str, Any],
     ) -> None:
         assert results.period is not None
         p = results.period
@@ -344,7 +343,7 @@ class Ledger:
             p.start.isoformat(),
             p.end.isoformat(),
             p.kind,
-            json.dumps(read),
+            json.dumps(looked, sort_keys=True),
         )
         chained = revision_hash(before[0] if before else "", fields, hashes)
         seq = db.execute(
@@ -366,10 +365,16 @@ class Ledger:
         return verify_chain(self._rows, self.path)
 
 
-def _read(text: Any) -> list[str]:
-    # The labels a revision's history rules read; a damaged record reads as none.
+def _reads(text: Any, period: Period) -> bool:
+    # Whether a revision's history rules looked at ``period``: read it, found it missing, or stopped
+    # before history began at a period that ``period`` now precedes.  A damaged record counts as yes.
     try:
-        value = json.loads(text)
-    except (TypeError, ValueError):
-        return []
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+        looked = json.loads(text)
+        if not looked:
+            return False
+        before = looked.get("before")
+        return period.label in looked["read"] + looked["missing"] or (
+            before is not None and period.start.isoformat() <= before
+        )
+    except (TypeError, ValueError, KeyError, AttributeError):
+        return True

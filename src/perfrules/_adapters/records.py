@@ -186,8 +186,9 @@ class Publication:
     """
     What recording a period did: ``published`` (first revision), ``unchanged`` or ``revised``.
 
-    ``stale`` lists the later periods of the same scheme that are recorded and
-    read history (they read the period just revised): restate them.
+    ``stale`` lists the later periods of the same scheme whose history rules
+    looked at this period (read it, found it missing, or stopped before history
+    began where it now lies): score them again, in calendar order.
     """
 
     period: str

@@ -77,11 +77,15 @@ class HistoryNote:
 
     ``used`` is false when scoring was asked to go without history
     (``no_history``): history rules then read nothing, and the results say so.
+    ``before`` is the last day of the latest period looked at that lay before
+    history began (ISO date), if any: recording a period that ends on or
+    after it changes what these results would read.
     """
 
     used: bool
     read: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+    before: str | None = None
 
     def worth_telling(self) -> bool:
         """
@@ -119,11 +123,13 @@ class _Window:
         self.periods: list[Any] = []
         self.read: list[Period] = []
         self.missing: list[Period] = []
+        self.before: Period | None = None
 
     def at(self, back: int) -> Any:
         while len(self.periods) < back:
             p = self.plan.scheme.calendar.shift(self.period, -len(self.periods) - 1)
             if self.first is None or p.end < self.first.start:
+                self.before = self.before or p  # the first one found is the latest
                 self.periods.append(_BEFORE)
                 continue
             data = self.source.recorded(self.plan.scheme.name, p)
@@ -202,5 +208,6 @@ def history_values(
         out.append(tuple(row))
     if window.missing and plan.scheme.history.missing == "error":
         raise _refuse(plan, period, window.missing)
-    note = HistoryNote(True, tuple(p.label for p in window.read), tuple(p.label for p in sorted(window.missing)))
-    return out, note
+    before = window.before.end.isoformat() if window.before is not None else None
+    read, missing = tuple(p.label for p in window.read), tuple(p.label for p in sorted(window.missing))
+    return out, HistoryNote(True, read, missing, before)
