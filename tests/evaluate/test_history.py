@@ -259,3 +259,43 @@ def test_cli_no_history_says_so(tmp_path, capsys):
     import json
 
     assert {"used": False, "read": [], "missing": []} == json.loads(out.read_text(encoding="utf-8"))["history"]
+
+
+def test_explain_with_the_ledger_names_the_periods_history_came_from(tmp_path, capsys):
+    """Explaining July's demotion reads the ledger and names the months the streak counted."""
+    ledger = tmp_path / "l.db"
+    for month in MONTHS:
+        data = str(FOLDER / "months" / f"{month}.csv")
+        assert 0 == main(["score", str(FOLDER / "scheme.yaml"), data, "--period", month, "--ledger", str(ledger)])
+    july = str(FOLDER / "months" / "2026-07.csv")
+    argv = ["explain", str(FOLDER / "scheme.yaml"), july, "--employee", "S2", "--period", "2026-07"]
+    assert 1 == main(argv)
+    assert "history-required" in capsys.readouterr().err
+    before = ledger.read_bytes()
+    assert 0 == main([*argv, "--ledger", str(ledger)])
+    out = capsys.readouterr().out
+    assert "demotion" in out
+    assert (
+        "previous_streak(supervisor_under_60) = 3: held in 2026-06, 2026-05, 2026-04; history begins after 2026-03"
+        in out
+    )
+    assert before == ledger.read_bytes()  # explaining reads the ledger and writes nothing
+    assert 0 == main([*argv, "--no-history", "--lang", "zh"])
+    assert "未读取历史" in capsys.readouterr().out
+
+
+def test_history_lines_name_missing_periods():
+    plan = pr.compile_scheme(pr.scheme_from_text(PRIOR + "history: {missing: absent}\n").scheme)
+    april = pr.Period.parse("2026-04")
+    source = pr.RecordedHistory(
+        {pr.Period.parse("2026-02"): {"a": {"score": "0", "inputs": {"x": "20"}, "flags": [{"name": "high"}]}}}
+    )
+    results = pr.score(plan, [{"employee_id": "a", "x": "30"}], period=april, history=source)
+    from perfrules._evaluate import history_lines
+
+    lines = history_lines(plan, april, results.history, results.results[0].values)
+    assert [
+        "History (2026-04):",
+        "- previous_streak(high) = 0: counted no earlier period; 2026-03 was never recorded",
+        "- prior(x, 1) = 0: 2026-03 was never recorded: read as absent",
+    ] == lines

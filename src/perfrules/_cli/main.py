@@ -17,7 +17,7 @@ from contextlib import ExitStack
 from .._adapters import Ledger, read_population, roll_up, write_atomic, write_results
 from .._compile import Plan, compile_scheme
 from .._errors import EvaluationError, InputError, LedgerError, PerfrulesError, SchemeError
-from .._evaluate import HistorySource, RecordedHistory, Results, score
+from .._evaluate import HistorySource, RecordedHistory, Results, history_lines, score
 from .._explain import LANGUAGES, explain, render_json, render_text
 from .._load import read_scheme, scheme_json_schema
 from .._model import Period
@@ -178,6 +178,9 @@ def _explain(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     trace = explain(plan, found)
     print(render_json(trace) if args.json else render_text(trace, args.lang))
+    if results.history is not None and results.period is not None and not args.json:
+        # Which earlier period each history value came from; the trace itself shows only the values.
+        print("\n".join(history_lines(plan, results.period, results.history, found.values, args.lang)))
     return EXIT_OK
 
 

@@ -3,7 +3,7 @@ The evaluate phase: a plan and a population's rows into results.
 """
 
 from .engine import evaluate, score
-from .history import HistoryNote, HistorySource, RecordedHistory, history_values
+from .history import HistoryNote, HistorySource, RecordedHistory, history_lines, history_values
 from .inputs import Row, read_rows
 from .results import FlagHit, Layout, Result, Results, SharedCost, layout_of
 
@@ -18,6 +18,7 @@ __all__ = [
     "Row",
     "SharedCost",
     "evaluate",
+    "history_lines",
     "history_values",
     "layout_of",
     "read_rows",

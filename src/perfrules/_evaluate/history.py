@@ -21,10 +21,10 @@ import attrs
 
 from .._compile import Plan
 from .._errors import InputError, Issue
-from .._formula import MAX_HISTORY
+from .._formula import MAX_HISTORY, history_name
 from .._model import Period
 
-__all__ = ["HistoryNote", "HistorySource", "RecordedHistory", "history_values"]
+__all__ = ["HistoryNote", "HistorySource", "RecordedHistory", "history_lines", "history_values"]
 
 _ZERO = Decimal(0)
 _BEFORE, _MISSING = object(), object()  # a period before history starts; one that was never recorded
@@ -211,3 +211,72 @@ def history_values(
     before = window.before.end.isoformat() if window.before is not None else None
     read, missing = tuple(p.label for p in window.read), tuple(p.label for p in sorted(window.missing))
     return out, HistoryNote(True, read, missing, before)
+
+
+def _status(label: str, note: HistoryNote) -> str:
+    if label in note.read:
+        return "read"
+    return "missing" if label in note.missing else "before"
+
+
+_WORDS = {
+    "en": {
+        "head": "History ({period}):",
+        "none": "- scored without history: every history rule read nothing",
+        "prior": "- {call} = {value}: {where}",
+        "read": "from {label}",
+        "missing": "{label} was never recorded: read as absent",
+        "before": "{label} is before the scheme's history begins: none",
+        "streak": "- {call} = {value}: {counted}{stop}",
+        "counted": "held in {labels}",
+        "nothing": "counted no earlier period",
+        "stop_read": "; not in {label}",
+        "stop_missing": "; {label} was never recorded",
+        "stop_before": "; history begins after {label}",
+    },
+    "zh": {
+        "head": "历史（{period}）：",
+        "none": "- 未读取历史：所有历史规则按无记录计算",
+        "prior": "- {call} = {value}：{where}",
+        "read": "取自 {label}",
+        "missing": "{label} 未记录：按缺失计",
+        "before": "{label} 早于本方案的历史起点：无",
+        "streak": "- {call} = {value}：{counted}{stop}",
+        "counted": "成立于 {labels}",
+        "nothing": "之前没有连续期",
+        "stop_read": "；{label} 不成立",
+        "stop_missing": "；{label} 未记录",
+        "stop_before": "；历史始于 {label} 之后",
+    },
+}
+
+
+def history_lines(
+    plan: Plan, period: Period, note: HistoryNote, values: Mapping[str, Any], lang: str = "en"
+) -> list[str]:
+    """
+    Return lines naming, for each history call of one result, the earlier period(s) its value came from.
+
+    ``values`` are the result's named values (:attr:`Result.values`); ``note`` is :attr:`Results.history`.
+    """
+    w = _WORDS.get(lang, _WORDS["en"])
+    out = [w["head"].format(period=period.label)]
+    if not note.used:
+        return [*out, w["none"]]
+    step = plan.scheme.calendar.shift
+    for fn, name, n in plan.history:
+        value = values.get(history_name(fn, name, n))
+        if fn == "prior":
+            label = step(period, -n).label
+            where = w[_status(label, note)].format(label=label)
+            out.append(w["prior"].format(call=f"prior({name}, {n})", value=value, where=where))
+            continue
+        run = int(value or 0)
+        labels = [step(period, -k).label for k in range(1, run + 1)]
+        counted = w["counted"].format(labels=", ".join(labels)) if labels else w["nothing"]
+        stop = ""
+        if run < MAX_HISTORY:
+            label = step(period, -run - 1).label
+            stop = w["stop_" + _status(label, note)].format(label=label)
+        out.append(w["streak"].format(call=f"previous_streak({name})", value=run, counted=counted, stop=stop))
+    return out
