@@ -232,3 +232,30 @@ class TestFaults:
         assert ["period-published", "published"] == sorted(outcome)
         with pr.Ledger(path, readonly=True) as ledger:
             assert [1] == ledger.revisions("2026-06")
+
+
+def test_a_rewritten_chain_is_caught_by_a_kept_head_hash(plan, ledger_path, capsys):
+    """Someone who edits a value and recomputes every hash is caught by the head hash kept elsewhere."""
+    from perfrules._adapters.records import revision_hash, row_hash
+
+    with pr.Ledger(ledger_path, readonly=True) as ledger:
+        kept = ledger.verify()[2]
+    db = sqlite3.connect(ledger_path)
+    with db:
+        db.execute("UPDATE results SET data = replace(data, '\"81\"', '\"99\"') WHERE employee = 'E002'")
+        before = ""
+        for seq, scheme, label, revision, *fields in db.execute(
+            "SELECT seq, scheme, label, revision, scheme_digest, recorded_at, employees, start, end, kind, history "
+            "FROM periods ORDER BY seq"
+        ).fetchall():
+            rows = db.execute("SELECT employee, data FROM results WHERE seq = ? ORDER BY employee", (seq,)).fetchall()
+            hashes = [row_hash(scheme, label, revision, e, d) for e, d in rows]
+            for (e, _), h in zip(rows, hashes, strict=True):
+                db.execute("UPDATE results SET hash = ? WHERE seq = ? AND employee = ?", (h, seq, e))
+            before = revision_hash(before, (scheme, label, revision, *fields), hashes)
+            db.execute("UPDATE periods SET hash = ? WHERE seq = ?", (before, seq))
+    db.close()
+    assert 0 == main(["ledger", "verify", str(ledger_path)])  # a consistent rewrite: only the kept head shows it
+    capsys.readouterr()
+    assert 1 == main(["ledger", "verify", str(ledger_path), "--head", kept])
+    assert "is not in the chain" in capsys.readouterr().err

@@ -158,14 +158,10 @@ class Ledger:
         (``ledger-corrupt``, ``ledger-tampered``) naming the period and employee.
         """
         name = self._scheme_of(period, scheme)
-        sql = SELECT + " WHERE scheme = ? AND label = ?"
-        rows = self._rows(
-            sql + (" AND revision = ?" if revision is not None else ""),
-            (name, period, revision)[: 3 if revision is not None else 2],
-        )
-        if not rows:
-            return {}
-        return self._entries(max(rows, key=lambda r: r[3]))
+        rows = self._rows(SELECT + " WHERE scheme = ? AND label = ? ORDER BY revision", (name, period))
+        if revision is not None:
+            rows = [r for r in rows if r[3] == revision]
+        return self._entries(rows[-1]) if rows else {}
 
     def _entries(self, period_row: tuple[Any, ...]) -> dict[str, dict[str, Any]]:
         seq, scheme, label, revision = period_row[:4]
@@ -356,13 +352,16 @@ class Ledger:
             [(seq, emp, text, h) for (emp, text), h in zip(texts, hashes, strict=True)],
         )
 
-    def verify(self) -> tuple[list[Issue], int, str]:
+    def verify(self, kept: str | None = None) -> tuple[list[Issue], int, str]:
         """
         Check every revision and row against the hash chain; return ``(problems, revisions, head hash)``.
 
         Each problem names the period, revision and, for a row, the employee.
+        ``kept`` is a head hash printed by an earlier verify and kept elsewhere:
+        it must still be in the chain, which shows that nothing recorded up to
+        then was rewritten, even with the hashes recomputed.
         """
-        return verify_chain(self._rows, self.path)
+        return verify_chain(self._rows, self.path, kept)
 
 
 def _reads(text: Any, period: Period) -> bool:

@@ -228,15 +228,18 @@ def diff(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> tupl
     return tuple(changes)
 
 
-def verify_chain(query: Callable[..., list[tuple[Any, ...]]], path: str) -> tuple[list[Issue], int, str]:
+def verify_chain(
+    query: Callable[..., list[tuple[Any, ...]]], path: str, kept: str | None = None
+) -> tuple[list[Issue], int, str]:
     """
     Check every revision and row against the hash chain; return ``(problems, revisions, head hash)``.
 
     ``query(sql, args)`` reads the ledger.  Each problem names the period,
-    revision and, for a row, the employee.
+    revision and, for a row, the employee.  ``kept`` is a head hash printed
+    earlier and kept elsewhere: it must still be in the chain.
     """
     issues: list[Issue] = []
-    before, count = "", 0
+    before, count, seen = "", 0, set()
     for row in query(SELECT + " ORDER BY seq"):
         seq, scheme, label, revision, *fields, stored = row
         where = f"period {label} revision {revision} of {scheme!r}"
@@ -265,4 +268,15 @@ def verify_chain(query: Callable[..., list[tuple[Any, ...]]], path: str) -> tupl
                 )
             )
         before, count = stored, count + 1
+        seen.add(stored)
+    if kept is not None and kept not in seen:
+        issues.append(
+            Issue(
+                "ledger-tampered",
+                f"the head hash kept from an earlier run ({kept[:16]}...) is not in the chain: revisions recorded "
+                "up to then were rewritten or removed",
+                source=path,
+                hint="restore the file from a backup taken when that head hash was printed",
+            )
+        )
     return issues, count, before

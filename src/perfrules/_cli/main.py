@@ -69,7 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--ledger", help="read earlier periods for history rules from this results ledger")
     _time_options(e)
     g = sub.add_parser("ledger", help="check a results ledger").add_subparsers(dest="action", required=True)
-    g.add_parser("verify", help="check every recorded revision against the hash chain").add_argument("ledger")
+    lv = g.add_parser("verify", help="check every recorded revision against the hash chain")
+    lv.add_argument("ledger")
+    lv.add_argument("--head", help="a head hash printed earlier: check that it is still in the chain")
     return p
 
 
@@ -186,7 +188,7 @@ def _explain(args: argparse.Namespace) -> int:
 
 def _verify(args: argparse.Namespace) -> int:
     with Ledger(args.ledger, readonly=True) as ledger:
-        problems, count, head = ledger.verify()
+        problems, count, head = ledger.verify(args.head)
     for issue in problems:
         print(issue.render(), file=sys.stderr)
     print(f"ledger {args.ledger}: {count} revision(s), {len(problems)} problem(s), head {head or '-'}")
