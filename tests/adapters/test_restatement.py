@@ -100,3 +100,44 @@ def test_any_order_then_restating_equals_calendar_order(tmp_path_factory, case):
             stale.discard(month)
             stale |= set(_score_into(plan, ledger, month, values, revise=True).stale)
         assert expected == {m: ledger.load(m) for m in order}
+
+
+def test_one_command_restates_a_chain_of_three_months(tmp_path, capsys):
+    """Revising April with --restate scores May then June again from their files, as new revisions."""
+    scheme, months, path = tmp_path / "s.yaml", tmp_path / "months", tmp_path / "l.db"
+    scheme.write_text(SCHEME, encoding="utf-8")
+    months.mkdir()
+    for label, x in (("2026-04", 10), ("2026-05", 20), ("2026-06", 30)):
+        (months / f"{label}.csv").write_text(f"employee_id,x,note\na,{x},0\n", encoding="utf-8")
+        argv = ["score", str(scheme), str(months / f"{label}.csv"), "--period", label, "--ledger", str(path)]
+        assert 0 == main(argv)
+    (months / "2026-04.csv").write_text("employee_id,x,note\na,15,0\n", encoding="utf-8")
+    argv = ["score", str(scheme), str(months / "2026-04.csv"), "--period", "2026-04", "--ledger", str(path)]
+    assert 0 == main([*argv, "--revise", "--restate", str(months)])
+    err = capsys.readouterr().err
+    # May read April: revised.  June read May, so it is scored again too, and its pay (30 + May's x) is unchanged.
+    assert "restated 2026-05 revision 2 revised" in err and "restated 2026-06 revision 1 unchanged" in err
+    with pr.Ledger(path, readonly=True) as ledger:
+        pays = [ledger.load(m)["a"]["payouts"]["pay"] for m in ("2026-04", "2026-05", "2026-06")]
+        assert (["15.00", "35.00", "50.00"], [1, 2], [1]) == (
+            pays,
+            ledger.revisions("2026-05"),
+            ledger.revisions("2026-06"),
+        )
+
+
+def test_restating_without_the_data_names_what_is_still_stale(plan, tmp_path):
+    from perfrules._adapters import restate
+
+    with pr.Ledger(tmp_path / "l.db") as ledger:
+        publish(plan, ledger, "2026-04", 10)
+        publish(plan, ledger, "2026-05", 20)
+        done = publish(plan, ledger, "2026-04", 11, revise=True)
+
+        def rows_of(label):
+            raise pr.InputError([pr.Issue("restate-no-data", f"no data for {label}")])
+
+        with pytest.raises(pr.InputError) as err:
+            restate(ledger, plan, done.stale, rows_of)
+    assert ["restate-no-data", "restate-incomplete"] == [i.code for i in err.value.issues]
+    assert "2026-05" in err.value.issues[1].message

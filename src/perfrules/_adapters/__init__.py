@@ -4,6 +4,7 @@ Adapters at the edges: files in, files out, and the results ledger.
 
 from .files import read_population, result_rows, write_atomic, write_results
 from .ledger import Change, Ledger, Publication
+from .restate import restate
 from .rollup import roll_up
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "Ledger",
     "Publication",
     "read_population",
+    "restate",
     "result_rows",
     "roll_up",
     "write_atomic",

@@ -13,10 +13,11 @@ import os
 import sys
 from collections.abc import Sequence
 from contextlib import ExitStack
+from typing import Any
 
-from .._adapters import Ledger, read_population, roll_up, write_atomic, write_results
+from .._adapters import Ledger, read_population, restate, roll_up, write_atomic, write_results
 from .._compile import Plan, compile_scheme
-from .._errors import EvaluationError, InputError, LedgerError, PerfrulesError, SchemeError
+from .._errors import EvaluationError, InputError, Issue, LedgerError, PerfrulesError, SchemeError
 from .._evaluate import HistorySource, RecordedHistory, Results, history_lines, score
 from .._explain import LANGUAGES, explain, render_json, render_text
 from .._load import read_scheme, scheme_json_schema
@@ -46,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--id-column", default="employee_id")
     s.add_argument("--ledger", help="record the period in this results ledger (an SQLite file)")
     s.add_argument("--revise", action="store_true", help="with --ledger: record a new revision of a published period")
+    s.add_argument(
+        "--restate", metavar="DIR", help="with --ledger: score stale later periods again from DIR/<period>.csv"
+    )
     s.add_argument(
         "--explain",
         action="store_true",
@@ -145,8 +149,23 @@ def _record(args: argparse.Namespace, plan: Plan, results: Results) -> None:
     print(f"ledger {args.ledger}: period {done.period} revision {done.revision} {done.status}", file=sys.stderr)
     for change in done.changes:
         print(f"  {change.render()}", file=sys.stderr)
-    if done.stale:
+    if done.stale and args.restate:  # each stale period's data is DIR/<label>.csv (or .json)
+        with Ledger(args.ledger) as ledger:
+            for again in restate(ledger, plan, done.stale, lambda label: _period_rows(args.restate, label)):
+                print(
+                    f"ledger {args.ledger}: restated {again.period} revision {again.revision} {again.status}",
+                    file=sys.stderr,
+                )
+    elif done.stale:
         print(f"stale (they read {done.period}; score them again): {', '.join(done.stale)}", file=sys.stderr)
+
+
+def _period_rows(folder: str, label: str) -> list[dict[str, Any]]:
+    found = [p for p in (os.path.join(folder, f"{label}.{x}") for x in ("csv", "json")) if os.path.exists(p)]
+    if not found:
+        issue = Issue("restate-no-data", f"no data for stale period {label} in {folder} (write {label}.csv)")
+        raise InputError([issue], issue.message)
+    return read_population(found[0])
 
 
 def _rollup(args: argparse.Namespace) -> int:
