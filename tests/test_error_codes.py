@@ -6,7 +6,7 @@ import re
 from tests.conftest import ROOT
 
 CODE = re.compile(r"^[a-z]+(-[a-z]+)*$")
-EMITTERS = {"Issue", "_fail", "error", "fail", "_warn", "FormulaError", "CellError"}
+EMITTERS = {"Issue", "_fail", "error", "_error", "fail", "_warn", "FormulaError", "CellError"}
 
 
 def emitted_codes() -> set[str]:

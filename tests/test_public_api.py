@@ -8,10 +8,12 @@ from pathlib import Path
 import perfrules
 
 PUBLIC = [
+    "Accelerator",
     "Assessed",
     "Bonus",
     "Bound",
     "Calendar",
+    "Condition",
     "Change",
     "CompileError",
     "CompiledFormula",
@@ -44,6 +46,7 @@ PUBLIC = [
     "Population",
     "Publication",
     "Quota",
+    "RateBand",
     "Report",
     "Result",
     "RecordedHistory",
@@ -94,7 +97,9 @@ LAYERS = [
     "_suggest",
     "_model",
     "_plugins",
+    "_ir",
     "_formula",
+    "_kinds",
     "_load",
     "_validate",
     "_compile",
@@ -145,6 +150,50 @@ def test_imports_go_one_way_along_the_phases():
                 if target is not None and target > own:
                     bad.append(f"{rel} imports {node.module}")
     assert [] == bad
+
+
+def _relative_imports():
+    for path in SRC.rglob("*.py"):
+        rel = path.relative_to(SRC).with_suffix("")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):  # every import, local ones included
+            if isinstance(node, ast.ImportFrom) and node.level > 0:
+                base = rel.parts[: len(rel.parts) - node.level]
+                if node.module:
+                    yield rel, (*base, *node.module.split("."))
+                else:  # from . import validators: the module itself
+                    yield from ((rel, (*base, alias.name)) for alias in node.names)
+
+
+def test_packages_are_entered_through_their_init():
+    # A phase reads another phase's public surface (its __init__), never a module inside it.
+    deep = [
+        f"{'.'.join(rel.parts)} imports {'.'.join(target)}"
+        for rel, target in _relative_imports()
+        if len(target) > 1 and target[0].startswith("_") and (SRC / target[0]).is_dir() and target[0] != rel.parts[0]
+    ]
+    assert [] == deep
+
+
+def test_no_import_circle_between_modules():
+    graph: dict[str, set[str]] = {}
+    for rel, target in _relative_imports():
+        key = ".".join(target) + (".__init__" if (SRC.joinpath(*target)).is_dir() else "")
+        graph.setdefault(".".join(rel.parts), set()).add(key)
+    seen: dict[str, int] = {}
+
+    def visit(node: str, path: list[str]) -> None:
+        if seen.get(node) == 2:
+            return
+        assert seen.get(node) != 1, f"import circle: {' → '.join([*path, node])}"
+        seen[node] = 1
+        for nxt in graph.get(node, ()):
+            if nxt in graph:
+                visit(nxt, [*path, node])
+        seen[node] = 2
+
+    for module in list(graph):
+        visit(module, [])
 
 
 def test_models_never_import_yaml_or_json():

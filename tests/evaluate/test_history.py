@@ -299,3 +299,17 @@ def test_history_lines_name_missing_periods():
         "- previous_streak(high) = 0: counted no earlier period; 2026-03 was never recorded",
         "- prior(x, 1) = 0: 2026-03 was never recorded: read as absent",
     ] == lines
+
+
+def test_has_prior_and_a_declared_default_follow_the_calendar(tmp_path):
+    """has_prior() and prior(x, n, d) look at the calendar period n back: a gap is missing, not the month before."""
+    text = "name: t\nmetrics: {x: number}\npayouts:\n  p: {formula: 'prior(x, 1, 7)'}\nflags:\n"
+    text += "  new: {when: 'not has_prior(x, 1)', reason: nothing last month}\n"
+    plan = pr.compile_scheme(pr.scheme_from_text(text + "history: {missing: absent}\n").scheme)
+    strict = pr.compile_scheme(pr.scheme_from_text(text).scheme)
+    with pr.Ledger(tmp_path / "l.db") as ledger:
+        ledger.publish(pr.score(plan, [{"employee_id": "a", "x": "5"}], period="2026-01", history=ledger), plan.scheme)
+        march = pr.score(plan, [{"employee_id": "a", "x": "9"}], period="2026-03", history=ledger).results[0]
+        with pytest.raises(pr.InputError, match="2026-02"):
+            pr.score(strict, [{"employee_id": "a", "x": "9"}], period="2026-03", history=ledger)
+    assert (D("7.00"), ["new"]) == (march.payouts["p"], [f.name for f in march.flags])

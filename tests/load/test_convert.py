@@ -36,7 +36,25 @@ class TestConvert:
     def test_all_problems_at_once(self):
         issues = issues_of("nme: x\nmetrics:\n  a: {min: lots}\n  b: {type: 3, unit: [1]}\n")
         codes = sorted(i.code for i in issues)
-        assert ["missing-key", "unknown-key", "wrong-type", "wrong-type"] == codes
+        assert ["missing-key", "unknown-key", "unknown-name", "wrong-type"] == codes
+        assert "'lots' is neither a number nor a parameter" in next(
+            i.message for i in issues if i.code == "unknown-name"
+        )
+
+    def test_a_parameter_stands_wherever_a_number_is_written(self):
+        text = (
+            "name: x\nparams: {top: 500, base: 80, rate: 0.25}\nmetrics: {n: number}\n"
+            "indicators:\n  q: {input: n, tiers: [{range: '>= 0', points: base}], cap: base}\n"
+            "payouts:\n  pay: {formula: n * 10, cap: top}\n"
+            "penalties:\n  late: {count: n, amount: rate, unit: money, payout: pay}\n"
+        )
+        s = scheme_from_text(text).scheme
+        assert (s.payouts[0].cap, s.indicators[0].cap, s.indicators[0].tiers[0].points) == (500, 80, 80)
+        assert s.penalties[0].amount == D("0.25")
+
+    def test_a_misspelt_parameter_is_named_with_a_suggestion(self):
+        (issue,) = issues_of("name: x\nparams: {max_bonus: 500}\npayouts:\n  pay: {formula: '1', cap: max_bonu}\n")
+        assert (issue.code, issue.line) == ("unknown-name", 4) and "did you mean 'max_bonus'?" in issue.message
 
     def test_bad_literal_choice(self):
         (issue,) = issues_of("name: x\npenalties:\n  p: {count: n, amount: 1, unit: mony}\n")

@@ -98,7 +98,7 @@ payouts:
         gaps = [i.message for i in r.issues if i.code == "tier-gap"]
         assert "no tier holds values in (400000, 410000]" in gaps
         overlap = next(i for i in r.issues if i.code == "tier-overlap")
-        assert "[150000, 150000]" in overlap.message and all(i.severity == "warning" for i in r.issues)
+        assert "[150000, 150000]" in overlap.message and all(i.severity == "error" for i in r.issues)
 
     def test_weights_unused_cap_unreachable_direction(self):
         r = findings("""name: x
@@ -145,7 +145,7 @@ class TestReport:
     def test_render_and_dict(self, examples):
         report = pr.check_file(examples / "broken.yaml")
         text = report.render()
-        assert "2 error(s), 1 warning(s)" in text
+        assert "3 error(s), 0 warning(s)" in text
         d = report.to_dict()
         assert d["ok"] is False
         assert {"code", "severity", "message", "path", "line", "column", "hint", "source", "formula_column"} == set(

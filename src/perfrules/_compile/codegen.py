@@ -24,6 +24,7 @@ from typing import Any
 
 import attrs
 
+from .._errors import CompileError, Issue
 from .._formula import group_name
 from .._ir import Emitter, StepRef, var
 from .._validate import Analysis
@@ -107,6 +108,11 @@ def generate(a: Analysis, inputs: tuple[str, ...], *, traced: bool = False) -> G
     filename = f"{FILENAME} {next(_SERIAL)}{' traced' if traced else ''}>"
     # Registered so that a traceback through the generated code shows its lines.
     linecache.cache[filename] = (len(text), None, text.splitlines(keepends=True), filename)
-    exec(compile(text, filename, "exec"), ns)  # noqa: S102 - written from an allow-listed, type-checked scheme
+    try:
+        exec(compile(text, filename, "exec"), ns)  # noqa: S102 - written from an allow-listed, type-checked scheme
+    except (SyntaxError, RecursionError, MemoryError, ValueError) as exc:
+        # Analysis accepted the scheme, so this is the engine's fault, not the author's: say so plainly.
+        issue = Issue("compile-error", f"the checked scheme could not be compiled ({type(exc).__name__}: {exc})", ())
+        raise CompileError([issue], "a validated scheme could not become a plan; please report this") from exc
     built = tuple(Stage(ns[f"run_{k}"], width, groups, facts) for k, width, groups, facts in stages)
     return Generated(built, text, tuple(outputs), refs, tuple(all_facts), filename)

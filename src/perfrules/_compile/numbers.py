@@ -12,7 +12,7 @@ from decimal import (
     Overflow,
 )
 
-from .._ir.rounding import quantizer, quantizer_parts
+from .._ir import quantizer, quantizer_parts
 
 __all__ = ["CONTEXT", "quantizer", "quantizer_parts"]
 

@@ -9,8 +9,7 @@ from decimal import localcontext
 from types import TracebackType
 from typing import Any
 
-from .._compile import CONTEXT, Plan
-from .._compile.codegen import FILENAME
+from .._compile import CONTEXT, FILENAME, Plan
 from .._errors import EvaluationError, InputError, Issue
 from .._formula import NoTier, group_name
 from .._model import Period
@@ -190,7 +189,7 @@ def _distributed(plan: Plan, results: list[Result], rows: list[Row]) -> list[Res
 
 
 def _kinds(plan: Plan) -> dict[str, str]:
-    flags = {f.name for f in plan.scheme.flags}
+    flags = {f.name for f in plan.scheme.flags} | {c.name for c in plan.scheme.conditions}
     return {name: "bool" if name in flags else "number" for _, name, _ in plan.history}
 
 

@@ -106,7 +106,10 @@ def _stored(entry: Mapping[str, Any] | None, name: str, flag: bool = False) -> A
         return None
     if name == "score":
         return Decimal(entry["score"])
-    if flag:  # a flag is stored only in the list of flags raised
+    if flag:  # a flag is stored only in the list of flags raised; a condition in its own group
+        held = entry.get("conditions", {}).get(name)
+        if held is not None:
+            return bool(held) or None
         return any(f["name"] == name for f in entry.get("flags", ())) or None
     for group in ("indicators", "sections", "penalties", "bonuses", "payouts", "inputs"):
         value = entry.get(group, {}).get(name)
@@ -183,19 +186,27 @@ def history_values(
     period are required.  ``kinds`` gives each name's type (``number`` or ``bool``).
     """
     if no_history:
-        empty = tuple(False if fn == "prior" and kinds[name] == "bool" else _ZERO for fn, name, _ in plan.history)
+        empty = tuple(
+            False if fn == "has_prior" or (fn == "prior" and kinds[name] == "bool") else _ZERO
+            for fn, name, _ in plan.history
+        )
         return [empty for _ in employees], HistoryNote(used=False)
     if source is None or period is None or period.kind == "custom":
         raise _refuse(plan, period)
     window = _Window(plan, source, period)
     out = []
     for emp in employees:
-        row = []
+        row: list[Any] = []
         for fn, name, n in plan.history:
             flag = kinds[name] == "bool"
-            if fn == "prior":
+            if fn in ("prior", "has_prior"):
                 found = window.at(n)
-                value = _stored(found.get(emp), name, flag) if isinstance(found, Mapping) else None
+                entry = found.get(emp) if isinstance(found, Mapping) else None
+                if fn == "has_prior":
+                    # The employee was scored in that period, and the value was kept then.
+                    row.append(entry is not None and (flag or _stored(entry, name) is not None))
+                    continue
+                value = _stored(entry, name, flag)
                 row.append(value if value is not None else (False if flag else _ZERO))
                 continue
             run = 0
@@ -266,10 +277,11 @@ def history_lines(
     step = plan.scheme.calendar.shift
     for fn, name, n in plan.history:
         value = values.get(history_name(fn, name, n))
-        if fn == "prior":
+        if fn in ("prior", "has_prior"):
             label = step(period, -n).label
             where = w[_status(label, note)].format(label=label)
-            out.append(w["prior"].format(call=f"prior({name}, {n})", value=value, where=where))
+            shown = str(value).lower() if isinstance(value, bool) else value
+            out.append(w["prior"].format(call=f"{fn}({name}, {n})", value=shown, where=where))
             continue
         run = int(value or 0)
         labels = [step(period, -k).label for k in range(1, run + 1)]

@@ -100,6 +100,7 @@ def layout_of(plan: Plan) -> Layout:
             "penalties": group(s.penalties),
             "bonuses": group(s.bonuses),
             "payouts": group(s.payouts),
+            "conditions": group(s.conditions),
         },
         flags=tuple((f.name, f.reason, ix[f.name]) for f in s.flags),
         approvals=approvals,
@@ -253,6 +254,11 @@ class Result:
         return self._group("payouts")
 
     @property
+    def conditions(self) -> Mapping[str, bool]:
+        """Each named condition: whether it held (not an outcome, unlike flags)."""
+        return self._group("conditions")
+
+    @property
     def inputs(self) -> Mapping[str, Any]:
         """The converted inputs the scheme read."""
         return MappingProxyType({k: self.row[i] for k, i in self.layout.inputs})
@@ -297,6 +303,7 @@ class Result:
                 g: {k: str(v) for k, v in self._group(g).items()}
                 for g in ("indicators", "sections", "penalties", "bonuses", "payouts")
             },
+            **({"conditions": dict(self._group("conditions"))} if self.layout.groups["conditions"] else {}),
             **({"grade_note": self.grade_note} if self.grade_note else {}),
             "flags": [{"name": f.name, "reason": f.reason} for f in self.flags],
             "shares": {

@@ -12,8 +12,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from .._compile import Plan
-from .._compile.codegen import Stage
+from .._compile import Plan, Stage
 from .._formula import RELATION_SCOPES, aggregate
 
 __all__ = ["team_values"]

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import json
 
-from .._kinds import COMMON, by_kind
-from .._kinds.wording import name_text, number
+from .._kinds import COMMON, by_kind, name_text, number
 from .trace import Explanation
 
 __all__ = ["LANGUAGES", "render_json", "render_text"]

@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from .._ir import Arith, Choice, Node, Ref
 from .._suggest import did_you_mean
-from .functions import BOOL, NUM
+from .functions import BOOL, LIST, NUM, TEXT
 from .groups import group_name
 from .history import MAX_HISTORY, history_name
 
@@ -54,27 +54,40 @@ def history_call(checker: Any, node: ast.Call, name: str) -> Node:
     """
     # Earlier periods' values arrive as names of their own, read before
     # evaluating; streak() adds this period's condition to the earlier run.
-    want = 2 if name == "prior" else 1
+    want = (2, 3) if name == "prior" else (2,) if name == "has_prior" else (1,)
     arg = node.args[0] if node.args and not node.keywords else None
-    if len(node.args) != want or not isinstance(arg, ast.Name):
-        shape = f"{name}(score, 1)" if name == "prior" else f"{name}(gold_agent)"
+    if len(node.args) not in want or not isinstance(arg, ast.Name):
+        shape = {"prior": "prior(score, 1) or prior(score, 1, 0)", "has_prior": "has_prior(score, 1)"}
         raise checker.fail(
             node,
             "formula-arity",
-            f"{name}() takes the name of a value{', and n' if want == 2 else ''}",
-            f"call it as {shape}",
+            f"{name}() takes the name of a value{', and n' if name in shape else ''}"
+            f"{' (and a default when there is none)' if name == 'prior' else ''}",
+            f"call it as {shape.get(name, f'{name}(gold_agent)')}",
         )
     if arg.id not in checker.names:
         raise checker.fail(arg, "unknown-name", f"unknown name {arg.id!r}{did_you_mean(arg.id, checker.names)}")
     kind = checker.names[arg.id]
-    if name == "prior":
+    if kind in (LIST, TEXT):
+        raise checker.fail(arg, "formula-type", f"{name}() reads numbers and conditions; {arg.id!r} is a {kind}")
+    if name in ("prior", "has_prior"):
         n = node.args[1]
         if not (isinstance(n, ast.Constant) and type(n.value) is int and 1 <= n.value <= MAX_HISTORY):
             raise checker.fail(
-                n, "formula-literal", f"the periods back of prior() must be a whole number 1-{MAX_HISTORY}"
+                n, "formula-literal", f"the periods back of {name}() must be a whole number 1-{MAX_HISTORY}"
             )
-        checker.history_calls[(name, arg.id, n.value)] = None
-        return cast(Node, checker.ref(history_name(name, arg.id, n.value), kind))
+        if name == "has_prior" or len(node.args) == 3:
+            # Whether the period n back holds a value for this employee: a name of its own.
+            checker.history_calls[("has_prior", arg.id, n.value)] = None
+            found = checker.ref(history_name("has_prior", arg.id, n.value), BOOL)
+            if name == "has_prior":
+                return cast(Node, found)
+        checker.history_calls[("prior", arg.id, n.value)] = None
+        value = checker.ref(history_name("prior", arg.id, n.value), kind)
+        if len(node.args) == 2:
+            return cast(Node, value)
+        default = checker.expect(node.args[2], kind, "the default of prior()")
+        return Choice(found, value, default, kind, checker.origin)
     if kind != BOOL:
         raise checker.fail(
             arg,

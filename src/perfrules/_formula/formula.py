@@ -25,10 +25,11 @@ from typing import Any
 
 import attrs
 
-from .._ir import Apply, Arith, Choice, Compare, Const, Emitter, Node, Origin, Ref, Unary
+from .._ir import Apply, Arith, Choice, Compare, Const, Node, Origin, Ref, Unary
 from .._suggest import did_you_mean
 from .calls import group_call, history_call
-from .functions import BOOL, BUILTINS, NUM, Function, Type
+from .function import function, lazy, synthetic
+from .functions import BOOL, BUILTINS, LIST, NUM, TEXT, Function, Type
 from .groups import GROUP_FUNCTIONS, GroupFunction
 from .history import HISTORY_FUNCTIONS
 from .syntax import LIMITS, FormulaError, parse
@@ -155,13 +156,22 @@ class _Checker:
             return Const(value, BOOL, "", self.origin)
         if isinstance(value, int | float) and not isinstance(value, bool):
             return self.const(self.number(node))
-        kind = "text" if isinstance(value, str | bytes) else type(value).__name__
+        if isinstance(value, str):
+            return Const(self.text_literal(node, value), TEXT, "", self.origin)
         raise self.fail(
             node,
             "formula-forbidden",
-            f"{kind} is not allowed in formulas, only numbers",
-            "write numbers without quotes; names of metrics and parameters without quotes",
+            f"{type(value).__name__} is not allowed in formulas",
+            'write numbers without quotes, words in quotes ("agent"), names without quotes',
         )
+
+    def text_literal(self, node: ast.AST, value: str) -> str:
+        # Words compared with text inputs: short and printable, so they read the same in every output.
+        if len(value) > LIMITS.max_text or not value.isprintable():
+            raise self.fail(
+                node, "formula-literal", f"a word in quotes has at most {LIMITS.max_text} printable characters"
+            )
+        return value
 
     def number(self, node: ast.Constant) -> Decimal:
         segment = ast.get_source_segment(self.text, node) or repr(node.value)
@@ -235,17 +245,37 @@ class _Checker:
 
     def v_Compare(self, node: ast.Compare) -> Node:
         first = self.visit(node.left)
+        if len(node.ops) == 1 and isinstance(node.ops[0], ast.In | ast.NotIn):
+            return self.membership(node, first)
         operands, ops = [first], []
         for op, right in zip(node.ops, node.comparators, strict=True):
             sym = _CMP.get(type(op))
             if sym is None:
                 raise self.fail(node, "formula-forbidden", f"{type(op).__name__} comparisons are not allowed")
-            want = first.type if sym in ("==", "!=") and first.type == BOOL else NUM
+            same = sym in ("==", "!=") and first.type in (BOOL, TEXT)
+            want = first.type if same else NUM
+            if first.type == TEXT and not same:
+                raise self.fail(node, "formula-type", f"{sym} does not compare words: use == or !=, or in (...)")
             if first.type != want:
                 raise self.fail(node, "formula-type", f"{sym} compares numbers, got a {first.type}")
             ops.append(sym)
             operands.append(self.expect(right, want, f"the right side of {sym}"))
         return Compare(tuple(ops), tuple(operands), BOOL, self.origin)
+
+    def membership(self, node: ast.Compare, first: Node) -> Node:
+        # channel in ("phone", "chat"): a word among words written in the formula.
+        items = node.comparators[0]
+        if first.type != TEXT or not isinstance(items, ast.Tuple | ast.List | ast.Set):
+            raise self.fail(
+                node, "formula-type", '\'in\' checks a word against words in brackets: channel in ("phone", "chat")'
+            )
+        words = []
+        for item in items.elts:
+            if not (isinstance(item, ast.Constant) and isinstance(item.value, str)):
+                raise self.fail(item, "formula-type", "'in' takes words in quotes only")
+            words.append(self.text_literal(item, item.value))
+        op = "in" if isinstance(node.ops[0], ast.In) else "not in"
+        return Compare((op,), (first, Const(frozenset(words), LIST, "words", self.origin)), BOOL, self.origin)
 
     def v_IfExp(self, node: ast.IfExp) -> Node:
         test = self.expect(node.test, BOOL, "the condition after 'if'")
@@ -328,10 +358,6 @@ def _check(
     return checker, node
 
 
-def _unused(env: Env) -> Any:  # pragma: no cover - stands in for fn until compile_formula makes one
-    raise TypeError("this formula was checked, not compiled: use compile_formula() to run it alone")
-
-
 def check_formula(
     text: str,
     names: Mapping[str, Type],
@@ -349,9 +375,11 @@ def check_formula(
     """
     checker, node = _check(text, names, functions, want, path=path, groups=groups)
     used = frozenset(n for n in checker.used if n in names)
-    return CompiledFormula(
-        text, _unused, node.type, used, "", node, tuple(checker.group_calls), tuple(checker.history_calls)
-    )
+    groups_called, history = tuple(checker.group_calls), tuple(checker.history_calls)
+    reads = frozenset({*used, *(synthetic(c) for c in (*groups_called, *history))})
+    label = ".".join(map(str, path)) or "formula"
+    fn = lazy(node, reads, label)
+    return CompiledFormula(text, fn, node.type, used, "", node, groups_called, history)
 
 
 def compile_formula(
@@ -371,20 +399,6 @@ def compile_formula(
     Raises :class:`FormulaError` with the column of the first problem.
     """
     checked = check_formula(text, names, functions, want=want, groups=groups)
-    namespace: dict[str, Any] = {"__builtins__": {}}
-    emitter = Emitter(namespace)
-    src = emitter.expr(checked.node)
-    reads = sorted({*checked.names, *(_synthetic(c) for c in (*checked.groups, *checked.history))})
-    lines = ["def _formula(e):", *(f"    v_{n} = e[{n!r}]" for n in reads), *(f"    {x}" for x, _ in emitter.body)]
-    code = compile("\n".join([*lines, f"    return {src}"]), f"<perfrules {label}>", "exec")
-    exec(code, namespace)  # noqa: S102 - source generated from an allow-listed tree, no builtins
-    return attrs.evolve(checked, fn=namespace["_formula"], source=src)
-
-
-def _synthetic(call: tuple[str, str, object]) -> str:
-    from .groups import group_name
-    from .history import history_name
-
-    if isinstance(call[2], int):
-        return history_name(call[0], call[1], call[2])
-    return group_name(call[0], call[1], str(call[2]))
+    reads = frozenset({*checked.names, *(synthetic(c) for c in (*checked.groups, *checked.history))})
+    fn, src = function(checked.node, reads, label)
+    return attrs.evolve(checked, fn=fn, source=src)

@@ -12,9 +12,9 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 import attrs
 
-from .._ir import BOOL, LIST, NUM, Type
+from .._ir import BOOL, LIST, NUM, TEXT, Type
 
-__all__ = ["BOOL", "BUILTINS", "LIST", "NUM", "Function", "Type"]
+__all__ = ["BOOL", "BUILTINS", "LIST", "NUM", "TEXT", "Function", "Type"]
 
 
 _ZERO = Decimal(0)

@@ -15,7 +15,11 @@ __all__ = ["HISTORY_FUNCTIONS", "MAX_HISTORY", "history_name"]
 MAX_HISTORY = 36
 
 HISTORY_FUNCTIONS: dict[str, str] = {
-    "prior": "`prior(x, n)`: the value of `x` n periods ago (1 = the previous period); 0 or false if none.",
+    "prior": (
+        "`prior(x, n)`: the value of `x` n periods ago (1 = the previous period); 0 or false if none. "
+        "`prior(x, n, d)`: the same, or `d` when that period holds no value for the employee."
+    ),
+    "has_prior": "`has_prior(x, n)`: whether the period n back holds a value of `x` for the employee.",
     "streak": "`streak(c)`: how many periods in a row, ending with this one, condition `c` has held.",
     "previous_streak": "`previous_streak(c)`: how many periods in a row, ending with the previous one, `c` held.",
 }
@@ -25,6 +29,6 @@ def history_name(function: str, argument: str, n: int = 1) -> str:
     """
     Return the name a history call reads: ``prior(score, 2)`` → ``prior_2__score``.
     """
-    if function == "prior":
-        return f"prior_{n}__{argument}"
+    if function in ("prior", "has_prior"):
+        return f"{function}_{n}__{argument}"
     return f"previous_streak__{argument}"

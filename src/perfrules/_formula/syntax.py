@@ -30,6 +30,7 @@ class _Limits:
     max_power: int = 100
     max_digits: int = 28
     max_magnitude: Decimal = Decimal("1e18")
+    max_text: int = 100
 
 
 LIMITS = _Limits()

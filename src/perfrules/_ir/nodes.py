@@ -25,6 +25,7 @@ __all__ = [
     "LIST",
     "NODE_TYPES",
     "NUM",
+    "TEXT",
     "Apply",
     "Arith",
     "Choice",
@@ -47,10 +48,11 @@ __all__ = [
     "walk",
 ]
 
-Type = Literal["number", "bool", "list"]
+Type = Literal["number", "bool", "list", "text"]
 NUM: Type = "number"
 BOOL: Type = "bool"
 LIST: Type = "list"
+TEXT: Type = "text"
 
 Path = tuple[str | int, ...]
 StepRef = tuple[str, str]

@@ -12,12 +12,13 @@ from .adjustment import BONUSES, PENALTIES
 from .base import Context, Explaining, Kind, Line, limit_facts
 from .grade import GRADES
 from .indicator import INDICATORS
+from .marginal import ACCELERATORS
 from .payout import PAYOUTS
 from .people import charged_to, charges_name, group_scopes, population_names, population_types
-from .simple import ASSESSED, ELIGIBLE, FLAGS, METRICS
+from .simple import ASSESSED, CONDITIONS, ELIGIBLE, FLAGS, METRICS
 from .terms import explained_terms
 from .totals import SCORE, SECTIONS
-from .wording import COMMON
+from .wording import COMMON, name_text, number
 
 __all__ = [
     "COMMON",
@@ -33,6 +34,8 @@ __all__ = [
     "explained_terms",
     "group_scopes",
     "limit_facts",
+    "name_text",
+    "number",
     "population_names",
     "population_types",
 ]
@@ -46,6 +49,8 @@ KINDS: tuple[Kind[Any], ...] = (
     BONUSES,
     SCORE,
     GRADES,
+    ACCELERATORS,
+    CONDITIONS,
     PAYOUTS,
     FLAGS,
     ELIGIBLE,

@@ -16,6 +16,7 @@ The phase drivers (validate, compile, explain) loop over the registry in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, ClassVar, NamedTuple, Protocol, TypeVar
@@ -23,8 +24,7 @@ from typing import Any, ClassVar, NamedTuple, Protocol, TypeVar
 import attrs
 
 from .._errors import Issue
-from .._formula import CompiledFormula, Function, Lookup, check_formula, groups_for
-from .._formula.syntax import FormulaError
+from .._formula import LIMITS, CompiledFormula, FormulaError, Function, Lookup, check_formula, groups_for
 from .._ir import Clamp, Const, Fact, Node, Origin, Path, Step, StepRef, Type
 from .._model import Scheme
 from .people import group_scopes
@@ -135,10 +135,6 @@ class Context:
 
 def _words(text: str) -> set[str]:
     # The names a broken formula mentions, scanned as words (it may not parse).
-    import re
-
-    from .._formula.syntax import LIMITS
-
     return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text[: LIMITS.max_length]))
 
 

@@ -34,7 +34,7 @@ def limits(ctx: Context, path: Path, floor: Decimal | None, cap: Decimal | None)
     if cap is not None and floor is not None and cap < floor:
         ctx.error(
             "cap-below-floor",
-            f"cap {cap} is below floor {floor}: no value can respect both",
+            f"upper limit {cap} is below lower limit {floor}: no value can respect both",
             path,
             "swap them, or remove one",
         )

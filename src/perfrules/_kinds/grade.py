@@ -8,15 +8,37 @@ it is applied by the engine and explained here from the note it leaves.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any, ClassVar
 
-from .._formula import compile_table
-from .._ir import NUM, Step, StepRef, TableLookup
+from .._formula import NoTier, compile_table
+from .._ir import NUM, TEXT, Apply, Node, Step, StepRef, TableLookup, Type
 from .._model import Grades, Scheme, TierTable
 from .base import Context, Explaining, Line, Words, fact
 from .wording import number
 
 __all__ = ["GRADES"]
+
+
+def _columns(g: Grades) -> list[str]:
+    # The values bands carry, in the order first written.
+    return list(dict.fromkeys(v.name for t in g.tiers for v in t.values))
+
+
+class _Column:
+    """The value one column of the grade table gives the band that holds ``x``."""
+
+    __slots__ = ("by_band", "lookup")
+
+    def __init__(self, lookup: Any, by_band: tuple[Decimal, ...]) -> None:
+        self.lookup, self.by_band = lookup, by_band
+
+    def __call__(self, x: Decimal) -> Decimal:
+        k = self.lookup.index(x)
+        if k is None:
+            raise NoTier("grade", x)
+        value: Decimal = self.by_band[k]
+        return value
 
 
 class _Grades:
@@ -41,16 +63,73 @@ class _Grades:
     def elements(self, s: Scheme) -> Iterable[tuple[StepRef, Any]]:
         return [(("grades", "grade"), s.grades)] if s.grades is not None else []
 
+    def provides(self, s: Scheme) -> dict[str, Type]:
+        """
+        Return the names formulas may read: ``grade`` (its label) and ``grade_<column>`` for each value bands carry.
+        """
+        g = s.grades
+        if g is None:
+            return {}
+        return {"grade": TEXT, **{f"grade_{c}": NUM for c in _columns(g)}}
+
     def check(self, ctx: Context, g: Grades) -> None:
         ctx.formula(("grades", "of"), g.of, NUM)
         ctx.lookups[("grades",)] = compile_table(TierTable(name="grade", tiers=g.tiers, match=g.match))
+        columns = _columns(g)
+        for k, tier in enumerate(g.tiers):
+            if tier.points is not None:
+                ctx.error(
+                    "grade-points",
+                    "a grade band gives a label, not points",
+                    ("grades", "tiers", k, "points"),
+                    "to pay by grade, give the band values: {pay_pct: 1.2} and read grade_pay_pct in a payout",
+                )
+            missing = [c for c in columns if c not in {v.name for v in tier.values}]
+            if missing:
+                ctx.error(
+                    "grade-values",
+                    f"grade band {tier.label!r} has no value for {', '.join(missing)}",
+                    ("grades", "tiers", k, "values"),
+                    "every band gives every column, so no grade pays a guessed amount",
+                )
+
+    def review(self, ctx: Context) -> None:
+        """
+        Refuse formulas that read the grade where the grade they would read is not the one people get.
+        """
+        g = ctx.scheme.grades
+        if g is None:
+            return
+        why = (
+            "a forced distribution moves grades after everyone is scored"
+            if g.distribution is not None
+            else "those not assessed get no grade"
+            if ctx.scheme.assessed is not None
+            else None
+        )
+        if why is None:
+            return
+        names = set(self.provides(ctx.scheme))
+        for path, f in ctx.formulas.items():
+            read = sorted(names & f.names)
+            if read and path[0] != "grades":
+                ctx.error(
+                    "grade-not-final",
+                    f"this formula reads {', '.join(read)}, but {why}, so it would pay by a grade people do not get",
+                    path,
+                    "read the score (or grades.of) instead, or pay by grade outside perfrules after the distribution",
+                )
 
     def lower(self, ctx: Context, ref: StepRef, g: Grades) -> Step:
         value = fact("value", ctx.node(("grades", "of")))
-        band = TableLookup(ctx.lookups[("grades",)], value, "number", labels=True)
+        lookup = ctx.lookups[("grades",)]
+        band = TableLookup(lookup, value, "number", labels=True)
         # grade.value is what forced distribution ranks by.
-        outputs = (("grade", band), ("grade.value", value))
-        return Step(ref, self.kind, outputs, g, prelude=(value,), after=(("score", "score"),))
+        outputs: list[tuple[str, Node]] = [("grade", band), ("grade.value", value)]
+        for c in _columns(g):
+            by_band = tuple(next(v.value for v in t.values if v.name == c) for t in g.tiers)
+            outputs.append((f"grade_{c}", Apply(_Column(lookup, by_band), (value,), NUM, f"grade_{c}")))
+        return Step(ref, self.kind, tuple(outputs), g, prelude=(value,), after=(("score", "score"),))
 
     def explain(self, ex: Explaining, ref: StepRef, g: Grades) -> Line:
         label, of = ex.env.get("grade"), ex.facts(ref)["value"]

@@ -8,7 +8,7 @@ counterpart is a relation is charged through it (P7).
 
 from __future__ import annotations
 
-from .._formula.groups import RELATION_SCOPES
+from .._formula import RELATION_SCOPES
 from .._ir import BOOL, NUM, Type
 from .._model import Bonus, Penalty, Scheme
 

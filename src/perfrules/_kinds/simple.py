@@ -8,11 +8,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from .._ir import Step, StepRef
-from .._model import Flag, Metric, Scheme
+from .._model import Condition, Flag, Metric, Scheme
 from .base import Context, Explaining, Line, Words
+from .checks import limits
 from .wording import number, what
 
-__all__ = ["ASSESSED", "ELIGIBLE", "FLAGS", "METRICS"]
+__all__ = ["ASSESSED", "CONDITIONS", "ELIGIBLE", "FLAGS", "METRICS"]
 
 
 class _Metrics:
@@ -29,6 +30,7 @@ class _Metrics:
 
     def check(self, ctx: Context, m: Metric) -> None:
         ctx.formula(("metrics", m.name, "formula"), m.formula, "number")
+        limits(ctx, ("metrics", m.name), m.min, m.max)
 
     def lower(self, ctx: Context, ref: StepRef, m: Metric) -> Step:
         if m.formula is None:
@@ -69,6 +71,34 @@ class _Flags:
     def render(self, w: Mapping[str, str], line: Line) -> str | None:
         f = line.facts
         return w["flag_on"].format(what=what(line), reason=f["reason"], when=f["when"]) if line.value else None
+
+
+class _Conditions:
+    """Named conditions: true/false rules formulas read, explained but not reported as outcomes."""
+
+    collection, kind = "conditions", "condition"
+    words: ClassVar[Words] = {
+        "en": {"condition": "{what}: {when} → {held}", "yes": "holds", "no": "does not hold"},
+        "zh": {"condition": "{what}：{when} → {held}", "yes": "成立", "no": "不成立"},
+    }
+
+    def elements(self, s: Scheme) -> Iterable[tuple[StepRef, Any]]:
+        return ((("conditions", c.name), c) for c in s.conditions)
+
+    def check(self, ctx: Context, c: Condition) -> None:
+        ctx.formula(("conditions", c.name, "when"), c.when, "bool")
+
+    def lower(self, ctx: Context, ref: StepRef, c: Condition) -> Step:
+        return Step(ref, self.kind, ((c.name, ctx.node((*ref, "when"))),), c)
+
+    def explain(self, ex: Explaining, ref: StepRef, c: Condition) -> Line:
+        return Line(
+            f"conditions.{c.name}", "condition", c.name, c.label, ex.env[c.name], {"when": c.when}, ex.reads(ref)
+        )
+
+    def render(self, w: Mapping[str, str], line: Line) -> str | None:
+        held = w["yes"] if line.value else w["no"]
+        return w["condition"].format(what=what(line), when=line.facts["when"], held=held)
 
 
 class _Eligible:
@@ -136,4 +166,5 @@ class _Assessed:
         return w["assessed_yes" if line.value else "assessed_no"].format(when=f["when"], reason=f["reason"])
 
 
-METRICS, FLAGS, ELIGIBLE, ASSESSED = _Metrics(), _Flags(), _Eligible(), _Assessed()
+METRICS, FLAGS, CONDITIONS = _Metrics(), _Flags(), _Conditions()
+ELIGIBLE, ASSESSED = _Eligible(), _Assessed()

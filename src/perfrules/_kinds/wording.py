@@ -64,8 +64,9 @@ def name_text(key: str) -> str:
     Return a value's name as written in formulas (``team_avg__score`` → ``team_avg(score)``).
     """
     function, _, argument = key.partition("__")
-    if function.startswith("prior_"):
-        return f"prior({argument}, {function[6:]})"
+    for call in ("prior", "has_prior"):
+        if function.startswith(call + "_") and function[len(call) + 1 :].isdigit():
+            return f"{call}({argument}, {function[len(call) + 1 :]})"
     return f"{function}({argument.replace('__', ', ')})" if argument else key
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from .._errors import Issue
-from .._model import Bonus, Bound, Metric, Param, Penalty, Scheme, Tier, parse_range
+from .._model import Bonus, Bound, Column, Condition, Metric, Param, Penalty, Scheme, Tier, parse_range
 from .._suggest import did_you_mean
 
 __all__ = ["Converter", "structure"]
@@ -28,9 +28,9 @@ _FAIL: Any = object()
 
 # When an element is written as a scalar, e.g. ``params: {base: 918}`` or
 # ``metrics: {sales: money}``, the scalar fills this field.
-_SHORTHAND: dict[type, str] = {Param: "value", Metric: "type"}
+_SHORTHAND: dict[type, str] = {Param: "value", Metric: "type", Column: "value", Condition: "when"}
 # Keys accepted in a tier besides the model's fields.
-_TIER_KEYS = ("range", "min", "max", "min_inclusive", "max_inclusive", "points", "label", "grade")
+_TIER_KEYS = ("range", "min", "max", "min_inclusive", "max_inclusive", "points", "label", "grade", "values")
 
 
 @cache
@@ -59,9 +59,11 @@ class Converter:
     Structure plain data into model classes; problems accumulate in :attr:`issues`.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, params: typing.Mapping[str, Decimal] | None = None) -> None:
         self.issues: list[Issue] = []
         self.aliases: dict[Path, Path] = {}
+        #: The scheme's parameters, usable by name wherever a number is written (a cap, an amount, a weight).
+        self.params = dict(params or {})
 
     def _fail(self, code: str, message: str, path: Path, hint: str | None = None) -> Any:
         self.issues.append(Issue(code, message, path, hint=hint))
@@ -108,17 +110,26 @@ class Converter:
         if isinstance(value, Decimal):
             return value
         if isinstance(value, str):
+            if value in self.params:
+                return self.params[value]
             try:
                 d = Decimal(value.strip().replace("_", ""))
                 if d.is_finite():
                     return d
             except InvalidOperation:
                 pass
+        if isinstance(value, str) and value.isidentifier():
+            return self._fail(
+                "unknown-name",
+                f"{value!r} is neither a number nor a parameter{did_you_mean(value, self.params)}",
+                path,
+                "write a number, or declare it under params: and use its name",
+            )
         return self._fail(
             "wrong-type",
             f"expected a number, got {_kind(value)} {value!r}",
             path,
-            "write a plain number such as 0.65 or 100",
+            "write a plain number such as 0.65 or 100, or the name of a parameter",
         )
 
     def _literal(self, choices: tuple[Any, ...], value: Any, path: Path) -> Any:
@@ -255,11 +266,16 @@ class Converter:
                 lower = Bound(bounds["min"], bool(value.get("min_inclusive", True)))
             if "max" in bounds:
                 upper = Bound(bounds["max"], bool(value.get("max_inclusive", False)))
-        if points is _FAIL:
+        values = ()
+        if value.get("values") is not None:
+            meta = attrs.fields(Tier).values.metadata
+            values = self.structure(tuple[Column, ...], value["values"], (*path, "values"), meta)
+        if points is _FAIL or values is _FAIL:
             return _FAIL
         if label is not None and not isinstance(label, str):
             label = str(label)
-        return self._construct(Tier, {"lower": lower, "upper": upper, "points": points, "label": label}, path)
+        fields = {"lower": lower, "upper": upper, "points": points, "label": label, "values": values}
+        return self._construct(Tier, fields, path)
 
 
 def structure(data: Any) -> tuple[Scheme | None, list[Issue], dict[Path, Path]]:
@@ -269,9 +285,32 @@ def structure(data: Any) -> tuple[Scheme | None, list[Issue], dict[Path, Path]]:
     Returns the scheme (``None`` when anything failed), every issue, and the
     list-position aliases for the source map.
     """
-    conv = Converter()
+    conv = Converter(_numeric_params(data))
     result = conv.structure(Scheme, data, ())
     # Penalty and Bonus hints resolve through the model; touch them so a broken
     # model fails here, in tests, and not in a user's run.
     _hints(Penalty), _hints(Bonus)
     return (None if result is _FAIL else result), conv.issues, conv.aliases
+
+
+def _numeric_params(data: Any) -> dict[str, Decimal]:
+    # Parameters written as plain numbers, read before the rest so that caps,
+    # floors, amounts and weights may name them. Bad ones are reported where
+    # the parameters themselves are converted.
+    raw = data.get("params") if isinstance(data, dict) else None
+    items: list[tuple[Any, Any]] = []
+    if isinstance(raw, dict):
+        items = [(k, v.get("value") if isinstance(v, dict) else v) for k, v in raw.items()]
+    elif isinstance(raw, list):
+        items = [(p.get("name"), p.get("value")) for p in raw if isinstance(p, dict)]
+    out = {}
+    for name, value in items:
+        if not isinstance(name, str):
+            continue
+        try:
+            number = value if isinstance(value, Decimal) else Decimal(str(value)) if isinstance(value, str) else None
+        except InvalidOperation:
+            number = None
+        if number is not None and number.is_finite():
+            out[name] = number
+    return out

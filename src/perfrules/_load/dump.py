@@ -26,6 +26,8 @@ def _tier(tier: Tier) -> dict[str, Any]:
         out["points"] = tier.points
     if tier.label is not None:
         out["label"] = tier.label
+    if tier.values:
+        out["values"] = {c.name: c.value for c in tier.values}
     return out
 
 

@@ -24,6 +24,7 @@ _NUMBER: dict[str, Any] = {
     "anyOf": [
         {"type": "number"},
         {"type": "string", "pattern": r"^\s*[-+]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$"},
+        {"type": "string", "pattern": r"^[A-Za-z_][A-Za-z0-9_]*$", "description": "the name of a parameter"},
     ]
 }
 

@@ -4,6 +4,7 @@ The domain model: frozen attrs classes with no I/O.  Change them with ``attrs.ev
 
 from .elements import (
     Bonus,
+    Condition,
     Flag,
     Indicator,
     Metric,
@@ -17,6 +18,7 @@ from .elements import (
     Steps,
     Target,
 )
+from .marginal import Accelerator, RateBand
 from .period import Calendar, Period, PeriodKind
 from .scheme import (
     Assessed,
@@ -31,13 +33,16 @@ from .scheme import (
     Scheme,
     Teams,
 )
-from .tiers import Bound, Direction, Match, Tier, TierTable, parse_range
+from .tiers import Bound, Column, Direction, Match, Tier, TierTable, parse_range
 
 __all__ = [
+    "Accelerator",
     "Assessed",
     "Bonus",
     "Bound",
     "Calendar",
+    "Column",
+    "Condition",
     "Direction",
     "Distribution",
     "Flag",
@@ -53,6 +58,7 @@ __all__ = [
     "PeriodKind",
     "Population",
     "Quota",
+    "RateBand",
     "Rollup",
     "RollupRule",
     "Rounding",

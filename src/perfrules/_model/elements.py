@@ -18,6 +18,7 @@ from .tiers import Direction, Tier
 
 __all__ = [
     "Bonus",
+    "Condition",
     "Flag",
     "Indicator",
     "Metric",
@@ -205,8 +206,6 @@ class _Adjustment:
     approval_over: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
     label: str | None = None
 
-    SIGN: ClassVar[int] = 0
-
     def into(self) -> tuple[str, str] | None:
         """
         Return where the amount goes: ``("sections", name)``, ``("payouts", name)``, ``("score", "score")`` or ``None``.
@@ -227,8 +226,6 @@ class Penalty(_Adjustment):
     A deduction of points or money (P1-P9); amounts are written as positive numbers.
     """
 
-    SIGN: ClassVar[int] = -1
-
 
 @attrs.frozen(slots=True)
 class Bonus(_Adjustment):
@@ -242,8 +239,6 @@ class Bonus(_Adjustment):
 
     signed: bool = False
     reason: str | None = None
-
-    SIGN: ClassVar[int] = 1
 
 
 @attrs.frozen
@@ -295,4 +290,19 @@ class Flag:
     name: str = attrs.field(validator=v.identifier)
     when: str
     reason: str
+    label: str | None = None
+
+
+@attrs.frozen
+class Condition:
+    """
+    A named true/false rule that formulas read (``qualified``, ``on_probation``): not an outcome.
+
+    Unlike a flag it is not reported as raised; it is explained, kept with
+    the results (so ``streak()`` and ``prior()`` can read earlier periods'),
+    and shown in the results' ``conditions``.
+    """
+
+    name: str = attrs.field(validator=v.identifier)
+    when: str
     label: str | None = None

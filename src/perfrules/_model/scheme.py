@@ -11,7 +11,8 @@ from typing import Literal
 import attrs
 
 from . import validators as v
-from .elements import Bonus, Flag, Indicator, Metric, Payout, Penalty, Rounding, Score, Section
+from .elements import Bonus, Condition, Flag, Indicator, Metric, Payout, Penalty, Rounding, Score, Section
+from .marginal import Accelerator
 from .period import Calendar, PeriodKind
 from .tiers import Match, Tier, TierTable
 
@@ -217,6 +218,8 @@ class Scheme:
     population: Population | None = None
     assessed: Assessed | None = None
     rollup: Rollup = Rollup()
+    accelerators: tuple[Accelerator, ...] = attrs.field(default=(), metadata=_keyed("accelerator"))
+    conditions: tuple[Condition, ...] = attrs.field(default=(), metadata=_keyed("condition"))
     payouts: tuple[Payout, ...] = attrs.field(default=(), metadata=_keyed("payout"))
     flags: tuple[Flag, ...] = attrs.field(default=(), metadata=_keyed("flag"))
 

@@ -12,7 +12,7 @@ import attrs
 
 from . import validators as v
 
-__all__ = ["Bound", "Direction", "Match", "Tier", "TierTable", "parse_range"]
+__all__ = ["Bound", "Column", "Direction", "Match", "Tier", "TierTable", "parse_range"]
 
 Direction = Literal["higher_is_better", "lower_is_better"]
 Match = Literal["unique", "first"]
@@ -29,18 +29,31 @@ class Bound:
 
 
 @attrs.frozen
+class Column:
+    """
+    A value a grade band carries besides its label (a pay percentage, a bonus): ``values: {pay_pct: 1.2}``.
+    """
+
+    name: str = attrs.field(validator=v.identifier)
+    value: Decimal = attrs.field(validator=v.decimal)
+
+
+@attrs.frozen
 class Tier:
     """
     One band of a tier table.
 
     ``lower`` or ``upper`` is ``None`` for an open end.  A band yields ``points``
     (a number: points, a rate, a coefficient) or ``label`` (a grade), or both.
+    A grade band may carry named ``values`` too (columns of the grade table),
+    which formulas read as ``grade_<name>``.
     """
 
     lower: Bound | None = None
     upper: Bound | None = None
     points: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
     label: str | None = None
+    values: tuple[Column, ...] = attrs.field(default=(), metadata={"keyed": "name", "kind": "value"})
 
     def __attrs_post_init__(self) -> None:
         lo, hi = self.lower, self.upper

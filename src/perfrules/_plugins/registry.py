@@ -1,8 +1,8 @@
 """
 Metric types: how a raw cell becomes a value, and the registry that finds them.
 
-A metric type is any object with a ``name``, a ``value_type`` (``number`` or
-``list``) and a ``parse(raw, metric)`` method that returns a Decimal (or a
+A metric type is any object with a ``name``, a ``value_type`` (``number``,
+``list`` or ``text``) and a ``parse(raw, metric)`` method that returns a Decimal (or a
 tuple of Decimals) or raises ``ValueError`` with a message for the user.
 Register one with :func:`register_metric_type`, or publish it under the
 ``perfrules.metric_types`` entry-point group and it is found on first use.
@@ -41,9 +41,9 @@ class MetricType(Protocol):
     """
 
     name: str
-    value_type: Literal["number", "list"]
+    value_type: Literal["number", "list", "text"]
 
-    def parse(self, raw: RawValue, metric: Metric) -> Decimal | tuple[Decimal, ...]:
+    def parse(self, raw: RawValue, metric: Metric) -> Decimal | tuple[Decimal, ...] | str:
         """
         Turn one raw cell into the value formulas see; raise ``ValueError`` if it is bad.
         """
@@ -84,7 +84,7 @@ class _Number:
     Any number, optionally within the metric's min and max.
     """
 
-    value_type: Literal["number", "list"] = "number"
+    value_type: Literal["number", "list", "text"] = "number"
 
     def __init__(self, name: str, *, whole: bool = False, non_negative: bool = False, percent: bool = False):
         self.name = name
@@ -119,7 +119,7 @@ class _List:
     """
 
     name = "list"
-    value_type: Literal["number", "list"] = "list"
+    value_type: Literal["number", "list", "text"] = "list"
 
     def parse(self, raw: RawValue, metric: Metric) -> tuple[Decimal, ...]:
         if raw is None or raw == "":
@@ -135,6 +135,23 @@ class _List:
                 raise ValueError(f"occurrence values must be 0 or more, got {value}")
             out.append(value)
         return tuple(out)
+
+
+class _Text:
+    """
+    A word from a closed vocabulary, compared with literals in formulas: a channel, a shift, a region.
+
+    The cell is kept as written, without surrounding spaces; an empty cell is missing.
+    """
+
+    name = "text"
+    value_type: Literal["number", "list", "text"] = "text"
+
+    def parse(self, raw: RawValue, metric: Metric) -> str:
+        text = str(raw).strip()
+        if len(text) > 200:
+            raise ValueError(f"text of {len(text)} characters, more than 200")
+        return text
 
 
 _lock = threading.Lock()
@@ -194,5 +211,6 @@ for _kind in (
     _Number("ratio"),
     _Number("percent", percent=True),
     _List(),
+    _Text(),
 ):
     register_metric_type(_kind)

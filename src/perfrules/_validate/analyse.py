@@ -14,12 +14,13 @@ from typing import Any
 import attrs
 
 from .._formula import BUILTINS, GROUP_FUNCTIONS, HISTORY_FUNCTIONS, Function, compile_table
-from .._ir import BOOL, LIST, NUM, Path, Step, StepRef, Type
+from .._ir import BOOL, LIST, NUM, TEXT, Path, Step, StepRef, Type
 from .._kinds import KINDS, Context, group_scopes, population_types
 from .._model import Scheme
 from .._plugins import metric_type
 from .._suggest import did_you_mean
 from .order import order_steps
+from .tables import table_findings
 
 __all__ = ["Analysis", "StepRef", "analyse_scheme", "step_of"]
 
@@ -42,13 +43,14 @@ _SUFFIX = {
     "sections": "sec",
     "payouts": "pay",
     "flags": "flag",
+    "conditions": "if",
     "tables": "table",
     "metrics": "in",
     "params": "param",
 }
 
 #: What a period's stored results keep, and so what history can read.
-_KEPT = ("indicators", "sections", "penalties", "bonuses", "payouts", "flags")
+_KEPT = ("indicators", "sections", "penalties", "bonuses", "payouts", "flags", "conditions")
 
 
 @attrs.define
@@ -92,9 +94,21 @@ def _declare(a: Analysis) -> None:
         if collection != "tables":
             a.types[name] = _type_of(a, collection, item, path)
     a.types["score"] = NUM
+    for rule in KINDS:  # names a kind gives formulas besides its elements' own (the grade and its values)
+        provides = getattr(rule, "provides", None)
+        if provides is not None:
+            for name, t in provides(s).items():
+                if name in seen:
+                    a.error(
+                        "duplicate-name",
+                        f"{name!r} is given by the grades, also used at {'.'.join(map(str, seen[name]))}",
+                        seen[name],
+                        "rename one of them",
+                    )
+                a.types[name] = t
     if s.assessed is not None:
         a.types["assessed"] = BOOL
-    for name, kind in population_types(s).items():
+    for name, given in population_types(s).items():
         if name in seen:
             a.error(
                 "duplicate-name",
@@ -103,7 +117,7 @@ def _declare(a: Analysis) -> None:
                 "rename the element or the role",
             )
             continue
-        a.types[name] = kind
+        a.types[name] = given
     a.functions = dict(BUILTINS)
     for table in s.tables:
         if table.name in a.types or table.name in RESERVED or table.name in BUILTINS:
@@ -116,7 +130,7 @@ def _declare(a: Analysis) -> None:
 
 
 def _type_of(a: Analysis, collection: str, item: Any, path: Path) -> Type:
-    if collection == "flags":
+    if collection in ("flags", "conditions"):
         return BOOL
     if collection == "metrics" and item.formula is None:
         kind = metric_type(item.type)
@@ -130,7 +144,7 @@ def _type_of(a: Analysis, collection: str, item: Any, path: Path) -> Type:
                 "use a built-in type or install the plugin that provides it",
             )
             return NUM
-        return LIST if kind.value_type == "list" else NUM
+        return {"list": LIST, "text": TEXT}.get(kind.value_type, NUM)
     return NUM
 
 
@@ -139,6 +153,11 @@ def _check(a: Analysis) -> None:
     for kind in KINDS:
         for _, element in kind.elements(s):
             kind.check(a, element)
+    a.issues.extend(i for i in table_findings(s) if i.severity == "error")
+    for kind in KINDS:  # checks that need every formula checked first
+        review = getattr(kind, "review", None)
+        if review is not None:
+            review(a)
     pop = s.population
     if pop is not None and (pop.role is None) != (not pop.roles):
         missing = "roles" if pop.role is not None else "role"

@@ -10,8 +10,7 @@ from pathlib import Path as FsPath
 import attrs
 
 from .._errors import Issue, SchemeError
-from .._load import SchemeSource, read_scheme
-from .._load.document import SourceMap
+from .._load import SchemeSource, SourceMap, read_scheme
 from .._model import Scheme
 from .analyse import analyse_scheme
 from .lint import lint

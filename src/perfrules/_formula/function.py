@@ -1,0 +1,61 @@
+"""
+A formula on its own, compiled to a Python function of an environment (for hosts and the public API).
+
+The plan never needs these: its code is generated from every formula's nodes
+together.  So a checked formula's function is compiled only when called.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .._ir import Emitter, Node
+from .groups import group_name
+from .history import history_name
+
+__all__ = ["function", "lazy", "synthetic"]
+
+Env = Mapping[str, Any]
+
+
+def lazy(node: Node, names: frozenset[str], label: str) -> Callable[[Env], Any]:
+    """
+    Return a function of an environment that compiles ``node`` the first time it is called.
+    """
+    # Analysis never needs a formula's own function, so it is compiled only
+    # when someone calls it (a host application, a benchmark), then kept.
+    made: list[Callable[[Env], Any]] = []
+
+    def run(env: Env) -> Any:
+        if not made:
+            made.append(function(node, names, label)[0])
+        return made[0](env)
+
+    return run
+
+
+def function(node: Node, reads: frozenset[str], label: str) -> tuple[Callable[[Env], Any], str]:
+    """
+    Compile ``node`` to a function reading ``reads`` from an environment; return it and its expression source.
+    """
+    namespace: dict[str, Any] = {"__builtins__": {}}
+    emitter = Emitter(namespace)
+    src = emitter.expr(node)
+    lines = [
+        "def _formula(e):",
+        *(f"    v_{n} = e[{n!r}]" for n in sorted(reads)),
+        *(f"    {x}" for x, _ in emitter.body),
+    ]
+    code = compile("\n".join([*lines, f"    return {src}"]), f"<perfrules {label}>", "exec")
+    exec(code, namespace)  # noqa: S102 - source generated from an allow-listed tree, no builtins
+    return namespace["_formula"], src
+
+
+def synthetic(call: tuple[str, str, object]) -> str:
+    """
+    Return the name a group or history call stands for (``team_avg__score``, ``prior_2__score``).
+    """
+    if isinstance(call[2], int):
+        return history_name(call[0], call[1], call[2])
+    return group_name(call[0], call[1], str(call[2]))
