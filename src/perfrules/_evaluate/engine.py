@@ -201,7 +201,7 @@ def _period(plan: Plan, period: Period | str | None, any_period: bool) -> Period
     try:
         found = calendar.resolve(period) if isinstance(period, str) else calendar.canonical(period.start, period.end)
     except ValueError as exc:
-        raise InputError([Issue("bad-period", str(exc))], str(exc)) from None
+        raise InputError([Issue("bad-period", str(exc))], "the period cannot be read; nothing was scored") from None
     if plan.scheme.period not in (found.kind, "custom") and not any_period:
         issue = Issue(
             "period-kind",
@@ -210,7 +210,7 @@ def _period(plan: Plan, period: Period | str | None, any_period: bool) -> Period
             hint="score a period of the scheme's kind, or ask for another kind explicitly (--any-period, "
             "any_period=True)",
         )
-        raise InputError([issue], issue.message)
+        raise InputError([issue], "the period is not one the scheme scores; nothing was scored")
     return found
 
 

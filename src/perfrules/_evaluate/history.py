@@ -166,7 +166,7 @@ def _refuse(plan: Plan, period: Period | None, missing: Sequence[Period] = ()) -
             hint="pass the ledger (--ledger FILE, history=ledger), or ask for no history (--no-history, "
             "no_history=True)",
         )
-    return InputError([issue], issue.message)
+    return InputError([issue], "earlier periods cannot be read as the scheme needs; nothing was scored")
 
 
 def history_values(
