@@ -23,7 +23,17 @@ from ._errors import (
     PerfrulesError,
     SchemeError,
 )
-from ._evaluate import FlagHit, HistorySource, Result, Results, SharedCost, evaluate, score
+from ._evaluate import (
+    FlagHit,
+    HistoryNote,
+    HistorySource,
+    RecordedHistory,
+    Result,
+    Results,
+    SharedCost,
+    evaluate,
+    score,
+)
 from ._explain import Explanation, explain, render_json, render_text
 from ._formula import BUILTINS as FUNCTIONS
 from ._formula import CompiledFormula, FormulaError, Function, compile_formula
@@ -42,10 +52,12 @@ from ._model import (
     Assessed,
     Bonus,
     Bound,
+    Calendar,
     Condition,
     Distribution,
     Flag,
     Grades,
+    HistoryRule,
     Indicator,
     Metric,
     Param,
@@ -79,6 +91,7 @@ __all__ = [
     "Assessed",
     "Bonus",
     "Bound",
+    "Calendar",
     "Change",
     "CompileError",
     "CompiledFormula",
@@ -91,6 +104,8 @@ __all__ = [
     "FormulaError",
     "Function",
     "Grades",
+    "HistoryNote",
+    "HistoryRule",
     "HistorySource",
     "Indicator",
     "InputError",
@@ -111,6 +126,7 @@ __all__ = [
     "Publication",
     "Quota",
     "RateBand",
+    "RecordedHistory",
     "Report",
     "Result",
     "Results",

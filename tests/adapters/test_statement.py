@@ -26,7 +26,7 @@ CASES = sorted(p.parent for p in EXAMPLES.glob("*/scheme.yaml") if (p.parent / "
 def scored(folder):
     plan = pr.compile_scheme(pr.load_scheme(folder / "scheme.yaml"))
     period = "2026-Q2" if plan.scheme.period == "quarter" else "2026-04"
-    return plan, pr.score(plan, read_population(folder / "data.csv"), period=period)
+    return plan, pr.score(plan, read_population(folder / "data.csv"), period=period, no_history=True)
 
 
 @pytest.mark.parametrize("folder", CASES, ids=lambda p: p.name)
@@ -96,7 +96,7 @@ def chromium(*args):
 def test_in_headless_chromium(tmp_path, lang):
     folder = EXAMPLES / "seed000-pay"
     page = tmp_path / f"statement-{lang}.html"
-    argv = ["statement", str(folder / "scheme.yaml"), str(folder / "data.csv"), "--period", "2026-04"]
+    argv = ["statement", str(folder / "scheme.yaml"), str(folder / "data.csv"), "--period", "2026-04", "--no-history"]
     assert 0 == main([*argv, "--employee", "A02", "--lang", lang, "--out", str(page)])
     dom = Dom()
     dom.feed(chromium("--dump-dom", page.as_uri()).stdout)
@@ -118,7 +118,15 @@ def test_in_headless_chromium(tmp_path, lang):
 
 def test_all_into_a_folder(tmp_path):
     folder = EXAMPLES / "seed000-team"
-    argv = ["statement", str(folder / "scheme.yaml"), str(folder / "data.csv"), "--period", "2026-04", "--all"]
+    argv = [
+        "statement",
+        str(folder / "scheme.yaml"),
+        str(folder / "data.csv"),
+        "--period",
+        "2026-04",
+        "--all",
+        "--no-history",
+    ]
     assert 0 == main([*argv, "--out-dir", str(tmp_path)])
     names = sorted(p.name for p in tmp_path.iterdir())
     assert ["A.html", "B.html", "C.html", "D.html", "E.html", "N.html", "S1.html", "S2.html"] == names
@@ -128,7 +136,7 @@ def test_all_into_a_folder(tmp_path):
 
 def test_usage(tmp_path, capsys):
     folder = EXAMPLES / "seed000-pay"
-    argv = ["statement", str(folder / "scheme.yaml"), str(folder / "data.csv"), "--period", "2026-04"]
+    argv = ["statement", str(folder / "scheme.yaml"), str(folder / "data.csv"), "--period", "2026-04", "--no-history"]
     with pytest.raises(SystemExit) as err:
         main([*argv, "--all", "--employee", "A01"])
     assert 2 == err.value.code

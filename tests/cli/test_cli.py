@@ -38,6 +38,7 @@ class TestScore:
                 str(examples / "seed001" / "data.csv"),
                 "--period",
                 "2026-04",
+                "--no-history",
             ]
         )
         out = capsys.readouterr().out
@@ -53,6 +54,7 @@ class TestScore:
                 str(examples / "seed001" / "data.csv"),
                 "--period",
                 "2026-04",
+                "--no-history",
                 "--out",
                 str(out),
             ]
@@ -64,7 +66,7 @@ class TestScore:
     def test_out_json_with_explanations(self, examples, tmp_path):
         out = tmp_path / "r.json"
         folder = examples / "seed003-kpi"
-        argv = ["score", str(folder / "scheme.yaml"), str(folder / "data.csv"), "--period", "2026-04"]
+        argv = ["score", str(folder / "scheme.yaml"), str(folder / "data.csv"), "--period", "2026-04", "--no-history"]
         assert 0 == main([*argv, "--out", str(out), "--explain"])
         k01 = next(r for r in json.loads(out.read_text(encoding="utf-8"))["results"] if r["employee"] == "K01")
         assert {"points": "100", "band": ">= 0.75"} == k01["indicator_points"]["conversion"]

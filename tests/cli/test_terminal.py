@@ -178,7 +178,7 @@ class TestProgress:
         plan = pr.compile_scheme(pr.load_scheme(examples / example / "scheme.yaml"))
         rows = pr._adapters.read_population(examples / example / "data.csv")
         bar = Recorder()
-        pr.score(plan, rows, period="2026-04", progress=bar)
+        pr.score(plan, rows, period="2026-04", progress=bar, no_history=True)
         n = len(rows)
         assert phases == [name for name, _, _ in bar.seen]
         assert all(total in (n, 0) for _, total, _ in bar.seen)

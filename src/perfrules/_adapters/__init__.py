@@ -6,6 +6,7 @@ from .files import Table, read_population, read_table
 from .join import Joined, join_tables
 from .ledger import Change, Ledger, Publication
 from .output import STDOUT, Pending, check_writable, prepare, write_atomic
+from .restate import restate
 from .rollup import roll_up
 from .statement import statement_html
 from .write import csv_safe, prepare_results, render_results, result_rows, write_results
@@ -26,6 +27,7 @@ __all__ = [
     "read_population",
     "read_table",
     "render_results",
+    "restate",
     "result_rows",
     "roll_up",
     "statement_html",

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -18,14 +20,16 @@ from .._adapters import (
     check_writable,
     join_tables,
     prepare_results,
+    read_population,
     read_table,
+    restate,
     roll_up,
     statement_html,
     write_atomic,
 )
 from .._compile import Plan, compile_scheme
-from .._errors import InputError
-from .._evaluate import Results, score
+from .._errors import InputError, Issue
+from .._evaluate import HistorySource, RecordedHistory, Results, history_lines, score
 from .._explain import explain, render_json, render_text
 from .._load import read_scheme, scheme_json_schema
 from .._model import Period
@@ -139,16 +143,35 @@ def _score_rows(args: argparse.Namespace, bar: Progress | None) -> tuple[Plan, R
     assert loaded.scheme is not None
     plan = compile_scheme(loaded.scheme)
     rows, source, relocate = _population(args, bar)
-    options: dict[str, Any] = {"period": period, "id_column": args.id_column, "source": source, "numbers": numbers}
+    # The label is read again in the scheme's own calendar (months may start on the 26th).
+    options: dict[str, Any] = {
+        "period": args.period if period is not None else None,
+        "id_column": args.id_column,
+        "source": source,
+        "numbers": numbers,
+        "no_history": args.no_history,
+        "any_period": args.any_period,
+    }
+    ledger = getattr(args, "ledger", None)
     try:
-        if getattr(args, "ledger", None) and plan.history:
-            with Ledger(args.ledger) as history:  # earlier periods for prior() and streaks
-                results = score(plan, rows, progress=bar, history=history, **options)
-        else:
-            results = score(plan, rows, progress=bar, **options)
+        with ExitStack() as stack:
+            history: HistorySource | None = None
+            if ledger and plan.history and not args.no_history:  # earlier periods for prior() and streaks
+                exists = os.path.exists(ledger)
+                history = stack.enter_context(Ledger(ledger, readonly=True)) if exists else RecordedHistory()
+            results = score(plan, rows, progress=bar, history=history, **options)
     except InputError as exc:
         raise relocate(exc) from None
+    _tell_history(results)
     return plan, results, rows
+
+
+def _tell_history(results: Results) -> None:
+    note = results.history
+    if note is not None and not note.used:
+        print("warning: scored without history: prior() read 0 and streaks started here", file=sys.stderr)
+    elif note is not None and note.missing:
+        print(f"warning: never recorded, read as absent: {', '.join(note.missing)}", file=sys.stderr)
 
 
 def _record(args: argparse.Namespace, plan: Plan, results: Results) -> None:
@@ -157,6 +180,23 @@ def _record(args: argparse.Namespace, plan: Plan, results: Results) -> None:
     print(f"ledger {args.ledger}: period {done.period} revision {done.revision} {done.status}", file=sys.stderr)
     for change in done.changes:
         print(f"  {change.render()}", file=sys.stderr)
+    if done.stale and args.restate:  # each stale period's data is DIR/<label>.csv (or .json)
+        with Ledger(args.ledger) as ledger:
+            for again in restate(ledger, plan, done.stale, lambda label: _period_rows(args.restate, label)):
+                print(
+                    f"ledger {args.ledger}: restated {again.period} revision {again.revision} {again.status}",
+                    file=sys.stderr,
+                )
+    elif done.stale:
+        print(f"stale (they read {done.period}; score them again): {', '.join(done.stale)}", file=sys.stderr)
+
+
+def _period_rows(folder: str, label: str) -> list[dict[str, Any]]:
+    found = [p for p in (os.path.join(folder, f"{label}.{x}") for x in ("csv", "json")) if os.path.exists(p)]
+    if not found:
+        issue = Issue("restate-no-data", f"no data for stale period {label} in {folder} (write {label}.csv)")
+        raise InputError([issue], issue.message)
+    return read_population(found[0])
 
 
 def score_command(args: argparse.Namespace) -> int:
@@ -196,14 +236,13 @@ def rollup(args: argparse.Namespace) -> int:
     """
     ``perfrules rollup``: roll recorded periods up into a longer one.
     """
-    period = _period(args)
-    assert period is not None  # --period is required for rollup
+    _period(args)  # --period is required for rollup; read again in the scheme's calendar
     if args.out:
         check_writable(args.out)
     loaded = read_scheme(args.scheme)
     assert loaded.scheme is not None
-    with Ledger(args.ledger) as ledger:
-        data = roll_up(ledger, loaded.scheme, period)
+    with Ledger(args.ledger, readonly=True) as ledger:
+        data = roll_up(ledger, loaded.scheme, args.period, partial=args.partial)
     if args.out:
         write_atomic(args.out, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         if args.out != STDOUT:
@@ -237,7 +276,22 @@ def explain_command(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     trace = explain(plan, found)
     print(render_json(trace) if args.json else render_text(trace, args.lang))
+    if results.history is not None and results.period is not None and not args.json:
+        # Which earlier period each history value came from; the trace itself shows only the values.
+        print("\n".join(history_lines(plan, results.period, results.history, found.values, args.lang)))
     return EXIT_OK
+
+
+def ledger_command(args: argparse.Namespace) -> int:
+    """
+    ``perfrules ledger verify``: check every recorded revision against the hash chain.
+    """
+    with Ledger(args.ledger, readonly=True) as ledger:
+        problems, count, head = ledger.verify(args.head)
+    for issue in problems:
+        print(issue.render(), file=sys.stderr)
+    print(f"ledger {args.ledger}: {count} revision(s), {len(problems)} problem(s), head {head or '-'}")
+    return EXIT_INVALID if problems else EXIT_OK
 
 
 def _statement_name(employee: str) -> str:

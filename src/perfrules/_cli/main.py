@@ -16,11 +16,12 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 from .. import __version__
 from .._errors import PerfrulesError
 from .._explain import LANGUAGES
-from .commands import explain_command, rollup, schema, score_command, statement, validate
+from .commands import explain_command, ledger_command, rollup, schema, score_command, statement, validate
 from .style import print_error
 
 __all__ = ["EXIT_PIPE", "EXIT_TERM", "main"]
@@ -62,17 +63,22 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--ledger", help="record the period in this results ledger (an SQLite file)")
     s.add_argument("--revise", action="store_true", help="with --ledger: record a new revision of a published period")
     s.add_argument(
+        "--restate", metavar="DIR", help="with --ledger: score stale later periods again from DIR/<period>.csv"
+    )
+    s.add_argument(
         "--explain",
         action="store_true",
         help="with --out FILE.json: add each employee's points, bands, limits and explanation",
     )
     _reading(s)
+    _time_options(s)
     r = sub.add_parser("rollup", help="roll recorded periods up into a longer one (months into a quarter)")
     r.add_argument("scheme")
     r.add_argument("--ledger", required=True, help="the results ledger the periods were recorded in")
     r.add_argument("--period", required=True, help="the longer period: 2026-Q2, 2026-H1, 2026")
     r.add_argument("--out", help="write the roll-up to FILE.json (atomically), or - for standard output")
     r.add_argument("--json", action="store_true", help="print the roll-up as JSON")
+    r.add_argument("--partial", action="store_true", help="roll up what is recorded when periods are missing")
     e = sub.add_parser("explain", help="explain one employee's result line by line")
     e.add_argument("scheme")
     e.add_argument("data", nargs="+", help="population file(s), as for score")
@@ -80,7 +86,15 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--period", help="the period label to show (optional)")
     e.add_argument("--lang", choices=LANGUAGES, default="en")
     e.add_argument("--json", action="store_true", help="print the trace records as JSON")
+    e.add_argument("--ledger", help="read earlier periods for history rules from this results ledger")
     _reading(e)
+    _time_options(e)
+    _statement_and_ledger(sub)
+    return p
+
+
+def _statement_and_ledger(sub: Any) -> None:
+    # The commands added after the first four: pay statements, and checks of a results ledger.
     st = sub.add_parser("statement", help="write pay statements as self-contained HTML pages")
     st.add_argument("scheme")
     st.add_argument("data", nargs="+", help="population file(s), as for score")
@@ -90,8 +104,18 @@ def _parser() -> argparse.ArgumentParser:
     st.add_argument("--all", action="store_true", help="a statement for everyone (with --out-dir DIR)")
     st.add_argument("--out-dir", help="the folder for --all: one ID.html per employee")
     st.add_argument("--lang", choices=LANGUAGES, default="en")
+    st.add_argument("--ledger", help="read earlier periods for history rules from this results ledger")
     _reading(st)
-    return p
+    _time_options(st)
+    g = sub.add_parser("ledger", help="check a results ledger").add_subparsers(dest="action", required=True)
+    lv = g.add_parser("verify", help="check every recorded revision against the hash chain")
+    lv.add_argument("ledger")
+    lv.add_argument("--head", help="a head hash printed earlier: check that it is still in the chain")
+
+
+def _time_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-history", action="store_true", help="score a scheme with history rules without history")
+    p.add_argument("--any-period", action="store_true", help="score a period of another kind than the scheme's")
 
 
 _COMMANDS = {
@@ -101,6 +125,7 @@ _COMMANDS = {
     "rollup": rollup,
     "explain": explain_command,
     "statement": statement,
+    "ledger": ledger_command,
 }
 
 

@@ -16,7 +16,7 @@ from .._kinds import CountError
 from .._model import Period
 from .._plugins import NumberFormat, number_format
 from .distribution import distribute
-from .history import HistorySource, history_values
+from .history import HistoryNote, HistorySource, history_values
 from .inputs import Row, read_rows
 from .people import population_values
 from .results import Layout, Result, Results, build_result, layout_of
@@ -125,22 +125,6 @@ def _shown(value: object) -> str:
     except ValueError:
         return f"<{type(value).__name__} too long to show>"
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _period(period: object) -> Period | None:
-    if period is None or isinstance(period, Period):
-        return period
-    if isinstance(period, str):
-        return Period.parse(period)
-    raise InputError(
-        [
-            Issue(
-                "bad-period",
-                f"a period must be a Period or text such as '2026-04', got {type(period).__name__} {_shown(period)}",
-                hint="write 2026-04, 2026-Q2, 2026-H1, 2026 or 2026-03-26..2026-04-25",
-            )
-        ]
-    )
 
 
 def _reasons(plan: Plan, results: list[Result], rows: list[Row]) -> None:
@@ -286,6 +270,38 @@ def _kinds(plan: Plan) -> dict[str, str]:
     return {name: "bool" if name in flags else "number" for _, name, _ in plan.history}
 
 
+def _period(plan: Plan, period: Period | str | None, any_period: bool) -> Period | None:
+    # The label or dates are read in the scheme's own calendar: one interval, one name.
+    if period is None:
+        return None
+    if not isinstance(period, Period | str):
+        raise InputError(
+            [
+                Issue(
+                    "bad-period",
+                    f"a period must be a Period or text such as '2026-04', got {type(period).__name__} "
+                    f"{_shown(period)}",
+                    hint="write 2026-04, 2026-Q2, 2026-H1, 2026 or 2026-03-26..2026-04-25",
+                )
+            ]
+        )
+    calendar = plan.scheme.calendar
+    try:
+        found = calendar.resolve(period) if isinstance(period, str) else calendar.canonical(period.start, period.end)
+    except ValueError as exc:
+        raise InputError([Issue("bad-period", str(exc))], "the period cannot be read; nothing was scored") from None
+    if plan.scheme.period not in (found.kind, "custom") and not any_period:
+        issue = Issue(
+            "period-kind",
+            f"scheme {plan.scheme.name!r} scores {plan.scheme.period} periods; {found.label} is a {found.kind} "
+            f"period in its calendar (months start on day {calendar.month_starts})",
+            hint="score a period of the scheme's kind, or ask for another kind explicitly (--any-period, "
+            "any_period=True)",
+        )
+        raise InputError([issue], "the period is not one the scheme scores; nothing was scored")
+    return found
+
+
 def score(
     plan: Plan,
     rows: Iterable[Mapping[str, Any]],
@@ -298,6 +314,8 @@ def score(
     trace: bool = False,
     history: HistorySource | None = None,
     numbers: NumberFormat | None = None,
+    no_history: bool = False,
+    any_period: bool = False,
 ) -> Results:
     """
     Score a whole population for one period.
@@ -312,11 +330,15 @@ def score(
     counts within each).  With ``trace`` each result keeps the facts
     :func:`perfrules.explain` needs, so explaining it evaluates nothing again.
     ``history`` (the results ledger, or any :class:`HistorySource`) provides
-    earlier periods for ``prior()``, ``streak()`` and ``previous_streak()``.
+    earlier periods for ``prior()``, ``streak()`` and ``previous_streak()``; a
+    scheme that reads history needs one unless ``no_history`` asks to go
+    without, and then :attr:`Results.history` says so.  The period is read in
+    the scheme's calendar and must be of the scheme's kind unless ``any_period``.
     ``numbers`` declares how numbers are written in the cells (a decimal comma,
     a thousands separator); without it a comma in a number is an error.
     """
-    period = _period(period)
+    period = _period(plan, period, any_period)
+    note: HistoryNote | None = None
     label = period.label if period else None
     records = _records(rows)
     _phase(progress, "checking", len(records) if isinstance(records, Sized) else 0)
@@ -329,9 +351,10 @@ def score(
     if plan.history or plan.scheme.population is not None:
         _phase(progress, "history and population values", 0)
         # History values, then population values, follow the inputs; rows are rebuilt once.
-        past = (
-            history_values(plan, history, period, [r.employee for r in checked], _kinds(plan)) if plan.history else None
-        )
+        past = None
+        if plan.history:
+            ids = [r.employee for r in checked]
+            past, note = history_values(plan, history, period, ids, _kinds(plan), no_history=no_history)
         people = population_values(plan, checked, period) if plan.scheme.population is not None else None
         make = tuple.__new__
         checked = [
@@ -347,7 +370,7 @@ def score(
     _finite(plan, results, checked)
     results = _distributed(plan, results, checked)
     _reasons(plan, results, checked)
-    return Results(plan.scheme.name, plan.digest, period, tuple(results))
+    return Results(plan.scheme.name, plan.digest, period, tuple(results), note)
 
 
 def evaluate(
@@ -358,9 +381,11 @@ def evaluate(
     period: Period | str | None = None,
     history: HistorySource | None = None,
     numbers: NumberFormat | None = None,
+    no_history: bool = False,
+    any_period: bool = False,
 ) -> Result:
     """
-    Score one employee from a mapping of metric names to raw values.
+    Score one employee from a mapping of metric names to raw values (see :func:`score`).
 
     ``inputs`` may hold ``employee_id`` only when it equals ``employee``: the
     id is given once, so a row copied with its id cannot score someone else.
@@ -382,4 +407,6 @@ def evaluate(
             ]
         )
     rows = [{**inputs, "employee_id": employee}]
-    return score(plan, rows, period=period, history=history, numbers=numbers).results[0]
+    return score(
+        plan, rows, period=period, history=history, numbers=numbers, no_history=no_history, any_period=any_period
+    ).results[0]

@@ -19,6 +19,7 @@ import attrs
 from .._compile import Plan
 from .._kinds import charged_to, charges_name
 from .._model import Penalty, Period
+from .history import HistoryNote
 
 __all__ = ["FlagHit", "Layout", "Result", "Results", "SharedCost", "build_result", "layout_of"]
 
@@ -330,6 +331,8 @@ class Results:
     digest: str
     period: Period | None
     results: tuple[Result, ...]
+    history: HistoryNote | None = None
+    """What history was read; None for a scheme without history rules."""
 
     def __iter__(self) -> Iterator[Result]:
         return iter(self.results)
@@ -347,12 +350,15 @@ class Results:
         """
         Return all results as JSON-ready data, with the scheme digest that made them.
         """
-        return {
+        out: dict[str, Any] = {
             "scheme": self.scheme,
             "scheme_digest": self.digest,
             "period": self.period.label if self.period else None,
-            "results": [r.to_dict() for r in self.results],
         }
+        if self.history is not None and self.history.worth_telling():  # no history read, or periods missing
+            out["history"] = self.history.to_dict()
+        out["results"] = [r.to_dict() for r in self.results]
+        return out
 
 
 def _approvals(layout: Layout, row: tuple[Any, ...]) -> list[FlagHit]:

@@ -14,12 +14,14 @@ from .._limits import LIMITS
 from . import validators as v
 from .elements import Bonus, Condition, Flag, Indicator, Metric, Payout, Penalty, Rounding, Score, Section
 from .marginal import Accelerator
+from .period import Calendar, PeriodKind
 from .tiers import Match, Tier, TierTable
 
 __all__ = [
     "Assessed",
     "Distribution",
     "Grades",
+    "HistoryRule",
     "Param",
     "Population",
     "Quota",
@@ -167,6 +169,21 @@ class Rollup:
     amounts: RollupRule = "sum"
 
 
+@attrs.frozen
+class HistoryRule:
+    """
+    What history rules do when a period they need was never recorded.
+
+    ``missing``: ``error`` (the default) refuses to score and names the
+    missing periods; ``absent`` reads them as absent (``prior()`` gives 0 or
+    false, a streak stops there) and the results list them.  Periods before
+    the first one recorded for the scheme are before history: absent, and not
+    missing.
+    """
+
+    missing: Literal["error", "absent"] = "error"
+
+
 def _keyed(kind: str) -> dict[str, object]:
     # Tells the converter that a mapping in the file is keyed by each item's name.
     return {"keyed": "name", "kind": kind}
@@ -185,7 +202,9 @@ class Scheme:
     name: str
     version: str = "1"
     description: str | None = None
-    period: str = "month"
+    period: PeriodKind = "month"
+    calendar: Calendar = Calendar()
+    history: HistoryRule = HistoryRule()
     money: Rounding = Rounding()
     params: tuple[Param, ...] = attrs.field(default=(), metadata=_keyed("param"))
     metrics: tuple[Metric, ...] = attrs.field(default=(), metadata=_keyed("metric"))
