@@ -39,7 +39,7 @@ from perfrules._load import read_document
 from tests.conftest import EXAMPLES
 
 LONG = float(os.environ.get("PERFRULES_FUZZ_SECONDS", "0"))
-SHORT_EXAMPLES = {"formula": 120, "scheme": 60, "data": 60}
+SHORT_EXAMPLES = {"formula": 250, "scheme": 300, "data": 300}
 RAN: dict[str, int] = {}
 
 FOLDERS = sorted(p.parent for p in EXAMPLES.glob("*/scheme.yaml") if (p.parent / "data.csv").exists())

@@ -347,6 +347,21 @@ class TestBudget:
         assert time.perf_counter() - start < 30
         assert bounded(pr.score, plan, [{"employee_id": "e", "m0": "1"}]).results[0].score == n + 1
 
+    @pytest.mark.parametrize("cell", ["99999999999.99999999999999999", "0.0000000000000000000000000001", "-1E+17"])
+    def test_explaining_the_largest_and_smallest_numbers_is_cheap(self, cell):
+        # main: a cell 1e999999999 made explain format a 10^9-character string (3.8 GB)
+        plan = plan_of(BASE.replace('"a + 1"', '"a ** 5 + a * 3"'))
+
+        def explain_all():
+            results = pr.score(plan, [{"employee_id": "e", "a": cell, "n": "1"}], trace=True)
+            return pr.render_text(pr.explain(plan, results.results[0])) + pr.render_json(
+                pr.explain(plan, results.results[0])
+            )
+
+        out = bounded(explain_all)
+        assert isinstance(out, str | pr.EvaluationError)
+        assert len(str(out)) < 20_000
+
     def test_population_rows_must_be_mappings(self):
         plan = plan_of(BASE)
         err = bounded(pr.score, plan, [["e1", "1"]])

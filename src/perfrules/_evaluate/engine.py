@@ -72,6 +72,12 @@ def _finite(plan: Plan, results: list[Result], rows: list[Row]) -> None:
     # Python's decimal module gives 0 ** -1 = Infinity without any signal, so a
     # value that is not finite is looked for here, before anything is stored,
     # written or published. The first one in the plan's order is where it came from.
+    # Every other source of a value is finite by construction (inputs, parameters
+    # and plugin values are checked against the budget; the context traps
+    # division by zero, overflow and invalid operations), so only a plan with a
+    # power pays for the check: about 7 µs per employee of 33 values.
+    if not any("**" in f.text for f in plan.formulas.values()):
+        return
     outputs = plan.outputs
     for res, row in zip(results, rows, strict=True):
         bad = next(
