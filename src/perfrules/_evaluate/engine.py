@@ -12,6 +12,7 @@ from typing import Any
 from .._compile import CONTEXT, FILENAME, Plan
 from .._errors import EvaluationError, InputError, Issue
 from .._formula import NoTier, group_name
+from .._kinds import charged_to
 from .._model import Period
 from .distribution import distribute
 from .history import HistorySource, history_values
@@ -83,6 +84,34 @@ def _reasons(plan: Plan, results: list[Result], rows: list[Row]) -> None:
                 )
     if issues:
         raise InputError(issues, f"{len(issues)} adjustment(s) without a reason; nothing was scored")
+
+
+def _unshared(plan: Plan, results: list[Result], rows: list[Row]) -> None:
+    # A shared cost whose counterpart cell is empty would lose the other part
+    # in silence; unless the scheme says who bears it, nothing is scored.
+    pop = plan.scheme.population
+    issues = []
+    for adj in plan.scheme.adjustments():
+        relation = charged_to(plan.scheme, adj)
+        if relation is None or adj.no_counterpart != "error" or pop is None:
+            continue
+        column = pop.relations()[relation]
+        own_at, whole_at = plan.index[adj.name], plan.index[f"{adj.name}.whole"]
+        for res, row in zip(results, rows, strict=True):
+            rest = res.row[whole_at] - res.row[own_at]
+            if rest and not row.text.get(column, "").strip():
+                issues.append(
+                    Issue(
+                        "missing-counterpart",
+                        f"{adj.name}: {rest} is {relation}'s part of a shared cost, but row {row.number} "
+                        f"({row.employee}) has no {relation}",
+                        (f"row {row.number}", column),
+                        hint=f"fill in the {relation}, or declare no_counterpart: keep (the employee bears it) "
+                        f"or no_counterpart: charge with charge_to: <employee id> on {adj.name}",
+                    )
+                )
+    if issues:
+        raise InputError(issues, f"{len(issues)} shared cost(s) with nobody to bear the rest; nothing was scored")
 
 
 def _records(rows: Any) -> Iterable[Mapping[str, Any]]:
@@ -244,6 +273,7 @@ def score(
             results = _staged(plan, layout, checked, label, progress, trace)
     results = _distributed(plan, results, checked)
     _reasons(plan, results, checked)
+    _unshared(plan, results, checked)
     return Results(plan.scheme.name, plan.digest, period, tuple(results))
 
 

@@ -124,7 +124,12 @@ def _charges(
     own_at, whole_at = plan.index[name], plan.index[f"{name}.whole"]
     where = {emp: i for i, emp in enumerate(ids)}
     column = [_ZERO] * len(values)
-    for v, boss in zip(values, bosses, strict=True):
+    # With no_counterpart: charge, an empty cell charges the employee the scheme names;
+    # an empty cell otherwise is kept (the employee bore it all) or refused after scoring.
+    adj = next(a for a in plan.scheme.adjustments() if a.name == name)
+    instead = adj.charge_to if adj.no_counterpart == "charge" else None
+    for v, named in zip(values, bosses, strict=True):
+        boss = named or instead
         if boss:
             column[where[boss]] += v[whole_at] - v[own_at]
     return column
