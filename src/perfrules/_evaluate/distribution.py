@@ -12,15 +12,20 @@ falls between equal values.  Every moved grade carries a note saying why.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from .._errors import InputError, Issue
 from .._model import Distribution, Quota
 
 __all__ = ["distribute"]
 
+_ROUNDING = {"down": ROUND_DOWN, "nearest": ROUND_HALF_UP, "up": ROUND_CEILING, "at_least_one": ROUND_DOWN}
 
-def _count(share: Decimal, n: int) -> int:
-    return int((share * n).to_integral_value(rounding=ROUND_DOWN))
+
+def _count(share: Decimal, n: int, rounding: str = "down") -> int:
+    count = int((share * n).to_integral_value(rounding=_ROUNDING[rounding]))
+    # at_least_one: a quota that is not 0% always has a place when anyone is graded.
+    return max(count, 1) if rounding == "at_least_one" and share > 0 and n > 0 else count
 
 
 def _cut(ordered: Sequence[int], keep: int, values: Sequence[Decimal], ties: str) -> int:
@@ -39,11 +44,12 @@ def _cut(ordered: Sequence[int], keep: int, values: Sequence[Decimal], ties: str
     return keep
 
 
-def _quota_text(q: Quota, n: int, allowed: int) -> str:
+def _quota_text(q: Quota, n: int, allowed: int, rounding: str = "down") -> str:
     share = q.at_most if q.at_most is not None else q.at_least
     assert share is not None
     word = "at most" if q.at_most is not None else "at least"
-    return f"{q.grade}: {word} {share * 100:.0f}% of {n} = {allowed}"
+    how = "" if rounding == "down" else f" (rounded {rounding.replace('_', ' ')})"
+    return f"{q.grade}: {word} {share * 100:.0f}% of {n} = {allowed}{how}"
 
 
 def distribute(
@@ -63,23 +69,48 @@ def distribute(
     for i, group in enumerate(groups):
         members.setdefault(group if rule.scope == "team" else "*", []).append(i)
     rank = {g: k for k, g in enumerate(order)}
-    for people in members.values():
+    issues: list[Issue] = []
+    for group, people in members.items():
         n = len(people)
         ranked = sorted(people, key=lambda i: values[i], reverse=True)
         for q in (q for q in rule.quotas if q.at_most is not None and q.grade in rank):
             assert q.at_most is not None
             holders = [i for i in ranked if out[i][0] == q.grade]
-            allowed = _count(q.at_most, n)
+            allowed = _count(q.at_most, n, rule.rounding)
             keep = _cut(holders, allowed, values, rule.ties)
             below = order[rank[q.grade] + 1] if rank[q.grade] + 1 < len(order) else q.grade
             for i in holders[keep:]:
-                out[i] = (below, f"quota {_quota_text(q, n, allowed)}: moved from {q.grade} to {below}")
+                text = _quota_text(q, n, allowed, rule.rounding)
+                out[i] = (below, f"quota {text}: moved from {q.grade} to {below}")
         for q in (q for q in rule.quotas if q.at_least is not None and q.grade in rank):
             assert q.at_least is not None
-            needed = _count(q.at_least, n)
+            needed = _count(q.at_least, n, rule.rounding)
             bottom = list(reversed(ranked))
             take = _cut(bottom, needed, values, "keep" if rule.ties == "demote" else "demote")
+            if take < needed:  # the tie rule kept tied people out of the quota
+                take = _short(q, group, n, needed, take, rule, issues)
             for i in bottom[:take]:
                 if out[i][0] is not None and rank.get(str(out[i][0]), -1) < rank[q.grade]:
-                    out[i] = (q.grade, f"quota {_quota_text(q, n, needed)}: moved from {out[i][0]} to {q.grade}")
+                    text = _quota_text(q, n, needed, rule.rounding)
+                    out[i] = (q.grade, f"quota {text}: moved from {out[i][0]} to {q.grade}")
+    if issues:
+        raise InputError(issues, f"{len(issues)} quota(s) left unfilled by the tie rule; nothing was scored")
     return out
+
+
+def _short(q: Quota, group: str, n: int, needed: int, take: int, rule: Distribution, issues: list[Issue]) -> int:
+    # The declared rule for an at_least quota the tie rule leaves short.
+    if rule.unfilled == "fill":
+        return needed  # exactly the head count: among the tied, the order of the ranking decides
+    if rule.unfilled == "error":
+        where = "" if group == "*" else f" in team {group}"
+        issues.append(
+            Issue(
+                "quota-unfilled",
+                f"quota {_quota_text(q, n, needed, rule.rounding)}{where}: ties at the boundary leave "
+                f"only {take} to take it",
+                ("grades", "distribution", "quotas"),
+                hint="declare unfilled: fill (exactly the head count, by rank) or unfilled: leave, or ties: demote",
+            )
+        )
+    return take

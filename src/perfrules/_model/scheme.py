@@ -48,7 +48,7 @@ class Quota:
     ``at_most``: no more than this share may have the grade (the best-ranked
     keep it, the rest move one grade down).  ``at_least``: the lowest-ranked
     share get this grade whatever their band.  Shares are fractions (0.10 is
-    10%); the head count is rounded down.
+    10%); the head count is rounded as the distribution's ``rounding`` says.
     """
 
     grade: str
@@ -64,11 +64,20 @@ class Distribution:
     ``ties`` says what happens when a quota's boundary falls between people
     with the same value: ``demote`` (all of them get the lower grade, so an
     ``at_most`` quota is never exceeded) or ``keep`` (all keep the better one).
+
+    ``rounding`` turns a share into a head count: ``down`` (10% of 25 is 2,
+    the default), ``nearest`` (half up), ``up`` or ``at_least_one`` (down, but
+    never 0 when the share is not).  ``unfilled`` says what happens when the tie
+    rule leaves an ``at_least`` quota short: ``leave`` (the default: the tied
+    keep their grade), ``fill`` (exactly the head count, the lowest-ranked
+    first) or ``error``.
     """
 
     quotas: tuple[Quota, ...] = attrs.field(validator=attrs.validators.min_len(1))
     scope: Literal["all", "team"] = "all"
     ties: Literal["demote", "keep"] = "demote"
+    rounding: Literal["down", "nearest", "up", "at_least_one"] = "down"
+    unfilled: Literal["leave", "fill", "error"] = "leave"
 
 
 @attrs.frozen
