@@ -204,8 +204,11 @@ def _distributed(plan: Plan, results: list[Result], rows: list[Row]) -> list[Res
         return results
     order = [str(t.label) for t in grades.tiers if t.label is not None]
     at = plan.index["grade.value"]
-    # Only those assessed this period (H3) are graded together and take quota places.
+    # Only those assessed this period (H3) are graded together and take quota places;
+    # with over: eligible, only those teams.eligible counts too.
     graded = [k for k, r in enumerate(results) if plan.assessed is None or r.row[plan.assessed]]
+    if grades.distribution.over == "eligible" and plan.eligible is not None:
+        graded = [k for k in graded if results[k].row[plan.eligible]]
     groups = [rows[k].text.get(plan.team_column, "") if plan.team_column else "*" for k in graded]
     moved = distribute(
         [results[k].grade for k in graded], [results[k].row[at] for k in graded], groups, order, grades.distribution

@@ -43,36 +43,33 @@ def team_values(
     """
     relations = relations or {}
     eligible_at, assessed_at = plan.eligible, plan.assessed
-    # Someone not assessed this period (H3) counts in no group value.
+    # Unless a call says whom it is over (over=), someone not assessed this
+    # period (H3) counts in no group value, and team values count the eligible.
     assessed = [True] * len(values) if assessed_at is None else [bool(v[assessed_at]) for v in values]
     eligible = (
         assessed if eligible_at is None else [a and bool(v[eligible_at]) for a, v in zip(assessed, values, strict=True)]
     )
+    base = {"everyone": [True] * len(values), "assessed": assessed, "eligible": eligible}
     by_team: dict[str, list[int]] = {}
     for i, team in enumerate(teams):
         by_team.setdefault(team, []).append(i)
     everyone = {"*": list(range(len(values)))}
     columns: list[list[Any]] = []
-    for function, argument, condition in stage.groups:
+    for function, argument, condition, over in stage.groups:
         scope = function.split("_", 1)[0]
         if scope == "charges":
             columns.append(_charges(plan, argument, values, ids, relations[function.split("_", 1)[1]]))
             continue
         at = plan.index[argument]
-        counted = eligible
+        # Trainees and reports count whatever the team rule says (trainees are
+        # often in their first month): relation calls are over the assessed.
+        counted = base[over or ("assessed" if scope in RELATION_SCOPES else "eligible")]
         if condition:
             cond_at = plan.index[condition]
-            counted = [ok and bool(v[cond_at]) for ok, v in zip(eligible, values, strict=True)]
+            counted = [ok and bool(v[cond_at]) for ok, v in zip(counted, values, strict=True)]
         column: list[Any] = [None] * len(values)
         if scope in RELATION_SCOPES:
-            # Trainees and reports count whatever the team rule says (trainees
-            # are often in their first month); only the call's own condition applies.
-            mine = (
-                assessed
-                if not condition
-                else [a and bool(v[plan.index[condition]]) for a, v in zip(assessed, values, strict=True)]
-            )
-            _related(function, at, mine, values, ids, relations[RELATION_SCOPES[scope]], column)
+            _related(function, at, counted, values, ids, relations[RELATION_SCOPES[scope]], column)
             columns.append(column)
             continue
         personal = function.endswith(_PERSONAL)

@@ -17,13 +17,27 @@ import attrs
 
 from .functions import BOOL, NUM, Type
 
-__all__ = ["GROUP_FUNCTIONS", "RELATION_SCOPES", "GroupFunction", "aggregate", "group_name", "groups_for"]
+__all__ = [
+    "GROUP_FUNCTIONS",
+    "POPULATIONS",
+    "RELATION_SCOPES",
+    "GroupFunction",
+    "aggregate",
+    "group_name",
+    "groups_for",
+]
 
 _ZERO = Decimal(0)
 
 #: Group scopes over a relation between people (T5): ``mentees_*`` read the
 #: employees naming this one in the ``mentor`` column, ``reports_*`` in ``manager``.
 RELATION_SCOPES = {"mentees": "mentor", "reports": "manager"}
+
+#: Whom a group call is over (``team_sum(sales, over=everyone)``), before its own condition:
+#: ``everyone`` in the group, the ``assessed`` (H3), or the ``eligible`` (assessed and
+#: ``teams.eligible``).  Without ``over=``, team and whole-population calls are over the
+#: eligible and relation calls (``reports_*``, ``mentees_*``) over the assessed.
+POPULATIONS = ("everyone", "assessed", "eligible")
 
 
 @attrs.frozen
@@ -74,14 +88,16 @@ def groups_for(rule: str, scopes: frozenset[str]) -> dict[str, GroupFunction]:
     return {k: v for k, v in GROUP_FUNCTIONS.items() if k.split("_", 1)[0] in scopes}
 
 
-def group_name(function: str, argument: str, condition: str = "") -> str:
+def group_name(function: str, argument: str, condition: str = "", over: str = "") -> str:
     """
     Return the name a group call stands for.
 
     ``team_avg(score)`` → ``team_avg__score``; ``team_top(score, qualified)`` →
-    ``team_top__score__qualified``.
+    ``team_top__score__qualified``; ``team_sum(sales, over=everyone)`` →
+    ``team_sum__sales___everyone``.
     """
-    return f"{function}__{argument}__{condition}" if condition else f"{function}__{argument}"
+    name = f"{function}__{argument}__{condition}" if condition else f"{function}__{argument}"
+    return f"{name}___{over}" if over else name
 
 
 def aggregate(

@@ -71,6 +71,10 @@ class Distribution:
     rule leaves an ``at_least`` quota short: ``leave`` (the default: the tied
     keep their grade), ``fill`` (exactly the head count, the lowest-ranked
     first) or ``error``.
+
+    ``over`` says who is graded together and takes quota places: the
+    ``assessed`` (the default) or the ``eligible`` (assessed, and counted by
+    ``teams.eligible``); the others keep the grade of their band.
     """
 
     quotas: tuple[Quota, ...] = attrs.field(validator=attrs.validators.min_len(1))
@@ -78,6 +82,7 @@ class Distribution:
     ties: Literal["demote", "keep"] = "demote"
     rounding: Literal["down", "nearest", "up", "at_least_one"] = "down"
     unfilled: Literal["leave", "fill", "error"] = "leave"
+    over: Literal["assessed", "eligible"] = "assessed"
 
 
 @attrs.frozen
@@ -101,6 +106,11 @@ class Teams:
     ``eligible`` is a condition saying who counts in team values (T2: staff in
     their first, trial month do not count in the team average).  Everyone,
     eligible or not, can read their team's values.
+
+    ``eligible`` is the default population of ``team_*`` and ``all_*`` calls
+    only: a call may say whom it is over instead (``over=everyone`` or
+    ``over=assessed``), relation calls (``reports_*``, ``mentees_*``) ignore
+    it, and forced distribution follows it only with ``distribution: {over: eligible}``.
     """
 
     column: str = "team"
