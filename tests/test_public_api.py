@@ -43,6 +43,7 @@ PUBLIC = [
     "Population",
     "Publication",
     "Quota",
+    "Ranking",
     "RateBand",
     "Report",
     "Result",

@@ -28,8 +28,8 @@ def _count(share: Decimal, n: int, rounding: str = "down") -> int:
     return max(count, 1) if rounding == "at_least_one" and share > 0 and n > 0 else count
 
 
-def _cut(ordered: Sequence[int], keep: int, values: Sequence[Decimal], ties: str) -> int:
-    # Move the boundary so it never splits people with the same value.
+def _cut(ordered: Sequence[int], keep: int, values: Sequence[object], ties: str) -> int:
+    # Move the boundary so it never splits people with the same value (the same keys, with a ranking).
     if keep <= 0 or keep >= len(ordered):
         return max(0, min(keep, len(ordered)))
     boundary = values[ordered[keep - 1]]
@@ -58,12 +58,16 @@ def distribute(
     groups: Sequence[str],
     order: Sequence[str],
     rule: Distribution,
+    keys: Sequence[tuple[Decimal, ...]] | None = None,
 ) -> list[tuple[str | None, str | None]]:
     """
     Return each person's ``(grade, note)`` after the quotas; ``note`` is None when the band's grade stands.
 
     ``order`` lists the grades best first; ``groups`` says who is graded together.
+    ``keys`` (with a declared ranking) are each person's sort keys, best first:
+    the graded value, then the ranking's keys; only equal keys are tied.
     """
+    standing: Sequence[object] = keys if keys is not None else values
     out: list[tuple[str | None, str | None]] = [(g, None) for g in grades]
     members: dict[str, list[int]] = {}
     for i, group in enumerate(groups):
@@ -72,12 +76,15 @@ def distribute(
     issues: list[Issue] = []
     for group, people in members.items():
         n = len(people)
-        ranked = sorted(people, key=lambda i: values[i], reverse=True)
+        if keys is not None:
+            ranked = sorted(people, key=lambda i: keys[i])
+        else:
+            ranked = sorted(people, key=lambda i: values[i], reverse=True)
         for q in (q for q in rule.quotas if q.at_most is not None and q.grade in rank):
             assert q.at_most is not None
             holders = [i for i in ranked if out[i][0] == q.grade]
             allowed = _count(q.at_most, n, rule.rounding)
-            keep = _cut(holders, allowed, values, rule.ties)
+            keep = _cut(holders, allowed, standing, rule.ties)
             below = order[rank[q.grade] + 1] if rank[q.grade] + 1 < len(order) else q.grade
             for i in holders[keep:]:
                 text = _quota_text(q, n, allowed, rule.rounding)
@@ -86,7 +93,7 @@ def distribute(
             assert q.at_least is not None
             needed = _count(q.at_least, n, rule.rounding)
             bottom = list(reversed(ranked))
-            take = _cut(bottom, needed, values, "keep" if rule.ties == "demote" else "demote")
+            take = _cut(bottom, needed, standing, "keep" if rule.ties == "demote" else "demote")
             if take < needed:  # the tie rule kept tied people out of the quota
                 take = _short(q, group, n, needed, take, rule, issues)
             for i in bottom[:take]:

@@ -18,6 +18,7 @@ from .distribution import distribute
 from .history import HistorySource, history_values
 from .inputs import Row, read_rows
 from .people import population_values
+from .ranking import order_keys
 from .results import Layout, Result, Results, build_result, layout_of
 from .teams import team_values
 
@@ -210,8 +211,16 @@ def _distributed(plan: Plan, results: list[Result], rows: list[Row]) -> list[Res
     if grades.distribution.over == "eligible" and plan.eligible is not None:
         graded = [k for k in graded if results[k].row[plan.eligible]]
     groups = [rows[k].text.get(plan.team_column, "") if plan.team_column else "*" for k in graded]
+    values = [results[k].row[at] for k in graded]
+    # With a declared ranking, people are ordered by the graded value, then the ranking's keys.
+    keys = order_keys(plan, [results[k].row for k in graded], [results[k].employee for k in graded])
     moved = distribute(
-        [results[k].grade for k in graded], [results[k].row[at] for k in graded], groups, order, grades.distribution
+        [results[k].grade for k in graded],
+        values,
+        groups,
+        order,
+        grades.distribution,
+        None if keys is None else [(-v, *key) for v, key in zip(values, keys, strict=True)],
     )
     out = list(results)
     for k, (grade, note) in zip(graded, moved, strict=True):

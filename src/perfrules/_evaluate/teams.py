@@ -14,6 +14,7 @@ from typing import Any
 
 from .._compile import Plan, Stage
 from .._formula import RELATION_SCOPES, aggregate
+from .ranking import RANKED, order_keys, ranked
 
 __all__ = ["team_values"]
 
@@ -50,6 +51,9 @@ def team_values(
         assessed if eligible_at is None else [a and bool(v[eligible_at]) for a, v in zip(assessed, values, strict=True)]
     )
     base = {"everyone": [True] * len(values), "assessed": assessed, "eligible": eligible}
+    # Ranks and tops follow the declared ranking's keys after their own value.
+    keys = order_keys(plan, values, ids) if any(g[0].endswith(RANKED) for g in stage.groups) else None
+    ties = plan.scheme.ranking.ties if plan.scheme.ranking is not None else "all"
     by_team: dict[str, list[int]] = {}
     for i, team in enumerate(teams):
         by_team.setdefault(team, []).append(i)
@@ -68,8 +72,17 @@ def team_values(
             cond_at = plan.index[condition]
             counted = [ok and bool(v[cond_at]) for ok, v in zip(counted, values, strict=True)]
         column: list[Any] = [None] * len(values)
-        if scope in RELATION_SCOPES:
-            _related(function, at, counted, values, ids, relations[RELATION_SCOPES[scope]], column)
+        groups = _relation_groups(ids, relations[RELATION_SCOPES[scope]]) if scope in RELATION_SCOPES else None
+        if keys is not None and function.endswith(RANKED):
+            by_key = [(-v[at], *k) for v, k in zip(values, keys, strict=True)]
+            for members, over_whom in _members(groups, by_team if scope == "team" else everyone, ids):
+                keyed = sorted(by_key[j] for j in over_whom if counted[j])
+                for i in members:
+                    column[i] = ranked(function, by_key[i], counted[i], keyed, ties)
+            columns.append(column)
+            continue
+        if groups is not None:
+            _related(function, at, counted, values, ids, groups, column)
             columns.append(column)
             continue
         personal = function.endswith(_PERSONAL)
@@ -88,20 +101,34 @@ def team_values(
     return [tuple(col[i] for col in columns) for i in range(len(values))]
 
 
+def _relation_groups(ids: Sequence[str], bosses: Sequence[str]) -> dict[str, list[int]]:
+    # A mentor's (manager's) group is the employees naming them; they are not in it.
+    related: dict[str, list[int]] = {}
+    for j, boss in enumerate(bosses):
+        if boss:
+            related.setdefault(boss, []).append(j)
+    return related
+
+
+def _members(
+    related: dict[str, list[int]] | None, teams: dict[str, list[int]], ids: Sequence[str]
+) -> list[tuple[list[int], list[int]]]:
+    # (who reads the value, whom it is over): a team is both; a relation's group is the
+    # people naming each employee, so each employee reads a group of their own.
+    if related is None:
+        return [(m, m) for m in teams.values()]
+    return [([i], related.get(emp, [])) for i, emp in enumerate(ids)]
+
+
 def _related(
     function: str,
     at: int,
     counted: Sequence[bool],
     values: Sequence[tuple[Any, ...]],
     ids: Sequence[str],
-    bosses: Sequence[str],
+    related: dict[str, list[int]],
     column: list[Any],
 ) -> None:
-    # A mentor's (manager's) group is the employees naming them; they are not in it.
-    related: dict[str, list[int]] = {}
-    for j, boss in enumerate(bosses):
-        if boss:
-            related.setdefault(boss, []).append(j)
     # Most people have no trainees or reports: unless the value is personal, theirs is one value.
     nobody = None if function.endswith(_PERSONAL) else aggregate(function, _ZERO, False, [], [], _ZERO)
     for i, emp in enumerate(ids):

@@ -57,8 +57,8 @@ _OPERATIONS = (
     ("min", NUM, "the smallest value among the eligible members (0 if none)"),
     ("max", NUM, "the largest value among the eligible members (0 if none)"),
     ("count", NUM, "how many eligible members there are"),
-    ("rank", NUM, "1 + how many eligible members have a higher value (ties share a rank)"),
-    ("top", BOOL, "whether this employee is eligible and no eligible member has a higher value"),
+    ("rank", NUM, "1 + how many eligible members rank before (a higher value, then the ranking's keys)"),
+    ("top", BOOL, "whether this employee is eligible and first (a declared ranking says who, when tied)"),
     ("share", NUM, "this employee's value divided by the eligible members' sum (0 when the sum is 0)"),
 )
 
@@ -81,9 +81,10 @@ def groups_for(rule: str, scopes: frozenset[str]) -> dict[str, GroupFunction]:
 
     ``all_*`` are always there, ``team_*`` with teams, ``mentees_*`` with
     mentors and ``reports_*`` with managers.  The rule that says who counts
-    (``teams.eligible``) and the rule that says who is assessed may call none of them.
+    (``teams.eligible``), the rule that says who is assessed and the ranking's
+    keys may call none of them.
     """
-    if rule in ("teams", "assessed"):
+    if rule in ("teams", "assessed", "ranking"):
         return {}
     return {k: v for k, v in GROUP_FUNCTIONS.items() if k.split("_", 1)[0] in scopes}
 

@@ -15,6 +15,7 @@ from .indicator import INDICATORS
 from .marginal import ACCELERATORS
 from .payout import PAYOUTS
 from .people import charged_to, charges_name, group_scopes, population_names, population_types
+from .ranking import RANKING, key_name
 from .simple import ASSESSED, CONDITIONS, ELIGIBLE, FLAGS, METRICS
 from .terms import explained_terms
 from .totals import SCORE, SECTIONS
@@ -33,6 +34,7 @@ __all__ = [
     "charges_name",
     "explained_terms",
     "group_scopes",
+    "key_name",
     "limit_facts",
     "name_text",
     "number",
@@ -53,6 +55,7 @@ KINDS: tuple[Kind[Any], ...] = (
     CONDITIONS,
     PAYOUTS,
     FLAGS,
+    RANKING,
     ELIGIBLE,
     ASSESSED,
 )

@@ -20,7 +20,19 @@ from .elements import (
 )
 from .marginal import Accelerator, RateBand
 from .period import Period, PeriodKind
-from .scheme import Assessed, Distribution, Grades, Param, Population, Quota, Rollup, RollupRule, Scheme, Teams
+from .scheme import (
+    Assessed,
+    Distribution,
+    Grades,
+    Param,
+    Population,
+    Quota,
+    Ranking,
+    Rollup,
+    RollupRule,
+    Scheme,
+    Teams,
+)
 from .tiers import Bound, Column, Direction, Match, Tier, TierTable, parse_range
 
 __all__ = [
@@ -44,6 +56,7 @@ __all__ = [
     "PeriodKind",
     "Population",
     "Quota",
+    "Ranking",
     "RateBand",
     "Rollup",
     "RollupRule",

@@ -22,6 +22,7 @@ __all__ = [
     "Param",
     "Population",
     "Quota",
+    "Ranking",
     "Rollup",
     "RollupRule",
     "Scheme",
@@ -95,6 +96,37 @@ class Grades:
     of: str = "score"
     match: Match = "unique"
     distribution: Distribution | None = None
+
+
+@attrs.frozen
+class Ranking:
+    """
+    The order of ranks, tops and forced distribution, declared once: ``score desc, sales desc, employee_id asc``.
+
+    Each key is a formula (or ``employee_id``) and ``asc`` or ``desc``
+    (``desc`` when left out: higher is better).  ``team_rank(x)``,
+    ``team_top(x)`` (and ``all_*``, ``reports_*``, ``mentees_*``) order by
+    ``x``, then by the keys in turn; a forced distribution by the graded
+    value, then by the keys.  Only people equal on every key are tied: they
+    share a rank, and ``ties`` says who is top among them: ``all`` (the
+    default), ``none``, or ``first`` (the first by employee id).
+    """
+
+    keys: tuple[str, ...] = ()
+    ties: Literal["all", "none", "first"] = "all"
+
+    def parsed(self) -> tuple[tuple[str, bool], ...]:
+        """
+        Return each key as ``(formula, descending)``: ``"sales asc"`` → ``("sales", False)``.
+        """
+        out = []
+        for key in self.keys:
+            head, _, last = key.strip().rpartition(" ")
+            if head and last in ("asc", "desc"):
+                out.append((head.strip(), last == "desc"))
+            else:
+                out.append((key.strip(), True))
+        return tuple(out)
 
 
 @attrs.frozen
@@ -214,6 +246,7 @@ class Scheme:
     bonuses: tuple[Bonus, ...] = attrs.field(default=(), metadata=_keyed("bonus"))
     score: Score = Score()
     grades: Grades | None = None
+    ranking: Ranking | None = None
     teams: Teams | None = None
     population: Population | None = None
     assessed: Assessed | None = None

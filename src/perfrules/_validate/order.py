@@ -38,7 +38,13 @@ class Ordering:
 def _positions(s: Scheme, steps: Mapping[StepRef, Step]) -> list[StepRef]:
     # Elements in the order the file lists them, then the score, grade, who is assessed, who counts in teams.
     named: list[StepRef] = [(c, n) for c, n, _ in s.named() if c not in ("tables", "params")]
-    fixed: list[StepRef] = [("score", "score"), ("grades", "grade"), ("assessed", "assessed"), ("teams", "eligible")]
+    fixed: list[StepRef] = [
+        ("score", "score"),
+        ("grades", "grade"),
+        ("assessed", "assessed"),
+        ("teams", "eligible"),
+        ("ranking", "keys"),
+    ]
     return [ref for ref in (*named, *fixed) if ref in steps]
 
 
@@ -76,7 +82,9 @@ def _deps(
         if fn.startswith("charges_"):
             deps[("groups", name)] = {producer[arg]}
         else:
-            deps[("groups", name)] = {producer[n] for n in (arg, cond) if n in producer} | set(counted)
+            # Ranks and tops order by the declared ranking's keys after their own value.
+            keys = [("ranking", "keys")] if fn.endswith(("_rank", "_top")) and ("ranking", "keys") in deps else []
+            deps[("groups", name)] = {producer[n] for n in (arg, cond) if n in producer} | set(counted) | set(keys)
     return deps
 
 
