@@ -174,6 +174,8 @@ def test_a_declared_rule_says_who_bears_the_rest(declared, own, charged_s1):
     plan = plan_of(scheme)
     res = pr.score(plan, rows, trace=True).by_employee()
     assert (res["A1"].penalties["shared"], res["S1"].charges["shared"]) == (D(own), D(charged_s1))
+    share = res["A1"].shares["shared"]
+    assert (share.counterpart_amount, share.charged_to) == (D(charged_s1), "S1" if "charge" in declared else None)
     text = pr.render_text(pr.explain(plan, res["A1"]))
     assert ("bears it all" in text) if "keep" in declared else ("manager S1 bears 82.42" in text)
 

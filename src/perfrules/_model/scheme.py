@@ -104,7 +104,8 @@ class Ranking:
     The order of ranks, tops and forced distribution, declared once: ``score desc, sales desc, employee_id asc``.
 
     Each key is a formula (or ``employee_id``) and ``asc`` or ``desc``
-    (``desc`` when left out: higher is better).  ``team_rank(x)``,
+    (when left out: ``desc`` for a formula, higher is better; ``asc`` for
+    ``employee_id``, the smaller id first).  ``team_rank(x)``,
     ``team_top(x)`` (and ``all_*``, ``reports_*``, ``mentees_*``) order by
     ``x``, then by the keys in turn; a forced distribution by the graded
     value, then by the keys.  Only people equal on every key are tied: they
@@ -125,7 +126,7 @@ class Ranking:
             if head and last in ("asc", "desc"):
                 out.append((head.strip(), last == "desc"))
             else:
-                out.append((key.strip(), True))
+                out.append((key.strip(), key.strip() != "employee_id"))
         return tuple(out)
 
 
