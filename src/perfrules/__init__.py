@@ -13,7 +13,16 @@ returning immutable values::
 from ._adapters import Change, Ledger, Publication
 from ._compile import CONTEXT as DECIMAL_CONTEXT
 from ._compile import Plan, compile_scheme, scheme_digest
-from ._errors import CompileError, EvaluationError, InputError, Issue, LedgerError, PerfrulesError, SchemeError
+from ._errors import (
+    CompileError,
+    EvaluationError,
+    InputError,
+    Issue,
+    LedgerError,
+    OutputError,
+    PerfrulesError,
+    SchemeError,
+)
 from ._evaluate import FlagHit, HistorySource, Result, Results, SharedCost, evaluate, score
 from ._explain import Explanation, explain, render_json, render_text
 from ._formula import BUILTINS as FUNCTIONS
@@ -59,7 +68,7 @@ from ._model import (
     TierTable,
     parse_range,
 )
-from ._plugins import MetricType, metric_type, metric_types, register_metric_type, to_decimal
+from ._plugins import MetricType, NumberFormat, metric_type, metric_types, register_metric_type, to_decimal
 from ._validate import Report, check_file, validate
 
 __version__ = "0.1.0"
@@ -91,6 +100,8 @@ __all__ = [
     "LedgerError",
     "Metric",
     "MetricType",
+    "NumberFormat",
+    "OutputError",
     "Param",
     "Payout",
     "Penalty",

@@ -88,6 +88,8 @@ class TestScore:
         assert 1 == main(["score", str(examples / "seed001" / "scheme.yaml"), str(data), "--period", "2026-04"])
         assert "empty" in capsys.readouterr().err
 
-    def test_bad_period(self, examples):
-        with pytest.raises(SystemExit, match="not a real date range"):
+    def test_bad_period_is_a_usage_error(self, examples, capsys):
+        with pytest.raises(SystemExit) as err:
             main(["score", str(examples / "seed001" / "scheme.yaml"), "x.csv", "--period", "2026-02-30..2026-03-01"])
+        assert 2 == err.value.code  # the docs say 2; it was 1
+        assert "perfrules score: error: --period: period" in capsys.readouterr().err

@@ -14,10 +14,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from .._compile import Plan
 from .._errors import InputError, Issue
 from .._model import Distribution, Quota
+from .inputs import Row
+from .ranking import order_keys
+from .results import Result
 
-__all__ = ["distribute"]
+__all__ = ["distribute", "distributed"]
 
 _ROUNDING = {"down": ROUND_DOWN, "nearest": ROUND_HALF_UP, "up": ROUND_CEILING, "at_least_one": ROUND_DOWN}
 
@@ -121,3 +125,36 @@ def _short(q: Quota, group: str, n: int, needed: int, take: int, rule: Distribut
             )
         )
     return take
+
+
+def distributed(plan: Plan, results: list[Result], rows: list[Row]) -> list[Result]:
+    """
+    Return the results with the forced distribution applied (unchanged without one), regraded with their notes.
+    """
+    grades = plan.scheme.grades
+    if grades is None or grades.distribution is None:
+        return results
+    order = [str(t.label) for t in grades.tiers if t.label is not None]
+    at = plan.index["grade.value"]
+    # Only those assessed this period (H3) are graded together and take quota places;
+    # with over: eligible, only those teams.eligible counts too.
+    graded = [k for k, r in enumerate(results) if plan.assessed is None or r.row[plan.assessed]]
+    if grades.distribution.over == "eligible" and plan.eligible is not None:
+        graded = [k for k in graded if results[k].row[plan.eligible]]
+    groups = [rows[k].text.get(plan.team_column, "") if plan.team_column else "*" for k in graded]
+    values = [results[k].row[at] for k in graded]
+    # With a declared ranking, people are ordered by the graded value, then the ranking's keys.
+    keys = order_keys(plan, [results[k].row for k in graded], [results[k].employee for k in graded])
+    moved = distribute(
+        [results[k].grade for k in graded],
+        values,
+        groups,
+        order,
+        grades.distribution,
+        None if keys is None else [(-v, *key) for v, key in zip(values, keys, strict=True)],
+    )
+    out = list(results)
+    for k, (grade, note) in zip(graded, moved, strict=True):
+        if note is not None:
+            out[k] = results[k].regraded(grade, note)
+    return out

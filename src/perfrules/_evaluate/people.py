@@ -12,6 +12,7 @@ from typing import Any
 from .._compile import Plan
 from .._errors import InputError, Issue
 from .._model import Period
+from .._plugins import parse_date
 from .._suggest import did_you_mean
 from .inputs import Row
 
@@ -37,12 +38,12 @@ def _date(row: Row, column: str | None, issues: list[Issue], required: bool) -> 
             )
         return None
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
+        return parse_date(text)
+    except ValueError as exc:
         issues.append(
             Issue(
                 "bad-date",
-                f"{column}: {text!r} is not a real date",
+                f"{column}: {exc}",
                 (f"row {row.number}", column),
                 hint="write the date as 2026-04-10",
             )

@@ -13,10 +13,14 @@ from decimal import Decimal
 from typing import Any
 
 from .._compile import Plan, Stage
+from .._errors import InputError, Issue
 from .._formula import RELATION_SCOPES, aggregate
+from .._kinds import charged_to
+from .inputs import Row
 from .ranking import RANKED, order_keys, ranked
+from .results import Result
 
-__all__ = ["team_values"]
+__all__ = ["team_values", "unshared"]
 
 _ZERO = Decimal(0)
 
@@ -157,3 +161,34 @@ def _charges(
         if boss:
             column[where[boss]] += v[whole_at] - v[own_at]
     return column
+
+
+def unshared(plan: Plan, results: list[Result], rows: list[Row]) -> None:
+    """
+    Raise :class:`InputError` naming each row whose shared cost has no counterpart to bear the rest.
+    """
+    # A shared cost whose counterpart cell is empty would lose the other part
+    # in silence; unless the scheme says who bears it, nothing is scored.
+    pop = plan.scheme.population
+    issues = []
+    for adj in plan.scheme.adjustments():
+        relation = charged_to(plan.scheme, adj)
+        if relation is None or adj.no_counterpart != "error" or pop is None:
+            continue
+        column = pop.relations()[relation]
+        own_at, whole_at = plan.index[adj.name], plan.index[f"{adj.name}.whole"]
+        for res, row in zip(results, rows, strict=True):
+            rest = res.row[whole_at] - res.row[own_at]
+            if rest and not row.text.get(column, "").strip():
+                issues.append(
+                    Issue(
+                        "missing-counterpart",
+                        f"{adj.name}: {rest} is {relation}'s part of a shared cost, but row {row.number} "
+                        f"({row.employee}) has no {relation}",
+                        (f"row {row.number}", column),
+                        hint=f"fill in the {relation}, or declare no_counterpart: keep (the employee bears it) "
+                        f"or no_counterpart: charge with charge_to: <employee id> on {adj.name}",
+                    )
+                )
+    if issues:
+        raise InputError(issues, f"{len(issues)} shared cost(s) with nobody to bear the rest; nothing was scored")

@@ -17,6 +17,7 @@ from .payout import PAYOUTS
 from .people import charged_to, charges_name, group_scopes, population_names, population_types
 from .ranking import RANKING, key_name
 from .simple import ASSESSED, CONDITIONS, ELIGIBLE, FLAGS, METRICS
+from .steps import CountError
 from .terms import explained_terms
 from .totals import SCORE, SECTIONS
 from .wording import COMMON, name_text, number
@@ -25,6 +26,7 @@ __all__ = [
     "COMMON",
     "KINDS",
     "Context",
+    "CountError",
     "Explaining",
     "Kind",
     "Line",

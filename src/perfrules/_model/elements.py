@@ -127,7 +127,7 @@ class Indicator:
     name: str = attrs.field(validator=v.identifier)
     input: str | None = None
     table: str | None = None
-    tiers: tuple[Tier, ...] | None = None
+    tiers: tuple[Tier, ...] | None = attrs.field(default=None, validator=v.nonempty)
     target: Target | None = None
     shortfall: Shortfall | None = None
     formula: str | None = None
@@ -200,7 +200,7 @@ class _Adjustment:
     amount: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
     schedule: tuple[Decimal, ...] | None = None
     occurrences: str | None = None
-    tiers: tuple[Tier, ...] | None = None
+    tiers: tuple[Tier, ...] | None = attrs.field(default=None, validator=v.nonempty)
     levels: tuple[Decimal, ...] | None = None
     range: tuple[Decimal, Decimal] | None = None
     when: str | None = None

@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 import attrs
 
+from .._errors import InputError, Issue
+
 __all__ = ["Period", "PeriodKind"]
 
 PeriodKind = Literal["month", "quarter", "half", "year", "custom"]
@@ -22,6 +24,13 @@ _PATTERNS: tuple[tuple[PeriodKind, re.Pattern[str]], ...] = (
     ("year", re.compile(r"^(\d{4})$")),
     ("custom", re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")),
 )
+
+
+def _bad(message: str) -> InputError:
+    return InputError(
+        [Issue("bad-period", message, hint="write 2026-04, 2026-Q2, 2026-H1, 2026 or 2026-03-26..2026-04-25")],
+        message,
+    )
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -61,20 +70,22 @@ class Period:
     @classmethod
     def parse(cls, text: str) -> Period:
         """
-        Read a period label; raise ``ValueError`` naming the accepted forms, or the bad date.
+        Read a period label; raise :class:`~perfrules.InputError` naming the accepted forms, or the bad date.
+
+        ``InputError`` is a ``ValueError``, so code catching ``ValueError`` still works.
         """
+        if not isinstance(text, str):
+            raise _bad(f"a period must be text such as '2026-04', got {type(text).__name__}")
         text = text.strip()
         for kind, pattern in _PATTERNS:
-            m = pattern.match(text)
+            m = pattern.fullmatch(text)
             if not m:
                 continue
             try:
                 return cls._build(kind, m.groups(), text)
             except ValueError as exc:
-                raise ValueError(f"period {text!r} is not a real date range: {exc}") from None
-        raise ValueError(
-            f"cannot read period {text!r}: write 2026-04, 2026-Q2, 2026-H1, 2026 or 2026-03-26..2026-04-25"
-        )
+                raise _bad(f"period {text!r} is not a real date range: {exc}") from None
+        raise _bad(f"cannot read period {text[:40]!r}")
 
     @classmethod
     def _build(cls, kind: PeriodKind, groups: tuple[str | Any, ...], text: str) -> Period:

@@ -10,6 +10,7 @@ from typing import Literal
 
 import attrs
 
+from .._limits import LIMITS
 from . import validators as v
 from .elements import Bonus, Condition, Flag, Indicator, Metric, Payout, Penalty, Rounding, Score, Section
 from .marginal import Accelerator
@@ -191,7 +192,7 @@ class Population:
     mentor: str | None = None
     manager: str | None = None
     role: str | None = None
-    roles: tuple[str, ...] = attrs.field(default=(), validator=attrs.validators.deep_iterable(v.identifier))
+    roles: tuple[str, ...] = attrs.field(default=(), validator=v.identifiers)
 
     def relations(self) -> dict[str, str]:
         """
@@ -256,6 +257,14 @@ class Scheme:
     conditions: tuple[Condition, ...] = attrs.field(default=(), metadata=_keyed("condition"))
     payouts: tuple[Payout, ...] = attrs.field(default=(), metadata=_keyed("payout"))
     flags: tuple[Flag, ...] = attrs.field(default=(), metadata=_keyed("flag"))
+
+    def __attrs_post_init__(self) -> None:
+        # The budget a file's reader checks, checked again for a scheme built in Python,
+        # so that validation and compilation never see more than they were sized for.
+        count = sum(len(getattr(self, f.name)) for f in attrs.fields(Scheme) if f.metadata.get("keyed"))
+        if count > LIMITS.elements:
+            raise ValueError(f"the scheme has {count} named elements, more than {LIMITS.elements}")
+        v.check_texts(self, "scheme")
 
     def named(self) -> Iterator[tuple[str, str, object]]:
         """
