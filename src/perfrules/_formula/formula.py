@@ -57,8 +57,9 @@ class CompiledFormula:
     names: frozenset[str]
     source: str
     node: Node = attrs.field(eq=False, repr=False)
-    groups: tuple[tuple[str, str, str], ...] = ()
-    """Group calls, as ``(function, name, condition)``: ``team_avg(score)`` → ``("team_avg", "score", "")``."""
+    groups: tuple[tuple[str, str, str, str], ...] = ()
+    """Group calls, as ``(function, name, condition, over)``: ``team_avg(score)`` → ``("team_avg", "score", "", "")``.
+    """
     history: tuple[tuple[str, str, int], ...] = ()
     """History it reads, as ``(function, name, n)``: ``prior(score, 2)`` → ``("prior", "score", 2)``."""
 
@@ -109,7 +110,7 @@ class _Checker:
         self.origin = Origin(path)
         self.used: set[str] = set()
         self.groups = groups or {}
-        self.group_calls: dict[tuple[str, str, str], None] = {}
+        self.group_calls: dict[tuple[str, str, str, str], None] = {}
         self.history_calls: dict[tuple[str, str, int], None] = {}
 
     def col(self, node: ast.AST) -> int:
