@@ -32,6 +32,9 @@ from .function import function, lazy, synthetic
 from .functions import BOOL, BUILTINS, LIST, NUM, TEXT, Function, Type
 from .groups import GROUP_FUNCTIONS, GroupFunction
 from .history import HISTORY_FUNCTIONS
+from .syntax import ARITH as _ARITH
+from .syntax import CMP as _CMP
+from .syntax import FORBIDDEN_HINTS as _FORBIDDEN_HINTS
 from .syntax import LIMITS, FormulaError, parse
 
 __all__ = ["LIMITS", "CompiledFormula", "FormulaError", "check_formula", "compile_formula"]
@@ -68,25 +71,6 @@ class CompiledFormula:
         Evaluate on ``env`` (a mapping of names to Decimals, bools or lists).
         """
         return self.fn(env)
-
-
-_ARITH: dict[type[ast.operator], str] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
-_CMP: dict[type[ast.cmpop], str] = {
-    ast.Lt: "<",
-    ast.LtE: "<=",
-    ast.Gt: ">",
-    ast.GtE: ">=",
-    ast.Eq: "==",
-    ast.NotEq: "!=",
-}
-_FORBIDDEN_HINTS: dict[type[ast.AST], str] = {
-    ast.Attribute: "attribute access (a.b) is not allowed: use the plain name",
-    ast.Subscript: "indexing (a[b]) is not allowed",
-    ast.Lambda: "lambda is not allowed",
-    ast.NamedExpr: "':=' is not allowed",
-    ast.FloorDiv: "'//' is not allowed: use floor(a / b)",
-    ast.Mod: "'%' is not allowed",
-}
 
 
 class _Checker:
