@@ -101,6 +101,7 @@ LAYERS = [
     "_compile",
     "_evaluate",
     "_explain",
+    "_analysis",
     "_adapters",
     "_cli",
     "contrib",

@@ -20,6 +20,7 @@ from .._explain import LANGUAGES, explain, render_json, render_text
 from .._load import read_scheme, scheme_json_schema
 from .._model import Period
 from .._validate import check_file
+from .assure import add_commands, run_bounds, with_bound_warnings
 from .progress import progress
 from .table import render_table
 
@@ -62,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--lang", choices=LANGUAGES, default="en")
     e.add_argument("--json", action="store_true", help="print the trace records as JSON")
     e.add_argument("--id-column", default="employee_id")
+    add_commands(sub)
     return p
 
 
@@ -71,7 +73,7 @@ def _fail(exc: PerfrulesError) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    report = check_file(args.scheme)
+    report = with_bound_warnings(check_file(args.scheme), args.scheme)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -171,6 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _explain(args)
         if args.command == "rollup":
             return _rollup(args)
+        if args.command == "bounds":
+            return run_bounds(args)
         plan, results = _score(args)
         if args.ledger:
             _record(args, plan, results)

@@ -12,9 +12,10 @@ from .adjustment import BONUSES, PENALTIES
 from .base import Context, Explaining, Kind, Line, limit_facts
 from .grade import GRADES
 from .indicator import INDICATORS
-from .marginal import ACCELERATORS
+from .marginal import ACCELERATORS, marginal_total
 from .payout import PAYOUTS
 from .people import charged_to, charges_name, group_scopes, population_names, population_types
+from .steps import schedule_total, shortfall_points
 from .simple import ASSESSED, CONDITIONS, ELIGIBLE, FLAGS, METRICS
 from .terms import explained_terms
 from .totals import SCORE, SECTIONS
@@ -34,10 +35,13 @@ __all__ = [
     "explained_terms",
     "group_scopes",
     "limit_facts",
+    "marginal_total",
     "name_text",
     "number",
     "population_names",
     "population_types",
+    "schedule_total",
+    "shortfall_points",
 ]
 
 #: Every rule kind, in the order they are checked.

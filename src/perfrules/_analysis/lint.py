@@ -1,0 +1,93 @@
+"""
+Warnings from the bounds: money with no upper bound, a cap that can never bind, a floor that always binds.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .._errors import Issue
+from .bounds import Bounds, Limit
+from .interval import Range, hull
+
+__all__ = ["bound_warnings"]
+
+
+def _money(b: Bounds) -> list[tuple[tuple[str, str], str]]:
+    # What is paid: payouts, accelerators and bonuses with unit: money (a penalty only takes away).
+    out = []
+    for ref in b.plan.order:
+        step = b.plan.steps.get(ref)
+        if step is None:
+            continue
+        unit = getattr(step.element, "unit", None)
+        if ref[0] in ("payouts", "accelerators") or (ref[0] == "bonuses" and unit == "money"):
+            out.append((ref, step.outputs[0][0]))
+    return out
+
+
+_KIND = {"payouts": "payout", "accelerators": "accelerator", "bonuses": "bonus"}
+
+
+def _merged(limits: tuple[Limit, ...]) -> list[Limit]:
+    # A limit met in several branches of the analysis is one limit: its value's range is the hull.
+    by_path: dict[tuple[object, ...], Limit] = {}
+    for lim in limits:
+        seen = by_path.get(lim.path)
+        raw = lim.raw if seen is None else hull([seen.raw, lim.raw])
+        by_path[lim.path] = Limit(lim.path, raw, lim.floor, lim.cap)
+    return list(by_path.values())
+
+
+def bound_warnings(b: Bounds) -> list[Issue]:
+    """
+    Return warnings about what the bounds show: unbounded money, limits that never or always bind.
+    """
+    issues: list[Issue] = []
+    for ref, name in _money(b):
+        r = b.ranges.get(name)
+        if r is not None and r.hi is None:
+            issues.append(
+                Issue(
+                    "unbounded-money",
+                    f"{_KIND[ref[0]]} {name!r} has no upper bound: some input can make it pay any amount",
+                    ref,
+                    "warning",
+                    "declare max: on the inputs it reads, or give it a cap:",
+                )
+            )
+    for lim in _merged(b.limits):
+        issues += _limit_warnings(lim)
+    return issues
+
+
+def _limit_warnings(lim: Limit) -> list[Issue]:
+    out: list[Issue] = []
+    raw: Range = lim.raw
+    path = tuple(lim.path)
+    if lim.cap is not None and raw.hi is not None and raw.hi <= lim.cap:
+        out.append(
+            Issue(
+                "cap-never-binds",
+                f"cap {lim.cap} can never bind: the value it limits is at most {_n(raw.hi)}",
+                (*path, "cap"),
+                "warning",
+                "lower the cap, or remove it if the value can never reach it by design",
+            )
+        )
+    if lim.floor is not None and raw.hi is not None and raw.hi <= lim.floor:
+        out.append(
+            Issue(
+                "floor-always-binds",
+                f"floor {lim.floor} always binds: the value it limits is at most {_n(raw.hi)}, "
+                f"so the result is always {lim.floor}",
+                (*path, "floor"),
+                "warning",
+                "check the formula's sign and the inputs' declared ranges, or the floor",
+            )
+        )
+    return out
+
+
+def _n(x: Decimal) -> str:
+    return format(x, "f")
