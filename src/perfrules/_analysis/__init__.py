@@ -3,7 +3,24 @@ Assurance: what a scheme can pay, proven from its declared inputs, and promises 
 """
 
 from .bounds import REPORTED, Bounds, Limit, bounds
+from .checks import Check
 from .interval import ANY, ListRange, Range
 from .lint import bound_warnings
+from .search import Counterexample
+from .verdict import CheckOutcome, check_scheme, read_checks
 
-__all__ = ["ANY", "REPORTED", "Bounds", "Limit", "ListRange", "Range", "bound_warnings", "bounds"]
+__all__ = [
+    "ANY",
+    "REPORTED",
+    "Bounds",
+    "Check",
+    "CheckOutcome",
+    "Counterexample",
+    "Limit",
+    "ListRange",
+    "Range",
+    "bound_warnings",
+    "bounds",
+    "check_scheme",
+    "read_checks",
+]

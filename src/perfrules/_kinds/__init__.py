@@ -15,8 +15,8 @@ from .indicator import INDICATORS
 from .marginal import ACCELERATORS, marginal_total
 from .payout import PAYOUTS
 from .people import charged_to, charges_name, group_scopes, population_names, population_types
-from .steps import schedule_total, shortfall_points
 from .simple import ASSESSED, CONDITIONS, ELIGIBLE, FLAGS, METRICS
+from .steps import schedule_total, shortfall_points
 from .terms import explained_terms
 from .totals import SCORE, SECTIONS
 from .wording import COMMON, name_text, number

@@ -1,0 +1,92 @@
+"""perfrules check: declared and default checks proven from the bounds, or refuted by a shrunk counterexample."""
+
+import csv
+import io
+import json
+from decimal import Decimal as D
+
+import attrs
+import pytest
+
+import perfrules as pr
+from perfrules._analysis import check_scheme
+from perfrules._cli.main import main
+from tests.conftest import EXAMPLES, ROOT
+
+FIXTURES = ROOT / "tests" / "analysis" / "fixtures"
+
+
+def _by_text(outcomes):
+    return {o.check.text: o for o in outcomes}
+
+
+def test_gs_as_printed_breaks_its_promise_with_the_seed_counterexample():
+    # Below 50% QC the printed factor is negative: with a negative workload bonus the pay grows as QC falls.
+    got = _by_text(check_scheme(pr.load_scheme(FIXTURES / "gs-as-printed.yaml")))
+    assert got["0 <= bonus <= 500"].status == "proven"
+    broken = got["bonus does not decrease when qc rises"]
+    assert broken.status == "failed"
+    before, after = broken.counterexample.results
+    assert before.values["qc"] < D("0.5") and before.values["qc_factor"] < 0
+    assert before.values["workload_bonus"] < 0
+    assert before.values["bonus"] > after.values["bonus"] and after.values["qc"] > before.values["qc"]
+    rows = list(csv.DictReader(io.StringIO(broken.counterexample.csv())))
+    assert [r["employee_id"] for r in rows] == ["before", "after"]
+    assert rows[0]["workload"] == rows[1]["workload"] and rows[0]["qc"] != rows[1]["qc"]
+
+
+def test_the_example_gs_scheme_keeps_the_printed_lower_branch_and_fails_too():
+    scheme = pr.load_scheme(EXAMPLES / "seed003-gs" / "scheme.yaml")
+    scheme = attrs.evolve(scheme, checks=("bonus does not decrease when qc rises",))
+    (outcome, *_) = check_scheme(scheme)
+    assert outcome.status == "failed"
+    assert outcome.counterexample.results[0].values["qc"] < D("0.5")
+
+
+def test_seed000_bonus_is_proven_within_its_maximum_and_an_unbounded_one_is_refuted():
+    got = _by_text(check_scheme(pr.load_scheme(FIXTURES / "seed000-pay-checks.yaml")))
+    assert got["performance_wage <= perf_share * monthly_wage * 110 / 100"].status == "proven"
+    assert got["0 <= post_wage + performance_wage <= 4120"].status == "proven"
+    refuted = got["performance_bonus <= bonus_base * 2"]
+    assert refuted.status == "failed"
+    (row,) = refuted.counterexample.results
+    assert row.values["performance_bonus"] > 1836
+    # The default check finds the row the scheme cannot pay: no scheduled days.
+    finite = got["money is finite"]
+    assert finite.status == "failed" and "division by zero" in finite.reason
+    assert finite.counterexample.rows[0]["days_scheduled"] == "0"
+
+
+def test_a_check_that_holds_is_proven_or_not_refuted_never_failed():
+    scheme = pr.load_scheme(EXAMPLES / "seed002" / "scheme.yaml")
+    scheme = attrs.evolve(scheme, checks=("score <= 100", "score >= 1", "knowledge <= 10 + 0 * training"))
+    assert [o.status for o in check_scheme(scheme)[:3]] == ["proven", "proven", "proven"]
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("bonus <= nobody", "unknown name 'nobody'"),
+        ("bonus does not decrease when bonus rises", "not a number input"),
+        ("bonus", "compares values"),
+        ("bonus <= qc ** 2", "only + - * /"),
+        ("bonus and qc", "compares values"),
+        ("bonus <=", "write a comparison"),
+    ],
+)
+def test_a_check_that_cannot_be_read_is_an_error_naming_it(text, message):
+    scheme = attrs.evolve(pr.load_scheme(EXAMPLES / "seed003-gs" / "scheme.yaml"), checks=(text,))
+    with pytest.raises(pr.SchemeError) as err:
+        check_scheme(scheme)
+    (issue,) = err.value.issues
+    assert issue.code == "bad-check" and message in issue.message and issue.path == ("checks", 0)
+
+
+def test_cli_check_prints_the_row_and_explanation_and_exits_non_zero(capsys):
+    assert 1 == main(["check", str(FIXTURES / "gs-as-printed.yaml")])
+    out = capsys.readouterr().out
+    assert "FAILED" in out and "employee_id," in out and "explanation of before:" in out and "qc_factor" in out
+    assert 1 == main(["check", "--json", str(FIXTURES / "seed000-pay-checks.yaml")])
+    data = json.loads(capsys.readouterr().out)
+    assert [o["status"] for o in data] == ["proven", "proven", "failed", "failed"]
+    assert 0 == main(["check", str(EXAMPLES / "seed001" / "scheme.yaml")])
