@@ -73,6 +73,8 @@ class Bounds:
     rows: tuple[tuple[str, str, Range], ...]
     """``(collection, name, range)`` for every reported value, in evaluation order within each collection."""
     limits: tuple[Limit, ...]
+    nodes: Mapping[int, Range] = attrs.field(factory=dict, repr=False)
+    """The range of every number node of the plan's steps, by ``id(node)`` (not narrowed by branch tests)."""
 
     def __getitem__(self, name: str) -> Range:
         return self.ranges[name]
@@ -113,6 +115,8 @@ class _Analysis:
         self.memo: dict[int, Value] = {}
         self.limits: list[Limit] = []
         self.tables: dict[int, Lookup] = {id(lk.fn): lk for lk in plan.lookups.values()}
+        self.nodes: dict[int, Range] = {}
+        self.depth = 0  # how many narrowed branches the analysis is inside
 
     def run(self) -> Bounds:
         self.inputs()
@@ -130,7 +134,7 @@ class _Analysis:
         inputs = [("metrics", i.metric.name, self.env[i.metric.name]) for i in self.plan.inputs]
         ordered = [r for c in REPORTED for r in (*inputs, *rows) if r[0] == c and isinstance(r[2], Range)]
         ranges = {k: v for k, v in self.env.items() if isinstance(v, Range)}
-        return Bounds(self.plan, ranges, tuple(ordered), tuple(self.limits))  # type: ignore[arg-type]
+        return Bounds(self.plan, ranges, tuple(ordered), tuple(self.limits), self.nodes)  # type: ignore[arg-type]
 
     # -- names the steps read ---------------------------------------------------------------------------------
     def inputs(self) -> None:
@@ -223,6 +227,8 @@ class _Analysis:
         elif node.type in ("bool", "text"):
             value = None
         self.memo[id(node)] = value
+        if self.depth == 0 and isinstance(value, Range):
+            self.nodes[id(node)] = value
         return value
 
     def num(self, node: Node) -> Range:
@@ -290,9 +296,11 @@ class _Analysis:
             return None  # the branch is never taken
         saved, before = self.memo, self.env.get(name)
         self.memo, self.env[name] = {}, where
+        self.depth += 1
         try:
             return self.node(node)
         finally:
+            self.depth -= 1
             self.memo, self.env[name] = saved, before
 
     def arith(self, node: Arith) -> Value:

@@ -19,6 +19,7 @@ import operator
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 from typing import Any, Literal
 
 import attrs
@@ -26,6 +27,7 @@ import attrs
 from .._errors import Issue
 from .._ir import Ref, walk
 from .bounds import Bounds
+from .direction import direction
 from .interval import ANY, Range, exact
 
 __all__ = ["Check", "Expr", "check_issue", "default_checks", "parse_check", "prove", "reads"]
@@ -158,8 +160,8 @@ def parse_check(text: str, index: int | None, known: Mapping[str, str], inputs: 
         value, moved = m["value"], m["input"]
         if known.get(value) != "number":
             raise ValueError(_unknown(value, known))
-        if inputs.get(moved) != "number":
-            raise ValueError(f"{moved!r} is not a number input: a direction check moves one input")
+        if known.get(moved) != "number":
+            raise ValueError(f"{moved!r} is not a number: a direction check moves one number")
         sign = (1 if m["way"] == "decrease" else -1) * (1 if m["moves"] == "rises" else -1)
         return Check(text, index, "direction", value=value, input=moved, sign=sign)
     try:
@@ -179,6 +181,9 @@ def parse_check(text: str, index: int | None, known: Mapping[str, str], inputs: 
 def default_checks(b: Bounds) -> list[Check]:
     """
     Return the checks every scheme gets: money is finite; the score follows higher-is-better tables.
+
+    A table is higher-is-better when it says so, or when it declares no direction and its points
+    never fall as the value rises.
     """
     plan, out = b.plan, []
     money = [
@@ -191,16 +196,23 @@ def default_checks(b: Bounds) -> list[Check]:
     ]
     if money:
         out.append(Check("money is finite", None, "finite", values=tuple(money)))
-    inputs = {i.metric.name for i in plan.inputs if i.kind.value_type == "number"}
     seen: set[str] = set()
     for ind in plan.scheme.indicators:
+        lookup = plan.lookups.get(("tables", ind.table)) if ind.table is not None else None
         table = plan.scheme.table(ind.table) if ind.table is not None else None
-        if table is None or table.direction != "higher_is_better" or ind.input not in inputs or ind.input in seen:
+        if lookup is None or table is None or ind.input is None or ind.input in seen:
             continue
-        seen.add(ind.input)
-        text = f"score does not decrease when {ind.input} rises"
-        out.append(Check(text, None, "direction", value="score", input=ind.input, sign=1))
+        rising = table.direction == "higher_is_better" or (table.direction is None and _rising(lookup.values))
+        if rising:
+            seen.add(ind.input)
+            text = f"score does not decrease when {ind.input} rises"
+            out.append(Check(text, None, "direction", value="score", input=ind.input, sign=1))
     return out
+
+
+def _rising(points: tuple[Decimal | None, ...]) -> bool:
+    known = [p for p in points if p is not None]
+    return len(set(known)) > 1 and all(a <= b for a, b in pairwise(known))
 
 
 def reads(b: Bounds, name: str) -> set[str]:
@@ -236,6 +248,10 @@ def prove(check: Check, b: Bounds) -> str | None:
     if check.form == "direction":
         if check.input not in reads(b, check.value):
             return f"{check.value} does not depend on {check.input}"
+        d = direction(b, check.value, check.input)
+        if d is not None and d * check.sign >= 0:
+            way = "never falls" if d > 0 else "never rises" if d < 0 else "does not move"
+            return f"{check.value} {way} as {check.input} rises, all else held (direction analysis)"
         return None
     ranges = [t.range(b.ranges) for t in check.terms]
     for op, left, right in zip(check.ops, ranges, ranges[1:], strict=False):

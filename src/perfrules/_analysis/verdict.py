@@ -18,7 +18,7 @@ from .search import Counterexample, search
 
 __all__ = ["CheckOutcome", "check_scheme", "read_checks"]
 
-Status = Literal["proven", "failed", "not refuted"]
+Status = Literal["proven", "failed", "not refuted", "unknown"]
 
 
 @attrs.frozen
@@ -27,7 +27,8 @@ class CheckOutcome:
     What became of one check: ``proven`` (with why), ``failed`` (with a counterexample) or ``not refuted``.
 
     ``not refuted`` means the search found no counterexample in ``examples``
-    rows: evidence, not a proof.
+    rows: evidence, not a proof; ``unknown`` that it could neither be proven
+    nor searched (a direction over a computed value, which no row can move alone).
     """
 
     check: Check
@@ -103,6 +104,10 @@ def check_scheme(
         why = prove(check, proven)
         if why is not None:
             out.append(CheckOutcome(check, "proven", why))
+            continue
+        if check.form == "direction" and check.input not in {i.metric.name for i in plan.inputs}:
+            why = f"{check.input} is computed, so no row can move it alone; the direction analysis could not prove it"
+            out.append(CheckOutcome(check, "unknown", why))
             continue
         found = search(plan, check, examples=examples, window=window)
         if found is None:

@@ -68,7 +68,7 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         for o in outcomes:
             print(o.render())
-        counts = {s: sum(o.status == s for o in outcomes) for s in ("proven", "not refuted", "failed")}
+        counts = {s: sum(o.status == s for o in outcomes) for s in ("proven", "not refuted", "unknown", "failed")}
         print(f"{args.scheme}: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
     return 1 if failed else 0
 
