@@ -11,6 +11,7 @@ returning immutable values::
 """
 
 from ._adapters import Change, Ledger, Publication
+from ._analysis import Bounds, CheckOutcome, bounds, check_scheme
 from ._compile import CONTEXT as DECIMAL_CONTEXT
 from ._compile import Plan, compile_scheme, scheme_digest
 from ._errors import CompileError, EvaluationError, InputError, Issue, LedgerError, PerfrulesError, SchemeError
@@ -70,7 +71,9 @@ __all__ = [
     "Assessed",
     "Bonus",
     "Bound",
+    "Bounds",
     "Change",
+    "CheckOutcome",
     "CompileError",
     "CompiledFormula",
     "Condition",
@@ -116,7 +119,9 @@ __all__ = [
     "Teams",
     "Tier",
     "TierTable",
+    "bounds",
     "check_file",
+    "check_scheme",
     "compile_formula",
     "compile_scheme",
     "dump_json",

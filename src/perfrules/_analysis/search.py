@@ -204,7 +204,8 @@ def search(plan: Plan, check: Check, *, examples: int = 400, window: Decimal = D
     pair = found if check.form == "direction" else (found,)
     message = broken(found) or ""
     labels = ("before", "after") if len(pair) == 2 else ("E1",)
-    order = [_ID, *(k for k in pair[0] if k != _ID)]
+    inputs = [i.metric.name for i in plan.inputs]
+    order = [_ID, *inputs, *(k for k in pair[0] if k != _ID and k not in inputs)]
     named = tuple({k: ({**r, _ID: label})[k] for k in order} for r, label in zip(pair, labels, strict=True))
     results = tuple(_run(plan, r, trace=True) for r in named)
     texts = tuple(render_text(explain(plan, r)) if isinstance(r, Result) else str(r) for r in results if r is not None)
