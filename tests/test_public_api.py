@@ -62,6 +62,7 @@ PUBLIC = [
     "Teams",
     "Tier",
     "TierTable",
+    "WhatIf",
     "bounds",
     "check_file",
     "check_scheme",
@@ -86,6 +87,7 @@ PUBLIC = [
     "score",
     "to_decimal",
     "validate",
+    "whatif",
 ]
 
 SRC = Path(perfrules.__file__).parent

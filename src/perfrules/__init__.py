@@ -11,7 +11,7 @@ returning immutable values::
 """
 
 from ._adapters import Change, Ledger, Publication
-from ._analysis import Bounds, CheckOutcome, bounds, check_scheme
+from ._analysis import Bounds, CheckOutcome, WhatIf, bounds, check_scheme, whatif
 from ._compile import CONTEXT as DECIMAL_CONTEXT
 from ._compile import Plan, compile_scheme, scheme_digest
 from ._errors import CompileError, EvaluationError, InputError, Issue, LedgerError, PerfrulesError, SchemeError
@@ -119,6 +119,7 @@ __all__ = [
     "Teams",
     "Tier",
     "TierTable",
+    "WhatIf",
     "bounds",
     "check_file",
     "check_scheme",
@@ -143,4 +144,5 @@ __all__ = [
     "score",
     "to_decimal",
     "validate",
+    "whatif",
 ]

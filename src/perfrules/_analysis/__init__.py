@@ -6,8 +6,10 @@ from .bounds import REPORTED, Bounds, Limit, bounds
 from .checks import Check
 from .interval import ANY, ListRange, Range
 from .lint import bound_warnings
+from .report import render_html
 from .search import Counterexample
 from .verdict import CheckOutcome, check_scheme, read_checks
+from .whatif import Delta, WhatIf, whatif
 
 __all__ = [
     "ANY",
@@ -16,11 +18,15 @@ __all__ = [
     "Check",
     "CheckOutcome",
     "Counterexample",
+    "Delta",
     "Limit",
     "ListRange",
     "Range",
+    "WhatIf",
     "bound_warnings",
     "bounds",
     "check_scheme",
     "read_checks",
+    "render_html",
+    "whatif",
 ]

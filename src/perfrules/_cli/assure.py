@@ -8,15 +8,18 @@ import argparse
 import json
 import sys
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-from .._analysis import bound_warnings, bounds, check_scheme, read_checks
+from .._adapters import read_population, write_atomic
+from .._analysis import bound_warnings, bounds, check_scheme, read_checks, render_html, whatif
 from .._compile import compile_scheme
 from .._errors import SchemeError
 from .._load import read_scheme
+from .._model import Period
 from .._validate import Report
 
-__all__ = ["add_commands", "run_bounds", "run_check", "with_bound_warnings"]
+__all__ = ["add_commands", "run_bounds", "run_check", "run_whatif", "with_bound_warnings"]
 
 
 def add_commands(sub: Any) -> None:
@@ -36,6 +39,17 @@ def add_commands(sub: Any) -> None:
         default=Decimal(10**6),
         help="how far from its other end to search an input with an open end (default 1000000)",
     )
+    w = sub.add_parser("whatif", help="score the same data under two scheme versions and compare (writes nothing)")
+    w.add_argument("old")
+    w.add_argument("new")
+    w.add_argument("data", nargs="+", help="population files; a file named like a period (2026-04.csv) is that period")
+    w.add_argument("--period", help="the period of data files not named like one")
+    w.add_argument("--amount", help="the value to rank and chart by (default: the last payout both versions declare)")
+    w.add_argument("--largest", type=int, default=5, help="how many of the largest changes to explain (default 5)")
+    w.add_argument("--id-column", default="employee_id")
+    form = w.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    form.add_argument("--html", metavar="FILE", help="write a self-contained HTML report to FILE")
 
 
 def run_bounds(args: argparse.Namespace) -> int:
@@ -71,6 +85,34 @@ def run_check(args: argparse.Namespace) -> int:
         counts = {s: sum(o.status == s for o in outcomes) for s in ("proven", "not refuted", "unknown", "failed")}
         print(f"{args.scheme}: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
     return 1 if failed else 0
+
+
+def run_whatif(args: argparse.Namespace) -> int:
+    """
+    ``perfrules whatif OLD NEW DATA...``: the comparison as text, JSON or an HTML report; nothing else is written.
+    """
+    schemes = []
+    for path in (args.old, args.new):
+        loaded = read_scheme(path)
+        assert loaded.scheme is not None
+        schemes.append(loaded.scheme)
+    batches: list[tuple[str | None, Any]] = []
+    for data in args.data:
+        stem = Path(data).stem
+        try:
+            period: str | None = Period.parse(stem).label
+        except ValueError:
+            period = args.period
+        batches.append((period, read_population(data)))
+    result = whatif(schemes[0], schemes[1], batches, amount=args.amount, largest=args.largest, id_column=args.id_column)
+    if args.html:
+        write_atomic(args.html, render_html(result))
+        print(f"wrote the what-if report to {args.html}", file=sys.stderr)
+    elif args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(result.render_text())
+    return 0
 
 
 def with_bound_warnings(report: Report, path: str) -> Report:

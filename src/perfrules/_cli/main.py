@@ -20,7 +20,7 @@ from .._explain import LANGUAGES, explain, render_json, render_text
 from .._load import read_scheme, scheme_json_schema
 from .._model import Period
 from .._validate import check_file
-from .assure import add_commands, run_bounds, run_check, with_bound_warnings
+from .assure import add_commands, run_bounds, run_check, run_whatif, with_bound_warnings
 from .progress import progress
 from .table import render_table
 
@@ -177,6 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_bounds(args)
         if args.command == "check":
             return run_check(args)
+        if args.command == "whatif":
+            return run_whatif(args)
         plan, results = _score(args)
         if args.ledger:
             _record(args, plan, results)
