@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from .._compile import CONTEXT, Plan, compile_scheme
+from .._compile import Plan, compile_scheme
 from .._formula import MAX_HISTORY, Lookup
 from .._ir import (
     Apply,
@@ -40,7 +40,7 @@ from .._ir import (
 )
 from .._model import Scheme
 from .functions import Value, apply_range, table_range
-from .interval import ANY, ListRange, Range, exact, hull, monotone
+from .interval import ANY, CONTEXT, ListRange, Range, exact, hull, monotone, number_text
 
 __all__ = ["REPORTED", "Bounds", "Limit", "bounds"]
 
@@ -96,7 +96,7 @@ class Bounds:
 
 
 def _text(x: Decimal | None) -> str | None:
-    return None if x is None else format(x, "f")
+    return None if x is None else number_text(x)
 
 
 def bounds(scheme_or_plan: Scheme | Plan) -> Bounds:
@@ -157,11 +157,11 @@ class _Analysis:
             if kind.value_type != "number":
                 self.env[m.name] = None
                 continue
-            # min and max are enforced by the built-in number types (and the row reader); a plugin's
-            # parser may ignore them, so its values are unbounded unless it says it is never negative.
+            # min, max and "never negative" are enforced by the built-in number types (and the row
+            # reader); a plugin's parser may ignore them, so a plugin's values are unbounded.
             flags = getattr(kind, "number_flags", None)
             builtin = type(kind).__module__ == "perfrules._plugins.registry"
-            lo = _ZERO if flags is not None and flags[1] else None
+            lo = _ZERO if builtin and flags is not None and flags[1] else None
             if builtin and m.min is not None:
                 lo = m.min if lo is None else max(lo, m.min)
             hi = m.max if builtin else None

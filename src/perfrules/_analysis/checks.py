@@ -18,17 +18,19 @@ import ast
 import operator
 import re
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from itertools import pairwise
 from typing import Any, Literal
 
 import attrs
 
+from .._compile import CONTEXT
 from .._errors import Issue
 from .._ir import Ref, walk
 from .bounds import Bounds
 from .direction import direction
 from .interval import ANY, Range, exact
+from .interval import CONTEXT as RANGES
 
 __all__ = ["Check", "Expr", "check_issue", "default_checks", "parse_check", "prove", "reads"]
 
@@ -94,8 +96,14 @@ class Check:
     values: tuple[str, ...] = ()
 
     def holds(self, values: Mapping[str, Any]) -> bool:
-        """Return whether a comparison check holds over one employee's values."""
-        found = [t.value(values) for t in self.terms]
+        """Return whether a comparison check holds over one employee's values (not when it cannot be computed)."""
+        try:
+            with localcontext(CONTEXT):
+                found = [t.value(values) for t in self.terms]
+        except ArithmeticError:
+            return False  # a division by zero in the check itself: the promise cannot be kept
+        if any(not isinstance(x, Decimal) or not x.is_finite() for x in found):
+            return False
         table = dict(_OPS.values())
         return all(table[op](a, b) for op, a, b in zip(self.ops, found, found[1:], strict=False))
 
@@ -253,7 +261,8 @@ def prove(check: Check, b: Bounds) -> str | None:
             way = "never falls" if d > 0 else "never rises" if d < 0 else "does not move"
             return f"{check.value} {way} as {check.input} rises, all else held (direction analysis)"
         return None
-    ranges = [t.range(b.ranges) for t in check.terms]
+    with localcontext(RANGES):
+        ranges = [t.range(b.ranges) for t in check.terms]
     for op, left, right in zip(check.ops, ranges, ranges[1:], strict=False):
         if not _always(op, left, right):
             return None

@@ -10,13 +10,22 @@ value in between.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 
 import attrs
 
-__all__ = ["ANY", "ListRange", "Range", "exact", "hull", "monotone"]
+__all__ = ["ANY", "CONTEXT", "ListRange", "Range", "exact", "hull", "monotone", "number_text"]
+
+#: The engine's precision and rounding, so bounds round as the engine does, but nothing trapped: an end
+#: that overflows becomes an open end instead of an error.
+CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN, Emin=-999_999, Emax=999_999, traps=[])
 
 _ZERO = Decimal(0)
+
+
+def _finite(x: Decimal | None) -> Decimal | None:
+    # An end that overflowed (or is not a number) bounds nothing: it is an open end, which is only wider.
+    return x if x is None or x.is_finite() else None
 
 
 @attrs.frozen(slots=True)
@@ -25,8 +34,8 @@ class Range:
     The values a number can take: ``lo <= x <= hi``; ``None`` for an end without a bound.
     """
 
-    lo: Decimal | None = None
-    hi: Decimal | None = None
+    lo: Decimal | None = attrs.field(default=None, converter=_finite)
+    hi: Decimal | None = attrs.field(default=None, converter=_finite)
 
     @property
     def bounded(self) -> bool:
@@ -40,8 +49,8 @@ class Range:
 
     def text(self) -> str:
         """Return the range as ``[lo, hi]``, ``-inf``/``+inf`` for an unbounded end."""
-        lo = "-inf" if self.lo is None else format(self.lo, "f")
-        hi = "+inf" if self.hi is None else format(self.hi, "f")
+        lo = "-inf" if self.lo is None else number_text(self.lo)
+        hi = "+inf" if self.hi is None else number_text(self.hi)
         return f"[{lo}, {hi}]"
 
     def meet(self, other: Range) -> Range | None:
@@ -85,6 +94,11 @@ class ListRange:
 
     items: Range = ANY
     size: Range = Range(_ZERO, None)
+
+
+def number_text(x: Decimal) -> str:
+    """Return ``x`` written out in full, or in scientific notation when that would take more than 24 digits."""
+    return str(x) if abs(x.adjusted()) > 24 else format(x, "f")
 
 
 def exact(x: Decimal) -> Range:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from .._errors import Issue
 from .bounds import Bounds, Limit
-from .interval import Range, hull
+from .interval import Range, hull, number_text
 
 __all__ = ["bound_warnings"]
 
@@ -90,4 +90,4 @@ def _limit_warnings(lim: Limit) -> list[Issue]:
 
 
 def _n(x: Decimal) -> str:
-    return format(x, "f")
+    return number_text(x)

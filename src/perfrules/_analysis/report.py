@@ -9,11 +9,13 @@ from __future__ import annotations
 from decimal import ROUND_FLOOR, Decimal
 from html import escape
 
+from .interval import number_text
 from .whatif import Delta, WhatIf
 
 __all__ = ["histogram_svg", "render_html"]
 
 _BINS = 12
+_CENT = Decimal("0.01")
 _W, _H, _PAD = 640, 240, 36
 
 
@@ -65,7 +67,10 @@ def histogram_svg(changes: list[Decimal], label: str) -> str:
 
 
 def _n(x: Decimal) -> str:
-    return format(x.quantize(Decimal("0.01")) if x.as_tuple().exponent < -2 else x, "f")  # type: ignore[operator]
+    # Bin edges are shown to the cent (or in scientific notation when huge).
+    if abs(x.adjusted()) > 24:
+        return number_text(x)
+    return format(x.quantize(_CENT) if x != x.quantize(_CENT) else x, "f")
 
 
 def _who(d: Delta) -> str:

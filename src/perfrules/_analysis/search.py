@@ -25,7 +25,7 @@ from .._explain import explain, render_text
 from .._ir import Const, walk
 from .checks import Check
 
-__all__ = ["Counterexample", "search"]
+__all__ = ["CannotSearch", "Counterexample", "search"]
 
 _PERIOD = {"month": "2026-04", "quarter": "2026-Q2", "half": "2026-H1", "year": "2026"}
 _ID = "employee_id"
@@ -49,6 +49,15 @@ class Counterexample:
         writer.writeheader()
         writer.writerows(self.rows)
         return out.getvalue()
+
+
+class CannotSearch(ValueError):
+    """Raised when the declared ranges leave nothing to search (or Hypothesis refuses them)."""
+
+
+def _places(*ends: Decimal) -> int:
+    # Enough decimal places to reach every declared end (at least 2, at most 12).
+    return min(12, max([2, *(-int(e.as_tuple().exponent) for e in ends)]))
 
 
 def _hypothesis() -> Any:
@@ -84,7 +93,8 @@ def _rows(plan: Plan, st: Any, window: Decimal) -> Any:
                     if adj.levels is not None:
                         item = st.sampled_from(sorted(adj.levels))
                     elif adj.range is not None:
-                        item = st.decimals(min_value=adj.range[0], max_value=adj.range[1], places=2)
+                        a, b = adj.range
+                        item = st.decimals(min_value=a, max_value=b, places=_places(a, b))
             columns[m.name] = st.lists(item, max_size=3).map(lambda xs: ";".join(str(x) for x in xs))
             continue
         flags = getattr(kind, "number_flags", (False, False))
@@ -94,9 +104,12 @@ def _rows(plan: Plan, st: Any, window: Decimal) -> Any:
         lo = (hi - window if hi is not None else -window) if lo is None else lo
         hi = lo + window if hi is None else hi
         if flags[0]:
-            columns[m.name] = st.integers(int(lo.to_integral_value("ROUND_CEILING")), int(hi)).map(str)
+            first, last = int(lo.to_integral_value("ROUND_CEILING")), int(hi.to_integral_value("ROUND_FLOOR"))
+            if first > last:
+                raise CannotSearch(f"{m.name} is a whole number, but its range {lo}-{hi} holds none")
+            columns[m.name] = st.integers(first, last).map(str)
         else:
-            columns[m.name] = st.decimals(min_value=lo, max_value=hi, places=2).map(str)
+            columns[m.name] = st.decimals(min_value=lo, max_value=hi, places=_places(lo, hi)).map(str)
     pop = plan.scheme.population
     fixed: dict[str, Any] = {}
     if plan.team_column is not None:
@@ -130,7 +143,10 @@ def _violation(plan: Plan, check: Check) -> Callable[[Any], str | None]:
         values = got.values
         if check.holds(values):
             return None
-        shown = ", ".join(f"{t.text} = {t.value(values)}" for t in check.terms)
+        try:
+            shown = ", ".join(f"{t.text} = {t.value(values)}" for t in check.terms)
+        except ArithmeticError as exc:
+            return f"{check.text} cannot be computed ({type(exc).__name__})"
         return f"{shown}: {check.text} does not hold"
 
     def finite(row: dict[str, str]) -> str | None:
@@ -180,13 +196,14 @@ def search(plan: Plan, check: Check, *, examples: int = 400, window: Decimal = D
     """
     Search the declared input ranges for rows that break ``check``; return the smallest found, or ``None``.
 
-    Raises ``ImportError`` when Hypothesis (the ``check`` extra) is not installed.
+    Raises ``ImportError`` when Hypothesis (the ``check`` extra) is not installed, :class:`CannotSearch`
+    when the declared ranges leave nothing to search.
     """
     hypothesis = _hypothesis()
     if hypothesis is None:
         raise ImportError("perfrules check searches with Hypothesis: pip install 'perfrules[check]'")
     st = hypothesis.strategies
-    rows = _rows(plan, st, window)
+    rows = _rows(plan, st, window)  # may raise CannotSearch
     strategy = _pairs(plan, check, rows, st) if check.form == "direction" else rows
     broken = _violation(plan, check)
     settings = hypothesis.settings(
@@ -201,6 +218,8 @@ def search(plan: Plan, check: Check, *, examples: int = 400, window: Decimal = D
         found = hypothesis.find(strategy, lambda x: broken(x) is not None, settings=settings)
     except hypothesis.errors.NoSuchExample:
         return None
+    except hypothesis.errors.HypothesisException as exc:
+        raise CannotSearch(f"the declared ranges cannot be searched: {exc}") from None
     pair = found if check.form == "direction" else (found,)
     message = broken(found) or ""
     labels = ("before", "after") if len(pair) == 2 else ("E1",)

@@ -14,7 +14,7 @@ from .._errors import SchemeError
 from .._model import Scheme
 from .bounds import Bounds, bounds
 from .checks import Check, check_issue, default_checks, parse_check, prove
-from .search import Counterexample, search
+from .search import CannotSearch, Counterexample, search
 
 __all__ = ["CheckOutcome", "check_scheme", "read_checks"]
 
@@ -109,7 +109,11 @@ def check_scheme(
             why = f"{check.input} is computed, so no row can move it alone; the direction analysis could not prove it"
             out.append(CheckOutcome(check, "unknown", why))
             continue
-        found = search(plan, check, examples=examples, window=window)
+        try:
+            found = search(plan, check, examples=examples, window=window)
+        except CannotSearch as exc:
+            out.append(CheckOutcome(check, "unknown", str(exc)))
+            continue
         if found is None:
             out.append(
                 CheckOutcome(check, "not refuted", f"no counterexample in {examples} searched rows", None, examples)
