@@ -92,3 +92,17 @@ def test_cli_bounds_prints_every_value_and_validate_warns(capsys):
     assert 0 == main(["validate", str(EXAMPLES / "seed001" / "scheme.yaml")])
     assert "cap-never-binds" in capsys.readouterr().out
     assert 1 == main(["validate", "--strict", str(EXAMPLES / "seed001" / "scheme.yaml")])
+
+
+def test_unbounded_money_is_reported_where_it_starts_and_only_when_paid_out():
+    s = _scheme(
+        bonuses=(pr.Bonus("tip", count="n", amount=D(5), unit="money", payout="capped"),),
+        payouts=(
+            pr.Payout("capped", formula="0", cap=D(300)),
+            pr.Payout("open", formula="n * 2"),
+            pr.Payout("all_pay", formula="open + capped"),
+        ),
+    )
+    found = [(i.path, i.message) for i in bound_warnings(bounds(s)) if i.code == "unbounded-money"]
+    assert [p for p, _ in found] == [("payouts", "open")]
+    assert "(and so has all_pay)" in found[0][1]

@@ -26,6 +26,20 @@ def _money(b: Bounds) -> list[tuple[tuple[str, str], str]]:
     return out
 
 
+def _readers(name: str, reads: dict[str, set[str]]) -> list[str]:
+    # Every money value that reads ``name``, however indirectly, in evaluation order.
+    found: list[str] = []
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        for other, read in reads.items():
+            if current in read and other not in found:
+                found.append(other)
+                todo.append(other)
+    order = list(reads)
+    return sorted(found, key=order.index)
+
+
 _KIND = {"payouts": "payout", "accelerators": "accelerator", "bonuses": "bonus"}
 
 
@@ -44,18 +58,28 @@ def bound_warnings(b: Bounds) -> list[Issue]:
     Return warnings about what the bounds show: unbounded money, limits that never or always bind.
     """
     issues: list[Issue] = []
-    for ref, name in _money(b):
-        r = b.ranges.get(name)
-        if r is not None and r.hi is None:
-            issues.append(
-                Issue(
-                    "unbounded-money",
-                    f"{_KIND[ref[0]]} {name!r} has no upper bound: some input can make it pay any amount",
-                    ref,
-                    "warning",
-                    "declare max: on the inputs it reads, or give it a cap:",
-                )
+    money = _money(b)
+    open_ = {name for _, name in money if (r := b.ranges.get(name)) is not None and r.hi is None}
+    # Warn where an open end starts and is paid out, not at every total that adds it up: those are
+    # named in the message.
+    reads = {name: b.plan.steps[ref].reads() for ref, name in money}
+    for ref, name in money:
+        if name not in open_ or reads[name] & open_:
+            continue
+        readers = _readers(name, reads)
+        if readers and not any(n in open_ for n in readers):
+            continue  # everything that pays it out is bounded (a capped payout): nothing unbounded is paid
+        after = [n for n in readers if n in open_]
+        also = f" (and so {'has' if len(after) == 1 else 'have'} {', '.join(after)})" if after else ""
+        issues.append(
+            Issue(
+                "unbounded-money",
+                f"{_KIND[ref[0]]} {name!r} has no upper bound: some input can make it pay any amount{also}",
+                ref,
+                "warning",
+                "declare max: on the inputs it reads, or give it a cap:",
             )
+        )
     for lim in _merged(b.limits):
         issues += _limit_warnings(lim)
     return issues
