@@ -26,18 +26,20 @@ def _money(b: Bounds) -> list[tuple[tuple[str, str], str]]:
     return out
 
 
-def _readers(name: str, reads: dict[str, set[str]]) -> list[str]:
-    # Every money value that reads ``name``, however indirectly, in evaluation order.
-    found: list[str] = []
-    todo = [name]
+def _readers(name: str, reads: dict[str, set[str]], open_: set[str]) -> tuple[list[str], list[str]]:
+    # The money values that read ``name`` directly, and those its open end reaches: readers that are
+    # open themselves, and theirs in turn (a capped reader stops it). Both in evaluation order.
+    direct = [other for other, read in reads.items() if name in read]
+    reached: list[str] = []
+    todo = [n for n in direct if n in open_]
     while todo:
         current = todo.pop()
-        for other, read in reads.items():
-            if current in read and other not in found:
-                found.append(other)
-                todo.append(other)
+        if current in reached:
+            continue
+        reached.append(current)
+        todo += [other for other, read in reads.items() if current in read and other in open_]
     order = list(reads)
-    return sorted(found, key=order.index)
+    return direct, sorted(reached, key=order.index)
 
 
 _KIND = {"payouts": "payout", "accelerators": "accelerator", "bonuses": "bonus"}
@@ -66,10 +68,9 @@ def bound_warnings(b: Bounds) -> list[Issue]:
     for ref, name in money:
         if name not in open_ or reads[name] & open_:
             continue
-        readers = _readers(name, reads)
-        if readers and not any(n in open_ for n in readers):
+        direct, after = _readers(name, reads, open_)
+        if direct and not after:
             continue  # everything that pays it out is bounded (a capped payout): nothing unbounded is paid
-        after = [n for n in readers if n in open_]
         also = f" (and so {'has' if len(after) == 1 else 'have'} {', '.join(after)})" if after else ""
         issues.append(
             Issue(
