@@ -109,3 +109,33 @@ def test_a_check_that_cannot_be_computed_fails_with_the_row():
     scheme = attrs.evolve(pr.load_scheme(EXAMPLES / "seed003-gs" / "scheme.yaml"), checks=("bonus / 0 <= 1",))
     (outcome, *_) = check_scheme(scheme, examples=20)
     assert outcome.status == "failed" and "cannot be computed" in outcome.reason
+
+
+class _Refusing:
+    """A metric type that refuses every cell: no generated row can be scored."""
+
+    name, value_type = "refusing_for_check_test", "number"
+
+    def parse(self, raw, metric):
+        raise ValueError("never")
+
+
+def test_a_search_that_scored_no_row_is_unknown_not_evidence():
+    pr.register_metric_type(_Refusing(), replace=True)
+    scheme = pr.Scheme(
+        name="refused",
+        metrics=(pr.Metric("x", "refusing_for_check_test"),),
+        payouts=(pr.Payout("pay", formula="x"),),
+        checks=("pay <= 10",),
+    )
+    got = _by_text(check_scheme(scheme, examples=20))
+    assert got["pay <= 10"].status == "unknown" and "no generated row could be scored" in got["pay <= 10"].reason
+    assert got["money is finite"].status == "unknown"
+
+
+def test_team_population_schemes_are_searched_and_awards_proven():
+    got = _by_text(check_scheme(pr.load_scheme(FIXTURES / "seed000-team-checks.yaml"), examples=50))
+    assert got["0 <= gold <= 300"].status == "proven"
+    assert got["gold + mentor + gold_streak_award + team_award <= 2500"].status == "proven"
+    searched = got["total_pay >= personal_part"]
+    assert searched.status == "not refuted" and "50 rows scored" in searched.reason

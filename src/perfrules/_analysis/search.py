@@ -135,9 +135,16 @@ def _run(plan: Plan, row: Mapping[str, str], trace: bool = False) -> Result | Ev
         return None  # a row the generator should not have made: not a counterexample
 
 
-def _violation(plan: Plan, check: Check) -> Callable[[Any], str | None]:
-    def compare(row: dict[str, str]) -> str | None:
+def _violation(plan: Plan, check: Check, tally: list[int]) -> Callable[[Any], str | None]:
+    # tally[0] counts the rows scored (not refused as input): a search that scored none proved nothing.
+    def run(row: dict[str, str]) -> Result | EvaluationError | None:
         got = _run(plan, row)
+        if got is not None:
+            tally[0] += 1
+        return got
+
+    def compare(row: dict[str, str]) -> str | None:
+        got = run(row)
         if not isinstance(got, Result):
             return None
         values = got.values
@@ -150,7 +157,7 @@ def _violation(plan: Plan, check: Check) -> Callable[[Any], str | None]:
         return f"{shown}: {check.text} does not hold"
 
     def finite(row: dict[str, str]) -> str | None:
-        got = _run(plan, row)
+        got = run(row)
         if isinstance(got, EvaluationError):
             return f"the scheme cannot pay this row: {str(got).splitlines()[0]}"
         if not isinstance(got, Result):
@@ -159,7 +166,7 @@ def _violation(plan: Plan, check: Check) -> Callable[[Any], str | None]:
         return f"{', '.join(bad)} not a finite number" if bad else None
 
     def direction(pair: tuple[dict[str, str], dict[str, str]]) -> str | None:
-        low, high = (_run(plan, r) for r in pair)
+        low, high = (run(r) for r in pair)
         if not isinstance(low, Result) or not isinstance(high, Result):
             return None
         a, b = low.values[check.value], high.values[check.value]
@@ -192,9 +199,13 @@ def _pairs(plan: Plan, check: Check, rows: Any, st: Any) -> Any:
     return st.builds(bump, rows, step)
 
 
-def search(plan: Plan, check: Check, *, examples: int = 400, window: Decimal = Decimal(10**6)) -> Counterexample | None:
+def search(
+    plan: Plan, check: Check, *, examples: int = 400, window: Decimal = Decimal(10**6), tally: list[int] | None = None
+) -> Counterexample | None:
     """
     Search the declared input ranges for rows that break ``check``; return the smallest found, or ``None``.
+
+    ``tally[0]``, when given, is increased by the number of rows that could be scored.
 
     Raises ``ImportError`` when Hypothesis (the ``check`` extra) is not installed, :class:`CannotSearch`
     when the declared ranges leave nothing to search.
@@ -205,7 +216,7 @@ def search(plan: Plan, check: Check, *, examples: int = 400, window: Decimal = D
     st = hypothesis.strategies
     rows = _rows(plan, st, window)  # may raise CannotSearch
     strategy = _pairs(plan, check, rows, st) if check.form == "direction" else rows
-    broken = _violation(plan, check)
+    broken = _violation(plan, check, tally if tally is not None else [0])
     settings = hypothesis.settings(
         max_examples=examples,
         database=None,

@@ -109,15 +109,18 @@ def check_scheme(
             why = f"{check.input} is computed, so no row can move it alone; the direction analysis could not prove it"
             out.append(CheckOutcome(check, "unknown", why))
             continue
+        scored = [0]
         try:
-            found = search(plan, check, examples=examples, window=window)
+            found = search(plan, check, examples=examples, window=window, tally=scored)
         except CannotSearch as exc:
             out.append(CheckOutcome(check, "unknown", str(exc)))
             continue
+        if found is None and scored[0] == 0:
+            out.append(CheckOutcome(check, "unknown", "no generated row could be scored, so nothing was searched"))
+            continue
         if found is None:
-            out.append(
-                CheckOutcome(check, "not refuted", f"no counterexample in {examples} searched rows", None, examples)
-            )
+            why = f"no counterexample in {examples} searched cases; {scored[0]} rows scored"
+            out.append(CheckOutcome(check, "not refuted", why, None, examples))
         else:
             out.append(CheckOutcome(check, "failed", found.message, found, examples))
     return out
