@@ -106,3 +106,14 @@ def test_unbounded_money_is_reported_where_it_starts_and_only_when_paid_out():
     found = [(i.path, i.message) for i in bound_warnings(bounds(s)) if i.code == "unbounded-money"]
     assert [p for p, _ in found] == [("payouts", "open")]
     assert "(and so has all_pay)" in found[0][1]
+
+
+def test_an_end_that_overflows_becomes_an_open_end():
+    from decimal import localcontext
+
+    from perfrules._analysis.interval import CONTEXT
+
+    with localcontext(CONTEXT):
+        huge = Range(D("1e999998"), D("1e999998"))
+        assert (huge * huge).hi is None and (huge * huge).lo is None
+        assert (-huge * huge).text() == "[-inf, +inf]"

@@ -94,7 +94,7 @@ def test_cli_check_prints_the_row_and_explanation_and_exits_non_zero(capsys):
 
 def test_hostile_numbers_give_outcomes_never_a_crash():
     scheme = pr.load_scheme(EXAMPLES / "seed003-gs" / "scheme.yaml")
-    params = tuple(attrs.evolve(p, value=D("1e999000")) if p.name == "base_bonus" else p for p in scheme.params)
+    params = tuple(attrs.evolve(p, value=D("9e17")) if p.name == "base_bonus" else p for p in scheme.params)
     metrics = tuple(
         attrs.evolve(m, min=D("0.2"), max=D("0.7")) if m.name == "workload" else m for m in scheme.metrics
     )  # a whole-number input whose declared range holds no whole number
@@ -102,7 +102,7 @@ def test_hostile_numbers_give_outcomes_never_a_crash():
     got = _by_text(check_scheme(attrs.evolve(scheme, params=params, metrics=metrics, checks=checks), examples=20))
     assert got["bonus / 0 <= 1"].status == "unknown"
     assert "holds none" in got["bonus does not decrease when workload rises"].reason
-    assert pr.bounds(attrs.evolve(scheme, params=params))["workload_bonus"].lo == D("1E+999000")
+    assert pr.bounds(attrs.evolve(scheme, params=params))["workload_bonus"].lo == D("899999999999999000")
 
 
 def test_a_check_that_cannot_be_computed_fails_with_the_row():

@@ -50,6 +50,6 @@ def test_each_formula_of_seed003_kpi_is_parsed_once_per_compile(monkeypatch):
     from perfrules._adapters import read_population
 
     parsed.clear()
-    for r in pr.score(plan, read_population(EXAMPLES / "seed003-kpi" / "data.csv"), period="2026-04"):
+    for r in pr.score(plan, read_population(EXAMPLES / "seed003-kpi" / "data.csv"), period="2026-04", no_history=True):
         pr.explain(plan, r).lines
     assert parsed == []

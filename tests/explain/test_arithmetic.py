@@ -52,7 +52,8 @@ def test_every_line_recomputes_to_its_value_over_the_shared_schemes(case):
 def test_every_line_of_every_example_recomputes(folder):
     plan = pr.compile_scheme(pr.load_scheme(folder / "scheme.yaml"))
     period = PERIOD.get(plan.scheme.period, PERIOD["month"])
-    results = pr.score(plan, read_population(folder / "data.csv"), period=period, trace=True)
+    rows = read_population(folder / "data.csv")
+    results = pr.score(plan, rows, period=period, trace=True, history=pr.RecordedHistory())
     assert len(results) > 0
     for r in results:
         check_explanation(plan, r)
@@ -70,7 +71,8 @@ def _off(value):
 def test_the_check_refuses_a_line_whose_value_or_facts_are_off(folder):
     """The check can fail: change any line's value, or any number among its facts, and it says so."""
     plan = pr.compile_scheme(pr.load_scheme(EXAMPLES / folder / "scheme.yaml"))
-    r = pr.score(plan, read_population(EXAMPLES / folder / "data.csv"), period="2026-04").results[0]
+    rows = read_population(EXAMPLES / folder / "data.csv")
+    r = pr.score(plan, rows, period="2026-04", history=pr.RecordedHistory()).results[0]
     caught = 0
     for line in pr.explain(plan, r).lines:
         with pytest.raises(AssertionError):

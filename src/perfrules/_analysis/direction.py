@@ -186,6 +186,20 @@ class _Directions:
         return None
 
 
+_MEMBERS = ("team_eligible", "assessed")  # who counts in a group value
+
+
+def _group(env: dict[str, Direction], name: str, moved: str) -> Direction:
+    # A group value stays put when nothing it reads moves: its argument and condition, and who counts.
+    # Ranks, tops and charges also read rankings and other people's rules: only when nothing moves yet.
+    parts = name.split("___", maxsplit=1)[0].split("__")
+    op = parts[0].split("_", 1)[-1]
+    if op in ("avg", "sum", "min", "max", "count", "share"):
+        reads = [*parts[1:], *_MEMBERS]
+        return 0 if all(env.get(n, 0) == 0 for n in reads) else None
+    return 0 if all(d == 0 for n, d in env.items() if n != moved) else None
+
+
 def direction(b: Bounds, value: str, moved: str) -> Direction:
     """
     Return how ``value`` moves as ``moved`` rises, all else held: 0, +1 (never falls), -1 (never rises) or None.
@@ -195,8 +209,7 @@ def direction(b: Bounds, value: str, moved: str) -> Direction:
         step = b.plan.steps.get(ref)
         if step is None:
             if ref[0] == "groups":
-                argument = ref[1].split("__")[1]
-                walker.env[ref[1]] = 0 if walker.env.get(argument, 0) == 0 else None
+                walker.env[ref[1]] = _group(walker.env, ref[1], moved)
             continue
         walker.step(step)
     return walker.env.get(value, 0 if value != moved else 1)

@@ -128,7 +128,9 @@ def _rows(plan: Plan, st: Any, window: Decimal) -> Any:
 
 def _run(plan: Plan, row: Mapping[str, str], trace: bool = False) -> Result | EvaluationError | None:
     try:
-        return score(plan, [row], period=_PERIOD.get(plan.scheme.period, "2026-04"), trace=trace).results[0]
+        # One employee, one period of the scheme's kind, no earlier periods: history values are 0.
+        period = _PERIOD.get(plan.scheme.period, "2026-04")
+        return score(plan, [row], period=period, trace=trace, no_history=True, any_period=True).results[0]
     except EvaluationError as exc:
         return exc
     except InputError:

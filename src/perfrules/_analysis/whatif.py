@@ -217,8 +217,11 @@ def whatif(
     traced: dict[tuple[str | None, str], tuple[Result, Result]] = {}
     for period, batch in batches:
         rows = list(batch)
-        a = score(p_old, rows, period=period, id_column=id_column, trace=True).by_employee()
-        b = score(p_new, rows, period=period, id_column=id_column, trace=True).by_employee()
+        # Each period on its own: no ledger is read, so history values are 0 (the report says so).
+        a, b = (
+            score(p, rows, period=period, id_column=id_column, trace=True, no_history=True).by_employee()
+            for p in (p_old, p_new)
+        )
         teams = {str(r.get(id_column)): r.get(p_new.team_column or "") for r in rows}
         for emp in sorted(set(a) | set(b)):
             ra, rb = a.get(emp), b.get(emp)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import Decimal, DivisionByZero
 from types import MethodType
 from typing import Any
 
@@ -40,7 +40,7 @@ from .nodes import (
 )
 from .rounding import quantizer_parts
 
-__all__ = ["Emitter", "var"]
+__all__ = ["Emitter", "power", "var"]
 
 _NOT_WORD = re.compile(r"[^A-Za-z0-9_]+")
 _TERMS_PER_LINE = 200
@@ -174,6 +174,8 @@ class Emitter:
         return var(node.name)
 
     def _arith(self, node: Arith) -> str:
+        if node.op == "**":
+            return f"{self.const(power, 'power')}({self.expr(node.left)}, {self.expr(node.right)})"
         return f"({self.expr(node.left)} {node.op} {self.expr(node.right)})"
 
     def _unary(self, node: Unary) -> str:
@@ -293,6 +295,18 @@ class Emitter:
         self.emit(f"{name} = {value}")
         self._memo[-1][id(node)] = name
         return name
+
+
+def power(x: Decimal, n: Decimal) -> Decimal:
+    """
+    Return ``x ** n`` (``n`` a whole literal); ``0 ** -n`` is a division by zero, never Infinity.
+    """
+    # Decimal gives Infinity for 0 ** -1 without raising, even with DivisionByZero trapped, and
+    # min(Infinity, 100) would then pay 100 as if nothing had happened.
+    if n < 0 and x == 0:
+        raise DivisionByZero(f"0 ** {n}")
+    result: Decimal = x**n
+    return result
 
 
 def _describe(value: Any) -> str:

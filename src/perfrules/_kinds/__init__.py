@@ -15,8 +15,9 @@ from .indicator import INDICATORS
 from .marginal import ACCELERATORS, marginal_total
 from .payout import PAYOUTS
 from .people import charged_to, charges_name, group_scopes, population_names, population_types
+from .ranking import RANKING, key_name
 from .simple import ASSESSED, CONDITIONS, ELIGIBLE, FLAGS, METRICS
-from .steps import schedule_total, shortfall_points
+from .steps import CountError, schedule_total, shortfall_points
 from .terms import explained_terms
 from .totals import SCORE, SECTIONS
 from .wording import COMMON, name_text, number
@@ -25,6 +26,7 @@ __all__ = [
     "COMMON",
     "KINDS",
     "Context",
+    "CountError",
     "Explaining",
     "Kind",
     "Line",
@@ -34,6 +36,7 @@ __all__ = [
     "charges_name",
     "explained_terms",
     "group_scopes",
+    "key_name",
     "limit_facts",
     "marginal_total",
     "name_text",
@@ -57,6 +60,7 @@ KINDS: tuple[Kind[Any], ...] = (
     CONDITIONS,
     PAYOUTS,
     FLAGS,
+    RANKING,
     ELIGIBLE,
     ASSESSED,
 )
