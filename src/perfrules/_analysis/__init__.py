@@ -2,14 +2,14 @@
 Assurance: what a scheme can pay, proven from its declared inputs, and promises checked against it.
 """
 
-from .bounds import REPORTED, Bounds, Limit, bounds
 from .checks import Check
 from .interval import ANY, ListRange, Range
 from .lint import bound_warnings
+from .proven import REPORTED, Bounds, Limit, bounds
 from .report import render_html
 from .search import Counterexample
 from .verdict import CheckOutcome, check_scheme, read_checks
-from .whatif import Delta, WhatIf, whatif
+from .versions import Delta, WhatIf, whatif
 
 __all__ = [
     "ANY",

@@ -27,10 +27,10 @@ import attrs
 from .._compile import CONTEXT
 from .._errors import Issue
 from .._ir import Ref, walk
-from .bounds import Bounds
 from .direction import direction
 from .interval import ANY, Range, exact
 from .interval import CONTEXT as RANGES
+from .proven import Bounds
 
 __all__ = ["Check", "Expr", "check_issue", "default_checks", "parse_check", "prove", "reads"]
 

@@ -20,8 +20,8 @@ from itertools import pairwise
 from .._formula import BUILTINS, Lookup
 from .._ir import Apply, Arith, Choice, Clamp, Compare, Const, Fact, Node, Ref, Round, Step, Sum, TableLookup, Unary
 from .._kinds import marginal_total, schedule_total, shortfall_points
-from .bounds import Bounds
 from .interval import ANY, Range
+from .proven import Bounds
 
 __all__ = ["Direction", "direction"]
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .._errors import Issue
-from .bounds import Bounds, Limit
 from .interval import Range, hull, number_text
+from .proven import Bounds, Limit
 
 __all__ = ["bound_warnings"]
 

@@ -10,7 +10,7 @@ from decimal import ROUND_FLOOR, Decimal
 from html import escape
 
 from .interval import number_text
-from .whatif import Delta, WhatIf
+from .versions import Delta, WhatIf
 
 __all__ = ["histogram_svg", "render_html"]
 

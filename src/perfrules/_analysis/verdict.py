@@ -12,8 +12,8 @@ import attrs
 from .._compile import Plan, compile_scheme
 from .._errors import SchemeError
 from .._model import Scheme
-from .bounds import Bounds, bounds
 from .checks import Check, check_issue, default_checks, parse_check, prove
+from .proven import Bounds, bounds
 from .search import CannotSearch, Counterexample, search
 
 __all__ = ["CheckOutcome", "check_scheme", "read_checks"]
