@@ -107,3 +107,20 @@ def test_the_html_report_renders_in_headless_chromium(tmp_path):
     if os.environ.get("PERFRULES_REGEN_SCREENSHOT") == "1":
         shutil.copyfile(shot, SHOT)
     assert _png_size(SHOT.read_bytes()) == (1100, 1400)
+
+
+def test_replaying_the_ledger_under_the_recorded_version_reproduces_what_was_paid(tmp_path, capsys):
+    ledger = tmp_path / "results.db"
+    for month in MONTHS:
+        assert 0 == main(["score", str(OLD), str(month), "--period", month.stem, "--ledger", str(ledger)])
+    capsys.readouterr()
+    periods = [a for m in MONTHS for a in ("--period", m.stem)]
+    before = ledger.read_bytes()
+    assert 0 == main(["whatif", str(OLD), str(OLD), "--ledger", str(ledger), *periods, "--json"])
+    same = json.loads(capsys.readouterr().out)
+    with pr.Ledger(ledger, readonly=True) as book:
+        paid = sum(D(r["payouts"]["monthly_pay"]) for m in MONTHS for r in book.load(m.stem).values())
+    assert D(same["total"]["old"]) == D(same["total"]["new"]) == paid == D("33790.00")  # streak awards included
+    assert 0 == main(["whatif", str(OLD), str(NEW), "--ledger", str(ledger), *periods, "--json"])
+    assert json.loads(capsys.readouterr().out)["total"]["change"] == "225.00"
+    assert ledger.read_bytes() == before  # read-only: nothing written

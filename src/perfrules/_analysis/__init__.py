@@ -9,7 +9,7 @@ from .proven import REPORTED, Bounds, Limit, bounds
 from .report import render_html
 from .search import Counterexample
 from .verdict import CheckOutcome, check_scheme, read_checks
-from .versions import Delta, WhatIf, whatif
+from .versions import Delta, WhatIf, recorded, whatif
 
 __all__ = [
     "ANY",
@@ -27,6 +27,7 @@ __all__ = [
     "bounds",
     "check_scheme",
     "read_checks",
+    "recorded",
     "render_html",
     "whatif",
 ]

@@ -18,7 +18,7 @@ from .._evaluate import Result, score
 from .._explain import explain, render_text
 from .._model import Period, Scheme
 
-__all__ = ["Delta", "WhatIf", "whatif"]
+__all__ = ["Delta", "WhatIf", "recorded", "whatif"]
 
 _ZERO = Decimal(0)
 
@@ -203,13 +203,15 @@ def whatif(
     amount: str | None = None,
     largest: int = 5,
     id_column: str = "employee_id",
+    history: Any = None,
 ) -> WhatIf:
     """
     Score each batch of rows (one per period) under ``old`` and ``new`` and compare; nothing is written.
 
     ``amount`` names the value to rank and chart by (default: the last payout both declare, else the
     score).  The ``largest`` changes carry both explanations.  Bad rows raise :class:`InputError`, as
-    scoring does.
+    scoring does.  With ``history`` (a ledger, or any history source) history rules read earlier
+    periods from it, under both versions; without, each period is scored on its own.
     """
     p_old, p_new = _plan(old), _plan(new)
     name = _amount(p_old, p_new, amount)
@@ -217,9 +219,11 @@ def whatif(
     traced: dict[tuple[str | None, str], tuple[Result, Result]] = {}
     for period, batch in batches:
         rows = list(batch)
-        # Each period on its own: no ledger is read, so history values are 0 (the report says so).
+        # Without a history source each period stands alone: history values are 0.
         a, b = (
-            score(p, rows, period=period, id_column=id_column, trace=True, no_history=True).by_employee()
+            score(
+                p, rows, period=period, id_column=id_column, trace=True, history=history, no_history=history is None
+            ).by_employee()
             for p in (p_old, p_new)
         )
         teams = {str(r.get(id_column)): r.get(p_new.team_column or "") for r in rows}
@@ -255,6 +259,20 @@ def whatif(
         )
         explained.append(attrs.evolve(d, old_explanation=texts[0], new_explanation=texts[1]))
     return WhatIf(_title(p_old.scheme), _title(p_new.scheme), name, tuple(deltas), tuple(explained))
+
+
+def recorded(ledger: Any, periods: Sequence[str], scheme: str | None = None) -> list[tuple[str, list[dict[str, Any]]]]:
+    """
+    Return ``(period, rows)`` for each period as recorded in ``ledger``: each employee's recorded inputs.
+
+    Only the inputs are recorded, not population columns (teams, dates, roles): a scheme that reads
+    those cannot be replayed this way, and scoring says which column is missing.
+    """
+    out = []
+    for period in periods:
+        stored = ledger.load(period, scheme=scheme)
+        out.append((period, [{"employee_id": emp, **data.get("inputs", {})} for emp, data in sorted(stored.items())]))
+    return out
 
 
 def _title(s: Scheme) -> str:

@@ -11,8 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .._adapters import read_population, write_atomic
-from .._analysis import bound_warnings, bounds, check_scheme, read_checks, render_html, whatif
+from .._adapters import Ledger, read_population, write_atomic
+from .._analysis import bound_warnings, bounds, check_scheme, read_checks, recorded, render_html, whatif
 from .._compile import compile_scheme
 from .._errors import SchemeError
 from .._load import read_scheme
@@ -42,8 +42,14 @@ def add_commands(sub: Any) -> None:
     w = sub.add_parser("whatif", help="score the same data under two scheme versions and compare (writes nothing)")
     w.add_argument("old")
     w.add_argument("new")
-    w.add_argument("data", nargs="+", help="population files; a file named like a period (2026-04.csv) is that period")
-    w.add_argument("--period", help="the period of data files not named like one")
+    w.add_argument("data", nargs="*", help="population files; a file named like a period (2026-04.csv) is that period")
+    w.add_argument(
+        "--period",
+        action="append",
+        default=[],
+        help="the period of data files not named like one; with --ledger, each period to replay (repeat it)",
+    )
+    w.add_argument("--ledger", help="replay recorded periods from this results ledger (read-only), under their inputs")
     w.add_argument("--amount", help="the value to rank and chart by (default: the last payout both versions declare)")
     w.add_argument("--largest", type=int, default=5, help="how many of the largest changes to explain (default 5)")
     w.add_argument("--id-column", default="employee_id")
@@ -96,15 +102,29 @@ def run_whatif(args: argparse.Namespace) -> int:
         loaded = read_scheme(path)
         assert loaded.scheme is not None
         schemes.append(loaded.scheme)
-    batches: list[tuple[str | None, Any]] = []
-    for data in args.data:
-        stem = Path(data).stem
-        try:
-            period: str | None = Period.parse(stem).label
-        except ValueError:
-            period = args.period
-        batches.append((period, read_population(data)))
-    result = whatif(schemes[0], schemes[1], batches, amount=args.amount, largest=args.largest, id_column=args.id_column)
+    if args.ledger and args.data:
+        raise SystemExit("perfrules whatif: error: give data files or --ledger, not both")
+    if not args.ledger and not args.data:
+        raise SystemExit("perfrules whatif: error: give data files, or --ledger with --period")
+    if args.ledger:
+        if not args.period:
+            raise SystemExit("perfrules whatif: error: --ledger needs --period (once per period to replay)")
+        with Ledger(args.ledger, readonly=True) as ledger:
+            batches = recorded(ledger, args.period, schemes[0].name)
+            result = whatif(schemes[0], schemes[1], batches, amount=args.amount, largest=args.largest, history=ledger)
+    else:
+        if len(args.period) > 1:
+            raise SystemExit("perfrules whatif: error: --period more than once is for --ledger")
+        files: list[tuple[str | None, Any]] = []
+        for data in args.data:
+            try:
+                period: str | None = Period.parse(Path(data).stem).label
+            except ValueError:
+                period = args.period[0] if args.period else None
+            files.append((period, read_population(data)))
+        result = whatif(
+            schemes[0], schemes[1], files, amount=args.amount, largest=args.largest, id_column=args.id_column
+        )
     if args.html:
         write_atomic(args.html, render_html(result))
         print(f"wrote the what-if report to {args.html}", file=sys.stderr)
