@@ -67,8 +67,11 @@ def test_compile_time_is_about_linear_in_the_number_of_indicators():
     runs = [(_compile_seconds(small), _compile_seconds(large)) for _ in range(4)]
     t_small, t_large = min(a for a, _ in runs), min(b for _, b in runs)
     figures = f"500 indicators: {t_small:.3f} s, 2000: {t_large:.3f} s, ratio {t_large / t_small:.2f}"
-    assert t_small < 0.6, figures
-    assert t_large < 2.0, figures
-    assert t_large / t_small < 6, figures
+    # Generous bounds for a shared, noisy machine: they catch a return to quadratic time (4x the
+    # indicators taking 16x as long, seconds per compile), not drift; the measured bar is in
+    # benchmarks/bench_compile.py.
+    assert t_small < 2.0, figures
+    assert t_large < 8.0, figures
+    assert t_large / t_small < 10, figures
     row = {f"m{k}": "70" for k in range(2000)}
     assert pr.evaluate(pr.compile_scheme(large), row).score == 110  # and the big plan computes
