@@ -48,6 +48,7 @@ PUBLIC = [
     "Population",
     "Publication",
     "Quota",
+    "Ranking",
     "RateBand",
     "Report",
     "Result",

@@ -15,12 +15,12 @@ from .._formula import NoTier, group_name
 from .._kinds import CountError
 from .._model import Period
 from .._plugins import NumberFormat, number_format
-from .distribution import distribute
+from .distribution import distributed
 from .history import HistoryNote, HistorySource, history_values
 from .inputs import Row, read_rows
 from .people import population_values
 from .results import Layout, Result, Results, build_result, layout_of
-from .teams import team_values
+from .teams import team_values, unshared
 
 __all__ = ["evaluate", "score"]
 
@@ -252,25 +252,6 @@ def _staged(
     ]
 
 
-def _distributed(plan: Plan, results: list[Result], rows: list[Row]) -> list[Result]:
-    grades = plan.scheme.grades
-    if grades is None or grades.distribution is None:
-        return results
-    order = [str(t.label) for t in grades.tiers if t.label is not None]
-    at = plan.index["grade.value"]
-    # Only those assessed this period (H3) are graded together and take quota places.
-    graded = [k for k, r in enumerate(results) if plan.assessed is None or r.row[plan.assessed]]
-    groups = [rows[k].text.get(plan.team_column, "") if plan.team_column else "*" for k in graded]
-    moved = distribute(
-        [results[k].grade for k in graded], [results[k].row[at] for k in graded], groups, order, grades.distribution
-    )
-    out = list(results)
-    for k, (grade, note) in zip(graded, moved, strict=True):
-        if note is not None:
-            out[k] = results[k].regraded(grade, note)
-    return out
-
-
 def _kinds(plan: Plan) -> dict[str, str]:
     flags = {f.name for f in plan.scheme.flags} | {c.name for c in plan.scheme.conditions}
     return {name: "bool" if name in flags else "number" for _, name, _ in plan.history}
@@ -374,8 +355,9 @@ def score(
         else:
             results = _staged(plan, layout, checked, label, progress, trace)
     _finite(plan, results, checked)
-    results = _distributed(plan, results, checked)
+    results = distributed(plan, results, checked)
     _reasons(plan, results, checked)
+    unshared(plan, results, checked)
     return Results(plan.scheme.name, plan.digest, period, tuple(results), note)
 
 

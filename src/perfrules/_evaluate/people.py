@@ -72,6 +72,16 @@ def _relations(plan: Plan, rows: Sequence[Row], issues: list[Issue]) -> None:
     pop = plan.scheme.population
     assert pop is not None
     ids = {row.employee for row in rows}
+    for adj in plan.scheme.adjustments():
+        if adj.charge_to is not None and adj.charge_to not in ids:
+            issues.append(
+                Issue(
+                    "unknown-relation",
+                    f"{adj.name}: charge_to {adj.charge_to!r} is not in the population"
+                    f"{did_you_mean(adj.charge_to, ids) if len(ids) <= _SUGGEST_AMONG else ''}",
+                    hint="charge_to names an employee of this input, who bears the rest when a cell is empty",
+                )
+            )
     for relation, column in pop.relations().items():
         for row in rows:
             other = row.text.get(column, "").strip()

@@ -63,7 +63,7 @@ class Layout:
     groups: Mapping[str, tuple[tuple[str, int], ...]]
     flags: tuple[tuple[str, str, int], ...]
     approvals: tuple[tuple[str, str, Decimal, int | None, Decimal | None, int], ...]
-    shares: tuple[tuple[str, str, int, int, int | None], ...]
+    shares: tuple[tuple[str, str, int, int, int | None, str | None], ...]
     charges: tuple[tuple[str, int], ...]
     assessed: tuple[int, str] | None
     score: int
@@ -111,6 +111,7 @@ def layout_of(plan: Plan) -> Layout:
                 ix[a.name],
                 ix[f"{a.name}.whole"],
                 ix[f"{a.counterpart}.id"] if charged_to(s, a) is not None else None,
+                a.charge_to if charged_to(s, a) is not None else None,  # no_counterpart: charge, empty cell
             )
             for a in s.adjustments()
             if a.share is not None
@@ -274,8 +275,8 @@ class Result:
         row = self.row
         return MappingProxyType(
             {
-                name: SharedCost(who, row[w], row[i], row[w] - row[i], (row[t] or None) if t is not None else None)
-                for name, who, i, w, t in self.layout.shares
+                name: SharedCost(who, row[w], row[i], row[w] - row[i], (row[t] or instead) if t is not None else None)
+                for name, who, i, w, t, instead in self.layout.shares
             }
         )
 

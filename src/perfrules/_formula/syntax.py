@@ -18,7 +18,7 @@ from .._errors import Issue, PerfrulesError
 from .._limits import LIMITS as _BUDGET
 from .._limits import number_problem, number_text_problem
 
-__all__ = ["LIMITS", "FormulaError", "parse"]
+__all__ = ["ARITH", "CMP", "FORBIDDEN_HINTS", "LIMITS", "FormulaError", "parse"]
 
 
 @attrs.frozen
@@ -99,6 +99,28 @@ def _shape(tree: ast.AST, text: str) -> None:
         if isinstance(node, ast.Constant) and type(node.value) in (int, float):
             _literal(node, text)
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
+#: The arithmetic operators formulas may use, as written in Python.
+ARITH: dict[type[ast.operator], str] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+#: The comparisons formulas may use.
+CMP: dict[type[ast.cmpop], str] = {
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+}
+#: What to say about Python syntax formulas may not use.
+FORBIDDEN_HINTS: dict[type[ast.AST], str] = {
+    ast.Attribute: "attribute access (a.b) is not allowed: use the plain name",
+    ast.Subscript: "indexing (a[b]) is not allowed",
+    ast.Lambda: "lambda is not allowed",
+    ast.NamedExpr: "':=' is not allowed",
+    ast.FloorDiv: "'//' is not allowed: use floor(a / b)",
+    ast.Mod: "'%' is not allowed",
+}
 
 
 def parse(text: str) -> ast.Expression:

@@ -25,6 +25,7 @@ __all__ = [
     "Param",
     "Population",
     "Quota",
+    "Ranking",
     "Rollup",
     "RollupRule",
     "Scheme",
@@ -51,7 +52,7 @@ class Quota:
     ``at_most``: no more than this share may have the grade (the best-ranked
     keep it, the rest move one grade down).  ``at_least``: the lowest-ranked
     share get this grade whatever their band.  Shares are fractions (0.10 is
-    10%); the head count is rounded down.
+    10%); the head count is rounded as the distribution's ``rounding`` says.
     """
 
     grade: str
@@ -67,11 +68,25 @@ class Distribution:
     ``ties`` says what happens when a quota's boundary falls between people
     with the same value: ``demote`` (all of them get the lower grade, so an
     ``at_most`` quota is never exceeded) or ``keep`` (all keep the better one).
+
+    ``rounding`` turns a share into a head count: ``down`` (10% of 25 is 2,
+    the default), ``nearest`` (half up), ``up`` or ``at_least_one`` (down, but
+    never 0 when the share is not).  ``unfilled`` says what happens when the tie
+    rule leaves an ``at_least`` quota short: ``leave`` (the default: the tied
+    keep their grade), ``fill`` (exactly the head count, the lowest-ranked
+    first) or ``error``.
+
+    ``over`` says who is graded together and takes quota places: the
+    ``assessed`` (the default) or the ``eligible`` (assessed, and counted by
+    ``teams.eligible``); the others keep the grade of their band.
     """
 
     quotas: tuple[Quota, ...] = attrs.field(validator=attrs.validators.min_len(1))
     scope: Literal["all", "team"] = "all"
     ties: Literal["demote", "keep"] = "demote"
+    rounding: Literal["down", "nearest", "up", "at_least_one"] = "down"
+    unfilled: Literal["leave", "fill", "error"] = "leave"
+    over: Literal["assessed", "eligible"] = "assessed"
 
 
 @attrs.frozen
@@ -87,6 +102,38 @@ class Grades:
 
 
 @attrs.frozen
+class Ranking:
+    """
+    The order of ranks, tops and forced distribution, declared once: ``score desc, sales desc, employee_id asc``.
+
+    Each key is a formula (or ``employee_id``) and ``asc`` or ``desc``
+    (when left out: ``desc`` for a formula, higher is better; ``asc`` for
+    ``employee_id``, the smaller id first).  ``team_rank(x)``,
+    ``team_top(x)`` (and ``all_*``, ``reports_*``, ``mentees_*``) order by
+    ``x``, then by the keys in turn; a forced distribution by the graded
+    value, then by the keys.  Only people equal on every key are tied: they
+    share a rank, and ``ties`` says who is top among them: ``all`` (the
+    default), ``none``, or ``first`` (the first by employee id).
+    """
+
+    keys: tuple[str, ...] = ()
+    ties: Literal["all", "none", "first"] = "all"
+
+    def parsed(self) -> tuple[tuple[str, bool], ...]:
+        """
+        Return each key as ``(formula, descending)``: ``"sales asc"`` → ``("sales", False)``.
+        """
+        out = []
+        for key in self.keys:
+            head, _, last = key.strip().rpartition(" ")
+            if head and last in ("asc", "desc"):
+                out.append((head.strip(), last == "desc"))
+            else:
+                out.append((key.strip(), key.strip() != "employee_id"))
+        return tuple(out)
+
+
+@attrs.frozen
 class Teams:
     """
     How employees form teams, for team values in formulas (T1-T3, B1, $6, $7).
@@ -95,6 +142,11 @@ class Teams:
     ``eligible`` is a condition saying who counts in team values (T2: staff in
     their first, trial month do not count in the team average).  Everyone,
     eligible or not, can read their team's values.
+
+    ``eligible`` is the default population of ``team_*`` and ``all_*`` calls
+    only: a call may say whom it is over instead (``over=everyone`` or
+    ``over=assessed``), relation calls (``reports_*``, ``mentees_*``) ignore
+    it, and forced distribution follows it only with ``distribution: {over: eligible}``.
     """
 
     column: str = "team"
@@ -215,6 +267,7 @@ class Scheme:
     bonuses: tuple[Bonus, ...] = attrs.field(default=(), metadata=_keyed("bonus"))
     score: Score = Score()
     grades: Grades | None = None
+    ranking: Ranking | None = None
     teams: Teams | None = None
     population: Population | None = None
     assessed: Assessed | None = None
