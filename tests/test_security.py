@@ -468,6 +468,12 @@ class TestOnlyProjectErrors:
         assert isinstance(err, pr.InputError) and isinstance(err, ValueError)
         assert codes(err) == {"bad-period"}
 
+    @pytest.mark.parametrize("emp", [D("sNaN"), D("NaN"), float("nan")])
+    def test_nan_ids_are_missing_ids(self, emp):
+        # found by the long fuzz: comparing a signalling NaN id (raw != raw) raised decimal.InvalidOperation
+        err = bounded(pr.score, plan_of(BASE), [{"employee_id": emp, "a": "1", "n": "1"}])
+        assert isinstance(err, pr.InputError) and "missing-id" in codes(err)
+
     def test_evaluate_inputs_cannot_override_the_employee(self):
         # main: the result belonged to "other"
         err = bounded(pr.evaluate, plan_of(BASE), {"a": "1", "n": "1", "employee_id": "other"}, employee="me")

@@ -22,7 +22,8 @@ __all__ = ["CONTEXT", "quantizer", "quantizer_parts"]
 #: number read is below 10^18 with no digit below 10^-28 (the input budget),
 #: so exponents of -99..99 leave room for any sane product and keep every
 #: result short to print. ``0 ** -n`` gives Infinity without any signal in
-#: Python's decimal module; the engine refuses non-finite results itself.
+#: Python's decimal module: the generated code raises it as a division by
+#: zero, and the engine refuses any non-finite result as well.
 #: Set once per batch.
 CONTEXT = Context(
     prec=28,

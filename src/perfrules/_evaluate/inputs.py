@@ -9,7 +9,9 @@ path; a row with any problem is read again cell by cell to name each one.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from .._compile import CellError, Plan
@@ -114,7 +116,10 @@ class _Reader:
         raw = row.get(self.id_column)
         if self.no_id_column and self.id_column not in row:
             return f"<row {n}>"  # reported once, as the header's problem
-        emp = None if raw != raw else _text(raw)  # noqa: PLR0124 - NaN, a DataFrame's empty cell
+        # NaN (a DataFrame's empty cell) is no id. It is asked with is_nan(), not raw != raw:
+        # comparing a signalling Decimal NaN raises InvalidOperation (found by the fuzz).
+        nan = (raw.__class__ is float and math.isnan(raw)) or (isinstance(raw, Decimal) and raw.is_nan())
+        emp = None if nan else _text(raw)
         if emp is None or not emp.strip() or has_surrogate(emp):
             self.issues.append(
                 Issue(

@@ -126,20 +126,22 @@ def check_texts(value: object, where: str) -> None:
     Refuse any text inside ``value`` (an attrs model, walked without recursion) that is over budget.
 
     Formulas longer than the budget are refused here, when the model is built,
-    so that no later phase parses or even scans them.
+    so that no later phase parses or even scans them.  Only the field's name is
+    kept while walking (no path is formatted unless a text is refused), so the
+    walk costs little more than reading each field once.
     """
     stack: list[tuple[object, str]] = [(value, where)]
     while stack:
-        item, at = stack.pop()
-        if isinstance(item, str):
-            problem = text_problem(item)
+        item, name = stack.pop()
+        if item.__class__ is str:
+            problem = text_problem(item)  # type: ignore[arg-type,unused-ignore]
             if problem is not None:
-                raise ValueError(f"{at}: {problem}")
+                raise ValueError(f"'{name}': {problem}")
         elif isinstance(item, tuple):
-            stack.extend((x, f"{at}[{k}]") for k, x in enumerate(item))
+            stack.extend((x, name) for x in item)
         elif attrs.has(type(item)):
             fields: tuple[attrs.Attribute[Any], ...] = attrs.fields(type(item))  # type: ignore[arg-type]
-            stack.extend((getattr(item, f.name), f"{at}.{f.name}") for f in fields)
+            stack.extend((getattr(item, f.name), f.name) for f in fields)
 
 
 def identifiers(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
