@@ -91,3 +91,19 @@ class TestScore:
     def test_bad_period(self, examples):
         with pytest.raises(SystemExit, match="not a real date range"):
             main(["score", str(examples / "seed001" / "scheme.yaml"), "x.csv", "--period", "2026-02-30..2026-03-01"])
+
+
+class TestColumnarEngine:
+    def test_same_table_as_the_row_engine(self, examples, capsys):
+        args = ["score", str(examples / "seed003-front-desk" / "scheme.yaml")]
+        args += [str(examples / "seed003-front-desk" / "data.csv"), "--period", "2026-04"]
+        assert 0 == main(args)
+        row = capsys.readouterr().out
+        assert 0 == main([*args, "--engine", "columnar"])
+        assert capsys.readouterr().out == row
+
+    def test_refused_scheme_exits_1_naming_the_element(self, examples, capsys):
+        args = ["score", str(examples / "seed003-kpi" / "scheme.yaml"), str(examples / "seed003-kpi" / "data.csv")]
+        assert 1 == main([*args, "--period", "2026-04", "--engine", "columnar"])
+        err = capsys.readouterr().err
+        assert "columnar-unsupported" in err and "metrics.merit_points" in err

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from decimal import localcontext
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 from .._compile import CONTEXT, FILENAME, Plan
 from .._errors import EvaluationError, InputError, Issue
@@ -169,6 +169,17 @@ def _staged(
     ]
 
 
+def _columnar(plan: Plan, layout: Layout, checked: list[Row], label: str | None) -> list[Result]:
+    from .columnar import run_columnar
+
+    def fallback() -> None:
+        # Where the columnar engine stops, the row engine says what it would do: raise its own error, or not.
+        _single_stage(plan, layout, checked, label, None, False)
+
+    outs = run_columnar(plan, checked, fallback)
+    return [build_result(layout, row.employee, out, label) for row, out in zip(checked, outs, strict=True)]
+
+
 def _distributed(plan: Plan, results: list[Result], rows: list[Row]) -> list[Result]:
     grades = plan.scheme.grades
     if grades is None or grades.distribution is None:
@@ -204,6 +215,7 @@ def score(
     progress: Callable[[int], None] | None = None,
     trace: bool = False,
     history: HistorySource | None = None,
+    engine: Literal["row", "columnar"] = "row",
 ) -> Results:
     """
     Score a whole population for one period.
@@ -217,7 +229,18 @@ def score(
     :func:`perfrules.explain` needs, so explaining it evaluates nothing again.
     ``history`` (the results ledger, or any :class:`HistorySource`) provides
     earlier periods for ``prior()``, ``streak()`` and ``previous_streak()``.
+    ``engine="columnar"`` computes with whole columns at once (the optional
+    ``columnar`` extra, polars): the same results, exactly; a scheme it cannot
+    compute exactly yet is refused with ``columnar-unsupported`` before any row
+    is read.  Explanations (``trace``) always come from the row engine.
     """
+    if engine not in ("row", "columnar"):
+        raise ValueError(f"engine must be 'row' or 'columnar', not {engine!r}")
+    columnar = engine == "columnar" and not trace
+    if columnar:
+        from .columnar import require_columnar
+
+        require_columnar(plan)
     if isinstance(period, str):
         period = Period.parse(period)
     label = period.label if period else None
@@ -238,7 +261,11 @@ def score(
         ]
     layout = layout_of(plan)
     with localcontext(CONTEXT):
-        if len(plan.stages) == 1:
+        if columnar:
+            results = _columnar(plan, layout, checked, label)
+            if progress is not None:
+                progress(len(checked))
+        elif len(plan.stages) == 1:
             results = _single_stage(plan, layout, checked, label, progress, trace)
         else:
             results = _staged(plan, layout, checked, label, progress, trace)
