@@ -122,12 +122,14 @@ def _expressions(draw: st.DrawFn, names: tuple[str, ...], depth: int = 3) -> str
     if kind <= 2:
         return draw(leaves)
     if kind == 3:
-        return f"({draw(sub)} {draw(st.sampled_from(['+', '-', '*']))} {draw(sub)})"
+        return f"({draw(sub)} {draw(st.sampled_from(['+', '-', '*', '/']))} {draw(sub)})"
     if kind == 4:
         return f"{draw(st.sampled_from(['max', 'min']))}({draw(sub)}, {draw(sub)}, {draw(sub)})"
     if kind == 5:
         return f"{draw(st.sampled_from(['abs', 'floor', 'ceil', '-']))}({draw(sub)})"
     if kind == 6:
+        if draw(st.booleans()):
+            return f"div({draw(sub)}, {draw(sub)}, {draw(sub)})"
         return f"round({draw(sub)}, {draw(st.integers(0, 3))})"
     if kind == 7:
         return f"clamp({draw(sub)}, {draw(sub)}, {draw(sub)})"

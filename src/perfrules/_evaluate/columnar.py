@@ -42,7 +42,7 @@ from .inputs import Row
 
 __all__ = ["columnar_issues", "require_columnar", "run_columnar"]
 
-_FN = {id(BUILTINS[name].impl): name for name in ("min", "max", "clamp", "abs", "floor", "ceil", "round")}
+_FN = {id(BUILTINS[name].impl): name for name in ("min", "max", "clamp", "abs", "floor", "ceil", "round", "div")}
 _EXP_OF_PLACES = {Decimal(1).scaleb(-k): -k for k in range(11)}
 
 
@@ -51,8 +51,8 @@ def _where(step: Step) -> str:
 
 
 def _node_problem(node: Node) -> str | None:
-    if isinstance(node, Arith) and node.op not in ("+", "-", "*"):
-        return f"the operator {node.op!r} (exact division is not supported by the columnar engine yet)"
+    if isinstance(node, Arith) and node.op == "**":
+        return "the operator '**'"
     if isinstance(node, Apply) and id(node.fn) not in _FN:
         return f"the function {node.label.removeprefix('fn_')!r}"
     if isinstance(node, Apply) and _FN.get(id(node.fn)) == "round":
@@ -174,6 +174,8 @@ class _Eval:
             return ~x if node.op == "not" else f.sign(x, node.op)
         if isinstance(node, Arith):
             a, b = self(node.left, live), self(node.right, live)
+            if node.op == "/":
+                return f.div(a, b, live)
             return f.mul(a, b, live) if node.op == "*" else f.add(a, b, live, subtract=node.op == "-")
         if isinstance(node, Sum):
             total = self(node.base, live)
@@ -212,13 +214,13 @@ class _Eval:
             # Python stops at the first operand that decides: later ones are computed only where needed.
             acc = self(node.operands[0], live)
             for x in node.operands[1:]:
-                rest = self(x, _and(live, acc if op == "and" else ~acc))
+                rest = self(x, _lazy(x, live, acc if op == "and" else ~acc))
                 acc = (acc & rest) if op == "and" else (acc | rest)
             return acc
         left = self(node.operands[0], live)
         acc = None
         for op, operand in zip(node.ops, node.operands[1:], strict=True):
-            right = self(operand, _and(live, acc))
+            right = self(operand, _lazy(operand, live, acc))
             held = self.f.compare(left, right, op, _and(live, acc))
             acc = held if acc is None else acc & held
             left = right
@@ -242,6 +244,13 @@ class _Eval:
 
     def _apply(self, node: Apply, live: Any) -> Any:
         f, name = self.f, _FN[id(node.fn)]
+        if name == "div":
+            # div(a, b, d) is inlined: a / b only where b is not zero, d only where it is.
+            b = self(node.args[1], live)
+            zero = f.compare(b, f.const(Decimal(0), self.n), "==", live)
+            a = self(node.args[0], _lazy(node.args[0], live, ~zero))
+            d = self(node.args[2], _lazy(node.args[2], live, zero))
+            return f.choose(zero, d, f.div(a, f.choose(zero, f.const(Decimal(1), self.n), b), _and(live, ~zero)))
         args = [self(a, live) for a in node.args if name != "round" or a is node.args[0]]
         if name in ("max", "min"):
             # Python's max and min keep the first of equal values: a later one wins only when strictly beyond.
@@ -259,6 +268,14 @@ class _Eval:
             assert isinstance(places, Const)
             return f.quantize(args[0], _EXP_OF_PLACES[places.value], "half_up", live)
         return f.quantize(args[0], 0, "floor" if name == "floor" else "ceiling", live, integral=True)
+
+
+def _lazy(node: Node, live: Any, mask: Any) -> Any:
+    # Python computes an operand only where it is needed, unless the operand takes statements (a limit):
+    # those run before the expression, for every row the step reaches.
+    if any(isinstance(n, Clamp) for n in walk(node)):
+        return live
+    return _and(live, mask)
 
 
 def _and(live: Any, mask: Any) -> Any:
@@ -289,16 +306,18 @@ def run_columnar(plan: Plan, rows: list[Row], fallback: Callable[[], None]) -> l
 
     n = len(rows)
     env: dict[str, Any] = {}
-    for k, spec in enumerate(plan.inputs):
-        env[spec.metric.name] = fixed.from_decimals([r.values[k] for r in rows])
-    for p in plan.scheme.params:
-        env[p.name] = fixed.const(p.value, n)
     ev = _Eval(n, env)
-    for ref in plan.order:
-        step = plan.steps[ref]
+    for ref in (None, *plan.order):
+        step = plan.steps[ref] if ref is not None else None
         ev.memo = {}
         try:
-            _step(ev, step)
+            if step is None:
+                for k, spec in enumerate(plan.inputs):
+                    env[spec.metric.name] = fixed.from_decimals([r.values[k] for r in rows])
+                for p in plan.scheme.params:
+                    env[p.name] = fixed.const(p.value, n)
+            else:
+                _step(ev, step)
         except fixed.Limit as exc:
             fallback()
             first = exc.rows.arg_true()[0]
@@ -306,7 +325,7 @@ def run_columnar(plan: Plan, rows: list[Row], fallback: Callable[[], None]) -> l
                 "columnar-limit: a value needs more than 28 digits or leaves the exact range of the columnar "
                 "engine (score with engine='row')",
                 employee=rows[first].employee,
-                step=_where(step),
+                step=_where(step) if step is not None else None,
             ) from None
     columns = [_column(env[name], n) for name in plan.outputs]
     return list(builtins.zip(*columns, strict=True)) if columns else [() for _ in rows]

@@ -21,7 +21,20 @@ from typing import Any
 
 import polars as pl
 
-__all__ = ["Limit", "Num", "add", "align", "choose", "compare", "const", "from_decimals", "mul", "quantize", "sign"]
+__all__ = [
+    "Limit",
+    "Num",
+    "add",
+    "align",
+    "choose",
+    "compare",
+    "const",
+    "div",
+    "from_decimals",
+    "mul",
+    "quantize",
+    "sign",
+]
 
 _I = pl.Int128
 _E = pl.Int32
@@ -29,6 +42,10 @@ _LIMIT = 10**28
 """Decimal's context here has 28 digits: a coefficient of 10**28 or more would have been rounded."""
 _ZERO = pl.Series([0], dtype=_I)
 _TWO = pl.Series([2], dtype=_I)
+_ONE = pl.Series([1], dtype=_I)
+_TEN = pl.Series([10], dtype=_I)
+_FIVE = pl.Series([5], dtype=_I)
+_PREC = 28
 _POW10 = pl.Series([10**k for k in range(39)], dtype=_I)
 
 
@@ -105,7 +122,7 @@ def const(value: Decimal, n: int) -> Num:
 
 def from_decimals(values: list[Decimal]) -> Num:
     """
-    Return a column holding exactly ``values`` (each coefficient below 10**28, as the row engine reads them).
+    Return a column holding exactly ``values``; a value of more than 28 digits is refused (:class:`Limit`).
     """
     cs, es, nzs = [], [], []
     for v in values:
@@ -115,7 +132,24 @@ def from_decimals(values: list[Decimal]) -> Num:
         es.append(exp)
         nzs.append(bool(sign) and c == 0)
     nz = pl.Series(nzs, dtype=pl.Boolean) if any(nzs) else None
+    big = [abs(c) >= _LIMIT for c in cs]
+    if any(big):
+        raise Limit(pl.Series(big, dtype=pl.Boolean))
     return Num(pl.Series(cs, dtype=_I), pl.Series(es, dtype=_E), nz)
+
+
+def _context(c: pl.Series, e: pl.Series) -> tuple[pl.Series, pl.Series]:
+    # An exact result of more than 28 digits is rounded half-even to 28, as the Decimal context does.
+    mag = c.abs()
+    if not (mag >= _LIMIT).any():
+        return c, e
+    drop = (_digits(mag) - _PREC).clip(0, 38)
+    d = _pow10(drop)
+    q, r = mag // d, mag % d
+    q = q + ((r + r > d) | ((r + r == d) & (q % _TWO == 1))).cast(_I)
+    carry = q >= _LIMIT
+    q = q.zip_with(~carry, q // _TEN)
+    return q.zip_with(c >= 0, _neg(q)), e + drop + carry.cast(_E)
 
 
 def _shift(c: pl.Series, s: pl.Series, live: pl.Series | None) -> pl.Series:
@@ -150,7 +184,8 @@ def add(a: Num, b: Num, live: pl.Series | None, *, subtract: bool = False) -> Nu
     else:
         bnz = b.nz
     # A zero sum is negative only when both operands are negative zeros.
-    return Num(_fit(ca + cb, live), e, _negzero(a.nz, bnz))
+    c, e = _context(ca + cb, e)
+    return Num(c, e, _negzero(a.nz, bnz))
 
 
 def mul(a: Num, b: Num, live: pl.Series | None) -> Num:
@@ -164,7 +199,8 @@ def mul(a: Num, b: Num, live: pl.Series | None) -> Num:
     zero = _ZERO
     c = a.c.zip_with(~bad, zero) * b.c.zip_with(~bad, zero)
     neg = a.negative() ^ b.negative()
-    return Num(_fit(c, live), a.e + b.e, (c == 0) & neg)
+    c, e = _context(c, a.e + b.e)
+    return Num(c, e, (c == 0) & neg)
 
 
 def sign(a: Num, op: str) -> Num:
@@ -248,3 +284,67 @@ def quantize(a: Num, exp: int, mode: str, live: pl.Series | None, *, integral: b
     if keep is not None and a.nz is not None:
         nz = nz | (keep & a.nz)
     return Num(c, e, nz)
+
+
+def _digits(x: pl.Series) -> pl.Series:
+    # How many digits a non-negative coefficient has (0 counts as one digit).
+    n = pl.repeat(1, len(x), dtype=_E, eager=True)
+    for k in range(1, 39):
+        n = n + (x >= 10**k).cast(_E)
+    return n
+
+
+def div(a: Num, b: Num, live: pl.Series | None) -> Num:
+    """
+    Return ``a / b`` as Decimal gives it with 28 digits: the exact quotient at the ideal exponent, or rounded half-even.
+
+    This follows Decimal's own algorithm (one digit more than the precision,
+    a sticky digit for what remains, then rounding); the long division runs
+    in chunks, so no intermediate leaves Int128.
+    """
+    zero_b = b.c == 0
+    _check(zero_b, live)  # the row engine raises: division by zero
+    mag_a, mag_b = a.c.abs(), b.c.abs().zip_with(~zero_b, _ONE)
+    # Trailing zeros of the divisor change neither the quotient nor the ideal exponent: drop them.
+    eb = b.e
+    for _ in range(_PREC):
+        strip = mag_b % _TEN == 0
+        if not strip.any():
+            break
+        mag_b = mag_b.zip_with(~strip, mag_b // _TEN)
+        eb = eb + strip.cast(_E)
+    len_b = _digits(mag_b)
+    ideal = a.e - b.e
+    shift = (len_b - _digits(mag_a) + (_PREC + 1)).clip(0, 60)
+    # Long division in chunks, so that no intermediate leaves Int128: the remainder is below the
+    # divisor (at most 28 digits), so each chunk may bring down 38 - len_b digits.
+    coeff, rem = mag_a // mag_b, mag_a % mag_b
+    left = shift
+    while (left > 0).any():
+        step = left.zip_with(left <= 38 - len_b, 38 - len_b)
+        grow = _pow10(step)
+        wide = rem * grow
+        coeff, rem = coeff * grow + wide // mag_b, wide % mag_b
+        left = left - step
+    exp = a.e - eb - shift
+    inexact = rem != 0
+    coeff = coeff + (inexact & (coeff % _FIVE == 0)).cast(_I)  # the sticky digit
+    for _ in range(_PREC + 2):
+        strip = ~inexact & (exp < ideal) & (coeff % _TEN == 0) & (coeff != 0)
+        if not strip.any():
+            break
+        coeff = coeff.zip_with(~strip, coeff // _TEN)
+        exp = exp + strip.cast(_E)
+    # Round to 28 digits, half-even, as the context does.
+    drop = (_digits(coeff) - _PREC).clip(0, 38)
+    d = _pow10(drop)
+    q, r = coeff // d, coeff % d
+    q = q + ((r + r > d) | ((r + r == d) & (q % _TWO == 1))).cast(_I)
+    carry = q >= _LIMIT
+    q = q.zip_with(~carry, q // _TEN)
+    exp = exp + drop + carry.cast(_E)
+    zero_a = a.c == 0
+    q = q.zip_with(~zero_a, _ZERO)
+    exp = exp.zip_with(~zero_a, ideal)
+    neg = a.negative() ^ b.negative()
+    return Num(q.zip_with(~neg, _neg(q)), exp, (q == 0) & neg)
