@@ -157,7 +157,7 @@ def test_a_value_beyond_28_digits_is_refused_not_rounded():
     rows = [{"employee_id": "E1", "x": "123456789012345"}]
     with pytest.raises(pr.EvaluationError, match="columnar-limit") as err:
         pr.score(plan, rows, engine="columnar")
-    assert err.value.employee == "E1"
+    assert err.value.employee == "E1" and err.value.code == "columnar-limit"
 
 
 def test_unknown_engine_is_refused():

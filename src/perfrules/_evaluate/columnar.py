@@ -40,7 +40,7 @@ from .._ir import (
 )
 from .inputs import Row
 
-__all__ = ["columnar_issues", "require_columnar", "run_columnar"]
+__all__ = ["columnar_issues", "evaluate_columns", "require_columnar", "run_columnar"]
 
 _FN = {id(BUILTINS[name].impl): name for name in ("min", "max", "clamp", "abs", "floor", "ceil", "round", "div")}
 _EXP_OF_PLACES = {Decimal(1).scaleb(-k): -k for k in range(11)}
@@ -301,10 +301,34 @@ def run_columnar(plan: Plan, rows: list[Row], fallback: Callable[[], None]) -> l
     :class:`EvaluationError` says which element and employee the columnar
     engine could not compute exactly.
     """
+    from . import fixed
+
+    def inputs() -> dict[str, Any]:
+        return {
+            spec.metric.name: fixed.from_decimals([r.values[k] for r in rows]) for k, spec in enumerate(plan.inputs)
+        }
+
+    env = evaluate_columns(plan, inputs, len(rows), lambda k: rows[k].employee, fallback)
+    columns = [_column(env[name], len(rows)) for name in plan.outputs]
+    return list(builtins.zip(*columns, strict=True)) if columns else [() for _ in rows]
+
+
+def evaluate_columns(
+    plan: Plan,
+    inputs: Callable[[], dict[str, Any]],
+    n: int,
+    employee: Callable[[int], str],
+    fallback: Callable[[], None],
+) -> dict[str, Any]:
+    """
+    Return every value of ``plan`` as a column (numbers as :class:`~.fixed.Num`), by name, from ``inputs()``.
+
+    ``employee(k)`` names the employee of row ``k`` in errors; ``fallback()`` is
+    called first when a value leaves the exact range (see :func:`run_columnar`).
+    """
     from .._errors import EvaluationError
     from . import fixed
 
-    n = len(rows)
     env: dict[str, Any] = {}
     ev = _Eval(n, env)
     for ref in (None, *plan.order):
@@ -312,23 +336,22 @@ def run_columnar(plan: Plan, rows: list[Row], fallback: Callable[[], None]) -> l
         ev.memo = {}
         try:
             if step is None:
-                for k, spec in enumerate(plan.inputs):
-                    env[spec.metric.name] = fixed.from_decimals([r.values[k] for r in rows])
+                env.update(inputs())
                 for p in plan.scheme.params:
                     env[p.name] = fixed.const(p.value, n)
             else:
                 _step(ev, step)
         except fixed.Limit as exc:
             fallback()
-            first = exc.rows.arg_true()[0]
-            raise EvaluationError(
+            err = EvaluationError(
                 "columnar-limit: a value needs more than 28 digits or leaves the exact range of the columnar "
                 "engine (score with engine='row')",
-                employee=rows[first].employee,
+                employee=employee(exc.rows.arg_true()[0]),
                 step=_where(step) if step is not None else None,
-            ) from None
-    columns = [_column(env[name], n) for name in plan.outputs]
-    return list(builtins.zip(*columns, strict=True)) if columns else [() for _ in rows]
+            )
+            err.code = "columnar-limit"  # the instance's code: programs can tell it from an arithmetic failure
+            raise err from None
+    return env
 
 
 def _step(ev: _Eval, step: Step) -> None:
