@@ -6,8 +6,8 @@ Scale: the row engine against the columnar engine over N generated rows, CSV in 
 The scheme is examples/seed003-pay (piece rates and a pay pot: division,
 rounding, a tier table, a cap, grades), which the columnar engine accepts;
 seed003-kpi is refused by it today (list inputs, history, schedules), see
-docs/explanation/performance.md.  Each engine runs in a child process that
-reads the CSV, scores and writes the results CSV; wall time, CPU time and
+docs/explanation/performance.md.  Each engine runs as the command line,
+``perfrules score … --out results.csv --engine row|columnar``, in a child process; wall time, CPU time and
 peak memory (max RSS, from ``os.wait4``) are of that process.  The two output files must be
 equal byte for byte.
 """
@@ -25,17 +25,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SCHEME = ROOT / "examples" / "seed003-pay" / "scheme.yaml"
 
-CHILD = """
-import csv, sys
-import perfrules as pr
-from perfrules._adapters import write_results
-plan = pr.compile_scheme(pr.load_scheme(sys.argv[1]))
-with open(sys.argv[2], encoding="utf-8", newline="") as fh:
-    rows = list(csv.DictReader(fh))
-results = pr.score(plan, rows, period="2026-04", engine=sys.argv[4])
-write_results(results, sys.argv[3])
-"""
-
 
 def _generate(path: Path, n: int) -> None:
     rnd = random.Random(12)
@@ -48,7 +37,8 @@ def _generate(path: Path, n: int) -> None:
 
 def _run(engine: str, data: Path, out: Path) -> tuple[float, float, float]:
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(SCHEME), str(data), str(out), engine])
+    cmd = [sys.executable, "-m", "perfrules", "score", str(SCHEME), str(data), "--period", "2026-04"]
+    child = subprocess.Popen([*cmd, "--out", str(out), "--engine", engine])
     # wait4 gives this one child's resource use: CPU time and peak memory (max RSS, KiB on Linux).
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start

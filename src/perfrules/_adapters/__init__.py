@@ -2,6 +2,7 @@
 Adapters at the edges: files in, files out, and the results ledger.
 """
 
+from .columnar import score_csv_columnar
 from .files import read_population, result_rows, write_atomic, write_results
 from .ledger import Change, Ledger, Publication
 from .rollup import roll_up
@@ -13,6 +14,7 @@ __all__ = [
     "read_population",
     "result_rows",
     "roll_up",
+    "score_csv_columnar",
     "write_atomic",
     "write_results",
 ]

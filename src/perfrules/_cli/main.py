@@ -11,8 +11,9 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from .._adapters import Ledger, read_population, roll_up, write_atomic, write_results
+from .._adapters import Ledger, read_population, roll_up, score_csv_columnar, write_atomic, write_results
 from .._compile import Plan, compile_scheme
 from .._errors import CompileError, EvaluationError, InputError, LedgerError, PerfrulesError, SchemeError
 from .._evaluate import Results, score
@@ -128,6 +129,22 @@ def _score(args: argparse.Namespace) -> tuple[Plan, Results]:
     return plan, results
 
 
+def _columnar_csv(args: argparse.Namespace) -> bool:
+    # CSV to CSV with the columnar engine: whole columns, no Python object per cell, when the file is plain.
+    if args.engine != "columnar" or not args.out or Path(args.out).suffix.lower() != ".csv" or args.ledger:
+        return False
+    if Path(args.data).suffix.lower() != ".csv":
+        return False
+    loaded = read_scheme(args.scheme)
+    assert loaded.scheme is not None
+    plan = compile_scheme(loaded.scheme)
+    written = score_csv_columnar(plan, args.data, args.out, period=_period(args), id_column=args.id_column)
+    if written is None:
+        return False
+    print(f"wrote {written} result(s) to {args.out}", file=sys.stderr)
+    return True
+
+
 def _record(args: argparse.Namespace, plan: Plan, results: Results) -> None:
     with Ledger(args.ledger) as ledger:
         done = ledger.publish(results, plan.scheme, revise=args.revise)
@@ -186,6 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _explain(args)
         if args.command == "rollup":
             return _rollup(args)
+        if _columnar_csv(args):
+            return EXIT_OK
         plan, results = _score(args)
         if args.ledger:
             _record(args, plan, results)

@@ -20,7 +20,7 @@ from .people import population_values
 from .results import Layout, Result, Results, build_result, layout_of
 from .teams import team_values
 
-__all__ = ["evaluate", "score"]
+__all__ = ["evaluate", "score", "score_frame"]
 
 
 def _failing_frame(tb: TracebackType | None) -> tuple[int, dict[str, Any]] | None:
@@ -286,3 +286,14 @@ def evaluate(
     Score one employee from a mapping of metric names to raw values.
     """
     return score(plan, [{"employee_id": employee, **inputs}], period=period, history=history).results[0]
+
+
+def score_frame(plan: Plan, df: Any, id_column: str, period: Period | None, fallback: Callable[[], None]) -> Any:
+    """
+    Return the flat result rows of a polars frame of text cells, column-wise, or ``None`` when not the plain case.
+
+    See :mod:`perfrules._evaluate.columns`; polars is imported only here.
+    """
+    from .columns import score_frame as run
+
+    return run(plan, df, id_column, period, fallback)
