@@ -27,7 +27,7 @@ pl = pytest.importorskip("polars")
 fixed = pytest.importorskip("perfrules._evaluate.fixed")
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
-ACCEPTED = {"seed003-front-desk", "seed003-pay"}
+ACCEPTED = {"accelerator", "seed002", "seed003-front-desk", "seed003-pay"}
 
 
 def _same(plan, rows, period="2026-04"):
@@ -188,7 +188,9 @@ def test_csv_path_writes_the_row_engines_file(name, tmp_path):
     plan = pr.compile_scheme(pr.load_scheme(EXAMPLES / name / "scheme.yaml"))
     text = (EXAMPLES / name / "data.csv").read_text(encoding="utf-8")
     written, row, col = _csv_both(plan, tmp_path, text)
-    assert written and col == row
+    # seed002 has percent cells and accelerator an empty cell (a default): the general path reads those.
+    assert bool(written) == (name in {"seed003-front-desk", "seed003-pay"})
+    assert not written or col == row
 
 
 @settings(max_examples=40, deadline=None)

@@ -53,23 +53,20 @@ def _where(step: Step) -> str:
 def _node_problem(node: Node) -> str | None:
     if isinstance(node, Arith) and node.op == "**":
         return "the operator '**'"
-    if isinstance(node, Apply) and id(node.fn) not in _FN:
-        return f"the function {node.label.removeprefix('fn_')!r}"
+    if isinstance(node, Apply) and id(node.fn) not in _FN and any(a.type == "list" for a in node.args):
+        return f"the function {node.label.removeprefix('fn_')!r} of a list"
     if isinstance(node, Apply) and _FN.get(id(node.fn)) == "round":
         places = node.args[1]
         if not (isinstance(places, Const) and places.value in _EXP_OF_PLACES):
             return "round() with places that are not a constant"
-    if isinstance(node, TableLookup) and (node.table.labels_oriented if node.labels else node.table.oriented) is None:
-        return f"the tier table {node.table.name!r} (only tables one ordered search can read)"
     if (
         isinstance(node, Compare)
         and node.ops[0] not in ("and", "or")
         and any(o.type != "number" for o in node.operands)
     ):
         return "a comparison of values other than numbers"
-    label = node.value if isinstance(node, Fact) else node
-    if node.type in ("list", "text") and not (isinstance(label, TableLookup) and label.labels):
-        return f"a value of type {node.type!r}"
+    if node.type == "list":
+        return "a value of type 'list'"
     if isinstance(node, Const) and node.type == "number" and not isinstance(node.value, Decimal):
         return "a constant that is not a number"
     return None
@@ -229,8 +226,12 @@ class _Eval:
     def _lookup(self, node: TableLookup, live: Any) -> Any:
         import polars as pl
 
-        side, cuts, picks = node.table.labels_oriented if node.labels else node.table.oriented
         x = self(node.value, live)
+        table = node.table
+        oriented = table.labels_oriented if node.labels else table.oriented
+        if oriented is None:
+            return self._by_value(table.label if node.labels else table.fn, [x], node.type, live)
+        side, cuts, picks = oriented
         at = pl.repeat(0, self.n, dtype=pl.UInt32, eager=True)
         for cut in cuts:
             # bisect_right counts the cuts <= x; bisect_left those < x.
@@ -242,8 +243,17 @@ class _Eval:
         nz = None if table.nz is None else table.nz.gather(at)
         return self.f.Num(table.c.gather(at), table.e.gather(at), nz)
 
+    def _by_value(self, fn: Callable[..., Any], args: list[Any], kind: str, live: Any) -> Any:
+        from .values import by_value
+
+        return by_value(fn, args, kind, live, self.n)
+
     def _apply(self, node: Apply, live: Any) -> Any:
-        f, name = self.f, _FN[id(node.fn)]
+        name = _FN.get(id(node.fn))
+        if name is None:
+            # A function without a column form: the very function, called once per distinct argument.
+            return self._by_value(node.fn, [self(a, live) for a in node.args], node.type, live)
+        f = self.f
         if name == "div":
             # div(a, b, d) is inlined: a / b only where b is not zero, d only where it is.
             b = self(node.args[1], live)
