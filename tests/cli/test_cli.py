@@ -103,7 +103,8 @@ class TestColumnarEngine:
         assert capsys.readouterr().out == row
 
     def test_refused_scheme_exits_1_naming_the_element(self, examples, capsys):
-        args = ["score", str(examples / "seed003-kpi" / "scheme.yaml"), str(examples / "seed003-kpi" / "data.csv")]
+        folder = examples / "seed000-team"
+        args = ["score", str(folder / "scheme.yaml"), str(folder / "data.csv")]
         assert 1 == main([*args, "--period", "2026-04", "--engine", "columnar"])
         err = capsys.readouterr().err
-        assert "columnar-unsupported" in err and "metrics.merit_points" in err
+        assert "columnar-unsupported" in err and "groups.team_avg__month_score" in err

@@ -15,6 +15,7 @@ from decimal import (
 )
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -27,7 +28,16 @@ pl = pytest.importorskip("polars")
 fixed = pytest.importorskip("perfrules._evaluate.fixed")
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
-ACCEPTED = {"accelerator", "seed002", "seed003-front-desk", "seed003-pay"}
+ACCEPTED = {
+    "accelerator",
+    "seed002",
+    "seed003-front-desk",
+    "seed003-gs",
+    "seed003-kpi",
+    "seed003-pay",
+    "seed003-quarter",
+    "seed004",
+}
 
 
 def _same(plan, rows, period="2026-04"):
@@ -234,3 +244,46 @@ def test_csv_path_leaves_anything_but_the_plain_case_to_the_general_path(text, t
     out = tmp_path / "out.csv"
     assert score_csv_columnar(plan, data, out, period=None, id_column="employee_id") is None
     assert not out.exists()
+
+
+def test_kpi_months_with_a_ledger_agree(tmp_path):
+    """History (streaks over the ledger) and population-wide values, three months running."""
+    from perfrules._adapters import read_population
+
+    folder = EXAMPLES / "seed003-kpi"
+    plan = pr.compile_scheme(pr.load_scheme(folder / "scheme.yaml"))
+    with pr.Ledger(tmp_path / "l.db") as ledger:
+        for month in ("2026-04", "2026-05", "2026-06"):
+            rows = read_population(folder / "months" / f"{month}.csv")
+            row = pr.score(plan, rows, period=month, history=ledger)
+            col = pr.score(plan, rows, period=month, history=ledger, engine="columnar")
+            assert [[repr(v) for v in r.row] for r in row] == [[repr(v) for v in r.row] for r in col]
+            assert [r.to_dict() for r in row] == [r.to_dict() for r in col]
+            ledger.publish(row, plan.scheme)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_population_wide_values_agree(data):
+    """all_max, all_min (ties between 80 and 80.0 included), all_count, all_sum and all_top."""
+    s = data.draw(formula_schemes())
+    flags = (
+        pr.Flag("first", when="score == all_max(score)", reason="first"),
+        pr.Flag("last", when="score == all_min(a)", reason="last"),
+        pr.Flag("top", when="all_top(b) and all_count(c) > 2", reason="top"),
+        pr.Flag("big", when="all_sum(a) > a * 3", reason="big"),
+    )
+    s = attrs.evolve(
+        s,
+        flags=flags,
+        payouts=(*s.payouts, pr.Payout("spread", formula="all_max(a) - all_min(b) + all_sum(c)")),
+    )
+    plan = pr.compile_scheme(s)
+    ids = data.draw(st.lists(st.from_regex(r"E[0-9]{1,3}", fullmatch=True), min_size=1, max_size=6, unique=True))
+    ties = st.sampled_from(["80", "80.0", "80.00", "-0", "0"]) | varied_numbers
+    rows = [{"employee_id": e, **{m.name: data.draw(ties) for m in s.metrics}} for e in ids]
+    try:
+        pr.score(plan, rows)
+    except pr.EvaluationError:
+        return
+    _same(plan, rows, period=None)

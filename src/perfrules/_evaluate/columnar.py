@@ -36,8 +36,10 @@ from .._ir import (
     Sum,
     TableLookup,
     Unary,
+    children,
     walk,
 )
+from .groups import group_calls, group_problem
 from .inputs import Row
 
 __all__ = ["columnar_issues", "evaluate_columns", "require_columnar", "run_columnar"]
@@ -53,8 +55,6 @@ def _where(step: Step) -> str:
 def _node_problem(node: Node) -> str | None:
     if isinstance(node, Arith) and node.op == "**":
         return "the operator '**'"
-    if isinstance(node, Apply) and id(node.fn) not in _FN and any(a.type == "list" for a in node.args):
-        return f"the function {node.label.removeprefix('fn_')!r} of a list"
     if isinstance(node, Apply) and _FN.get(id(node.fn)) == "round":
         places = node.args[1]
         if not (isinstance(places, Const) and places.value in _EXP_OF_PLACES):
@@ -65,8 +65,13 @@ def _node_problem(node: Node) -> str | None:
         and any(o.type != "number" for o in node.operands)
     ):
         return "a comparison of values other than numbers"
-    if node.type == "list":
-        return "a value of type 'list'"
+    if node.type == "list" and not isinstance(node, Ref):
+        return "a list computed from a list"
+    by_value = isinstance(node, Apply) and id(node.fn) not in _FN
+    if not by_value and not isinstance(node, Fact) and any(c.type == "list" for c in children(node)):
+        return "a list other than as the argument of a function"
+    if isinstance(node, Apply) and id(node.fn) not in _FN and node.type == "list":
+        return f"the function {node.label.removeprefix('fn_')!r}, which gives a list"
     if isinstance(node, Const) and node.type == "number" and not isinstance(node.value, Decimal):
         return "a constant that is not a number"
     return None
@@ -89,17 +94,13 @@ def columnar_issues(plan: Plan) -> list[Issue]:
             )
         )
 
-    for spec in plan.inputs:
-        if spec.kind.value_type != "number":
-            refuse(("metrics", spec.metric.name), f"inputs of type {spec.kind.value_type!r}")
-    if plan.history:
-        refuse(("metrics",), "history values (prior, streak)")
-    if plan.people:
-        refuse(("population",), "population values (tenure, relations)")
+    groups = group_calls(plan)
     for ref in plan.order:
         step = plan.steps.get(ref)
         if step is None:
-            refuse(ref, "team or population-wide values (team_*, all_*) yet")
+            problem = group_problem(plan, groups[ref[1]]) if ref[1] in groups else "this value"
+            if problem is not None:
+                refuse(ref, problem)
             continue
         seen: set[str] = set()
         for root in (*step.prelude, *((step.guard,) if step.guard is not None else ()), *step.otherwise):
@@ -296,9 +297,12 @@ def _and(live: Any, mask: Any) -> Any:
 
 def _column(values: Any, n: int) -> Iterator[Any]:
     from .fixed import Num
+    from .values import Joined
 
     if isinstance(values, Num):
         return iter(values.decimals())
+    if isinstance(values, Joined):
+        return iter(values.tuples())
     return iter(values.to_list())
 
 
@@ -311,12 +315,12 @@ def run_columnar(plan: Plan, rows: list[Row], fallback: Callable[[], None]) -> l
     :class:`EvaluationError` says which element and employee the columnar
     engine could not compute exactly.
     """
-    from . import fixed
+    from .values import from_values
 
     def inputs() -> dict[str, Any]:
-        return {
-            spec.metric.name: fixed.from_decimals([r.values[k] for r in rows]) for k, spec in enumerate(plan.inputs)
-        }
+        # Inputs, then history and population values: the row engine's own reading put them in each row.
+        width = len(rows[0].values) if rows else 0
+        return {name: from_values([r.values[k] for r in rows]) for k, name in enumerate(plan.outputs[:width])}
 
     env = evaluate_columns(plan, inputs, len(rows), lambda k: rows[k].employee, fallback)
     columns = [_column(env[name], len(rows)) for name in plan.outputs]
@@ -338,17 +342,21 @@ def evaluate_columns(
     """
     from .._errors import EvaluationError
     from . import fixed
+    from .groups import group_values
 
     env: dict[str, Any] = {}
     ev = _Eval(n, env)
+    groups = group_calls(plan)
     for ref in (None, *plan.order):
-        step = plan.steps[ref] if ref is not None else None
+        step = plan.steps.get(ref) if ref is not None else None
         ev.memo = {}
         try:
-            if step is None:
+            if ref is None:
                 env.update(inputs())
                 for p in plan.scheme.params:
                     env[p.name] = fixed.const(p.value, n)
+            elif step is None:
+                env[ref[1]] = group_values(plan, groups[ref[1]], env, n)
             else:
                 _step(ev, step)
         except fixed.Limit as exc:

@@ -84,6 +84,8 @@ def _text(value: Num) -> pl.Series:
 
 def _plain_results(plan: Plan) -> bool:
     s, layout = plan.scheme, layout_of(plan)
+    if plan.history or plan.people:
+        return False  # history and population values are read by the row engine's own code
     if layout.approvals or layout.charges or layout.assessed is not None or plan.team_column is not None:
         return False
     if any(b.reason for b in s.bonuses) or (s.grades is not None and s.grades.distribution is not None):

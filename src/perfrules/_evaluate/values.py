@@ -21,7 +21,49 @@ import polars as pl
 from .._compile import CONTEXT
 from .fixed import Limit, Num, from_decimals
 
-__all__ = ["by_value"]
+__all__ = ["Joined", "by_value", "from_values"]
+
+
+class Joined:
+    """
+    A column of lists of decimals, each row its Decimals' exact texts joined by ``;`` (``""`` for none).
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: pl.Series) -> None:
+        self.text = text
+
+    def tuples(self) -> list[tuple[Decimal, ...]]:
+        """
+        Return each row's list as the tuple of Decimals the row engine holds.
+        """
+        return [_split(t) for t in self.text.to_list()]
+
+
+def _split(text: str) -> tuple[Decimal, ...]:
+    return tuple(Decimal(x) for x in text.split(";")) if text else ()
+
+
+def from_values(values: list[Any]) -> Any:
+    """
+    Return a column of values the row engine computed (numbers, flags, lists, texts), exactly.
+
+    A missing value (``None``) or one of another kind is refused with :class:`Limit`.
+    """
+    missing = [v is None for v in values]
+    if any(missing):
+        raise Limit(pl.Series(missing, dtype=pl.Boolean))
+    first = values[0] if values else Decimal(0)
+    if isinstance(first, bool) and all(isinstance(v, bool) for v in values):
+        return pl.Series(values, dtype=pl.Boolean)
+    if isinstance(first, Decimal) and all(isinstance(v, Decimal) for v in values):
+        return from_decimals(values)
+    if isinstance(first, tuple) and all(isinstance(v, tuple) for v in values):
+        return Joined(pl.Series([";".join(map(str, v)) for v in values], dtype=pl.Utf8))
+    if isinstance(first, str) and all(isinstance(v, str) for v in values):
+        return pl.Series(values, dtype=pl.Utf8)
+    raise Limit(pl.repeat(True, len(values), eager=True))
 
 
 def _keys(args: list[Any]) -> dict[str, pl.Series]:
@@ -30,6 +72,8 @@ def _keys(args: list[Any]) -> dict[str, pl.Series]:
         if isinstance(a, Num):
             cols[f"c{k}"], cols[f"e{k}"] = a.c, a.e
             cols[f"z{k}"] = a.nz if a.nz is not None else pl.repeat(False, len(a.c), eager=True)
+        elif isinstance(a, Joined):
+            cols[f"v{k}"] = a.text
         else:
             cols[f"v{k}"] = a
     return cols
@@ -40,6 +84,8 @@ def _decoded(args: list[Any], row: dict[str, Any]) -> list[Any]:
     for k, a in enumerate(args):
         if isinstance(a, Num):
             out.append(Decimal(f"{'-' if row[f'z{k}'] else ''}{row[f'c{k}']}E{row[f'e{k}']}"))
+        elif isinstance(a, Joined):
+            out.append(_split(row[f"v{k}"]))
         else:
             out.append(row[f"v{k}"])
     return out
