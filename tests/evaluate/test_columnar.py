@@ -198,8 +198,9 @@ def test_csv_path_writes_the_row_engines_file(name, tmp_path):
     plan = pr.compile_scheme(pr.load_scheme(EXAMPLES / name / "scheme.yaml"))
     text = (EXAMPLES / name / "data.csv").read_text(encoding="utf-8")
     written, row, col = _csv_both(plan, tmp_path, text)
-    # seed002 has percent cells and accelerator an empty cell (a default): the general path reads those.
-    assert bool(written) == (name in {"seed003-front-desk", "seed003-pay"})
+    # seed002 has percent cells, accelerator an empty cell (a default), seed003-gs a list cell with a comma,
+    # seed003-quarter population values: the general path reads those.
+    assert bool(written) == (name in {"seed003-front-desk", "seed003-kpi", "seed003-pay", "seed004"})
     assert not written or col == row
 
 
@@ -287,3 +288,48 @@ def test_population_wide_values_agree(data):
     except pr.EvaluationError:
         return
     _same(plan, rows, period=None)
+
+
+def _kpi_rows(n, seed):
+    import random
+
+    rnd = random.Random(seed)
+    lines = [
+        "employee_id,buyers,inquiries,paid_orders,placed_orders,agent_aov,shop_aov,replied,received,"
+        "response_seconds,tasks_rating,attitude_rating,late_count,leave_days,merit_points,front_line,"
+        "pc_breaches,data_errors_found,suggestions_accepted"
+    ]
+    for k in range(n):
+        inq, placed, rec = rnd.randint(0, 9), rnd.randint(0, 9), rnd.randint(0, 9)
+        merit = ";".join(rnd.choice(["1", "2", "3", "5", "8"]) for _ in range(rnd.choice([0, 0, 1, 2])))
+        cells = [
+            f"K{k:04d}",
+            rnd.randint(0, inq),
+            inq,
+            rnd.randint(0, placed),
+            placed,
+            rnd.choice(["115", "109", "99.5", "106.00", "0"]),
+            rnd.choice(["100", "0", "95.5"]),
+            rnd.randint(0, rec),
+            rec,
+            rnd.choice(["25", "30", "30.0", "45", "55.5", "80"]),
+            rnd.choice(["100", "90", "74.5", "0"]),
+            rnd.choice(["100", "85", "60"]),
+            rnd.choice([0, 0, 1, 2]),
+            rnd.choice(["0", "0.5", "1", "3"]),
+            merit,
+            rnd.choice([0, 1]),
+            rnd.choice([0, 0, 1, 2, 3, 4]),
+            rnd.randint(0, 3),
+            rnd.randint(0, 2),
+        ]
+        lines.append(",".join(map(str, cells)))
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_csv_path_agrees_on_generated_kpi_populations(seed, tmp_path):
+    """Lists with levels and approvals, division by small and zero counts, ties for first and last place."""
+    plan = pr.compile_scheme(pr.load_scheme(EXAMPLES / "seed003-kpi" / "scheme.yaml"))
+    written, row, col = _csv_both(plan, tmp_path, _kpi_rows(300, seed))
+    assert written == 300 and col == row

@@ -15,21 +15,57 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import polars as pl
 
 from .._compile import Plan
+from .._formula import history_name
 from .._model import Period
 from .columnar import evaluate_columns
 from .fixed import Num, compare, const
+from .history import history_values
 from .results import layout_of
+from .values import Joined, by_value, split_list
 
 __all__ = ["score_frame"]
 
 _PLAIN = r"^-?[0-9]{1,27}(\.[0-9]{1,27})?$"
 _WHOLE = r"^[0-9]{1,27}$"
 _ODD = set(',"\r\n')
+# List cells whose items are already written as str(Decimal) writes them: the text is the value.
+_ITEM = r"(0|[1-9][0-9]{0,20})(\.[0-9]{1,6})?"
+_LIST = rf"^({_ITEM}(;{_ITEM})*)?$"
+
+
+def _parse_list(plan: Plan, name: str, text: pl.Series) -> Joined | None:
+    text = text.fill_null("")
+    if not text.str.contains(_LIST).all():
+        return None
+    spec = next(s for s in plan.inputs if s.metric.name == name)
+    # Each distinct cell through the row reader's own converter (levels, ranges): it must read as written.
+    for cell in text.unique().to_list():
+        try:
+            if spec.convert(cell) != split_list(cell):
+                return None
+        except ValueError:
+            return None
+    return Joined(text)
+
+
+def _history(plan: Plan, period: Period | None, n: int) -> dict[str, Any]:
+    # Without a ledger there is no history: the values are the same for everyone, so one employee's stand for all.
+    bools = {f.name for f in plan.scheme.flags} | {c.name for c in plan.scheme.conditions}
+    kinds = {name: "bool" if name in bools else "number" for _, name, _ in plan.history}
+    (row,) = history_values(plan, None, period, ["-"], kinds)
+    out: dict[str, Any] = {}
+    for call, value in zip(plan.history, row, strict=True):
+        if isinstance(value, bool):
+            out[history_name(*call)] = pl.repeat(value, n, eager=True)
+        else:
+            out[history_name(*call)] = const(value, n)
+    return out
 
 
 def _parse(text: pl.Series, whole: bool) -> Num | None:
@@ -84,9 +120,9 @@ def _text(value: Num) -> pl.Series:
 
 def _plain_results(plan: Plan) -> bool:
     s, layout = plan.scheme, layout_of(plan)
-    if plan.history or plan.people:
-        return False  # history and population values are read by the row engine's own code
-    if layout.approvals or layout.charges or layout.assessed is not None or plan.team_column is not None:
+    if plan.people:
+        return False  # population values are read by the row engine's own code
+    if layout.charges or layout.assessed is not None or plan.team_column is not None:
         return False
     if any(b.reason for b in s.bonuses) or (s.grades is not None and s.grades.distribution is not None):
         return False
@@ -110,9 +146,15 @@ def score_frame(
     if not all(e and not e[0].isspace() and not e[-1].isspace() and not _ODD & set(e) for e in ids_list):
         return None
     n = df.height
-    columns: dict[str, Num] = {}
+    columns: dict[str, Any] = _history(plan, period, n) if plan.history else {}
     for spec in plan.inputs:
         flags = getattr(spec.kind, "number_flags", None)
+        if spec.kind.value_type == "list" and spec.kind.name == "list":
+            joined = _parse_list(plan, spec.metric.name, df[spec.metric.name])
+            if joined is None:
+                return None
+            columns[spec.metric.name] = joined
+            continue
         if flags is None or spec.kind.value_type != "number":
             return None
         parsed = _parse(df[spec.metric.name], flags[0])
@@ -136,7 +178,26 @@ def _frame(plan: Plan, env: dict[str, Any], ids: pl.Series, period: Period | Non
         for item in group:
             cols[item.name] = _text(env[item.name])
     frame = pl.DataFrame(cols)
-    if not s.flags:
+    if not s.flags and not layout_of(plan).approvals:
         return frame.with_columns(pl.lit("").alias("flags"))
     raised = [pl.when(pl.lit(env[f.name])).then(pl.lit(f.name)) for f in s.flags]
+    raised += [pl.when(pl.lit(hit)).then(pl.lit("approval_required")) for hit in _approvals(plan, env, n)]
     return frame.with_columns(pl.concat_str(raised, separator=";", ignore_nulls=True).fill_null("").alias("flags"))
+
+
+def _approvals(plan: Plan, env: dict[str, Any], n: int) -> list[pl.Series]:
+    # Where each approval rule of the scheme asks for written approval, as the row engine's results say.
+    out = []
+    for _, _, limit, occ, amount, at in layout_of(plan).approvals:
+        if occ is not None:
+            big = partial(_over, limit)
+            out.append(by_value(big, [env[plan.outputs[occ]]], "bool", None, n))
+        elif amount is not None and amount > limit:
+            out.append(compare(env[plan.outputs[at]], const(Decimal(0), n), "!=", None))
+        else:
+            out.append(pl.repeat(False, n, eager=True))
+    return out
+
+
+def _over(limit: Decimal, values: tuple[Decimal, ...]) -> bool:
+    return any(abs(v) > limit for v in values)

@@ -21,7 +21,7 @@ import polars as pl
 from .._compile import CONTEXT
 from .fixed import Limit, Num, from_decimals
 
-__all__ = ["Joined", "by_value", "from_values"]
+__all__ = ["Joined", "by_value", "from_values", "split_list"]
 
 
 class Joined:
@@ -38,10 +38,13 @@ class Joined:
         """
         Return each row's list as the tuple of Decimals the row engine holds.
         """
-        return [_split(t) for t in self.text.to_list()]
+        return [split_list(t) for t in self.text.to_list()]
 
 
-def _split(text: str) -> tuple[Decimal, ...]:
+def split_list(text: str) -> tuple[Decimal, ...]:
+    """
+    Return the tuple of Decimals a joined list text holds.
+    """
     return tuple(Decimal(x) for x in text.split(";")) if text else ()
 
 
@@ -85,7 +88,7 @@ def _decoded(args: list[Any], row: dict[str, Any]) -> list[Any]:
         if isinstance(a, Num):
             out.append(Decimal(f"{'-' if row[f'z{k}'] else ''}{row[f'c{k}']}E{row[f'e{k}']}"))
         elif isinstance(a, Joined):
-            out.append(_split(row[f"v{k}"]))
+            out.append(split_list(row[f"v{k}"]))
         else:
             out.append(row[f"v{k}"])
     return out
