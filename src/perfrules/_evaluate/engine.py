@@ -174,7 +174,10 @@ def _columnar(plan: Plan, layout: Layout, checked: list[Row], label: str | None)
 
     def fallback() -> None:
         # Where the columnar engine stops, the row engine says what it would do: raise its own error, or not.
-        _single_stage(plan, layout, checked, label, None, False)
+        if len(plan.stages) == 1:
+            _single_stage(plan, layout, checked, label, None, False)
+        else:
+            _staged(plan, layout, checked, label, None, False)
 
     outs = run_columnar(plan, checked, fallback)
     return [build_result(layout, row.employee, out, label) for row, out in zip(checked, outs, strict=True)]

@@ -288,10 +288,11 @@ def quantize(a: Num, exp: int, mode: str, live: pl.Series | None, *, integral: b
 
 def _digits(x: pl.Series) -> pl.Series:
     # How many digits a non-negative coefficient has (0 counts as one digit).
-    n = pl.repeat(1, len(x), dtype=_E, eager=True)
-    for k in range(1, 39):
-        n = n + (x >= 10**k).cast(_E)
-    return n
+    # The float logarithm only guesses; two exact comparisons with powers of ten settle it.
+    guess = (x.cast(pl.Float64).clip(1.0, None).log10().floor().cast(_E) + 1).clip(1, 38)
+    guess = guess + (x >= _pow10(guess)).cast(_E)
+    out: pl.Series = (guess - (x < _pow10(guess - 1)).cast(_E)).clip(1, None)
+    return out
 
 
 def div(a: Num, b: Num, live: pl.Series | None) -> Num:
