@@ -98,6 +98,9 @@ def _within(plan: Plan, name: str, value: Num, n: int) -> bool:
 
 def _text(value: Num) -> pl.Series:
     # str(Decimal) for exponents <= 0 with at most six zeros after the point; others come from Decimal itself.
+    low, high = value.e.min(), value.e.max()
+    if low == high and isinstance(low, int) and -6 <= low <= 0:
+        return _text_at(value, -low)
     digits = value.c.abs().cast(pl.Utf8)
     frac = (pl.Series([0], dtype=pl.Int32) - value.e).clip(0, None)
     df = pl.DataFrame({"d": digits, "f": frac, "e": value.e, "neg": value.negative()})
@@ -116,6 +119,18 @@ def _text(value: Num) -> pl.Series:
         fixed = pl.Series([str(d) for d in picked.decimals()], dtype=pl.Utf8)
         out = out.scatter(rows, fixed)
     return out
+
+
+def _text_at(value: Num, places: int) -> pl.Series:
+    # Every row has the same exponent (a rounded amount): whole part, point, and the places with their zeros.
+    mag = value.c.abs()
+    sign = pl.Series([""], dtype=pl.Utf8).extend_constant("-", 1).gather(value.negative().cast(pl.UInt32))
+    if not places:
+        return sign + mag.cast(pl.Utf8)
+    unit = pl.Series([10**places], dtype=pl.Int128)
+    whole = (mag // unit).cast(pl.Utf8)
+    part = (mag % unit + unit).cast(pl.Utf8).str.slice(1)
+    return sign + whole + "." + part
 
 
 def _plain_results(plan: Plan) -> bool:

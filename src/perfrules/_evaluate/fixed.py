@@ -154,6 +154,8 @@ def _context(c: pl.Series, e: pl.Series) -> tuple[pl.Series, pl.Series]:
 
 def _shift(c: pl.Series, s: pl.Series, live: pl.Series | None) -> pl.Series:
     # c * 10**s, for s >= 0; refused where the result would leave 38 digits.
+    if s.max() == 0:
+        return c  # already at that exponent (the common case): nothing to shift
     bad = (c != 0) & ((s > 38) | (c.abs() >= _pow10(38 - s.clip(0, 38))))
     _check(bad, live)
     out: pl.Series = c.zip_with(~bad, _ZERO) * _pow10(s)
