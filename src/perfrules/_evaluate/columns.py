@@ -126,11 +126,13 @@ def _text_at(value: Num, places: int) -> pl.Series:
     mag = value.c.abs()
     sign = pl.Series([""], dtype=pl.Utf8).extend_constant("-", 1).gather(value.negative().cast(pl.UInt32))
     if not places:
-        return sign + mag.cast(pl.Utf8)
+        bare: pl.Series = sign + mag.cast(pl.Utf8)
+        return bare
     unit = pl.Series([10**places], dtype=pl.Int128)
     whole = (mag // unit).cast(pl.Utf8)
     part = (mag % unit + unit).cast(pl.Utf8).str.slice(1)
-    return sign + whole + "." + part
+    text: pl.Series = sign + whole + "." + part
+    return text
 
 
 def _plain_results(plan: Plan) -> bool:
