@@ -337,3 +337,16 @@ def test_csv_path_agrees_on_generated_kpi_populations(seed, tmp_path):
     plan = pr.compile_scheme(pr.load_scheme(EXAMPLES / "seed003-kpi" / "scheme.yaml"))
     written, row, col = _csv_both(plan, tmp_path, _kpi_rows(300, seed))
     assert written == 300 and col == row
+
+
+def test_an_exponent_far_from_zero_is_refused_not_computed():
+    # Decimal contexts limit exponents (and round below them): the columnar engine stays well inside.
+    s = pr.Scheme(
+        name="tiny",
+        metrics=(pr.Metric("x", "number"),),
+        indicators=(pr.Indicator("i", formula="x * x", weight=Decimal(100)),),
+    )
+    rows = [{"employee_id": "E1", "x": "1E-60"}]
+    with pytest.raises(pr.EvaluationError) as err:
+        pr.score(pr.compile_scheme(s), rows, engine="columnar")
+    assert err.value.code == "columnar-limit" and err.value.employee == "E1"

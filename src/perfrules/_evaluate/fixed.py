@@ -104,6 +104,13 @@ def _pow10(k: pl.Series) -> pl.Series:
     return _POW10.gather(k.clip(0, 38))
 
 
+def _exponents(e: pl.Series, live: pl.Series | None) -> pl.Series:
+    # Exponents far from zero are where a Decimal context's limits (Emin, Emax, subnormal rounding) may act;
+    # -99..72 keeps any value of up to 28 digits inside -99..99, so refusing beyond it never hides an error.
+    _check((e < -99) | (e > 72), live)
+    return e
+
+
 def _fit(c: pl.Series, live: pl.Series | None) -> pl.Series:
     _check(c.abs() >= _LIMIT, live)
     return c
@@ -124,15 +131,20 @@ def from_decimals(values: list[Decimal]) -> Num:
     """
     Return a column holding exactly ``values``; a value of more than 28 digits is refused (:class:`Limit`).
     """
-    cs, es, nzs = [], [], []
+    cs: list[int] = []
+    es: list[int] = []
+    nzs: list[bool] = []
+    odd: list[bool] = []
     for v in values:
         sign, digits, exp = v.as_tuple()
-        c = int("".join(map(str, digits)))
+        finite = isinstance(exp, int)
+        c = int("".join(map(str, digits))) if finite else 0
         cs.append(-c if sign else c)
-        es.append(exp)
+        es.append(exp if isinstance(exp, int) else 0)
         nzs.append(bool(sign) and c == 0)
+        odd.append(not finite)
     nz = pl.Series(nzs, dtype=pl.Boolean) if any(nzs) else None
-    big = [abs(c) >= _LIMIT for c in cs]
+    big = [o or abs(c) >= _LIMIT or not -99 <= e <= 72 for c, e, o in zip(cs, es, odd, strict=True)]
     if any(big):
         raise Limit(pl.Series(big, dtype=pl.Boolean))
     return Num(pl.Series(cs, dtype=_I), pl.Series(es, dtype=_E), nz)
@@ -187,7 +199,7 @@ def add(a: Num, b: Num, live: pl.Series | None, *, subtract: bool = False) -> Nu
         bnz = b.nz
     # A zero sum is negative only when both operands are negative zeros.
     c, e = _context(ca + cb, e)
-    return Num(c, e, _negzero(a.nz, bnz))
+    return Num(c, _exponents(e, live), _negzero(a.nz, bnz))
 
 
 def mul(a: Num, b: Num, live: pl.Series | None) -> Num:
@@ -202,7 +214,7 @@ def mul(a: Num, b: Num, live: pl.Series | None) -> Num:
     c = a.c.zip_with(~bad, zero) * b.c.zip_with(~bad, zero)
     neg = a.negative() ^ b.negative()
     c, e = _context(c, a.e + b.e)
-    return Num(c, e, (c == 0) & neg)
+    return Num(c, _exponents(e, live), (c == 0) & neg)
 
 
 def sign(a: Num, op: str) -> Num:
@@ -350,4 +362,4 @@ def div(a: Num, b: Num, live: pl.Series | None) -> Num:
     q = q.zip_with(~zero_a, _ZERO)
     exp = exp.zip_with(~zero_a, ideal)
     neg = a.negative() ^ b.negative()
-    return Num(q.zip_with(~neg, _neg(q)), exp, (q == 0) & neg)
+    return Num(q.zip_with(~neg, _neg(q)), _exponents(exp, live), (q == 0) & neg)
