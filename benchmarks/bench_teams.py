@@ -79,8 +79,11 @@ class Memory:
             )
         )
 
-    def previous(self, period, count):
-        return [data for p, data in reversed(self.months) if p.end < period.start][:count]
+    def recorded(self, scheme, period):
+        return next((data for p, data in self.months if p == period), None)
+
+    def first(self, scheme):
+        return self.months[0][0] if self.months else None
 
 
 def tenure(hired: dt.date, end: dt.date) -> int:

@@ -102,6 +102,186 @@ def populations(draw: st.DrawFn, scheme: pr.Scheme, min_size: int = 1, max_size:
     return [{"employee_id": e, m1: str(draw(decimals(-1100, 1100, 3))), m2: str(draw(st.integers(0, 12)))} for e in ids]
 
 
+def _limits(draw: st.DrawFn, lo: int, hi: int, span: int) -> tuple[Decimal | None, Decimal | None]:
+    """A floor and a cap, each maybe absent; when both are given the cap is never below the floor."""
+    floor = draw(st.none() | decimals(lo, hi, 0))
+    cap = draw(st.none() | decimals(lo, hi, 0))
+    if floor is not None and cap is not None:
+        cap = floor + draw(decimals(0, span, 0))
+    return floor, cap
+
+
+@st.composite
+def grade_tiers(draw: st.DrawFn) -> tuple[pr.Tier, ...]:
+    """Grade bands that cover the whole line, best first, each with a label."""
+    cuts = sorted(set(draw(st.lists(decimals(-50, 150, 1), min_size=1, max_size=4))), reverse=True)
+    labels = "ABCDE"
+    tiers = []
+    for k in range(len(cuts) + 1):
+        lo = pr.Bound(cuts[k], True) if k < len(cuts) else None
+        hi = pr.Bound(cuts[k - 1], False) if k > 0 else None
+        tiers.append(pr.Tier(lo, hi, label=labels[k]))
+    return tuple(tiers)
+
+
+@st.composite
+def rich_schemes(draw: st.DrawFn) -> pr.Scheme:
+    """A valid scheme that uses every scorer and every kind of adjustment the explanation words.
+
+    Indicators score by table, formula, target and shortfall, limited, weighted, vetoed; a section has a
+    base, limits, a weight and a veto; penalties count, escalate on a schedule, sum occurrences, apply
+    only ``when``, share a money cost; bonuses add points and (signed) money; the score is limited,
+    vetoed and rounded; grades band it; a payout is limited, rounded and paid only ``when``.  Inputs are
+    those of :func:`rich_populations`: ``num`` (number), ``cnt`` (count), ``occ`` (list).
+    """
+    table = draw(tier_tables(contiguous=True, monotone=True, name="tab"))
+    money = pr.Rounding(draw(st.integers(0, 3)), draw(st.sampled_from(["half_up", "half_even", "down", "floor"])))
+    maybe = st.booleans()
+    weights = [Decimal(w) for w in draw(st.lists(st.integers(0, 100), min_size=4, max_size=4))]
+    ind_limits = [_limits(draw, 0, 100, 80) for _ in range(4)]
+    sec_floor, sec_cap = _limits(draw, -20, 60, 100)
+    sec = pr.Section(
+        "sec",
+        base=draw(decimals(0, 50, 0)),
+        floor=sec_floor,
+        cap=sec_cap,
+        weight=draw(st.none() | st.integers(1, 200).map(Decimal)),
+        veto=draw(st.none() | st.just("cnt > 10")),
+    )
+    in_sec = st.sampled_from([None, "sec"])
+    direction = st.sampled_from(["higher_is_better", "lower_is_better"])
+    indicators = (
+        pr.Indicator(
+            "by_table",
+            input="num",
+            table="tab",
+            weight=weights[0],
+            floor=ind_limits[0][0],
+            cap=ind_limits[0][1],
+            veto=draw(st.none() | st.just("num < -1000")),
+        ),
+        pr.Indicator(
+            "by_formula",
+            formula="clamp(num, -20, 120)",
+            weight=draw(st.none() | st.just(weights[1])),
+            section="sec",
+            floor=ind_limits[1][0],
+            cap=ind_limits[1][1],
+        ),
+        pr.Indicator(
+            "by_target",
+            input="num",
+            target=pr.Target("goal", draw(direction)),
+            weight=weights[2],
+            section=draw(in_sec),
+            floor=ind_limits[2][0],
+            cap=ind_limits[2][1],
+        ),
+        pr.Indicator(
+            "by_shortfall",
+            input="num",
+            shortfall=pr.Shortfall(
+                target=draw(decimals(-100, 100, 1)),
+                per=draw(decimals(1, 20, 1)),
+                deduct=draw(decimals(0, 10, 1)),
+                full=draw(decimals(0, 100, 0)),
+                direction=draw(direction),
+                steps=draw(st.sampled_from(["whole", "started", "exact"])),
+            ),
+            weight=draw(st.none() | st.just(weights[3])),
+            section=draw(in_sec),
+            floor=ind_limits[3][0],
+            cap=ind_limits[3][1],
+        ),
+    )
+    schedule = tuple(draw(st.lists(decimals(0, 30, 1), min_size=1, max_size=4)))
+    penalties = (
+        pr.Penalty(
+            "late",
+            count="cnt",
+            amount=draw(decimals(0, 20, 1)),
+            cap=draw(st.none() | decimals(0, 50, 0)),
+            section=draw(in_sec),
+            when=draw(st.none() | st.just("num > 0")),
+        ),
+        pr.Penalty("escalating", count="cnt", schedule=schedule, cap=draw(st.none() | decimals(0, 80, 0))),
+        pr.Penalty("each", occurrences="occ", section=draw(in_sec), cap=draw(st.none() | decimals(0, 60, 0))),
+        pr.Penalty(
+            "shared",
+            count="cnt",
+            amount=draw(decimals(0, 500, 2)),
+            unit="money",
+            payout="pay",
+            share=draw(decimals(0, 1, 2)),
+            counterpart="company",
+            cap=draw(st.none() | decimals(0, 3000, 0)),
+        ),
+    )
+    bonuses = (
+        pr.Bonus("helped", count="cnt", amount=draw(decimals(0, 5, 1)), cap=draw(st.none() | decimals(0, 20, 0))),
+        pr.Bonus(
+            "adjust",
+            count="num",
+            amount=draw(decimals(0, 2, 1)),
+            signed=True,
+            unit="money",
+            payout="pay",
+            cap=draw(st.none() | decimals(0, 500, 0)),
+        ),
+    )
+    score_floor, score_cap = _limits(draw, -50, 100, 150)
+    pay_floor, pay_cap = _limits(draw, 0, 5000, 10_000)
+    return pr.Scheme(
+        name="rich",
+        money=money,
+        params=(pr.Param("goal", draw(decimals(1, 200, 1))), pr.Param("rate", draw(decimals(0, 100, 2)))),
+        metrics=(pr.Metric("num", "number"), pr.Metric("cnt", "count"), pr.Metric("occ", "list")),
+        tables=(table,),
+        sections=(sec,),
+        indicators=indicators,
+        penalties=penalties,
+        bonuses=bonuses,
+        score=pr.Score(
+            base=draw(decimals(0, 50, 0)),
+            floor=score_floor,
+            cap=score_cap,
+            veto=draw(st.none() | st.just("cnt == 12")),
+            rounding=draw(st.none() | st.builds(pr.Rounding, st.integers(0, 2))),
+        ),
+        grades=pr.Grades(draw(grade_tiers())) if draw(maybe) else None,
+        payouts=(
+            pr.Payout(
+                "pay",
+                formula="score * rate",
+                floor=pay_floor,
+                cap=pay_cap,
+                when=draw(st.none() | st.just("cnt < 11")),
+                rounding=draw(
+                    st.none() | st.builds(pr.Rounding, st.integers(0, 4), st.sampled_from(["up", "ceiling"]))
+                ),
+            ),
+        ),
+    )
+
+
+@st.composite
+def rich_populations(draw: st.DrawFn, min_size: int = 1, max_size: int = 6) -> list[dict[str, str]]:
+    """Rows for :func:`rich_schemes`: a number, a count and a list of occurrences, with unique employee ids."""
+    ids = draw(
+        st.lists(st.from_regex(r"E[0-9]{1,4}", fullmatch=True), min_size=min_size, max_size=max_size, unique=True)
+    )
+    occurrences = st.lists(decimals(0, 40, 1), max_size=4).map(lambda xs: ";".join(str(x) for x in xs))
+    return [
+        {
+            "employee_id": e,
+            "num": str(draw(decimals(-1100, 1100, 3))),
+            "cnt": str(draw(st.integers(0, 12))),
+            "occ": draw(occurrences),
+        }
+        for e in ids
+    ]
+
+
 MODES = ["half_up", "half_even", "down", "up", "floor", "ceiling"]
 
 #: Numbers written as people write them: with and without places, negative zeros, exponents.

@@ -6,7 +6,19 @@ import re
 from tests.conftest import ROOT
 
 CODE = re.compile(r"^[a-z]+(-[a-z]+)*$")
-EMITTERS = {"Issue", "_fail", "error", "_error", "fail", "_warn", "FormulaError", "CellError"}
+EMITTERS = {
+    "Issue",
+    "_fail",
+    "error",
+    "_error",
+    "fail",
+    "_warn",
+    "FormulaError",
+    "CellError",
+    "Refusal",
+    "_budget_issue",
+    "NumberError",
+}
 
 
 def emitted_codes() -> set[str]:

@@ -26,7 +26,7 @@ REGEN = os.environ.get("PERFRULES_REGEN_GOLDEN") == "1"
 def _run(folder):
     plan = pr.compile_scheme(pr.load_scheme(folder / "scheme.yaml"))
     period = PERIOD.get(plan.scheme.period, PERIOD["month"])
-    results = pr.score(plan, read_population(folder / "data.csv"), period=period)
+    results = pr.score(plan, read_population(folder / "data.csv"), period=period, history=pr.RecordedHistory())
     texts = []
     for r in results:
         trace = pr.explain(plan, r)

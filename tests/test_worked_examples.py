@@ -27,7 +27,9 @@ CASES = [
 
 def _api(folder, employee):
     plan = pr.compile_scheme(pr.load_scheme(EXAMPLES / folder / "scheme.yaml"))
-    return pr.score(plan, read_population(EXAMPLES / folder / "data.csv"), period="2026-04").by_employee()[employee]
+    return pr.score(
+        plan, read_population(EXAMPLES / folder / "data.csv"), period="2026-04", history=pr.RecordedHistory()
+    ).by_employee()[employee]
 
 
 def _read(data, what):
@@ -50,6 +52,7 @@ def test_through_the_api(eid, folder, employee, what, expected):
 def test_through_the_cli(eid, folder, employee, what, expected, tmp_path):
     out = tmp_path / "r.json"
     argv = ["score", str(EXAMPLES / folder / "scheme.yaml"), str(EXAMPLES / folder / "data.csv"), "--period", "2026-04"]
+    argv.append("--no-history")
     assert 0 == main([*argv, "--out", str(out)])
     row = next(r for r in json.loads(out.read_text(encoding="utf-8"))["results"] if r["employee"] == employee)
     assert expected == _read(row, what)
@@ -77,7 +80,9 @@ def test_e5_workload_and_factor():
 
 def test_e7_explanation_says_capped():
     plan = pr.compile_scheme(pr.load_scheme(EXAMPLES / "seed001" / "scheme.yaml"))
-    r = pr.score(plan, read_population(EXAMPLES / "seed001" / "data.csv"), period="2026-04").by_employee()["E004"]
+    r = pr.score(
+        plan, read_population(EXAMPLES / "seed001" / "data.csv"), period="2026-04", history=pr.RecordedHistory()
+    ).by_employee()["E004"]
     text = pr.render_text(pr.explain(plan, r))
     assert "= 125; capped at 110 (was 125) → 110" in text
     assert "= 125；封顶 110（原为 125） → 110" in pr.render_text(pr.explain(plan, r), "zh")

@@ -13,8 +13,27 @@ returning immutable values::
 from ._adapters import Change, Ledger, Publication
 from ._compile import CONTEXT as DECIMAL_CONTEXT
 from ._compile import Plan, compile_scheme, scheme_digest
-from ._errors import CompileError, EvaluationError, InputError, Issue, LedgerError, PerfrulesError, SchemeError
-from ._evaluate import FlagHit, HistorySource, Result, Results, SharedCost, evaluate, score
+from ._errors import (
+    CompileError,
+    EvaluationError,
+    InputError,
+    Issue,
+    LedgerError,
+    OutputError,
+    PerfrulesError,
+    SchemeError,
+)
+from ._evaluate import (
+    FlagHit,
+    HistoryNote,
+    HistorySource,
+    RecordedHistory,
+    Result,
+    Results,
+    SharedCost,
+    evaluate,
+    score,
+)
 from ._explain import Explanation, explain, render_json, render_text
 from ._formula import BUILTINS as FUNCTIONS
 from ._formula import CompiledFormula, FormulaError, Function, compile_formula
@@ -33,10 +52,12 @@ from ._model import (
     Assessed,
     Bonus,
     Bound,
+    Calendar,
     Condition,
     Distribution,
     Flag,
     Grades,
+    HistoryRule,
     Indicator,
     Metric,
     Param,
@@ -45,6 +66,7 @@ from ._model import (
     Period,
     Population,
     Quota,
+    Ranking,
     RateBand,
     Rollup,
     Rounding,
@@ -58,7 +80,7 @@ from ._model import (
     TierTable,
     parse_range,
 )
-from ._plugins import MetricType, metric_type, metric_types, register_metric_type, to_decimal
+from ._plugins import MetricType, NumberFormat, metric_type, metric_types, register_metric_type, to_decimal
 from ._validate import Report, check_file, validate
 
 __version__ = "0.1.0"
@@ -70,6 +92,7 @@ __all__ = [
     "Assessed",
     "Bonus",
     "Bound",
+    "Calendar",
     "Change",
     "CompileError",
     "CompiledFormula",
@@ -82,6 +105,8 @@ __all__ = [
     "FormulaError",
     "Function",
     "Grades",
+    "HistoryNote",
+    "HistoryRule",
     "HistorySource",
     "Indicator",
     "InputError",
@@ -90,6 +115,8 @@ __all__ = [
     "LedgerError",
     "Metric",
     "MetricType",
+    "NumberFormat",
+    "OutputError",
     "Param",
     "Payout",
     "Penalty",
@@ -99,7 +126,9 @@ __all__ = [
     "Population",
     "Publication",
     "Quota",
+    "Ranking",
     "RateBand",
+    "RecordedHistory",
     "Report",
     "Result",
     "Results",

@@ -8,7 +8,8 @@ The perfrules error tree, one branch per phase.
      ├── CompileError       a scheme that validated could not become a plan
      ├── InputError         load of a population: a row or cell is wrong (ValueError)
      ├── EvaluationError    evaluate: arithmetic failed for one employee (ArithmeticError)
-     └── LedgerError        storage: the results ledger refused or could not be used
+     ├── LedgerError        storage: the results ledger refused or could not be used
+     └── OutputError        an output file cannot be written (missing folder, no permission)
 
 Every error that stems from user input carries :class:`Issue` objects: a stable
 ``code`` (for JSON output and documentation), a message, a path into the
@@ -29,6 +30,7 @@ __all__ = [
     "InputError",
     "Issue",
     "LedgerError",
+    "OutputError",
     "PerfrulesError",
     "SchemeError",
     "Severity",
@@ -74,9 +76,9 @@ class Issue:
     offset: int | None = None
     """The column inside a formula, for problems found in one."""
 
-    def where(self) -> str:
+    def location(self) -> str:
         """
-        Return the place as ``file:line:column at path``, leaving out unknown parts.
+        Return the place as compilers print it, ``file:line:column``, leaving out unknown parts.
         """
         parts: list[str] = []
         if self.source is not None:
@@ -85,19 +87,27 @@ class Issue:
             parts.append(str(self.line))
             if self.column is not None:
                 parts.append(str(self.column))
-        loc = ":".join(parts)
+        return ":".join(parts)
+
+    def where(self) -> str:
+        """
+        Return the place as ``file:line:column at path``, leaving out unknown parts.
+        """
         at = f"at {format_path(self.path)}" if self.path else ""
-        return " ".join(p for p in (loc, at) if p)
+        return " ".join(p for p in (self.location(), at) if p)
 
     def render(self) -> str:
         """
-        Return a one-to-two line human text: severity, code, message, place, hint.
+        Return ``file:line:column: severity [code] message (at path)``, then any hint on its own line.
+
+        The place comes first, as compilers print it, so editors and terminals can jump to it.
         """
         first, *rest = self.message.split("\n")
-        head = f"{self.severity} [{self.code}] {first}"
-        where = self.where()
-        if where:
-            head += f" ({where})"
+        loc = self.location()
+        head = f"{loc}: " if loc else ""
+        head += f"{self.severity} [{self.code}] {first}"
+        if self.path:
+            head += f" (at {format_path(self.path)})"
         if rest:
             head += "\n" + "\n".join(rest)
         if self.hint:
@@ -208,3 +218,11 @@ class LedgerError(_IssuesError):
     """
 
     code = "ledger-error"
+
+
+class OutputError(_IssuesError, OSError):
+    """
+    An output file cannot be written: its folder is missing, or it or its folder is not writable.
+    """
+
+    code = "output-error"

@@ -21,7 +21,7 @@ def plan():
 
 
 def scored(plan, rows=None, period="2026-04"):
-    return pr.score(plan, rows or read_population(DATA), period=period)
+    return pr.score(plan, rows or read_population(DATA), period=period, history=pr.RecordedHistory())
 
 
 class TestPublish:
@@ -61,7 +61,7 @@ class TestPublish:
         folder = EXAMPLES / "seed003-kpi"
         kpi = pr.compile_scheme(pr.load_scheme(folder / "scheme.yaml"))
         with pr.Ledger(tmp_path / "l.db") as ledger, pytest.raises(pr.LedgerError, match="without a period"):
-            ledger.publish(pr.score(kpi, read_population(folder / "data.csv")), kpi.scheme)
+            ledger.publish(pr.score(kpi, read_population(folder / "data.csv"), no_history=True), kpi.scheme)
 
 
 class TestFaults:
@@ -70,18 +70,22 @@ class TestFaults:
     def test_failure_between_writes_leaves_no_partial_period(self, plan, tmp_path, monkeypatch):
         path = tmp_path / "l.db"
 
-        def explode(self, db, label, revision, entries):
-            db.execute("INSERT INTO results VALUES (?, ?, ?, ?)", (label, revision, "E001", "{}"))
-            raise RuntimeError("disk gone")  # after the period row and one result row were written
+        real = pr.Ledger._insert
 
-        monkeypatch.setattr(pr.Ledger, "_insert_results", explode)
+        def explode(self, db, *args):
+            real(self, db, *args)
+            raise RuntimeError("disk gone")  # after the period row and its result rows were written
+
+        with pr.Ledger(path) as ledger:
+            ledger.publish(scored(plan, period="2026-03"), plan.scheme)
+        monkeypatch.setattr(pr.Ledger, "_insert", explode)
         with pr.Ledger(path) as ledger, pytest.raises(RuntimeError, match="disk gone"):
             ledger.publish(scored(plan), plan.scheme)
         monkeypatch.undo()
         with pr.Ledger(path) as ledger:
             assert ([], {}) == (ledger.revisions("2026-04"), ledger.load("2026-04"))
         rows = sqlite3.connect(path).execute("SELECT COUNT(*) FROM results").fetchone()[0]
-        assert 0 == rows
+        assert 6 == rows  # March's rows only
 
     def test_corrupt_file(self, tmp_path):
         path = tmp_path / "l.db"
@@ -147,9 +151,9 @@ def test_rescoring_unchanged_inputs_reproduces_the_records(tmp_path_factory, cel
     ]
     path = tmp_path_factory.mktemp("ledger") / "l.db"
     with pr.Ledger(path) as ledger:
-        first = ledger.publish(pr.score(plan, rows, period="2026-05"), plan.scheme)
+        first = ledger.publish(pr.score(plan, rows, period="2026-05", history=ledger), plan.scheme)
         stored = ledger.load("2026-05")
-        again = ledger.publish(pr.score(plan, list(reversed(rows)), period="2026-05"), plan.scheme)
+        again = ledger.publish(pr.score(plan, list(reversed(rows)), period="2026-05", history=ledger), plan.scheme)
         assert (first.status, again.status, stored) == ("published", "unchanged", ledger.load("2026-05"))
 
 

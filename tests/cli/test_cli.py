@@ -38,6 +38,7 @@ class TestScore:
                 str(examples / "seed001" / "data.csv"),
                 "--period",
                 "2026-04",
+                "--no-history",
             ]
         )
         out = capsys.readouterr().out
@@ -53,6 +54,7 @@ class TestScore:
                 str(examples / "seed001" / "data.csv"),
                 "--period",
                 "2026-04",
+                "--no-history",
                 "--out",
                 str(out),
             ]
@@ -64,7 +66,7 @@ class TestScore:
     def test_out_json_with_explanations(self, examples, tmp_path):
         out = tmp_path / "r.json"
         folder = examples / "seed003-kpi"
-        argv = ["score", str(folder / "scheme.yaml"), str(folder / "data.csv"), "--period", "2026-04"]
+        argv = ["score", str(folder / "scheme.yaml"), str(folder / "data.csv"), "--period", "2026-04", "--no-history"]
         assert 0 == main([*argv, "--out", str(out), "--explain"])
         k01 = next(r for r in json.loads(out.read_text(encoding="utf-8"))["results"] if r["employee"] == "K01")
         assert {"points": "100", "band": ">= 0.75"} == k01["indicator_points"]["conversion"]
@@ -88,9 +90,11 @@ class TestScore:
         assert 1 == main(["score", str(examples / "seed001" / "scheme.yaml"), str(data), "--period", "2026-04"])
         assert "empty" in capsys.readouterr().err
 
-    def test_bad_period(self, examples):
-        with pytest.raises(SystemExit, match="not a real date range"):
+    def test_bad_period_is_a_usage_error(self, examples, capsys):
+        with pytest.raises(SystemExit) as err:
             main(["score", str(examples / "seed001" / "scheme.yaml"), "x.csv", "--period", "2026-02-30..2026-03-01"])
+        assert 2 == err.value.code  # the docs say 2; it was 1
+        assert "perfrules score: error: --period: period" in capsys.readouterr().err
 
 
 class TestColumnarEngine:

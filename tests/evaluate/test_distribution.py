@@ -2,6 +2,7 @@
 
 from decimal import Decimal as D
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -67,3 +68,67 @@ def test_at_most_quotas_are_never_exceeded(scores, ties):
     n = len(scores)
     assert got.count("S") <= int(D("0.10") * n)
     assert got.count("A") <= int(D("0.20") * n)
+
+
+ROUNDED = """name: t
+metrics: {raw: number}
+score: {formula: raw}
+grades:
+  tiers:
+    - {range: ">= 90", grade: A}
+    - {range: "< 90", grade: B}
+  distribution:
+    rounding: ROUNDING
+    quotas: [{grade: A, at_most: SHARE}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("rounding", "share", "a_count"),
+    [
+        ("down", "0.10", 0),
+        ("nearest", "0.10", 0),
+        ("up", "0.10", 1),
+        ("at_least_one", "0.10", 1),
+        ("down", "0.50", 1),
+        ("nearest", "0.50", 2),
+        ("up", "0.50", 2),
+        ("at_least_one", "0.50", 1),
+    ],
+)
+def test_declared_rounding_of_head_counts(rounding, share, a_count):
+    """Issue 11: three people scoring 99, 98 and 97 all got B (10% of 3 rounds down to 0); the scheme says how."""
+    p = pr.compile_scheme(pr.scheme_from_text(ROUNDED.replace("ROUNDING", rounding).replace("SHARE", share)).scheme)
+    got = grades(p, [99, 98, 97])
+    assert got.count("A") == a_count and got[: a_count or 0] == ["A"] * a_count  # the best keep it
+
+
+def test_a_rounded_quota_says_how_in_the_explanation():
+    p = pr.compile_scheme(
+        pr.scheme_from_text(ROUNDED.replace("ROUNDING", "at_least_one").replace("SHARE", "0.1")).scheme
+    )
+    rows = [{"employee_id": f"e{i}", "raw": str(s)} for i, s in enumerate([99, 98, 97])]
+    moved = next(r for r in pr.score(p, rows) if r.grade_note)
+    assert "quota A: at most 10% of 3 = 1 (rounded at least one): moved from A to B" in moved.grade_note
+
+
+UNFILLED = SCHEME.replace("ties: TIES", "ties: keep\n    unfilled: UNFILLED")
+
+
+@pytest.mark.parametrize(("unfilled", "c_count"), [("leave", 0), ("fill", 1)])
+def test_an_unfilled_bottom_quota_follows_the_declared_rule(unfilled, c_count):
+    """Issue 11: with ties: keep the bottom quota went unfilled in silence; now the scheme declares it."""
+    p = pr.compile_scheme(pr.scheme_from_text(UNFILLED.replace("UNFILLED", unfilled)).scheme)
+    got = grades(p, [75] * 20)  # C at least 5% of 20 = 1, but all 20 are tied
+    assert got.count("C") == c_count
+    if c_count:
+        assert got[-1] == "C"  # among the tied, the last in the ranking (the latest employee id)
+
+
+def test_an_unfilled_bottom_quota_can_be_an_error():
+    p = pr.compile_scheme(pr.scheme_from_text(UNFILLED.replace("UNFILLED", "error")).scheme)
+    with pytest.raises(pr.InputError) as err:
+        grades(p, [75] * 20)
+    [issue] = err.value.issues
+    assert issue.code == "quota-unfilled" and "C: at least 5% of 20 = 1" in issue.message
+    assert 20 == len(grades(p, list(range(60, 80))))  # no tie at the boundary: no error

@@ -132,18 +132,71 @@ def charged_populations(draw):
     return share, rows
 
 
-@given(charged_populations())
-def test_charged_shared_costs_add_up_to_the_costs_exactly(case):
+@given(charged_populations(), st.sampled_from(["keep", "charge"]))
+def test_charged_shared_costs_add_up_to_the_costs_exactly(case, rule):
     """P7 property: over a population, every shared cost is borne exactly once: own parts + charged parts = costs."""
     share, rows = case
-    res = pr.score(plan_of(CHARGED.replace("SHARE", str(share))), rows)
+    declared = f"no_counterpart: {rule}" + (", charge_to: E00" if rule == "charge" else "")
+    scheme = CHARGED.replace("SHARE", str(share)).replace("counterpart: manager,", f"counterpart: manager, {declared},")
+    res = pr.score(plan_of(scheme), rows)
     whole = sum((D(r["cost"]) for r in rows), D(0))
     own = sum((r.penalties["shared"] for r in res), D(0))
     charged = sum((r.charges["shared"] for r in res), D(0))
-    lost = sum((r.shares["shared"].counterpart_amount for r in res if r.shares["shared"].charged_to is None), D(0))
-    assert own + charged + lost == whole
+    assert own + charged == whole  # nothing is lost, whoever has no manager
     for r in res:  # and each charge lands in the manager's own pay
         assert r.payouts["pay"] == D(1000) - r.penalties["shared"] - r.charges["shared"]
+
+
+def test_a_missing_counterpart_is_an_error_naming_the_row():
+    """Issue 11: an empty manager cell no longer drops the manager's part (82.42 in one run) in silence."""
+    rows = [
+        {"employee_id": "A1", "manager": "", "cost": "164.84", "base": "1000"},
+        {"employee_id": "S1", "manager": "", "cost": "0", "base": "1000"},
+    ]
+    with pytest.raises(pr.InputError) as err:
+        pr.score(plan_of(CHARGED.replace("SHARE", "0.5")), rows)
+    [issue] = err.value.issues
+    assert (issue.code, issue.path) == ("missing-counterpart", ("row 2", "manager"))
+    assert "82.42" in issue.message and "A1" in issue.message and "no_counterpart" in (issue.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("declared", "own", "charged_s1"),
+    [("no_counterpart: keep", "164.84", "0"), ("no_counterpart: charge, charge_to: S1", "82.42", "82.42")],
+)
+def test_a_declared_rule_says_who_bears_the_rest(declared, own, charged_s1):
+    """Issue 11: the scheme declares who bears a shared cost when the manager cell is empty; the explanation says so."""
+    scheme = CHARGED.replace("SHARE", "0.5").replace("counterpart: manager,", f"counterpart: manager, {declared},")
+    rows = [
+        {"employee_id": "A1", "manager": "", "cost": "164.84", "base": "1000"},
+        {"employee_id": "S1", "manager": "", "cost": "0", "base": "1000"},
+    ]
+    plan = plan_of(scheme)
+    res = pr.score(plan, rows, trace=True).by_employee()
+    assert (res["A1"].penalties["shared"], res["S1"].charges["shared"]) == (D(own), D(charged_s1))
+    share = res["A1"].shares["shared"]
+    assert (share.counterpart_amount, share.charged_to) == (D(charged_s1), "S1" if "charge" in declared else None)
+    text = pr.render_text(pr.explain(plan, res["A1"]))
+    assert ("bears it all" in text) if "keep" in declared else ("manager S1 bears 82.42" in text)
+
+
+@pytest.mark.parametrize(
+    ("declared", "where"),
+    [("no_counterpart: charge", "no_counterpart"), ("charge_to: S1", "charge_to")],
+)
+def test_charge_to_goes_with_no_counterpart_charge(declared, where):
+    scheme = CHARGED.replace("SHARE", "0.5").replace("counterpart: manager,", f"counterpart: manager, {declared},")
+    report = pr.validate(pr.scheme_from_text(scheme).scheme)
+    assert [(i.code, i.path[-1]) for i in report.errors] == [("no-counterpart-rule", where)]
+
+
+def test_charge_to_must_be_in_the_population():
+    scheme = CHARGED.replace("SHARE", "0.5").replace(
+        "counterpart: manager,", "counterpart: manager, no_counterpart: charge, charge_to: S9,"
+    )
+    with pytest.raises(pr.InputError) as err:
+        pr.score(plan_of(scheme), [{"employee_id": "S1", "manager": "", "cost": "1", "base": "1"}])
+    assert [i.code for i in err.value.issues] == ["unknown-relation"]
 
 
 def test_membership_can_change_between_periods():

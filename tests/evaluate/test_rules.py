@@ -16,7 +16,9 @@ from tests.conftest import EXAMPLES
 
 def example(name):
     plan = pr.compile_scheme(pr.load_scheme(EXAMPLES / name / "scheme.yaml"))
-    return plan, pr.score(plan, read_population(EXAMPLES / name / "data.csv"), period="2026-04").by_employee()
+    return plan, pr.score(
+        plan, read_population(EXAMPLES / name / "data.csv"), period="2026-04", history=pr.RecordedHistory()
+    ).by_employee()
 
 
 def scheme(text):

@@ -16,7 +16,9 @@ FOLDER = EXAMPLES / "seed000-team"
 @pytest.fixture(scope="module")
 def team():
     plan = pr.compile_scheme(pr.load_scheme(FOLDER / "scheme.yaml"))
-    return plan, pr.score(plan, read_population(FOLDER / "data.csv"), period="2026-04").by_employee()
+    return plan, pr.score(
+        plan, read_population(FOLDER / "data.csv"), period="2026-04", history=pr.RecordedHistory()
+    ).by_employee()
 
 
 def test_e1_agent_a_earns_4000(team):
@@ -61,7 +63,10 @@ def test_a3_unit_average_constraint_is_reported():
         {"employee_id": e, "team": "t", "month_score": s, "sales": "1", "hire_date": "2020-01-01", "role": "agent"}
         for e, s in (("x", "105"), ("y", "101"))
     ]
-    flags = {r.employee: [f.name for f in r.flags] for r in pr.score(plan, rows, period="2026-04")}
+    flags = {
+        r.employee: [f.name for f in r.flags]
+        for r in pr.score(plan, rows, period="2026-04", history=pr.RecordedHistory())
+    }
     assert "team_average_over_102" in flags["x"] and "team_average_over_102" in flags["y"]
 
 
@@ -72,7 +77,16 @@ def test_e1_through_the_cli(tmp_path):
 
     out = tmp_path / "r.json"
     assert 0 == main(
-        ["score", str(FOLDER / "scheme.yaml"), str(FOLDER / "data.csv"), "--period", "2026-04", "--out", str(out)]
+        [
+            "score",
+            str(FOLDER / "scheme.yaml"),
+            str(FOLDER / "data.csv"),
+            "--period",
+            "2026-04",
+            "--out",
+            str(out),
+            "--no-history",
+        ]
     )
     row = next(r for r in json.loads(out.read_text(encoding="utf-8"))["results"] if r["employee"] == "A")
     assert "4000.00" == row["payouts"]["total_pay"]
@@ -138,8 +152,8 @@ payouts:
     def test_explain_without_trace_equals_with_trace(self, team):
         plan, _ = team
         rows = read_population(FOLDER / "data.csv")
-        plain = pr.score(plan, rows, period="2026-04").by_employee()
-        traced = pr.score(plan, rows, period="2026-04", trace=True).by_employee()
+        plain = pr.score(plan, rows, period="2026-04", history=pr.RecordedHistory()).by_employee()
+        traced = pr.score(plan, rows, period="2026-04", trace=True, history=pr.RecordedHistory()).by_employee()
         for e in plain:
             assert pr.explain(plan, plain[e]).to_dict() == pr.explain(plan, traced[e]).to_dict()
 
@@ -219,7 +233,7 @@ def test_b3_team_pool_paid_to_the_supervisor(team):
         }
         for e, s, role in (("x", "95", "agent"), ("y", "92", "agent"), ("boss", "0", "supervisor"))
     ]
-    r = pr.score(plan, rows, period="2026-04").by_employee()
+    r = pr.score(plan, rows, period="2026-04", history=pr.RecordedHistory()).by_employee()
     assert (D("1000.00"), D("0.00")) == (r["boss"].payouts["team_award"], r["x"].payouts["team_award"])
     assert D("0.00") == team[1]["S1"].payouts["team_award"]  # north averages 87.5: no award
 
@@ -248,14 +262,19 @@ payouts:
         {"employee_id": "l", "base": "3000", "hired": "2025-01-01", "left": "2026-04-10"},
         {"employee_id": "o", "base": "3000", "hired": "2026-02-01", "left": ""},
     ]
-    r = pr.score(plan, rows, period="2026-04").by_employee()
+    r = pr.score(plan, rows, period="2026-04", history=pr.RecordedHistory()).by_employee()
     assert [D("1500.00"), D("1000.00"), D("3000.00")] == [r[e].payouts["prorated"] for e in "jlo"]
     assert (["1", "16", "3"], ["floating"]) == (
         [str(r[e].payouts["tenure"]) for e in "jlo"],
         [f.name for f in r["o"].flags],
     )
     with pytest.raises(pr.InputError, match="not a real date"):
-        pr.score(plan, [{"employee_id": "x", "base": "1", "hired": "2026-02-30"}], period="2026-04")
+        pr.score(
+            plan,
+            [{"employee_id": "x", "base": "1", "hired": "2026-02-30"}],
+            period="2026-04",
+            history=pr.RecordedHistory(),
+        )
 
 
 def test_an_arithmetic_error_after_team_values_names_the_employee_and_the_team_value():

@@ -20,7 +20,8 @@ from typing import Any
 from .._compile import Plan
 from .._evaluate import require_columnar, score, score_frame
 from .._model import Period
-from .files import read_population, write_atomic
+from .files import read_population
+from .output import write_atomic
 
 __all__ = ["score_csv_columnar"]
 
@@ -45,7 +46,13 @@ def _read(path: Path, plan: Plan, id_column: str) -> Any:
 
 
 def score_csv_columnar(
-    plan: Plan, data: str | os.PathLike[str], out: str | os.PathLike[str], *, period: Period | None, id_column: str
+    plan: Plan,
+    data: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    *,
+    period: Period | None,
+    id_column: str,
+    no_history: bool = False,
 ) -> int | None:
     """
     Score the CSV file ``data`` column-wise and write the results CSV ``out``; return how many were written.
@@ -53,16 +60,19 @@ def score_csv_columnar(
     Returns ``None``, having written nothing, when the file or the scheme is
     not the plain case this path takes.  Raises ``CompileError``
     (``columnar-unsupported``) when the columnar engine cannot score the
-    scheme at all.
+    scheme at all.  A scheme that reads history is scored here only with
+    ``no_history`` (no ledger: numbers 0, conditions false, streaks 0).
     """
     require_columnar(plan)
+    if plan.history and not no_history:
+        return None  # history is read from a ledger by the general path (or refused there without one)
     df = _read(Path(data), plan, id_column)
     if df is None:
         return None
 
     def fallback() -> None:
         # The row engine says what it would do with these rows: raise its own error, or not.
-        score(plan, read_population(data), period=period, id_column=id_column, source=str(data))
+        score(plan, read_population(data), period=period, id_column=id_column, source=str(data), no_history=True)
 
     frame = score_frame(plan, df, id_column, period, fallback)
     if frame is None:

@@ -1,184 +1,181 @@
 """
-File adapters at the edge: read population CSV/JSON, write results atomically.
+Reading population files: CSV (any common encoding and delimiter), JSON, and Excel workbooks.
 
-Writing goes to a temporary file in the target's folder that replaces the
-target in one rename, so a reader never sees half a file and a failure leaves
-the old file as it was.
+Every format gives rows of text keyed by the header, so one number grammar
+and one date grammar apply whatever the file (docs/reference/input-files.md).
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .._compile import Plan
+import attrs
+
 from .._errors import InputError, Issue
-from .._evaluate import Result, Results
-from .._explain import explain
+from .decode import decode_text, sniff_delimiter
+from .xlsx import read_xlsx
 
-__all__ = ["read_population", "result_rows", "write_atomic", "write_results"]
+__all__ = ["Table", "read_population", "read_table"]
 
 
-def read_population(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+@attrs.frozen(eq=False)
+class Table:
     """
-    Read a population file (``.csv`` with a header line, or ``.json`` list of objects).
-
-    Raises :class:`InputError` for a missing, empty or malformed file.
+    One population file read: its rows, its columns, and how it was read.
     """
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError([Issue("file-not-found", f"no such file: {p}", source=str(p))]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(
-            [Issue("file-unreadable", f"cannot read {p}: {exc}", source=str(p), hint="population files are UTF-8 text")]
-        ) from None
-    if not text.strip():
-        raise InputError(
-            [
-                Issue(
-                    "empty-input",
-                    "the file is empty",
-                    source=str(p),
-                    hint="start with a header line: employee_id,<metric>,...",
-                )
-            ]
+
+    source: str
+    columns: tuple[str, ...]
+    rows: list[dict[str, Any]]
+    encoding: str | None = None
+    """The text encoding (declared or detected); None for workbooks."""
+    delimiter: str | None = None
+    lines: tuple[int, ...] | None = None
+    """The line (CSV) or sheet row (workbook) each row starts on; None for JSON."""
+
+    def locate(self, issue: Issue, number: int | None = None) -> Issue:
+        """
+        Return ``issue`` (about this table's row ``number``, 2 for the first) with its line and column in the file.
+        """
+        path = issue.path
+        if number is None:
+            if not (path and isinstance(path[0], str) and path[0].startswith("row ") and path[0][4:].isdigit()):
+                return issue
+            number = int(path[0][4:])
+        k = number - 2
+        if self.lines is None or not 0 <= k < len(self.lines):
+            return attrs.evolve(issue, source=self.source)
+        column = self.columns.index(str(path[1])) + 1 if len(path) > 1 and str(path[1]) in self.columns else None
+        return attrs.evolve(issue, source=self.source, line=self.lines[k], column=column)
+
+
+def _fail(code: str, message: str, source: str, line: int | None = None, hint: str | None = None) -> InputError:
+    return InputError([Issue(code, message, source=source, line=line, hint=hint)])
+
+
+def _check_header(header: list[str], source: str) -> None:
+    if not any(h.strip() for h in header):
+        raise _fail(
+            "empty-input", "the file is empty", source, hint="start with a header line: employee_id,<metric>,..."
         )
-    if p.suffix.lower() == ".json":
-        return _json_rows(text, str(p))
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
-        raise InputError(
-            [
-                Issue(
-                    "duplicate-column",
-                    f"column(s) {', '.join(dupes)} appear twice in the header",
-                    source=str(p),
-                    line=1,
-                )
-            ]
-        )
-    rows = []
-    for row in reader:
-        if None in row:
-            raise InputError(
-                [
-                    Issue(
-                        "extra-cells",
-                        f"line {reader.line_num} has more cells than the header",
-                        source=str(p),
-                        line=reader.line_num,
-                    )
-                ]
-            )
-        rows.append({k: v for k, v in row.items() if k is not None})
+        raise _fail("duplicate-column", f"column(s) {', '.join(dupes)} appear twice in the header", source, line=1)
+
+
+def _records(header: list[str], body: list[list[str]], source: str) -> list[dict[str, Any]]:
+    width, rows = len(header), []
+    for n, cells in enumerate(body, start=2):
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            raise _fail("extra-cells", f"line {n} has more cells than the header", source, line=n)
+        rows.append(dict(zip(header, cells, strict=False)))
     return rows
 
 
-def _json_rows(text: str, source: str) -> list[dict[str, Any]]:
-
+def _csv(
+    text: str, source: str, delimiter: str, tick: Callable[[int], None] | None
+) -> tuple[list[str], list[dict[str, Any]], tuple[int, ...]]:
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    starts: list[int] = []
     try:
-        data = json.loads(text, parse_float=Decimal)
+        header = list(reader.fieldnames or [])
+        _check_header(header, source)
+        rows = []
+        line = reader.line_num
+        for row in reader:
+            if None in row:
+                raise _fail(
+                    "extra-cells", f"line {reader.line_num} has more cells than the header", source, reader.line_num
+                )
+            rows.append(row)
+            starts.append(line + 1)  # a quoted cell may span lines: a row starts after the last one ended
+            line = reader.line_num
+            if tick is not None and len(rows) % 10_000 == 0:
+                tick(line)
+    except csv.Error as exc:
+        raise _fail("syntax", f"not valid CSV: {exc}", source, line=reader.line_num) from None
+    return header, rows, tuple(starts)
+
+
+def _int(text: str) -> int | str:
+    return int(text) if len(text) <= 40 else text
+
+
+def _json_rows(text: str, source: str) -> list[dict[str, Any]]:
+    try:
+        # A long integer stays text: int() of over 4,300 digits raises, and the
+        # cell's converter refuses it by the number budget anyway.
+        data = json.loads(text, parse_float=Decimal, parse_int=_int)
     except json.JSONDecodeError as exc:
         raise InputError(
             [Issue("syntax", f"not valid JSON: {exc.msg}", source=source, line=exc.lineno, column=exc.colno)]
         ) from None
+    except (RecursionError, ValueError) as exc:  # nesting too deep for the parser
+        raise InputError([Issue("syntax", f"not valid JSON: {str(exc)[:200]}", source=source)]) from None
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
         raise InputError([Issue("wrong-type", "a JSON population must be a list of objects", source=source)])
     return data
 
 
-def _flat(result: Result) -> dict[str, str]:
-    row = {
-        "employee_id": result.employee,
-        "period": result.period or "",
-        "score": str(result.score),
-        "grade": result.grade or "",
-    }
-    for group in (result.indicators, result.sections, result.penalties, result.bonuses, result.payouts):
-        row.update({k: str(v) for k, v in group.items()})
-    # What other people's shared costs charge this person (P7), beside their own amounts.
-    row.update({f"{k}.charged": str(v) for k, v in result.charges.items()})
-    row["flags"] = ";".join(f.name for f in result.flags)
-    return row
+def _lines(progress: Callable[[int, int], None], total: int, line: int) -> None:
+    progress(line, total)
 
 
-def result_rows(results: Results) -> Iterator[dict[str, str]]:
+def read_table(
+    path: str | os.PathLike[str],
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Table:
     """
-    Yield one flat row of text per employee: id, period, score, grade, every amount, flags.
-    """
-    for r in results:
-        yield _flat(r)
+    Read a population file: ``.csv`` (or ``.tsv``, ``.txt``) with a header line, ``.json``, or ``.xlsx``.
 
-
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """
-    Write ``text`` to ``path`` so that the file is either wholly old or wholly new.
-    """
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _detail(plan: Plan, result: Result) -> dict[str, Any]:
-    # What the result alone does not carry: each indicator's points and band,
-    # every cap or floor that bit, and the full trace records.
-    lines = explain(plan, result).lines
-    points = {
-        ln.name: {"points": str(ln.facts["points"]), "band": ln.facts.get("band")}
-        for ln in lines
-        if ln.kind == "indicator"
-    }
-    limits = [
-        {
-            "step": ln.step,
-            "by": ln.facts["limited_by"],
-            "limit": str(ln.facts["limit"]),
-            "before": str(ln.facts["before_limit"]),
-        }
-        for ln in lines
-        if "limited_by" in ln.facts
-    ]
-    return {"indicator_points": points, "limits": limits, "explanation": [ln.to_dict() for ln in lines]}
-
-
-def write_results(results: Results, path: str | os.PathLike[str], *, plan: Plan | None = None) -> None:
-    """
-    Write results to ``path`` as CSV or JSON (by suffix), atomically.
-
-    With ``plan``, JSON output also carries each employee's indicator points
-    and bands, the caps and floors that bit, and the full explanation records.
+    ``encoding`` and ``delimiter`` are detected unless given.  ``progress(line, lines)``
+    is called every 10,000 rows of a CSV file.  Raises :class:`InputError` for a
+    missing, empty, undecodable or malformed file.
     """
     p = Path(path)
-    if p.suffix.lower() == ".json":
-        data = results.to_dict()
-        if plan is not None:
-            for entry, result in zip(data["results"], results, strict=True):
-                entry.update(_detail(plan, result))
-        write_atomic(p, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-        return
-    rows = list(result_rows(results))
-    buf = io.StringIO()
-    fields = list(rows[0]) if rows else ["employee_id"]
-    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    write_atomic(p, buf.getvalue())
+    source = str(p)
+    suffix = p.suffix.lower()
+    if not p.is_file():
+        raise _fail("file-not-found", f"no such file: {p}", source)
+    if suffix in (".xlsx", ".xlsm"):
+        header, body = read_xlsx(p, source)
+        _check_header(header, source)
+        rows = _records(header, body, source)
+        return Table(source, tuple(header), rows, lines=tuple(range(2, len(rows) + 2)))
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise _fail("file-unreadable", f"cannot read {p}: {exc.strerror}", source) from None
+    text, used = decode_text(data, source, encoding)
+    if not text.strip():
+        raise _fail(
+            "empty-input", "the file is empty", source, hint="start with a header line: employee_id,<metric>,..."
+        )
+    if suffix == ".json":
+        rows = _json_rows(text, source)
+        return Table(source, tuple(rows[0]) if rows else (), rows, used)
+    sep = sniff_delimiter(text, source, delimiter)
+    total = text.count("\n") + 1
+    tick = None if progress is None else functools.partial(_lines, progress, total)
+    header, rows, starts = _csv(text, source, sep, tick)
+    return Table(source, tuple(header), rows, used, sep, starts)
+
+
+def read_population(
+    path: str | os.PathLike[str], *, encoding: str | None = None, delimiter: str | None = None
+) -> list[dict[str, Any]]:
+    """
+    Read a population file's rows (see :func:`read_table`).
+    """
+    return read_table(path, encoding=encoding, delimiter=delimiter).rows

@@ -1,14 +1,16 @@
 """
 The results ledger: an embedded SQLite file recording each scored period.
 
-Each period is recorded with the scheme that produced it (its content hash and
-its text), so any published number can be reproduced.  A published period is
-immutable: scoring it again with different results is refused unless a new
-revision is asked for, and then the differences from the latest revision are
-reported per employee.  Scoring it again with the same results changes
-nothing.  Every write is one transaction: a failure leaves the ledger as it
-was.  A locked or corrupted file is reported as a :class:`LedgerError`, not a
-traceback.
+Each period is recorded under its scheme's name (the scheme's lineage) with
+the exact scheme that produced it (content hash, version and text), its dates
+and the earlier periods its history rules read, so any published number can be
+reproduced.  A published period is immutable: scoring it again with different
+results (inputs included) is refused unless a new revision is asked for, and
+then the differences are reported per employee.  Within one scheme, periods do
+not overlap: the same dates cannot be published again under another label.
+Every write is one transaction that takes the write lock before it reads what
+it compares against.  Reading never writes, and a read-only file can be read.
+Every row read is checked (see :mod:`.records`).
 """
 
 from __future__ import annotations
@@ -17,129 +19,88 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Literal
-
-import attrs
+from typing import Any
 
 from .._errors import Issue, LedgerError
 from .._evaluate import Results
 from .._load import dump_json
 from .._model import Period, Scheme
+from .records import (
+    FORMAT,
+    SCHEMA,
+    SELECT,
+    Change,
+    Publication,
+    check_entry,
+    diff,
+    fail,
+    revision_hash,
+    row_hash,
+    sqlite_error,
+    verify_chain,
+)
 
 __all__ = ["Change", "Ledger", "Publication"]
-
-_FORMAT = 1
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS schemes (digest TEXT PRIMARY KEY, name TEXT NOT NULL, text TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS periods (
-    label TEXT NOT NULL, revision INTEGER NOT NULL, scheme_digest TEXT NOT NULL REFERENCES schemes(digest),
-    recorded_at TEXT NOT NULL, employees INTEGER NOT NULL, start TEXT NOT NULL, end TEXT NOT NULL,
-    PRIMARY KEY (label, revision));
-CREATE TABLE IF NOT EXISTS results (
-    label TEXT NOT NULL, revision INTEGER NOT NULL, employee TEXT NOT NULL, data TEXT NOT NULL,
-    PRIMARY KEY (label, revision, employee), FOREIGN KEY (label, revision) REFERENCES periods(label, revision));
-"""
-
-
-@attrs.frozen
-class Change:
-    """
-    One difference between a published result and a new one: employee, field, old and new value.
-    """
-
-    employee: str
-    field: str
-    old: Any
-    new: Any
-
-    def render(self) -> str:
-        """
-        Return the change as one line: ``E003 score: 27 → 29``.
-        """
-        return f"{self.employee} {self.field}: {self.old} → {self.new}"
-
-
-@attrs.frozen
-class Publication:
-    """
-    What recording a period did: ``published`` (first revision), ``unchanged`` or ``revised``.
-    """
-
-    period: str
-    revision: int
-    status: Literal["published", "unchanged", "revised"]
-    changes: tuple[Change, ...] = ()
-
-
-def _flat(entry: dict[str, Any]) -> dict[str, Any]:
-    out = {"score": entry["score"], "grade": entry["grade"]}
-    for group in ("indicators", "sections", "penalties", "bonuses", "payouts"):
-        out.update({f"{group}.{k}": v for k, v in entry[group].items()})
-    out["flags"] = ",".join(f["name"] for f in entry["flags"])
-    return out
-
-
-def diff(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> tuple[Change, ...]:
-    """
-    Return every difference between two sets of stored results, by employee and field.
-    """
-    changes: list[Change] = []
-    for emp in sorted(set(old) | set(new)):
-        if emp not in new:
-            changes.append(Change(emp, "employee", "present", "absent"))
-        elif emp not in old:
-            changes.append(Change(emp, "employee", "absent", "present"))
-        else:
-            a, b = _flat(old[emp]), _flat(new[emp])
-            changes += [Change(emp, k, a.get(k), b.get(k)) for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
-    return tuple(changes)
 
 
 class Ledger:
     """
     A results ledger in one SQLite file; use it as a context manager, or call :meth:`close`.
+
+    With ``readonly`` the file is opened read-only (it must exist); otherwise
+    it is created on the first write.  Opening and reading never write.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 2.0) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 2.0, readonly: bool = False) -> None:
         self.path = str(path)
         try:
-            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            if readonly:
+                if not os.path.exists(self.path):
+                    raise fail("ledger-missing", f"there is no ledger at {self.path}", self.path)
+                uri = f"file:{urllib.parse.quote(os.path.abspath(self.path))}?mode=ro"
+                self._db = sqlite3.connect(uri, timeout=timeout, isolation_level=None, uri=True)
+            else:
+                self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
             self._db.execute("PRAGMA foreign_keys = ON")
-            with self._transaction() as db:
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        db.execute(statement)
-                db.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (str(_FORMAT),))
+            self._fresh = self._check_format()
         except sqlite3.Error as exc:
             raise self._error(exc) from None
 
-    def _error(self, exc: sqlite3.Error) -> LedgerError:
-        text = str(exc)
-        if "locked" in text or "busy" in text:
-            issue = Issue(
-                "ledger-locked",
-                f"the ledger {self.path} is locked by another process",
-                source=self.path,
-                hint="wait for the other run to finish, then try again",
-            )
-        elif "not a database" in text or "malformed" in text or "corrupt" in text:
-            issue = Issue(
+    def _check_format(self) -> bool:
+        # True for an empty file (a new ledger); refuse anything but a ledger of this format.
+        tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables:
+            return True
+        found = None
+        if "meta" in tables:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+            found = row[0] if row else None
+        if found is None:
+            raise fail(
                 "ledger-corrupt",
-                f"{self.path} is not a readable perfrules ledger ({text})",
-                source=self.path,
-                hint="restore the file from a backup, or name a new ledger file",
+                f"{self.path} is not a perfrules ledger (it has no format record)",
+                self.path,
+                "name a new ledger file, or restore this one from a backup",
             )
-        else:
-            issue = Issue("ledger-failed", f"the ledger {self.path} could not be used: {text}", source=self.path)
-        return LedgerError([issue], issue.message)
+        if found != str(FORMAT):
+            raise fail(
+                "ledger-format",
+                f"{self.path} is a ledger of format {found}; this perfrules reads format {FORMAT}",
+                self.path,
+                "use the perfrules version that wrote it, or start a new ledger file",
+            )
+        return False
+
+    def _error(self, exc: sqlite3.Error) -> LedgerError:
+        return sqlite_error(exc, self.path)
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        # BEGIN IMMEDIATE takes the write lock up front, so two runs cannot
-        # interleave, and everything inside commits or rolls back as one.
+        # BEGIN IMMEDIATE takes the write lock before anything is read, so what a
+        # write compares against cannot change under it, and all of it commits or none.
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield self._db
@@ -160,131 +121,259 @@ class Ledger:
         """
         self._db.close()
 
-    def revisions(self, period: str) -> list[int]:
-        """
-        Return the recorded revisions of ``period``, oldest first.
-        """
+    def _rows(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        if self._fresh:
+            return []
         try:
-            rows = self._db.execute("SELECT revision FROM periods WHERE label = ? ORDER BY revision", (period,))
-            return [r[0] for r in rows]
+            return self._db.execute(sql, args).fetchall()
         except sqlite3.Error as exc:
             raise self._error(exc) from None
 
-    def load(self, period: str, revision: int | None = None) -> dict[str, dict[str, Any]]:
+    def _scheme_of(self, label: str, scheme: str | None) -> str | None:
+        names = sorted({r[0] for r in self._rows("SELECT scheme FROM periods WHERE label = ?", (label,))})
+        if scheme is not None or len(names) <= 1:
+            return scheme if scheme is not None else (names[0] if names else None)
+        raise fail(
+            "ledger-ambiguous",
+            f"period {label} is recorded by {len(names)} schemes: {', '.join(names)}",
+            self.path,
+            "name the scheme",
+        )
+
+    def revisions(self, period: str, scheme: str | None = None) -> list[int]:
+        """
+        Return the recorded revisions of ``period`` (of ``scheme``, needed when several schemes share the file).
+        """
+        name = self._scheme_of(period, scheme)
+        rows = self._rows(
+            "SELECT revision FROM periods WHERE scheme = ? AND label = ? ORDER BY revision", (name, period)
+        )
+        return [r[0] for r in rows]
+
+    def load(self, period: str, revision: int | None = None, scheme: str | None = None) -> dict[str, dict[str, Any]]:
         """
         Return the stored results of ``period`` (the latest revision unless one is named), by employee.
+
+        Every row is checked: a damaged or edited row raises :class:`LedgerError`
+        (``ledger-corrupt``, ``ledger-tampered``) naming the period and employee.
         """
-        try:
-            if revision is None:
-                revs = self.revisions(period)
-                if not revs:
-                    return {}
-                revision = revs[-1]
-            rows = self._db.execute(
-                "SELECT employee, data FROM results WHERE label = ? AND revision = ?", (period, revision)
+        name = self._scheme_of(period, scheme)
+        rows = self._rows(SELECT + " WHERE scheme = ? AND label = ? ORDER BY revision", (name, period))
+        if revision is not None:
+            rows = [r for r in rows if r[3] == revision]
+        return self._entries(rows[-1]) if rows else {}
+
+    def _entries(self, period_row: tuple[Any, ...]) -> dict[str, dict[str, Any]]:
+        seq, scheme, label, revision = period_row[:4]
+        out = {}
+        for emp, text, stored in self._rows("SELECT employee, data, hash FROM results WHERE seq = ?", (seq,)):
+            data, problem = check_entry(text) if isinstance(text, str) else (None, "not text")
+            where = f"period {label} revision {revision}, employee {emp}"
+            if data is None:
+                raise fail(
+                    "ledger-corrupt",
+                    f"{self.path}: {where}: stored result is damaged: {problem}",
+                    self.path,
+                    "restore the file from a backup; perfrules ledger verify lists every damaged row",
+                )
+            if stored != row_hash(scheme, label, revision, emp, text):
+                raise fail(
+                    "ledger-tampered",
+                    f"{self.path}: {where}: stored result was edited after it was recorded",
+                    self.path,
+                    "restore the file from a backup; perfrules ledger verify lists every edit",
+                )
+            out[emp] = data
+        if len(out) != period_row[6]:
+            raise fail(
+                "ledger-tampered",
+                f"{self.path}: period {label} revision {revision} recorded "
+                f"{period_row[6]} employee(s), {len(out)} are left",
+                self.path,
+                "restore the file from a backup",
             )
-            return {emp: json.loads(data) for emp, data in rows}
-        except sqlite3.Error as exc:
-            raise self._error(exc) from None
+        return out
 
-    def previous(self, period: Period, count: int) -> list[dict[str, dict[str, Any]]]:
-        """
-        Return up to ``count`` periods recorded before ``period`` (latest revisions), most recent first.
+    def _latest(self, scheme: str) -> list[tuple[Any, ...]]:
+        # The latest revision of every period of one scheme, in date order.
+        return self._rows(
+            SELECT + " p WHERE scheme = ? AND revision = "  # noqa: S608 (constant text, values bound)
+            "(SELECT MAX(revision) FROM periods q WHERE q.scheme = p.scheme AND q.label = p.label) ORDER BY start",
+            (scheme,),
+        )
 
-        This makes the ledger a history source for ``prior()`` and streaks.
+    def recorded(self, scheme: str, period: Period) -> dict[str, dict[str, Any]] | None:
         """
-        try:
-            rows = self._db.execute(
-                "SELECT label, MAX(revision) FROM periods WHERE end < ? GROUP BY label ORDER BY MAX(start) DESC "
-                "LIMIT ?",
-                (period.start.isoformat(), count),
-            ).fetchall()
-        except sqlite3.Error as exc:
-            raise self._error(exc) from None
-        return [self.load(label, revision) for label, revision in rows]
+        Return the latest results ``scheme`` recorded for exactly ``period``, or None (a history source).
+        """
+        for row in self._latest(scheme):
+            if (row[7], row[8]) == (period.start.isoformat(), period.end.isoformat()):
+                return self._entries(row)
+        return None
 
-    def inside(self, period: Period) -> list[tuple[str, dict[str, dict[str, Any]]]]:
+    def first(self, scheme: str) -> Period | None:
         """
-        Return the recorded periods that lie inside ``period`` (latest revisions), in date order.
+        Return the earliest period recorded for ``scheme``, or None (a history source).
         """
-        try:
-            rows = self._db.execute(
-                "SELECT label, MAX(revision) FROM periods WHERE start >= ? AND end <= ? AND label != ? "
-                "GROUP BY label ORDER BY MAX(start)",
-                (period.start.isoformat(), period.end.isoformat(), period.label),
-            ).fetchall()
-        except sqlite3.Error as exc:
-            raise self._error(exc) from None
-        return [(label, self.load(label, revision)) for label, revision in rows]
+        rows = self._latest(scheme)
+        if not rows:
+            return None
+        _, _, label, _, _, _, _, start, end, kind, _, _ = rows[0]
+        return Period(dt.date.fromisoformat(start), dt.date.fromisoformat(end), kind, label)
+
+    def inside(self, period: Period, scheme: str) -> list[tuple[str, dict[str, dict[str, Any]]]]:
+        """
+        Return the periods ``scheme`` recorded inside ``period`` (latest revisions), in date order.
+        """
+        lo, hi = period.start.isoformat(), period.end.isoformat()
+        return [
+            (r[2], self._entries(r)) for r in self._latest(scheme) if lo <= r[7] and r[8] <= hi and r[2] != period.label
+        ]
+
+    def straddling(self, period: Period, scheme: str) -> list[str]:
+        """
+        Return the periods ``scheme`` recorded that overlap ``period`` without lying inside it.
+        """
+        lo, hi = period.start.isoformat(), period.end.isoformat()
+        return [r[2] for r in self._latest(scheme) if r[7] <= hi and lo <= r[8] and not (lo <= r[7] and r[8] <= hi)]
 
     def publish(self, results: Results, scheme: Scheme, *, revise: bool = False) -> Publication:
         """
         Record a period's results; refuse to change a published period unless ``revise``.
 
-        Raises :class:`LedgerError` with the per-employee differences when the
-        period is published and the results differ and ``revise`` is false.
+        Raises :class:`LedgerError`: ``period-published`` with the per-employee
+        differences (inputs included) when the period is published, the results
+        differ and ``revise`` is false; ``period-overlap`` when the scheme
+        recorded other periods sharing days with this one.  A revision lists,
+        in :attr:`Publication.stale`, the later periods that read this one.
         """
         if results.period is None:
-            raise LedgerError(
-                [
-                    Issue(
-                        "ledger-no-period",
-                        "results without a period cannot be recorded",
-                        hint="score with a period, e.g. --period 2026-04",
-                    )
-                ]
+            raise fail(
+                "ledger-no-period",
+                "results without a period cannot be recorded",
+                self.path,
+                "score with a period, e.g. --period 2026-04",
             )
-        label = results.period.label
+        period, label = results.period, results.period.label
         new = {r["employee"]: r for r in results.to_dict()["results"]}
-        revs = self.revisions(label)
-        if revs:
-            changes = diff(self.load(label, revs[-1]), new)
-            if not changes:
-                return Publication(label, revs[-1], "unchanged")
-            if not revise:
-                shown = "\n".join(c.render() for c in changes[:20])
-                raise LedgerError(
-                    [
-                        Issue(
-                            "period-published",
-                            f"period {label} is published (revision {revs[-1]}); re-scoring it "
-                            f"changed {len(changes)} value(s)",
-                            hint=f"pass --revise to record revision {revs[-1] + 1}",
-                        )
-                    ],
-                    f"period {label} is published; nothing was recorded\n{shown}",
-                )
-            self._write(label, revs[-1] + 1, results, scheme, new)
-            return Publication(label, revs[-1] + 1, "revised", changes)
-        self._write(label, 1, results, scheme, new)
-        return Publication(label, 1, "published")
-
-    def _write(
-        self, label: str, revision: int, results: Results, scheme: Scheme, entries: dict[str, dict[str, Any]]
-    ) -> None:
-        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        note = results.history
+        looked = {"read": list(note.read), "missing": list(note.missing), "before": note.before} if note else {}
         try:
             with self._transaction() as db:
-                db.execute(
-                    "INSERT OR IGNORE INTO schemes VALUES (?, ?, ?)", (results.digest, scheme.name, dump_json(scheme))
-                )
-                assert results.period is not None
-                start, end = results.period.start.isoformat(), results.period.end.isoformat()
-                db.execute(
-                    "INSERT INTO periods VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (label, revision, results.digest, now, len(entries), start, end),
-                )
-                self._insert_results(db, label, revision, entries)
+                if self._check_format():
+                    # One statement at a time: executescript would commit half-way.
+                    for statement in SCHEMA.split(";"):
+                        if statement.strip():
+                            db.execute(statement)
+                    db.execute("INSERT INTO meta VALUES ('format', ?)", (str(FORMAT),))
+                self._fresh = False
+                latest = self._latest(scheme.name)
+                self._refuse_overlap(scheme.name, period, latest)
+                same = [r for r in latest if r[2] == label]
+                revision, changes = 1, tuple[Change, ...]()
+                if same:
+                    changes = diff(self._entries(same[0]), new)
+                    if not changes:
+                        return Publication(label, same[0][3], "unchanged")
+                    if not revise:
+                        raise self._published(label, same[0][3], changes)
+                    revision = same[0][3] + 1
+                self._insert(db, scheme, results, revision, new, looked)
+                stale = tuple(r[2] for r in latest if r[7] > period.end.isoformat() and _reads(r[10], period))
         except sqlite3.Error as exc:
             raise self._error(exc) from None
+        finally:
+            self._fresh = self._check_format()  # a failed first write leaves the file empty again
+        return Publication(label, revision, "published" if revision == 1 else "revised", changes, stale)
 
-    def _insert_results(
-        self, db: sqlite3.Connection, label: str, revision: int, entries: dict[str, dict[str, Any]]
+    def _published(self, label: str, revision: int, changes: tuple[Change, ...]) -> LedgerError:
+        shown = "\n".join(c.render() for c in changes[:20])
+        issue = Issue(
+            "period-published",
+            f"period {label} is published (revision {revision}); re-scoring it changed {len(changes)} value(s)",
+            source=self.path,
+            hint=f"pass --revise to record revision {revision + 1}",
+        )
+        return LedgerError([issue], f"period {label} is published; nothing was recorded\n{shown}")
+
+    def _refuse_overlap(self, scheme: str, period: Period, latest: list[tuple[Any, ...]]) -> None:
+        # One scheme's periods never share a day: the same dates under two labels would be paid twice.
+        lo, hi = period.start.isoformat(), period.end.isoformat()
+        for row in latest:
+            same_label, same_dates = row[2] == period.label, (row[7], row[8]) == (lo, hi)
+            if (same_label and not same_dates) or (not same_label and row[7] <= hi and lo <= row[8]):
+                raise fail(
+                    "period-overlap",
+                    f"{period.label} ({lo}..{hi}) overlaps period {row[2]} ({row[7]}..{row[8]}) that scheme "
+                    f"{scheme!r} already recorded; nothing was recorded",
+                    self.path,
+                    f"score {row[2]} again (with --revise to change it), or record periods that do not overlap",
+                )
+
+    def _insert(
+        self,
+        db: sqlite3.Connection,
+        scheme: Scheme,
+        results: Results,
+        revision: int,
+        entries: dict[str, dict[str, Any]],
+        looked: dict[str, Any],
     ) -> None:
+        assert results.period is not None
+        p = results.period
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        db.execute(
+            "INSERT OR IGNORE INTO schemes VALUES (?, ?, ?, ?)",
+            (results.digest, scheme.name, scheme.version, dump_json(scheme)),
+        )
+        before = db.execute("SELECT hash FROM periods ORDER BY seq DESC LIMIT 1").fetchone()
+        texts = [(emp, json.dumps(e, ensure_ascii=False, sort_keys=True)) for emp, e in sorted(entries.items())]
+        hashes = [row_hash(scheme.name, p.label, revision, emp, text) for emp, text in texts]
+        fields = (
+            scheme.name,
+            p.label,
+            revision,
+            results.digest,
+            now,
+            len(texts),
+            p.start.isoformat(),
+            p.end.isoformat(),
+            p.kind,
+            json.dumps(looked, sort_keys=True),
+        )
+        chained = revision_hash(before[0] if before else "", fields, hashes)
+        seq = db.execute(
+            "INSERT INTO periods (scheme, label, revision, scheme_digest, recorded_at, employees, start, end, kind, "
+            "history, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*fields, chained),
+        ).lastrowid
         db.executemany(
             "INSERT INTO results VALUES (?, ?, ?, ?)",
-            [
-                (label, revision, emp, json.dumps(e, ensure_ascii=False, sort_keys=True))
-                for emp, e in sorted(entries.items())
-            ],
+            [(seq, emp, text, h) for (emp, text), h in zip(texts, hashes, strict=True)],
         )
+
+    def verify(self, kept: str | None = None) -> tuple[list[Issue], int, str]:
+        """
+        Check every revision and row against the hash chain; return ``(problems, revisions, head hash)``.
+
+        Each problem names the period, revision and, for a row, the employee.
+        ``kept`` is a head hash printed by an earlier verify and kept elsewhere:
+        it must still be in the chain, which shows that nothing recorded up to
+        then was rewritten, even with the hashes recomputed.
+        """
+        return verify_chain(self._rows, self.path, kept)
+
+
+def _reads(text: Any, period: Period) -> bool:
+    # Whether a revision's history rules looked at ``period``: read it, found it missing, or stopped
+    # before history began at a period that ``period`` now precedes.  A damaged record counts as yes.
+    try:
+        looked = json.loads(text)
+        if not looked:
+            return False
+        before = looked.get("before")
+        return period.label in looked["read"] + looked["missing"] or (
+            before is not None and period.start.isoformat() <= before
+        )
+    except (TypeError, ValueError, KeyError, AttributeError):
+        return True

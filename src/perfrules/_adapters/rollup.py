@@ -30,14 +30,44 @@ def _combine(rule: RollupRule, values: Sequence[Decimal]) -> Decimal:
     return values[-1]
 
 
-def roll_up(ledger: Ledger, scheme: Scheme, period: Period) -> dict[str, Any]:
-    """
-    Return the recorded periods inside ``period`` rolled up per employee, as JSON-ready data.
+def _fail(code: str, message: str, hint: str) -> LedgerError:
+    return LedgerError([Issue(code, message, hint=hint)], message)
 
-    Periods are read in date order, latest revision of each.  Raises
-    :class:`LedgerError` when no recorded period lies inside ``period``.
+
+def roll_up(ledger: Ledger, scheme: Scheme, period: Period | str, *, partial: bool = False) -> dict[str, Any]:
     """
-    inside = ledger.inside(period)
+    Return the periods ``scheme`` recorded inside ``period`` rolled up per employee, as JSON-ready data.
+
+    ``period`` is read in the scheme's calendar (``2026-Q2`` of a calendar
+    whose months start on the 26th runs from 26 March to 25 June).  Periods
+    are read in date order, latest revision of each; ``from`` names them.
+    Raises :class:`LedgerError` when none was recorded, when a recorded
+    period straddles the boundary, or when a period of the scheme's kind
+    inside ``period`` was never recorded (unless ``partial``: then
+    ``missing`` names them).
+    """
+    try:
+        period = scheme.calendar.resolve(period) if isinstance(period, str) else period
+    except ValueError as exc:
+        raise _fail("bad-period", str(exc), "write 2026-Q2, 2026-H1 or 2026") from None
+    period = scheme.calendar.canonical(period.start, period.end)
+    straddling = ledger.straddling(period, scheme.name)
+    if straddling:
+        raise _fail(
+            "rollup-straddles",
+            f"recorded period(s) {', '.join(straddling)} lie partly inside {period.label} "
+            f"({period.start}..{period.end})",
+            "roll up a period whose bounds follow the scheme's calendar",
+        )
+    inside = ledger.inside(period, scheme.name)
+    recorded = {label for label, _ in inside}
+    missing = [p.label for p in scheme.calendar.inside(scheme.period, period) if p.label not in recorded]
+    if inside and missing and not partial:
+        raise _fail(
+            "rollup-incomplete",
+            f"{period.label} ({period.start}..{period.end}) holds {', '.join(missing)}, never recorded",
+            "record the missing period(s) first, or pass --partial to roll up what is recorded",
+        )
     if not inside:
         raise LedgerError(
             [
@@ -81,5 +111,6 @@ def roll_up(ledger: Ledger, scheme: Scheme, period: Period) -> dict[str, Any]:
         "period": period.label,
         "rule": {"score": rule.score, "amounts": rule.amounts},
         "from": [label for label, _ in inside],
+        **({"missing": missing} if missing else {}),
         "results": out,
     }

@@ -1,36 +1,47 @@
 """
-The ``perfrules`` command line: validate, score and explain.
+The ``perfrules`` command line: validate, score, explain, roll up, print the schema.
 
-Exit codes: 0 success; 1 the scheme or the input has errors (nothing was
-written); 2 the command itself was called wrongly.
+Exit codes are in docs/reference/cli.md (a test checks each one): 0 success;
+1 the scheme, the data, the ledger or an output has errors (nothing was
+written or published); 2 the command itself was called wrongly; 141 the
+reader of standard output went away; 143 stopped by SIGTERM.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import io
+import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
-from pathlib import Path
+from typing import Any
 
-from .._adapters import Ledger, read_population, roll_up, score_csv_columnar, write_atomic, write_results
-from .._compile import Plan, compile_scheme
-from .._errors import CompileError, EvaluationError, InputError, LedgerError, PerfrulesError, SchemeError
-from .._evaluate import Results, score
-from .._explain import LANGUAGES, explain, render_json, render_text
-from .._load import read_scheme, scheme_json_schema
-from .._model import Period
-from .._validate import check_file
-from .progress import progress
-from .table import render_table
+from .. import __version__
+from .._errors import PerfrulesError
+from .._explain import LANGUAGES
+from .commands import explain_command, ledger_command, rollup, schema, score_command, statement, validate
+from .style import print_error
 
-__all__ = ["main"]
+__all__ = ["EXIT_PIPE", "EXIT_TERM", "main"]
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_PIPE = 128 + 13  # SIGPIPE: what a shell reports for a program whose reader went away
+EXIT_TERM = 128 + 15  # SIGTERM
+
+
+def _reading(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("reading the data (docs/reference/input-files.md)")
+    g.add_argument("--id-column", default="employee_id", help="the employees' id column (default: employee_id)")
+    g.add_argument("--encoding", help="text encoding: utf-8, utf-16, gb18030 (gbk), cp1252 (default: detected)")
+    g.add_argument("--delimiter", help="CSV delimiter: , ; tab | (default: detected from the header)")
+    g.add_argument("--decimal-comma", action="store_true", help="numbers are written 0,8 (a decimal comma)")
+    g.add_argument("--thousands", choices=[",", ".", " ", "'"], help="numbers group thousands with this separator")
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="perfrules", description="Score employees and turn scores into pay.")
+    p.add_argument("--version", action="version", version=f"perfrules {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="check a scheme file and print every finding")
     v.add_argument("scheme")
@@ -39,153 +50,118 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("schema", help="print the JSON Schema of scheme files (for editors and HR tools)")
     s = sub.add_parser("score", help="score a population for one period")
     s.add_argument("scheme")
-    s.add_argument("data", help="population file: CSV with a header line, or JSON")
+    s.add_argument(
+        "data",
+        nargs="+",
+        help="population file(s): CSV with a header line, JSON or .xlsx; several files are joined by employee id",
+    )
     s.add_argument("--period", required=True, help="2026-04, 2026-Q2, 2026-H1, 2026 or 2026-03-26..2026-04-25")
-    s.add_argument("--out", help="write results to FILE.csv or FILE.json (atomically)")
-    s.add_argument("--id-column", default="employee_id")
+    s.add_argument(
+        "--out", help="write results to FILE.csv, FILE.json or FILE.xlsx (atomically), or - for CSV on standard output"
+    )
     s.add_argument(
         "--engine",
         choices=("row", "columnar"),
         default="row",
-        help="columnar: whole columns at once (needs the 'columnar' extra); same results, or refused",
+        help="columnar: whole columns at once (needs the 'columnar' extra); the same results, or refused",
     )
+    s.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     s.add_argument("--ledger", help="record the period in this results ledger (an SQLite file)")
     s.add_argument("--revise", action="store_true", help="with --ledger: record a new revision of a published period")
+    s.add_argument(
+        "--restate", metavar="DIR", help="with --ledger: score stale later periods again from DIR/<period>.csv"
+    )
     s.add_argument(
         "--explain",
         action="store_true",
         help="with --out FILE.json: add each employee's points, bands, limits and explanation",
     )
+    _reading(s)
+    _time_options(s)
     r = sub.add_parser("rollup", help="roll recorded periods up into a longer one (months into a quarter)")
     r.add_argument("scheme")
     r.add_argument("--ledger", required=True, help="the results ledger the periods were recorded in")
     r.add_argument("--period", required=True, help="the longer period: 2026-Q2, 2026-H1, 2026")
-    r.add_argument("--out", help="write the roll-up to FILE.json (atomically)")
+    r.add_argument("--out", help="write the roll-up to FILE.json (atomically), or - for standard output")
+    r.add_argument("--json", action="store_true", help="print the roll-up as JSON")
+    r.add_argument("--partial", action="store_true", help="roll up what is recorded when periods are missing")
     e = sub.add_parser("explain", help="explain one employee's result line by line")
     e.add_argument("scheme")
-    e.add_argument("data")
+    e.add_argument("data", nargs="+", help="population file(s), as for score")
     e.add_argument("--employee", required=True, help="the employee's id")
     e.add_argument("--period", help="the period label to show (optional)")
     e.add_argument("--lang", choices=LANGUAGES, default="en")
     e.add_argument("--json", action="store_true", help="print the trace records as JSON")
-    e.add_argument("--id-column", default="employee_id")
+    e.add_argument("--ledger", help="read earlier periods for history rules from this results ledger")
+    _reading(e)
+    _time_options(e)
+    _statement_and_ledger(sub)
     return p
 
 
-def _fail(exc: PerfrulesError) -> int:
-    print(str(exc), file=sys.stderr)
-    return EXIT_INVALID
+def _statement_and_ledger(sub: Any) -> None:
+    # The commands added after the first four: pay statements, and checks of a results ledger.
+    st = sub.add_parser("statement", help="write pay statements as self-contained HTML pages")
+    st.add_argument("scheme")
+    st.add_argument("data", nargs="+", help="population file(s), as for score")
+    st.add_argument("--period", required=True, help="the period, as for score")
+    st.add_argument("--employee", help="the employee's id (with --out FILE.html)")
+    st.add_argument("--out", help="the statement's file, FILE.html")
+    st.add_argument("--all", action="store_true", help="a statement for everyone (with --out-dir DIR)")
+    st.add_argument("--out-dir", help="the folder for --all: one ID.html per employee")
+    st.add_argument("--lang", choices=LANGUAGES, default="en")
+    st.add_argument("--ledger", help="read earlier periods for history rules from this results ledger")
+    _reading(st)
+    _time_options(st)
+    g = sub.add_parser("ledger", help="check a results ledger").add_subparsers(dest="action", required=True)
+    lv = g.add_parser("verify", help="check every recorded revision against the hash chain")
+    lv.add_argument("ledger")
+    lv.add_argument("--head", help="a head hash printed earlier: check that it is still in the chain")
 
 
-def _validate(args: argparse.Namespace) -> int:
-    report = check_file(args.scheme)
-    if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        print(report.render())
-    bad = not report.ok or (args.strict and report.warnings)
-    return EXIT_INVALID if bad else EXIT_OK
+def _time_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-history", action="store_true", help="score a scheme with history rules without history")
+    p.add_argument("--any-period", action="store_true", help="score a period of another kind than the scheme's")
 
 
-def _period(args: argparse.Namespace) -> Period | None:
-    if args.period is None:
-        return None
+_COMMANDS = {
+    "validate": validate,
+    "schema": schema,
+    "score": score_command,
+    "rollup": rollup,
+    "explain": explain_command,
+    "statement": statement,
+    "ledger": ledger_command,
+}
+
+
+def _terminated(signum: int, frame: object) -> None:
+    # SIGTERM becomes an exception, so temporary files are removed on the way out.
+    raise SystemExit(128 + signum)
+
+
+def _quiet_pipe() -> int:
+    # The reader went away (perfrules score ... | head): stop quietly, and keep
+    # Python from complaining when it flushes standard output at exit.
     try:
-        return Period.parse(args.period)
-    except ValueError as exc:
-        raise SystemExit(f"perfrules {args.command}: error: --period: {exc}") from None
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
+    return EXIT_PIPE
 
 
-def _score(args: argparse.Namespace) -> tuple[Plan, Results]:
-    period = _period(args)
-    loaded = read_scheme(args.scheme)
-    assert loaded.scheme is not None
-    plan = compile_scheme(loaded.scheme)
-    rows = read_population(args.data)
-    ledger = getattr(args, "ledger", None)
-    with progress(len(rows), enabled=sys.stderr.isatty()) as tick:
-        if ledger and plan.history:
-            with Ledger(ledger) as history:  # earlier periods for prior() and streaks
-                results = score(
-                    plan,
-                    rows,
-                    period=period,
-                    id_column=args.id_column,
-                    source=args.data,
-                    progress=tick,
-                    history=history,
-                    engine=getattr(args, "engine", "row"),
-                )
-        else:
-            results = score(
-                plan,
-                rows,
-                period=period,
-                id_column=args.id_column,
-                source=args.data,
-                progress=tick,
-                engine=getattr(args, "engine", "row"),
-            )
-    return plan, results
-
-
-def _columnar_csv(args: argparse.Namespace) -> bool:
-    # CSV to CSV with the columnar engine: whole columns, no Python object per cell, when the file is plain.
-    if args.engine != "columnar" or not args.out or Path(args.out).suffix.lower() != ".csv" or args.ledger:
-        return False
-    if Path(args.data).suffix.lower() != ".csv":
-        return False
-    loaded = read_scheme(args.scheme)
-    assert loaded.scheme is not None
-    plan = compile_scheme(loaded.scheme)
-    written = score_csv_columnar(plan, args.data, args.out, period=_period(args), id_column=args.id_column)
-    if written is None:
-        return False
-    print(f"wrote {written} result(s) to {args.out}", file=sys.stderr)
-    return True
-
-
-def _record(args: argparse.Namespace, plan: Plan, results: Results) -> None:
-    with Ledger(args.ledger) as ledger:
-        done = ledger.publish(results, plan.scheme, revise=args.revise)
-    print(f"ledger {args.ledger}: period {done.period} revision {done.revision} {done.status}", file=sys.stderr)
-    for change in done.changes:
-        print(f"  {change.render()}", file=sys.stderr)
-
-
-def _rollup(args: argparse.Namespace) -> int:
-    period = _period(args)
-    assert period is not None  # --period is required for rollup
-    loaded = read_scheme(args.scheme)
-    assert loaded.scheme is not None
-    with Ledger(args.ledger) as ledger:
-        data = roll_up(ledger, loaded.scheme, period)
-    if args.out:
-        write_atomic(args.out, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-        print(f"wrote {len(data['results'])} roll-up(s) to {args.out}", file=sys.stderr)
-    else:
-        print(
-            f"{data['period']} from {', '.join(data['from'])} (score: {data['rule']['score']}, "
-            f"amounts: {data['rule']['amounts']})"
-        )
-        for row in data["results"]:
-            flags = ", ".join(row["flags"])
-            print(
-                f"{row['employee']:<10} {row['score']:>10} {row['grade'] or '':<4} {row['periods']} period(s)  {flags}"
-            )
-    return EXIT_OK
-
-
-def _explain(args: argparse.Namespace) -> int:
-    plan, results = _score(args)
-    found = results.by_employee().get(args.employee)
-    if found is None:
-        known = ", ".join(sorted(results.by_employee())[:10])
-        print(f"perfrules explain: no employee {args.employee!r} in {args.data} (first ids: {known})", file=sys.stderr)
-        return EXIT_INVALID
-    trace = explain(plan, found)
-    print(render_json(trace) if args.json else render_text(trace, args.lang))
-    return EXIT_OK
+def _run(args: argparse.Namespace) -> int:
+    try:
+        return _COMMANDS[args.command](args)
+    except PerfrulesError as exc:  # every error of the project's tree, CompileError included
+        print_error(exc, as_json=getattr(args, "json", False))
+        return 1
+    except BrokenPipeError:
+        raise  # the reader went away: main ends quietly
+    except OSError as exc:  # a file that cannot be read or written after the checks (a disk that fills up)
+        print(f"perfrules {args.command}: {exc}", file=sys.stderr)
+        return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -193,29 +169,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     Run the command line; return the exit code.
     """
     args = _parser().parse_args(argv)
+    main_thread = threading.current_thread() is threading.main_thread()  # signals can be handled only there
+    previous = signal.signal(signal.SIGTERM, _terminated) if main_thread else None
     try:
-        if args.command == "validate":
-            return _validate(args)
-        if args.command == "schema":
-            print(json.dumps(scheme_json_schema(), ensure_ascii=False, indent=2))
-            return EXIT_OK
-        if args.command == "explain":
-            return _explain(args)
-        if args.command == "rollup":
-            return _rollup(args)
-        if _columnar_csv(args):
-            return EXIT_OK
-        plan, results = _score(args)
-        if args.ledger:
-            _record(args, plan, results)
-        if args.out:
-            write_results(results, args.out, plan=plan if args.explain else None)
-            print(f"wrote {len(results)} result(s) to {args.out}", file=sys.stderr)
-        else:
-            print(render_table(results))
-        return EXIT_OK
-    except (SchemeError, CompileError, InputError, EvaluationError, LedgerError) as exc:
-        return _fail(exc)
+        return _run(args)
+    except BrokenPipeError:
+        return _quiet_pipe()
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from .._limits import LIMITS, number_problem
 from .._model import Metric
 from .._plugins import MetricType
 
@@ -60,7 +61,8 @@ def converter(
     check = _checks(m, levels, ranged)
 
     def convert(raw: Any) -> Any:
-        if raw is None or raw == "":
+        # A float NaN is a DataFrame's empty cell; a Decimal NaN is a value, refused below.
+        if raw is None or raw == "" or (raw.__class__ is float and raw != raw):  # noqa: PLR0124
             if is_list:
                 return ()
             if default is not None:
@@ -69,7 +71,21 @@ def converter(
         try:
             value = parse(raw, m)
         except (ValueError, TypeError, ArithmeticError) as exc:
-            raise CellError("bad-value", f"{name}: {exc}") from None
+            # The number grammar's errors carry their own code (ambiguous-number, non-ascii-digits).
+            raise CellError(getattr(exc, "code", "bad-value"), f"{name}: {str(exc)[:200]}") from None
+        if kind.value_type == "text":
+            if not isinstance(value, str):
+                raise CellError("bad-value", f"{name}: {type(value).__name__} is not text")
+            return value
+        # A plugin's parser is trusted to parse, not to stay in budget: what it
+        # returns is checked like any number read (finite, below 10^18...).
+        for item in value if isinstance(value, tuple) else (value,):
+            refused = number_problem(item) if isinstance(item, Decimal) and not isinstance(item, bool) else None
+            if refused is not None or not isinstance(item, Decimal):
+                why = refused.message if refused is not None else f"{type(item).__name__} is not a Decimal"
+                raise CellError("bad-value", f"{name}: {why}")
+        if is_list and (not isinstance(value, tuple) or len(value) > LIMITS.list_items):
+            raise CellError("bad-value", f"{name}: expected at most {LIMITS.list_items} occurrences")
         return value if check is None else check(value)
 
     return convert

@@ -38,7 +38,12 @@ def generate_reader(specs: Sequence[Any]) -> Callable[[Mapping[str, Any]], tuple
         whole, non_negative = flags
         # Whole non-negative numbers: digits only. Others: anything Decimal reads,
         # then finite (text like "NaN" reads too) and, if asked, not negative.
-        lines.append(f"    if r.__class__ is _str{' and r.isdigit()' if whole else ''}:")
+        # Only short ASCII text without an exponent takes this path: at most 18 characters is below
+        # 10^18 with at most 18 digits, inside the budget (1e999999999 or a 5,000-digit number goes to
+        # the full converter), and Decimal also reads other scripts' digits ("١٢"), which the number
+        # grammar refuses.
+        shape = " and r.isdigit()" if whole else " and 'e' not in r and 'E' not in r"
+        lines.append(f"    if r.__class__ is _str and r.__len__() <= 18 and r.isascii(){shape}:")
         lines.append("        try:")
         lines.append(f"            v{k} = _D(r)")
         lines.append("        except _Invalid:")

@@ -2,26 +2,31 @@
 The evaluate phase: a plan and a population's rows into results.
 """
 
+from .batch import score_frame
 from .columnar import columnar_issues, require_columnar
-from .engine import evaluate, score, score_frame
-from .history import HistorySource, history_values
+from .engine import evaluate, scheme_period, score
+from .history import HistoryNote, HistorySource, RecordedHistory, history_lines, history_values
 from .inputs import Row, read_rows
 from .results import FlagHit, Layout, Result, Results, SharedCost, layout_of
 
 __all__ = [
     "FlagHit",
+    "HistoryNote",
     "HistorySource",
     "Layout",
+    "RecordedHistory",
     "Result",
     "Results",
     "Row",
     "SharedCost",
     "columnar_issues",
     "evaluate",
+    "history_lines",
     "history_values",
     "layout_of",
     "read_rows",
     "require_columnar",
+    "scheme_period",
     "score",
     "score_frame",
 ]

@@ -13,8 +13,7 @@ give the same :class:`Result` objects.
 
 from __future__ import annotations
 
-import builtins
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -40,9 +39,8 @@ from .._ir import (
     walk,
 )
 from .groups import group_calls, group_problem
-from .inputs import Row
 
-__all__ = ["columnar_issues", "evaluate_columns", "require_columnar", "run_columnar"]
+__all__ = ["columnar_issues", "evaluate_columns", "require_columnar"]
 
 _FN = {id(BUILTINS[name].impl): name for name in ("min", "max", "clamp", "abs", "floor", "ceil", "round", "div")}
 _EXP_OF_PLACES = {Decimal(1).scaleb(-k): -k for k in range(11)}
@@ -293,38 +291,6 @@ def _and(live: Any, mask: Any) -> Any:
     if mask is None:
         return live
     return mask if live is None else live & mask
-
-
-def _column(values: Any, n: int) -> Iterator[Any]:
-    from .fixed import Num
-    from .values import Joined
-
-    if isinstance(values, Num):
-        return iter(values.decimals())
-    if isinstance(values, Joined):
-        return iter(values.tuples())
-    return iter(values.to_list())
-
-
-def run_columnar(plan: Plan, rows: list[Row], fallback: Callable[[], None]) -> list[tuple[Any, ...]]:
-    """
-    Return every row's output tuple (``plan.outputs`` order), computed column-wise.
-
-    Where a value would leave the exact range, ``fallback()`` is called: it
-    scores with the row engine and raises its error; if it does not raise, an
-    :class:`EvaluationError` says which element and employee the columnar
-    engine could not compute exactly.
-    """
-    from .values import from_values
-
-    def inputs() -> dict[str, Any]:
-        # Inputs, then history and population values: the row engine's own reading put them in each row.
-        width = len(rows[0].values) if rows else 0
-        return {name: from_values([r.values[k] for r in rows]) for k, name in enumerate(plan.outputs[:width])}
-
-    env = evaluate_columns(plan, inputs, len(rows), lambda k: rows[k].employee, fallback)
-    columns = [_column(env[name], len(rows)) for name in plan.outputs]
-    return list(builtins.zip(*columns, strict=True)) if columns else [() for _ in rows]
 
 
 def evaluate_columns(

@@ -31,8 +31,9 @@ from .values import Joined, by_value, split_list
 
 __all__ = ["score_frame"]
 
-_PLAIN = r"^-?[0-9]{1,27}(\.[0-9]{1,27})?$"
-_WHOLE = r"^[0-9]{1,27}$"
+# Within the input budget (below 10**18, no digit below 10**-28) with room to spare.
+_PLAIN = r"^-?[0-9]{1,15}(\.[0-9]{1,12})?$"
+_WHOLE = r"^[0-9]{1,15}$"
 _ODD = set(',"\r\n')
 # List cells whose items are already written as str(Decimal) writes them: the text is the value.
 _ITEM = r"(0|[1-9][0-9]{0,20})(\.[0-9]{1,6})?"
@@ -58,7 +59,7 @@ def _history(plan: Plan, period: Period | None, n: int) -> dict[str, Any]:
     # Without a ledger there is no history: the values are the same for everyone, so one employee's stand for all.
     bools = {f.name for f in plan.scheme.flags} | {c.name for c in plan.scheme.conditions}
     kinds = {name: "bool" if name in bools else "number" for _, name, _ in plan.history}
-    (row,) = history_values(plan, None, period, ["-"], kinds)
+    (row,), _ = history_values(plan, None, period, ["-"], kinds, no_history=True)
     out: dict[str, Any] = {}
     for call, value in zip(plan.history, row, strict=True):
         if isinstance(value, bool):
@@ -144,7 +145,11 @@ def _plain_results(plan: Plan) -> bool:
     if any(b.reason for b in s.bonuses) or (s.grades is not None and s.grades.distribution is not None):
         return False
     labels = [str(t.label) for t in s.grades.tiers if t.label is not None] if s.grades is not None else []
-    return not any(_ODD & set(x) for x in labels)
+    return not any(_ODD & set(x) or x.startswith(("=", "+", "-", "@")) for x in labels)
+
+
+def _clean(e: str) -> bool:
+    return bool(e) and not e[0].isspace() and not e[-1].isspace() and not _ODD & set(e) and e[0] not in "=+-@"
 
 
 def score_frame(
@@ -160,7 +165,8 @@ def score_frame(
     if ids.null_count() or (ids.head(-1) == ids.tail(-1)).any():
         return None  # missing or repeated ids: the general path reports them
     ids_list = ids.to_list()
-    if not all(e and not e[0].isspace() and not e[-1].isspace() and not _ODD & set(e) for e in ids_list):
+    # Ids a spreadsheet could take for a formula are escaped by the CSV writer: the general path writes those.
+    if not all(_clean(e) for e in ids_list):
         return None
     n = df.height
     columns: dict[str, Any] = _history(plan, period, n) if plan.history else {}

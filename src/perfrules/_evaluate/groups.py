@@ -42,6 +42,8 @@ def group_problem(plan: Plan, call: tuple[str, ...]) -> str | None:
     """
     Return why the columnar engine cannot compute the group value ``call``, or ``None`` when it can.
     """
+    if call[0] == "all_top" and getattr(plan.scheme, "ranking", None) is not None:
+        return "all_top() under declared ranking keys yet"
     if call[0] not in _DONE:
         return f"the group value {call[0]}() yet (only {', '.join(_DONE)})"
     if call[1] not in _numbers(plan):
@@ -59,7 +61,9 @@ def group_values(plan: Plan, call: tuple[str, ...], env: dict[str, Any], n: int)
 
     function, argument = call[0], call[1]
     counted = pl.repeat(True, n, eager=True)
-    names = [plan.outputs[at] for at in (plan.assessed, plan.eligible) if at is not None]
+    over = call[3] if len(call) > 3 and call[3] else "eligible"  # whom the call is over (the row engine's default)
+    wanted = {"everyone": (), "assessed": (plan.assessed,), "eligible": (plan.assessed, plan.eligible)}[over]
+    names = [plan.outputs[at] for at in wanted if at is not None]
     if len(call) > 2 and call[2]:
         names.append(call[2])
     for name in names:

@@ -1,11 +1,14 @@
 """
 History: values of earlier periods, for ``prior()``, ``streak()`` and ``previous_streak()``.
 
-A history source is anything with ``previous(period, count)``: the stored
-results of up to ``count`` periods recorded before ``period``, the most recent
-first, each as ``{employee: result data}`` (the data ``Result.to_dict()``
-gives).  The results ledger is one; an HRIS can serve its own database the
-same way.
+Earlier periods are found in the scheme's calendar, not by what happens to be
+recorded: ``prior(x, 1)`` in March reads February, whether or not February
+was recorded.  A history source answers two questions for one scheme lineage
+(the scheme's name, whatever its version): the results recorded for exactly
+one period, and the first period recorded.  Periods before the first one are
+before history (absent); a period after it that was never recorded is
+missing, and the scheme's ``history.missing`` rule says what happens: an error
+(the default) or absent, listed in the results.
 """
 
 from __future__ import annotations
@@ -14,26 +17,87 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
 
+import attrs
+
 from .._compile import Plan
-from .._formula import MAX_HISTORY
+from .._errors import InputError, Issue
+from .._formula import MAX_HISTORY, history_name
 from .._model import Period
 
-__all__ = ["HistorySource", "history_values"]
+__all__ = ["HistoryNote", "HistorySource", "RecordedHistory", "history_lines", "history_values"]
 
 _ZERO = Decimal(0)
+_BEFORE, _MISSING = object(), object()  # a period before history starts; one that was never recorded
 
 
 @runtime_checkable
 class HistorySource(Protocol):
     """
-    Where earlier periods' results come from.
+    Where earlier periods' results come from: the results ledger, or your own store.
     """
 
-    def previous(self, period: Period, count: int) -> Sequence[Mapping[str, Mapping[str, Any]]]:
+    def recorded(self, scheme: str, period: Period) -> Mapping[str, Mapping[str, Any]] | None:
         """
-        Return up to ``count`` periods recorded before ``period``, most recent first, as ``{employee: data}``.
+        Return the results scheme ``scheme`` recorded for exactly ``period``, as ``{employee: data}``, or None.
         """
         ...
+
+    def first(self, scheme: str) -> Period | None:
+        """
+        Return the earliest period recorded for scheme ``scheme``, or None when there is none.
+        """
+        ...
+
+
+class RecordedHistory:
+    """
+    A history source held in memory: ``{Period: {employee: result data}}`` for one scheme lineage.
+    """
+
+    def __init__(self, periods: Mapping[Period, Mapping[str, Mapping[str, Any]]] | None = None) -> None:
+        self.periods = dict(periods or {})
+
+    def recorded(self, scheme: str, period: Period) -> Mapping[str, Mapping[str, Any]] | None:
+        """
+        Return the results recorded for the period with exactly these dates, or None.
+        """
+        return next((v for p, v in self.periods.items() if (p.start, p.end) == (period.start, period.end)), None)
+
+    def first(self, scheme: str) -> Period | None:
+        """
+        Return the earliest period held, or None.
+        """
+        return min(self.periods, default=None)
+
+
+@attrs.frozen
+class HistoryNote:
+    """
+    What history a period's results read: whether any (``used``), which periods, which were missing.
+
+    ``used`` is false when scoring was asked to go without history
+    (``no_history``): history rules then read nothing, and the results say so.
+    ``before`` is the last day of the latest period looked at that lay before
+    history began (ISO date), if any: recording a period that ends on or
+    after it changes what these results would read.
+    """
+
+    used: bool
+    read: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    before: str | None = None
+
+    def worth_telling(self) -> bool:
+        """
+        Return whether the results must carry this note: history was not read, or periods were missing.
+        """
+        return not self.used or bool(self.missing)
+
+    def to_dict(self) -> dict[str, Any]:
+        """
+        Return the note as JSON-ready data.
+        """
+        return {"used": self.used, "read": list(self.read), "missing": list(self.missing)}
 
 
 def _stored(entry: Mapping[str, Any] | None, name: str, flag: bool = False) -> Any:
@@ -54,35 +118,177 @@ def _stored(entry: Mapping[str, Any] | None, name: str, flag: bool = False) -> A
     return None
 
 
-def history_values(
-    plan: Plan, source: HistorySource | None, period: Period | None, employees: Sequence[str], kinds: Mapping[str, str]
-) -> list[tuple[Any, ...]]:
-    """
-    Return, for each employee, the values of the plan's history calls, in :attr:`Plan.history` order.
+class _Window:
+    # Earlier periods in calendar order, fetched only as far back as some call needs.
+    def __init__(self, plan: Plan, source: HistorySource, period: Period) -> None:
+        self.plan, self.source, self.period = plan, source, period
+        self.first = source.first(plan.scheme.name)
+        self.periods: list[Any] = []
+        self.read: list[Period] = []
+        self.missing: list[Period] = []
+        self.before: Period | None = None
 
-    Without a source or a period there is no history: numbers are 0, conditions false, streaks 0.
-    ``kinds`` gives each name's type (``number`` or ``bool``).
+    def at(self, back: int) -> Any:
+        while len(self.periods) < back:
+            p = self.plan.scheme.calendar.shift(self.period, -len(self.periods) - 1)
+            if self.first is None or p.end < self.first.start:
+                self.before = self.before or p  # the first one found is the latest
+                self.periods.append(_BEFORE)
+                continue
+            data = self.source.recorded(self.plan.scheme.name, p)
+            (self.missing if data is None else self.read).append(p)
+            self.periods.append(_MISSING if data is None else data)
+        return self.periods[back - 1]
+
+
+def _refuse(plan: Plan, period: Period | None, missing: Sequence[Period] = ()) -> InputError:
+    name = plan.scheme.name
+    if missing:
+        labels = ", ".join(p.label for p in sorted(missing))
+        issue = Issue(
+            "history-missing",
+            f"scheme {name!r} reads earlier periods, and {labels} before {period.label if period else '-'} "
+            "was never recorded",
+            hint="score and record the missing period(s) first, or declare history: {missing: absent}",
+        )
+    elif period is None:
+        issue = Issue("history-required", f"scheme {name!r} reads earlier periods; score it with a period")
+    elif period.kind == "custom":
+        issue = Issue(
+            "history-required",
+            f"scheme {name!r} reads earlier periods, and {period.label} is not a period of its calendar",
+            hint="score a calendar period (2026-04, 2026-Q2), or ask for no history explicitly",
+        )
+    else:
+        issue = Issue(
+            "history-required",
+            f"scheme {name!r} reads earlier periods (prior, streak) but no history source was given",
+            hint="pass the ledger (--ledger FILE, history=ledger), or ask for no history (--no-history, "
+            "no_history=True)",
+        )
+    return InputError([issue], "earlier periods cannot be read as the scheme needs; nothing was scored")
+
+
+def history_values(
+    plan: Plan,
+    source: HistorySource | None,
+    period: Period | None,
+    employees: Sequence[str],
+    kinds: Mapping[str, str],
+    *,
+    no_history: bool = False,
+) -> tuple[list[tuple[Any, ...]], HistoryNote]:
     """
-    depth = max((MAX_HISTORY if fn == "previous_streak" else n for fn, _, n in plan.history), default=0)
-    periods = list(source.previous(period, depth)) if source is not None and period is not None and depth else []
+    Return, for each employee, the values of the plan's history calls in :attr:`Plan.history` order, and a note.
+
+    With ``no_history`` nothing is read: numbers are 0, conditions false,
+    streaks 0, and the note says so.  Otherwise a source and a calendar
+    period are required.  ``kinds`` gives each name's type (``number`` or ``bool``).
+    """
+    if no_history:
+        empty = tuple(
+            False if fn == "has_prior" or (fn == "prior" and kinds[name] == "bool") else _ZERO
+            for fn, name, _ in plan.history
+        )
+        return [empty for _ in employees], HistoryNote(used=False)
+    if source is None or period is None or period.kind == "custom":
+        raise _refuse(plan, period)
+    window = _Window(plan, source, period)
     out = []
     for emp in employees:
         row: list[Any] = []
         for fn, name, n in plan.history:
+            flag = kinds[name] == "bool"
             if fn in ("prior", "has_prior"):
-                entry = periods[n - 1].get(emp) if n <= len(periods) else None
+                found = window.at(n)
+                entry = found.get(emp) if isinstance(found, Mapping) else None
                 if fn == "has_prior":
                     # The employee was scored in that period, and the value was kept then.
-                    row.append(entry is not None and (kinds[name] == "bool" or _stored(entry, name) is not None))
+                    row.append(entry is not None and (flag or _stored(entry, name) is not None))
                     continue
-                value = _stored(entry, name, kinds[name] == "bool")
-                row.append(value if value is not None else (False if kinds[name] == "bool" else _ZERO))
-            else:
-                run = 0
-                for recorded in periods:
-                    if not _stored(recorded.get(emp), name, kinds[name] == "bool"):
-                        break
-                    run += 1
-                row.append(Decimal(run))
+                value = _stored(entry, name, flag)
+                row.append(value if value is not None else (False if flag else _ZERO))
+                continue
+            run = 0
+            for back in range(1, MAX_HISTORY + 1):
+                found = window.at(back)
+                if not isinstance(found, Mapping) or not _stored(found.get(emp), name, flag):
+                    break  # a missing period, or one before history, ends a streak
+                run += 1
+            row.append(Decimal(run))
         out.append(tuple(row))
+    if window.missing and plan.scheme.history.missing == "error":
+        raise _refuse(plan, period, window.missing)
+    before = window.before.end.isoformat() if window.before is not None else None
+    read, missing = tuple(p.label for p in window.read), tuple(p.label for p in sorted(window.missing))
+    return out, HistoryNote(True, read, missing, before)
+
+
+def _status(label: str, note: HistoryNote) -> str:
+    if label in note.read:
+        return "read"
+    return "missing" if label in note.missing else "before"
+
+
+_WORDS = {
+    "en": {
+        "head": "History ({period}):",
+        "none": "- scored without history: every history rule read nothing",
+        "prior": "- {call} = {value}: {where}",
+        "read": "from {label}",
+        "missing": "{label} was never recorded: read as absent",
+        "before": "{label} is before the scheme's history begins: none",
+        "streak": "- {call} = {value}: {counted}{stop}",
+        "counted": "held in {labels}",
+        "nothing": "counted no earlier period",
+        "stop_read": "; not in {label}",
+        "stop_missing": "; {label} was never recorded",
+        "stop_before": "; history begins after {label}",
+    },
+    "zh": {
+        "head": "历史（{period}）：",
+        "none": "- 未读取历史：所有历史规则按无记录计算",
+        "prior": "- {call} = {value}：{where}",
+        "read": "取自 {label}",
+        "missing": "{label} 未记录：按缺失计",
+        "before": "{label} 早于本方案的历史起点：无",
+        "streak": "- {call} = {value}：{counted}{stop}",
+        "counted": "成立于 {labels}",
+        "nothing": "之前没有连续期",
+        "stop_read": "；{label} 不成立",
+        "stop_missing": "；{label} 未记录",
+        "stop_before": "；历史始于 {label} 之后",
+    },
+}
+
+
+def history_lines(
+    plan: Plan, period: Period, note: HistoryNote, values: Mapping[str, Any], lang: str = "en"
+) -> list[str]:
+    """
+    Return lines naming, for each history call of one result, the earlier period(s) its value came from.
+
+    ``values`` are the result's named values (:attr:`Result.values`); ``note`` is :attr:`Results.history`.
+    """
+    w = _WORDS.get(lang, _WORDS["en"])
+    out = [w["head"].format(period=period.label)]
+    if not note.used:
+        return [*out, w["none"]]
+    step = plan.scheme.calendar.shift
+    for fn, name, n in plan.history:
+        value = values.get(history_name(fn, name, n))
+        if fn in ("prior", "has_prior"):
+            label = step(period, -n).label
+            where = w[_status(label, note)].format(label=label)
+            shown = str(value).lower() if isinstance(value, bool) else value
+            out.append(w["prior"].format(call=f"{fn}({name}, {n})", value=shown, where=where))
+            continue
+        run = int(value or 0)
+        labels = [step(period, -k).label for k in range(1, run + 1)]
+        counted = w["counted"].format(labels=", ".join(labels)) if labels else w["nothing"]
+        stop = ""
+        if run < MAX_HISTORY:
+            label = step(period, -run - 1).label
+            stop = w["stop_" + _status(label, note)].format(label=label)
+        out.append(w["streak"].format(call=f"previous_streak({name})", value=run, counted=counted, stop=stop))
     return out

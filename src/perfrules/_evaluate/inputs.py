@@ -9,14 +9,16 @@ path; a row with any problem is read again cell by cell to name each one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
 from .._compile import CellError, Plan
 from .._errors import InputError, Issue
+from .._limits import LIMITS, has_surrogate
+from .._plugins import current_format
 from .._suggest import did_you_mean
 
-__all__ = ["Row", "read_rows"]
+__all__ = ["Row", "as_records", "read_rows"]
 
 
 class Row(NamedTuple):
@@ -28,6 +30,16 @@ class Row(NamedTuple):
     number: int
     values: tuple[Any, ...]
     text: Mapping[str, str]
+
+
+def _text(value: object) -> str | None:
+    # str() of an integer of over 4,300 digits raises ValueError: such a cell is no text.
+    if value is None:
+        return None
+    try:
+        return str(value)
+    except ValueError:
+        return None
 
 
 class _Reader:
@@ -45,6 +57,25 @@ class _Reader:
         self.id_column, self.source = id_column, source
         self.issues: list[Issue] = []
         self.missing: set[str] = set()
+        self.no_id_column = False
+
+    def header(self, row: Mapping[str, Any], n: int) -> None:
+        # A missing id column is one problem of the header, not one per row.
+        if self.id_column in row:
+            return
+        columns = [str(k) for k in row]
+        found = did_you_mean(self.id_column, columns)
+        self.no_id_column = True
+        self.issues.append(
+            Issue(
+                "missing-id-column",
+                f"there is no id column {self.id_column!r} (first at row {n}){found}",
+                (self.id_column,),
+                source=self.source,
+                hint=f"the columns are {', '.join(columns[:12])}{' ...' if len(columns) > 12 else ''}; "
+                "name the id column with --id-column NAME (id_column= in Python)",
+            )
+        )
 
     def slow(self, row: Mapping[str, Any], n: int) -> tuple[Any, ...]:
         values = []
@@ -80,19 +111,22 @@ class _Reader:
         return tuple(values)
 
     def employee(self, row: Mapping[str, Any], n: int) -> str:
-        emp = row.get(self.id_column)
-        if emp is None or not str(emp).strip():
+        raw = row.get(self.id_column)
+        if self.no_id_column and self.id_column not in row:
+            return f"<row {n}>"  # reported once, as the header's problem
+        emp = None if raw != raw else _text(raw)  # noqa: PLR0124 - NaN, a DataFrame's empty cell
+        if emp is None or not emp.strip() or has_surrogate(emp):
             self.issues.append(
                 Issue(
                     "missing-id",
-                    f"row {n} has no {self.id_column!r}",
+                    f"row {n} has no usable {self.id_column!r} (empty, or not storable as UTF-8)",
                     (f"row {n}",),
                     source=self.source,
                     hint=f"every row needs the employee's id in column {self.id_column!r}",
                 )
             )
             return f"<row {n}>"
-        return str(emp).strip()
+        return emp.strip()
 
 
 def read_rows(
@@ -102,27 +136,56 @@ def read_rows(
     id_column: str = "employee_id",
     source: str | None = None,
     first_row: int = 2,
+    progress: Callable[[int], None] | None = None,
 ) -> list[Row]:
     """
     Check and convert every row; raise :class:`InputError` with every bad cell.
 
     ``first_row`` is the number shown for the first data row (2 for a CSV file
     whose line 1 is the header).  Columns named as a bonus's ``reason`` are kept
-    as text.
+    as text.  ``progress(done)`` is called every 10,000 rows.
     """
     r = _Reader(plan, id_column, source)
     read, reasons = plan.read, r.reasons
+    # The generated reader's fast path knows only the default number grammar;
+    # a declared format (decimal comma, thousands separator) reads every cell through its converter.
+    fast = current_format().is_default
     empty: dict[str, str] = {}
     out: list[Row] = []
     seen: dict[str, int] = {}
     make = tuple.__new__  # a Row built directly: NamedTuple's own __new__ costs twice as much
+    if isinstance(rows, str | bytes | Mapping) or not isinstance(rows, Iterable):
+        raise InputError(
+            [Issue("bad-row", f"rows must be a list of mappings, got {type(rows).__name__}", source=source)]
+        )
     for n, row in enumerate(rows, start=first_row):
+        if row.__class__ is not dict and not isinstance(row, Mapping):
+            r.issues.append(
+                Issue(
+                    "bad-row",
+                    f"row {n} is {type(row).__name__}, not a mapping of column names to cells",
+                    (f"row {n}",),
+                    source=source,
+                    hint="give each row as a dict such as {'employee_id': 'E1', 'sales': '120'}",
+                )
+            )
+            continue
+        if n - first_row >= LIMITS.rows:
+            r.issues.append(
+                Issue("too-many", f"more than {LIMITS.rows} rows", source=source, hint="score the population in parts")
+            )
+            break
+        if n == first_row:
+            r.header(row, n)
         emp = row.get(id_column)
-        if emp.__class__ is not str or not emp or emp[0].isspace() or emp[-1].isspace():
+        if emp.__class__ is not str or not emp or emp[0].isspace() or emp[-1].isspace() or not emp.isascii():
             emp = r.employee(row, n)  # anything but a clean text id: check and report
-        try:
-            values = read(row)
-        except (KeyError, CellError):
+        if fast:
+            try:
+                values = read(row)
+            except (KeyError, CellError):
+                values = r.slow(row, n)
+        else:
             values = r.slow(row, n)
         if emp in seen:
             r.issues.append(
@@ -136,7 +199,21 @@ def read_rows(
             )
         else:
             seen[emp] = n
-        text = {k: str(row[k]) for k in reasons if row.get(k) is not None} if reasons else empty
+        text = (
+            {k: _text(row[k]) or "" for k in reasons if row.get(k) is not None and row[k] == row[k]}
+            if reasons
+            else empty
+        )
+        for k, cell in text.items():
+            if len(cell) > LIMITS.cell_chars or (not cell and row[k] != "") or has_surrogate(cell):
+                r.issues.append(
+                    Issue(
+                        "cell-too-long",
+                        f"a text cell must be at most {LIMITS.cell_chars} characters of UTF-8 text",
+                        (f"row {n}", k),
+                        source=source,
+                    )
+                )
         if r.team is not None and not text.get(r.team, "").strip():
             r.issues.append(
                 Issue(
@@ -148,6 +225,8 @@ def read_rows(
                 )
             )
         out.append(make(Row, (emp, n, values, text)))
+        if progress is not None and len(out) % 10_000 == 0:
+            progress(len(out))
     if not out and not r.issues:
         r.issues.append(
             Issue(
@@ -160,3 +239,14 @@ def read_rows(
     if r.issues:
         raise InputError(r.issues, f"{len(r.issues)} problem(s) in {source or 'the input'}; nothing was scored")
     return out
+
+
+def as_records(rows: Any) -> Iterable[Mapping[str, Any]]:
+    """
+    Return ``rows`` as mappings: a pandas DataFrame or a pyarrow Table works without depending on either.
+    """
+    if hasattr(rows, "to_dict") and hasattr(rows, "columns"):
+        return rows.to_dict("records")  # type: ignore[no-any-return]
+    if hasattr(rows, "to_pylist"):
+        return rows.to_pylist()  # type: ignore[no-any-return]
+    return rows  # type: ignore[no-any-return]

@@ -12,6 +12,7 @@ from typing import Any
 from .._compile import Plan
 from .._errors import InputError, Issue
 from .._model import Period
+from .._plugins import parse_date
 from .._suggest import did_you_mean
 from .inputs import Row
 
@@ -37,12 +38,12 @@ def _date(row: Row, column: str | None, issues: list[Issue], required: bool) -> 
             )
         return None
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
+        return parse_date(text)
+    except ValueError as exc:
         issues.append(
             Issue(
                 "bad-date",
-                f"{column}: {text!r} is not a real date",
+                f"{column}: {exc}",
                 (f"row {row.number}", column),
                 hint="write the date as 2026-04-10",
             )
@@ -71,6 +72,16 @@ def _relations(plan: Plan, rows: Sequence[Row], issues: list[Issue]) -> None:
     pop = plan.scheme.population
     assert pop is not None
     ids = {row.employee for row in rows}
+    for adj in plan.scheme.adjustments():
+        if adj.charge_to is not None and adj.charge_to not in ids:
+            issues.append(
+                Issue(
+                    "unknown-relation",
+                    f"{adj.name}: charge_to {adj.charge_to!r} is not in the population"
+                    f"{did_you_mean(adj.charge_to, ids) if len(ids) <= _SUGGEST_AMONG else ''}",
+                    hint="charge_to names an employee of this input, who bears the rest when a cell is empty",
+                )
+            )
     for relation, column in pop.relations().items():
         for row in rows:
             other = row.text.get(column, "").strip()

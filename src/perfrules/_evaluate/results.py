@@ -19,6 +19,7 @@ import attrs
 from .._compile import Plan
 from .._kinds import charged_to, charges_name
 from .._model import Penalty, Period
+from .history import HistoryNote
 
 __all__ = ["FlagHit", "Layout", "Result", "Results", "SharedCost", "build_result", "layout_of"]
 
@@ -62,7 +63,7 @@ class Layout:
     groups: Mapping[str, tuple[tuple[str, int], ...]]
     flags: tuple[tuple[str, str, int], ...]
     approvals: tuple[tuple[str, str, Decimal, int | None, Decimal | None, int], ...]
-    shares: tuple[tuple[str, str, int, int, int | None], ...]
+    shares: tuple[tuple[str, str, int, int, int | None, str | None], ...]
     charges: tuple[tuple[str, int], ...]
     assessed: tuple[int, str] | None
     score: int
@@ -110,6 +111,7 @@ def layout_of(plan: Plan) -> Layout:
                 ix[a.name],
                 ix[f"{a.name}.whole"],
                 ix[f"{a.counterpart}.id"] if charged_to(s, a) is not None else None,
+                a.charge_to if charged_to(s, a) is not None else None,  # no_counterpart: charge, empty cell
             )
             for a in s.adjustments()
             if a.share is not None
@@ -277,8 +279,8 @@ class Result:
         row = self.row
         return MappingProxyType(
             {
-                name: SharedCost(who, row[w], row[i], row[w] - row[i], (row[t] or None) if t is not None else None)
-                for name, who, i, w, t in self.layout.shares
+                name: SharedCost(who, row[w], row[i], row[w] - row[i], (row[t] or instead) if t is not None else None)
+                for name, who, i, w, t, instead in self.layout.shares
             }
         )
 
@@ -334,6 +336,8 @@ class Results:
     digest: str
     period: Period | None
     results: tuple[Result, ...]
+    history: HistoryNote | None = None
+    """What history was read; None for a scheme without history rules."""
 
     def __iter__(self) -> Iterator[Result]:
         return iter(self.results)
@@ -351,12 +355,15 @@ class Results:
         """
         Return all results as JSON-ready data, with the scheme digest that made them.
         """
-        return {
+        out: dict[str, Any] = {
             "scheme": self.scheme,
             "scheme_digest": self.digest,
             "period": self.period.label if self.period else None,
-            "results": [r.to_dict() for r in self.results],
         }
+        if self.history is not None and self.history.worth_telling():  # no history read, or periods missing
+            out["history"] = self.history.to_dict()
+        out["results"] = [r.to_dict() for r in self.results]
+        return out
 
 
 def _approvals(layout: Layout, row: tuple[Any, ...]) -> list[FlagHit]:

@@ -4,7 +4,7 @@ The formula language: functions, the checker and compiler, and tier-table lookup
 
 from .formula import LIMITS, CompiledFormula, FormulaError, check_formula, compile_formula
 from .functions import BOOL, BUILTINS, LIST, NUM, Function, Type
-from .groups import GROUP_FUNCTIONS, RELATION_SCOPES, GroupFunction, aggregate, group_name, groups_for
+from .groups import GROUP_FUNCTIONS, POPULATIONS, RELATION_SCOPES, GroupFunction, aggregate, group_name, groups_for
 from .history import HISTORY_FUNCTIONS, MAX_HISTORY, history_name
 from .tables import Lookup, NoTier, Piece, analyse, compile_table, orient
 
@@ -17,6 +17,7 @@ __all__ = [
     "LIST",
     "MAX_HISTORY",
     "NUM",
+    "POPULATIONS",
     "RELATION_SCOPES",
     "CompiledFormula",
     "FormulaError",

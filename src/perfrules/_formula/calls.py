@@ -16,7 +16,7 @@ from typing import Any, cast
 from .._ir import Arith, Choice, Node, Ref
 from .._suggest import did_you_mean
 from .functions import BOOL, LIST, NUM, TEXT
-from .groups import group_name
+from .groups import POPULATIONS, group_name
 from .history import MAX_HISTORY, history_name
 
 __all__ = ["group_call", "history_call"]
@@ -28,13 +28,17 @@ def group_call(checker: Any, node: ast.Call, name: str) -> Node:
     """
     # An optional second name is a condition: only members for whom it holds
     # count (G3: a disqualified first passes the award to the next in rank).
-    args = node.args if not node.keywords and 1 <= len(node.args) <= 2 else []
+    # over= says whom the call is over before that condition (issue 11: the
+    # supervisor's commission over all agents' sales, new ones included).
+    over = _over(checker, node, name)
+    args = node.args if 1 <= len(node.args) <= 2 else []
     if not args or not all(isinstance(a, ast.Name) for a in args):
         raise checker.fail(
             node,
             "formula-arity",
             f"{name}() takes the name of a value and, optionally, of a "
-            f"condition, e.g. {name}(score) or {name}(score, qualified)",
+            f"condition, e.g. {name}(score) or {name}(score, qualified), and optionally "
+            f"whom it is over: {name}(score, over=everyone)",
         )
     names = [a.id for a in args if isinstance(a, ast.Name)]
     for a, want in zip(args, (NUM, BOOL), strict=False):
@@ -44,8 +48,30 @@ def group_call(checker: Any, node: ast.Call, name: str) -> Node:
         if checker.names[a.id] != want:
             raise checker.fail(a, "formula-type", f"{name}() needs a {want} here, {a.id!r} is a {checker.names[a.id]}")
     condition = names[1] if len(names) == 2 else ""
-    checker.group_calls[(name, names[0], condition)] = None
-    return Ref(group_name(name, names[0], condition), checker.groups[name].returns, checker.origin)
+    checker.group_calls[(name, names[0], condition, over)] = None
+    return Ref(group_name(name, names[0], condition, over), checker.groups[name].returns, checker.origin)
+
+
+def _over(checker: Any, node: ast.Call, name: str) -> str:
+    # over=everyone | assessed | eligible, the only keyword a group call takes.
+    if not node.keywords:
+        return ""
+    kw = node.keywords[0]
+    if len(node.keywords) > 1 or kw.arg != "over":
+        raise checker.fail(
+            node,
+            "formula-arity",
+            f"{name}() takes one name=value, over= (whom it is over): {', '.join(POPULATIONS)}",
+            f"call it as {name}(sales, over=everyone)",
+        )
+    if not (isinstance(kw.value, ast.Name) and kw.value.id in POPULATIONS):
+        raise checker.fail(
+            kw.value,
+            "formula-literal",
+            f"over= is one of {', '.join(POPULATIONS)}",
+            f"for a role or any other group, add a condition: {name}(sales, is_agent, over=everyone)",
+        )
+    return kw.value.id
 
 
 def history_call(checker: Any, node: ast.Call, name: str) -> Node:

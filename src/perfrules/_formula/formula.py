@@ -32,6 +32,9 @@ from .function import function, lazy, synthetic
 from .functions import BOOL, BUILTINS, LIST, NUM, TEXT, Function, Type
 from .groups import GROUP_FUNCTIONS, GroupFunction
 from .history import HISTORY_FUNCTIONS
+from .syntax import ARITH as _ARITH
+from .syntax import CMP as _CMP
+from .syntax import FORBIDDEN_HINTS as _FORBIDDEN_HINTS
 from .syntax import LIMITS, FormulaError, parse
 
 __all__ = ["LIMITS", "CompiledFormula", "FormulaError", "check_formula", "compile_formula"]
@@ -57,8 +60,9 @@ class CompiledFormula:
     names: frozenset[str]
     source: str
     node: Node = attrs.field(eq=False, repr=False)
-    groups: tuple[tuple[str, str, str], ...] = ()
-    """Group calls, as ``(function, name, condition)``: ``team_avg(score)`` → ``("team_avg", "score", "")``."""
+    groups: tuple[tuple[str, str, str, str], ...] = ()
+    """Group calls, as ``(function, name, condition, over)``: ``team_avg(score)`` → ``("team_avg", "score", "", "")``.
+    """
     history: tuple[tuple[str, str, int], ...] = ()
     """History it reads, as ``(function, name, n)``: ``prior(score, 2)`` → ``("prior", "score", 2)``."""
 
@@ -67,25 +71,6 @@ class CompiledFormula:
         Evaluate on ``env`` (a mapping of names to Decimals, bools or lists).
         """
         return self.fn(env)
-
-
-_ARITH: dict[type[ast.operator], str] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
-_CMP: dict[type[ast.cmpop], str] = {
-    ast.Lt: "<",
-    ast.LtE: "<=",
-    ast.Gt: ">",
-    ast.GtE: ">=",
-    ast.Eq: "==",
-    ast.NotEq: "!=",
-}
-_FORBIDDEN_HINTS: dict[type[ast.AST], str] = {
-    ast.Attribute: "attribute access (a.b) is not allowed: use the plain name",
-    ast.Subscript: "indexing (a[b]) is not allowed",
-    ast.Lambda: "lambda is not allowed",
-    ast.NamedExpr: "':=' is not allowed",
-    ast.FloorDiv: "'//' is not allowed: use floor(a / b)",
-    ast.Mod: "'%' is not allowed",
-}
 
 
 class _Checker:
@@ -109,7 +94,7 @@ class _Checker:
         self.origin = Origin(path)
         self.used: set[str] = set()
         self.groups = groups or {}
-        self.group_calls: dict[tuple[str, str, str], None] = {}
+        self.group_calls: dict[tuple[str, str, str, str], None] = {}
         self.history_calls: dict[tuple[str, str, int], None] = {}
 
     def col(self, node: ast.AST) -> int:

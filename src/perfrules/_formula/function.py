@@ -52,10 +52,13 @@ def function(node: Node, reads: frozenset[str], label: str) -> tuple[Callable[[E
     return namespace["_formula"], src
 
 
-def synthetic(call: tuple[str, str, object]) -> str:
+def synthetic(call: tuple[str | int, ...]) -> str:
     """
     Return the name a group or history call stands for (``team_avg__score``, ``prior_2__score``).
+
+    History calls are ``(function, name, n)``, group calls ``(function, name, condition, over)``.
     """
+    function, name = str(call[0]), str(call[1])
     if isinstance(call[2], int):
-        return history_name(call[0], call[1], call[2])
-    return group_name(call[0], call[1], str(call[2]))
+        return history_name(function, name, call[2])
+    return group_name(function, name, str(call[2]), str(call[3]))

@@ -17,13 +17,27 @@ import attrs
 
 from .functions import BOOL, NUM, Type
 
-__all__ = ["GROUP_FUNCTIONS", "RELATION_SCOPES", "GroupFunction", "aggregate", "group_name", "groups_for"]
+__all__ = [
+    "GROUP_FUNCTIONS",
+    "POPULATIONS",
+    "RELATION_SCOPES",
+    "GroupFunction",
+    "aggregate",
+    "group_name",
+    "groups_for",
+]
 
 _ZERO = Decimal(0)
 
 #: Group scopes over a relation between people (T5): ``mentees_*`` read the
 #: employees naming this one in the ``mentor`` column, ``reports_*`` in ``manager``.
 RELATION_SCOPES = {"mentees": "mentor", "reports": "manager"}
+
+#: Whom a group call is over (``team_sum(sales, over=everyone)``), before its own condition:
+#: ``everyone`` in the group, the ``assessed`` (H3), or the ``eligible`` (assessed and
+#: ``teams.eligible``).  Without ``over=``, team and whole-population calls are over the
+#: eligible and relation calls (``reports_*``, ``mentees_*``) over the assessed.
+POPULATIONS = ("everyone", "assessed", "eligible")
 
 
 @attrs.frozen
@@ -43,8 +57,8 @@ _OPERATIONS = (
     ("min", NUM, "the smallest value among the eligible members (0 if none)"),
     ("max", NUM, "the largest value among the eligible members (0 if none)"),
     ("count", NUM, "how many eligible members there are"),
-    ("rank", NUM, "1 + how many eligible members have a higher value (ties share a rank)"),
-    ("top", BOOL, "whether this employee is eligible and no eligible member has a higher value"),
+    ("rank", NUM, "1 + how many eligible members rank before (a higher value, then the ranking's keys)"),
+    ("top", BOOL, "whether this employee is eligible and first (a declared ranking says who, when tied)"),
     ("share", NUM, "this employee's value divided by the eligible members' sum (0 when the sum is 0)"),
 )
 
@@ -67,21 +81,24 @@ def groups_for(rule: str, scopes: frozenset[str]) -> dict[str, GroupFunction]:
 
     ``all_*`` are always there, ``team_*`` with teams, ``mentees_*`` with
     mentors and ``reports_*`` with managers.  The rule that says who counts
-    (``teams.eligible``) and the rule that says who is assessed may call none of them.
+    (``teams.eligible``), the rule that says who is assessed and the ranking's
+    keys may call none of them.
     """
-    if rule in ("teams", "assessed"):
+    if rule in ("teams", "assessed", "ranking"):
         return {}
     return {k: v for k, v in GROUP_FUNCTIONS.items() if k.split("_", 1)[0] in scopes}
 
 
-def group_name(function: str, argument: str, condition: str = "") -> str:
+def group_name(function: str, argument: str, condition: str = "", over: str = "") -> str:
     """
     Return the name a group call stands for.
 
     ``team_avg(score)`` → ``team_avg__score``; ``team_top(score, qualified)`` →
-    ``team_top__score__qualified``.
+    ``team_top__score__qualified``; ``team_sum(sales, over=everyone)`` →
+    ``team_sum__sales___everyone``.
     """
-    return f"{function}__{argument}__{condition}" if condition else f"{function}__{argument}"
+    name = f"{function}__{argument}__{condition}" if condition else f"{function}__{argument}"
+    return f"{name}___{over}" if over else name
 
 
 def aggregate(

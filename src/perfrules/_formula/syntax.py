@@ -9,13 +9,16 @@ neither a long nor a deeply nested text can exhaust the stack or memory.
 from __future__ import annotations
 
 import ast
-from decimal import Decimal
+import warnings
+from decimal import Decimal, InvalidOperation
 
 import attrs
 
 from .._errors import Issue, PerfrulesError
+from .._limits import LIMITS as _BUDGET
+from .._limits import number_problem, number_text_problem
 
-__all__ = ["LIMITS", "FormulaError", "parse"]
+__all__ = ["ARITH", "CMP", "FORBIDDEN_HINTS", "LIMITS", "FormulaError", "parse"]
 
 
 @attrs.frozen
@@ -24,9 +27,9 @@ class _Limits:
     Bounds that keep a formula cheap to check and to run.
     """
 
-    max_length: int = 2000
-    max_nodes: int = 400
-    max_depth: int = 40
+    max_length: int = _BUDGET.formula_chars
+    max_nodes: int = _BUDGET.formula_nodes
+    max_depth: int = _BUDGET.formula_depth
     max_power: int = 100
     max_digits: int = 28
     max_magnitude: Decimal = Decimal("1e18")
@@ -61,13 +64,26 @@ class FormulaError(PerfrulesError, ValueError):
         )
 
 
+def _literal(node: ast.Constant, text: str) -> None:
+    # A number literal is judged by the characters written, like every number
+    # perfrules reads: 1e-999999999 is refused here, before anything formats it.
+    segment = ast.get_source_segment(text, node) or ""
+    refused = number_text_problem(segment)
+    if refused is None:
+        try:
+            refused = number_problem(Decimal(segment.replace("_", "")))
+        except InvalidOperation:
+            return  # not a plain decimal: the checker refuses it by its type
+    if refused is not None:
+        raise FormulaError("formula-literal", f"number {segment[:40]!r} is refused: {refused}", node.col_offset + 1)
+
+
 def _shape(tree: ast.AST, text: str) -> None:
-    nodes, depth_max = 0, 0
+    nodes = 0
     stack: list[tuple[ast.AST, int]] = [(tree, 1)]
     while stack:
         node, depth = stack.pop()
         nodes += 1
-        depth_max = max(depth_max, depth)
         if nodes > LIMITS.max_nodes:
             raise FormulaError(
                 "formula-too-large",
@@ -80,7 +96,31 @@ def _shape(tree: ast.AST, text: str) -> None:
                 f"formula nests deeper than {LIMITS.max_depth} levels",
                 hint="split it into derived metrics",
             )
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            _literal(node, text)
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
+#: The arithmetic operators formulas may use, as written in Python.
+ARITH: dict[type[ast.operator], str] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+#: The comparisons formulas may use.
+CMP: dict[type[ast.cmpop], str] = {
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+}
+#: What to say about Python syntax formulas may not use.
+FORBIDDEN_HINTS: dict[type[ast.AST], str] = {
+    ast.Attribute: "attribute access (a.b) is not allowed: use the plain name",
+    ast.Subscript: "indexing (a[b]) is not allowed",
+    ast.Lambda: "lambda is not allowed",
+    ast.NamedExpr: "':=' is not allowed",
+    ast.FloorDiv: "'//' is not allowed: use floor(a / b)",
+    ast.Mod: "'%' is not allowed",
+}
 
 
 def parse(text: str) -> ast.Expression:
@@ -97,14 +137,17 @@ def parse(text: str) -> ast.Expression:
         )
     if not text.strip():
         raise FormulaError("formula-syntax", "formula is empty")
-    flat = " ".join(text.split("\n"))  # YAML folded text may span lines
+    flat = " ".join(text.split("\n")).strip()  # YAML folded text may span lines
     try:
-        tree = ast.parse(flat.strip(), mode="eval")
+        with warnings.catch_warnings():
+            # "1if x else 0" makes Python warn on stderr; the formula is judged here, not by a warning.
+            warnings.simplefilter("ignore")
+            tree = ast.parse(flat, mode="eval")
     except SyntaxError as exc:
         raise FormulaError(
             "formula-syntax", f"cannot read formula: {exc.msg}", exc.offset, "check brackets and operators"
         ) from None
     except (RecursionError, MemoryError, ValueError):
         raise FormulaError("formula-too-deep", "formula nests too deeply to read") from None
-    _shape(tree, text)
+    _shape(tree, flat)
     return tree

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import Decimal, DivisionByZero
+from types import MethodType
 from typing import Any
 
 from .nodes import (
@@ -39,9 +40,10 @@ from .nodes import (
 )
 from .rounding import quantizer_parts
 
-__all__ = ["Emitter", "var"]
+__all__ = ["Emitter", "power", "var"]
 
 _NOT_WORD = re.compile(r"[^A-Za-z0-9_]+")
+_TERMS_PER_LINE = 200
 
 
 def var(name: str) -> str:
@@ -81,7 +83,10 @@ class Emitter:
         Bind ``value`` in the function's globals and return its name.
         """
         plain = isinstance(value, Decimal | bool | str | tuple)
-        key = (label, type(value), str(value) if plain else str(id(value)))
+        # A bound method is a new object at each access (``lookup.index``): it is the same
+        # constant when bound to the same object, not one more name per use.
+        ident = f"{id(value.__self__)}.{value.__func__.__qualname__}" if isinstance(value, MethodType) else id(value)
+        key = (label, type(value), str(value) if plain else str(ident))
         found = self._consts.get(key)
         if found is not None:
             return found
@@ -162,50 +167,44 @@ class Emitter:
         known = self._memo[-1].get(id(node))
         if known is not None:
             return known
-        kind = type(node)
-        if kind is Ref:
-            return var(node.name)  # type: ignore[union-attr]
-        if kind is Const:
-            return self._const(node)  # type: ignore[arg-type]
-        if kind is Arith:
-            assert isinstance(node, Arith)
-            return f"({self.expr(node.left)} {node.op} {self.expr(node.right)})"
-        if kind is Unary:
-            assert isinstance(node, Unary)
-            operand = self.expr(node.operand)
-            return f"(not {operand})" if node.op == "not" else f"({node.op}{operand})"
-        if kind is Compare:
-            assert isinstance(node, Compare)
-            return self._compare(node)
-        if kind is Choice:
-            assert isinstance(node, Choice)
-            return self._choice(node)
-        if kind is Apply:
-            assert isinstance(node, Apply)
-            args = [self.expr(a) for a in node.args]
-            if node.inline is not None:
-                fn = self.const(node.fn, node.label) if "{fn}" in node.inline else ""
-                return node.inline.format(*args, zero="_ZERO", fn=fn)
-            return f"{self.const(node.fn, node.label)}({', '.join(args)})"
-        if kind is TableLookup:
-            assert isinstance(node, TableLookup)
-            return self._lookup(node)
-        if kind is Clamp:
-            assert isinstance(node, Clamp)
-            return self._clamp(node)
-        if kind is Round:
-            assert isinstance(node, Round)
-            quantum, mode = quantizer_parts(node.rule)
-            q, m = self.const(quantum, f"quantum_{node.rule.places}"), self.const(mode, f"mode_{node.rule.mode}")
-            return f"{self.expr(node.value)}.quantize({q}, {m})"
-        if kind is Sum:
-            assert isinstance(node, Sum)
-            text = self.expr(node.base)
-            for sign, term in node.terms:
-                text += f" {'+' if sign > 0 else '-'} {self.expr(term)}"
-            return text if not node.terms else f"({text})"
-        assert isinstance(node, Fact)
-        return self._fact(node)
+        write: Callable[[Emitter, Any], str] = _WRITERS[type(node)]
+        return write(self, node)
+
+    def _ref(self, node: Ref) -> str:
+        return var(node.name)
+
+    def _arith(self, node: Arith) -> str:
+        if node.op == "**":
+            return f"{self.const(power, 'power')}({self.expr(node.left)}, {self.expr(node.right)})"
+        return f"({self.expr(node.left)} {node.op} {self.expr(node.right)})"
+
+    def _unary(self, node: Unary) -> str:
+        operand = self.expr(node.operand)
+        return f"(not {operand})" if node.op == "not" else f"({node.op}{operand})"
+
+    def _apply(self, node: Apply) -> str:
+        args = [self.expr(a) for a in node.args]
+        if node.inline is not None:
+            fn = self.const(node.fn, node.label) if "{fn}" in node.inline else ""
+            return node.inline.format(*args, zero="_ZERO", fn=fn)
+        return f"{self.const(node.fn, node.label)}({', '.join(args)})"
+
+    def _round(self, node: Round) -> str:
+        quantum, mode = quantizer_parts(node.rule)
+        q, m = self.const(quantum, f"quantum_{node.rule.places}"), self.const(mode, f"mode_{node.rule.mode}")
+        return f"{self.expr(node.value)}.quantize({q}, {m})"
+
+    def _sum(self, node: Sum) -> str:
+        text = self.expr(node.base)
+        for k, (sign, term) in enumerate(node.terms):
+            if k and k % _TERMS_PER_LINE == 0:
+                # Python's compiler recurses once per operator of an expression (about 3,000
+                # overflow it), so a long sum goes on in statements, in the same order.
+                name = self.temp()
+                self.emit(f"{name} = {text}")
+                text = name
+            text += f" {'+' if sign > 0 else '-'} {self.expr(term)}"
+        return text if not node.terms else f"({text})"
 
     def _const(self, node: Const) -> str:
         if node.type == "bool":
@@ -241,7 +240,12 @@ class Emitter:
         return result
 
     def _needs_statements(self, node: Node) -> bool:
-        return any(isinstance(n, Clamp) or (self.traced and isinstance(n, Fact)) for n in walk(node))
+        return any(
+            isinstance(n, Clamp)
+            or (isinstance(n, Sum) and len(n.terms) > _TERMS_PER_LINE)
+            or (self.traced and isinstance(n, Fact))
+            for n in walk(node)
+        )
 
     def _lookup(self, node: TableLookup) -> str:
         value, table = self.expr(node.value), node.table
@@ -293,7 +297,36 @@ class Emitter:
         return name
 
 
+def power(x: Decimal, n: Decimal) -> Decimal:
+    """
+    Return ``x ** n`` (``n`` a whole literal); ``0 ** -n`` is a division by zero, never Infinity.
+    """
+    # Decimal gives Infinity for 0 ** -1 without raising, even with DivisionByZero trapped, and
+    # min(Infinity, 100) would then pay 100 as if nothing had happened.
+    if n < 0 and x == 0:
+        raise DivisionByZero(f"0 ** {n}")
+    result: Decimal = x**n
+    return result
+
+
 def _describe(value: Any) -> str:
     if isinstance(value, Decimal):
         return "d_" + format(value, "f").replace("-", "minus_").replace(".", "_")[:24]
     return "c"
+
+
+#: How each node type of the closed set is written: a test checks every one has an entry.
+_WRITERS: dict[type, Callable[[Emitter, Any], str]] = {
+    Const: Emitter._const,
+    Ref: Emitter._ref,
+    Unary: Emitter._unary,
+    Arith: Emitter._arith,
+    Compare: Emitter._compare,
+    Choice: Emitter._choice,
+    Apply: Emitter._apply,
+    TableLookup: Emitter._lookup,
+    Clamp: Emitter._clamp,
+    Round: Emitter._round,
+    Sum: Emitter._sum,
+    Fact: Emitter._fact,
+}

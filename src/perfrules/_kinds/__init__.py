@@ -15,7 +15,9 @@ from .indicator import INDICATORS
 from .marginal import ACCELERATORS
 from .payout import PAYOUTS
 from .people import charged_to, charges_name, group_scopes, population_names, population_types
+from .ranking import RANKING, key_name
 from .simple import ASSESSED, CONDITIONS, ELIGIBLE, FLAGS, METRICS
+from .steps import CountError
 from .terms import explained_terms
 from .totals import SCORE, SECTIONS
 from .wording import COMMON, name_text, number
@@ -24,6 +26,7 @@ __all__ = [
     "COMMON",
     "KINDS",
     "Context",
+    "CountError",
     "Explaining",
     "Kind",
     "Line",
@@ -33,6 +36,7 @@ __all__ = [
     "charges_name",
     "explained_terms",
     "group_scopes",
+    "key_name",
     "limit_facts",
     "name_text",
     "number",
@@ -53,6 +57,7 @@ KINDS: tuple[Kind[Any], ...] = (
     CONDITIONS,
     PAYOUTS,
     FLAGS,
+    RANKING,
     ELIGIBLE,
     ASSESSED,
 )

@@ -9,7 +9,24 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from .._formula import RELATION_SCOPES, compile_table
-from .._ir import LIST, NUM, Apply, Arith, Clamp, Const, Node, Origin, Ref, Round, Step, StepRef, walk
+from .._ir import (
+    BOOL,
+    LIST,
+    NUM,
+    TEXT,
+    Apply,
+    Arith,
+    Choice,
+    Clamp,
+    Const,
+    Node,
+    Origin,
+    Ref,
+    Round,
+    Step,
+    StepRef,
+    walk,
+)
 from .._model import Bonus, Penalty, Scheme, TierTable
 from .base import Context, Explaining, Line, Words, fact, limit_facts
 from .checks import reference
@@ -26,6 +43,10 @@ def _sum_list(xs: list[Decimal]) -> Decimal:
     return sum(xs, _ZERO)
 
 
+def _named(who: str) -> bool:
+    return bool(who)
+
+
 def _times_count(amount: Decimal, xs: list[Decimal]) -> Decimal:
     return amount * Decimal(len(xs))
 
@@ -39,6 +60,7 @@ class _Adjustments:
             "schedule": "{what}: {count} occurrence(s) on schedule {schedule} = {gross}",
             "occurrences": "{what}: {items} = {gross}",
             "share": "; this person bears {share} = {own}, {counterpart} bears {other}",
+            "kept": "; no {counterpart}: this person bears it all (no_counterpart: keep)",
             "deducted": " → deducted from {into}",
             "added": " → added to {into}",
         },
@@ -47,6 +69,7 @@ class _Adjustments:
             "schedule": "{what}：第 1 至 {count} 次按 {schedule} 计 = {gross}",
             "occurrences": "{what}：{items} = {gross}",
             "share": "；本人承担 {share} = {own}，{counterpart} 承担 {other}",
+            "kept": "；无{counterpart}：全部由本人承担（no_counterpart: keep）",
             "deducted": " → 从 {into} 扣除",
             "added": " → 计入 {into}",
         },
@@ -123,6 +146,7 @@ class _Adjustments:
             ctx.error("missing-key", "a shared cost needs 'counterpart' (who bears the rest)", path)
         pop = ctx.scheme.population
         declared = pop.relations() if pop is not None else {}
+        self._check_missing(ctx, adj, path, declared)
         if adj.share is not None and adj.counterpart in RELATION_SCOPES.values() and adj.counterpart not in declared:
             ctx.error(
                 "undeclared-relation",
@@ -131,6 +155,24 @@ class _Adjustments:
                 (*path, "counterpart"),
                 f"declare population: {{{adj.counterpart}: <the column holding each employee's "
                 f"{adj.counterpart}'s id>}}",
+            )
+
+    def _check_missing(self, ctx: Context, adj: Penalty | Bonus, path: tuple[str, str], declared: object) -> None:
+        # Who bears the rest when an employee's relation cell is empty: only a relation can be empty.
+        if adj.no_counterpart != "error" and (adj.share is None or adj.counterpart not in RELATION_SCOPES.values()):
+            ctx.error(
+                "no-counterpart-rule",
+                "no_counterpart applies to a shared cost whose counterpart is a relation (manager, mentor)",
+                (*path, "no_counterpart"),
+                "remove no_counterpart, or give share: and counterpart: manager",
+            )
+        if (adj.no_counterpart == "charge") != (adj.charge_to is not None):
+            ctx.error(
+                "no-counterpart-rule",
+                "charge_to names who bears the rest when the counterpart is missing, and goes with "
+                "no_counterpart: charge",
+                (*path, "charge_to" if adj.charge_to is not None else "no_counterpart"),
+                "write no_counterpart: charge and charge_to: <an employee id>, or no_counterpart: keep",
             )
 
     def _gross(self, ctx: Context, adj: Penalty | Bonus, path: tuple[str, str]) -> Node:
@@ -169,6 +211,11 @@ class _Adjustments:
         own: Node = Arith("*", amount, ctx.const(adj.share, f"share_{adj.name}", path))
         if adj.unit == "money":
             own = Round(own, ctx.scheme.money)
+        relation = charged_to(ctx.scheme, adj)
+        if relation is not None and adj.no_counterpart == "keep":
+            # Nobody to share with: the employee bears the whole cost, so nothing is lost.
+            named = Apply(_named, (Ref(f"{relation}.id", TEXT),), BOOL, f"has_{relation}")
+            own = Choice(named, own, amount, NUM, Origin(path))
         outputs = ((adj.name, own), (f"{adj.name}.whole", amount))
         return Step(ref, self.kind, outputs, adj, guard=guard, otherwise=(zero, zero))
 
@@ -199,6 +246,10 @@ class _Adjustments:
             relation = charged_to(ex.scheme, adj)
             if relation is not None and env[f"{relation}.id"]:
                 facts["charged_to"] = env[f"{relation}.id"]
+            elif relation is not None and adj.no_counterpart == "charge":
+                facts["charged_to"] = adj.charge_to
+            elif relation is not None and adj.no_counterpart == "keep":
+                facts["kept"] = True
         into = adj.into()
         facts["into"] = into[1] if into is not None else None
         return Line(f"{ref[0]}.{name}", self.kind, name, adj.label, env[name], facts, ex.reads(ref))
@@ -221,7 +272,9 @@ class _Adjustments:
         if "when" in f:
             text += w["applied"].format(when=f["when"])
         text += limits_text(w, f)
-        if "share" in f:
+        if f.get("kept"):
+            text += w["kept"].format(counterpart=f["counterpart"])
+        elif "share" in f:
             text += w["share"].format(
                 share=number(f["share"]),
                 own=number(line.value),

@@ -113,7 +113,7 @@ class Context:
             return None
         self.formulas[path] = compiled
         self.used.update(compiled.names)
-        self.used.update(name for _, arg, cond in compiled.groups for name in (arg, cond) if name)
+        self.used.update(name for _, arg, cond, _ in compiled.groups for name in (arg, cond) if name)
         self.used.update(arg for _, arg, _ in compiled.history)
         return compiled
 

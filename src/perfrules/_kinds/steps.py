@@ -9,9 +9,17 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from .._model import Shortfall
 
-__all__ = ["schedule_total", "shortfall_points"]
+__all__ = ["CountError", "schedule_total", "shortfall_points"]
+
+
+class CountError(ArithmeticError):
+    """
+    A count of occurrences that is not a whole number of 0 or more, met while scoring.
+    """
+
 
 _ZERO = Decimal(0)
+_LIMIT = Decimal(10) ** 18
 
 
 def shortfall_points(rule: Shortfall, x: Decimal) -> Decimal:
@@ -36,6 +44,11 @@ def schedule_total(schedule: tuple[Decimal, ...]) -> Callable[[Decimal], Decimal
     last = schedule[-1]
 
     def total(n: Decimal) -> Decimal:
+        # A count is whole and not negative: int() would truncate 1.5 to 1 and a
+        # slice of -1 would charge all but the last amount. Counts read are below
+        # 10^18, so int() is cheap; a computed one is checked the same way.
+        if not 0 <= n < _LIMIT or n != n.to_integral_value():
+            raise CountError(f"the count of occurrences must be a whole number of 0 or more, got {n}")
         k = int(n)
         head = sum(schedule[: min(k, len(schedule))], _ZERO)
         return head + last * max(k - len(schedule), 0)

@@ -20,14 +20,17 @@ __all__ = ["explained_terms", "sum_terms"]
 
 def sum_terms(s: Scheme, names: Sequence[str], adjs: Sequence[Penalty | Bonus]) -> tuple[tuple[int, Node], ...]:
     """
-    Return the signed terms of a sum: names and bonuses added, then penalties subtracted, then charges.
+    Return the signed terms of a sum in the order :func:`explained_terms` lists them: names, adjustments, charges.
+
+    Decimal addition rounds at 28 digits, so the order of the terms can change
+    the last digit of a sum; adding them in the order the explanation states
+    keeps its ``base + terms = sum`` exact.
     """
     charged = {j.name: charges_name(r, j.name) for j in adjs if (r := charged_to(s, j)) is not None}
-    plus = [*names, *(j.name for j in adjs if isinstance(j, Bonus))]
-    plus += [charged[j.name] for j in adjs if isinstance(j, Bonus) and j.name in charged]
-    minus = [j.name for j in adjs if isinstance(j, Penalty)]
-    minus += [charged[j.name] for j in adjs if isinstance(j, Penalty) and j.name in charged]
-    return (*((1, Ref(n, NUM)) for n in plus), *((-1, Ref(n, NUM)) for n in minus))
+    sign = {j.name: -1 if isinstance(j, Penalty) else 1 for j in adjs}
+    own = [(sign[j.name], j.name) for j in adjs]
+    others = [(sign[j.name], charged[j.name]) for j in adjs if j.name in charged]
+    return tuple((sign, Ref(n, NUM)) for sign, n in [*((1, n) for n in names), *own, *others])
 
 
 def explained_terms(

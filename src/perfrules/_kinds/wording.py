@@ -63,10 +63,13 @@ def name_text(key: str) -> str:
     """
     Return a value's name as written in formulas (``team_avg__score`` → ``team_avg(score)``).
     """
+    key, _, over = key.partition("___")
     function, _, argument = key.partition("__")
     for call in ("prior", "has_prior"):
         if function.startswith(call + "_") and function[len(call) + 1 :].isdigit():
             return f"{call}({argument}, {function[len(call) + 1 :]})"
+    if over:
+        argument += f"__over={over}"
     return f"{function}({argument.replace('__', ', ')})" if argument else key
 
 

@@ -9,6 +9,7 @@ paths into lines with the document's :class:`SourceMap`.
 
 from __future__ import annotations
 
+import contextlib
 import types
 import typing
 from decimal import Decimal, InvalidOperation
@@ -18,6 +19,7 @@ from typing import Any
 import attrs
 
 from .._errors import Issue
+from .._limits import LIMITS, number_problem, number_text_problem, text_problem
 from .._model import Bonus, Bound, Column, Condition, Metric, Param, Penalty, Scheme, Tier, parse_range
 from .._suggest import did_you_mean
 
@@ -92,32 +94,42 @@ class Converter:
             return self._decimal(value, path)
         if tp is str:
             if isinstance(value, str):
-                return value
+                refused = text_problem(value)
+                return value if refused is None else self._fail(refused.code, refused.message, path)
             if isinstance(value, Decimal):
-                return str(value)  # ``version: 2`` or a formula that is a bare number
+                number = self._decimal(value, path)
+                return number if number is _FAIL else str(number)  # ``version: 2`` or a bare-number formula
             return self._fail("wrong-type", f"expected text, got {_kind(value)}", path)
         if tp is bool:
             if isinstance(value, bool):
                 return value
             return self._fail("wrong-type", f"expected true or false, got {_kind(value)}", path)
         if tp is int:
+            # The range is checked before int(): int(Decimal("1e999999")) alone takes seconds.
+            refused = number_problem(value) if isinstance(value, Decimal) else None
+            if refused is not None:
+                return self._fail(refused.code, refused.message, path, "write a small whole number")
             if isinstance(value, Decimal) and value == value.to_integral_value():
                 return int(value)
             return self._fail("wrong-type", f"expected a whole number, got {_kind(value)} {value!r}", path)
         raise TypeError(f"perfrules converter cannot handle type {tp!r}")  # a model bug, not user input
 
     def _decimal(self, value: Any, path: Path) -> Any:
-        if isinstance(value, Decimal):
-            return value
         if isinstance(value, str):
             if value in self.params:
                 return self.params[value]
-            try:
-                d = Decimal(value.strip().replace("_", ""))
-                if d.is_finite():
-                    return d
-            except InvalidOperation:
-                pass
+            refused = number_text_problem(value)
+            if refused is not None:
+                return self._fail(refused.code, refused.message, path, "write a plain number such as 0.65 or 100")
+            with contextlib.suppress(InvalidOperation):
+                value = Decimal(value.strip().replace("_", ""))
+        if isinstance(value, Decimal):
+            refused = number_problem(value)
+            if refused is None:
+                return value
+            return self._fail(
+                refused.code, refused.message, path, "numbers must be below 10^18, with at most 28 digits"
+            )
         if isinstance(value, str) and value.isidentifier():
             return self._fail(
                 "unknown-name",
@@ -146,6 +158,8 @@ class Converter:
         if not isinstance(value, list):
             want = "a list" + (" or a mapping of names" if key else "")
             return self._fail("wrong-type", f"expected {want}, got {_kind(value)}", path)
+        if len(value) > LIMITS.elements:
+            return self._fail("too-many", f"{len(value)} items, more than {LIMITS.elements}", path)
         if len(args) == 2 and args[1] is Ellipsis:
             items = [self.structure(args[0], item, (*path, i)) for i, item in enumerate(value)]
             if key:
@@ -162,6 +176,8 @@ class Converter:
                 self.aliases[path + (item[key],)] = (*path, i)
 
     def _keyed_mapping(self, cls: type, key: str, value: dict[str, Any], path: Path) -> Any:
+        if len(value) > LIMITS.elements:
+            return self._fail("too-many", f"{len(value)} items, more than {LIMITS.elements}", path)
         items = []
         for name, raw in value.items():
             body = raw

@@ -18,14 +18,16 @@ import attrs
 import yaml
 
 from .._errors import Issue, SchemeError
+from .._limits import LIMITS, Refusal, number_problem, number_text_problem, text_problem
 
 __all__ = ["Document", "SourceMap", "read_document"]
 
 Path = tuple[str | int, ...]
 
-_NUMBER = re.compile(r"^[-+]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
-_MAX_BYTES = 5_000_000
-_MAX_NODES = 200_000
+# libyaml's parser when present: reading is then about 10 times faster, which
+# is what keeps a document at the size limit cheap to refuse.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_NUMBER = re.compile(r"[-+]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 
 
 @attrs.frozen
@@ -97,9 +99,82 @@ def _scalar(node: yaml.ScalarNode) -> Any:
         return None
     if low in ("true", "false"):
         return low == "true"
-    if _NUMBER.match(text):
+    if _NUMBER.fullmatch(text):
         return Decimal(text.replace("_", ""))
     return text
+
+
+def _budget_issue(code: str, message: str, mark: Any, source: str | None, hint: str) -> Issue:
+    line = mark.line + 1 if mark is not None else None
+    column = mark.column + 1 if mark is not None else None
+    return Issue(code, message, line=line, column=column, source=source, hint=hint)
+
+
+def _scalar_problem(node: yaml.ScalarNode | yaml.events.ScalarEvent) -> Refusal | None:
+    # Judged from the characters written, before any conversion: a number's
+    # text, then its value (context-free), or a text's length and encoding.
+    text = node.value
+    plain = node.style is None or node.style == ""
+    if plain and _NUMBER.fullmatch(text):
+        return number_text_problem(text) or number_problem(Decimal(text.replace("_", "")))
+    return text_problem(text)
+
+
+def _scan(text: str, source: str | None) -> None:
+    # One pass over the parser's events, which needs no recursion: nesting,
+    # aliases and each scalar are checked before anything is composed, so a
+    # document 10,000 levels deep or with a recursive alias (&a [*a]) is
+    # refused at once, and a long text is never copied by alias expansion.
+    depth, aliases, issues = 0, 0, []
+    try:
+        for event in yaml.parse(text, Loader=_LOADER):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > LIMITS.document_depth:
+                    raise SchemeError(
+                        [
+                            _budget_issue(
+                                "document-too-deep",
+                                f"the document nests deeper than {LIMITS.document_depth} levels",
+                                event.start_mark,
+                                source,
+                                "a scheme needs a few levels; check the brackets and indentation",
+                            )
+                        ]
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > LIMITS.aliases:
+                    raise SchemeError(
+                        [
+                            _budget_issue(
+                                "document-too-large",
+                                f"the document uses more than {LIMITS.aliases} aliases",
+                                event.start_mark,
+                                source,
+                                "write the repeated parts out, or use fewer '*name' aliases",
+                            )
+                        ]
+                    )
+            elif isinstance(event, yaml.ScalarEvent):
+                found = _scalar_problem(event)
+                if found is not None:
+                    issues.append(
+                        _budget_issue(
+                            found.code,
+                            found.message,
+                            event.start_mark,
+                            source,
+                            "write a number below 10^18 with at most 28 digits, and texts of at most "
+                            f"{LIMITS.text_chars} characters",
+                        )
+                    )
+    except yaml.YAMLError:
+        return  # composing reports syntax errors with their place
+    if issues:
+        raise SchemeError(issues)
 
 
 class _Walker:
@@ -116,12 +191,13 @@ class _Walker:
 
     def walk(self, node: yaml.Node, path: Path) -> Any:
         self.count += 1
-        if self.count > _MAX_NODES:
+        if self.count > LIMITS.document_values or len(path) > LIMITS.document_depth:
             raise SchemeError(
                 [
                     Issue(
                         "document-too-large",
-                        f"more than {_MAX_NODES} values (aliases expanded)",
+                        f"more than {LIMITS.document_values} values or {LIMITS.document_depth} levels (aliases "
+                        "expanded)",
                         source=self.source,
                         hint="split the scheme or remove recursive aliases",
                     )
@@ -171,7 +247,7 @@ class _Walker:
 
 def _compose(text: str, source: str | None) -> yaml.Node | None:
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -192,26 +268,92 @@ def _compose(text: str, source: str | None) -> yaml.Node | None:
         raise SchemeError([Issue("syntax", f"not valid YAML: {exc}", source=source)]) from None
 
 
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [value for _, value in node.value]
+    return []
+
+
+def _expanded_size(root: yaml.Node, source: str | None) -> None:
+    # Aliases share nodes, so the composed graph is as small as the text; the
+    # size it would have once expanded (a "billion laughs" file) is worked out
+    # on the graph, each node once, before anything is expanded. A node met
+    # again while it is still open is a recursive alias (&a [*a]).
+    sizes: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            open_.discard(key)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in _children(node))
+            if sizes[key] > LIMITS.document_values:
+                raise SchemeError(
+                    [
+                        Issue(
+                            "document-too-large",
+                            f"more than {LIMITS.document_values} values once aliases are expanded",
+                            source=source,
+                            hint="write fewer values, or use fewer '*name' aliases",
+                        )
+                    ]
+                )
+            continue
+        if key in sizes:
+            continue
+        if key in open_:
+            raise SchemeError(
+                [
+                    _budget_issue(
+                        "document-too-deep",
+                        "an alias refers to a value that holds it (a recursive alias such as &a [*a])",
+                        node.start_mark,
+                        source,
+                        "write the value out instead of the alias",
+                    )
+                ]
+            )
+        open_.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in _children(node) if id(c) not in sizes)
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number perfrules accepts")
+
+
 def read_document(text: str, source: str | None = None, *, fmt: str = "yaml") -> Document:
     """
     Parse ``text`` (``fmt`` is ``yaml`` or ``json``) into a :class:`Document`.
 
     Raises :class:`SchemeError` with every syntax problem it can name.
     """
-    if len(text) > _MAX_BYTES:
-        raise SchemeError([Issue("document-too-large", f"scheme text is over {_MAX_BYTES} characters", source=source)])
+    if not isinstance(text, str):
+        raise SchemeError([Issue("wrong-type", f"scheme text must be str, got {type(text).__name__}", source=source)])
+    if len(text) > LIMITS.document_chars:
+        raise SchemeError(
+            [Issue("document-too-large", f"scheme text is over {LIMITS.document_chars} characters", source=source)]
+        )
+    _scan(text, source)
     if fmt == "json":
         try:
-            json.loads(text, parse_float=Decimal)
+            # Numbers stay text here: int() of a 5,000-digit number would raise (and cost); the scan judged them.
+            json.loads(text, parse_float=str, parse_int=str, parse_constant=_no_constant)
         except json.JSONDecodeError as exc:
             raise SchemeError(
                 [Issue("syntax", f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno, source=source)]
             ) from None
+        except (RecursionError, ValueError) as exc:
+            raise SchemeError([Issue("syntax", f"not valid JSON: {exc}", source=source)]) from None
     node = _compose(text, source)
     if node is None:
         raise SchemeError(
             [Issue("empty-document", "the scheme file is empty", source=source, hint="start with 'name: My scheme'")]
         )
+    _expanded_size(node, source)
     walker = _Walker(source)
     data = walker.walk(node, ())
     if walker.issues:

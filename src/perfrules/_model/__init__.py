@@ -19,8 +19,21 @@ from .elements import (
     Target,
 )
 from .marginal import Accelerator, RateBand
-from .period import Period, PeriodKind
-from .scheme import Assessed, Distribution, Grades, Param, Population, Quota, Rollup, RollupRule, Scheme, Teams
+from .period import Calendar, Period, PeriodKind
+from .scheme import (
+    Assessed,
+    Distribution,
+    Grades,
+    HistoryRule,
+    Param,
+    Population,
+    Quota,
+    Ranking,
+    Rollup,
+    RollupRule,
+    Scheme,
+    Teams,
+)
 from .tiers import Bound, Column, Direction, Match, Tier, TierTable, parse_range
 
 __all__ = [
@@ -28,12 +41,14 @@ __all__ = [
     "Assessed",
     "Bonus",
     "Bound",
+    "Calendar",
     "Column",
     "Condition",
     "Direction",
     "Distribution",
     "Flag",
     "Grades",
+    "HistoryRule",
     "Indicator",
     "Match",
     "Metric",
@@ -44,6 +59,7 @@ __all__ = [
     "PeriodKind",
     "Population",
     "Quota",
+    "Ranking",
     "RateBand",
     "Rollup",
     "RollupRule",

@@ -127,7 +127,7 @@ class Indicator:
     name: str = attrs.field(validator=v.identifier)
     input: str | None = None
     table: str | None = None
-    tiers: tuple[Tier, ...] | None = None
+    tiers: tuple[Tier, ...] | None = attrs.field(default=None, validator=v.nonempty)
     target: Target | None = None
     shortfall: Shortfall | None = None
     formula: str | None = None
@@ -183,6 +183,12 @@ class _Adjustment:
     * ``when`` gates it (P5), ``cap`` limits the total (P6), ``share`` is the
       part borne by this person when the cost is split with ``counterpart`` (P7).
 
+    When ``counterpart`` is a relation (``manager``) and an employee's cell is
+    empty, ``no_counterpart`` says who bears the rest: ``error`` (the default:
+    scoring stops naming the row, rather than losing the amount), ``keep`` (the
+    employee bears the whole cost) or ``charge`` (the employee ``charge_to``
+    names bears it).
+
     ``unit`` is ``points`` (into ``section`` or the total score) or ``money``
     (into ``payout``).  ``approval_over`` flags any single amount above it for
     sign-off (P9, W2).
@@ -194,13 +200,15 @@ class _Adjustment:
     amount: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
     schedule: tuple[Decimal, ...] | None = None
     occurrences: str | None = None
-    tiers: tuple[Tier, ...] | None = None
+    tiers: tuple[Tier, ...] | None = attrs.field(default=None, validator=v.nonempty)
     levels: tuple[Decimal, ...] | None = None
     range: tuple[Decimal, Decimal] | None = None
     when: str | None = None
     cap: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
     share: Decimal | None = attrs.field(default=None, validator=v.probability)
     counterpart: str | None = None
+    no_counterpart: Literal["error", "keep", "charge"] = "error"
+    charge_to: str | None = None
     section: str | None = None
     payout: str | None = None
     approval_over: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)

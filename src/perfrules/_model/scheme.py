@@ -10,18 +10,22 @@ from typing import Literal
 
 import attrs
 
+from .._limits import LIMITS
 from . import validators as v
 from .elements import Bonus, Condition, Flag, Indicator, Metric, Payout, Penalty, Rounding, Score, Section
 from .marginal import Accelerator
+from .period import Calendar, PeriodKind
 from .tiers import Match, Tier, TierTable
 
 __all__ = [
     "Assessed",
     "Distribution",
     "Grades",
+    "HistoryRule",
     "Param",
     "Population",
     "Quota",
+    "Ranking",
     "Rollup",
     "RollupRule",
     "Scheme",
@@ -48,7 +52,7 @@ class Quota:
     ``at_most``: no more than this share may have the grade (the best-ranked
     keep it, the rest move one grade down).  ``at_least``: the lowest-ranked
     share get this grade whatever their band.  Shares are fractions (0.10 is
-    10%); the head count is rounded down.
+    10%); the head count is rounded as the distribution's ``rounding`` says.
     """
 
     grade: str
@@ -64,11 +68,25 @@ class Distribution:
     ``ties`` says what happens when a quota's boundary falls between people
     with the same value: ``demote`` (all of them get the lower grade, so an
     ``at_most`` quota is never exceeded) or ``keep`` (all keep the better one).
+
+    ``rounding`` turns a share into a head count: ``down`` (10% of 25 is 2,
+    the default), ``nearest`` (half up), ``up`` or ``at_least_one`` (down, but
+    never 0 when the share is not).  ``unfilled`` says what happens when the tie
+    rule leaves an ``at_least`` quota short: ``leave`` (the default: the tied
+    keep their grade), ``fill`` (exactly the head count, the lowest-ranked
+    first) or ``error``.
+
+    ``over`` says who is graded together and takes quota places: the
+    ``assessed`` (the default) or the ``eligible`` (assessed, and counted by
+    ``teams.eligible``); the others keep the grade of their band.
     """
 
     quotas: tuple[Quota, ...] = attrs.field(validator=attrs.validators.min_len(1))
     scope: Literal["all", "team"] = "all"
     ties: Literal["demote", "keep"] = "demote"
+    rounding: Literal["down", "nearest", "up", "at_least_one"] = "down"
+    unfilled: Literal["leave", "fill", "error"] = "leave"
+    over: Literal["assessed", "eligible"] = "assessed"
 
 
 @attrs.frozen
@@ -84,6 +102,38 @@ class Grades:
 
 
 @attrs.frozen
+class Ranking:
+    """
+    The order of ranks, tops and forced distribution, declared once: ``score desc, sales desc, employee_id asc``.
+
+    Each key is a formula (or ``employee_id``) and ``asc`` or ``desc``
+    (when left out: ``desc`` for a formula, higher is better; ``asc`` for
+    ``employee_id``, the smaller id first).  ``team_rank(x)``,
+    ``team_top(x)`` (and ``all_*``, ``reports_*``, ``mentees_*``) order by
+    ``x``, then by the keys in turn; a forced distribution by the graded
+    value, then by the keys.  Only people equal on every key are tied: they
+    share a rank, and ``ties`` says who is top among them: ``all`` (the
+    default), ``none``, or ``first`` (the first by employee id).
+    """
+
+    keys: tuple[str, ...] = ()
+    ties: Literal["all", "none", "first"] = "all"
+
+    def parsed(self) -> tuple[tuple[str, bool], ...]:
+        """
+        Return each key as ``(formula, descending)``: ``"sales asc"`` → ``("sales", False)``.
+        """
+        out = []
+        for key in self.keys:
+            head, _, last = key.strip().rpartition(" ")
+            if head and last in ("asc", "desc"):
+                out.append((head.strip(), last == "desc"))
+            else:
+                out.append((key.strip(), key.strip() != "employee_id"))
+        return tuple(out)
+
+
+@attrs.frozen
 class Teams:
     """
     How employees form teams, for team values in formulas (T1-T3, B1, $6, $7).
@@ -92,6 +142,11 @@ class Teams:
     ``eligible`` is a condition saying who counts in team values (T2: staff in
     their first, trial month do not count in the team average).  Everyone,
     eligible or not, can read their team's values.
+
+    ``eligible`` is the default population of ``team_*`` and ``all_*`` calls
+    only: a call may say whom it is over instead (``over=everyone`` or
+    ``over=assessed``), relation calls (``reports_*``, ``mentees_*``) ignore
+    it, and forced distribution follows it only with ``distribution: {over: eligible}``.
     """
 
     column: str = "team"
@@ -139,7 +194,7 @@ class Population:
     mentor: str | None = None
     manager: str | None = None
     role: str | None = None
-    roles: tuple[str, ...] = attrs.field(default=(), validator=attrs.validators.deep_iterable(v.identifier))
+    roles: tuple[str, ...] = attrs.field(default=(), validator=v.identifiers)
 
     def relations(self) -> dict[str, str]:
         """
@@ -166,6 +221,21 @@ class Rollup:
     amounts: RollupRule = "sum"
 
 
+@attrs.frozen
+class HistoryRule:
+    """
+    What history rules do when a period they need was never recorded.
+
+    ``missing``: ``error`` (the default) refuses to score and names the
+    missing periods; ``absent`` reads them as absent (``prior()`` gives 0 or
+    false, a streak stops there) and the results list them.  Periods before
+    the first one recorded for the scheme are before history: absent, and not
+    missing.
+    """
+
+    missing: Literal["error", "absent"] = "error"
+
+
 def _keyed(kind: str) -> dict[str, object]:
     # Tells the converter that a mapping in the file is keyed by each item's name.
     return {"keyed": "name", "kind": kind}
@@ -184,7 +254,9 @@ class Scheme:
     name: str
     version: str = "1"
     description: str | None = None
-    period: str = "month"
+    period: PeriodKind = "month"
+    calendar: Calendar = Calendar()
+    history: HistoryRule = HistoryRule()
     money: Rounding = Rounding()
     params: tuple[Param, ...] = attrs.field(default=(), metadata=_keyed("param"))
     metrics: tuple[Metric, ...] = attrs.field(default=(), metadata=_keyed("metric"))
@@ -195,6 +267,7 @@ class Scheme:
     bonuses: tuple[Bonus, ...] = attrs.field(default=(), metadata=_keyed("bonus"))
     score: Score = Score()
     grades: Grades | None = None
+    ranking: Ranking | None = None
     teams: Teams | None = None
     population: Population | None = None
     assessed: Assessed | None = None
@@ -203,6 +276,14 @@ class Scheme:
     conditions: tuple[Condition, ...] = attrs.field(default=(), metadata=_keyed("condition"))
     payouts: tuple[Payout, ...] = attrs.field(default=(), metadata=_keyed("payout"))
     flags: tuple[Flag, ...] = attrs.field(default=(), metadata=_keyed("flag"))
+
+    def __attrs_post_init__(self) -> None:
+        # The budget a file's reader checks, checked again for a scheme built in Python,
+        # so that validation and compilation never see more than they were sized for.
+        count = sum(len(getattr(self, f.name)) for f in attrs.fields(Scheme) if f.metadata.get("keyed"))
+        if count > LIMITS.elements:
+            raise ValueError(f"the scheme has {count} named elements, more than {LIMITS.elements}")
+        v.check_texts(self, "scheme")
 
     def named(self) -> Iterator[tuple[str, str, object]]:
         """

@@ -15,9 +15,24 @@ from typing import Any
 
 import attrs
 
-__all__ = ["decimal", "decimal_tuple", "identifier", "optional_decimal", "positive", "probability"]
+from .._limits import LIMITS, number_problem, text_problem
 
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+__all__ = [
+    "check_texts",
+    "decimal",
+    "decimal_tuple",
+    "identifier",
+    "identifiers",
+    "is_identifier",
+    "nonempty",
+    "optional_decimal",
+    "positive",
+    "probability",
+]
+
+# The one name grammar: ASCII letters, digits and '_', matched against the
+# whole text (fullmatch: '$' would let "p\n" through).
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _got(value: object) -> str:
@@ -30,8 +45,9 @@ def decimal(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
     """
     if not isinstance(value, Decimal) or isinstance(value, bool):
         raise TypeError(f"'{attr.name}' must be a Decimal (got {_got(value)})")
-    if not value.is_finite():
-        raise ValueError(f"'{attr.name}' must be finite (got {value!r})")
+    problem = number_problem(value)
+    if problem is not None:
+        raise ValueError(f"'{attr.name}' is refused: {problem}")
 
 
 def optional_decimal(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
@@ -48,6 +64,8 @@ def decimal_tuple(inst: object, attr: attrs.Attribute[Any], value: object) -> No
     """
     if not isinstance(value, tuple):
         raise TypeError(f"'{attr.name}' must be a tuple of Decimal (got {_got(value)})")
+    if len(value) > LIMITS.elements:
+        raise ValueError(f"'{attr.name}' has {len(value)} items, more than {LIMITS.elements}")
     for item in value:
         decimal(inst, attr, item)
 
@@ -76,14 +94,70 @@ def probability(inst: object, attr: attrs.Attribute[Any], value: object) -> None
         raise ValueError(f"'{attr.name}' must be between 0 and 1 (got {value})")
 
 
+def is_identifier(value: object) -> bool:
+    """
+    Return whether ``value`` is a name usable inside formulas (the one name grammar).
+    """
+    return (
+        isinstance(value, str)
+        and len(value) <= LIMITS.name_chars
+        and _IDENT.fullmatch(value) is not None
+        and not keyword.iskeyword(value)
+        and "__" not in value
+    )
+
+
 def identifier(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
     """
     Require a name usable inside formulas: letters, digits and ``_``, no keyword, no dunder.
     """
     if not isinstance(value, str):
         raise TypeError(f"'{attr.name}' must be a str (got {_got(value)})")
-    if not _IDENT.match(value) or keyword.iskeyword(value) or "__" in value:
+    if not is_identifier(value):
+        shown = repr(value) if len(value) <= LIMITS.name_chars else f"{value[: LIMITS.name_chars]!r}..."
         raise ValueError(
-            f"'{attr.name}' must be a name of letters, digits and '_' that does not start "
-            f"with a digit, has no '__' and is not a Python keyword (got {value!r})"
+            f"'{attr.name}' must be a name of at most {LIMITS.name_chars} ASCII letters, digits and '_' "
+            f"that does not start with a digit, has no '__' and is not a Python keyword (got {shown})"
         )
+
+
+def check_texts(value: object, where: str) -> None:
+    """
+    Refuse any text inside ``value`` (an attrs model, walked without recursion) that is over budget.
+
+    Formulas longer than the budget are refused here, when the model is built,
+    so that no later phase parses or even scans them.
+    """
+    stack: list[tuple[object, str]] = [(value, where)]
+    while stack:
+        item, at = stack.pop()
+        if isinstance(item, str):
+            problem = text_problem(item)
+            if problem is not None:
+                raise ValueError(f"{at}: {problem}")
+        elif isinstance(item, tuple):
+            stack.extend((x, f"{at}[{k}]") for k, x in enumerate(item))
+        elif attrs.has(type(item)):
+            fields: tuple[attrs.Attribute[Any], ...] = attrs.fields(type(item))  # type: ignore[arg-type]
+            stack.extend((getattr(item, f.name), f"{at}.{f.name}") for f in fields)
+
+
+def identifiers(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    """
+    Require a tuple of distinct names (each as :func:`identifier` requires).
+    """
+    if not isinstance(value, tuple):
+        raise TypeError(f"'{attr.name}' must be a tuple of names (got {_got(value)})")
+    for item in value:
+        identifier(inst, attr, item)
+    repeated = sorted({x for x in value if value.count(x) > 1})
+    if repeated:
+        raise ValueError(f"'{attr.name}' names {', '.join(repeated)} more than once")
+
+
+def nonempty(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    """
+    Require ``None`` or a tuple with at least one item (an inline tier list that is given must hold a band).
+    """
+    if value is not None and (not isinstance(value, tuple) or not value):
+        raise ValueError(f"'{attr.name}' must hold at least one item when given (got {value!r})")

@@ -2,6 +2,8 @@
 The plugin seam: metric types and their registry.
 """
 
+from .dates import parse_date
+from .numbers import NumberError, NumberFormat, current_format, number_format, parse_number
 from .registry import (
     ENTRY_POINT_GROUP,
     MetricType,
@@ -15,9 +17,15 @@ from .registry import (
 __all__ = [
     "ENTRY_POINT_GROUP",
     "MetricType",
+    "NumberError",
+    "NumberFormat",
     "RawValue",
+    "current_format",
     "metric_type",
     "metric_types",
+    "number_format",
+    "parse_date",
+    "parse_number",
     "register_metric_type",
     "to_decimal",
 ]

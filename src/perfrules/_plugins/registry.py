@@ -10,14 +10,15 @@ Register one with :func:`register_metric_type`, or publish it under the
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from importlib.metadata import entry_points
 from typing import Literal, Protocol, runtime_checkable
 
+from .._limits import LIMITS, number_problem
 from .._model import Metric
+from .numbers import NumberError, current_format, parse_number
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -50,33 +51,39 @@ class MetricType(Protocol):
         ...
 
 
-_NUMERIC = re.compile(r"^\s*[-+]?(\d[\d,_]*(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")
-
-
 def to_decimal(raw: RawValue) -> Decimal:
     """
     Convert a raw cell to an exact Decimal; floats go through their shortest repr.
 
-    Raises ``ValueError`` naming what was found.
+    Text is read by the number grammar in the declared number format
+    (see :class:`perfrules.NumberFormat`).  Raises ``ValueError`` naming what was found, and for a
+    number outside the budget (more than 28 digits, not below 10^18, digits below 10^-28), why.
+    The budget is checked on the text or the integer's size before converting, so
+    ``1e999999999`` or a 5,000-digit integer costs nothing.
     """
+    value: Decimal | None = None
     if isinstance(raw, Decimal):
-        if raw.is_finite():
-            return raw
+        value = raw
     elif isinstance(raw, bool):
         pass
     elif isinstance(raw, int):
-        return Decimal(raw)
+        if raw.bit_length() > 64:
+            raise ValueError(f"{str(raw)[:20]}... is too large: numbers must be below 10^18")
+        value = Decimal(raw)
     elif isinstance(raw, float):
         # repr gives the shortest text that reads back as this float: 0.1 -> '0.1'.
-        d = Decimal(repr(raw))
-        if d.is_finite():
-            return d
-    elif isinstance(raw, str) and _NUMERIC.match(raw):
-        try:
-            return Decimal(raw.strip().replace(",", "").replace("_", ""))
-        except InvalidOperation:
-            pass
-    raise ValueError(f"expected a number, got {raw!r}")
+        value = Decimal(repr(raw))
+    elif isinstance(raw, str):
+        if len(raw) > LIMITS.number_chars:
+            raise ValueError(f"{raw[:40]!r}... ({len(raw)} characters) is longer than a number may be")
+        value = parse_number(raw)
+    if value is None:
+        shown = repr(raw) if not isinstance(raw, str) or len(raw) <= 40 else f"{raw[:40]!r}... ({len(raw)} characters)"
+        raise ValueError(f"expected a number, got {shown}")
+    refused = number_problem(value)
+    if refused is not None:
+        raise ValueError(refused.message)
+    return value
 
 
 class _Number:
@@ -99,7 +106,13 @@ class _Number:
 
     def parse(self, raw: RawValue, metric: Metric) -> Decimal:
         if self.percent and isinstance(raw, str) and raw.strip().endswith("%"):
-            value = to_decimal(raw.strip()[:-1]) / 100
+            try:
+                value = to_decimal(raw.strip()[:-1]) / 100
+            except NumberError as exc:
+                raise NumberError(exc.code, f"in {raw!r}: {exc}") from None
+            refused = number_problem(value)
+            if refused is not None:
+                raise ValueError(refused.message)
         else:
             value = to_decimal(raw)
         if self.whole and value != value.to_integral_value():
@@ -124,7 +137,15 @@ class _List:
     def parse(self, raw: RawValue, metric: Metric) -> tuple[Decimal, ...]:
         if raw is None or raw == "":
             return ()
-        items: Iterable[object] = raw if isinstance(raw, list) else str(raw).replace(",", ";").split(";")
+        if isinstance(raw, str) and len(raw) > LIMITS.cell_chars:
+            raise ValueError(f"a cell of {len(raw)} characters is longer than {LIMITS.cell_chars}")
+        joined = str(raw)
+        fmt = current_format()
+        if "," not in (fmt.decimal, fmt.thousands):  # a comma separates values only when it is not part of numbers
+            joined = joined.replace(",", ";")
+        items: Iterable[object] = raw if isinstance(raw, list) else joined.split(";")
+        if isinstance(items, list) and len(items) > LIMITS.list_items:
+            raise ValueError(f"{len(items)} occurrences in one cell, more than {LIMITS.list_items}")
         out = []
         for item in items:
             text = item.strip() if isinstance(item, str) else item

@@ -63,7 +63,7 @@ class Analysis(Context):
     order: list[StepRef] = attrs.field(factory=list)
     deps: dict[StepRef, set[StepRef]] = attrs.field(factory=dict)
     stages: dict[StepRef, int] = attrs.field(factory=dict)
-    groups: dict[str, tuple[str, str, str]] = attrs.field(factory=dict)
+    groups: dict[str, tuple[str, str, str, str]] = attrs.field(factory=dict)
 
     @property
     def ok(self) -> bool:

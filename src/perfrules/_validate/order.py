@@ -31,19 +31,25 @@ class Ordering:
     order: tuple[StepRef, ...]
     deps: Mapping[StepRef, frozenset[StepRef]]
     stages: Mapping[StepRef, int]
-    groups: Mapping[str, tuple[str, str, str]]
+    groups: Mapping[str, tuple[str, str, str, str]]
     issues: tuple[Issue, ...] = ()
 
 
 def _positions(s: Scheme, steps: Mapping[StepRef, Step]) -> list[StepRef]:
     # Elements in the order the file lists them, then the score, grade, who is assessed, who counts in teams.
     named: list[StepRef] = [(c, n) for c, n, _ in s.named() if c not in ("tables", "params")]
-    fixed: list[StepRef] = [("score", "score"), ("grades", "grade"), ("assessed", "assessed"), ("teams", "eligible")]
+    fixed: list[StepRef] = [
+        ("score", "score"),
+        ("grades", "grade"),
+        ("assessed", "assessed"),
+        ("teams", "eligible"),
+        ("ranking", "keys"),
+    ]
     return [ref for ref in (*named, *fixed) if ref in steps]
 
 
-def _groups(s: Scheme, formulas: Iterable[CompiledFormula]) -> dict[str, tuple[str, str, str]]:
-    found: dict[str, tuple[str, str, str]] = {}
+def _groups(s: Scheme, formulas: Iterable[CompiledFormula]) -> dict[str, tuple[str, str, str, str]]:
+    found: dict[str, tuple[str, str, str, str]] = {}
     for f in formulas:
         for call in f.groups:
             found.setdefault(group_name(*call), call)
@@ -52,12 +58,12 @@ def _groups(s: Scheme, formulas: Iterable[CompiledFormula]) -> dict[str, tuple[s
     for adj in s.adjustments():
         relation = charged_to(s, adj)
         if relation is not None:
-            found[charges_name(relation, adj.name)] = (f"charges_{relation}", adj.name, "")
+            found[charges_name(relation, adj.name)] = (f"charges_{relation}", adj.name, "", "")
     return found
 
 
 def _deps(
-    s: Scheme, steps: Mapping[StepRef, Step], groups: Mapping[str, tuple[str, str, str]]
+    s: Scheme, steps: Mapping[StepRef, Step], groups: Mapping[str, tuple[str, str, str, str]]
 ) -> dict[StepRef, set[StepRef]]:
     producer: dict[str, StepRef] = {}
     for ref, step in steps.items():
@@ -72,11 +78,13 @@ def _deps(
         deps[ref] = {producer[n] for n in step.reads() if n in producer and producer[n] != ref} | set(step.after)
     # Who counts in group values: eligibility and assessment, for every member.
     counted = [ref for ref in (("teams", "eligible"), ("assessed", "assessed")) if ref in deps]
-    for name, (fn, arg, cond) in groups.items():
+    for name, (fn, arg, cond, _) in groups.items():
         if fn.startswith("charges_"):
             deps[("groups", name)] = {producer[arg]}
         else:
-            deps[("groups", name)] = {producer[n] for n in (arg, cond) if n in producer} | set(counted)
+            # Ranks and tops order by the declared ranking's keys after their own value.
+            keys = [("ranking", "keys")] if fn.endswith(("_rank", "_top")) and ("ranking", "keys") in deps else []
+            deps[("groups", name)] = {producer[n] for n in (arg, cond) if n in producer} | set(counted) | set(keys)
     return deps
 
 

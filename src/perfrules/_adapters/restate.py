@@ -1,0 +1,50 @@
+"""
+Restating: scoring again, in calendar order, the later periods that read a period just recorded or revised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from .._compile import Plan
+from .._errors import InputError, Issue
+from .._evaluate import score
+from .ledger import Ledger, Publication
+
+__all__ = ["restate"]
+
+
+def restate(
+    ledger: Ledger,
+    plan: Plan,
+    stale: Iterable[str],
+    rows_of: Callable[[str], Iterable[Mapping[str, Any]]],
+    *,
+    id_column: str = "employee_id",
+) -> list[Publication]:
+    """
+    Score each stale period again from ``rows_of(label)`` and record it as a new revision, earliest first.
+
+    Restating a period may make later ones stale in turn; they are restated
+    too, until none is left.  Returns what each recording did, in order.  If
+    a period's rows cannot be read or scored, the periods restated so far stay
+    recorded and the :class:`InputError` also names those still stale.
+    """
+    calendar = plan.scheme.calendar
+    todo = {label: calendar.resolve(label) for label in stale}
+    done: list[Publication] = []
+    while todo:
+        label = min(todo, key=lambda k: todo[k].start)
+        period = todo.pop(label)
+        try:
+            rows = rows_of(label)
+            results = score(plan, rows, period=period, id_column=id_column, source=label, history=ledger)
+        except InputError as exc:  # what was restated stays recorded; say what is still stale
+            left = ", ".join(sorted([label, *todo], key=lambda k: calendar.resolve(k).start))
+            issue = Issue("restate-incomplete", f"still stale, not restated: {left}", hint="fix the data, run again")
+            raise InputError([*exc.issues, issue], f"{exc}\n{issue.render()}") from None
+        publication = ledger.publish(results, plan.scheme, revise=True)
+        done.append(publication)
+        todo.update({k: calendar.resolve(k) for k in publication.stale})
+    return done

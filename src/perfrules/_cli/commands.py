@@ -1,0 +1,363 @@
+"""
+The commands' bodies: read, check, score, publish and write, with progress on a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from .._adapters import (
+    STDOUT,
+    Ledger,
+    check_writable,
+    join_tables,
+    prepare_results,
+    read_population,
+    read_table,
+    restate,
+    roll_up,
+    score_csv_columnar,
+    statement_html,
+    write_atomic,
+)
+from .._compile import Plan, compile_scheme
+from .._errors import InputError, Issue
+from .._evaluate import HistorySource, RecordedHistory, Results, history_lines, scheme_period, score
+from .._explain import explain, render_json, render_text
+from .._load import read_scheme, scheme_json_schema
+from .._model import Period
+from .._plugins import NumberFormat
+from .._validate import check_file
+from .progress import Progress, progress
+from .style import paint, use_colour
+from .table import render_table
+
+__all__ = [
+    "EXIT_INVALID",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "explain_command",
+    "rollup",
+    "schema",
+    "score_command",
+    "statement",
+    "validate",
+]
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def usage(args: argparse.Namespace, message: str) -> SystemExit:
+    """
+    Print a usage error as argparse does, and return the exit to raise (code 2).
+    """
+    print(f"perfrules {args.command}: error: {message}", file=sys.stderr)
+    return SystemExit(EXIT_USAGE)
+
+
+def _dump(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def validate(args: argparse.Namespace) -> int:
+    """
+    ``perfrules validate``: print every finding; exit 1 on errors (or warnings with ``--strict``).
+    """
+    report = check_file(args.scheme)
+    if args.json:
+        _dump(report.to_dict())
+    else:
+        print(paint(report.render(), use_colour(sys.stdout)))
+    bad = not report.ok or (args.strict and report.warnings)
+    return EXIT_INVALID if bad else EXIT_OK
+
+
+def schema(args: argparse.Namespace) -> int:
+    """
+    ``perfrules schema``: print the JSON Schema of scheme files.
+    """
+    _dump(scheme_json_schema())
+    return EXIT_OK
+
+
+def _period(args: argparse.Namespace) -> Period | None:
+    if args.period is None:
+        return None
+    try:
+        return Period.parse(args.period)
+    except ValueError as exc:
+        raise usage(args, f"--period: {exc}") from None
+
+
+def _numbers(args: argparse.Namespace) -> NumberFormat:
+    try:
+        return NumberFormat(decimal="," if args.decimal_comma else ".", thousands=args.thousands)
+    except ValueError as exc:
+        raise usage(args, f"--thousands: {exc}") from None
+
+
+Relocate = Callable[[InputError], InputError]
+
+
+def _population(args: argparse.Namespace, bar: Progress | None) -> tuple[list[dict[str, Any]], str, Relocate]:
+    tables = []
+    for path in args.data:
+        if bar is not None:
+            bar.phase(f"reading {path}")
+        tick = None if bar is None else bar.count
+        tables.append(read_table(path, encoding=args.encoding, delimiter=args.delimiter, progress=tick))
+    for t in tables:
+        if t.encoding not in (None, "utf-8", "utf-8-sig") and args.encoding is None:
+            print(f"note: read {t.source} as {t.encoding} (detected; --encoding to declare)", file=sys.stderr)
+    if len(tables) == 1:
+        table = tables[0]
+
+        def located(exc: InputError) -> InputError:
+            # Row problems get the line and column of their cell: data.csv:7:3: error [...]
+            return InputError([table.locate(i) for i in exc.issues], str(exc).split("\n", 1)[0])
+
+        return table.rows, table.source, located
+    if bar is not None:
+        bar.phase("joining files")
+    joined = join_tables(tables, args.id_column)
+    return joined.rows, joined.source, joined.relocate
+
+
+def _score(args: argparse.Namespace, bar: Progress | None) -> tuple[Plan, Results]:
+    plan, results, _ = _score_rows(args, bar)
+    return plan, results
+
+
+def _score_rows(args: argparse.Namespace, bar: Progress | None) -> tuple[Plan, Results, list[dict[str, Any]]]:
+    period, numbers = _period(args), _numbers(args)
+    if bar is not None:
+        bar.phase(f"compiling {args.scheme}")
+    loaded = read_scheme(args.scheme)
+    assert loaded.scheme is not None
+    plan = compile_scheme(loaded.scheme)
+    rows, source, relocate = _population(args, bar)
+    # The label is read again in the scheme's own calendar (months may start on the 26th).
+    options: dict[str, Any] = {
+        "period": args.period if period is not None else None,
+        "id_column": args.id_column,
+        "source": source,
+        "numbers": numbers,
+        "no_history": args.no_history,
+        "any_period": args.any_period,
+        "engine": getattr(args, "engine", "row"),
+    }
+    ledger = getattr(args, "ledger", None)
+    try:
+        with ExitStack() as stack:
+            history: HistorySource | None = None
+            if ledger and plan.history and not args.no_history:  # earlier periods for prior() and streaks
+                exists = os.path.exists(ledger)
+                history = stack.enter_context(Ledger(ledger, readonly=True)) if exists else RecordedHistory()
+            results = score(plan, rows, progress=bar, history=history, **options)
+    except InputError as exc:
+        raise relocate(exc) from None
+    _tell_history(results)
+    return plan, results, rows
+
+
+def _tell_history(results: Results) -> None:
+    note = results.history
+    if note is not None and not note.used:
+        print("warning: scored without history: prior() read 0 and streaks started here", file=sys.stderr)
+    elif note is not None and note.missing:
+        print(f"warning: never recorded, read as absent: {', '.join(note.missing)}", file=sys.stderr)
+
+
+def _record(args: argparse.Namespace, plan: Plan, results: Results) -> None:
+    with Ledger(args.ledger) as ledger:
+        done = ledger.publish(results, plan.scheme, revise=args.revise)
+    print(f"ledger {args.ledger}: period {done.period} revision {done.revision} {done.status}", file=sys.stderr)
+    for change in done.changes:
+        print(f"  {change.render()}", file=sys.stderr)
+    if done.stale and args.restate:  # each stale period's data is DIR/<label>.csv (or .json)
+        with Ledger(args.ledger) as ledger:
+            for again in restate(ledger, plan, done.stale, lambda label: _period_rows(args.restate, label)):
+                print(
+                    f"ledger {args.ledger}: restated {again.period} revision {again.revision} {again.status}",
+                    file=sys.stderr,
+                )
+    elif done.stale:
+        print(f"stale (they read {done.period}; score them again): {', '.join(done.stale)}", file=sys.stderr)
+
+
+def _period_rows(folder: str, label: str) -> list[dict[str, Any]]:
+    found = [p for p in (os.path.join(folder, f"{label}.{x}") for x in ("csv", "json")) if os.path.exists(p)]
+    if not found:
+        issue = Issue("restate-no-data", f"no data for stale period {label} in {folder} (write {label}.csv)")
+        raise InputError([issue], issue.message)
+    return read_population(found[0])
+
+
+def score_command(args: argparse.Namespace) -> int:
+    """
+    ``perfrules score``: check outputs, read, score, write to temporary files, publish, then put files in place.
+    """
+    if args.out:
+        check_writable(args.out)  # before anything is scored or published
+    if _columnar_csv(args):
+        return EXIT_OK
+    with progress(enabled=sys.stderr.isatty()) as bar:
+        plan, results = _score(args, bar)
+        pending = None
+        try:
+            if args.out:
+                if bar is not None:
+                    bar.phase(f"writing {args.out}", len(results))
+                detail = plan if args.explain else None
+                pending = prepare_results(results, args.out, plan=detail, progress=bar)
+            if args.ledger:
+                if bar is not None:
+                    bar.phase(f"publishing to {args.ledger}", 0)
+                _record(args, plan, results)  # only once every output is written, waiting to be put in place
+            if pending is not None:
+                pending.commit()
+        finally:
+            if pending is not None:
+                pending.discard()
+    if args.json and args.out != STDOUT:
+        _dump(results.to_dict())
+    elif not args.out:
+        print(render_table(results))
+    if args.out and args.out != STDOUT:
+        print(f"wrote {len(results)} result(s) to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _columnar_csv(args: argparse.Namespace) -> bool:
+    # One plain CSV file to a CSV file with the columnar engine: whole columns, no Python object per cell.
+    reading = (args.encoding, args.delimiter, args.decimal_comma, args.thousands, args.json, args.ledger)
+    if args.engine != "columnar" or any(reading) or len(args.data) != 1 or not args.out or args.out == STDOUT:
+        return False
+    if Path(args.out).suffix.lower() != ".csv" or Path(args.data[0]).suffix.lower() != ".csv":
+        return False
+    loaded = read_scheme(args.scheme)
+    assert loaded.scheme is not None
+    plan = compile_scheme(loaded.scheme)
+    if plan.history and not args.no_history:
+        return False  # the general path says that history is needed
+    period = scheme_period(plan, args.period, args.any_period)
+    written = score_csv_columnar(
+        plan, args.data[0], args.out, period=period, id_column=args.id_column, no_history=args.no_history
+    )
+    if written is None:
+        return False
+    if plan.history:
+        print("warning: scored without history: prior() read 0 and streaks started here", file=sys.stderr)
+    print(f"wrote {written} result(s) to {args.out}", file=sys.stderr)
+    return True
+
+
+def rollup(args: argparse.Namespace) -> int:
+    """
+    ``perfrules rollup``: roll recorded periods up into a longer one.
+    """
+    _period(args)  # --period is required for rollup; read again in the scheme's calendar
+    if args.out:
+        check_writable(args.out)
+    loaded = read_scheme(args.scheme)
+    assert loaded.scheme is not None
+    with Ledger(args.ledger, readonly=True) as ledger:
+        data = roll_up(ledger, loaded.scheme, args.period, partial=args.partial)
+    if args.out:
+        write_atomic(args.out, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        if args.out != STDOUT:
+            print(f"wrote {len(data['results'])} roll-up(s) to {args.out}", file=sys.stderr)
+    elif args.json:
+        _dump(data)
+    else:
+        print(
+            f"{data['period']} from {', '.join(data['from'])} (score: {data['rule']['score']}, "
+            f"amounts: {data['rule']['amounts']})"
+        )
+        for row in data["results"]:
+            flags = ", ".join(row["flags"])
+            print(
+                f"{row['employee']:<10} {row['score']:>10} {row['grade'] or '':<4} {row['periods']} period(s)  {flags}"
+            )
+    return EXIT_OK
+
+
+def explain_command(args: argparse.Namespace) -> int:
+    """
+    ``perfrules explain``: one employee's result, line by line (or as JSON records).
+    """
+    with progress(enabled=sys.stderr.isatty()) as bar:
+        plan, results = _score(args, bar)
+    found = results.by_employee().get(args.employee)
+    if found is None:
+        known = ", ".join(sorted(results.by_employee())[:10])
+        where = " + ".join(args.data)
+        print(f"perfrules explain: no employee {args.employee!r} in {where} (first ids: {known})", file=sys.stderr)
+        return EXIT_INVALID
+    trace = explain(plan, found)
+    print(render_json(trace) if args.json else render_text(trace, args.lang))
+    if results.history is not None and results.period is not None and not args.json:
+        # Which earlier period each history value came from; the trace itself shows only the values.
+        print("\n".join(history_lines(plan, results.period, results.history, found.values, args.lang)))
+    return EXIT_OK
+
+
+def ledger_command(args: argparse.Namespace) -> int:
+    """
+    ``perfrules ledger verify``: check every recorded revision against the hash chain.
+    """
+    with Ledger(args.ledger, readonly=True) as ledger:
+        problems, count, head = ledger.verify(args.head)
+    for issue in problems:
+        print(issue.render(), file=sys.stderr)
+    print(f"ledger {args.ledger}: {count} revision(s), {len(problems)} problem(s), head {head or '-'}")
+    return EXIT_INVALID if problems else EXIT_OK
+
+
+def _statement_name(employee: str) -> str:
+    # Any id makes a safe file name: only letters, digits, '-', '_' and '.' are kept as they are.
+    return quote(employee, safe="") + ".html"
+
+
+def statement(args: argparse.Namespace) -> int:
+    """
+    ``perfrules statement``: one employee's pay statement (``--out``), or everyone's (``--all --out-dir``).
+    """
+    if args.all == (args.employee is not None):
+        raise usage(args, "give either --employee ID with --out FILE.html, or --all with --out-dir DIR")
+    if args.all and not args.out_dir:
+        raise usage(args, "--all needs --out-dir DIR")
+    if args.employee is not None and not args.out:
+        raise usage(args, "--employee needs --out FILE.html")
+    if args.out:
+        check_writable(args.out)
+    else:
+        check_writable(Path(args.out_dir) / _statement_name("probe"))
+    with progress(enabled=sys.stderr.isatty()) as bar:
+        plan, results, rows = _score_rows(args, bar)
+    people = results.by_employee()
+    column = plan.team_column
+    ids = {str(r.get(args.id_column, "")).strip(): r for r in rows}
+    teams = {e: str(r.get(column, "")).strip() for e, r in ids.items()} if column else None
+    wanted = sorted(people) if args.all else [args.employee]
+    if args.employee is not None and args.employee not in people:
+        known = ", ".join(sorted(people)[:10])
+        print(f"perfrules statement: no employee {args.employee!r} (first ids: {known})", file=sys.stderr)
+        return EXIT_INVALID
+    for employee in wanted:
+        name = ids.get(employee, {}).get("name")
+        page = statement_html(
+            plan, people[employee], results, lang=args.lang, teams=teams, name=str(name) if name else None
+        )
+        write_atomic(args.out or Path(args.out_dir) / _statement_name(employee), page)
+    where = args.out or args.out_dir
+    print(f"wrote {len(wanted)} statement(s) to {where}", file=sys.stderr)
+    return EXIT_OK
