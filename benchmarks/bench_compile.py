@@ -19,7 +19,7 @@ D = Decimal
 
 
 def indicators(n: int) -> pr.Scheme:
-    tiers = [{"range": "[0, 50)", "points": D(1)}, {"range": ">= 50", "points": D(2)}]
+    tiers = [{"range": "< 50", "points": D(1)}, {"range": ">= 50", "points": D(2)}]
     return pr.scheme_from_data(
         {
             "name": "wide",

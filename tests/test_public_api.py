@@ -12,6 +12,8 @@ PUBLIC = [
     "Assessed",
     "Bonus",
     "Bound",
+    "Bounds",
+    "CheckOutcome",
     "Calendar",
     "Condition",
     "Change",
@@ -67,7 +69,10 @@ PUBLIC = [
     "Teams",
     "Tier",
     "TierTable",
+    "WhatIf",
+    "bounds",
     "check_file",
+    "check_scheme",
     "compile_formula",
     "compile_scheme",
     "dump_json",
@@ -89,6 +94,7 @@ PUBLIC = [
     "score",
     "to_decimal",
     "validate",
+    "whatif",
 ]
 
 SRC = Path(perfrules.__file__).parent
@@ -108,6 +114,7 @@ LAYERS = [
     "_compile",
     "_evaluate",
     "_explain",
+    "_analysis",
     "_adapters",
     "_cli",
     "contrib",

@@ -11,6 +11,7 @@ returning immutable values::
 """
 
 from ._adapters import Change, Ledger, Publication
+from ._analysis import Bounds, CheckOutcome, WhatIf, bounds, check_scheme, whatif
 from ._compile import CONTEXT as DECIMAL_CONTEXT
 from ._compile import Plan, compile_scheme, scheme_digest
 from ._errors import (
@@ -92,8 +93,10 @@ __all__ = [
     "Assessed",
     "Bonus",
     "Bound",
+    "Bounds",
     "Calendar",
     "Change",
+    "CheckOutcome",
     "CompileError",
     "CompiledFormula",
     "Condition",
@@ -145,7 +148,10 @@ __all__ = [
     "Teams",
     "Tier",
     "TierTable",
+    "WhatIf",
+    "bounds",
     "check_file",
+    "check_scheme",
     "compile_formula",
     "compile_scheme",
     "dump_json",
@@ -167,4 +173,5 @@ __all__ = [
     "score",
     "to_decimal",
     "validate",
+    "whatif",
 ]

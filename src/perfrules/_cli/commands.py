@@ -36,6 +36,7 @@ from .._load import read_scheme, scheme_json_schema
 from .._model import Period
 from .._plugins import NumberFormat
 from .._validate import check_file
+from .assure import with_bound_warnings
 from .progress import Progress, progress
 from .style import paint, use_colour
 from .table import render_table
@@ -71,7 +72,7 @@ def validate(args: argparse.Namespace) -> int:
     """
     ``perfrules validate``: print every finding; exit 1 on errors (or warnings with ``--strict``).
     """
-    report = check_file(args.scheme)
+    report = with_bound_warnings(check_file(args.scheme), args.scheme)
     if args.json:
         _dump(report.to_dict())
     else:

@@ -21,6 +21,7 @@ from typing import Any
 from .. import __version__
 from .._errors import PerfrulesError
 from .._explain import LANGUAGES
+from .assure import add_commands, run_bounds, run_check, run_whatif
 from .commands import explain_command, ledger_command, rollup, schema, score_command, statement, validate
 from .style import print_error
 
@@ -96,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     _reading(e)
     _time_options(e)
     _statement_and_ledger(sub)
+    add_commands(sub)
     return p
 
 
@@ -132,6 +134,9 @@ _COMMANDS = {
     "explain": explain_command,
     "statement": statement,
     "ledger": ledger_command,
+    "bounds": run_bounds,
+    "check": run_check,
+    "whatif": run_whatif,
 }
 
 

@@ -348,9 +348,7 @@ def score(
     layout = layout_of(plan)
     with localcontext(CONTEXT):
         if columnar:  # where it stops, the row engine (the last argument) raises its own error, or not
-            results = columnar_results(
-                plan, layout, checked, label, _single_stage if len(plan.stages) == 1 else _staged
-            )
+            results = columnar_results(plan, layout, checked, label, _staged if plan.stages[1:] else _single_stage)
         elif len(plan.stages) == 1:
             results = _single_stage(plan, layout, checked, label, progress, trace)
         else:

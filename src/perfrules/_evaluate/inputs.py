@@ -154,6 +154,7 @@ def read_rows(
     out: list[Row] = []
     seen: dict[str, int] = {}
     make = tuple.__new__  # a Row built directly: NamedTuple's own __new__ costs twice as much
+    last = first_row + LIMITS.rows  # looked up once: this loop runs once per employee
     if isinstance(rows, str | bytes | Mapping) or not isinstance(rows, Iterable):
         raise InputError(
             [Issue("bad-row", f"rows must be a list of mappings, got {type(rows).__name__}", source=source)]
@@ -170,7 +171,7 @@ def read_rows(
                 )
             )
             continue
-        if n - first_row >= LIMITS.rows:
+        if n >= last:
             r.issues.append(
                 Issue("too-many", f"more than {LIMITS.rows} rows", source=source, hint="score the population in parts")
             )

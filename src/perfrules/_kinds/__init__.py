@@ -12,12 +12,12 @@ from .adjustment import BONUSES, PENALTIES
 from .base import Context, Explaining, Kind, Line, limit_facts
 from .grade import GRADES
 from .indicator import INDICATORS
-from .marginal import ACCELERATORS
+from .marginal import ACCELERATORS, marginal_total
 from .payout import PAYOUTS
 from .people import charged_to, charges_name, group_scopes, population_names, population_types
 from .ranking import RANKING, key_name
 from .simple import ASSESSED, CONDITIONS, ELIGIBLE, FLAGS, METRICS
-from .steps import CountError
+from .steps import CountError, schedule_total, shortfall_points
 from .terms import explained_terms
 from .totals import SCORE, SECTIONS
 from .wording import COMMON, name_text, number
@@ -38,10 +38,13 @@ __all__ = [
     "group_scopes",
     "key_name",
     "limit_facts",
+    "marginal_total",
     "name_text",
     "number",
     "population_names",
     "population_types",
+    "schedule_total",
+    "shortfall_points",
 ]
 
 #: Every rule kind, in the order they are checked.

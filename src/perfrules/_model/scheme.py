@@ -276,6 +276,10 @@ class Scheme:
     conditions: tuple[Condition, ...] = attrs.field(default=(), metadata=_keyed("condition"))
     payouts: tuple[Payout, ...] = attrs.field(default=(), metadata=_keyed("payout"))
     flags: tuple[Flag, ...] = attrs.field(default=(), metadata=_keyed("flag"))
+    checks: tuple[str, ...] = ()
+    """Promises the scheme makes about itself, proven or searched by ``perfrules check``: a range
+    (``0 <= net <= 2000``), a relation (``net <= bonus + callbacks``) or a direction
+    (``bonus does not decrease when qa rises``)."""
 
     def __attrs_post_init__(self) -> None:
         # The budget a file's reader checks, checked again for a scheme built in Python,
