@@ -280,3 +280,69 @@ def rich_populations(draw: st.DrawFn, min_size: int = 1, max_size: int = 6) -> l
         }
         for e in ids
     ]
+
+
+MODES = ["half_up", "half_even", "down", "up", "floor", "ceiling"]
+
+#: Numbers written as people write them: with and without places, negative zeros, exponents.
+varied_numbers = st.one_of(
+    st.sampled_from(["0", "-0", "0.00", "-0.000", "1.50", "2.5", "-2.5", "0.005", "-0.005", "99.995", "1E+2", "7e-3"]),
+    decimals(-1000, 1000, 4).map(str),
+    st.integers(-100, 100).map(str),
+)
+
+
+@st.composite
+def _expressions(draw: st.DrawFn, names: tuple[str, ...], depth: int = 3) -> str:
+    leaves = st.sampled_from(names) | decimals(-50, 50, 2).map(lambda d: f"({d})")
+    if depth == 0:
+        return draw(leaves)
+    sub = _expressions(names, depth - 1)
+    kind = draw(st.integers(0, 9))
+    if kind <= 2:
+        return draw(leaves)
+    if kind == 3:
+        return f"({draw(sub)} {draw(st.sampled_from(['+', '-', '*', '/']))} {draw(sub)})"
+    if kind == 4:
+        return f"{draw(st.sampled_from(['max', 'min']))}({draw(sub)}, {draw(sub)}, {draw(sub)})"
+    if kind == 5:
+        return f"{draw(st.sampled_from(['abs', 'floor', 'ceil', '-']))}({draw(sub)})"
+    if kind == 6:
+        if draw(st.booleans()):
+            return f"div({draw(sub)}, {draw(sub)}, {draw(sub)})"
+        return f"round({draw(sub)}, {draw(st.integers(0, 3))})"
+    if kind == 7:
+        return f"clamp({draw(sub)}, {draw(sub)}, {draw(sub)})"
+    op = draw(st.sampled_from(["<", "<=", ">", ">=", "==", "!="]))
+    test = f"{draw(sub)} {op} {draw(sub)}"
+    if kind == 9:
+        test = f"({test}) {draw(st.sampled_from(['and', 'or']))} not ({draw(sub)} > {draw(sub)})"
+    return f"({draw(sub)} if {test} else {draw(sub)})"
+
+
+@st.composite
+def formula_schemes(draw: st.DrawFn) -> pr.Scheme:
+    """A scheme of formulas over three number inputs: arithmetic, choices, limits and every rounding mode."""
+    names = ("a", "b", "c")
+    indicators = tuple(
+        pr.Indicator(
+            f"i{k}",
+            formula=draw(_expressions(names)),
+            weight=draw(st.none() | decimals(0, 100, 0)),
+            cap=draw(st.none() | decimals(0, 100, 1)),
+        )
+        for k in range(draw(st.integers(1, 3)))
+    )
+    rounding = pr.Rounding(draw(st.integers(0, 3)), draw(st.sampled_from(MODES)))
+    return pr.Scheme(
+        name="formulas",
+        money=pr.Rounding(draw(st.integers(0, 4)), draw(st.sampled_from(MODES))),
+        metrics=tuple(pr.Metric(n, "number") for n in names),
+        indicators=indicators,
+        score=pr.Score(rounding=rounding, cap=draw(st.none() | decimals(0, 500, 0))),
+        payouts=(
+            pr.Payout(
+                "pay", formula=f"score * {draw(decimals(0, 100, 2))}", when=draw(st.sampled_from([None, "a > 0"]))
+            ),
+        ),
+    )

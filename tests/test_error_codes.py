@@ -45,4 +45,5 @@ def test_every_code_is_documented():
     doc = (ROOT / "docs" / "reference" / "error-codes.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^\| `([a-z-]+)` \|", doc, flags=re.MULTILINE))
     assert [] == sorted(emitted_codes() - documented)
-    assert [] == sorted(documented - emitted_codes() - {"evaluation-error"})
+    # Codes of EvaluationError itself (the class's, and the columnar engine's limit on an instance).
+    assert [] == sorted(documented - emitted_codes() - {"evaluation-error", "columnar-limit"})

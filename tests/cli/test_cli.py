@@ -95,3 +95,20 @@ class TestScore:
             main(["score", str(examples / "seed001" / "scheme.yaml"), "x.csv", "--period", "2026-02-30..2026-03-01"])
         assert 2 == err.value.code  # the docs say 2; it was 1
         assert "perfrules score: error: --period: period" in capsys.readouterr().err
+
+
+class TestColumnarEngine:
+    def test_same_table_as_the_row_engine(self, examples, capsys):
+        args = ["score", str(examples / "seed003-front-desk" / "scheme.yaml")]
+        args += [str(examples / "seed003-front-desk" / "data.csv"), "--period", "2026-04"]
+        assert 0 == main(args)
+        row = capsys.readouterr().out
+        assert 0 == main([*args, "--engine", "columnar"])
+        assert capsys.readouterr().out == row
+
+    def test_refused_scheme_exits_1_naming_the_element(self, examples, capsys):
+        folder = examples / "seed000-team"
+        args = ["score", str(folder / "scheme.yaml"), str(folder / "data.csv")]
+        assert 1 == main([*args, "--period", "2026-04", "--engine", "columnar"])
+        err = capsys.readouterr().err
+        assert "columnar-unsupported" in err and "groups.team_avg__month_score" in err

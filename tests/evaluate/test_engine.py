@@ -173,3 +173,17 @@ class TestPlan:
     def test_invalid_scheme_refused(self):
         with pytest.raises(pr.SchemeError, match="unknown-name"):
             pr.compile_scheme(pr.Scheme("x", payouts=(pr.Payout("p", formula="nope"),)))
+
+
+def test_results_pickle_and_come_back_equal(examples):
+    import csv
+    import pickle
+
+    plan = pr.compile_scheme(pr.load_scheme(examples / "seed001" / "scheme.yaml"))
+    with open(examples / "seed001" / "data.csv", encoding="utf-8") as fh:
+        results = pr.score(plan, list(csv.DictReader(fh)), period="2026-04", trace=True, no_history=True)
+    back = pickle.loads(pickle.dumps(results))
+    assert back == results
+    for a, b in zip(results, back, strict=True):
+        assert a.to_dict() == b.to_dict() and a.grade_note == b.grade_note
+        assert pr.explain(plan, a).to_dict() == pr.explain(plan, b).to_dict()

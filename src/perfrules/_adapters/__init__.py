@@ -2,6 +2,7 @@
 Adapters at the edges: files in, files out, and the results ledger.
 """
 
+from .columnar import score_csv_columnar
 from .files import Table, read_population, read_table
 from .join import Joined, join_tables
 from .ledger import Change, Ledger, Publication
@@ -30,6 +31,7 @@ __all__ = [
     "restate",
     "result_rows",
     "roll_up",
+    "score_csv_columnar",
     "statement_html",
     "write_atomic",
     "write_results",

@@ -24,12 +24,13 @@ from .._adapters import (
     read_table,
     restate,
     roll_up,
+    score_csv_columnar,
     statement_html,
     write_atomic,
 )
 from .._compile import Plan, compile_scheme
 from .._errors import InputError, Issue
-from .._evaluate import HistorySource, RecordedHistory, Results, history_lines, score
+from .._evaluate import HistorySource, RecordedHistory, Results, history_lines, scheme_period, score
 from .._explain import explain, render_json, render_text
 from .._load import read_scheme, scheme_json_schema
 from .._model import Period
@@ -152,6 +153,7 @@ def _score_rows(args: argparse.Namespace, bar: Progress | None) -> tuple[Plan, R
         "numbers": numbers,
         "no_history": args.no_history,
         "any_period": args.any_period,
+        "engine": getattr(args, "engine", "row"),
     }
     ledger = getattr(args, "ledger", None)
     try:
@@ -206,6 +208,8 @@ def score_command(args: argparse.Namespace) -> int:
     """
     if args.out:
         check_writable(args.out)  # before anything is scored or published
+    if _columnar_csv(args):
+        return EXIT_OK
     with progress(enabled=sys.stderr.isatty()) as bar:
         plan, results = _score(args, bar)
         pending = None
@@ -231,6 +235,30 @@ def score_command(args: argparse.Namespace) -> int:
     if args.out and args.out != STDOUT:
         print(f"wrote {len(results)} result(s) to {args.out}", file=sys.stderr)
     return EXIT_OK
+
+
+def _columnar_csv(args: argparse.Namespace) -> bool:
+    # One plain CSV file to a CSV file with the columnar engine: whole columns, no Python object per cell.
+    reading = (args.encoding, args.delimiter, args.decimal_comma, args.thousands, args.json, args.ledger)
+    if args.engine != "columnar" or any(reading) or len(args.data) != 1 or not args.out or args.out == STDOUT:
+        return False
+    if Path(args.out).suffix.lower() != ".csv" or Path(args.data[0]).suffix.lower() != ".csv":
+        return False
+    loaded = read_scheme(args.scheme)
+    assert loaded.scheme is not None
+    plan = compile_scheme(loaded.scheme)
+    if plan.history and not args.no_history:
+        return False  # the general path says that history is needed
+    period = scheme_period(plan, args.period, args.any_period)
+    written = score_csv_columnar(
+        plan, args.data[0], args.out, period=period, id_column=args.id_column, no_history=args.no_history
+    )
+    if written is None:
+        return False
+    if plan.history:
+        print("warning: scored without history: prior() read 0 and streaks started here", file=sys.stderr)
+    print(f"wrote {written} result(s) to {args.out}", file=sys.stderr)
+    return True
 
 
 def rollup(args: argparse.Namespace) -> int:

@@ -60,6 +60,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--out", help="write results to FILE.csv, FILE.json or FILE.xlsx (atomically), or - for CSV on standard output"
     )
+    s.add_argument(
+        "--engine",
+        choices=("row", "columnar"),
+        default="row",
+        help="columnar: whole columns at once (needs the 'columnar' extra); the same results, or refused",
+    )
     s.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     s.add_argument("--ledger", help="record the period in this results ledger (an SQLite file)")
     s.add_argument("--revise", action="store_true", help="with --ledger: record a new revision of a published period")

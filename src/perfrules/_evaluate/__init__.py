@@ -2,7 +2,9 @@
 The evaluate phase: a plan and a population's rows into results.
 """
 
-from .engine import evaluate, score
+from .batch import score_frame
+from .columnar import columnar_issues, require_columnar
+from .engine import evaluate, scheme_period, score
 from .history import HistoryNote, HistorySource, RecordedHistory, history_lines, history_values
 from .inputs import Row, read_rows
 from .results import FlagHit, Layout, Result, Results, SharedCost, layout_of
@@ -17,10 +19,14 @@ __all__ = [
     "Results",
     "Row",
     "SharedCost",
+    "columnar_issues",
     "evaluate",
     "history_lines",
     "history_values",
     "layout_of",
     "read_rows",
+    "require_columnar",
+    "scheme_period",
     "score",
+    "score_frame",
 ]

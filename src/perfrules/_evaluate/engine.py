@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sized
 from decimal import Decimal, localcontext
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 from .._compile import CONTEXT, FILENAME, Plan
 from .._errors import EvaluationError, InputError, Issue
@@ -15,14 +15,15 @@ from .._formula import NoTier, group_name
 from .._kinds import CountError
 from .._model import Period
 from .._plugins import NumberFormat, number_format
+from .batch import columnar_results, columnar_wanted
 from .distribution import distributed
 from .history import HistoryNote, HistorySource, history_values
-from .inputs import Row, read_rows
+from .inputs import Row, as_records, read_rows
 from .people import population_values
 from .results import Layout, Result, Results, build_result, layout_of
 from .teams import team_values, unshared
 
-__all__ = ["evaluate", "score"]
+__all__ = ["evaluate", "scheme_period", "score"]
 
 _CHUNK = 10_000
 
@@ -154,15 +155,6 @@ def _reasons(plan: Plan, results: list[Result], rows: list[Row]) -> None:
         raise InputError(issues, f"{len(issues)} adjustment(s) without a reason; nothing was scored")
 
 
-def _records(rows: Any) -> Iterable[Mapping[str, Any]]:
-    # A pandas DataFrame or a pyarrow Table works without depending on either.
-    if hasattr(rows, "to_dict") and hasattr(rows, "columns"):
-        return rows.to_dict("records")  # type: ignore[no-any-return]
-    if hasattr(rows, "to_pylist"):
-        return rows.to_pylist()  # type: ignore[no-any-return]
-    return rows  # type: ignore[no-any-return]
-
-
 def _phase(progress: Callable[[int], None] | None, name: str, total: int) -> None:
     # A progress object may also be told which phase is running (the command line's bar is).
     phase = getattr(progress, "phase", None)
@@ -257,8 +249,10 @@ def _kinds(plan: Plan) -> dict[str, str]:
     return {name: "bool" if name in flags else "number" for _, name, _ in plan.history}
 
 
-def _period(plan: Plan, period: Period | str | None, any_period: bool) -> Period | None:
-    # The label or dates are read in the scheme's own calendar: one interval, one name.
+def scheme_period(plan: Plan, period: Period | str | None, any_period: bool) -> Period | None:
+    """
+    Return ``period`` read in the scheme's own calendar (one interval, one name), or raise ``InputError``.
+    """
     if period is None:
         return None
     if not isinstance(period, Period | str):
@@ -303,6 +297,7 @@ def score(
     numbers: NumberFormat | None = None,
     no_history: bool = False,
     any_period: bool = False,
+    engine: Literal["row", "columnar"] = "row",
 ) -> Results:
     """
     Score a whole population for one period.
@@ -323,11 +318,13 @@ def score(
     the scheme's calendar and must be of the scheme's kind unless ``any_period``.
     ``numbers`` declares how numbers are written in the cells (a decimal comma,
     a thousands separator); without it a comma in a number is an error.
+    ``engine="columnar"``: whole columns at once, same results (:mod:`perfrules._evaluate.columnar`).
     """
-    period = _period(plan, period, any_period)
+    columnar = columnar_wanted(plan, engine, trace)
+    period = scheme_period(plan, period, any_period)
     note: HistoryNote | None = None
     label = period.label if period else None
-    records = _records(rows)
+    records = as_records(rows)
     _phase(progress, "checking", len(records) if isinstance(records, Sized) else 0)
     with number_format(numbers):
         checked = sorted(
@@ -350,7 +347,9 @@ def score(
         ]
     layout = layout_of(plan)
     with localcontext(CONTEXT):
-        if len(plan.stages) == 1:
+        if columnar:  # where it stops, the row engine (the last argument) raises its own error, or not
+            results = columnar_results(plan, layout, checked, label, _staged if plan.stages[1:] else _single_stage)
+        elif len(plan.stages) == 1:
             results = _single_stage(plan, layout, checked, label, progress, trace)
         else:
             results = _staged(plan, layout, checked, label, progress, trace)

@@ -20,7 +20,7 @@ from .._limits import LIMITS, has_surrogate
 from .._plugins import current_format
 from .._suggest import did_you_mean
 
-__all__ = ["Row", "read_rows"]
+__all__ = ["Row", "as_records", "read_rows"]
 
 
 class Row(NamedTuple):
@@ -245,3 +245,14 @@ def read_rows(
     if r.issues:
         raise InputError(r.issues, f"{len(r.issues)} problem(s) in {source or 'the input'}; nothing was scored")
     return out
+
+
+def as_records(rows: Any) -> Iterable[Mapping[str, Any]]:
+    """
+    Return ``rows`` as mappings: a pandas DataFrame or a pyarrow Table works without depending on either.
+    """
+    if hasattr(rows, "to_dict") and hasattr(rows, "columns"):
+        return rows.to_dict("records")  # type: ignore[no-any-return]
+    if hasattr(rows, "to_pylist"):
+        return rows.to_pylist()  # type: ignore[no-any-return]
+    return rows  # type: ignore[no-any-return]

@@ -165,6 +165,10 @@ class Result:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"Result is immutable; cannot set {name!r}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt through __init__, whose arguments are _d in order: results can go to worker processes.
+        return (Result, self._d)
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Result) and self._d[:6] == other._d[:6]
 

@@ -1,0 +1,85 @@
+"""
+CSV in, CSV out, column-wise: the columnar engine without a Python object per cell.
+
+:func:`score_csv_columnar` reads a population file with polars and writes the
+very file :func:`~perfrules._adapters.files.write_results` would write for the
+same results.  It takes only files whose reading provably equals the row
+reader's (no quoting, no carriage returns or blank lines, no repeated
+columns, UTF-8) and the plain case of
+:func:`perfrules._evaluate.score_frame`; anything else returns ``None`` and
+the caller takes the general path, which reads, reports and scores exactly as
+the row engine does.  polars is imported only when this runs.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from .._compile import Plan
+from .._evaluate import require_columnar, score, score_frame
+from .._model import Period
+from .files import read_population
+from .output import write_atomic
+
+__all__ = ["score_csv_columnar"]
+
+
+def _read(path: Path, plan: Plan, id_column: str) -> Any:
+    import polars as pl
+
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b'"' in data or b"\r" in data or b"\n\n" in data or not data.strip():
+        return None
+    header = data.split(b"\n", 1)[0].decode("utf-8", errors="replace").split(",")
+    wanted = [id_column] + [s.metric.name for s in plan.inputs]
+    if len(set(header)) != len(header) or not set(wanted) <= set(header):
+        return None
+    try:
+        df = pl.read_csv(data, infer_schema=False, columns=wanted, encoding="utf8")
+    except (pl.exceptions.PolarsError, UnicodeDecodeError, ValueError):
+        return None
+    return df if df.height else None
+
+
+def score_csv_columnar(
+    plan: Plan,
+    data: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    *,
+    period: Period | None,
+    id_column: str,
+    no_history: bool = False,
+) -> int | None:
+    """
+    Score the CSV file ``data`` column-wise and write the results CSV ``out``; return how many were written.
+
+    Returns ``None``, having written nothing, when the file or the scheme is
+    not the plain case this path takes.  Raises ``CompileError``
+    (``columnar-unsupported``) when the columnar engine cannot score the
+    scheme at all.  A scheme that reads history is scored here only with
+    ``no_history`` (no ledger: numbers 0, conditions false, streaks 0).
+    """
+    require_columnar(plan)
+    if plan.history and not no_history:
+        return None  # history is read from a ledger by the general path (or refused there without one)
+    df = _read(Path(data), plan, id_column)
+    if df is None:
+        return None
+
+    def fallback() -> None:
+        # The row engine says what it would do with these rows: raise its own error, or not.
+        score(plan, read_population(data), period=period, id_column=id_column, source=str(data), no_history=True)
+
+    frame = score_frame(plan, df, id_column, period, fallback)
+    if frame is None:
+        return None
+    import polars as pl
+
+    # Python's csv module writes an empty text as nothing, where polars would write "": empty becomes null.
+    plain = frame.select([pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in frame.columns])
+    write_atomic(Path(out), plain.write_csv(line_terminator="\n"))
+    return int(frame.height)

@@ -1,0 +1,87 @@
+"""
+Scoring a batch column-wise: rows in, the row engine's results out; a polars frame in, flat text rows out.
+
+These join the columnar engine (:mod:`.columnar`) to the rest of the
+evaluate phase; polars is imported only when they run.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .._compile import Plan
+from .._model import Period
+from .columnar import evaluate_columns, require_columnar
+from .inputs import Row
+
+__all__ = ["columnar_results", "columnar_wanted", "run_columnar", "score_frame"]
+
+
+def _column(values: Any, n: int) -> Iterator[Any]:
+    from .fixed import Num
+    from .values import Joined
+
+    if isinstance(values, Num):
+        return iter(values.decimals())
+    if isinstance(values, Joined):
+        return iter(values.tuples())
+    return iter(values.to_list())
+
+
+def run_columnar(plan: Plan, rows: list[Row], fallback: Callable[[], None]) -> list[tuple[Any, ...]]:
+    """
+    Return every row's output tuple (``plan.outputs`` order), computed column-wise.
+
+    Where a value would leave the exact range, ``fallback()`` is called: it
+    scores with the row engine and raises its error; if it does not raise, an
+    :class:`EvaluationError` says which element and employee the columnar
+    engine could not compute exactly.
+    """
+    from .values import from_values
+
+    def inputs() -> dict[str, Any]:
+        # Inputs, then history and population values: the row engine's own reading put them in each row.
+        width = len(rows[0].values) if rows else 0
+        return {name: from_values([r.values[k] for r in rows]) for k, name in enumerate(plan.outputs[:width])}
+
+    env = evaluate_columns(plan, inputs, len(rows), lambda k: rows[k].employee, fallback)
+    columns = [_column(env[name], len(rows)) for name in plan.outputs]
+    return list(builtins.zip(*columns, strict=True)) if columns else [() for _ in rows]
+
+
+def columnar_wanted(plan: Plan, engine: str, trace: bool) -> bool:
+    """
+    Return whether to score column-wise: ``engine`` is checked, and a plan it cannot score is refused now.
+    """
+    if engine not in ("row", "columnar"):
+        raise ValueError(f"engine must be 'row' or 'columnar', not {engine!r}")
+    if engine == "columnar" and not trace:  # explanations come from the row engine
+        require_columnar(plan)
+        return True
+    return False
+
+
+def columnar_results(plan: Plan, layout: Any, checked: list[Row], label: str | None, row_engine: Any) -> list[Any]:
+    """
+    Return the results of ``checked`` computed column-wise, built as the row engine builds them.
+
+    ``row_engine(plan, layout, checked, label, None, False)`` runs the row
+    engine where the columnar engine stops, so that its own error is raised.
+    """
+    from .results import build_result
+
+    outs = run_columnar(plan, checked, lambda: row_engine(plan, layout, checked, label, None, False))
+    return [build_result(layout, row.employee, out, label) for row, out in zip(checked, outs, strict=True)]
+
+
+def score_frame(plan: Plan, df: Any, id_column: str, period: Period | None, fallback: Callable[[], None]) -> Any:
+    """
+    Return the flat result rows of a polars frame of text cells, column-wise, or ``None`` when not the plain case.
+
+    See :mod:`perfrules._evaluate.columns`.
+    """
+    from .columns import score_frame as run
+
+    return run(plan, df, id_column, period, fallback)

@@ -1,0 +1,351 @@
+"""
+The columnar engine: a plan's steps as vectorised, exact operations over whole columns (polars).
+
+It reads the same lowered steps as the row engine (``plan.steps`` in
+``plan.order``) and computes each node for every employee at once, with
+decimals held exactly as Decimal holds them (see :mod:`.fixed`).  Whatever it
+cannot compute exactly yet — a node, a function, a kind of value — is refused
+before anything is computed, by :func:`columnar_issues`, naming the element.
+Rows are read and checked by the row engine's reader, and results are built
+by the row engine's own code from the values computed here, so the two engines
+give the same :class:`Result` objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from .._compile import Plan
+from .._errors import CompileError, Issue
+from .._formula import BUILTINS
+from .._ir import (
+    Apply,
+    Arith,
+    Choice,
+    Clamp,
+    Compare,
+    Const,
+    Fact,
+    Node,
+    Ref,
+    Round,
+    Step,
+    Sum,
+    TableLookup,
+    Unary,
+    children,
+    walk,
+)
+from .groups import group_calls, group_problem
+
+__all__ = ["columnar_issues", "evaluate_columns", "require_columnar"]
+
+_FN = {id(BUILTINS[name].impl): name for name in ("min", "max", "clamp", "abs", "floor", "ceil", "round", "div")}
+_EXP_OF_PLACES = {Decimal(1).scaleb(-k): -k for k in range(11)}
+
+
+def _where(step: Step) -> str:
+    return f"{step.ref[0]}.{step.ref[1]}" if step.ref[0] != "score" else "score"
+
+
+def _node_problem(node: Node) -> str | None:
+    if isinstance(node, Arith) and node.op == "**":
+        return "the operator '**'"
+    if isinstance(node, Apply) and _FN.get(id(node.fn)) == "round":
+        places = node.args[1]
+        if not (isinstance(places, Const) and places.value in _EXP_OF_PLACES):
+            return "round() with places that are not a constant"
+    if (
+        isinstance(node, Compare)
+        and node.ops[0] not in ("and", "or")
+        and any(o.type != "number" for o in node.operands)
+    ):
+        return "a comparison of values other than numbers"
+    if node.type == "list" and not isinstance(node, Ref):
+        return "a list computed from a list"
+    by_value = isinstance(node, Apply) and id(node.fn) not in _FN
+    if not by_value and not isinstance(node, Fact) and any(c.type == "list" for c in children(node)):
+        return "a list other than as the argument of a function"
+    if isinstance(node, Apply) and id(node.fn) not in _FN and node.type == "list":
+        return f"the function {node.label.removeprefix('fn_')!r}, which gives a list"
+    if isinstance(node, Const) and node.type == "number" and not isinstance(node.value, Decimal):
+        return "a constant that is not a number"
+    return None
+
+
+def columnar_issues(plan: Plan) -> list[Issue]:
+    """
+    Return every reason the columnar engine cannot score ``plan`` (empty when it can), each naming the element.
+    """
+    issues = []
+
+    def refuse(path: tuple[str | int, ...], what: str) -> None:
+        where = ".".join(str(p) for p in path) or "scheme"
+        issues.append(
+            Issue(
+                "columnar-unsupported",
+                f"{where}: the columnar engine cannot compute {what}",
+                path,
+                hint="score this scheme with the row engine (engine='row', the default)",
+            )
+        )
+
+    groups = group_calls(plan)
+    for ref in plan.order:
+        step = plan.steps.get(ref)
+        if step is None:
+            problem = group_problem(plan, groups[ref[1]]) if ref[1] in groups else "this value"
+            if problem is not None:
+                refuse(ref, problem)
+            continue
+        seen: set[str] = set()
+        for root in (*step.prelude, *((step.guard,) if step.guard is not None else ()), *step.otherwise):
+            _collect(root, seen)
+        for _, root in step.outputs:
+            _collect(root, seen)
+        for what in sorted(seen):
+            refuse(ref, what)
+    return issues
+
+
+def _collect(root: Node, seen: set[str]) -> None:
+    for node in walk(root):
+        problem = _node_problem(node)
+        if problem is not None:
+            seen.add(problem)
+
+
+def require_columnar(plan: Plan) -> None:
+    """
+    Raise :class:`CompileError` with every ``columnar-unsupported`` issue unless the columnar engine can score ``plan``.
+    """
+    try:
+        import polars  # noqa: F401 - only to say plainly when the optional extra is missing
+    except ImportError:
+        issue = Issue(
+            "columnar-unsupported",
+            "the columnar engine needs polars, which is not installed",
+            (),
+            hint="pip install 'perfrules[columnar]', or score with the row engine",
+        )
+        raise CompileError([issue], "the columnar engine is not installed; nothing was scored") from None
+    issues = columnar_issues(plan)
+    if issues:
+        raise CompileError(issues, f"the columnar engine cannot score {plan.scheme.name!r}; nothing was scored")
+
+
+class _Eval:
+    """
+    Evaluates nodes over columns, each node once per set of live rows.
+    """
+
+    def __init__(self, n: int, env: dict[str, Any]) -> None:
+        from . import fixed
+
+        self.f, self.n, self.env = fixed, n, env
+        self.memo: dict[tuple[int, int], Any] = {}
+        self.step = ""
+
+    def __call__(self, node: Node, live: Any) -> Any:
+        key = (id(node), id(live))
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = self._eval(node, live)
+        return found
+
+    def _eval(self, node: Node, live: Any) -> Any:
+        f = self.f
+        if isinstance(node, Fact):
+            return self(node.value, live)
+        if isinstance(node, Ref):
+            return self.env[node.name]
+        if isinstance(node, Const):
+            if node.type == "bool":
+                return self._flags(bool(node.value))
+            return f.const(node.value, self.n)
+        if isinstance(node, Unary):
+            x = self(node.operand, live)
+            return ~x if node.op == "not" else f.sign(x, node.op)
+        if isinstance(node, Arith):
+            a, b = self(node.left, live), self(node.right, live)
+            if node.op == "/":
+                return f.div(a, b, live)
+            return f.mul(a, b, live) if node.op == "*" else f.add(a, b, live, subtract=node.op == "-")
+        if isinstance(node, Sum):
+            total = self(node.base, live)
+            for s, term in node.terms:
+                total = f.add(total, self(term, live), live, subtract=s < 0)
+            return total
+        if isinstance(node, Compare):
+            return self._compare(node, live)
+        if isinstance(node, Choice):
+            test = self(node.test, live)
+            return f.choose(test, self(node.then, _and(live, test)), self(node.orelse, _and(live, ~test)))
+        if isinstance(node, Clamp):
+            x = self(node.value, live)
+            if node.floor is not None:
+                low = f.const(node.floor, self.n)
+                x = f.choose(f.compare(x, low, "<", live), low, x)
+            if node.cap is not None:
+                cap = f.const(node.cap, self.n)
+                x = f.choose(f.compare(x, cap, ">", live), cap, x)
+            return x
+        if isinstance(node, Round):
+            return f.quantize(self(node.value, live), -node.rule.places, node.rule.mode, live)
+        if isinstance(node, TableLookup):
+            return self._lookup(node, live)
+        assert isinstance(node, Apply)
+        return self._apply(node, live)
+
+    def _flags(self, value: bool) -> Any:
+        import polars as pl
+
+        return pl.repeat(value, self.n, eager=True)
+
+    def _compare(self, node: Compare, live: Any) -> Any:
+        op = node.ops[0]
+        if op in ("and", "or"):
+            # Python stops at the first operand that decides: later ones are computed only where needed.
+            acc = self(node.operands[0], live)
+            for x in node.operands[1:]:
+                rest = self(x, _lazy(x, live, acc if op == "and" else ~acc))
+                acc = (acc & rest) if op == "and" else (acc | rest)
+            return acc
+        left = self(node.operands[0], live)
+        acc = None
+        for op, operand in zip(node.ops, node.operands[1:], strict=True):
+            right = self(operand, _lazy(operand, live, acc))
+            held = self.f.compare(left, right, op, _and(live, acc))
+            acc = held if acc is None else acc & held
+            left = right
+        return acc
+
+    def _lookup(self, node: TableLookup, live: Any) -> Any:
+        import polars as pl
+
+        x = self(node.value, live)
+        table = node.table
+        oriented = table.labels_oriented if node.labels else table.oriented
+        if oriented is None:
+            return self._by_value(table.label if node.labels else table.fn, [x], node.type, live)
+        side, cuts, picks = oriented
+        at = pl.repeat(0, self.n, dtype=pl.UInt32, eager=True)
+        for cut in cuts:
+            # bisect_right counts the cuts <= x; bisect_left those < x.
+            held = self.f.compare(self.f.const(cut, self.n), x, "<=" if side == "right" else "<", live)
+            at = at + held.cast(pl.UInt32)
+        if node.labels:
+            return pl.Series(list(picks), dtype=pl.Utf8).gather(at)
+        table = self.f.from_decimals(list(picks))
+        nz = None if table.nz is None else table.nz.gather(at)
+        return self.f.Num(table.c.gather(at), table.e.gather(at), nz)
+
+    def _by_value(self, fn: Callable[..., Any], args: list[Any], kind: str, live: Any) -> Any:
+        from .values import by_value
+
+        return by_value(fn, args, kind, live, self.n)
+
+    def _apply(self, node: Apply, live: Any) -> Any:
+        name = _FN.get(id(node.fn))
+        if name is None:
+            # A function without a column form: the very function, called once per distinct argument.
+            return self._by_value(node.fn, [self(a, live) for a in node.args], node.type, live)
+        f = self.f
+        if name == "div":
+            # div(a, b, d) is inlined: a / b only where b is not zero, d only where it is.
+            b = self(node.args[1], live)
+            zero = f.compare(b, f.const(Decimal(0), self.n), "==", live)
+            a = self(node.args[0], _lazy(node.args[0], live, ~zero))
+            d = self(node.args[2], _lazy(node.args[2], live, zero))
+            return f.choose(zero, d, f.div(a, f.choose(zero, f.const(Decimal(1), self.n), b), _and(live, ~zero)))
+        args = [self(a, live) for a in node.args if name != "round" or a is node.args[0]]
+        if name in ("max", "min"):
+            # Python's max and min keep the first of equal values: a later one wins only when strictly beyond.
+            best = args[0]
+            for x in args[1:]:
+                best = f.choose(f.compare(x, best, ">" if name == "max" else "<", live), x, best)
+            return best
+        if name == "clamp":
+            x, lo, hi = args
+            return f.choose(f.compare(x, lo, "<", live), lo, f.choose(f.compare(x, hi, ">", live), hi, x))
+        if name == "abs":
+            return f.sign(args[0], "abs")
+        if name == "round":
+            places = node.args[1]
+            assert isinstance(places, Const)
+            return f.quantize(args[0], _EXP_OF_PLACES[places.value], "half_up", live)
+        return f.quantize(args[0], 0, "floor" if name == "floor" else "ceiling", live, integral=True)
+
+
+def _lazy(node: Node, live: Any, mask: Any) -> Any:
+    # Python computes an operand only where it is needed, unless the operand takes statements (a limit):
+    # those run before the expression, for every row the step reaches.
+    if any(isinstance(n, Clamp) for n in walk(node)):
+        return live
+    return _and(live, mask)
+
+
+def _and(live: Any, mask: Any) -> Any:
+    if mask is None:
+        return live
+    return mask if live is None else live & mask
+
+
+def evaluate_columns(
+    plan: Plan,
+    inputs: Callable[[], dict[str, Any]],
+    n: int,
+    employee: Callable[[int], str],
+    fallback: Callable[[], None],
+) -> dict[str, Any]:
+    """
+    Return every value of ``plan`` as a column (numbers as :class:`~.fixed.Num`), by name, from ``inputs()``.
+
+    ``employee(k)`` names the employee of row ``k`` in errors; ``fallback()`` is
+    called first when a value leaves the exact range (see :func:`run_columnar`).
+    """
+    from .._errors import EvaluationError
+    from . import fixed
+    from .groups import group_values
+
+    env: dict[str, Any] = {}
+    ev = _Eval(n, env)
+    groups = group_calls(plan)
+    for ref in (None, *plan.order):
+        step = plan.steps.get(ref) if ref is not None else None
+        ev.memo = {}
+        try:
+            if ref is None:
+                env.update(inputs())
+                for p in plan.scheme.params:
+                    env[p.name] = fixed.const(p.value, n)
+            elif step is None:
+                env[ref[1]] = group_values(plan, groups[ref[1]], env, n)
+            else:
+                _step(ev, step)
+        except fixed.Limit as exc:
+            fallback()
+            err = EvaluationError(
+                "columnar-limit: a value needs more than 28 digits or leaves the exact range of the columnar "
+                "engine (score with engine='row')",
+                employee=employee(exc.rows.arg_true()[0]),
+                step=_where(step) if step is not None else None,
+            )
+            err.code = "columnar-limit"  # the instance's code: programs can tell it from an arithmetic failure
+            raise err from None
+    return env
+
+
+def _step(ev: _Eval, step: Step) -> None:
+    live = None
+    for node in step.prelude:
+        ev(node, live)
+    if step.guard is None:
+        for name, node in step.outputs:
+            ev.env[name] = ev(node, live)
+        return
+    test = ev(step.guard, None)
+    for (name, node), other in zip(step.outputs, step.otherwise, strict=True):
+        ev.env[name] = ev.f.choose(test, ev(node, test), ev(other, ~test))

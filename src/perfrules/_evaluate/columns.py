@@ -1,0 +1,226 @@
+"""
+Population frames to result frames, column-wise: the columnar engine's reading and writing of text.
+
+:func:`score_frame` takes a frame of text cells (one column per input, plus
+the id column), checks and parses the numbers as whole columns, evaluates the
+plan, and returns the flat result rows as text — the very text the row
+engine's results give.  It takes only the plain case, where its reading
+provably equals the row reader's: plain decimal numbers within the metric's
+bounds, clean unique ids, and results whose flat row needs nothing but the
+values (no approvals, forced distribution, assessment, reasons or charges).
+Anything else returns ``None``, and the caller takes the general path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+import polars as pl
+
+from .._compile import Plan
+from .._formula import history_name
+from .._model import Period
+from .columnar import evaluate_columns
+from .fixed import Num, compare, const
+from .history import history_values
+from .results import layout_of
+from .values import Joined, by_value, split_list
+
+__all__ = ["score_frame"]
+
+# Within the input budget (below 10**18, no digit below 10**-28) with room to spare.
+_PLAIN = r"^-?[0-9]{1,15}(\.[0-9]{1,12})?$"
+_WHOLE = r"^[0-9]{1,15}$"
+_ODD = set(',"\r\n')
+# List cells whose items are already written as str(Decimal) writes them: the text is the value.
+_ITEM = r"(0|[1-9][0-9]{0,20})(\.[0-9]{1,6})?"
+_LIST = rf"^({_ITEM}(;{_ITEM})*)?$"
+
+
+def _parse_list(plan: Plan, name: str, text: pl.Series) -> Joined | None:
+    text = text.fill_null("")
+    if not text.str.contains(_LIST).all():
+        return None
+    spec = next(s for s in plan.inputs if s.metric.name == name)
+    # Each distinct cell through the row reader's own converter (levels, ranges): it must read as written.
+    for cell in text.unique().to_list():
+        try:
+            if spec.convert(cell) != split_list(cell):
+                return None
+        except ValueError:
+            return None
+    return Joined(text)
+
+
+def _history(plan: Plan, period: Period | None, n: int) -> dict[str, Any]:
+    # Without a ledger there is no history: the values are the same for everyone, so one employee's stand for all.
+    bools = {f.name for f in plan.scheme.flags} | {c.name for c in plan.scheme.conditions}
+    kinds = {name: "bool" if name in bools else "number" for _, name, _ in plan.history}
+    (row,), _ = history_values(plan, None, period, ["-"], kinds, no_history=True)
+    out: dict[str, Any] = {}
+    for call, value in zip(plan.history, row, strict=True):
+        if isinstance(value, bool):
+            out[history_name(*call)] = pl.repeat(value, n, eager=True)
+        else:
+            out[history_name(*call)] = const(value, n)
+    return out
+
+
+def _parse(text: pl.Series, whole: bool) -> Num | None:
+    # Only text Decimal reads digit for digit: sign, digits, a point, digits (no exponent, no spaces).
+    if text.null_count() or not text.str.contains(_WHOLE if whole else _PLAIN).all():
+        return None
+    if text.str.len_bytes().max() > 28:  # type: ignore[operator]
+        return None
+    negative = text.str.starts_with("-")
+    body = text.str.strip_prefix("-")
+    parts = body.str.split_exact(".", 1).struct.unnest()
+    frac = parts["field_1"].fill_null("")
+    c = (parts["field_0"] + frac).cast(pl.Int128)
+    c = c.zip_with(~negative, pl.Series([0], dtype=pl.Int128) - c)
+    e = (pl.Series([0], dtype=pl.Int32) - frac.str.len_bytes().cast(pl.Int32)).rename("e")
+    nz = negative & (c == 0)
+    return Num(c, e, nz if nz.any() else None)
+
+
+def _within(plan: Plan, name: str, value: Num, n: int) -> bool:
+    spec = next(s for s in plan.inputs if s.metric.name == name)
+    whole, non_negative = spec.kind.number_flags  # type: ignore[attr-defined]
+    if non_negative and not whole and compare(value, const(Decimal(0), n), "<", None).any():
+        return False
+    m = spec.metric
+    if m.min is not None and compare(value, const(m.min, n), "<", None).any():
+        return False
+    return not (m.max is not None and compare(value, const(m.max, n), ">", None).any())
+
+
+def _text(value: Num) -> pl.Series:
+    # str(Decimal) for exponents <= 0 with at most six zeros after the point; others come from Decimal itself.
+    low, high = value.e.min(), value.e.max()
+    if low == high and isinstance(low, int) and -6 <= low <= 0:
+        return _text_at(value, -low)
+    digits = value.c.abs().cast(pl.Utf8)
+    frac = (pl.Series([0], dtype=pl.Int32) - value.e).clip(0, None)
+    df = pl.DataFrame({"d": digits, "f": frac, "e": value.e, "neg": value.negative()})
+    padded = pl.col("d").str.zfill(pl.col("f") + 1)
+    cut = padded.str.len_bytes().cast(pl.Int64) - pl.col("f").cast(pl.Int64)
+    plain = (
+        pl.when(pl.col("f") == 0).then(pl.col("d")).otherwise(padded.str.slice(0, cut) + "." + padded.str.slice(cut))
+    )
+    signed = pl.when(pl.col("neg")).then("-" + plain).otherwise(plain)
+    out = df.select(signed.alias("t")).to_series()
+    adjusted = value.e + digits.str.len_bytes().cast(pl.Int32) - 1
+    odd = (value.e > 0) | (adjusted < -6)
+    if odd.any():
+        rows = odd.arg_true().to_list()
+        picked = Num(value.c.gather(rows), value.e.gather(rows), None if value.nz is None else value.nz.gather(rows))
+        fixed = pl.Series([str(d) for d in picked.decimals()], dtype=pl.Utf8)
+        out = out.scatter(rows, fixed)
+    return out
+
+
+def _text_at(value: Num, places: int) -> pl.Series:
+    # Every row has the same exponent (a rounded amount): whole part, point, and the places with their zeros.
+    mag = value.c.abs()
+    sign = pl.Series([""], dtype=pl.Utf8).extend_constant("-", 1).gather(value.negative().cast(pl.UInt32))
+    if not places:
+        bare: pl.Series = sign + mag.cast(pl.Utf8)
+        return bare
+    unit = pl.Series([10**places], dtype=pl.Int128)
+    whole = (mag // unit).cast(pl.Utf8)
+    part = (mag % unit + unit).cast(pl.Utf8).str.slice(1)
+    text: pl.Series = sign + whole + "." + part
+    return text
+
+
+def _plain_results(plan: Plan) -> bool:
+    s, layout = plan.scheme, layout_of(plan)
+    if plan.people:
+        return False  # population values are read by the row engine's own code
+    if layout.charges or layout.assessed is not None or plan.team_column is not None:
+        return False
+    if any(b.reason for b in s.bonuses) or (s.grades is not None and s.grades.distribution is not None):
+        return False
+    labels = [str(t.label) for t in s.grades.tiers if t.label is not None] if s.grades is not None else []
+    return not any(_ODD & set(x) or x.startswith(("=", "+", "-", "@")) for x in labels)
+
+
+def _clean(e: str) -> bool:
+    return bool(e) and not e[0].isspace() and not e[-1].isspace() and not _ODD & set(e) and e[0] not in "=+-@"
+
+
+def score_frame(
+    plan: Plan, df: pl.DataFrame, id_column: str, period: Period | None, fallback: Callable[[], None]
+) -> pl.DataFrame | None:
+    """
+    Return the flat result rows of the text frame ``df`` (sorted by id), or ``None`` when it is not the plain case.
+    """
+    if not _plain_results(plan) or not df.height:
+        return None
+    df = df.sort(id_column)
+    ids = df[id_column]
+    if ids.null_count() or (ids.head(-1) == ids.tail(-1)).any():
+        return None  # missing or repeated ids: the general path reports them
+    ids_list = ids.to_list()
+    # Ids a spreadsheet could take for a formula are escaped by the CSV writer: the general path writes those.
+    if not all(_clean(e) for e in ids_list):
+        return None
+    n = df.height
+    columns: dict[str, Any] = _history(plan, period, n) if plan.history else {}
+    for spec in plan.inputs:
+        flags = getattr(spec.kind, "number_flags", None)
+        if spec.kind.value_type == "list" and spec.kind.name == "list":
+            joined = _parse_list(plan, spec.metric.name, df[spec.metric.name])
+            if joined is None:
+                return None
+            columns[spec.metric.name] = joined
+            continue
+        if flags is None or spec.kind.value_type != "number":
+            return None
+        parsed = _parse(df[spec.metric.name], flags[0])
+        if parsed is None or not _within(plan, spec.metric.name, parsed, n):
+            return None
+        columns[spec.metric.name] = parsed
+    env = evaluate_columns(plan, lambda: dict(columns), n, lambda k: ids_list[k], fallback)
+    return _frame(plan, env, ids, period)
+
+
+def _frame(plan: Plan, env: dict[str, Any], ids: pl.Series, period: Period | None) -> pl.DataFrame:
+    s, n = plan.scheme, len(ids)
+    cols: dict[str, pl.Series] = {
+        "employee_id": ids,
+        "period": pl.repeat(period.label if period else "", n, eager=True),
+    }
+    cols["score"] = _text(env["score"])
+    grade = env.get("grade") if plan.index.get("grade") is not None else None
+    cols["grade"] = pl.repeat("", n, eager=True) if grade is None else grade.fill_null("")
+    for group in (s.indicators, s.sections, s.penalties, s.bonuses, s.payouts):
+        for item in group:
+            cols[item.name] = _text(env[item.name])
+    frame = pl.DataFrame(cols)
+    if not s.flags and not layout_of(plan).approvals:
+        return frame.with_columns(pl.lit("").alias("flags"))
+    raised = [pl.when(pl.lit(env[f.name])).then(pl.lit(f.name)) for f in s.flags]
+    raised += [pl.when(pl.lit(hit)).then(pl.lit("approval_required")) for hit in _approvals(plan, env, n)]
+    return frame.with_columns(pl.concat_str(raised, separator=";", ignore_nulls=True).fill_null("").alias("flags"))
+
+
+def _approvals(plan: Plan, env: dict[str, Any], n: int) -> list[pl.Series]:
+    # Where each approval rule of the scheme asks for written approval, as the row engine's results say.
+    out = []
+    for _, _, limit, occ, amount, at in layout_of(plan).approvals:
+        if occ is not None:
+            big = partial(_over, limit)
+            out.append(by_value(big, [env[plan.outputs[occ]]], "bool", None, n))
+        elif amount is not None and amount > limit:
+            out.append(compare(env[plan.outputs[at]], const(Decimal(0), n), "!=", None))
+        else:
+            out.append(pl.repeat(False, n, eager=True))
+    return out
+
+
+def _over(limit: Decimal, values: tuple[Decimal, ...]) -> bool:
+    return any(abs(v) > limit for v in values)

@@ -1,0 +1,129 @@
+"""
+A pure function over columns, called once per distinct argument: exact, because it is the very function.
+
+Rule kinds lower some values to functions (a schedule, a shortfall scorer, a
+tier table with gaps, a grade's values column) that have no column form.
+Their functions are pure, so calling one once for each distinct tuple of
+arguments — with the Decimal that argument is, exponent and sign of zero
+included, in the row engine's context — gives exactly what the row engine
+gets row by row.  It is fast when values repeat (counts, scores, ratings) and
+no slower than the row engine when they do not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal, localcontext
+from typing import Any
+
+import polars as pl
+
+from .._compile import CONTEXT
+from .fixed import Limit, Num, from_decimals
+
+__all__ = ["Joined", "by_value", "from_values", "split_list"]
+
+
+class Joined:
+    """
+    A column of lists of decimals, each row its Decimals' exact texts joined by ``;`` (``""`` for none).
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: pl.Series) -> None:
+        self.text = text
+
+    def tuples(self) -> list[tuple[Decimal, ...]]:
+        """
+        Return each row's list as the tuple of Decimals the row engine holds.
+        """
+        return [split_list(t) for t in self.text.to_list()]
+
+
+def split_list(text: str) -> tuple[Decimal, ...]:
+    """
+    Return the tuple of Decimals a joined list text holds.
+    """
+    return tuple(Decimal(x) for x in text.split(";")) if text else ()
+
+
+def from_values(values: list[Any]) -> Any:
+    """
+    Return a column of values the row engine computed (numbers, flags, lists, texts), exactly.
+
+    A missing value (``None``) or one of another kind is refused with :class:`Limit`.
+    """
+    missing = [v is None for v in values]
+    if any(missing):
+        raise Limit(pl.Series(missing, dtype=pl.Boolean))
+    first = values[0] if values else Decimal(0)
+    if isinstance(first, bool) and all(isinstance(v, bool) for v in values):
+        return pl.Series(values, dtype=pl.Boolean)
+    if isinstance(first, Decimal) and all(isinstance(v, Decimal) for v in values):
+        return from_decimals(values)
+    if isinstance(first, tuple) and all(isinstance(v, tuple) for v in values):
+        return Joined(pl.Series([";".join(map(str, v)) for v in values], dtype=pl.Utf8))
+    if isinstance(first, str) and all(isinstance(v, str) for v in values):
+        return pl.Series(values, dtype=pl.Utf8)
+    raise Limit(pl.repeat(True, len(values), eager=True))
+
+
+def _keys(args: list[Any]) -> dict[str, pl.Series]:
+    cols: dict[str, pl.Series] = {}
+    for k, a in enumerate(args):
+        if isinstance(a, Num):
+            cols[f"c{k}"], cols[f"e{k}"] = a.c, a.e
+            cols[f"z{k}"] = a.nz if a.nz is not None else pl.repeat(False, len(a.c), eager=True)
+        elif isinstance(a, Joined):
+            cols[f"v{k}"] = a.text
+        else:
+            cols[f"v{k}"] = a
+    return cols
+
+
+def _decoded(args: list[Any], row: dict[str, Any]) -> list[Any]:
+    out: list[Any] = []
+    for k, a in enumerate(args):
+        if isinstance(a, Num):
+            out.append(Decimal(f"{'-' if row[f'z{k}'] else ''}{row[f'c{k}']}E{row[f'e{k}']}"))
+        elif isinstance(a, Joined):
+            out.append(split_list(row[f"v{k}"]))
+        else:
+            out.append(row[f"v{k}"])
+    return out
+
+
+def by_value(fn: Callable[..., Any], args: list[Any], kind: str, live: pl.Series | None, n: int) -> Any:
+    """
+    Return ``fn(*args)`` for every row (a :class:`Num` for numbers), calling ``fn`` once per distinct argument tuple.
+
+    Only ``live`` rows are computed (others hold a placeholder); an arithmetic
+    error of ``fn`` on a live row raises :class:`Limit`, and the row engine
+    then reports it.
+    """
+    frame = pl.DataFrame(_keys(args)) if args else pl.DataFrame({"_": pl.repeat(0, n, eager=True)})
+    keys = frame.columns
+    wanted = frame if live is None else frame.filter(live)
+    distinct = wanted.unique(maintain_order=True)
+    results: list[Any] = []
+    with localcontext(CONTEXT):
+        for row in distinct.iter_rows(named=True):
+            try:
+                results.append(fn(*_decoded(args, row)))
+            except ArithmeticError:
+                raise Limit(pl.repeat(True, n, eager=True) if live is None else live) from None
+    if kind == "number":
+        placeholder = Decimal(0)
+        got = from_decimals([placeholder if r is None else r for r in results])
+        table = distinct.with_columns(_rc=got.c, _re=got.e, _rz=got.nz if got.nz is not None else False)
+    elif kind == "bool":
+        table = distinct.with_columns(_rv=pl.Series(results, dtype=pl.Boolean))
+    else:
+        table = distinct.with_columns(_rv=pl.Series(results, dtype=pl.Utf8))
+    joined = frame.join(table, on=keys, how="left", maintain_order="left")
+    if kind == "number":
+        zero = pl.Series([0], dtype=pl.Int128)
+        c = joined["_rc"].fill_null(zero)
+        return Num(c, joined["_re"].fill_null(0), joined["_rz"].fill_null(False))
+    return joined["_rv"]
