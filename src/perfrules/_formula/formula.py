@@ -28,7 +28,7 @@ import attrs
 from .._ir import Apply, Arith, Choice, Compare, Const, Node, Origin, Ref, Unary
 from .._suggest import did_you_mean
 from .calls import group_call, history_call
-from .function import function, lazy, synthetic
+from .function import function, synthetic
 from .functions import BOOL, BUILTINS, LIST, NUM, TEXT, Function, Type
 from .groups import GROUP_FUNCTIONS, GroupFunction
 from .history import HISTORY_FUNCTIONS
@@ -55,7 +55,7 @@ class CompiledFormula:
     """
 
     text: str
-    fn: Callable[[Env], Any] = attrs.field(eq=False, repr=False)
+    _fn: Callable[[Env], Any] | None = attrs.field(eq=False, repr=False)
     type: Type
     names: frozenset[str]
     source: str
@@ -65,6 +65,21 @@ class CompiledFormula:
     """
     history: tuple[tuple[str, str, int], ...] = ()
     """History it reads, as ``(function, name, n)``: ``prior(score, 2)`` → ``("prior", "score", 2)``."""
+
+    @property
+    def fn(self) -> Callable[[Env], Any]:
+        """
+        The formula as a function of an environment, compiled the first time it is asked for.
+
+        Scheme analysis never needs it (the plan's code is generated from every
+        formula's nodes together), so a checked formula compiles it only on demand.
+        """
+        found = self._fn
+        if found is None:
+            reads = frozenset({*self.names, *(synthetic(c) for c in (*self.groups, *self.history))})
+            found = function(self.node, reads, "formula")[0]
+            object.__setattr__(self, "_fn", found)  # a cache: the formula's meaning does not change
+        return found
 
     def __call__(self, env: Env) -> Any:
         """
@@ -361,10 +376,7 @@ def check_formula(
     checker, node = _check(text, names, functions, want, path=path, groups=groups)
     used = frozenset(n for n in checker.used if n in names)
     groups_called, history = tuple(checker.group_calls), tuple(checker.history_calls)
-    reads = frozenset({*used, *(synthetic(c) for c in (*groups_called, *history))})
-    label = ".".join(map(str, path)) or "formula"
-    fn = lazy(node, reads, label)
-    return CompiledFormula(text, fn, node.type, used, "", node, groups_called, history)
+    return CompiledFormula(text, None, node.type, used, "", node, groups_called, history)
 
 
 def compile_formula(

@@ -2,7 +2,7 @@
 A formula on its own, compiled to a Python function of an environment (for hosts and the public API).
 
 The plan never needs these: its code is generated from every formula's nodes
-together.  So a checked formula's function is compiled only when called.
+together.  So a checked formula's function is compiled only when asked for.
 """
 
 from __future__ import annotations
@@ -14,25 +14,9 @@ from .._ir import Emitter, Node
 from .groups import group_name
 from .history import history_name
 
-__all__ = ["function", "lazy", "synthetic"]
+__all__ = ["function", "synthetic"]
 
 Env = Mapping[str, Any]
-
-
-def lazy(node: Node, names: frozenset[str], label: str) -> Callable[[Env], Any]:
-    """
-    Return a function of an environment that compiles ``node`` the first time it is called.
-    """
-    # Analysis never needs a formula's own function, so it is compiled only
-    # when someone calls it (a host application, a benchmark), then kept.
-    made: list[Callable[[Env], Any]] = []
-
-    def run(env: Env) -> Any:
-        if not made:
-            made.append(function(node, names, label)[0])
-        return made[0](env)
-
-    return run
 
 
 def function(node: Node, reads: frozenset[str], label: str) -> tuple[Callable[[Env], Any], str]:
