@@ -28,7 +28,7 @@ import attrs
 from .._ir import Apply, Arith, Choice, Compare, Const, Node, Origin, Ref, Unary
 from .._suggest import did_you_mean
 from .calls import group_call, history_call
-from .function import function, synthetic
+from .function import function
 from .functions import BOOL, BUILTINS, LIST, NUM, TEXT, Function, Type
 from .groups import GROUP_FUNCTIONS, GroupFunction
 from .history import HISTORY_FUNCTIONS
@@ -76,8 +76,7 @@ class CompiledFormula:
         """
         found = self._fn
         if found is None:
-            reads = frozenset({*self.names, *(synthetic(c) for c in (*self.groups, *self.history))})
-            found = function(self.node, reads, "formula")[0]
+            found = function(self.node, "formula")[0]
             object.__setattr__(self, "_fn", found)  # a cache: the formula's meaning does not change
         return found
 
@@ -396,6 +395,5 @@ def compile_formula(
     Raises :class:`FormulaError` with the column of the first problem.
     """
     checked = check_formula(text, names, functions, want=want, groups=groups)
-    reads = frozenset({*checked.names, *(synthetic(c) for c in (*checked.groups, *checked.history))})
-    fn, src = function(checked.node, reads, label)
+    fn, src = function(checked.node, label)
     return attrs.evolve(checked, fn=fn, source=src)

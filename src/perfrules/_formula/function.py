@@ -19,18 +19,14 @@ __all__ = ["function", "synthetic"]
 Env = Mapping[str, Any]
 
 
-def function(node: Node, reads: frozenset[str], label: str) -> tuple[Callable[[Env], Any], str]:
+def function(node: Node, label: str) -> tuple[Callable[[Env], Any], str]:
     """
-    Compile ``node`` to a function reading ``reads`` from an environment; return it and its expression source.
+    Compile ``node`` to a function of an environment (names read as ``e[name]``); return it and its source.
     """
     namespace: dict[str, Any] = {"__builtins__": {}}
-    emitter = Emitter(namespace)
+    emitter = Emitter(namespace, env="e")
     src = emitter.expr(node)
-    lines = [
-        "def _formula(e):",
-        *(f"    v_{n} = e[{n!r}]" for n in sorted(reads)),
-        *(f"    {x}" for x, _ in emitter.body),
-    ]
+    lines = ["def _formula(e):", *(f"    {x}" for x, _ in emitter.body)]
     code = compile("\n".join([*lines, f"    return {src}"]), f"<perfrules {label}>", "exec")
     exec(code, namespace)  # noqa: S102 - source generated from an allow-listed tree, no builtins
     return namespace["_formula"], src

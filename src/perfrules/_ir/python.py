@@ -58,8 +58,9 @@ class Emitter:
     Writes the body of one generated function from nodes; ``traced`` also records facts.
     """
 
-    def __init__(self, namespace: dict[str, Any], *, traced: bool = False) -> None:
-        self.ns, self.traced = namespace, traced
+    def __init__(self, namespace: dict[str, Any], *, traced: bool = False, env: str | None = None) -> None:
+        # With ``env``, names are read from that mapping (a formula run on its own) instead of locals.
+        self.ns, self.traced, self.env = namespace, traced, env
         # What inline templates of Apply nodes may use, besides constants.
         for name, value in (("_ZERO", Decimal(0)), ("_sum", sum), ("_D", Decimal), ("_len", len)):
             self.ns.setdefault(name, value)
@@ -171,7 +172,7 @@ class Emitter:
         return write(self, node)
 
     def _ref(self, node: Ref) -> str:
-        return var(node.name)
+        return var(node.name) if self.env is None else f"{self.env}[{node.name!r}]"
 
     def _arith(self, node: Arith) -> str:
         if node.op == "**":
