@@ -25,7 +25,7 @@ def generate_reader(specs: Sequence[Any]) -> Callable[[Mapping[str, Any]], tuple
     """
     Return ``read(row)`` for the plan's input specs (each with ``metric``, ``kind`` and ``convert``).
     """
-    ns: dict[str, Any] = {"__builtins__": {}, "_D": Decimal, "_str": str, "_Invalid": InvalidOperation}
+    ns: dict[str, Any] = {"__builtins__": {}, "_D": Decimal, "_str": str, "_Invalid": InvalidOperation, "_len": len}
     lines = ["def read(row):"]
     for k, spec in enumerate(specs):
         m, kind = spec.metric, spec.kind
@@ -43,7 +43,7 @@ def generate_reader(specs: Sequence[Any]) -> Callable[[Mapping[str, Any]], tuple
         # the full converter), and Decimal also reads other scripts' digits ("١٢"), which the number
         # grammar refuses.
         shape = " and r.isdigit()" if whole else " and 'e' not in r and 'E' not in r"
-        lines.append(f"    if r.__class__ is _str and r.__len__() <= 18 and r.isascii(){shape}:")
+        lines.append(f"    if r.__class__ is _str and _len(r) < 19 and r.isascii(){shape}:")
         lines.append("        try:")
         lines.append(f"            v{k} = _D(r)")
         lines.append("        except _Invalid:")
