@@ -194,14 +194,18 @@ def history_values(
     if source is None or period is None or period.kind == "custom":
         raise _refuse(plan, period)
     window = _Window(plan, source, period)
+    # What each call needs, worked out once, not once per employee: its type and, for prior() and
+    # has_prior(), the one period it reads (None when that period is missing or before history).
+    calls = []
+    for fn, name, n in plan.history:
+        found = window.at(n) if fn in ("prior", "has_prior") else None
+        calls.append((fn, name, n, kinds[name] == "bool", found if isinstance(found, Mapping) else None))
     out = []
     for emp in employees:
         row: list[Any] = []
-        for fn, name, n in plan.history:
-            flag = kinds[name] == "bool"
+        for fn, name, _, flag, table in calls:
             if fn in ("prior", "has_prior"):
-                found = window.at(n)
-                entry = found.get(emp) if isinstance(found, Mapping) else None
+                entry = table.get(emp) if table is not None else None
                 if fn == "has_prior":
                     # The employee was scored in that period, and the value was kept then.
                     row.append(entry is not None and (flag or _stored(entry, name) is not None))
@@ -211,7 +215,7 @@ def history_values(
                 continue
             run = 0
             for back in range(1, MAX_HISTORY + 1):
-                found = window.at(back)
+                found = window.at(back)  # periods are read as deep as some streak reaches, no deeper
                 if not isinstance(found, Mapping) or not _stored(found.get(emp), name, flag):
                     break  # a missing period, or one before history, ends a streak
                 run += 1

@@ -44,6 +44,31 @@ def _text(value: object) -> str | None:
         return None
 
 
+def _texts(
+    row: Mapping[str, Any], keys: Iterable[str], n: int, r: _Reader, source: str | None, limit: int
+) -> dict[str, str]:
+    # The text cells a row keeps (team, reasons, relations): each checked for size and for text UTF-8
+    # can hold. A float NaN is a DataFrame's empty cell. Plain short ASCII text, the usual case,
+    # costs two comparisons.
+    text: dict[str, str] = {}
+    for k in keys:
+        raw = row.get(k)
+        if raw is None or (raw.__class__ is float and raw != raw):  # noqa: PLR0124
+            continue
+        cell = raw if raw.__class__ is str else (_text(raw) or "")
+        if len(cell) > limit or (not cell and raw != "") or (not cell.isascii() and has_surrogate(cell)):
+            r.issues.append(
+                Issue(
+                    "cell-too-long",
+                    f"a text cell must be at most {limit} characters of UTF-8 text",
+                    (f"row {n}", k),
+                    source=source,
+                )
+            )
+        text[k] = cell
+    return text
+
+
 class _Reader:
     def __init__(self, plan: Plan, id_column: str, source: str | None) -> None:
         self.specs = [(s.metric.name, s.convert, s.metric.type) for s in plan.inputs]
@@ -160,6 +185,7 @@ def read_rows(
     seen: dict[str, int] = {}
     make = tuple.__new__  # a Row built directly: NamedTuple's own __new__ costs twice as much
     last = first_row + LIMITS.rows  # looked up once: this loop runs once per employee
+    cell_limit = LIMITS.cell_chars
     if isinstance(rows, str | bytes | Mapping) or not isinstance(rows, Iterable):
         raise InputError(
             [Issue("bad-row", f"rows must be a list of mappings, got {type(rows).__name__}", source=source)]
@@ -205,21 +231,7 @@ def read_rows(
             )
         else:
             seen[emp] = n
-        text = (
-            {k: _text(row[k]) or "" for k in reasons if row.get(k) is not None and row[k] == row[k]}
-            if reasons
-            else empty
-        )
-        for k, cell in text.items():
-            if len(cell) > LIMITS.cell_chars or (not cell and row[k] != "") or has_surrogate(cell):
-                r.issues.append(
-                    Issue(
-                        "cell-too-long",
-                        f"a text cell must be at most {LIMITS.cell_chars} characters of UTF-8 text",
-                        (f"row {n}", k),
-                        source=source,
-                    )
-                )
+        text = _texts(row, reasons, n, r, source, cell_limit) if reasons else empty
         if r.team is not None and not text.get(r.team, "").strip():
             r.issues.append(
                 Issue(
