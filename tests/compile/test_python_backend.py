@@ -289,3 +289,20 @@ def test_a_table_shared_by_many_indicators_is_one_constant_in_both_twins():
     assert set(r.indicators.values()) == {D(7)}
     bands = {line.facts["band"] for line in pr.explain(plan, r).lines if line.kind == "indicator"}
     assert bands == {">= 0"}
+
+
+def test_a_rule_that_reads_its_own_value_is_a_loop_not_a_crash():
+    # Found by the long fuzz: bonus `when: bonus > 0` compiled, then raised UnboundLocalError in the
+    # generated code; a step's reads of its own outputs must count as a loop, as any other.
+    scheme = pr.scheme_from_data(
+        {
+            "name": "x",
+            "metrics": {"a": {}},
+            "bonuses": {"bonus": {"when": "bonus > 0", "amount": Decimal(5)}},
+            "score": {"formula": "a"},
+        }
+    )
+    with pytest.raises(pr.SchemeError) as info:
+        pr.compile_scheme(scheme)
+    assert [i.code for i in info.value.issues] == ["cycle"]
+    assert "bonus → bonus" in info.value.issues[0].message

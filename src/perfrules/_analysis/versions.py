@@ -204,6 +204,7 @@ def whatif(
     largest: int = 5,
     id_column: str = "employee_id",
     history: Any = None,
+    no_history: bool = False,
 ) -> WhatIf:
     """
     Score each batch of rows (one per period) under ``old`` and ``new`` and compare; nothing is written.
@@ -211,7 +212,8 @@ def whatif(
     ``amount`` names the value to rank and chart by (default: the last payout both declare, else the
     score).  The ``largest`` changes carry both explanations.  Bad rows raise :class:`InputError`, as
     scoring does.  With ``history`` (a ledger, or any history source) history rules read earlier
-    periods from it, under both versions; without, each period is scored on its own.
+    periods from it, under both versions.  A scheme that reads history and has no source is refused
+    (``history-required``) unless ``no_history`` asks to score each period on its own.
     """
     p_old, p_new = _plan(old), _plan(new)
     name = _amount(p_old, p_new, amount)
@@ -219,10 +221,11 @@ def whatif(
     traced: dict[tuple[str | None, str], tuple[Result, Result]] = {}
     for period, batch in batches:
         rows = list(batch)
-        # Without a history source each period stands alone: history values are 0.
+        # A scheme that reads history needs a source, as for scoring: without one (and without
+        # no_history, which says so) scoring refuses rather than compare numbers history would change.
         a, b = (
             score(
-                p, rows, period=period, id_column=id_column, trace=True, history=history, no_history=history is None
+                p, rows, period=period, id_column=id_column, trace=True, history=history, no_history=no_history
             ).by_employee()
             for p in (p_old, p_new)
         )

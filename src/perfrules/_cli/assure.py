@@ -53,6 +53,9 @@ def add_commands(sub: Any) -> None:
     w.add_argument("--amount", help="the value to rank and chart by (default: the last payout both versions declare)")
     w.add_argument("--largest", type=int, default=5, help="how many of the largest changes to explain (default 5)")
     w.add_argument("--id-column", default="employee_id")
+    w.add_argument(
+        "--no-history", action="store_true", help="with data files: score a scheme with history rules without history"
+    )
     form = w.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="print the comparison as JSON")
     form.add_argument("--html", metavar="FILE", help="write a self-contained HTML report to FILE")
@@ -123,8 +126,16 @@ def run_whatif(args: argparse.Namespace) -> int:
                 period = args.period[0] if args.period else None
             files.append((period, read_population(data)))
         result = whatif(
-            schemes[0], schemes[1], files, amount=args.amount, largest=args.largest, id_column=args.id_column
+            schemes[0],
+            schemes[1],
+            files,
+            amount=args.amount,
+            largest=args.largest,
+            id_column=args.id_column,
+            no_history=args.no_history,
         )
+        if args.no_history:
+            print("warning: compared without history: prior() read 0 and streaks started here", file=sys.stderr)
     if args.html:
         write_atomic(args.html, render_html(result))
         print(f"wrote the what-if report to {args.html}", file=sys.stderr)

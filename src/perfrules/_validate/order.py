@@ -75,7 +75,7 @@ def _deps(
     deps: dict[StepRef, set[StepRef]] = {}
     for ref in _positions(s, steps):
         step = steps[ref]
-        deps[ref] = {producer[n] for n in step.reads() if n in producer and producer[n] != ref} | set(step.after)
+        deps[ref] = {producer[n] for n in step.reads() if n in producer} | set(step.after)
     # Who counts in group values: eligibility and assessment, for every member.
     counted = [ref for ref in (("teams", "eligible"), ("assessed", "assessed")) if ref in deps]
     for name, (fn, arg, cond, _) in groups.items():
