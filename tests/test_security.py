@@ -474,6 +474,13 @@ class TestOnlyProjectErrors:
         err = bounded(pr.score, plan_of(BASE), [{"employee_id": emp, "a": "1", "n": "1"}])
         assert isinstance(err, pr.InputError) and "missing-id" in codes(err)
 
+    def test_nan_text_cells_are_empty_cells(self):
+        # found by the long fuzz: comparing a signalling NaN reason cell (row[k] == row[k]) raised InvalidOperation
+        text = "name: t\nmetrics: {a: number}\nbonuses:\n  b: {count: a, amount: 1, reason: why}\nscore: {base: 1}\n"
+        for cell in (D("sNaN"), D("NaN"), float("nan")):
+            err = bounded(pr.score, plan_of(text), [{"employee_id": "e", "a": "1", "why": cell}])
+            assert isinstance(err, pr.InputError) and "reason-required" in codes(err)
+
     def test_evaluate_inputs_cannot_override_the_employee(self):
         # main: the result belonged to "other"
         err = bounded(pr.evaluate, plan_of(BASE), {"a": "1", "n": "1", "employee_id": "other"}, employee="me")

@@ -34,6 +34,12 @@ class Row(NamedTuple):
     text: Mapping[str, str]
 
 
+def _nan(value: object) -> bool:
+    # Asked with isnan()/is_nan(), never value != value: comparing a signalling
+    # Decimal NaN raises InvalidOperation (found twice by the fuzz).
+    return (value.__class__ is float and math.isnan(value)) or (isinstance(value, Decimal) and value.is_nan())
+
+
 def _text(value: object) -> str | None:
     # str() of an integer of over 4,300 digits raises ValueError: such a cell is no text.
     if value is None:
@@ -116,10 +122,7 @@ class _Reader:
         raw = row.get(self.id_column)
         if self.no_id_column and self.id_column not in row:
             return f"<row {n}>"  # reported once, as the header's problem
-        # NaN (a DataFrame's empty cell) is no id. It is asked with is_nan(), not raw != raw:
-        # comparing a signalling Decimal NaN raises InvalidOperation (found by the fuzz).
-        nan = (raw.__class__ is float and math.isnan(raw)) or (isinstance(raw, Decimal) and raw.is_nan())
-        emp = None if nan else _text(raw)
+        emp = None if _nan(raw) else _text(raw)  # NaN is a DataFrame's empty cell
         if emp is None or not emp.strip() or has_surrogate(emp):
             self.issues.append(
                 Issue(
@@ -205,7 +208,7 @@ def read_rows(
         else:
             seen[emp] = n
         text = (
-            {k: _text(row[k]) or "" for k in reasons if row.get(k) is not None and row[k] == row[k]}
+            {k: _text(row[k]) or "" for k in reasons if row.get(k) is not None and not _nan(row[k])}
             if reasons
             else empty
         )
