@@ -438,8 +438,18 @@ class TestOnlyProjectErrors:
             "name: t\nmetrics: {x: number}\nindicators:\n  i: {input: x, tiers: []}\n",
             "name: t\nmetrics: {x: number}\npenalties:\n  p: {count: x, tiers: []}\n",
             "name: t\npopulation: {role: r, roles: [a, a]}\nmetrics: {x: number}\nscore: {formula: 'x'}\n",
+            "name: t\nmetrics: {c: number}\npenalties:\n  p: {count: c, schedule: []}\nscore: {base: 10}\n",
         ],
-        ids=["tier-range", "tier-max", "weights", "surrogate", "indicator-tiers", "penalty-tiers", "duplicate-roles"],
+        ids=[
+            "tier-range",
+            "tier-max",
+            "weights",
+            "surrogate",
+            "indicator-tiers",
+            "penalty-tiers",
+            "duplicate-roles",
+            "empty-schedule",
+        ],
     )
     def test_scheme_files_give_scheme_errors(self, text, tmp_path):
         # main: decimal.Overflow, UnicodeEncodeError, ValueError from validate() or compile or score
