@@ -436,7 +436,8 @@ def _mutate_rows(rows, rnd):
         elif op < 0.9:
             rows.append(dict(row))
         else:
-            rows[rows.index(row)] = rnd.choice([[1, 2], "row", None, 7])
+            # By identity: == on rows holding a signalling NaN raises InvalidOperation.
+            rows[next(i for i, r in enumerate(rows) if r is row)] = rnd.choice([[1, 2], "row", None, 7])
     return rows
 
 

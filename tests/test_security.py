@@ -438,8 +438,18 @@ class TestOnlyProjectErrors:
             "name: t\nmetrics: {x: number}\nindicators:\n  i: {input: x, tiers: []}\n",
             "name: t\nmetrics: {x: number}\npenalties:\n  p: {count: x, tiers: []}\n",
             "name: t\npopulation: {role: r, roles: [a, a]}\nmetrics: {x: number}\nscore: {formula: 'x'}\n",
+            "name: t\nmetrics: {c: number}\npenalties:\n  p: {count: c, schedule: []}\nscore: {base: 10}\n",
         ],
-        ids=["tier-range", "tier-max", "weights", "surrogate", "indicator-tiers", "penalty-tiers", "duplicate-roles"],
+        ids=[
+            "tier-range",
+            "tier-max",
+            "weights",
+            "surrogate",
+            "indicator-tiers",
+            "penalty-tiers",
+            "duplicate-roles",
+            "empty-schedule",
+        ],
     )
     def test_scheme_files_give_scheme_errors(self, text, tmp_path):
         # main: decimal.Overflow, UnicodeEncodeError, ValueError from validate() or compile or score
@@ -473,6 +483,13 @@ class TestOnlyProjectErrors:
         # found by the long fuzz: comparing a signalling NaN id (raw != raw) raised decimal.InvalidOperation
         err = bounded(pr.score, plan_of(BASE), [{"employee_id": emp, "a": "1", "n": "1"}])
         assert isinstance(err, pr.InputError) and "missing-id" in codes(err)
+
+    def test_nan_text_cells_are_empty_cells(self):
+        # found by the long fuzz: comparing a signalling NaN reason cell (row[k] == row[k]) raised InvalidOperation
+        text = "name: t\nmetrics: {a: number}\nbonuses:\n  b: {count: a, amount: 1, reason: why}\nscore: {base: 1}\n"
+        for cell in (D("sNaN"), D("NaN"), float("nan")):
+            err = bounded(pr.score, plan_of(text), [{"employee_id": "e", "a": "1", "why": cell}])
+            assert isinstance(err, pr.InputError) and "reason-required" in codes(err)
 
     def test_evaluate_inputs_cannot_override_the_employee(self):
         # main: the result belonged to "other"

@@ -34,6 +34,12 @@ class Row(NamedTuple):
     text: Mapping[str, str]
 
 
+def _nan(value: object) -> bool:
+    # Asked with isnan()/is_nan(), never value != value: comparing a signalling
+    # Decimal NaN raises InvalidOperation (found twice by the fuzz).
+    return (value.__class__ is float and math.isnan(value)) or (isinstance(value, Decimal) and value.is_nan())
+
+
 def _text(value: object) -> str | None:
     # str() of an integer of over 4,300 digits raises ValueError: such a cell is no text.
     if value is None:
@@ -48,14 +54,19 @@ def _texts(
     row: Mapping[str, Any], keys: Iterable[str], n: int, r: _Reader, source: str | None, limit: int
 ) -> dict[str, str]:
     # The text cells a row keeps (team, reasons, relations): each checked for size and for text UTF-8
-    # can hold. A float NaN is a DataFrame's empty cell. Plain short ASCII text, the usual case,
+    # can hold. A NaN is a DataFrame's empty cell. Plain short ASCII text, the usual case,
     # costs two comparisons.
     text: dict[str, str] = {}
     for k in keys:
         raw = row.get(k)
-        if raw is None or (raw.__class__ is float and raw != raw):  # noqa: PLR0124
+        if raw is None:
             continue
-        cell = raw if raw.__class__ is str else (_text(raw) or "")
+        if raw.__class__ is str:
+            cell = raw
+        elif _nan(raw):  # a DataFrame's empty cell (a signalling NaN is asked, never compared)
+            continue
+        else:
+            cell = _text(raw) or ""
         if len(cell) > limit or (not cell and raw != "") or (not cell.isascii() and has_surrogate(cell)):
             r.issues.append(
                 Issue(
@@ -141,10 +152,7 @@ class _Reader:
         raw = row.get(self.id_column)
         if self.no_id_column and self.id_column not in row:
             return f"<row {n}>"  # reported once, as the header's problem
-        # NaN (a DataFrame's empty cell) is no id. It is asked with is_nan(), not raw != raw:
-        # comparing a signalling Decimal NaN raises InvalidOperation (found by the fuzz).
-        nan = (raw.__class__ is float and math.isnan(raw)) or (isinstance(raw, Decimal) and raw.is_nan())
-        emp = None if nan else _text(raw)
+        emp = None if _nan(raw) else _text(raw)  # NaN is a DataFrame's empty cell
         if emp is None or not emp.strip() or has_surrogate(emp):
             self.issues.append(
                 Issue(

@@ -198,7 +198,7 @@ class _Adjustment:
     unit: Literal["points", "money"] = "points"
     count: str | None = None
     amount: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
-    schedule: tuple[Decimal, ...] | None = None
+    schedule: tuple[Decimal, ...] | None = attrs.field(default=None, validator=[v.nonempty, v.optional_decimal_tuple])
     occurrences: str | None = None
     tiers: tuple[Tier, ...] | None = attrs.field(default=None, validator=v.nonempty)
     levels: tuple[Decimal, ...] | None = None

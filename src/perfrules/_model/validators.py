@@ -26,6 +26,7 @@ __all__ = [
     "is_identifier",
     "nonempty",
     "optional_decimal",
+    "optional_decimal_tuple",
     "positive",
     "probability",
 ]
@@ -163,3 +164,11 @@ def nonempty(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
     """
     if value is not None and (not isinstance(value, tuple) or not value):
         raise ValueError(f"'{attr.name}' must hold at least one item when given (got {value!r})")
+
+
+def optional_decimal_tuple(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
+    """
+    Like :func:`decimal_tuple` but also accept ``None``.
+    """
+    if value is not None:
+        decimal_tuple(inst, attr, value)
