@@ -16,6 +16,7 @@ Output files a payroll clerk can trust: checked first, written whole, never half
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import sys
@@ -33,12 +34,10 @@ STDOUT = "-"
 
 def _umask() -> int:
     # Linux shows the umask without changing it; elsewhere it is set and put back.
-    try:
+    with contextlib.suppress(OSError):  # not Linux: fall back below
         for line in Path("/proc/self/status").read_text().splitlines():
             if line.startswith("Umask:"):
                 return int(line.split()[1], 8)
-    except OSError:  # pragma: no cover - not Linux
-        pass
     mask = os.umask(0o022)  # pragma: no cover
     os.umask(mask)  # pragma: no cover
     return mask  # pragma: no cover

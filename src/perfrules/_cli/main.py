@@ -10,6 +10,7 @@ reader of standard output went away; 143 stopped by SIGTERM.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import signal
@@ -148,11 +149,9 @@ def _terminated(signum: int, frame: object) -> None:
 def _quiet_pipe() -> int:
     # The reader went away (perfrules score ... | head): stop quietly, and keep
     # Python from complaining when it flushes standard output at exit.
-    try:
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):  # no descriptor to redirect
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, io.UnsupportedOperation):
-        pass
     return EXIT_PIPE
 
 
