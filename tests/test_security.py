@@ -332,21 +332,6 @@ class TestBudget:
         plan = pr.compile_scheme(scheme_text(chain))
         assert bounded(pr.score, plan, [{"employee_id": "e", "m0": "1"}]).results[0].score == 401
 
-    def test_the_largest_scheme_allowed_compiles_quickly(self):
-        # LIMITS.elements metrics chained in reverse order: the worst order for analysis.
-        n = LIMITS.elements - 1
-        chain = (
-            "name: t\nmetrics:\n  m0: {type: number}\n"
-            + "".join(f"  m{k}: {{formula: 'm{k - 1} + 1'}}\n" for k in range(n, 0, -1))
-            + f"score: {{formula: 'm{n}'}}\n"
-        )
-        start = time.perf_counter()
-        plan = pr.compile_scheme(scheme_text(chain))
-        # Compile is once per scheme and linear (about 2 s here when the machine is quiet; the bar is in
-        # benchmarks/bench_compile.py); this bound only catches a return to quadratic time (minutes).
-        assert time.perf_counter() - start < 30
-        assert bounded(pr.score, plan, [{"employee_id": "e", "m0": "1"}]).results[0].score == n + 1
-
     @pytest.mark.parametrize("cell", ["99999999999.99999999999999999", "0.0000000000000000000000000001", "-1E+17"])
     def test_explaining_the_largest_and_smallest_numbers_is_cheap(self, cell):
         # main: a cell 1e999999999 made explain format a 10^9-character string (3.8 GB)
