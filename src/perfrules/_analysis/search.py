@@ -224,7 +224,7 @@ def search(
         database=None,
         derandomize=True,
         deadline=None,
-        phases=(hypothesis.Phase.generate, hypothesis.Phase.shrink),  # no replay database, no "explain" pass
+        phases=(hypothesis.Phase.generate, hypothesis.Phase.shrink),  # no replay database, no "explain" phase
         suppress_health_check=list(hypothesis.HealthCheck),
     )
     try:

@@ -23,14 +23,9 @@ from .._formula import group_name, history_name
 from .._ir import Step, StepRef
 from .._kinds import Line, by_collection, charged_to, charges_name, explained_terms
 from .._model import Bonus, Penalty
+from .._validate import step_of
 
 __all__ = ["Explanation", "Line", "explain", "facts_of"]
-
-
-def _step_of(path: tuple[str | int, ...]) -> StepRef:
-    head = str(path[0])
-    fixed = {"score": "score", "grades": "grade", "teams": "eligible", "assessed": "assessed"}
-    return (head, fixed[head]) if head in fixed else (head, str(path[1]))
 
 
 class _Index:
@@ -45,7 +40,7 @@ class _Index:
             self.elements.update(dict(kind.elements(s)))
         self.reads: dict[StepRef, tuple[str, ...]] = {}
         for path, formula in plan.formulas.items():
-            ref = _step_of(path)
+            ref = step_of(path)
             team = {group_name(*call) for call in formula.groups}
             team |= {history_name(fn, arg, n) for fn, arg, n in formula.history}
             self.reads[ref] = tuple(sorted({*self.reads.get(ref, ()), *formula.names, *team}))

@@ -332,6 +332,14 @@ class Step:
         """
         return {n.name for root in self.roots() for n in walk(root) if isinstance(n, Ref)}
 
+    def limit(self, output: int = 0) -> Clamp | None:
+        """
+        Return the limit (the :class:`Clamp`) that bounds output ``output`` (negative counts from the end), if any.
+
+        Explanations ask the very node that applied the limit which limit bit.
+        """
+        return next((n for n in walk(self.outputs[output][1]) if isinstance(n, Clamp)), None)
+
     def facts(self) -> Iterator[Fact]:
         """
         Yield this step's facts, each once.

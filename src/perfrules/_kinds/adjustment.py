@@ -25,7 +25,6 @@ from .._ir import (
     Round,
     Step,
     StepRef,
-    walk,
 )
 from .._model import Bonus, Penalty, Scheme, TierTable
 from .base import Context, Explaining, Line, Words, fact, limit_facts
@@ -236,8 +235,7 @@ class _Adjustments:
                 else:
                     facts["amount"] = adj.amount if adj.amount is not None else _ONE
             facts["gross"] = traced["gross"]
-            clamp = next((n for n in walk(ex.step(ref).outputs[-1][1]) if isinstance(n, Clamp)), None)
-            facts.update(limit_facts(clamp, traced["gross"]))
+            facts.update(limit_facts(ex.step(ref).limit(-1), traced["gross"]))
         if adj.share is not None:
             whole = env[f"{name}.whole"]
             facts.update(

@@ -139,8 +139,7 @@ class _Indicators:
                 steps=sf.steps,
             )
         facts["points"] = traced["points"]
-        clamp = next((n for n in walk(step.outputs[0][1]) if isinstance(n, Clamp)), None)
-        facts.update(limit_facts(clamp, traced["points"]))
+        facts.update(limit_facts(step.limit(), traced["points"]))
         if ind.weight is not None:
             facts["weight"] = ind.weight
         if ind.section is not None:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from .._ir import LIST, NUM, Apply, Clamp, Node, Origin, Round, Step, StepRef, walk
+from .._ir import LIST, NUM, Apply, Clamp, Node, Origin, Round, Step, StepRef
 from .._model import Accelerator, Scheme
 from .base import Context, Explaining, Line, Words, fact, limit_facts
 from .wording import limits_text, number, what
@@ -163,8 +163,7 @@ class _Accelerators:
             "total": traced["total"],
             "rounding": {"places": rounding.places, "mode": rounding.mode},
         }
-        clamp = next((n for n in walk(ex.step(ref).outputs[0][1]) if isinstance(n, Clamp)), None)
-        facts.update(limit_facts(clamp, traced["total"]))
+        facts.update(limit_facts(ex.step(ref).limit(), traced["total"]))
         return Line(f"accelerators.{acc.name}", self.kind, acc.name, acc.label, ex.env[acc.name], facts, ex.reads(ref))
 
     def render(self, w: Mapping[str, str], line: Line) -> str | None:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from .._ir import BOOL, NUM, Clamp, Const, Node, Origin, Round, Step, StepRef, Sum, quantizer, walk
+from .._ir import BOOL, NUM, Clamp, Const, Node, Origin, Round, Step, StepRef, Sum, quantizer
 from .._model import Payout, Scheme
 from .base import Context, Explaining, Line, Words, fact, limit_facts
 from .checks import limits
@@ -59,8 +59,7 @@ class _Payouts:
         }
         if p.when is not None:
             facts.update(when=p.when, applies=bool(traced["applies"]))
-        clamp = next((n for n in walk(ex.step(ref).outputs[0][1]) if isinstance(n, Clamp)), None)
-        facts.update(limit_facts(clamp, traced.get("sum")))
+        facts.update(limit_facts(ex.step(ref).limit(), traced.get("sum")))
         return Line(f"payouts.{p.name}", "payout", p.name, p.label, ex.env[p.name], facts, ex.reads(ref))
 
     def render(self, w: Mapping[str, str], line: Line) -> str | None:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from .._ir import BOOL, Arith, Choice, Clamp, Compare, Const, Node, Origin, Round, Step, StepRef, Sum, walk
+from .._ir import BOOL, Arith, Choice, Clamp, Compare, Const, Node, Origin, Round, Step, StepRef, Sum
 from .._model import Indicator, Scheme, Section
 from .base import Context, Explaining, Line, Words, fact, limit_facts
 from .checks import limits
@@ -46,10 +46,6 @@ def _limited(
 
 def _vetoed(traced: Mapping[str, Any], texts: Mapping[str, str | None]) -> list[tuple[str, str | None]]:
     return [(key[5:], texts.get(key[5:])) for key, hit in traced.items() if key.startswith("veto:") and hit]
-
-
-def _clamp(step: Step) -> Clamp | None:
-    return next((n for n in walk(step.outputs[0][1]) if isinstance(n, Clamp)), None)
 
 
 def render_total(w: Mapping[str, str], line: Line, head: str) -> str:
@@ -116,7 +112,7 @@ class _Sections:
         if hit:
             facts["vetoed_by"] = hit
         else:
-            facts.update(limit_facts(_clamp(ex.step(ref)), traced.get("sum")))
+            facts.update(limit_facts(ex.step(ref).limit(), traced.get("sum")))
         if sec.weight is not None:
             facts["weight"] = sec.weight
         return Line(f"sections.{sec.name}", "section", sec.name, sec.label, ex.env[sec.name], facts, ex.reads(ref))
@@ -173,7 +169,7 @@ class _Score:
         if hit:
             facts["vetoed_by"] = hit
         else:
-            facts.update(limit_facts(_clamp(ex.step(ref)), traced.get("sum")))
+            facts.update(limit_facts(ex.step(ref).limit(), traced.get("sum")))
         if sc.rounding is not None:
             facts["rounding"] = {"places": sc.rounding.places, "mode": sc.rounding.mode}
         return Line("score", "score", "score", None, ex.env["score"], facts, ex.reads(ref))

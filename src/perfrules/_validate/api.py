@@ -5,7 +5,6 @@ The validate phase's entry points: check a scheme, or a scheme file, and report.
 from __future__ import annotations
 
 import os
-import warnings
 from pathlib import Path as FsPath
 
 import attrs
@@ -13,24 +12,10 @@ import attrs
 from .._errors import Issue, SchemeError
 from .._load import SchemeSource, SourceMap, read_scheme
 from .._model import Scheme
-from .analyse import Analysis
-from .analyse import analyse_scheme as _analyse_scheme
+from .analyse import analyse_scheme
 from .lint import lint
 
-__all__ = ["Report", "analyse_scheme", "check_file", "validate"]
-
-
-def analyse_scheme(scheme: Scheme) -> Analysis:
-    """
-    Analyse ``scheme`` (see :mod:`.analyse`) with Python's ``SyntaxWarning`` silenced.
-
-    Analysis reads a refused formula again for the names it mentions, and
-    Python warns on stderr about text such as ``1if x else 0`` while parsing it;
-    the formula's problem is reported as an issue, so the warning is noise.
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SyntaxWarning)
-        return _analyse_scheme(scheme)
+__all__ = ["Report", "check_file", "validate"]
 
 
 @attrs.frozen
