@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from .._compile import Plan
@@ -38,11 +39,14 @@ from .._ir import (
     children,
     walk,
 )
+from .crowds import People
 from .groups import group_calls, group_problem
 
 __all__ = ["columnar_issues", "evaluate_columns", "require_columnar"]
 
 _FN = {id(BUILTINS[name].impl): name for name in ("min", "max", "clamp", "abs", "floor", "ceil", "round", "div")}
+_EACH = "[{fn}(x) for x in {0}]"
+"""The template of a function applied to each item of a list (a tier table per occurrence)."""
 _EXP_OF_PLACES = {Decimal(1).scaleb(-k): -k for k in range(11)}
 
 
@@ -63,13 +67,13 @@ def _node_problem(node: Node) -> str | None:
         and any(o.type != "number" for o in node.operands)
     ):
         return "a comparison of values other than numbers"
-    if node.type == "list" and not isinstance(node, Ref):
-        return "a list computed from a list"
+    # A function without a column form is called once per distinct argument, lists too (.values.by_value).
     by_value = isinstance(node, Apply) and id(node.fn) not in _FN
+    mapped = by_value and node.inline in (None, _EACH)  # type: ignore[union-attr]
+    if node.type == "list" and not isinstance(node, Ref | Fact) and not mapped:
+        return "a list computed from a list"
     if not by_value and not isinstance(node, Fact) and any(c.type == "list" for c in children(node)):
         return "a list other than as the argument of a function"
-    if isinstance(node, Apply) and id(node.fn) not in _FN and node.type == "list":
-        return f"the function {node.label.removeprefix('fn_')!r}, which gives a list"
     if isinstance(node, Const) and node.type == "number" and not isinstance(node.value, Decimal):
         return "a constant that is not a number"
     return None
@@ -229,7 +233,10 @@ class _Eval:
         table = node.table
         oriented = table.labels_oriented if node.labels else table.oriented
         if oriented is None:
-            return self._by_value(table.label if node.labels else table.fn, [x], node.type, live)
+            # A band's label is a word, whatever type the node was given.
+            return self._by_value(
+                table.label if node.labels else table.fn, [x], "text" if node.labels else node.type, live
+            )
         side, cuts, picks = oriented
         at = pl.repeat(0, self.n, dtype=pl.UInt32, eager=True)
         for cut in cuts:
@@ -250,8 +257,10 @@ class _Eval:
     def _apply(self, node: Apply, live: Any) -> Any:
         name = _FN.get(id(node.fn))
         if name is None:
-            # A function without a column form: the very function, called once per distinct argument.
-            return self._by_value(node.fn, [self(a, live) for a in node.args], node.type, live)
+            # A function without a column form: the very function, called once per distinct argument
+            # (a function over each item, once per distinct list).
+            fn = partial(_each, node.fn) if node.inline == _EACH else node.fn
+            return self._by_value(fn, [self(a, live) for a in node.args], node.type, live)
         f = self.f
         if name == "div":
             # div(a, b, d) is inlined: a / b only where b is not zero, d only where it is.
@@ -279,6 +288,10 @@ class _Eval:
         return f.quantize(args[0], 0, "floor" if name == "floor" else "ceiling", live, integral=True)
 
 
+def _each(fn: Callable[[Any], Any], items: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(fn(x) for x in items)
+
+
 def _lazy(node: Node, live: Any, mask: Any) -> Any:
     # Python computes an operand only where it is needed, unless the operand takes statements (a limit):
     # those run before the expression, for every row the step reaches.
@@ -299,16 +312,20 @@ def evaluate_columns(
     n: int,
     employee: Callable[[int], str],
     fallback: Callable[[], None],
+    people: People | None = None,
 ) -> dict[str, Any]:
     """
     Return every value of ``plan`` as a column (numbers as :class:`~.fixed.Num`), by name, from ``inputs()``.
 
     ``employee(k)`` names the employee of row ``k`` in errors; ``fallback()`` is
     called first when a value leaves the exact range (see :func:`run_columnar`).
+    ``people`` holds the rows' ids, teams and relations, for group values.
     """
     from .._errors import EvaluationError
     from . import fixed
     from .groups import group_values
+
+    crowd = people if people is not None else People([employee(k) for k in range(n)])
 
     env: dict[str, Any] = {}
     ev = _Eval(n, env)
@@ -322,7 +339,7 @@ def evaluate_columns(
                 for p in plan.scheme.params:
                     env[p.name] = fixed.const(p.value, n)
             elif step is None:
-                env[ref[1]] = group_values(plan, groups[ref[1]], env, n)
+                env[ref[1]] = group_values(plan, groups[ref[1]], env, n, crowd)
             else:
                 _step(ev, step)
         except fixed.Limit as exc:

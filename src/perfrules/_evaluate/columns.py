@@ -138,8 +138,8 @@ def _text_at(value: Num, places: int) -> pl.Series:
 
 def _plain_results(plan: Plan) -> bool:
     s, layout = plan.scheme, layout_of(plan)
-    if plan.people:
-        return False  # population values are read by the row engine's own code
+    if plan.people or any(call[0].split("_", 1)[0] != "all" for stage in plan.stages for call in stage.groups):
+        return False  # population values, teams and relations are read by the row engine's own code
     if layout.charges or layout.assessed is not None or plan.team_column is not None:
         return False
     if any(b.reason for b in s.bonuses) or (s.grades is not None and s.grades.distribution is not None):
