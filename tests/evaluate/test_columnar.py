@@ -374,3 +374,25 @@ def test_an_exponent_far_from_zero_is_refused_not_computed():
     with pytest.raises(pr.EvaluationError) as err:
         pr.score(pr.compile_scheme(s), rows, engine="columnar")
     assert err.value.code == "columnar-limit" and err.value.employee == "E1"
+
+
+@pytest.mark.parametrize(
+    ("x", "y"),
+    [
+        ("1", "1"),
+        ("100000000000000000000", "1"),
+        ("1", "0.0000001"),
+        ("3", "4"),
+        ("7.50", "2.5"),
+        ("-0", "5"),
+        ("123456789012345678901234567", "3"),
+        ("1E+20", "1E-7"),
+        ("0.000000000000000000000000001", "7"),
+        ("5", "1E+30"),
+    ],
+)
+def test_an_exact_quotient_keeps_decimals_exponent(x, y):
+    # An exact quotient drops trailing zeros down to the ideal exponent, however many there are.
+    got = fixed.div(_col([Decimal(x)]), _col([Decimal(y)]), None).decimals()
+    with localcontext(CONTEXT):
+        assert [repr(v) for v in got] == [repr(Decimal(x) / Decimal(y))]

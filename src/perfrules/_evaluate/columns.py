@@ -24,6 +24,7 @@ from .._compile import Plan
 from .._formula import history_name
 from .._model import Period
 from .columnar import evaluate_columns
+from .crowds import People
 from .fixed import Num, compare, const
 from .history import history_values
 from .results import layout_of
@@ -35,6 +36,7 @@ __all__ = ["score_frame"]
 _PLAIN = r"^-?[0-9]{1,15}(\.[0-9]{1,12})?$"
 _WHOLE = r"^[0-9]{1,15}$"
 _ODD = set(',"\r\n')
+_SIMPLE_ID = r"^[A-Za-z0-9_][A-Za-z0-9_.]*$"
 # List cells whose items are already written as str(Decimal) writes them: the text is the value.
 _ITEM = r"(0|[1-9][0-9]{0,20})(\.[0-9]{1,6})?"
 _LIST = rf"^({_ITEM}(;{_ITEM})*)?$"
@@ -164,9 +166,9 @@ def score_frame(
     ids = df[id_column]
     if ids.null_count() or (ids.head(-1) == ids.tail(-1)).any():
         return None  # missing or repeated ids: the general path reports them
-    ids_list = ids.to_list()
     # Ids a spreadsheet could take for a formula are escaped by the CSV writer: the general path writes those.
-    if not all(_clean(e) for e in ids_list):
+    # Plain ASCII letters, digits, '_' and '.' are clean at once; any other id is looked at one by one.
+    if not ids.str.contains(_SIMPLE_ID).all() and not all(_clean(e) for e in ids.to_list()):
         return None
     n = df.height
     columns: dict[str, Any] = _history(plan, period, n) if plan.history else {}
@@ -184,7 +186,7 @@ def score_frame(
         if parsed is None or not _within(plan, spec.metric.name, parsed, n):
             return None
         columns[spec.metric.name] = parsed
-    env = evaluate_columns(plan, lambda: dict(columns), n, lambda k: ids_list[k], fallback)
+    env = evaluate_columns(plan, lambda: dict(columns), n, lambda k: str(ids[k]), fallback, People(ids))
     return _frame(plan, env, ids, period)
 
 

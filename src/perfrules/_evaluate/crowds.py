@@ -38,9 +38,11 @@ WINDOWED = ("avg", "sum", "count", "max", "min", "top")
 class People:
     """
     Who is who, row by row: ``ids``, each one's team (``None``: one team of everyone) and relations' ids.
+
+    ``ids`` is a list or a polars Series of texts (turned into a list only when needed).
     """
 
-    ids: Sequence[str]
+    ids: Any
     teams: Sequence[str] | None = None
     relations: dict[str, list[str]] = attrs.field(factory=dict)
 
@@ -192,5 +194,6 @@ def _exact(plan: Plan, call: tuple[str, ...], env: dict[str, Any], n: int, peopl
         values.append(tuple(row))
     stage = attrs.evolve(plan.stages[-1], groups=(call,))
     teams = people.teams if people.teams is not None else ["*"] * n
-    got = team_values(plan, stage, teams, values, people.ids, people.relations)
+    ids = people.ids if isinstance(people.ids, list) else list(people.ids.to_list())
+    got = team_values(plan, stage, teams, values, ids, people.relations)
     return from_values([v[0] for v in got])

@@ -101,6 +101,10 @@ def _check(bad: pl.Series, live: pl.Series | None) -> None:
 
 
 def _pow10(k: pl.Series) -> pl.Series:
+    # The same power for every row (the common case: one exponent per column) is one value, broadcast.
+    lo, hi = k.min(), k.max()
+    if lo is not None and lo == hi:
+        return _POW10.slice(min(max(int(lo), 0), 38), 1)  # type: ignore[arg-type]
     return _POW10.gather(k.clip(0, 38))
 
 
@@ -344,12 +348,17 @@ def div(a: Num, b: Num, live: pl.Series | None) -> Num:
     exp = a.e - eb - shift
     inexact = rem != 0
     coeff = coeff + (inexact & (coeff % _FIVE == 0)).cast(_I)  # the sticky digit
-    for _ in range(_PREC + 2):
-        strip = ~inexact & (exp < ideal) & (coeff % _TEN == 0) & (coeff != 0)
-        if not strip.any():
-            break
-        coeff = coeff.zip_with(~strip, coeff // _TEN)
-        exp = exp + strip.cast(_E)
+    # An exact quotient drops trailing zeros down to the ideal exponent: min(trailing zeros, ideal - exp)
+    # of them, under 64, so taking 32, 16, 8, 4, 2 and 1 where each still fits removes exactly that many.
+    exact = ~inexact & (coeff != 0)
+    for k in (32, 16, 8, 4, 2, 1):
+        room = exact & (exp + k <= ideal)
+        if not room.any():
+            continue
+        unit = _POW10.gather([k])
+        strip = room & (coeff % unit == 0)
+        coeff = coeff.zip_with(~strip, coeff // unit)
+        exp = exp + strip.cast(_E) * k
     # Round to 28 digits, half-even, as the context does.
     drop = (_digits(coeff) - _PREC).clip(0, 38)
     d = _pow10(drop)
