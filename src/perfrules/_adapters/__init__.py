@@ -2,6 +2,7 @@
 Adapters at the edges: files in, files out, and the results ledger.
 """
 
+from .arrowfiles import ARROW_SUFFIXES
 from .columnar import score_csv_columnar
 from .files import Table, read_population, read_table
 from .join import Joined, join_tables
@@ -13,6 +14,7 @@ from .statement import statement_html
 from .write import csv_safe, prepare_results, render_results, result_rows, write_results
 
 __all__ = [
+    "ARROW_SUFFIXES",
     "STDOUT",
     "Change",
     "Joined",
