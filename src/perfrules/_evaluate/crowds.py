@@ -1,14 +1,15 @@
 """
 Team and relation values for the columnar engine: group-bys and windows, or the row engine's own code.
 
-Team sums, counts, averages, maxima, minima and tops (``team_*``, and
-``all_avg``) are worked out with polars windows over the team column, exactly
+Team sums, counts, averages, maxima, minima, tops, ranks and shares
+(``team_*``, and ``all_avg``, ``all_rank``, ``all_share``) are worked out
+with polars windows over the team column, exactly
 as :func:`~perfrules._formula.aggregate` works them out: the same members,
 the sum at the smallest exponent (Decimal's addition is exact below 28
 digits, which is checked), the average as Decimal's division of that sum,
 and the same choice among equal values (the first of the sorted members for
 ``min``, the last for ``max``, in employee order).  Everything else a group
-call can be — ranks and shares, tops under declared ranking keys, values
+call can be — ranks and tops under declared ranking keys, values
 over mentees and reports, costs charged to a manager, or a window whose
 numbers leave the exact range — is computed by the row engine's own
 :func:`~perfrules._evaluate.teams.team_values` over the column's exact
@@ -31,7 +32,7 @@ from .inputs import Row
 __all__ = ["People", "crowd_value", "people_of"]
 
 #: Group functions computed by windows over the team column (the others take the row engine's code).
-WINDOWED = ("avg", "sum", "count", "max", "min", "top")
+WINDOWED = ("avg", "sum", "count", "max", "min", "top", "rank", "share")
 
 
 @attrs.frozen
@@ -103,16 +104,24 @@ def _windowed(function: str, value: Any, counted: Any, teams: Sequence[str] | No
     if function == "count":
         return fixed.Num(size, pl.repeat(0, n, dtype=pl.Int32, eager=True))
     zero = fixed.const(Decimal(0), n)
+    if function == "rank":
+        return _rank(frame, value, n)
     if not counted.any():
         return pl.repeat(False, n, eager=True) if function == "top" else zero
     # Every member at the smallest exponent among all members (and 0, where a sum starts): exact integers.
     least = min(int(value.e.filter(counted).min()), 0)
     aligned, _, _ = fixed.align(value, fixed.const(Decimal(1).scaleb(least), n), counted)
     frame = frame.with_columns(a=aligned.zip_with(counted, pl.Series([0], dtype=pl.Int128)), e=value.e)
-    if function in ("sum", "avg"):
+    if function in ("sum", "avg", "share"):
         total = _sum(frame, least, counted, n)
         if function == "sum":
             return total
+        if function == "share":
+            # own / total where the total is not zero (everyone's own value, counted or not), else 0.
+            some = fixed.compare(total, zero, "!=", None)
+            return fixed.choose(
+                some, fixed.div(value, fixed.choose(some, total, fixed.const(Decimal(1), n)), some), zero
+            )
         some = size > 0
         ones = fixed.const(Decimal(1), n)
         divisor = fixed.Num(size.zip_with(some, ones.c), pl.repeat(0, n, dtype=pl.Int32, eager=True))
@@ -134,6 +143,25 @@ def _windowed(function: str, value: Any, counted: Any, teams: Sequence[str] | No
     nz = None if value.nz is None else value.nz.gather(at) & some
     picked = fixed.Num(value.c.gather(at), value.e.gather(at), nz)
     return fixed.choose(some, picked, zero)
+
+
+def _rank(frame: Any, value: Any, n: int) -> Any:
+    import polars as pl
+
+    from . import fixed
+
+    # 1 + how many counted members of the team are strictly above one's own value (counted or not):
+    # everyone's value and the members' values sorted together, highest first, a value before an equal
+    # member's, so the members counted before it are those above it.
+    low = value.e.min()
+    least = int(low) if isinstance(low, int) else 0
+    aligned, _, _ = fixed.align(value, fixed.const(Decimal(1).scaleb(least), n), None)
+    rows = pl.DataFrame({"g": frame["g"], "a": aligned, "p": pl.repeat(0, n, dtype=pl.Int64, eager=True)})
+    rows = rows.with_columns(i=pl.int_range(n, dtype=pl.Int64))
+    members = rows.filter(frame["k"]).with_columns(p=pl.lit(1, dtype=pl.Int64), i=pl.lit(-1, dtype=pl.Int64))
+    both = pl.concat([rows, members]).sort(["g", "a", "p"], descending=[False, True, False])
+    above = both.with_columns(c=pl.col("p").cum_sum().over("g")).filter(pl.col("p") == 0).sort("i")["c"]
+    return fixed.Num((above + 1).cast(pl.Int128), pl.repeat(0, n, dtype=pl.Int32, eager=True))
 
 
 def _sum(frame: Any, least: int, counted: Any, n: int) -> Any:
