@@ -13,7 +13,7 @@ give the same :class:`Result` objects.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -313,6 +313,7 @@ def evaluate_columns(
     employee: Callable[[int], str],
     fallback: Callable[[], None],
     people: People | None = None,
+    keep: Collection[str] | None = None,
 ) -> dict[str, Any]:
     """
     Return every value of ``plan`` as a column (numbers as :class:`~.fixed.Num`), by name, from ``inputs()``.
@@ -320,6 +321,8 @@ def evaluate_columns(
     ``employee(k)`` names the employee of row ``k`` in errors; ``fallback()`` is
     called first when a value leaves the exact range (see :func:`run_columnar`).
     ``people`` holds the rows' ids, teams and relations, for group values.
+    With ``keep``, only those values are returned, and every other is let go
+    as soon as no later step reads it (memory: a column is 20 bytes a row).
     """
     from .._errors import EvaluationError
     from . import fixed
@@ -330,7 +333,11 @@ def evaluate_columns(
     env: dict[str, Any] = {}
     ev = _Eval(n, env)
     groups = group_calls(plan)
-    for ref in (None, *plan.order):
+    done = _last_reads(plan, groups) if keep is not None else {}
+    for at, ref in enumerate((None, *plan.order)):
+        for name in done.get(at - 1, ()):
+            if keep is not None and name not in keep:
+                env.pop(name, None)
         step = plan.steps.get(ref) if ref is not None else None
         ev.memo = {}
         try:
@@ -353,6 +360,31 @@ def evaluate_columns(
             err.code = "columnar-limit"  # the instance's code: programs can tell it from an arithmetic failure
             raise err from None
     return env
+
+
+def _last_reads(plan: Plan, groups: dict[str, tuple[str, ...]]) -> dict[int, list[str]]:
+    # For each position in (None, *plan.order), the names read or made there for the last time.
+    from .crowds import needed
+
+    last: dict[str, int] = {}
+    for at, ref in enumerate((None, *plan.order)):
+        if ref is None:
+            continue
+        step = plan.steps.get(ref)
+        if step is None:
+            names = {ref[1], *needed(plan, groups[ref[1]])}
+        else:
+            roots = (*step.prelude, *step.traced_only, *step.otherwise, *(n for _, n in step.outputs))
+            names = {n.name for root in roots for n in walk(root) if isinstance(n, Ref)}
+            names |= {name for name, _ in step.outputs}
+            if step.guard is not None:
+                names |= {n.name for n in walk(step.guard) if isinstance(n, Ref)}
+        for name in names:
+            last[name] = at
+    out: dict[int, list[str]] = {}
+    for name, at in last.items():
+        out.setdefault(at, []).append(name)
+    return out
 
 
 def _step(ev: _Eval, step: Step) -> None:

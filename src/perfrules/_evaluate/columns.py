@@ -227,8 +227,18 @@ def score_frame(
     if parsed is None or not all(_within(plan, name, value, n) for name, value in parsed.items()):
         return None
     columns.update(parsed)
-    env = evaluate_columns(plan, lambda: dict(columns), n, lambda k: str(ids[k]), fallback, People(ids))
+    env = evaluate_columns(plan, lambda: dict(columns), n, lambda k: str(ids[k]), fallback, People(ids), _kept(plan))
     return _frame(plan, env, ids, period)
+
+
+def _kept(plan: Plan) -> set[str]:
+    # The values the flat result rows are made of (everything else is let go as soon as it is read).
+    s = plan.scheme
+    kept = {"score", "grade", *(f.name for f in s.flags)}
+    kept |= {item.name for g in (s.indicators, s.sections, s.penalties, s.bonuses, s.payouts) for item in g}
+    for _, _, _, occ, _, at in layout_of(plan).approvals:
+        kept |= {plan.outputs[i] for i in (occ, at) if i is not None}
+    return kept
 
 
 def _frame(plan: Plan, env: dict[str, Any], ids: pl.Series, period: Period | None) -> pl.DataFrame:

@@ -29,7 +29,7 @@ from .._formula import RELATION_SCOPES
 from .._kinds import key_name
 from .inputs import Row
 
-__all__ = ["People", "crowd_value", "people_of"]
+__all__ = ["People", "crowd_value", "needed", "people_of"]
 
 #: Group functions computed by windows over the team column (the others take the row engine's code).
 WINDOWED = ("avg", "sum", "count", "max", "min", "top", "rank", "share")
@@ -182,7 +182,10 @@ def _sum(frame: Any, least: int, counted: Any, n: int) -> Any:
     return fixed.Num(parts["s"] // scale, parts["e"].cast(pl.Int32))
 
 
-def _needed(plan: Plan, call: tuple[str, ...]) -> list[str]:
+def needed(plan: Plan, call: tuple[str, ...]) -> list[str]:
+    """
+    Return the names of the values the group call ``call`` reads.
+    """
     function, argument = call[0], call[1]
     names = [argument]
     if function.startswith("charges_"):
@@ -213,7 +216,7 @@ def _exact(plan: Plan, call: tuple[str, ...], env: dict[str, Any], n: int, peopl
     from .values import from_values
 
     width = len(plan.outputs)
-    cells = [(plan.index[name], _python(env[name])) for name in _needed(plan, call)]
+    cells = [(plan.index[name], _python(env[name])) for name in needed(plan, call)]
     values = []
     for k in range(n):
         row: list[Any] = [None] * width
