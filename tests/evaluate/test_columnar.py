@@ -396,3 +396,10 @@ def test_an_exact_quotient_keeps_decimals_exponent(x, y):
     got = fixed.div(_col([Decimal(x)]), _col([Decimal(y)]), None).decimals()
     with localcontext(CONTEXT):
         assert [repr(v) for v in got] == [repr(Decimal(x) / Decimal(y))]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(DECIMALS | st.sampled_from(["-0", "0E-7", "-0.000", "1E+5", "123.4500"]).map(Decimal), max_size=12))
+def test_columns_hold_decimals_digit_for_digit(values):
+    # To a column and back: the same coefficient, exponent and sign of zero (both ways are vectorised).
+    assert [repr(v) for v in fixed.from_decimals(values).decimals()] == [repr(v) for v in values]

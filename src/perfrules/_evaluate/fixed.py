@@ -80,11 +80,10 @@ class Num:
         """
         Return the column as Decimals, each with the coefficient and exponent the row engine gives.
         """
-        nz = self.nz.to_list() if self.nz is not None else None
-        out = []
-        for k, (c, e) in enumerate(zip(self.c.to_list(), self.e.to_list(), strict=True)):
-            out.append(Decimal(f"{'-' if nz is not None and nz[k] else ''}{c}E{e}"))
-        return out
+        # "<sign><coefficient>E<exponent>" written by polars, read by Decimal: the very number, exactly.
+        sign = pl.lit("") if self.nz is None else pl.when(pl.lit(self.nz)).then(pl.lit("-")).otherwise(pl.lit(""))
+        text = pl.select(sign + pl.lit(self.c).cast(pl.String) + "E" + pl.lit(self.e).cast(pl.String)).to_series()
+        return list(map(Decimal, text.to_list()))
 
 
 def _neg(c: pl.Series) -> pl.Series:
@@ -131,10 +130,27 @@ def const(value: Decimal, n: int) -> Num:
     return Num(pl.repeat(c, n, dtype=_I, eager=True), pl.repeat(exp, n, dtype=_E, eager=True), nz)
 
 
+_PLAIN_TEXT = r"^-?[0-9]{1,30}(\.[0-9]{1,30})?$"
+
+
 def from_decimals(values: list[Decimal]) -> Num:
     """
     Return a column holding exactly ``values``; a value of more than 28 digits is refused (:class:`Limit`).
     """
+    # str(Decimal) is exact; written without an exponent it is digits, a point and digits, read here as
+    # whole columns (the coefficient is the digits, the exponent minus the digits after the point).
+    texts = pl.Series(list(map(str, values)), dtype=pl.String)
+    if len(texts) and texts.str.contains(_PLAIN_TEXT).all():
+        negative = texts.str.starts_with("-")
+        parts = texts.str.strip_prefix("-").str.split_exact(".", 1).struct.unnest()
+        frac = parts["field_1"].fill_null("")
+        digits = parts["field_0"] + frac
+        mag = digits.cast(_I) if digits.str.len_bytes().max() <= 38 else None
+        if mag is not None and not (mag >= _LIMIT).any():
+            nz = negative & (mag == 0)
+            c = mag.zip_with(~negative, _neg(mag))
+            e = (pl.Series([0], dtype=_E) - frac.str.len_bytes().cast(_E)).rename("")
+            return Num(c.rename(""), e, nz if nz.any() else None)
     cs: list[int] = []
     es: list[int] = []
     nzs: list[bool] = []
