@@ -83,7 +83,12 @@ class Num:
         # "<sign><coefficient>E<exponent>" written by polars, read by Decimal: the very number, exactly.
         sign = pl.lit("") if self.nz is None else pl.when(pl.lit(self.nz)).then(pl.lit("-")).otherwise(pl.lit(""))
         text = pl.select(sign + pl.lit(self.c).cast(pl.String) + "E" + pl.lit(self.e).cast(pl.String)).to_series()
-        return list(map(Decimal, text.to_list()))
+        # Amounts repeat (points, bands, rounded pay): each distinct text is read once, and shared.
+        distinct = text.unique()
+        if len(distinct) * 4 > len(text):
+            return list(map(Decimal, text.to_list()))
+        words = distinct.to_list()
+        return list(map(dict(zip(words, map(Decimal, words), strict=True)).__getitem__, text.to_list()))
 
 
 def _neg(c: pl.Series) -> pl.Series:
