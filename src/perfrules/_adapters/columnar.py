@@ -81,7 +81,9 @@ def score_csv_columnar(
         # The row engine says what it would do with these rows: raise its own error, or not.
         score(plan, read_population(data), period=period, id_column=id_column, source=str(data), no_history=True)
 
-    frame = score_frame(plan, df, id_column, period, fallback)
+    held = [df]  # handed over, not kept: score_frame lets the text go once it is parsed
+    del df
+    frame = score_frame(plan, held.pop(), id_column, period, fallback)
     if frame is None:
         return None
     import polars as pl

@@ -227,6 +227,7 @@ def score_frame(
     if parsed is None or not all(_within(plan, name, value, n) for name, value in parsed.items()):
         return None
     columns.update(parsed)
+    del df  # the text cells are parsed: only the ids are needed from here
     env = evaluate_columns(plan, lambda: dict(columns), n, lambda k: str(ids[k]), fallback, People(ids), _kept(plan))
     return _frame(plan, env, ids, period)
 
