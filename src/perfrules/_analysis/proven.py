@@ -38,9 +38,11 @@ from .._ir import (
     Unary,
     quantizer_parts,
 )
+from .._limits import LIMITS
 from .._model import Scheme
 from .functions import Value, apply_range, table_range
 from .interval import ANY, CONTEXT, ListRange, Range, exact, hull, monotone, number_text
+from .relations import below_pairs, charge_range, narrow_inputs, ratio_range
 
 __all__ = ["REPORTED", "Bounds", "Limit", "bounds"]
 
@@ -117,6 +119,7 @@ class _Analysis:
         self.tables: dict[int, Lookup] = {id(lk.fn): lk for lk in plan.lookups.values()}
         self.nodes: dict[int, Range] = {}
         self.depth = 0  # how many narrowed branches the analysis is inside
+        self.below = below_pairs(plan.constraints)
 
     def run(self) -> Bounds:
         self.inputs()
@@ -152,7 +155,9 @@ class _Analysis:
             m, kind = spec.metric, spec.kind
             if kind.value_type == "list":
                 items = limits.get(m.name, Range(_ZERO, None))
-                self.env[m.name] = ListRange(items)
+                # The built-in list type refuses a cell of more occurrences than the limit.
+                size = Range(_ZERO, Decimal(LIMITS.list_items) if _builtin(kind) else None)
+                self.env[m.name] = ListRange(items, size)
                 continue
             if kind.value_type != "number":
                 self.env[m.name] = None
@@ -160,13 +165,14 @@ class _Analysis:
             # min, max and "never negative" are enforced by the built-in number types (and the row
             # reader); a plugin's parser may ignore them, so a plugin's values are unbounded.
             flags = getattr(kind, "number_flags", None)
-            builtin = type(kind).__module__ == "perfrules._plugins.registry"
+            builtin = _builtin(kind)
             lo = _ZERO if builtin and flags is not None and flags[1] else None
             if builtin and m.min is not None:
                 lo = m.min if lo is None else max(lo, m.min)
             hi = m.max if builtin else None
             r = Range(lo, hi)
             self.env[m.name] = r if m.default is None else hull([r, exact(m.default)])
+        narrow_inputs(self.plan.constraints, self.env)
         for function, name, n in self.plan.history:
             # Earlier periods are assumed scored under a scheme with the same ranges (or absent: 0).
             from .._formula import history_name
@@ -183,6 +189,8 @@ class _Analysis:
             self.env[name] = ANY
 
     def group(self, name: str) -> Value:
+        if name.startswith("charges_"):
+            return charge_range(self.plan.scheme, name, self.env)
         function, argument = name.split("__")[:2]
         op = function.split("_", 1)[1]
         x = self.env.get(argument)
@@ -312,8 +320,15 @@ class _Analysis:
         if node.op == "*":
             return a * b
         if node.op == "/":
-            return a / b
+            # A declared constraint (x <= b) may bound a quotient the two ranges alone cannot.
+            related = ratio_range(node, self.below, self.num)
+            return a / b if related is None else (a / b).meet(related) or related
         return _power(a, node.right)
+
+
+def _builtin(kind: object) -> bool:
+    # The built-in types enforce min, max and their limits; a plugin's parser may not.
+    return type(kind).__module__ == "perfrules._plugins.registry"
 
 
 _MISSING = object()

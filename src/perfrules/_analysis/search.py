@@ -123,7 +123,11 @@ def _rows(plan: Plan, st: Any, window: Decimal) -> Any:
             fixed[pop.leave_date] = st.just("")
         if pop.role is not None and pop.roles:
             fixed[pop.role] = st.sampled_from(pop.roles)
-    return st.fixed_dictionaries({_ID: st.just("E1"), **columns, **fixed})
+    rows = st.fixed_dictionaries({_ID: st.just("E1"), **columns, **fixed})
+    if plan.constraints:
+        # Only rows the scheme accepts: a row breaking a declared constraint is refused, never scored.
+        rows = rows.filter(lambda row: all(c.broken(lambda n: Decimal(row[n])) is None for c in plan.constraints))
+    return rows
 
 
 def _run(plan: Plan, row: Mapping[str, str], trace: bool = False) -> Result | EvaluationError | None:
