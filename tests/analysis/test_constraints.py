@@ -38,7 +38,9 @@ def _codes(text):
 
 
 def test_a_constraint_must_relate_number_inputs():
-    bad = DAYS.replace('"worked <= scheduled"', '"worked <= schedule"\n  - "prorated <= 1"\n  - "worked <== 3"\n  - "1 < 2"')
+    bad = DAYS.replace(
+        '"worked <= scheduled"', '"worked <= schedule"\n  - "prorated <= 1"\n  - "worked <== 3"\n  - "1 < 2"'
+    )
     found = _codes(bad)
     assert [c for c, _ in found] == ["bad-constraint"] * 4
     assert "unknown input 'schedule' (did you mean 'scheduled'?)" in found[0][1]

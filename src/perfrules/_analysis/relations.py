@@ -11,8 +11,9 @@ positive), which no interval analysis of the two ranges alone can see.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from decimal import Decimal
+from typing import Any
 
 from .._ir import Arith, Node, Ref
 from .._model import Scheme
@@ -30,7 +31,7 @@ def below_pairs(constraints: Iterable[Constraint]) -> set[tuple[str, str]]:
     return {(a, b) for c in constraints for a, b in c.below() if isinstance(a, str) and isinstance(b, str)}
 
 
-def narrow_inputs(constraints: Iterable[Constraint], env: dict[str, object]) -> None:
+def narrow_inputs(constraints: Iterable[Constraint], env: MutableMapping[str, Any]) -> None:
     """
     Narrow the inputs' ranges in ``env`` by the constraints: a is at most b's top, b at least a's bottom.
 

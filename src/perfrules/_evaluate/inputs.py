@@ -278,7 +278,11 @@ def _keeps(
     # A declared constraint between inputs (days worked <= days scheduled): a row breaking it is refused,
     # since the scheme's rules and its proven bounds assume it.
     for c, positions in kept:
-        found = c.broken(lambda name, at=positions: values[at[name]])
+
+        def value(name: str, at: dict[str, int] = positions) -> object:
+            return values[at[name]]
+
+        found = c.broken(value)
         if found is None:
             continue
         left, op, right, column = found
