@@ -12,7 +12,7 @@ what can happen; it may be wider (a formula's branches are not told apart).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from decimal import Decimal, localcontext
 from typing import Any
 
@@ -29,7 +29,6 @@ from .._ir import (
     Const,
     Fact,
     Node,
-    Path,
     Ref,
     Round,
     Step,
@@ -41,7 +40,9 @@ from .._ir import (
 from .._limits import LIMITS
 from .._model import Scheme
 from .functions import Value, apply_range, table_range
-from .interval import ANY, CONTEXT, ListRange, Range, exact, hull, monotone, number_text
+from .interval import ANY, CONTEXT, ListRange, Range, exact, hull, monotone
+from .lint import bound_warnings
+from .ranges import Bounds, Limit
 from .relations import below_pairs, charge_range, narrow_inputs, ratio_range
 
 __all__ = ["REPORTED", "Bounds", "Limit", "bounds"]
@@ -50,55 +51,6 @@ _ZERO = Decimal(0)
 
 #: The collections whose values ``perfrules bounds`` lists, in this order.
 REPORTED = ("metrics", "indicators", "sections", "penalties", "bonuses", "score", "accelerators", "payouts")
-
-
-@attrs.frozen
-class Limit:
-    """
-    A floor or cap of the scheme with the range of the value it limits: whether it can bind.
-    """
-
-    path: Path
-    raw: Range
-    floor: Decimal | None
-    cap: Decimal | None
-
-
-@attrs.frozen
-class Bounds:
-    """
-    The proven range of every number a scheme computes, by name, and of the values its limits see.
-    """
-
-    plan: Plan = attrs.field(repr=False)
-    ranges: Mapping[str, Range]
-    rows: tuple[tuple[str, str, Range], ...]
-    """``(collection, name, range)`` for every reported value, in evaluation order within each collection."""
-    limits: tuple[Limit, ...]
-    nodes: Mapping[int, Range] = attrs.field(factory=dict, repr=False)
-    """The range of every number node of the plan's steps, by ``id(node)`` (not narrowed by branch tests)."""
-
-    def __getitem__(self, name: str) -> Range:
-        return self.ranges[name]
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the bounds as JSON-ready data: ends as strings, ``null`` for an unbounded end."""
-        return {
-            "scheme": self.plan.scheme.name,
-            "values": [{"collection": c, "name": n, "min": _text(r.lo), "max": _text(r.hi)} for c, n, r in self.rows],
-        }
-
-    def render(self) -> str:
-        """Return the bounds as an aligned text table."""
-        head = ("value", "min", "max")
-        body = [(f"{c}.{n}" if c != n else n, _text(r.lo) or "-inf", _text(r.hi) or "+inf") for c, n, r in self.rows]
-        widths = [max(len(row[k]) for row in (head, *body)) for k in range(3)]
-        lines = [f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c:>{widths[2]}}" for a, b, c in (head, *body)]
-        return "\n".join([f"bounds of {self.plan.scheme.name}", *lines])
-
-
-def _text(x: Decimal | None) -> str | None:
-    return None if x is None else number_text(x)
 
 
 def bounds(scheme_or_plan: Scheme | Plan) -> Bounds:
@@ -137,7 +89,8 @@ class _Analysis:
         inputs = [("metrics", i.metric.name, self.env[i.metric.name]) for i in self.plan.inputs]
         ordered = [r for c in REPORTED for r in (*inputs, *rows) if r[0] == c and isinstance(r[2], Range)]
         ranges = {k: v for k, v in self.env.items() if isinstance(v, Range)}
-        return Bounds(self.plan, ranges, tuple(ordered), tuple(self.limits), self.nodes)  # type: ignore[arg-type]
+        found = Bounds(self.plan, ranges, tuple(ordered), tuple(self.limits), self.nodes)  # type: ignore[arg-type]
+        return attrs.evolve(found, warnings=tuple(bound_warnings(found)))
 
     # -- names the steps read ---------------------------------------------------------------------------------
     def inputs(self) -> None:
