@@ -108,6 +108,10 @@ def _rows(plan: Plan, st: Any, window: Decimal) -> Any:
             if first > last:
                 raise CannotSearch(f"{m.name} is a whole number, but its range {lo}-{hi} holds none")
             columns[m.name] = st.integers(first, last).map(str)
+        elif getattr(kind, "percent", False) and m.scale is None:
+            # Written with its sign, as a bare percent above 1 is refused as ambiguous.
+            values = st.decimals(min_value=lo, max_value=hi, places=_places(lo, hi))
+            columns[m.name] = values.map(lambda d: f"{d * 100}%")
         else:
             columns[m.name] = st.decimals(min_value=lo, max_value=hi, places=_places(lo, hi)).map(str)
     pop = plan.scheme.population

@@ -92,6 +92,12 @@ def _within(plan: Plan, name: str, value: Num, n: int) -> bool:
     if non_negative and not whole and compare(value, const(Decimal(0), n), "<", None).any():
         return False
     m = spec.metric
+    if getattr(spec.kind, "percent", False) and m.scale != "fraction":
+        # A bare percent in points, or above 1 undeclared: the general path converts or refuses it.
+        if m.scale == "points" or compare(value, const(Decimal(1), n), ">", None).any():
+            return False
+        if compare(value, const(Decimal(-1), n), "<", None).any():
+            return False
     if m.min is not None and compare(value, const(m.min, n), "<", None).any():
         return False
     return not (m.max is not None and compare(value, const(m.max, n), ">", None).any())

@@ -156,6 +156,15 @@ def _check(a: Analysis) -> None:
             kind.check(a, element)
     a.issues.extend(i for i in table_findings(s) if i.severity == "error")
     a.issues.extend(constraint_issues(s))
+    for m in s.metrics:
+        if m.scale is not None and (m.type != "percent" or m.formula is not None):
+            a.error(
+                "bad-scale",
+                f"metric {m.name!r}: scale says how a percent cell without % reads; it is a {m.type} "
+                f"{'derived by a formula' if m.formula is not None else 'read from the row'}",
+                ("metrics", m.name, "scale"),
+                "remove scale:, or make the metric type: percent",
+            )
     for kind in KINDS:  # checks that need every formula checked first
         review = getattr(kind, "review", None)
         if review is not None:
