@@ -26,18 +26,19 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
-from decimal import ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, Inexact
 
 import attrs
 
 from .._ir import Arith, Const, Fact, Node, Ref, Round, Sum, Unary, quantizer_parts
-from .interval import ANY, Range, exact, hull
+from .interval import ANY, Range, exact
 from .proven import Bounds
 
 __all__ = ["difference_range"]
 
 _EPS = Decimal("1e-27")  # more than the relative error of one operation at 28 digits (5e-28)
 _HALF = {ROUND_HALF_UP, ROUND_HALF_EVEN, ROUND_HALF_DOWN}
+_EXACT = Context(prec=28, traps=[Inexact])
 
 
 @attrs.define
@@ -45,10 +46,13 @@ class _Form:
     # sum(coefficient * atom) + rest, with the engine's operations that round still to be accounted for.
     atoms: dict[str, Decimal] = attrs.field(factory=dict)
     rest: Range = attrs.field(factory=lambda: exact(Decimal(0)))
-    ops: list[_Form] = attrs.field(factory=list)  # the forms of nodes the engine computes to 28 digits
+    # Each operation the engine computes to 28 digits: its own form, and the factor its error is
+    # multiplied by on the way to this form (a later scaling by a constant scales it too).
+    ops: list[tuple[_Form, Decimal]] = attrs.field(factory=list)
 
     def scaled(self, k: Decimal) -> _Form:
-        return _Form({a: c * k for a, c in self.atoms.items()}, self.rest * exact(k), self.ops)
+        ops = [(f, s * k) for f, s in self.ops]
+        return _Form({a: c * k for a, c in self.atoms.items()}, self.rest * exact(k), ops)
 
     def plus(self, other: _Form) -> _Form:
         atoms = dict(self.atoms)
@@ -86,7 +90,7 @@ class _Writer:
 
     def op(self, form: _Form) -> _Form:
         # The node is computed by the engine to 28 digits: remember its form to bound that error.
-        return _Form(form.atoms, form.rest, [*form.ops, _Form(dict(form.atoms), form.rest)])
+        return _Form(form.atoms, form.rest, [*form.ops, (_Form(dict(form.atoms), form.rest), Decimal(1))])
 
     def node(self, node: Node, depth: int) -> _Form | None:
         before = dict(self.seen)
@@ -140,9 +144,19 @@ class _Writer:
         k = _constant(right) if node.op in ("*", "/") else None
         if node.op == "*" and k is None and (k := _constant(left)) is not None:
             left = right
-        if k is None or (node.op == "/" and k == 0):
+        if k is None or (node.op == "/" and (k := _reciprocal(k)) is None):
             return None
-        return self.op(left.scaled(k if node.op == "*" else 1 / k))
+        return self.op(left.scaled(k))
+
+
+def _reciprocal(k: Decimal) -> Decimal | None:
+    # 1 / k when it is exact (k = 100, 4, 0.5...): a rounded coefficient would not cancel exactly.
+    if k == 0:
+        return None
+    try:
+        return _EXACT.divide(Decimal(1), k)
+    except Inexact:
+        return None
 
 
 def _constant(form: _Form) -> Decimal | None:
@@ -169,9 +183,9 @@ def _expr(w: _Writer, node: ast.expr) -> _Form | None:
         k = _constant(right)
         if isinstance(node.op, ast.Mult) and k is None and (k := _constant(left)) is not None:
             left = right
-        if k is None or (isinstance(node.op, ast.Div) and k == 0):
+        if k is None or (isinstance(node.op, ast.Div) and (k := _reciprocal(k)) is None):
             return None
-        return left.scaled(k if isinstance(node.op, ast.Mult) else 1 / k)
+        return left.scaled(k)
     return None
 
 
@@ -217,12 +231,11 @@ def _side(d: _Form, live: dict[str, Decimal], ranges: Mapping[str, Range], *, up
 
     whole = value(d)
     errors = Decimal(0)
-    for form in d.ops:
-        at = hull([value(form)])
-        if not at.bounded:
+    for form, factor in d.ops:
+        at = value(form)
+        if at.lo is None or at.hi is None:
             return None
-        assert at.lo is not None and at.hi is not None
-        errors += max(abs(at.lo), abs(at.hi)) * _EPS
+        errors += max(abs(at.lo), abs(at.hi)) * abs(factor) * _EPS
     end = whole.hi if upper else whole.lo
     if end is None:
         return None
