@@ -54,3 +54,16 @@ def test_scale_is_for_percent_inputs_only():
     s = pr.scheme_from_text(SCHEME.replace("percent%s", "number, scale: points")).scheme
     [issue] = pr.validate(s).errors
     assert issue.code == "bad-scale" and issue.path == ("metrics", "qc", "scale")
+
+
+def test_check_searches_percents_above_one_written_with_their_sign():
+    from perfrules._analysis import check_scheme
+
+    text = (SCHEME % ", min: 0, max: 3") + 'payouts:\n  pay: {formula: "qc * 100"}\nchecks:\n  - "pay <= 150"\n'
+    text += '  - "pay does not decrease when qc rises"\n'
+    got = check_scheme(pr.scheme_from_text(text).scheme, examples=50)
+    failed, rising = got[0], got[1]
+    assert failed.status == "failed" and failed.counterexample is not None
+    cell = failed.counterexample.rows[0]["qc"]
+    assert cell.endswith("%") and D(cell[:-1]) > 150  # a bare 1.6 would be refused as ambiguous
+    assert rising.status == "proven"

@@ -108,7 +108,7 @@ def _rows(plan: Plan, st: Any, window: Decimal) -> Any:
             if first > last:
                 raise CannotSearch(f"{m.name} is a whole number, but its range {lo}-{hi} holds none")
             columns[m.name] = st.integers(first, last).map(str)
-        elif getattr(kind, "percent", False) and m.scale is None:
+        elif getattr(kind, "percent", False) and m.scale is None and (lo < -1 or hi > 1):
             # Written with its sign, as a bare percent above 1 is refused as ambiguous.
             values = st.decimals(min_value=lo, max_value=hi, places=_places(lo, hi))
             columns[m.name] = values.map(lambda d: f"{d * 100}%")
@@ -201,10 +201,12 @@ def _pairs(plan: Plan, check: Check, rows: Any, st: Any) -> Any:
         step = st.decimals(min_value=Decimal("0.01"), max_value=max(span, Decimal("0.01")), places=2)
 
     def bump(row: dict[str, str], by: Decimal) -> tuple[dict[str, str], dict[str, str]]:
-        value = Decimal(row[check.input]) + by
+        cell = row[check.input]
+        signed = cell.endswith("%")  # a percent written with its sign stays so
+        value = (Decimal(cell[:-1]) / 100 if signed else Decimal(cell)) + by
         if m.max is not None and value > m.max:
             value = m.max
-        return row, {**row, check.input: str(value)}
+        return row, {**row, check.input: f"{value * 100}%" if signed else str(value)}
 
     return st.builds(bump, rows, step)
 
