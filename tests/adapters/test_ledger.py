@@ -33,7 +33,12 @@ class TestPublish:
             done = ledger.publish(results, plan.scheme)
             assert ("2026-04", 1, "published") == (done.period, done.revision, done.status)
             stored = ledger.load("2026-04")
-        assert {r["employee"]: r for r in results.to_dict()["results"]} == stored
+        # The row's text columns (here the trainer's reason) are stored among the inputs.
+        expected = {r["employee"]: r for r in results.to_dict()["results"]}
+        for r in results:
+            expected[r.employee]["inputs"] = {**r.texts, **expected[r.employee]["inputs"]}
+        assert expected == stored
+        assert stored["E004"]["inputs"]["trainer_reason"] and stored["E004"]["reasons"]["trainer"]
 
     def test_unchanged_rescore_records_nothing(self, plan, tmp_path):
         with pr.Ledger(tmp_path / "l.db") as ledger:

@@ -9,7 +9,7 @@ from typing import Any
 
 from .._compile import Plan
 from .._errors import InputError, Issue
-from .._evaluate import score
+from .approvals import approvals_of, score_held
 from .ledger import Ledger, Publication
 
 __all__ = ["restate"]
@@ -39,7 +39,10 @@ def restate(
         period = todo.pop(label)
         try:
             rows = rows_of(label)
-            results = score(plan, rows, period=period, id_column=id_column, source=label, history=ledger)
+            # Amounts over their threshold stay held unless the ledger records their approval (W2).
+            approved = approvals_of(ledger, plan.scheme.name, label)
+            options = {"period": period, "id_column": id_column, "source": label, "history": ledger}
+            _, results = score_held(plan, rows, approved, **options)
         except InputError as exc:  # what was restated stays recorded; say what is still stale
             left = ", ".join(sorted([label, *todo], key=lambda k: calendar.resolve(k).start))
             issue = Issue("restate-incomplete", f"still stale, not restated: {left}", hint="fix the data, run again")

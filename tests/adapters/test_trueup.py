@@ -1,0 +1,96 @@
+"""Restatement records what each revision changed per employee; a later period pays it (true-up or clawback)."""
+
+import sqlite3
+
+import pytest
+
+import perfrules as pr
+from perfrules._adapters import restate, with_trueup
+
+SCHEME = """
+name: chain
+history: {missing: absent}
+metrics:
+  x: number
+  trueup_pay: {type: number, default: 0}
+bonuses:
+  trueup: {unit: money, count: trueup_pay, amount: 1, signed: true, payout: pay}
+payouts:
+  pay: {formula: "x + prior(x, 1) + 2 * prior(x, 2)"}
+"""
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return pr.compile_scheme(pr.scheme_from_text(SCHEME).scheme)
+
+
+def _rows(x, **more):
+    return [{"employee_id": "a", "x": str(x)}, {"employee_id": "b", "x": "1"}, *more.get("extra", [])]
+
+
+def _publish(ledger, plan, period, rows, **kw):
+    results = pr.score(plan, rows, period=period, history=ledger)
+    return ledger.publish(results, plan.scheme, **kw)
+
+
+def test_a_restatement_chain_over_three_months_with_recorded_deltas(plan, tmp_path):
+    months = {"2026-04": _rows(10), "2026-05": _rows(20), "2026-06": _rows(30)}
+    with pr.Ledger(tmp_path / "l.db") as ledger:
+        for label, rows in months.items():
+            _publish(ledger, plan, label, rows)
+        assert "70.00" == ledger.load("2026-06")["a"]["payouts"]["pay"]  # 30 + 20 + 2 × 10
+        months["2026-04"] = _rows(15)  # April corrected
+        done = _publish(ledger, plan, "2026-04", months["2026-04"], revise=True)
+        assert ("2026-05", "2026-06") == done.stale  # both read April
+        again = restate(ledger, plan, done.stale, months.__getitem__)
+        assert [("2026-05", 2), ("2026-06", 2)] == [(p.period, p.revision) for p in again]
+        deltas = ledger.events("chain", "delta")
+        # Each revision records, per employee, its change from the revision paid before it.
+        assert [("2026-04", "a", 2, 1, {"pay": "5.00"}), ("2026-05", "a", 2, 1, {"pay": "5.00"})] + [
+            ("2026-06", "a", 2, 1, {"pay": "10.00"})
+        ] == [(d["period"], d["employee"], d["revision"], d["from"], d["payouts"]) for d in deltas]
+        # July pays the 20 still owed, through the input the scheme declares; the deltas are then settled.
+        rows, settles = with_trueup(ledger, plan, _rows(0), "2026-07")
+        assert "20.00" == rows[0]["trueup_pay"] and "0" == rows[1]["trueup_pay"] and 3 == len(settles)
+        july = pr.score(plan, rows, period="2026-07", history=ledger)
+        assert "90.00" == str(july.by_employee()["a"].payouts["pay"])  # 0 + 30 + 2 × 20, and the true-up of 20
+        ledger.publish(july, plan.scheme, settles=settles)
+        assert [] == ledger.outstanding("chain", "2026-08")
+        assert 3 == len(ledger.outstanding("chain", "2026-07"))  # scoring July again carries the same ones
+        assert [] == ledger.verify()[0]
+
+
+def test_a_clawback_is_negative_and_refused_rather_than_dropped(plan, tmp_path):
+    with pr.Ledger(tmp_path / "l.db") as ledger:
+        _publish(ledger, plan, "2026-04", _rows(10, extra=[{"employee_id": "c", "x": "7"}]))
+        _publish(ledger, plan, "2026-04", _rows(4), revise=True)  # a down 6, c removed: owes 7 back
+        assert {"a": {"pay": "-6.00"}, "c": {"pay": "-7.00"}} == {
+            d["employee"]: d["payouts"] for d in ledger.outstanding("chain", "2026-05")
+        }
+        with pytest.raises(pr.InputError) as err:
+            with_trueup(ledger, plan, _rows(1), "2026-05")  # c is not in May's population
+        assert ["trueup-unpaid"] == [i.code for i in err.value.issues]
+        bare = pr.compile_scheme(pr.scheme_from_text(SCHEME.replace("trueup_pay", "other_pay")).scheme)
+        with pytest.raises(pr.InputError) as undeclared:
+            with_trueup(ledger, bare, _rows(1, extra=[{"employee_id": "c", "x": "0"}]), "2026-05")
+        assert "trueup-undeclared" in [i.code for i in undeclared.value.issues]
+
+
+def test_a_ledger_of_format_2_is_read_and_upgraded_on_write(plan, tmp_path):
+    path = tmp_path / "old.db"
+    with pr.Ledger(path) as ledger:
+        _publish(ledger, plan, "2026-04", _rows(10))
+    with sqlite3.connect(path) as raw:  # what format 2 was: the same tables without events
+        raw.execute("DROP TABLE events")
+        raw.execute("UPDATE meta SET value = '2' WHERE key = 'format'")
+    with pr.Ledger(path, readonly=True) as ledger:
+        assert ([], 1) == ledger.verify()[:2]
+        assert "10.00" == ledger.load("2026-04")["a"]["payouts"]["pay"]
+        assert [] == ledger.events("chain", "delta")
+    with pr.Ledger(path) as ledger:
+        _publish(ledger, plan, "2026-04", _rows(12), revise=True)
+        assert ([], 2) == ledger.verify()[:2]
+        assert 1 == len(ledger.events("chain", "delta"))
+    with sqlite3.connect(path) as raw:
+        assert ("3",) == raw.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
