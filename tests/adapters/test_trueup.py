@@ -94,3 +94,41 @@ def test_a_ledger_of_format_2_is_read_and_upgraded_on_write(plan, tmp_path):
         assert 1 == len(ledger.events("chain", "delta"))
     with sqlite3.connect(path) as raw:
         assert ("3",) == raw.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+
+
+def test_a_true_up_is_paid_once_even_when_its_period_is_revised_or_restated(plan, tmp_path):
+    months = {"2026-04": _rows(10), "2026-05": _rows(20)}
+    with pr.Ledger(tmp_path / "l.db") as ledger:
+        for label, rows in months.items():
+            _publish(ledger, plan, label, rows)
+        _publish(ledger, plan, "2026-04", _rows(13), revise=True)  # +3 in April; May is stale
+        months["2026-04"] = _rows(13)
+        # May pays April's +3 as a true-up (May itself is not restated yet: scored again below).
+        rows, settles = with_trueup(ledger, plan, _rows(20), "2026-05")
+        assert "3.00" == rows[0]["trueup_pay"]
+        may = pr.score(plan, rows, period="2026-05", history=ledger)
+        ledger.publish(may, plan.scheme, revise=True, settles=settles)
+        # May's revision changed pay by 3 (its prior(x, 1) read 13) and by the 3 of the true-up: only the first
+        # is a new delta; the true-up is not paid again.
+        may_deltas = [d["payouts"] for d in ledger.events("chain", "delta") if d["period"] == "2026-05"]
+        assert [{"pay": "3.00"}] == may_deltas
+        # Revising April again: its new delta waits for a later period; restating May carries the same true-up.
+        months["2026-04"] = _rows(14)
+        done = _publish(ledger, plan, "2026-04", months["2026-04"], revise=True)
+        restate(ledger, plan, done.stale, lambda label: _rows(20) if label == "2026-05" else months[label])
+        assert "3.00" == ledger.load("2026-05")["a"]["inputs"]["trueup_pay"]
+        owed = {(d["period"], d["revision"]): d["payouts"] for d in ledger.outstanding("chain", "2026-06")}
+        assert {("2026-05", 2): {"pay": "3.00"}, ("2026-04", 3): {"pay": "1.00"}, ("2026-05", 3): {"pay": "1.00"}} == (
+            owed
+        )
+        assert [] == ledger.verify()[0]
+
+
+def test_a_true_up_that_could_be_cut_is_refused(tmp_path):
+    capped = pr.compile_scheme(pr.scheme_from_text(SCHEME.replace('prior(x, 2)"}', 'prior(x, 2)", cap: 50}')).scheme)
+    with pr.Ledger(tmp_path / "l.db") as ledger:
+        _publish(ledger, capped, "2026-04", _rows(10))
+        _publish(ledger, capped, "2026-04", _rows(12), revise=True)
+        with pytest.raises(pr.InputError, match="would not be paid whole") as err:
+            with_trueup(ledger, capped, _rows(1), "2026-05")
+        assert ["trueup-undeclared"] == [i.code for i in err.value.issues]

@@ -47,6 +47,13 @@ def stored_entries(results: Results) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _number(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else Decimal(0)
+    except ArithmeticError:
+        return Decimal(0)
+
+
 def deltas_of(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> dict[str, dict[str, str]]:
     """
     Return, by employee, what each payout changed from ``old`` to ``new`` (only the non-zero ones).
@@ -56,8 +63,14 @@ def deltas_of(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) ->
     """
     out = {}
     for emp in sorted(set(old) | set(new)):
-        a, b = old.get(emp, {}).get("payouts", {}), new.get(emp, {}).get("payouts", {})
-        changed = {k: str(Decimal(b.get(k, "0")) - Decimal(a.get(k, "0"))) for k in sorted(set(a) | set(b))}
+        was, now_ = old.get(emp, {}), new.get(emp, {})
+        a, b = was.get("payouts", {}), now_.get("payouts", {})
+        # A change in what a true-up pays (the trueup_<payout> input) is paying other deltas, not a new one.
+        paid = {
+            k: _number(now_.get("inputs", {}).get(f"trueup_{k}")) - _number(was.get("inputs", {}).get(f"trueup_{k}"))
+            for k in set(a) | set(b)
+        }
+        changed = {k: str(Decimal(b.get(k, "0")) - Decimal(a.get(k, "0")) - paid[k]) for k in sorted(set(a) | set(b))}
         changed = {k: v for k, v in changed.items() if Decimal(v) != 0}
         if changed:
             out[emp] = changed
@@ -175,15 +188,20 @@ class LedgerEvents:
 
     def outstanding(self, scheme: str, into: str) -> list[dict[str, Any]]:
         """
-        Return the revision deltas of ``scheme`` not yet paid by a later period (those paid into ``into`` too).
+        Return the revision deltas of ``scheme`` that ``into`` pays: those not yet paid by any period.
 
         A delta is paid (settled) when a period that carries it as a true-up is
-        recorded; recording ``into`` again carries the same ones.
+        recorded; recording that period again (a revision, a restatement)
+        carries exactly the same ones, and deltas recorded since wait for a
+        later period.
         """
         paid: dict[int, str] = {}
         for t in self.events(scheme, "trueup"):
             paid.update(dict.fromkeys(t["deltas"], t["period"]))
-        return [d for d in self.events(scheme, "delta") if paid.get(d["seq"], into) == into and d["period"] != into]
+        deltas = self.events(scheme, "delta")
+        if into in paid.values():  # recording it again pays exactly what it paid; newer deltas wait for a later one
+            return [d for d in deltas if paid.get(d["seq"]) == into]
+        return [d for d in deltas if d["seq"] not in paid and d["period"] != into]
 
     def published_at(self, scheme: str, period: str) -> tuple[int, str] | None:
         """

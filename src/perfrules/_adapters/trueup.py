@@ -27,6 +27,29 @@ __all__ = ["TRUEUP", "with_trueup"]
 TRUEUP = "trueup_{payout}"
 
 
+def _unpaid_whole(plan: Plan, payout: str, column: str) -> str | None:
+    # A true-up is paid 1:1 or not at all: a cap, a gate or a payout limit could cut it, and the cut would be lost.
+    s = plan.scheme
+    paying = [a for a in s.adjustments() if a.count == column]
+    if len(paying) != 1:
+        return f"{len(paying)} adjustments read it (one signed money bonus must)"
+    adj = paying[0]
+    whole = (adj.unit, adj.amount, adj.payout, adj.cap, adj.when, adj.share) == (
+        "money",
+        Decimal(1),
+        payout,
+        None,
+        None,
+        None,
+    )
+    if adj not in s.bonuses or not getattr(adj, "signed", False) or not whole:
+        return f"{adj.name} is not a signed money bonus of amount 1 into {payout} without cap, when or share"
+    target = next(p for p in s.payouts if p.name == payout)
+    if (target.cap, target.floor, target.when) != (None, None, None):
+        return f"payout {payout} has a cap, floor or when that could cut it"
+    return None
+
+
 def with_trueup(
     ledger: Ledger | None, plan: Plan, rows: Sequence[Mapping[str, Any]], period: str, id_column: str = "employee_id"
 ) -> tuple[list[dict[str, Any]], tuple[int, ...]]:
@@ -57,6 +80,15 @@ def with_trueup(
                     "trueup-undeclared",
                     f"revisions changed {payout} by amounts still to pay, and the scheme has no input {column!r}",
                     hint=f"declare metric {column} and a signed money bonus into {payout} that pays it",
+                )
+            )
+        elif (problem := _unpaid_whole(plan, payout, column)) is not None:
+            issues.append(
+                Issue(
+                    "trueup-undeclared",
+                    f"{column} would not be paid whole: {problem}",
+                    hint=f"pay it with {{unit: money, count: {column}, amount: 1, signed: true, payout: {payout}}}, "
+                    "into a payout without cap, floor or when",
                 )
             )
     ids = {str(r.get(id_column, "")).strip() for r in rows}
