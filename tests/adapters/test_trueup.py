@@ -1,5 +1,6 @@
 """Restatement records what each revision changed per employee; a later period pays it (true-up or clawback)."""
 
+import json
 import sqlite3
 
 import pytest
@@ -132,3 +133,24 @@ def test_a_true_up_that_could_be_cut_is_refused(tmp_path):
         with pytest.raises(pr.InputError, match="would not be paid whole") as err:
             with_trueup(ledger, capped, _rows(1), "2026-05")
         assert ["trueup-undeclared"] == [i.code for i in err.value.issues]
+
+
+def test_score_trueup_on_the_command_line(tmp_path, capsys):
+    from perfrules._cli import main
+
+    scheme = tmp_path / "scheme.yaml"
+    scheme.write_text(SCHEME, encoding="utf-8")
+    for name, x in (("2026-04", 10), ("2026-04b", 12), ("2026-05", 20)):
+        (tmp_path / f"{name}.csv").write_text(f"employee_id,x\na,{x}\nb,1\n", encoding="utf-8")
+    db = str(tmp_path / "l.db")
+    score = ["score", str(scheme), "--ledger", db]
+    assert 0 == main([*score, str(tmp_path / "2026-04.csv"), "--period", "2026-04"])
+    assert 0 == main([*score, str(tmp_path / "2026-04b.csv"), "--period", "2026-04", "--revise"])
+    capsys.readouterr()
+    assert 0 == main(["ledger", "deltas", db, str(scheme)])
+    assert "a 2026-04 revision 1 → 2: pay 2.00" in capsys.readouterr().out
+    assert 0 == main([*score, str(tmp_path / "2026-05.csv"), "--period", "2026-05", "--trueup", "--json"])
+    may = {r["employee"]: r for r in json.loads(capsys.readouterr().out)["results"]}
+    assert ("34.00", "2.00") == (may["a"]["payouts"]["pay"], may["a"]["bonuses"]["trueup"])  # 20 + 12 + the 2 owed
+    assert 0 == main(["ledger", "deltas", db, str(scheme), "--json"])
+    assert [] == json.loads(capsys.readouterr().out)

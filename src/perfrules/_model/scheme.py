@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -258,6 +258,12 @@ def _days(instance: object, attribute: attrs.Attribute[int], value: int) -> None
         raise ValueError(f"within: {value} is not a number of days from 1 to 366")
 
 
+def _some_weekday(instance: object, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+    # Holidays are a finite list: with one weekday left, every window ends.
+    if len(set(value)) >= 7:
+        raise ValueError("weekend: every day of the week is a weekend day; no appeal window could end")
+
+
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
@@ -276,7 +282,7 @@ class Appeals:
 
     within: int = attrs.field(default=2, validator=_days)
     days: Literal["working", "calendar"] = "working"
-    weekend: tuple[Weekday, ...] = ("sat", "sun")
+    weekend: tuple[Weekday, ...] = attrs.field(default=("sat", "sun"), validator=_some_weekday)
     holidays: tuple[str, ...] = attrs.field(default=(), validator=_iso_dates)
     workdays: tuple[str, ...] = attrs.field(default=(), validator=_iso_dates)
     utc_offset: str = attrs.field(default="+00:00", validator=_offset)
