@@ -180,3 +180,13 @@ def test_approval_events_are_chained(files):
         assert ["ledger-tampered"] == [p.code for p in problems]
         with pytest.raises(pr.LedgerError, match="edited after it was recorded"):
             approvals_of(ledger, "w2", "2026-04")
+
+
+def test_rows_as_any_iterable_and_bad_rows_give_the_project_errors(files):
+    scheme, _, _ = files
+    plan = pr.compile_scheme(pr.load_scheme(scheme))
+    rows = ({"employee_id": f"E{k}", "sales": "100", "awards": "300"} for k in range(3))  # read once
+    _, results = score_held(plan, rows, {}, period="2026-04")
+    assert 3 == len(results.to_dict()["held"])
+    with pytest.raises(pr.InputError):
+        score_held(plan, [{"employee_id": "E1", "sales": "lots", "awards": "300"}, "not a row"], {}, period="2026-04")

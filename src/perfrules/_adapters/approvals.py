@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 
 from .._compile import Plan, compile_scheme
-from .._evaluate import FlagHit, Hold, Result, Results, score
+from .._evaluate import FlagHit, Hold, Result, Results, as_records, score
 from .._model import Bonus, Metric, Penalty, Scheme
 from .ledger import Ledger
 from .records import fail
@@ -87,7 +87,7 @@ def score_held(
     digest stays ``plan``'s.  ``approved`` maps ``(employee, adjustment)``
     to a recorded approval (``amount``, ``by``, ``at``, ``note``).
     """
-    rows = list(rows)
+    rows = list(as_records(rows))  # a DataFrame or an Arrow table too, as score() takes them
     id_column = options.get("id_column", "employee_id")
     used, results = plan, score(plan, rows, **options)
     asked: dict[str, dict[str, tuple[Decimal, Decimal]]] = {}

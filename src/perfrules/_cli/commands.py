@@ -202,6 +202,7 @@ def _record(args: argparse.Namespace, plan: Plan, results: Results) -> None:
                     f"ledger {args.ledger}: restated {again.period} revision {again.revision} {again.status}",
                     file=sys.stderr,
                 )
+                tell_held(args.ledger, again)
     elif done.stale:
         print(f"stale (they read {done.period}; score them again): {', '.join(done.stale)}", file=sys.stderr)
 

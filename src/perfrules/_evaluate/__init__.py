@@ -6,7 +6,7 @@ from .batch import score_frame
 from .columnar import columnar_issues, require_columnar
 from .engine import evaluate, scheme_period, score
 from .history import HistoryNote, HistorySource, RecordedHistory, history_lines, history_values
-from .inputs import Row, read_rows
+from .inputs import Row, as_records, read_rows
 from .parts import Hold
 from .population import Results
 from .results import FlagHit, Layout, Result, SharedCost, layout_of
@@ -22,6 +22,7 @@ __all__ = [
     "Results",
     "Row",
     "SharedCost",
+    "as_records",
     "columnar_issues",
     "evaluate",
     "history_lines",
