@@ -39,6 +39,15 @@ class TestPublish:
             expected[r.employee]["inputs"] = {**r.texts, **expected[r.employee]["inputs"]}
         assert expected == stored
         assert stored["E004"]["inputs"]["trainer_reason"] and stored["E004"]["reasons"]["trainer"]
+        assert "2024-03-01" == stored["E001"]["inputs"]["hire_date"]  # a population column is an input too
+
+    def test_a_corrected_population_column_is_a_revision(self, plan, tmp_path):
+        rows = read_population(DATA)
+        with pr.Ledger(tmp_path / "l.db") as ledger:
+            ledger.publish(scored(plan, rows), plan.scheme)
+            rows[0] = {**rows[0], "hire_date": "2024-03-02"}  # changes no number this month
+            with pytest.raises(pr.LedgerError, match="E001 inputs.hire_date: 2024-03-01 → 2024-03-02"):
+                ledger.publish(scored(plan, rows), plan.scheme)
 
     def test_unchanged_rescore_records_nothing(self, plan, tmp_path):
         with pr.Ledger(tmp_path / "l.db") as ledger:
