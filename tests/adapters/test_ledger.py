@@ -46,7 +46,7 @@ class TestPublish:
         with pr.Ledger(tmp_path / "l.db") as ledger:
             ledger.publish(scored(plan, rows), plan.scheme)
             rows[0] = {**rows[0], "hire_date": "2024-03-02"}  # changes no number this month
-            with pytest.raises(pr.LedgerError, match="E001 inputs.hire_date: 2024-03-01 → 2024-03-02"):
+            with pytest.raises(pr.LedgerError, match=r"E001 inputs\.hire_date: 2024-03-01 → 2024-03-02"):
                 ledger.publish(scored(plan, rows), plan.scheme)
 
     def test_unchanged_rescore_records_nothing(self, plan, tmp_path):
