@@ -62,6 +62,8 @@ class _Adjustments:
             "kept": "; no {counterpart}: this person bears it all (no_counterpart: keep)",
             "deducted": " → deducted from {into}",
             "added": " → added to {into}",
+            "why": " (why: {reason})",
+            "held": "{what}: {held} held until approved (over {limit}); not counted this period",
         },
         "zh": {
             "count": "{what}：{count} × {amount} = {gross}",
@@ -71,6 +73,8 @@ class _Adjustments:
             "kept": "；无{counterpart}：全部由本人承担（no_counterpart: keep）",
             "deducted": " → 从 {into} 扣除",
             "added": " → 计入 {into}",
+            "why": "（理由：{reason}）",
+            "held": "{what}：{held} 超过 {limit}，待审批，本期不计",
         },
     }
 
@@ -254,6 +258,8 @@ class _Adjustments:
 
     def render(self, w: Mapping[str, str], line: Line) -> str | None:
         f, it = dict(line.facts), what(line)
+        if f.get("held"):  # added by the explanation from the result: held for approval (W2)
+            return w["held"].format(what=it, held=number(f["held"]), limit=number(f["held_over"]))
         if f.get("applies") is False:
             return w["not_applied"].format(what=it, when=f["when"])
         if "occurrences" in f:
@@ -281,6 +287,9 @@ class _Adjustments:
             )
         if f.get("into") and line.value:
             text += w["deducted" if f["sign"] == "-" else "added"].format(into=f["into"])
+        # Added by the explanation from the result, not traced: why it was given (B7).
+        if f.get("reason"):
+            text += w["why"].format(reason=f["reason"])
         return text
 
 
