@@ -77,12 +77,14 @@ class Analysis(Context):
 def _declare(a: Analysis) -> None:
     s = a.scheme
     seen: dict[str, Path] = {}
+    tables: dict[str, Path] = {}  # called, never read: their names may repeat an element's (csat(csat))
     for collection, name, item in s.named():
         path: Path = (collection, name)
-        if name in seen:
+        names = tables if collection == "tables" else seen
+        if name in names:
             a.error(
                 "duplicate-name",
-                f"name {name!r} is used twice (also at {'.'.join(map(str, seen[name]))})",
+                f"name {name!r} is used twice (also at {'.'.join(map(str, names[name]))})",
                 path,
                 f"formulas refer to elements by name, so each needs its own: rename this one, e.g. "
                 f"'{name}_{_SUFFIX.get(collection, 'x')}'",
@@ -91,7 +93,7 @@ def _declare(a: Analysis) -> None:
         if name in RESERVED or name in BUILTINS or name in GROUP_FUNCTIONS or name in HISTORY_FUNCTIONS:
             a.error("reserved-name", f"{name!r} is a reserved name", path, "choose another name")
             continue
-        seen[name] = path
+        names[name] = path
         if collection != "tables":
             a.types[name] = _type_of(a, collection, item, path)
     a.types["score"] = NUM
@@ -121,7 +123,7 @@ def _declare(a: Analysis) -> None:
         a.types[name] = given
     a.functions = dict(BUILTINS)
     for table in s.tables:
-        if table.name in a.types or table.name in RESERVED or table.name in BUILTINS:
+        if table.name in RESERVED or table.name in BUILTINS:
             continue
         lookup = compile_table(table)
         a.lookups[("tables", table.name)] = lookup
