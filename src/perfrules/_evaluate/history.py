@@ -1,5 +1,5 @@
 """
-History: values of earlier periods, for ``prior()``, ``streak()`` and ``previous_streak()``.
+History: values of earlier periods, for ``prior()``, ``streak()``, ``previous_streak()`` and the totals.
 
 Earlier periods are found in the scheme's calendar, not by what happens to be
 recorded: ``prior(x, 1)`` in March reads February, whether or not February
@@ -15,14 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, cast, runtime_checkable
 
 import attrs
 
 from .._compile import Plan
 from .._errors import InputError, Issue
-from .._formula import MAX_HISTORY, history_name
-from .._model import Period
+from .._formula import MAX_HISTORY, history_call_text, history_name, total_of
+from .._model import Period, PeriodKind
 
 __all__ = ["HistoryNote", "HistorySource", "RecordedHistory", "history_lines", "history_values"]
 
@@ -140,6 +140,34 @@ class _Window:
             self.periods.append(_MISSING if data is None else data)
         return self.periods[back - 1]
 
+    def span(self, function: str, n: int) -> range:
+        # How far back a total reads: the last n periods, or the earlier periods of its window.
+        return range(1, _span(self.plan, self.period, function, n) + 1)
+
+
+def _span(plan: Plan, period: Period, function: str, n: int) -> int:
+    total = total_of(function)
+    if total is None or total[1] is None:
+        return n
+    calendar = plan.scheme.calendar
+    start = calendar.containing(cast(PeriodKind, total[1]), period.end).start
+    k = 0
+    while k < MAX_HISTORY and calendar.shift(period, -k - 1).start >= start:
+        k += 1
+    return k
+
+
+def _total(function: str, values: list[Any]) -> Decimal:
+    # Periods that hold no value for the employee (absent, missing, before history) add nothing.
+    if function.startswith("prior_count"):
+        return Decimal(sum(1 for v in values if v))
+    found: list[Decimal] = [v for v in values if v is not None]
+    if function.startswith("prior_sum"):
+        return sum(found, _ZERO)
+    if not found:
+        return _ZERO
+    return max(found) if function.startswith("prior_max") else min(found)
+
 
 def _refuse(plan: Plan, period: Period | None, missing: Sequence[Period] = ()) -> InputError:
     name = plan.scheme.name
@@ -200,10 +228,16 @@ def history_values(
     for fn, name, n in plan.history:
         found = window.at(n) if fn in ("prior", "has_prior") else None
         calls.append((fn, name, n, kinds[name] == "bool", found if isinstance(found, Mapping) else None))
+    # A total reads every period of its span (a missing one is noted, and refused by default).
+    spans = {(fn, n): [window.at(k) for k in window.span(fn, n)] for fn, _, n in plan.history if total_of(fn)}
     out = []
     for emp in employees:
         row: list[Any] = []
-        for fn, name, _, flag, table in calls:
+        for fn, name, n, flag, table in calls:
+            if (fn, n) in spans:
+                held = [_stored(p.get(emp), name, flag) for p in spans[(fn, n)] if isinstance(p, Mapping)]
+                row.append(_total(fn, held))
+                continue
             if fn in ("prior", "has_prior"):
                 entry = table.get(emp) if table is not None else None
                 if fn == "has_prior":
@@ -248,6 +282,11 @@ _WORDS = {
         "stop_read": "; not in {label}",
         "stop_missing": "; {label} was never recorded",
         "stop_before": "; history begins after {label}",
+        "total": "- {call} = {value}: {parts}",
+        "total_read": "over {labels}",
+        "total_missing": "{labels} never recorded: read as absent",
+        "total_before": "{labels} before the scheme's history begins: none",
+        "total_none": "no earlier period in the window",
     },
     "zh": {
         "head": "历史（{period}）：",
@@ -262,6 +301,11 @@ _WORDS = {
         "stop_read": "；{label} 不成立",
         "stop_missing": "；{label} 未记录",
         "stop_before": "；历史始于 {label} 之后",
+        "total": "- {call} = {value}：{parts}",
+        "total_read": "合计 {labels}",
+        "total_missing": "{labels} 未记录：按缺失计",
+        "total_before": "{labels} 早于本方案的历史起点：无",
+        "total_none": "本期之前窗口内没有期间",
     },
 }
 
@@ -281,6 +325,11 @@ def history_lines(
     step = plan.scheme.calendar.shift
     for fn, name, n in plan.history:
         value = values.get(history_name(fn, name, n))
+        if total_of(fn) is not None:
+            out.append(
+                _total_line(w, step, period, note, history_call_text(fn, name, n), value, _span(plan, period, fn, n))
+            )
+            continue
         if fn in ("prior", "has_prior"):
             label = step(period, -n).label
             where = w[_status(label, note)].format(label=label)
@@ -296,3 +345,16 @@ def history_lines(
             stop = w["stop_" + _status(label, note)].format(label=label)
         out.append(w["streak"].format(call=f"previous_streak({name})", value=run, counted=counted, stop=stop))
     return out
+
+
+def _total_line(
+    w: Mapping[str, str], step: Any, period: Period, note: HistoryNote, call: str, value: Any, k: int
+) -> str:
+    # Name every period a total covered, by what was found there: read, missing, or before history.
+    by: dict[str, list[str]] = {"read": [], "missing": [], "before": []}
+    for back in range(k, 0, -1):  # in calendar order
+        label = step(period, -back).label
+        by[_status(label, note)].append(label)
+    parts = [w["total_" + s].format(labels=", ".join(by[s])) for s in ("read", "missing", "before") if by[s]]
+    sep = "; " if w is _WORDS["en"] else "；"
+    return w["total"].format(call=call, value=value, parts=sep.join(parts) or w["total_none"])

@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from .._formula import BUILTINS, GROUP_FUNCTIONS, HISTORY_FUNCTIONS, Function, compile_table
+from .._formula import BUILTINS, GROUP_FUNCTIONS, HISTORY_FUNCTIONS, Function, compile_table, total_of
 from .._ir import BOOL, LIST, NUM, TEXT, Path, Step, StepRef, Type
 from .._kinds import KINDS, Context, group_scopes, population_types
 from .._model import Scheme
@@ -180,6 +180,19 @@ def _check(a: Analysis) -> None:
                     path,
                     "make it an indicator, payout or flag so its value is kept",
                 )
+            window = (total_of(fn) or ("", None))[1]
+            if window is not None and _SPAN[window] <= _SPAN.get(s.period, _SPAN[window]):
+                a.error(
+                    "history-window",
+                    f"{fn.rsplit('_', 1)[0]}({arg}, since={window}) in a scheme that scores {s.period} periods: "
+                    f"a {window} holds no earlier {s.period} of its own",
+                    path,
+                    "a window must be longer than the scheme's period: since=year in a monthly or quarterly scheme",
+                )
+
+
+#: Months in each period kind, to tell whether a window holds earlier periods of the scheme's kind.
+_SPAN = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 
 
 def _lower(a: Analysis) -> None:
