@@ -4,6 +4,8 @@ import re
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import perfrules as pr
 from perfrules._adapters import read_population
@@ -184,3 +186,133 @@ def test_the_how_to_example_gives_the_numbers_it_shows(tmp_path):
     for line in re.search(r"```text\nHistory \(2026-03\):\n(.*?)```", page, re.S).group(1).splitlines():
         assert line in lines
     assert "breach: 1 occurrence(s) after 1 earlier, on schedule [10, 30, 0] = 30" in page
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.integers(0, 100)), min_size=1, max_size=14),
+    st.integers(0, 100),
+)
+def test_totals_are_what_the_recorded_months_say(history, x):
+    """Any months recorded (None: never recorded, read as absent), then one month scored: every total by hand."""
+    plan = _plan("history: {missing: absent}\n")
+    months = [pr.Period.parse(f"{2025 + k // 12}-{k % 12 + 1:02d}") for k in range(len(history) + 1)]
+    recorded = {
+        months[k]: {
+            "a": {
+                "score": "0",
+                "inputs": {"x": str(v)},
+                "flags": [{"name": "high"}] if v > 10 else [],  # a flag is kept only where it was raised
+            }
+        }
+        for k, v in enumerate(history)
+        if v is not None
+    }
+    now = months[-1]
+    results = pr.score(plan, [{"employee_id": "a", "x": str(x)}], period=now, history=pr.RecordedHistory(recorded))
+    got = results.by_employee()["a"].payouts
+
+    def values(ks):
+        return [history[k] for k in ks if 0 <= k and history[k] is not None]
+
+    n = len(history)
+    last3 = values(range(n - 3, n))
+    year = values(k for k in range(n) if months[k].start.year == now.start.year)
+    quarter = [
+        k
+        for k in range(n)
+        if (months[k].start.year, (months[k].start.month - 1) // 3) == (now.start.year, (now.start.month - 1) // 3)
+    ]
+    assert D(sum(year)) == got["ytd"]
+    assert D(sum(last3)) == got["last3"]
+    assert D(sum(1 for v in values(quarter) if v > 10)) == got["highs_qtd"]
+    assert D(max(values(range(n - 2, n)), default=0)) == got["top2"]
+    assert D(min(values(range(n - 2, n)), default=0)) == got["low2"]
+    bounds = pr.bounds(plan)
+    for name in ("ytd", "last3", "highs_qtd", "top2", "low2"):
+        r = bounds.ranges[name]
+        assert r.lo <= got[name] <= r.hi
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(0, 100), min_size=1, max_size=15))
+def test_an_annual_cap_pays_each_year_the_smaller_of_the_cap_and_what_was_earned(xs):
+    """Scored month after month, the capped bonus of each calendar year totals min(250, the year's raw bonus)."""
+    plan, store = _plan(), pr.RecordedHistory()
+    paid: dict[int, D] = {}
+    raw: dict[int, D] = {}
+    for k, x in enumerate(xs):
+        period = pr.Period.parse(f"{2025 + k // 12}-{k % 12 + 1:02d}")
+        result = pr.score(plan, [{"employee_id": "a", "x": str(x)}], period=period, history=store).results[0]
+        store.periods[period] = {"a": result.to_dict()}
+        paid[period.start.year] = paid.get(period.start.year, D(0)) + result.payouts["capped"]
+        raw[period.start.year] = raw.get(period.start.year, D(0)) + result.payouts["raw"]
+    assert {y: min(D(250), r) for y, r in raw.items()} == paid
+
+
+SINCE_HIRE = """name: t
+period: month
+population: {hire_date: hired}
+metrics: {x: {type: number, min: 0, max: 100}}
+flags:
+  high: {when: "x > 10", reason: high}
+payouts:
+  since_hire: {formula: "prior_sum(x, since=hire)"}
+  best: {formula: "prior_max(x, since=hire)"}
+  highs: {formula: "prior_count(high, since=hire)"}
+"""
+
+
+def _hire_rows(x):
+    return [
+        {"employee_id": "old", "hired": "2020-05-10", "x": str(x)},
+        {"employee_id": "new", "hired": "2026-02-15", "x": str(x)},
+    ]
+
+
+@pytest.mark.parametrize("engine", ["row", "columnar"])
+def test_totals_since_hire_cover_each_employees_own_periods(tmp_path, engine):
+    """Since hire: each employee's periods from the one holding their hire date; before history adds nothing."""
+    if engine == "columnar":
+        pytest.importorskip("polars")
+    plan = pr.compile_scheme(pr.scheme_from_text(SINCE_HIRE).scheme)
+    got = {}
+    with pr.Ledger(tmp_path / "l.db") as ledger:
+        for month, x in (("2026-01", 5), ("2026-02", 20), ("2026-03", 12), ("2026-04", 7)):
+            results = pr.score(plan, _hire_rows(x), period=month, history=ledger, engine=engine)
+            ledger.publish(results, plan.scheme)
+            got[month] = {
+                e: [int(r.payouts[k]) for k in ("since_hire", "best", "highs")]
+                for e, r in results.by_employee().items()
+            }
+    assert {"old": [37, 20, 2], "new": [32, 20, 2]} == got["2026-04"]  # new: February (hired) and March
+    assert {"old": [5, 5, 0], "new": [0, 0, 0]} == got["2026-02"]  # new was hired in February itself
+    old = results.by_employee()["old"]
+    lines = history_lines(plan, results.period, results.history, old.values)
+    assert (
+        "- prior_sum(x, since=hire) = 37: over 2026-01, 2026-02, 2026-03; "
+        "2020-05 … 2025-12 (68) before the scheme's history begins: none"
+    ) in lines
+
+
+def test_since_hire_needs_hire_dates():
+    text = SINCE_HIRE.replace("population: {hire_date: hired}\n", "")
+    with pytest.raises(pr.SchemeError) as err:
+        pr.compile_scheme(pr.scheme_from_text(text).scheme)
+    assert {"history-window"} == {i.code for i in err.value.issues}
+    assert "hire_date" in err.value.issues[0].hint
+
+
+def test_since_hire_with_a_bad_hire_date_is_an_input_error_naming_it():
+    plan = pr.compile_scheme(pr.scheme_from_text(SINCE_HIRE).scheme)
+    rows = [{"employee_id": "a", "hired": "2026-13-40", "x": "1"}]
+    with pytest.raises(pr.InputError) as err:
+        pr.score(plan, rows, period="2026-04", history=pr.RecordedHistory())
+    assert "hired" in str(err.value.issues[0].path)
+
+
+def test_bounds_of_totals_since_hire_are_unbounded_above():
+    b = pr.bounds(pr.compile_scheme(pr.scheme_from_text(SINCE_HIRE).scheme))
+    assert (D(0), None) == (b.ranges["since_hire"].lo, b.ranges["since_hire"].hi)
+    assert (D(0), None) == (b.ranges["highs"].lo, b.ranges["highs"].hi)
+    assert (D(0), D(100)) == (b.ranges["best"].lo, b.ranges["best"].hi)

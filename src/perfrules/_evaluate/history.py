@@ -15,14 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Protocol, cast, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
 from .._compile import Plan
 from .._errors import InputError, Issue
-from .._formula import MAX_HISTORY, history_call_text, history_name, total_of
-from .._model import Period, PeriodKind
+from .._formula import HIRE_SPAN, MAX_HISTORY, history_call_text, history_name, total_of
+from .._model import Period
+from .inputs import Row
+from .totals import hire_dates, hire_span, total, total_line, window_span
 
 __all__ = ["HistoryNote", "HistorySource", "RecordedHistory", "history_lines", "history_values"]
 
@@ -140,34 +142,6 @@ class _Window:
             self.periods.append(_MISSING if data is None else data)
         return self.periods[back - 1]
 
-    def span(self, function: str, n: int) -> range:
-        # How far back a total reads: the last n periods, or the earlier periods of its window.
-        return range(1, _span(self.plan, self.period, function, n) + 1)
-
-
-def _span(plan: Plan, period: Period, function: str, n: int) -> int:
-    total = total_of(function)
-    if total is None or total[1] is None:
-        return n
-    calendar = plan.scheme.calendar
-    start = calendar.containing(cast(PeriodKind, total[1]), period.end).start
-    k = 0
-    while k < MAX_HISTORY and calendar.shift(period, -k - 1).start >= start:
-        k += 1
-    return k
-
-
-def _total(function: str, values: list[Any]) -> Decimal:
-    # Periods that hold no value for the employee (absent, missing, before history) add nothing.
-    if function.startswith("prior_count"):
-        return Decimal(sum(1 for v in values if v))
-    found: list[Decimal] = [v for v in values if v is not None]
-    if function.startswith("prior_sum"):
-        return sum(found, _ZERO)
-    if not found:
-        return _ZERO
-    return max(found) if function.startswith("prior_max") else min(found)
-
 
 def _refuse(plan: Plan, period: Period | None, missing: Sequence[Period] = ()) -> InputError:
     name = plan.scheme.name
@@ -201,7 +175,7 @@ def history_values(
     plan: Plan,
     source: HistorySource | None,
     period: Period | None,
-    employees: Sequence[str],
+    employees: Sequence[str | Row],
     kinds: Mapping[str, str],
     *,
     no_history: bool = False,
@@ -212,7 +186,10 @@ def history_values(
     With ``no_history`` nothing is read: numbers are 0, conditions false,
     streaks 0, and the note says so.  Otherwise a source and a calendar
     period are required.  ``kinds`` gives each name's type (``number`` or ``bool``).
+    ``employees`` are ids, or checked rows (totals since hire read each row's hire date).
     """
+    rows = [e for e in employees if not isinstance(e, str)]
+    ids = [e if isinstance(e, str) else e.employee for e in employees]
     if no_history:
         empty = tuple(
             False if fn == "has_prior" or (fn == "prior" and kinds[name] == "bool") else _ZERO
@@ -228,15 +205,27 @@ def history_values(
     for fn, name, n in plan.history:
         found = window.at(n) if fn in ("prior", "has_prior") else None
         calls.append((fn, name, n, kinds[name] == "bool", found if isinstance(found, Mapping) else None))
-    # A total reads every period of its span (a missing one is noted, and refused by default).
-    spans = {(fn, n): [window.at(k) for k in window.span(fn, n)] for fn, _, n in plan.history if total_of(fn)}
+    # A total reads every period of its span (a missing one is noted, and refused by default); a total
+    # since hire, each employee's own span, as far back as the earliest hire among them.
+    spans = {
+        (fn, n): [window.at(k) for k in range(1, window_span(plan, period, fn, n) + 1)]
+        for fn, _, n in plan.history
+        if total_of(fn) and not fn.endswith("_hire")
+    }
+    hired = (
+        {e: hire_span(plan, period, d) for e, d in hire_dates(plan, rows).items()} if HIRE_SPAN in plan.history else {}
+    )
+    deepest = [window.at(k) for k in range(1, max(hired.values(), default=0) + 1)]
     out = []
-    for emp in employees:
+    for emp in ids:
         row: list[Any] = []
         for fn, name, n, flag, table in calls:
-            if (fn, n) in spans:
-                held = [_stored(p.get(emp), name, flag) for p in spans[(fn, n)] if isinstance(p, Mapping)]
-                row.append(_total(fn, held))
+            if (fn, name, n) == HIRE_SPAN:
+                row.append(Decimal(hired.get(emp, 0)))
+                continue
+            if total_of(fn):
+                periods = deepest[: hired.get(emp, 0)] if fn.endswith("_hire") else spans[(fn, n)]
+                row.append(total(fn, [_stored(p.get(emp), name, flag) for p in periods if isinstance(p, Mapping)]))
                 continue
             if fn in ("prior", "has_prior"):
                 entry = table.get(emp) if table is not None else None
@@ -287,6 +276,7 @@ _WORDS = {
         "total_missing": "{labels} never recorded: read as absent",
         "total_before": "{labels} before the scheme's history begins: none",
         "total_none": "no earlier period in the window",
+        "sep": "; ",
     },
     "zh": {
         "head": "历史（{period}）：",
@@ -306,6 +296,7 @@ _WORDS = {
         "total_missing": "{labels} 未记录：按缺失计",
         "total_before": "{labels} 早于本方案的历史起点：无",
         "total_none": "本期之前窗口内没有期间",
+        "sep": "；",
     },
 }
 
@@ -325,10 +316,16 @@ def history_lines(
     step = plan.scheme.calendar.shift
     for fn, name, n in plan.history:
         value = values.get(history_name(fn, name, n))
+        if (fn, name, n) == HIRE_SPAN:
+            continue  # how far back since hire reaches: said on each total's line
         if total_of(fn) is not None:
-            out.append(
-                _total_line(w, step, period, note, history_call_text(fn, name, n), value, _span(plan, period, fn, n))
+            k = (
+                int(values.get(history_name(*HIRE_SPAN), 0))
+                if fn.endswith("_hire")
+                else window_span(plan, period, fn, n)
             )
+            parts = total_line(w, period, step, lambda label: _status(label, note), k)
+            out.append(w["total"].format(call=history_call_text(fn, name, n), value=value, parts=parts))
             continue
         if fn in ("prior", "has_prior"):
             label = step(period, -n).label
@@ -345,16 +342,3 @@ def history_lines(
             stop = w["stop_" + _status(label, note)].format(label=label)
         out.append(w["streak"].format(call=f"previous_streak({name})", value=run, counted=counted, stop=stop))
     return out
-
-
-def _total_line(
-    w: Mapping[str, str], step: Any, period: Period, note: HistoryNote, call: str, value: Any, k: int
-) -> str:
-    # Name every period a total covered, by what was found there: read, missing, or before history.
-    by: dict[str, list[str]] = {"read": [], "missing": [], "before": []}
-    for back in range(k, 0, -1):  # in calendar order
-        label = step(period, -back).label
-        by[_status(label, note)].append(label)
-    parts = [w["total_" + s].format(labels=", ".join(by[s])) for s in ("read", "missing", "before") if by[s]]
-    sep = "; " if w is _WORDS["en"] else "；"
-    return w["total"].format(call=call, value=value, parts=sep.join(parts) or w["total_none"])

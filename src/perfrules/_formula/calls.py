@@ -17,7 +17,7 @@ from .._ir import Arith, Choice, Node, Ref
 from .._suggest import did_you_mean
 from .functions import BOOL, LIST, NUM, TEXT
 from .groups import POPULATIONS, group_name
-from .history import MAX_HISTORY, TOTALS, WINDOWS, history_name
+from .history import HIRE_SPAN, MAX_HISTORY, TOTALS, WINDOWS, history_name
 
 __all__ = ["group_call", "history_call"]
 
@@ -164,9 +164,12 @@ def _total_call(checker: Any, node: ast.Call, name: str) -> Node:
             raise checker.fail(
                 since.value,
                 "formula-literal",
-                f"since= is one of {', '.join(WINDOWS)} (the window of the scheme's calendar holding this period)",
+                f"since= is one of {', '.join(WINDOWS)} (the window of the scheme's calendar holding this "
+                "period, or the employee's periods since hire)",
                 f"call it as {name}({arg.id}, since=year) for the year so far",
             )
         call = (f"{name}_{since.value.id}", arg.id, 0)
+        if since.value.id == "hire":
+            checker.history_calls[HIRE_SPAN] = None
     checker.history_calls[call] = None
     return cast(Node, checker.ref(history_name(*call), NUM))

@@ -15,7 +15,16 @@ earlier periods of a window of the scheme's calendar that holds this period
 
 from __future__ import annotations
 
-__all__ = ["HISTORY_FUNCTIONS", "MAX_HISTORY", "TOTALS", "WINDOWS", "history_call_text", "history_name", "total_of"]
+__all__ = [
+    "HIRE_SPAN",
+    "HISTORY_FUNCTIONS",
+    "MAX_HISTORY",
+    "TOTALS",
+    "WINDOWS",
+    "history_call_text",
+    "history_name",
+    "total_of",
+]
 
 #: How many earlier periods a streak looks back over at most.
 MAX_HISTORY = 36
@@ -23,8 +32,13 @@ MAX_HISTORY = 36
 #: Totals over earlier periods, and what each does with the values read.
 TOTALS = ("prior_sum", "prior_count", "prior_max", "prior_min")
 
-#: The windows ``since=`` names: the quarter, half-year or year of the scheme's calendar holding this period.
-WINDOWS = ("quarter", "half", "year")
+#: The windows ``since=`` names: the quarter, half-year or year of the scheme's calendar holding this
+#: period, or each employee's periods from the one holding their hire date.
+WINDOWS = ("quarter", "half", "year", "hire")
+
+#: The history call a total since hire brings along: how many earlier periods each employee's span covers
+#: (for explanations, and to say how far back it reached).
+HIRE_SPAN = ("hire_periods", "", 0)
 
 HISTORY_FUNCTIONS: dict[str, str] = {
     "prior": (
@@ -36,7 +50,7 @@ HISTORY_FUNCTIONS: dict[str, str] = {
     "previous_streak": "`previous_streak(c)`: how many periods in a row, ending with the previous one, `c` held.",
     "prior_sum": (
         "`prior_sum(x, n)`: the total of `x` over the n periods before this one; "
-        "`prior_sum(x, since=year)`: over the earlier periods of this year (or `quarter`, `half`)."
+        "`prior_sum(x, since=year)`: over the earlier periods of this year (or `quarter`, `half`, or `hire`)."
     ),
     "prior_count": "`prior_count(c, n)`, `prior_count(c, since=year)`: in how many of those periods `c` held.",
     "prior_max": "`prior_max(x, n)`, `prior_max(x, since=year)`: the largest value of `x` in those periods; 0 if none.",
@@ -65,6 +79,8 @@ def history_name(function: str, argument: str, n: int = 1) -> str:
     A total over the last n periods is ``prior_sum_3__x``; over a window ``prior_sum_year__x``.
     """
     total = total_of(function)
+    if function == HIRE_SPAN[0]:
+        return "prior_hire_periods"
     if function in ("prior", "has_prior") or (total is not None and total[1] is None):
         return f"{function}_{n}__{argument}"
     if total is not None:
