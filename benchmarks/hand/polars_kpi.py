@@ -130,6 +130,7 @@ def main() -> None:
         pl.when(c("score") < 3500).then(pl.lit("under_35")),
         pl.when(c("score") == c("bottom")).then(pl.lit("last_place")),
         pl.when(c("score") == c("top")).then(pl.lit("first_place")),
+        pl.when(c("score") < 6000).then(pl.lit("failing")),  # under the pass mark of 60
         pl.when(c("pc_breaches") >= 3).then(pl.lit("pc_dismissal")),
         pl.when(c("approval")).then(pl.lit("approval_required")),
     ]

@@ -59,7 +59,8 @@ class Metric:
 
     ``type`` names a metric type from the registry (``number``, ``count``,
     ``money``, ``percent``, ``ratio``, ``rating``, ``list`` or a plugin's);
-    ``min``/``max`` bound valid inputs; ``default`` fills an empty cell.
+    ``min``/``max`` bound valid inputs; ``default`` fills an empty cell;
+    ``scale`` says how a ``percent`` cell without ``%`` reads.
     """
 
     name: str = attrs.field(validator=v.identifier)
@@ -70,6 +71,10 @@ class Metric:
     min: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
     max: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
     default: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
+    scale: Literal["fraction", "points"] | None = None
+    """How a ``percent`` cell written without ``%`` reads: ``fraction`` (``0.85`` and ``1.2`` as written),
+    ``points`` (``85`` is 85%, 0.85). Undeclared, such a cell above 1 (or below -1) is an error, since
+    ``85`` could mean either."""
 
     @property
     def derived(self) -> bool:
@@ -179,7 +184,9 @@ class _Adjustment:
       value mapped through ``tiers`` (P3: by magnitude) or taken as the amount
       itself and checked against ``levels`` (P9, B6) or ``range`` (P8);
     * else ``count`` (a formula: occurrences, minutes, ...) times ``amount``,
-      or the ``schedule`` amounts for the 1st, 2nd, ... occurrence (P4);
+      or the ``schedule`` amounts for the 1st, 2nd, ... occurrence (P4),
+      continued from ``earlier`` (a formula: how many occurrences earlier
+      periods already counted, ``prior_sum(breaches, since=year)``);
     * ``when`` gates it (P5), ``cap`` limits the total (P6), ``share`` is the
       part borne by this person when the cost is split with ``counterpart`` (P7).
 
@@ -199,6 +206,7 @@ class _Adjustment:
     count: str | None = None
     amount: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
     schedule: tuple[Decimal, ...] | None = attrs.field(default=None, validator=[v.nonempty, v.optional_decimal_tuple])
+    earlier: str | None = None
     occurrences: str | None = None
     tiers: tuple[Tier, ...] | None = attrs.field(default=None, validator=v.nonempty)
     levels: tuple[Decimal, ...] | None = None
