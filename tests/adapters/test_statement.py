@@ -13,8 +13,9 @@ import pytest
 import perfrules as pr
 from perfrules._adapters import read_population
 from perfrules._adapters.charts import score_steps
-from perfrules._adapters.statement import LABELS, statement_html
+from perfrules._adapters.statement import statement_html
 from perfrules._cli import main
+from perfrules._explain import catalogue
 from tests.conftest import EXAMPLES, ROOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -33,14 +34,14 @@ def scored(folder):
 def test_the_steps_add_up_to_the_score_for_everyone(folder):
     plan, results = scored(folder)
     for r in results:
-        steps = score_steps(pr.explain(plan, r).to_dict(), r.score, LABELS["en"])
+        steps = score_steps(pr.explain(plan, r).to_dict(), r.score, catalogue("en").words("statement"))
         assert r.score == sum((s.delta for s in steps), D(0)), r.employee
 
 
 def test_the_kpi_waterfall_goes_indicators_adjustments_cap():
     plan, results = scored(EXAMPLES / "seed003-kpi")
     r = results.by_employee()["K01"]
-    kinds = [s.kind for s in score_steps(pr.explain(plan, r).to_dict(), r.score, LABELS["en"])]
+    kinds = [s.kind for s in score_steps(pr.explain(plan, r).to_dict(), r.score, catalogue("en").words("statement"))]
     assert ["indicator"] * 8 + ["adjustment", "limit"] == kinds
 
 

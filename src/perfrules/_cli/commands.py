@@ -31,7 +31,7 @@ from .._adapters import (
 from .._compile import Plan, compile_scheme
 from .._errors import InputError, Issue
 from .._evaluate import HistorySource, RecordedHistory, Results, history_lines, scheme_period, score
-from .._explain import explain, render_json, render_text
+from .._explain import catalogue, explain, render_json, render_text
 from .._load import read_scheme, scheme_json_schema
 from .._model import Period
 from .._plugins import NumberFormat
@@ -295,6 +295,7 @@ def explain_command(args: argparse.Namespace) -> int:
     """
     ``perfrules explain``: one employee's result, line by line (or as JSON records).
     """
+    words = catalogue(args.lang)  # an unknown language or a broken catalogue fails before anything is read
     with progress(enabled=sys.stderr.isatty()) as bar:
         plan, results = _score(args, bar)
     found = results.by_employee().get(args.employee)
@@ -304,10 +305,10 @@ def explain_command(args: argparse.Namespace) -> int:
         print(f"perfrules explain: no employee {args.employee!r} in {where} (first ids: {known})", file=sys.stderr)
         return EXIT_INVALID
     trace = explain(plan, found)
-    print(render_json(trace) if args.json else render_text(trace, args.lang))
+    print(render_json(trace) if args.json else render_text(trace, words))
     if results.history is not None and results.period is not None and not args.json:
         # Which earlier period each history value came from; the trace itself shows only the values.
-        print("\n".join(history_lines(plan, results.period, results.history, found.values, args.lang)))
+        print("\n".join(history_lines(plan, results.period, results.history, found.values, words.words("history"))))
     return EXIT_OK
 
 
@@ -338,6 +339,7 @@ def statement(args: argparse.Namespace) -> int:
         raise usage(args, "--all needs --out-dir DIR")
     if args.employee is not None and not args.out:
         raise usage(args, "--employee needs --out FILE.html")
+    words = catalogue(args.lang)  # an unknown language or a broken catalogue fails before anything is read
     if args.out:
         check_writable(args.out)
     else:
@@ -356,7 +358,7 @@ def statement(args: argparse.Namespace) -> int:
     for employee in wanted:
         name = ids.get(employee, {}).get("name")
         page = statement_html(
-            plan, people[employee], results, lang=args.lang, teams=teams, name=str(name) if name else None
+            plan, people[employee], results, lang=words, teams=teams, name=str(name) if name else None
         )
         write_atomic(args.out or Path(args.out_dir) / _statement_name(employee), page)
     where = args.out or args.out_dir

@@ -267,14 +267,15 @@ _WORDS = {
 
 
 def history_lines(
-    plan: Plan, period: Period, note: HistoryNote, values: Mapping[str, Any], lang: str = "en"
+    plan: Plan, period: Period, note: HistoryNote, values: Mapping[str, Any], lang: str | Mapping[str, str] = "en"
 ) -> list[str]:
     """
     Return lines naming, for each history call of one result, the earlier period(s) its value came from.
 
     ``values`` are the result's named values (:attr:`Result.values`); ``note`` is :attr:`Results.history`.
+    ``lang`` is ``en``, ``zh``, or the ``history`` table of a message catalogue (what the command line passes).
     """
-    w = _WORDS.get(lang, _WORDS["en"])
+    w = _WORDS.get(lang, _WORDS["en"]) if isinstance(lang, str) else lang
     out = [w["head"].format(period=period.label)]
     if not note.used:
         return [*out, w["none"]]

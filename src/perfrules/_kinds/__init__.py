@@ -20,7 +20,7 @@ from .simple import ASSESSED, CONDITIONS, ELIGIBLE, FLAGS, METRICS
 from .steps import CountError, schedule_total, shortfall_points
 from .terms import explained_terms
 from .totals import SCORE, SECTIONS
-from .wording import COMMON, name_text, number
+from .wording import COMMON, name_text, number, value_text
 
 __all__ = [
     "COMMON",
@@ -45,6 +45,7 @@ __all__ = [
     "population_types",
     "schedule_total",
     "shortfall_points",
+    "value_text",
 ]
 
 #: Every rule kind, in the order they are checked.

@@ -27,7 +27,7 @@ from .._ir import (
     StepRef,
 )
 from .._model import Bonus, Penalty, Scheme, TierTable
-from .base import Context, Explaining, Line, Words, fact, limit_facts
+from .base import Context, Explaining, Line, fact, limit_facts
 from .checks import reference
 from .people import charged_to
 from .steps import schedule_total
@@ -53,26 +53,7 @@ def _times_count(amount: Decimal, xs: list[Decimal]) -> Decimal:
 class _Adjustments:
     """Penalties or bonuses: one class for both, their sign the only difference."""
 
-    words: ClassVar[Words] = {
-        "en": {
-            "count": "{what}: {count} × {amount} = {gross}",
-            "schedule": "{what}: {count} occurrence(s) on schedule {schedule} = {gross}",
-            "occurrences": "{what}: {items} = {gross}",
-            "share": "; this person bears {share} = {own}, {counterpart} bears {other}",
-            "kept": "; no {counterpart}: this person bears it all (no_counterpart: keep)",
-            "deducted": " → deducted from {into}",
-            "added": " → added to {into}",
-        },
-        "zh": {
-            "count": "{what}：{count} × {amount} = {gross}",
-            "schedule": "{what}：第 1 至 {count} 次按 {schedule} 计 = {gross}",
-            "occurrences": "{what}：{items} = {gross}",
-            "share": "；本人承担 {share} = {own}，{counterpart} 承担 {other}",
-            "kept": "；无{counterpart}：全部由本人承担（no_counterpart: keep）",
-            "deducted": " → 从 {into} 扣除",
-            "added": " → 计入 {into}",
-        },
-    }
+    messages: ClassVar[tuple[str, ...]] = ("count", "schedule", "occurrences", "share", "kept", "deducted", "added")
 
     def __init__(self, collection: str, kind: str) -> None:
         self.collection, self.kind = collection, kind
@@ -221,6 +202,8 @@ class _Adjustments:
     def explain(self, ex: Explaining, ref: StepRef, adj: Penalty | Bonus) -> Line:
         name, traced, env = adj.name, ex.facts(ref), ex.env
         facts: dict[str, Any] = {"unit": adj.unit, "sign": "-" if isinstance(adj, Penalty) else "+"}
+        if adj.unit == "money":
+            facts["places"] = ex.scheme.money.places  # how many places its amounts are shown with
         if adj.when is not None:
             facts.update(when=adj.when, applies=bool(traced["applies"]))
         if facts.get("applies", True):
@@ -254,30 +237,34 @@ class _Adjustments:
 
     def render(self, w: Mapping[str, str], line: Line) -> str | None:
         f, it = dict(line.facts), what(line)
+        money = f.get("places")  # money shows its places (10.00); counts and points do not
         if f.get("applies") is False:
             return w["not_applied"].format(what=it, when=f["when"])
         if "occurrences" in f:
-            items = ", ".join(f"{number(v)}→{number(a)}" for v, a in f["occurrences"]) or w["none"]
-            text = w["occurrences"].format(what=it, items=items, gross=number(f["gross"]))
+            items = ", ".join(f"{number(v)}→{number(a, money)}" for v, a in f["occurrences"]) or w["none"]
+            text = w["occurrences"].format(what=it, items=items, gross=number(f["gross"], money))
         elif "schedule" in f:
             text = w["schedule"].format(
-                what=it, count=number(f["count"]), schedule=number(f["schedule"]), gross=number(f["gross"])
+                what=it,
+                count=number(f["count"]),
+                schedule=number(f["schedule"], money),
+                gross=number(f["gross"], money),
             )
         else:
             text = w["count"].format(
-                what=it, count=number(f["count"]), amount=number(f["amount"]), gross=number(f["gross"])
+                what=it, count=number(f["count"]), amount=number(f["amount"], money), gross=number(f["gross"], money)
             )
         if "when" in f:
             text += w["applied"].format(when=f["when"])
-        text += limits_text(w, f)
+        text += limits_text(w, f, money)
         if f.get("kept"):
             text += w["kept"].format(counterpart=f["counterpart"])
         elif "share" in f:
             text += w["share"].format(
                 share=number(f["share"]),
-                own=number(line.value),
+                own=number(line.value, money),
                 counterpart=f"{f['counterpart']} {f['charged_to']}" if "charged_to" in f else f["counterpart"],
-                other=number(f["counterpart_amount"]),
+                other=number(f["counterpart_amount"], money),
             )
         if f.get("into") and line.value:
             text += w["deducted" if f["sign"] == "-" else "added"].format(into=f["into"])

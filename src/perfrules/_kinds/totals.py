@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from .._ir import BOOL, Arith, Choice, Clamp, Compare, Const, Node, Origin, Round, Step, StepRef, Sum
 from .._model import Indicator, Scheme, Section
-from .base import Context, Explaining, Line, Words, fact, limit_facts
+from .base import Context, Explaining, Line, fact, limit_facts
 from .checks import limits
 from .terms import sum_terms
 from .wording import limits_text, number, terms_text, what
@@ -74,10 +74,7 @@ class _Sections:
     """Sections (dimensions): base + contributions ± adjustments, vetoed, limited, weighted."""
 
     collection, kind = "sections", "section"
-    words: ClassVar[Words] = {
-        "en": {"section": "{what}: base {base}{terms} = {sum}"},
-        "zh": {"section": "{what}：基础分 {base}{terms} = {sum}"},
-    }
+    messages: ClassVar[tuple[str, ...]] = ("section",)
 
     def elements(self, s: Scheme) -> Iterable[tuple[StepRef, Any]]:
         return ((("sections", x.name), x) for x in s.sections)
@@ -125,10 +122,7 @@ class _Score:
     """The total score: a formula, or base + sections + loose indicators ± adjustments; vetoed, limited, rounded."""
 
     collection, kind = "score", "score"
-    words: ClassVar[Words] = {
-        "en": {"score": "Score: base {base}{terms} = {sum}", "score_formula": "Score = {formula} = {sum}"},
-        "zh": {"score": "总分：基础分 {base}{terms} = {sum}", "score_formula": "总分 = {formula} = {sum}"},
-    }
+    messages: ClassVar[tuple[str, ...]] = ("score", "score_formula")
 
     def elements(self, s: Scheme) -> Iterable[tuple[StepRef, Any]]:
         return [(("score", "score"), s.score)]
