@@ -92,3 +92,12 @@ def test_chinese_reads_name_functions_and_truth_in_chinese():
     text = "\n".join(pr.render_text(pr.explain(plan, r), "zh") for r in results)
     assert "团队平均(month_score)=86.67" in text and "is_supervisor=否" in text
     assert "保留 2 位小数（四舍五入）" in text
+
+
+def test_a_share_of_someone_elses_cost_is_named_in_words_not_as_an_internal_name():
+    plan, results = scored(EXAMPLES / "seed000-pay")
+    trace = pr.explain(plan, results.by_employee()["S01"])
+    en, zh = pr.render_text(trace, "en"), pr.render_text(trace, "zh")
+    assert "− 16.72 (wrong_note, share borne as manager)" in en
+    assert "− 16.72 (作为 manager 分摊 wrong_note)" in zh
+    assert "charges_" not in en + zh

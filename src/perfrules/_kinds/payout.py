@@ -67,7 +67,7 @@ class _Payouts:
             what=what(line),
             formula=f["formula"],
             base=number(f["formula_value"]),
-            terms=terms_text(f["adjustments"], f["rounding"]["places"]),
+            terms=terms_text(f["adjustments"], f["rounding"]["places"], w),
         )
         if f["adjustments"]:
             text += f" = {number(f['sum'])}"

@@ -57,7 +57,10 @@ def render_total(w: Mapping[str, str], line: Line, head: str) -> str:
         text = w["score_formula"].format(formula=f["formula"], sum=number(f["sum"]))
     else:
         text = head.format(
-            what=what(line), base=number(f.get("base")), terms=terms_text(f.get("terms", [])), sum=number(f["sum"])
+            what=what(line),
+            base=number(f.get("base")),
+            terms=terms_text(f.get("terms", []), None, w),
+            sum=number(f["sum"]),
         )
     if "vetoed_by" in f:
         who, why = f["vetoed_by"][0]

@@ -29,6 +29,7 @@ __all__ = [
 COMMON = (
     "title",
     "weight",
+    "charged",
     "cap",
     "floor",
     "not_applied",
@@ -104,6 +105,8 @@ def name_text(key: str, w: Mapping[str, str] | None = None) -> str:
 
     key, _, over = key.partition("___")
     function, _, argument = key.partition("__")
+    if function.startswith("charges_") and argument and w is not None:  # a share of someone else's cost (P7)
+        return w["charged"].format(name=argument, relation=function[len("charges_") :])
     for call in ("prior", "has_prior"):
         if function.startswith(call + "_") and function[len(call) + 1 :].isdigit():
             return f"{fn(call)}({argument}, {function[len(call) + 1 :]})"
@@ -112,13 +115,15 @@ def name_text(key: str, w: Mapping[str, str] | None = None) -> str:
     return f"{fn(function)}({argument.replace('__', ', ')})" if argument else key
 
 
-def terms_text(terms: list[tuple[str, Decimal]], places: int | None = None) -> str:
+def terms_text(terms: list[tuple[str, Decimal]], places: int | None = None, w: Mapping[str, str] | None = None) -> str:
     """
     Return signed terms as `` + 3 (a) − 2 (b)``; zero terms (no breach, no bonus) are left out.
 
-    ``places`` shows money terms with their places.
+    ``places`` shows money terms with their places; ``w`` names shares of others' costs in its language.
     """
-    return "".join(f" {'−' if v < 0 else '+'} {number(abs(v), places)} ({name_text(name)})" for name, v in terms if v)
+    return "".join(
+        f" {'−' if v < 0 else '+'} {number(abs(v), places)} ({name_text(name, w)})" for name, v in terms if v
+    )
 
 
 def limits_text(w: Mapping[str, str], facts: Mapping[str, Any], places: int | None = None) -> str:
