@@ -143,3 +143,13 @@ def test_usage(tmp_path, capsys):
     assert 2 == err.value.code
     assert 1 == main([*argv, "--employee", "nobody", "--out", str(tmp_path / "s.html")])
     assert "no employee 'nobody'" in capsys.readouterr().err
+
+
+def test_pay_lines_show_money_with_places_and_shares_in_words():
+    plan, results = scored(EXAMPLES / "seed000-pay")
+    people = results.by_employee()
+    a02 = statement_html(plan, people["A02"], results, lang="en")
+    assert "reorder -200.00" in a02 and "suggestion +500.00" in a02  # was -200 and +500
+    assert "<td class='num'>-200.00</td>" in a02  # the deductions table
+    s01 = statement_html(plan, people["S01"], results, lang="zh")
+    assert "作为 manager 分摊 wrong_note -16.72" in s01 and "charges_" not in s01

@@ -21,7 +21,7 @@ from typing import Any
 from .._compile import Plan
 from .._evaluate import Result, Results
 from .._explain import Catalogue, catalogue, explain
-from .._kinds import number
+from .._kinds import name_text, number
 from .charts import distribution_svg, score_steps, waterfall_svg
 
 __all__ = ["statement_html"]
@@ -50,6 +50,7 @@ footer { color: var(--muted); font-size: 11px; margin-top: 24px; }
   body { background: #fff; } main { margin: 0; padding: 0; max-width: none; }
   section, table, svg { break-inside: avoid; }
   h2 { margin: 12px 0 4px; } .summary { margin: 8px 0; } svg.distribution { max-height: 100px; }
+  th, td { padding: 4px 6px; } footer { margin-top: 12px; }
 }
 """
 
@@ -59,16 +60,19 @@ def _ranks(scores: Mapping[str, Decimal], employee: str) -> tuple[int, int]:
     return 1 + sum(1 for s in scores.values() if s > mine), len(scores)
 
 
-def _pay_rows(explanation: Mapping[str, Any], words: Mapping[str, str]) -> str:
+def _pay_rows(explanation: Mapping[str, Any], words: Mapping[str, str], sentences: Mapping[str, str]) -> str:
     out = []
     for ln in explanation["lines"]:
         if ln["kind"] != "payout":
             continue
         facts = ln["facts"]
         how = f"<code>{escape(str(facts.get('formula', '')))}</code>"
-        moved = [(n, v) for n, v in facts.get("adjustments", []) if Decimal(v)]
+        moved = [(n, Decimal(v)) for n, v in facts.get("adjustments", []) if Decimal(v)]
         if moved:
-            parts = ", ".join(f"{escape(n)} {'+' if Decimal(v) > 0 else ''}{escape(v)}" for n, v in moved)
+            places = facts.get("rounding", {}).get("places")  # money, with its places
+            parts = ", ".join(
+                f"{escape(name_text(n, sentences))} {'+' if v > 0 else ''}{number(v, places)}" for n, v in moved
+            )
             how += f"<br>{words['adjustments']}: {parts}"
         if facts.get("applies") is False:
             how += f"<br><i>{words['not_paid']}</i> (<code>{escape(str(facts.get('when')))}</code>)"
@@ -129,6 +133,7 @@ def statement_html(
     if result.grade_note:
         flags += f'<p class="flag"><b>{words["grade"]}</b>: {escape(result.grade_note)}</p>'
     money = _money_rows(data)
+    pay_rows = _pay_rows(data, words, language.explaining())
     money_section = (
         f'<section id="money"><h2>{words["money_adjustments"]}</h2><table><tbody>{money}</tbody></table></section>'
         if money
@@ -148,7 +153,7 @@ def statement_html(
 <div>{words["grade"]}<b id="grade">{escape(result.grade or "-")}</b></div></div>
 <section id="waterfall">{waterfall_svg(steps, result.score, pay, texts)}</section>
 <section id="pay"><h2>{words["pay"]}</h2><table><thead><tr><th>{words["item"]}</th><th>{words["how"]}</th>
-<th class="num">{words["amount"]}</th></tr></thead><tbody>{_pay_rows(data, words)}</tbody></table></section>
+<th class="num">{words["amount"]}</th></tr></thead><tbody>{pay_rows}</tbody></table></section>
 {money_section}
 <section id="place"><h2>{words["place"]}</h2><ul>{"".join(place)}</ul>
 {distribution_svg(list(scores.values()), result.score, texts)}</section>
