@@ -1,10 +1,14 @@
 """Message catalogues: the wording of explanations and statements is data, and a third language needs no code."""
 
+import contextlib
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
 import tomllib
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import perfrules as pr
 from perfrules._adapters import read_population
@@ -76,8 +80,8 @@ def test_a_partial_catalogue_is_refused_naming_every_missing_message():
     missing = issues["explain"].message
     for key in ("weight", "in_band", "rounded", "payout", "share", "true"):
         assert re.search(rf"\b{key}\b", missing), key
-    for given in ("title", "final", "none"):
-        assert not re.search(rf"[:,] {given}\b", missing), given
+    for present in ("title", "final", "none"):
+        assert not re.search(rf"[:,] {present}\b", missing), present
     assert issues["explain"].source == str(JAPANESE) and "English catalogue" in issues["explain"].hint
 
 
@@ -203,3 +207,49 @@ def test_history_lines_come_from_the_catalogue_too(capsys):
     assert 0 == main([*args, "--no-history", "--lang", str(GERMAN)])
     out = capsys.readouterr().out
     assert "Verlauf (2026-04):" in out and "History" not in out
+
+
+def test_a_catalogue_built_by_hand_is_checked_before_use():
+    german = pr.load_catalogue(GERMAN)
+    explain = dict(german.words("explain"))
+    del explain["in_band"]
+    made = pr.Catalogue("de", "de", "Deutsch", {**german.messages, "explain": explain}, "by hand")
+    plan, results = scored(EXAMPLES / "seed003-kpi")
+    with pytest.raises(pr.CatalogueError, match="in_band"):
+        pr.render_text(pr.explain(plan, results.results[0]), made)
+    assert pr.catalogue(german) is german  # a checked one is used as it is
+
+
+@pytest.mark.parametrize("name", ["bad\0.toml", "/", "."])
+def test_any_language_name_gives_our_error(name):
+    with pytest.raises(pr.CatalogueError):
+        pr.catalogue(name)
+
+
+@settings(max_examples=60)
+@given(st.text(max_size=200))
+def test_any_file_is_read_or_refused_with_our_error(text):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "x.toml"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        with contextlib.suppress(pr.CatalogueError):
+            pr.load_catalogue(path)
+
+
+_KPI = scored(EXAMPLES / "seed003-kpi")
+_KEYS = sorted(pr.catalogue("en").words("explain"))
+
+
+@settings(max_examples=60)
+@given(st.sampled_from(_KEYS), st.text(alphabet=st.sampled_from("ab {}}{!:.0") | st.characters(), max_size=40))
+def test_any_message_text_either_renders_or_is_refused(key, text):
+    german = pr.load_catalogue(GERMAN)
+    explain = {**german.words("explain"), key: text}
+    made = pr.Catalogue("de", "de", "Deutsch", {**german.messages, "explain": explain}, "by hand")
+    plan, results = _KPI
+    try:
+        words = pr.catalogue(made)
+    except pr.CatalogueError:
+        return
+    for r in results:
+        pr.render_text(pr.explain(plan, r), words)

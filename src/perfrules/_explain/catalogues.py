@@ -20,6 +20,7 @@ import os
 import re
 import string
 import sys
+import weakref
 from collections.abc import Mapping
 from importlib import resources
 from importlib.metadata import entry_points
@@ -62,12 +63,15 @@ BUILT_IN = ("en", "zh")
 
 _CODE = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*")
 _LOADED: dict[str, Catalogue] = {}
+_CHECKED: weakref.WeakSet[Catalogue] = weakref.WeakSet()
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Catalogue:
     """
     One language's messages, checked complete: read with :func:`load_catalogue`, found with :func:`catalogue`.
+
+    A catalogue built by hand is checked the first time :func:`catalogue` (or a renderer) is given it.
     """
 
     code: str
@@ -161,7 +165,7 @@ def _parse(data: Mapping[str, Any], source: str, reference: Catalogue | None) ->
     if issues:
         raise CatalogueError(issues, f"the message catalogue {source} cannot be used")
     head = tables["language"]
-    return Catalogue(
+    checked = Catalogue(
         code=code,
         html=head.get("html", code),
         name=head.get("name", code),
@@ -170,6 +174,8 @@ def _parse(data: Mapping[str, Any], source: str, reference: Catalogue | None) ->
         ),
         source=source,
     )
+    _CHECKED.add(checked)
+    return checked
 
 
 def _read(path: str | os.PathLike[str] | Traversable, reference: Catalogue | None) -> Catalogue:
@@ -182,9 +188,10 @@ def _read(path: str | os.PathLike[str] | Traversable, reference: Catalogue | Non
             [Issue("file-not-found", f"no such file: {source}", source=source, hint="check the path")],
             f"the message catalogue {source} cannot be used",
         ) from None
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: a path with a NUL character
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise CatalogueError(
-            [Issue("file-unreadable", f"cannot read {source}: {exc.strerror}", source=source)],
+            [Issue("file-unreadable", f"cannot read {source}: {why}", source=source)],
             f"the message catalogue {source} cannot be used",
         ) from None
     try:
@@ -237,7 +244,11 @@ def catalogue(lang: str | os.PathLike[str] | Catalogue) -> Catalogue:
     ``perfrules.languages``, the path of a catalogue file, or a :class:`Catalogue` (returned as is).
     """
     if isinstance(lang, Catalogue):
-        return lang
+        if lang in _CHECKED:
+            return lang
+        given = {table: dict(messages) for table, messages in lang.messages.items()}
+        given["language"] = {"code": lang.code, "html": lang.html, "name": lang.name} | given.get("language", {})
+        return _parse(given, lang.source, _english())
     key = os.fspath(lang)
     found = _LOADED.get(key)
     if found is not None:
