@@ -101,3 +101,34 @@ def test_a_share_of_someone_elses_cost_is_named_in_words_not_as_an_internal_name
     assert "− 16.72 (wrong_note, share borne as manager)" in en
     assert "− 16.72 (作为 manager 分摊 wrong_note)" in zh
     assert "charges_" not in en + zh
+
+
+def _csv(folder):
+    from perfrules._adapters import render_results
+
+    _, results = scored(folder)
+    return render_results(results, "r.csv").decode().splitlines()
+
+
+def test_the_score_column_has_one_number_of_places():
+    # seed003-pay declares no score rounding: 50, 100 and 88.5 were written as they came.
+    lines = _csv(EXAMPLES / "seed003-pay")
+    assert [line.split(",")[2] for line in lines[1:]] == ["50.00", "100.00", "88.50"]
+    # seed002 declares score rounding to 2 places; a vetoed or floored score is written the same way.
+    assert all(re.fullmatch(r"\d+\.\d\d", line.split(",")[2]) for line in _csv(EXAMPLES / "seed002")[1:])
+
+
+def test_money_penalty_columns_have_their_places():
+    header, *rows = _csv(EXAMPLES / "seed000-pay")
+    names = header.split(",")
+    money = ["reorder", "wrong_note", "neglected_request", "training_loss", "suggestion"]
+    for row in rows:
+        cells = dict(zip(names, row.split(","), strict=True))
+        assert all(re.fullmatch(r"\d+\.\d\d", cells[m]) for m in money), cells
+    assert dict(zip(names, rows[1].split(","), strict=True))["reorder"] == "200.00"  # was 200
+
+
+def test_scores_and_money_keep_their_values():
+    _, results = scored(EXAMPLES / "seed003-pay")
+    assert [r.score for r in results] == [D(50), D(100), D("88.5")]
+    assert str(results.results[2].score) == "88.50"

@@ -27,7 +27,7 @@ from .._ir import (
     StepRef,
 )
 from .._model import Bonus, Penalty, Scheme, TierTable
-from .base import Context, Explaining, Line, fact, limit_facts
+from .base import Context, Explaining, Line, at_places, fact, limit_facts, zero_at
 from .checks import reference
 from .people import charged_to
 from .steps import schedule_total
@@ -185,7 +185,10 @@ class _Adjustments:
         if adj.cap is not None:
             low = -adj.cap if isinstance(adj, Bonus) and adj.signed else None
             amount = Clamp(amount, low, adj.cap, origin=Origin(path))
-        zero = Const(_ZERO, NUM, "zero")
+        zero: Node = Const(_ZERO, NUM, "zero")
+        if adj.unit == "money":  # money shows its places (10.00), however it was counted
+            places = ctx.scheme.money.places
+            amount, zero = at_places(amount, places), zero_at(places)
         if adj.share is None:
             return Step(ref, self.kind, ((adj.name, amount),), adj, guard=guard, otherwise=(zero,))
         own: Node = Arith("*", amount, ctx.const(adj.share, f"share_{adj.name}", path))
@@ -267,7 +270,8 @@ class _Adjustments:
                 other=number(f["counterpart_amount"], money),
             )
         if f.get("into") and line.value:
-            text += w["deducted" if f["sign"] == "-" else "added"].format(into=f["into"])
+            into = w["total"] if f["into"] == "score" else f["into"]  # the total score is ours to name
+            text += w["deducted" if f["sign"] == "-" else "added"].format(into=into)
         return text
 
 

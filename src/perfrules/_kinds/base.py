@@ -26,11 +26,11 @@ import attrs
 
 from .._errors import Issue
 from .._formula import LIMITS, CompiledFormula, FormulaError, Function, Lookup, check_formula, groups_for
-from .._ir import Clamp, Const, Fact, Node, Origin, Path, Step, StepRef, Type
+from .._ir import Arith, Clamp, Const, Fact, Node, Origin, Path, Step, StepRef, Type
 from .._model import Scheme
 from .people import group_scopes
 
-__all__ = ["Context", "Explaining", "Kind", "Line", "fact", "limit_facts"]
+__all__ = ["Context", "Explaining", "Kind", "Line", "at_places", "fact", "limit_facts", "zero_at"]
 
 E_contra = TypeVar("E_contra", contravariant=True)
 
@@ -201,3 +201,20 @@ def fact(key: str, node: Node) -> Fact:
     Mark ``node`` as a value explanations show, under ``key``.
     """
     return Fact(key, node, node.origin)
+
+
+def zero_at(places: int) -> Const:
+    """
+    Return zero written with ``places`` places (``0.00``): what an amount that is nothing shows.
+    """
+    return Const(Decimal(0).scaleb(-places), "number", f"zero_{places}")
+
+
+def at_places(node: Node, places: int) -> Node:
+    """
+    Return ``node`` written with at least ``places`` places, its value unchanged (``10`` → ``10.00``).
+
+    Adding a zero of that many places pads and never rounds (Decimal keeps the smaller exponent of a
+    sum), so every engine writes the same text: money shows its cents, scores one number of places.
+    """
+    return Arith("+", node, zero_at(places))

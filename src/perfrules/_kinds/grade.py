@@ -134,7 +134,7 @@ class _Grades:
         key = "no_grade" if "not_assessed" in f else "distributed" if "distribution" in f else "grade"
         return w[key].format(
             value=line.value,
-            of=f["of"],
+            of=w["total"] if f["of"] == "score" else f["of"],  # the total score is ours to name
             x=number(f["value"]),
             band=f.get("band"),
             band_grade=f.get("band_grade"),

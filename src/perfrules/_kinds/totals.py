@@ -13,14 +13,17 @@ from typing import Any, ClassVar
 
 from .._ir import BOOL, Arith, Choice, Clamp, Compare, Const, Node, Origin, Round, Step, StepRef, Sum
 from .._model import Indicator, Scheme, Section
-from .base import Context, Explaining, Line, fact, limit_facts
+from .base import Context, Explaining, Line, at_places, fact, limit_facts
 from .checks import limits
 from .terms import sum_terms
 from .wording import limits_text, number, terms_text, what
 
-__all__ = ["SCORE", "SECTIONS", "render_total"]
+__all__ = ["SCORE", "SCORE_PLACES", "SECTIONS", "render_total"]
 
 _HUNDRED = Decimal(100)
+
+#: The places a score is written with when the scheme declares no rounding: padded, never rounded.
+SCORE_PLACES = 2
 
 
 def _limited(
@@ -150,6 +153,8 @@ class _Score:
         vetoes: list[tuple[str, tuple[str | int, ...]]] = [("score", ("score", "veto"))]
         vetoes += [(i.name, ("indicators", i.name, "veto")) for i in s.indicators if i.section is None]
         out = _limited(ctx, ref, total, vetoes, sc.floor, sc.cap, sc.rounding)
+        # One number of places for every score, vetoed ones too: the declared rounding's, else SCORE_PLACES.
+        out = at_places(out, sc.rounding.places if sc.rounding is not None else SCORE_PLACES)
         return Step(ref, self.kind, (("score", out),), sc, prelude=(total,))
 
     def explain(self, ex: Explaining, ref: StepRef, sc: Any) -> Line:

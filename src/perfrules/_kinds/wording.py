@@ -30,6 +30,7 @@ COMMON = (
     "title",
     "weight",
     "charged",
+    "total",
     "cap",
     "floor",
     "not_applied",
