@@ -132,3 +132,14 @@ def test_scores_and_money_keep_their_values():
     _, results = scored(EXAMPLES / "seed003-pay")
     assert [r.score for r in results] == [D(50), D(100), D("88.5")]
     assert str(results.results[2].score) == "88.50"
+
+
+def test_weighted_indicators_have_points_and_contribution_columns():
+    header, *rows = _csv(EXAMPLES / "seed003-kpi")
+    names = header.split(",")
+    cells = {row.split(",")[0]: dict(zip(names, row.split(","), strict=False)) for row in rows}
+    # conversion weighs 35%: its column is the contribution, conversion.points the points it weighs.
+    assert (cells["K02"]["conversion"], cells["K02"]["conversion.points"]) == ("28.00", "80")
+    assert names.index("attendance.points") < names.index("pc_rule")  # after the contributions, before sections
+    # An unweighted indicator's column is its points: no second column.
+    assert not [n for n in _csv(EXAMPLES / "seed002")[0].split(",") if n.endswith(".points")]

@@ -22,6 +22,7 @@ import polars as pl
 
 from .._compile import Plan
 from .._formula import history_name
+from .._kinds import points_name
 from .._model import Period
 from .columnar import evaluate_columns
 from .fixed import Num, compare, const
@@ -197,7 +198,12 @@ def _frame(plan: Plan, env: dict[str, Any], ids: pl.Series, period: Period | Non
     cols["score"] = _text(env["score"])
     grade = env.get("grade") if plan.index.get("grade") is not None else None
     cols["grade"] = pl.repeat("", n, eager=True) if grade is None else grade.fill_null("")
-    for group in (s.indicators, s.sections, s.penalties, s.bonuses, s.payouts):
+    for ind in s.indicators:
+        cols[ind.name] = _text(env[ind.name])
+    for ind in s.indicators:  # the row writer's order: contributions, then the points weighted ones weigh
+        if ind.weight is not None:
+            cols[points_name(ind.name)] = _text(env[points_name(ind.name)])
+    for group in (s.sections, s.penalties, s.bonuses, s.payouts):
         for item in group:
             cols[item.name] = _text(env[item.name])
     frame = pl.DataFrame(cols)

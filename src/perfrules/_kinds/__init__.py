@@ -11,7 +11,7 @@ from typing import Any
 from .adjustment import BONUSES, PENALTIES
 from .base import Context, Explaining, Kind, Line, limit_facts
 from .grade import GRADES
-from .indicator import INDICATORS
+from .indicator import INDICATORS, points_name
 from .marginal import ACCELERATORS, marginal_total
 from .payout import PAYOUTS
 from .people import charged_to, charges_name, group_scopes, population_names, population_types
@@ -41,6 +41,7 @@ __all__ = [
     "marginal_total",
     "name_text",
     "number",
+    "points_name",
     "population_names",
     "population_types",
     "schedule_total",

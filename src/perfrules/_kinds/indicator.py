@@ -17,9 +17,16 @@ from .checks import limits, reference
 from .steps import shortfall_points
 from .wording import limits_text, number, what
 
-__all__ = ["INDICATORS"]
+__all__ = ["INDICATORS", "points_name"]
 
 _HUNDRED, _ONE = Decimal(100), Decimal(1)
+
+
+def points_name(indicator: str) -> str:
+    """
+    Return the name of a weighted indicator's points before weighting (``attitude.points``).
+    """
+    return f"{indicator}.points"
 
 
 class _Indicators:
@@ -87,9 +94,12 @@ class _Indicators:
         out: Node = fact("points", points)
         if ind.cap is not None or ind.floor is not None:
             out = Clamp(out, ind.floor, ind.cap, origin=Origin(path))
-        if ind.weight is not None:
-            out = Arith("*", out, ctx.const(ind.weight / _HUNDRED, f"weight_{ind.name}", path))
-        return Step(ref, self.kind, ((ind.name, out),), ind, tuple(prelude), tuple(traced))
+        if ind.weight is None:
+            return Step(ref, self.kind, ((ind.name, out),), ind, tuple(prelude), tuple(traced))
+        # A weighted indicator defines its contribution and, as ``name.points``, the points it weighs.
+        weighted = Arith("*", out, ctx.const(ind.weight / _HUNDRED, f"weight_{ind.name}", path))
+        outputs = ((ind.name, weighted), (points_name(ind.name), out))
+        return Step(ref, self.kind, outputs, ind, (*prelude, out), tuple(traced))
 
     def explain(self, ex: Explaining, ref: StepRef, ind: Indicator) -> Line:
         traced = ex.facts(ref)
