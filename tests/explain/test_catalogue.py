@@ -253,3 +253,21 @@ def test_any_message_text_either_renders_or_is_refused(key, text):
         return
     for r in results:
         pr.render_text(pr.explain(plan, r), words)
+
+
+def test_history_lines_in_a_language_name_functions_in_it():
+    from perfrules._cli.commands import _history_words
+    from perfrules._evaluate import history_lines
+
+    text = "name: t\nperiod: month\nmetrics:\n  x: {type: number}\nflags:\n  high: {when: x > 10, reason: r}\n"
+    text += "score: {formula: 'prior(x, 1) + previous_streak(high)'}\nhistory: {missing: absent}\n"
+    plan = pr.compile_scheme(pr.scheme_from_text(text).scheme)
+    april = pr.Period.parse("2026-04")
+    source = pr.RecordedHistory(
+        {pr.Period.parse("2026-02"): {"a": {"score": "0", "inputs": {"x": "20"}, "flags": [{"name": "high"}]}}}
+    )
+    results = pr.score(plan, [{"employee_id": "a", "x": "30"}], period=april, history=source)
+    lines = history_lines(plan, april, results.history, results.results[0].values, _history_words(pr.catalogue("zh")))
+    assert lines[0] == "历史（2026-04）："
+    assert any(line.startswith("- 此前连续期数(high) = 0：") for line in lines), lines
+    assert any(line.startswith("- 前期值(x, 1) = 0：") for line in lines), lines

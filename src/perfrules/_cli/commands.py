@@ -31,7 +31,7 @@ from .._adapters import (
 from .._compile import Plan, compile_scheme
 from .._errors import InputError, Issue
 from .._evaluate import HistorySource, RecordedHistory, Results, history_lines, scheme_period, score
-from .._explain import catalogue, explain, render_json, render_text
+from .._explain import Catalogue, catalogue, explain, render_json, render_text
 from .._load import read_scheme, scheme_json_schema
 from .._model import Period
 from .._plugins import NumberFormat
@@ -308,8 +308,14 @@ def explain_command(args: argparse.Namespace) -> int:
     print(render_json(trace) if args.json else render_text(trace, words))
     if results.history is not None and results.period is not None and not args.json:
         # Which earlier period each history value came from; the trace itself shows only the values.
-        print("\n".join(history_lines(plan, results.period, results.history, found.values, words.words("history"))))
+        print("\n".join(history_lines(plan, results.period, results.history, found.values, _history_words(words))))
     return EXIT_OK
+
+
+def _history_words(words: Catalogue) -> dict[str, str]:
+    # The history lines' sentences, with how the language names functions and truth.
+    named = {k: v for k, v in words.explaining().items() if k.startswith("function.") or k in ("true", "false")}
+    return {**words.words("history"), **named}
 
 
 def ledger_command(args: argparse.Namespace) -> int:
