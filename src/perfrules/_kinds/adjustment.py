@@ -53,7 +53,17 @@ def _times_count(amount: Decimal, xs: list[Decimal]) -> Decimal:
 class _Adjustments:
     """Penalties or bonuses: one class for both, their sign the only difference."""
 
-    messages: ClassVar[tuple[str, ...]] = ("count", "schedule", "occurrences", "share", "kept", "deducted", "added")
+    messages: ClassVar[tuple[str, ...]] = (
+        "count",
+        "schedule",
+        "occurrences",
+        "share",
+        "kept",
+        "deducted",
+        "added",
+        "why",
+        "held",
+    )
 
     def __init__(self, collection: str, kind: str) -> None:
         self.collection, self.kind = collection, kind
@@ -241,6 +251,8 @@ class _Adjustments:
     def render(self, w: Mapping[str, str], line: Line) -> str | None:
         f, it = dict(line.facts), what(line)
         money = f.get("places")  # money shows its places (10.00); counts and points do not
+        if f.get("held"):  # added by the explanation from the result: held for approval (W2)
+            return w["held"].format(what=it, held=number(f["held"], money), limit=number(f["held_over"], money))
         if f.get("applies") is False:
             return w["not_applied"].format(what=it, when=f["when"])
         if "occurrences" in f:
@@ -272,6 +284,9 @@ class _Adjustments:
         if f.get("into") and line.value:
             into = w["total"] if f["into"] == "score" else f["into"]  # the total score is ours to name
             text += w["deducted" if f["sign"] == "-" else "added"].format(into=into)
+        # Added by the explanation from the result, not traced: why it was given (B7).
+        if f.get("reason"):
+            text += w["why"].format(reason=f["reason"])
         return text
 
 
