@@ -318,8 +318,7 @@ def score(
         # History values, then population values, follow the inputs; rows are rebuilt once.
         past = None
         if plan.history:
-            ids = [r.employee for r in checked]
-            past, note = history_values(plan, history, period, ids, _kinds(plan), no_history=no_history)
+            past, note = history_values(plan, history, period, checked, _kinds(plan), no_history=no_history)
         people = population_values(plan, checked, period) if plan.scheme.population is not None else None
         make = tuple.__new__
         checked = [

@@ -30,7 +30,7 @@ from .._model import Bonus, Penalty, Scheme, TierTable
 from .base import Context, Explaining, Line, at_places, fact, limit_facts, zero_at
 from .checks import reference
 from .people import charged_to
-from .steps import schedule_total
+from .steps import schedule_after, schedule_total
 from .wording import limits_text, number, what
 
 __all__ = ["BONUSES", "PENALTIES"]
@@ -56,6 +56,7 @@ class _Adjustments:
     messages: ClassVar[tuple[str, ...]] = (
         "count",
         "schedule",
+        "continued",
         "occurrences",
         "share",
         "kept",
@@ -89,6 +90,14 @@ class _Adjustments:
         if adj.occurrences is not None and adj.amount is not None and adj.tiers is not None:
             ctx.error("adjustment-amount", "give amount or tiers for occurrences, not both", path)
         ctx.formula((*path, "count"), adj.count, NUM)
+        ctx.formula((*path, "earlier"), adj.earlier, NUM)
+        if adj.earlier is not None and (adj.schedule is None or adj.count is None):
+            ctx.error(
+                "adjustment-amount",
+                "earlier continues a schedule from occurrences counted in earlier periods: give count and schedule",
+                (*path, "earlier"),
+                "count: this period's occurrences, schedule: [10, 30], earlier: prior_sum(count_metric, since=year)",
+            )
         ctx.formula((*path, "when"), adj.when, "bool")
         if adj.occurrences is not None:
             if ctx.types.get(adj.occurrences) != LIST:
@@ -181,6 +190,10 @@ class _Adjustments:
         count = fact("count", ctx.node((*path, "count"))) if adj.count is not None else None
         if adj.schedule is not None:
             total = schedule_total(adj.schedule)
+            if adj.earlier is not None and count is not None:
+                # P4 across periods: this period's occurrences are the (earlier+1)-th... on the schedule.
+                before = fact("earlier", ctx.node((*path, "earlier")))
+                return Apply(schedule_after(adj.schedule), (before, count), NUM, f"schedule_{adj.name}")
             return Apply(total, (count or ctx.const(_ONE, "one"),), NUM, f"schedule_{adj.name}")
         if count is None:
             return ctx.const(adj.amount if adj.amount is not None else _ONE, f"amount_{adj.name}", path)
@@ -228,6 +241,8 @@ class _Adjustments:
                 facts["count"] = traced.get("count", _ONE)
                 if adj.schedule is not None:
                     facts["schedule"] = list(adj.schedule)
+                    if traced.get("earlier"):  # none counted earlier reads as the plain schedule
+                        facts["earlier"] = traced["earlier"]
                 else:
                     facts["amount"] = adj.amount if adj.amount is not None else _ONE
             facts["gross"] = traced["gross"]
@@ -259,11 +274,12 @@ class _Adjustments:
             items = ", ".join(f"{number(v)}→{number(a, money)}" for v, a in f["occurrences"]) or w["none"]
             text = w["occurrences"].format(what=it, items=items, gross=number(f["gross"], money))
         elif "schedule" in f:
-            text = w["schedule"].format(
+            text = w["continued" if "earlier" in f else "schedule"].format(
                 what=it,
                 count=number(f["count"]),
                 schedule=number(f["schedule"], money),
                 gross=number(f["gross"], money),
+                earlier=number(f.get("earlier", 0)),
             )
         else:
             text = w["count"].format(

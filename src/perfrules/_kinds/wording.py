@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from .._formula import TOTALS, total_of
 from .base import Line
 
 __all__ = [
@@ -108,9 +109,14 @@ def name_text(key: str, w: Mapping[str, str] | None = None) -> str:
     function, _, argument = key.partition("__")
     if function.startswith("charges_") and argument and w is not None:  # a share of someone else's cost (P7)
         return w["charged"].format(name=argument, relation=function[len("charges_") :])
-    for call in ("prior", "has_prior"):
+    if not argument and w is not None and f"function.{function}" in w:  # a value of ours (hire_periods)
+        return w[f"function.{function}"]
+    for call in ("prior", "has_prior", *TOTALS):
         if function.startswith(call + "_") and function[len(call) + 1 :].isdigit():
             return f"{fn(call)}({argument}, {function[len(call) + 1 :]})"
+    total = total_of(function)
+    if total is not None and total[1] is not None:
+        return f"{fn(total[0])}({argument}, {fn('since')}={fn(total[1])})"
     if over:
         argument += f"__{fn('over')}={fn(over)}"
     return f"{fn(function)}({argument.replace('__', ', ')})" if argument else key
