@@ -20,8 +20,8 @@ CASES = [
     ("E4", "seed003-pay", "P01", ("payouts", "pot_pay"), "375.00"),
     ("E4", "seed003-pay", "P02", ("payouts", "pot_pay"), "750.00"),
     ("E5", "seed003-gs", "G01", ("payouts", "bonus"), "200.00"),
-    ("E6", "seed003-front-desk", "F01", ("penalties", "lateness"), "30"),
-    ("E7", "seed001", "E004", ("score",), "110"),
+    ("E6", "seed003-front-desk", "F01", ("penalties", "lateness"), "30.00"),
+    ("E7", "seed001", "E004", ("score",), "110.00"),
 ]
 
 

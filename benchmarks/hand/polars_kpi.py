@@ -150,10 +150,21 @@ def main() -> None:
         attendance=_text(
             pl.when(c("attend_places") == 1).then(c("attend100") // 10).otherwise(c("attend100")), c("attend_places")
         ),
-        pc_rule=c("pc").cast(pl.String),
+        # The points each weighted indicator weighs, as its tier or rating gives them.
+        **{"conversion.points": conv.cast(pl.String), "payment.points": pay.cast(pl.String)},
+        **{"aov.points": aov.cast(pl.String), "reply.points": reply.cast(pl.String)},
+        **{"response.points": resp.cast(pl.String), "tasks.points": c("tasks_rating").cast(pl.String)},
+        **{"attitude.points": c("attitude_rating").cast(pl.String)},
+        **{
+            "attendance.points": _text(
+                pl.when(c("attend_places") == 1).then(c("attend100") // 10).otherwise(c("attend100")),
+                c("attend_places") - 1,
+            )
+        },
+        pc_rule=_text(c("pc") * 100, 2),  # money is written with its two places
         merit=c("merit_sum").cast(pl.String),
-        data_errors=c("data").cast(pl.String),
-        suggestions=c("sugg").cast(pl.String),
+        data_errors=_text(c("data") * 100, 2),
+        suggestions=_text(c("sugg") * 100, 2),
         perf_pay=_text(c("perf"), 2),
         attendance_bonus=_text(c("full"), 2),
         first_place_bonus=pl.lit("0.00"),

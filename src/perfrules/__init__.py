@@ -15,6 +15,7 @@ from ._analysis import Bounds, CheckOutcome, WhatIf, bounds, check_scheme, whati
 from ._compile import CONTEXT as DECIMAL_CONTEXT
 from ._compile import Plan, compile_scheme, scheme_digest
 from ._errors import (
+    CatalogueError,
     CompileError,
     EvaluationError,
     InputError,
@@ -35,7 +36,7 @@ from ._evaluate import (
     evaluate,
     score,
 )
-from ._explain import Explanation, explain, render_json, render_text
+from ._explain import Catalogue, Explanation, catalogue, explain, languages, load_catalogue, render_json, render_text
 from ._formula import BUILTINS as FUNCTIONS
 from ._formula import CompiledFormula, FormulaError, Function, compile_formula
 from ._load import (
@@ -95,6 +96,8 @@ __all__ = [
     "Bound",
     "Bounds",
     "Calendar",
+    "Catalogue",
+    "CatalogueError",
     "Change",
     "CheckOutcome",
     "CompileError",
@@ -150,6 +153,7 @@ __all__ = [
     "TierTable",
     "WhatIf",
     "bounds",
+    "catalogue",
     "check_file",
     "check_scheme",
     "compile_formula",
@@ -158,6 +162,8 @@ __all__ = [
     "dump_yaml",
     "evaluate",
     "explain",
+    "languages",
+    "load_catalogue",
     "load_scheme",
     "metric_type",
     "metric_types",

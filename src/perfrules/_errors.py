@@ -9,7 +9,8 @@ The perfrules error tree, one branch per phase.
      ├── InputError         load of a population: a row or cell is wrong (ValueError)
      ├── EvaluationError    evaluate: arithmetic failed for one employee (ArithmeticError)
      ├── LedgerError        storage: the results ledger refused or could not be used
-     └── OutputError        an output file cannot be written (missing folder, no permission)
+     ├── OutputError        an output file cannot be written (missing folder, no permission)
+     └── CatalogueError     a language's message catalogue is unknown, unreadable or incomplete
 
 Every error that stems from user input carries :class:`Issue` objects: a stable
 ``code`` (for JSON output and documentation), a message, a path into the
@@ -25,6 +26,7 @@ from typing import Literal
 import attrs
 
 __all__ = [
+    "CatalogueError",
     "CompileError",
     "EvaluationError",
     "InputError",
@@ -226,3 +228,11 @@ class OutputError(_IssuesError, OSError):
     """
 
     code = "output-error"
+
+
+class CatalogueError(_IssuesError, ValueError):
+    """
+    A language's message catalogue is unknown, cannot be read, or lacks messages explanations use.
+    """
+
+    code = "catalogue-error"

@@ -61,15 +61,17 @@ class TestPublish:
         changed = [{**r, "minor_count": "2"} if r["employee_id"] == "E002" else r for r in rows]
         with pr.Ledger(tmp_path / "l.db") as ledger:
             ledger.publish(scored(plan, rows), plan.scheme)
-            with pytest.raises(pr.LedgerError, match="E002 score: 81 → 79") as err:
+            with pytest.raises(pr.LedgerError, match=r"E002 score: 81\.00 → 79\.00") as err:
                 ledger.publish(scored(plan, changed), plan.scheme)
             assert "period-published" == err.value.issues[0].code
             assert [1] == ledger.revisions("2026-04")
             revised = ledger.publish(scored(plan, changed), plan.scheme, revise=True)
             assert (2, "revised") == (revised.revision, revised.status)
-            assert {("E002", "score", "81", "79")} <= {(c.employee, c.field, c.old, c.new) for c in revised.changes}
-            assert "79" == ledger.load("2026-04")["E002"]["score"]
-            assert "81" == ledger.load("2026-04", 1)["E002"]["score"]
+            assert {("E002", "score", "81.00", "79.00")} <= {
+                (c.employee, c.field, c.old, c.new) for c in revised.changes
+            }
+            assert "79.00" == ledger.load("2026-04")["E002"]["score"]
+            assert "81.00" == ledger.load("2026-04", 1)["E002"]["score"]
 
     def test_results_need_a_period(self, tmp_path):
         folder = EXAMPLES / "seed003-kpi"

@@ -58,7 +58,7 @@ class TestTamper:
         seq = seq_of(ledger_path, "2026-04")
         edit(
             ledger_path,
-            'UPDATE results SET data = replace(data, \'"score": "81"\', \'"score": "99"\') '
+            'UPDATE results SET data = replace(data, \'"score": "81.00"\', \'"score": "99.00"\') '
             "WHERE seq = ? AND employee = 'E002'",
             seq,
         )
@@ -95,7 +95,7 @@ class TestReadOnly:
         ledger_path.chmod(0o444)
         try:
             with pr.Ledger(ledger_path, readonly=True) as ledger:
-                assert "81" == ledger.load("2026-04")["E002"]["score"]
+                assert "81.00" == ledger.load("2026-04")["E002"]["score"]
                 assert ["2026-04", "2026-05"] == roll_up(ledger, plan.scheme, "2026-Q2", partial=True)["from"]
                 assert [] == ledger.verify()[0]
                 with pytest.raises(pr.LedgerError) as err:
@@ -207,7 +207,7 @@ class TestFaults:
         with pr.Ledger(ledger_path, readonly=True) as ledger:
             latest = ledger.load("2026-04")
         assert "ledger-locked" == seen["a"]  # A waited for B's lock and gave up cleanly
-        assert done.status == "unchanged" and "81" == latest["E002"]["score"]
+        assert done.status == "unchanged" and "81.00" == latest["E002"]["score"]
 
     def test_two_first_publications_of_one_period(self, plan, tmp_path):
         """Two runs publishing the same new period: one records it, the other is refused as published."""
@@ -242,7 +242,7 @@ def test_a_rewritten_chain_is_caught_by_a_kept_head_hash(plan, ledger_path, caps
         kept = ledger.verify()[2]
     db = sqlite3.connect(ledger_path)
     with db:
-        db.execute("UPDATE results SET data = replace(data, '\"81\"', '\"99\"') WHERE employee = 'E002'")
+        db.execute("UPDATE results SET data = replace(data, '\"81.00\"', '\"99.00\"') WHERE employee = 'E002'")
         before = ""
         for seq, scheme, label, revision, *fields in db.execute(
             "SELECT seq, scheme, label, revision, scheme_digest, recorded_at, employees, start, end, kind, history "

@@ -176,8 +176,8 @@ class TestFormulaCells:
         write_results(pr.score(plan, rows, period="2026-04"), tmp_path / "r.csv")
         assert [
             "employee_id,period,score,grade,pay,refund,flags",
-            "-7,2026-04,0,,2.00,-2.00,",
-            "'=1+1,2026-04,0,,5.00,-5.00,",
+            "-7,2026-04,0.00,,2.00,-2.00,",
+            "'=1+1,2026-04,0.00,,5.00,-5.00,",
         ] == (tmp_path / "r.csv").read_text().splitlines()
 
 

@@ -42,16 +42,16 @@ def test_approvals_hold_and_release_money(files, capsys):
     assert 0 == main([*score, "--json"])
     printed = capsys.readouterr()
     e1 = json.loads(printed.out)["results"][0]
-    assert [("E1", "300", "200"), ("E2", "300", "200")] == [
+    assert [("E1", "300.00", "200"), ("E2", "300.00", "200")] == [
         (h["employee"], h["amount"], h["over"]) for h in json.loads(printed.out)["held"]
     ]
-    assert "2 amount(s) held until approved" in printed.err and "held E2 special: 300" in printed.err
-    assert {"special": "300"} == e1["held"] and "500.00" == e1["payouts"]["pay"]
+    assert "2 amount(s) held until approved" in printed.err and "held E2 special: 300.00" in printed.err
+    assert {"special": "300.00"} == e1["held"] and "500.00" == e1["payouts"]["pay"]
     assert "approval_held" in [f["name"] for f in e1["flags"]]
     with pr.Ledger(db) as ledger:
         # Held, not paid: E1 gets 500 (not 800), E2 900 (not the cap of 1000), E3's 150 is under the threshold.
         assert {"E1": "500.00", "E2": "900.00", "E3": "250.00"} == _pay(ledger)
-        assert {"special": "300"} == ledger.load("2026-04")["E2"]["held"]
+        assert {"special": "300.00"} == ledger.load("2026-04")["E2"]["held"]
     assert 1 == main(
         ["ledger", "approve", str(db), str(scheme), "--period", "2026-04", "--employee", "E3"]
         + ["--adjustment", "special", "--by", "Li Na", "--note", "nothing held"]
@@ -65,7 +65,7 @@ def test_approvals_hold_and_release_money(files, capsys):
     # Scoring again releases E2's money as revision 2; E1's stays held. The delta is the money released.
     assert 0 == main([*score, "--revise"])
     err = capsys.readouterr().err
-    assert "period 2026-04 revision 2 revised" in err and "held E1 special: 300" in err
+    assert "period 2026-04 revision 2 revised" in err and "held E1 special: 300.00" in err
     with pr.Ledger(db) as ledger:
         assert {"E1": "500.00", "E2": "1000.00", "E3": "250.00"} == _pay(ledger)
         assert {"E1": "500.00", "E2": "900.00", "E3": "250.00"} == _pay(ledger, 1)  # revision 1 stays readable
@@ -83,7 +83,7 @@ def test_an_approval_of_another_amount_releases_nothing(files, tmp_path):
     rows = [{"employee_id": "E1", "sales": "5000", "awards": "300"}]
     approved = {("E1", "special"): {"amount": "250", "by": "x", "at": "2026-05-06", "note": "n"}}
     _, held = score_held(plan, rows, approved, period="2026-04")
-    assert {"special": "300"} == held.to_dict()["results"][0]["held"]
+    assert {"special": "300.00"} == held.to_dict()["results"][0]["held"]
     approved[("E1", "special")]["amount"] = "300"
     _, paid = score_held(plan, rows, approved, period="2026-04")
     assert "800.00" == paid.to_dict()["results"][0]["payouts"]["pay"]

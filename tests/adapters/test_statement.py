@@ -13,8 +13,9 @@ import pytest
 import perfrules as pr
 from perfrules._adapters import read_population
 from perfrules._adapters.charts import score_steps
-from perfrules._adapters.statement import LABELS, statement_html
+from perfrules._adapters.statement import statement_html
 from perfrules._cli import main
+from perfrules._explain import catalogue
 from tests.conftest import EXAMPLES, ROOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -33,14 +34,14 @@ def scored(folder):
 def test_the_steps_add_up_to_the_score_for_everyone(folder):
     plan, results = scored(folder)
     for r in results:
-        steps = score_steps(pr.explain(plan, r).to_dict(), r.score, LABELS["en"])
+        steps = score_steps(pr.explain(plan, r).to_dict(), r.score, catalogue("en").words("statement"))
         assert r.score == sum((s.delta for s in steps), D(0)), r.employee
 
 
 def test_the_kpi_waterfall_goes_indicators_adjustments_cap():
     plan, results = scored(EXAMPLES / "seed003-kpi")
     r = results.by_employee()["K01"]
-    kinds = [s.kind for s in score_steps(pr.explain(plan, r).to_dict(), r.score, LABELS["en"])]
+    kinds = [s.kind for s in score_steps(pr.explain(plan, r).to_dict(), r.score, catalogue("en").words("statement"))]
     assert ["indicator"] * 8 + ["adjustment", "limit"] == kinds
 
 
@@ -142,3 +143,13 @@ def test_usage(tmp_path, capsys):
     assert 2 == err.value.code
     assert 1 == main([*argv, "--employee", "nobody", "--out", str(tmp_path / "s.html")])
     assert "no employee 'nobody'" in capsys.readouterr().err
+
+
+def test_pay_lines_show_money_with_places_and_shares_in_words():
+    plan, results = scored(EXAMPLES / "seed000-pay")
+    people = results.by_employee()
+    a02 = statement_html(plan, people["A02"], results, lang="en")
+    assert "reorder -200.00" in a02 and "suggestion +500.00" in a02  # was -200 and +500
+    assert "<td class='num'>-200.00</td>" in a02  # the deductions table
+    s01 = statement_html(plan, people["S01"], results, lang="zh")
+    assert "作为 manager 分摊 wrong_note -16.72" in s01 and "charges_" not in s01

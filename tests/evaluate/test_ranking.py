@@ -68,7 +68,7 @@ def test_ascending_keys_and_any_expression():
 def test_the_explanation_shows_the_keys_as_they_are():
     plan, res = run("ranking: {keys: [score desc, sales desc, employee_id asc]}")
     text = pr.render_text(pr.explain(plan, res["T1"]))
-    assert "Ranked by score desc (90), sales desc (500), employee_id asc" in text
+    assert "Ranked by score desc (90.00), sales desc (500), employee_id asc" in text
     assert "e+" not in text and "00000000" not in text  # no score * 1e11 + sales
 
 

@@ -165,7 +165,7 @@ def test_p4_over_three_months_gives_10_30_and_the_dismissal_flag(tmp_path):
                 text = pr.render_text(pr.explain(plan, k02), "en")
     assert [D(10), D(30), D(0)] == fines
     assert [False, False, True] == flagged
-    assert "1 occurrence(s) after 1 earlier, on schedule [10, 30, 0] = 30" in text
+    assert "1 occurrence(s) after 1 earlier, on schedule [10.00, 30.00, 0.00] = 30.00" in text
 
 
 def test_the_how_to_example_gives_the_numbers_it_shows(tmp_path):
@@ -185,7 +185,7 @@ def test_the_how_to_example_gives_the_numbers_it_shows(tmp_path):
     lines = history_lines(plan, results.period, results.history, r.values)
     for line in re.search(r"```text\nHistory \(2026-03\):\n(.*?)```", page, re.S).group(1).splitlines():
         assert line in lines
-    assert "breach: 1 occurrence(s) after 1 earlier, on schedule [10, 30, 0] = 30" in page
+    assert "breach: 1 occurrence(s) after 1 earlier, on schedule [10.00, 30.00, 0.00] = 30.00" in page
 
 
 @settings(max_examples=40, deadline=None)

@@ -35,6 +35,15 @@ __all__ = ["Approved", "approvals_of", "approve", "score_held"]
 Approved = Mapping[tuple[str, str], Mapping[str, Any]]
 
 
+def _same(approved: object, amount: Any) -> bool:
+    # The amount approved is the amount held, compared as numbers: "300" approves 300.00 (money is written
+    # with its places); text that is no number approves nothing.
+    try:
+        return approved is not None and Decimal(str(approved)) == Decimal(str(amount))
+    except ArithmeticError:  # decimal.InvalidOperation
+        return False
+
+
 def _over(result: Result) -> dict[str, tuple[Decimal, Decimal]]:
     # The adjustments of one result that need approval: name → (the amount, the threshold).
     row, out = result.row, {}
@@ -101,7 +110,7 @@ def score_held(
             (emp, name)
             for emp, over in asked.items()
             for name, (amount, _) in over.items()
-            if str(approved.get((emp, name), {}).get("amount")) != str(amount) and (emp, name) not in pending
+            if not _same(approved.get((emp, name), {}).get("amount"), amount) and (emp, name) not in pending
         }
         if not new:
             break

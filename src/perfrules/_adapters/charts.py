@@ -74,7 +74,7 @@ def score_steps(explanation: Mapping[str, Any], score: Decimal, labels: Mapping[
         steps.append(
             Step(
                 "limit",
-                f"{facts['limited_by']} {facts['limit']}",
+                f"{labels[facts['limited_by']]} {facts['limit']}",
                 Decimal(facts["limit"]) - Decimal(facts["before_limit"]),
             )
         )

@@ -12,6 +12,7 @@ print style fits A4 for "save as PDF".
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from decimal import Decimal
 from html import escape
@@ -19,68 +20,11 @@ from typing import Any
 
 from .._compile import Plan
 from .._evaluate import Result, Results
-from .._explain import explain
+from .._explain import Catalogue, catalogue, explain
+from .._kinds import name_text, number
 from .charts import distribution_svg, score_steps, waterfall_svg
 
-__all__ = ["LABELS", "statement_html"]
-
-#: The page's own words, by language; the scheme's labels and names are shown as the scheme wrote them.
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Pay statement",
-        "employee": "Employee",
-        "period": "Period",
-        "scheme": "Scheme",
-        "score": "Score",
-        "grade": "Grade",
-        "pay": "Pay",
-        "item": "Item",
-        "how": "How it is worked out",
-        "amount": "Amount",
-        "not_paid": "not paid: the condition is not met",
-        "adjustments": "adjustments",
-        "waterfall": "Where the score comes from",
-        "base": "base",
-        "formula": "formula",
-        "rounding": "rounding",
-        "place": "Your place",
-        "population": "among everyone",
-        "team": "in team",
-        "rank": "rank {rank} of {of}",
-        "distribution": "Scores of everyone this period",
-        "flags": "Flags",
-        "no_flags": "No flags.",
-        "money_adjustments": "Deductions and additions to pay",
-        "footer": "Every number on this page is traced by perfrules to the inputs and rules that made it.",
-    },
-    "zh": {
-        "title": "绩效工资单",
-        "employee": "员工",
-        "period": "期间",
-        "scheme": "方案",
-        "score": "得分",
-        "grade": "等级",
-        "pay": "薪酬",
-        "item": "项目",
-        "how": "计算方法",
-        "amount": "金额",
-        "not_paid": "不发放：条件未满足",
-        "adjustments": "增减项",
-        "waterfall": "得分构成",
-        "base": "基础分",
-        "formula": "公式",
-        "rounding": "舍入",
-        "place": "排名",
-        "population": "全体",
-        "team": "团队",
-        "rank": "第 {rank} 名，共 {of} 人",
-        "distribution": "本期全体得分分布",
-        "flags": "标记",
-        "no_flags": "无标记。",
-        "money_adjustments": "薪酬扣减与奖励",
-        "footer": "本页每个数字均可由 perfrules 追溯到产生它的输入和规则。",
-    },
-}
+__all__ = ["statement_html"]
 
 _CSS = """
 :root { --ink: #1f2d3d; --muted: #5b6b7f; --line: #d8dee8; }
@@ -106,6 +50,7 @@ footer { color: var(--muted); font-size: 11px; margin-top: 24px; }
   body { background: #fff; } main { margin: 0; padding: 0; max-width: none; }
   section, table, svg { break-inside: avoid; }
   h2 { margin: 12px 0 4px; } .summary { margin: 8px 0; } svg.distribution { max-height: 100px; }
+  th, td { padding: 4px 6px; } footer { margin-top: 12px; }
 }
 """
 
@@ -115,16 +60,19 @@ def _ranks(scores: Mapping[str, Decimal], employee: str) -> tuple[int, int]:
     return 1 + sum(1 for s in scores.values() if s > mine), len(scores)
 
 
-def _pay_rows(explanation: Mapping[str, Any], words: Mapping[str, str]) -> str:
+def _pay_rows(explanation: Mapping[str, Any], words: Mapping[str, str], sentences: Mapping[str, str]) -> str:
     out = []
     for ln in explanation["lines"]:
         if ln["kind"] != "payout":
             continue
         facts = ln["facts"]
         how = f"<code>{escape(str(facts.get('formula', '')))}</code>"
-        moved = [(n, v) for n, v in facts.get("adjustments", []) if Decimal(v)]
+        moved = [(n, Decimal(v)) for n, v in facts.get("adjustments", []) if Decimal(v)]
         if moved:
-            parts = ", ".join(f"{escape(n)} {'+' if Decimal(v) > 0 else ''}{escape(v)}" for n, v in moved)
+            places = facts.get("rounding", {}).get("places")  # money, with its places
+            parts = ", ".join(
+                f"{escape(name_text(n, sentences))} {'+' if v > 0 else ''}{number(v, places)}" for n, v in moved
+            )
             how += f"<br>{words['adjustments']}: {parts}"
         if facts.get("applies") is False:
             how += f"<br><i>{words['not_paid']}</i> (<code>{escape(str(facts.get('when')))}</code>)"
@@ -143,7 +91,7 @@ def _money_rows(explanation: Mapping[str, Any]) -> str:
             sign = "-" if facts.get("sign") == "-" else "+"
             label = escape(ln["label"] or ln["name"])
             into = escape(str(facts.get("into", "")))
-            amount = f"{sign}{ln['value']}"
+            amount = f"{sign}{number(Decimal(ln['value']), facts.get('places'))}"
             out.append(f"<tr><td>{label}</td><td><code>→ {into}</code></td><td class='num'>{amount}</td></tr>")
     return "".join(out)
 
@@ -153,19 +101,24 @@ def statement_html(
     result: Result,
     results: Results,
     *,
-    lang: str = "en",
+    lang: str | os.PathLike[str] | Catalogue = "en",
     teams: Mapping[str, str] | None = None,
     name: str | None = None,
 ) -> str:
     """
-    Return one employee's statement as a self-contained HTML page, in ``lang`` (``en`` or ``zh``).
+    Return one employee's statement as a self-contained HTML page, in ``lang``.
+
+    ``lang`` is a language code, a message catalogue file or a :class:`~perfrules.Catalogue`
+    (see :func:`perfrules.catalogue`); the page's words are its ``statement`` table.
 
     ``results`` is the whole population scored with ``result`` (for the place and
     the distribution); ``teams`` maps employee ids to teams when the scheme has them.
     """
-    words = LABELS[lang]
+    language = catalogue(lang)
+    texts = language.words("statement")  # charts escape what they show
+    words = {k: escape(v, quote=False) for k, v in texts.items()}  # a catalogue's text is text, not markup
     data = explain(plan, result).to_dict()
-    steps = score_steps(data, result.score, words)
+    steps = score_steps(data, result.score, texts)
     labels = {ln["name"]: ln["label"] or ln["name"] for ln in data["lines"]}
     pay = [(labels.get(k, k), v) for k, v in result.payouts.items()]
     scores = {r.employee: r.score for r in results}
@@ -180,6 +133,7 @@ def statement_html(
     if result.grade_note:
         flags += f'<p class="flag"><b>{words["grade"]}</b>: {escape(result.grade_note)}</p>'
     money = _money_rows(data)
+    pay_rows = _pay_rows(data, words, language.explaining())
     money_section = (
         f'<section id="money"><h2>{words["money_adjustments"]}</h2><table><tbody>{money}</tbody></table></section>'
         if money
@@ -188,7 +142,7 @@ def statement_html(
     who = escape(result.employee) + (f" · {escape(name)}" if name else "")
     head = f"{words['title']} · {who} · {escape(result.period or '')}"
     return f"""<!DOCTYPE html>
-<html lang="{"zh-CN" if lang == "zh" else "en"}">
+<html lang="{escape(language.html)}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{head}</title><style>{_CSS}</style></head>
 <body><main>
@@ -197,12 +151,12 @@ def statement_html(
  · {words["scheme"]}: {escape(results.scheme)}</p></header>
 <div class="summary"><div>{words["score"]}<b id="score">{result.score}</b></div>
 <div>{words["grade"]}<b id="grade">{escape(result.grade or "-")}</b></div></div>
-<section id="waterfall">{waterfall_svg(steps, result.score, pay, words)}</section>
+<section id="waterfall">{waterfall_svg(steps, result.score, pay, texts)}</section>
 <section id="pay"><h2>{words["pay"]}</h2><table><thead><tr><th>{words["item"]}</th><th>{words["how"]}</th>
-<th class="num">{words["amount"]}</th></tr></thead><tbody>{_pay_rows(data, words)}</tbody></table></section>
+<th class="num">{words["amount"]}</th></tr></thead><tbody>{pay_rows}</tbody></table></section>
 {money_section}
 <section id="place"><h2>{words["place"]}</h2><ul>{"".join(place)}</ul>
-{distribution_svg(list(scores.values()), result.score, words)}</section>
+{distribution_svg(list(scores.values()), result.score, texts)}</section>
 <section id="flags"><h2>{words["flags"]}</h2>{flags or f"<p>{words['no_flags']}</p>"}</section>
 <footer>{words["footer"]} {escape(results.digest[:19])}</footer>
 </main></body></html>

@@ -13,13 +13,15 @@ import io
 import json
 import os
 import re
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from .._compile import Plan
-from .._evaluate import Result, Results
+from .._evaluate import Layout, Result, Results
 from .._explain import explain
+from .._kinds import points_name
 from .arrowfiles import ARROW_SUFFIXES, arrow_bytes
 from .output import Pending, prepare
 from .xlsx import TEXT_COLUMNS, xlsx_bytes
@@ -40,6 +42,18 @@ def csv_safe(text: str) -> str:
     return text
 
 
+_POINTS: weakref.WeakKeyDictionary[Layout, tuple[tuple[str, int], ...]] = weakref.WeakKeyDictionary()
+
+
+def _points_at(layout: Layout) -> tuple[tuple[str, int], ...]:
+    found = _POINTS.get(layout)
+    if found is None:
+        at = {name: i for i, name in enumerate(layout.outputs)}
+        names = [points_name(name) for name, _ in layout.groups["indicators"]]
+        found = _POINTS[layout] = tuple((n, at[n]) for n in names if n in at)
+    return found
+
+
 def _flat(result: Result) -> dict[str, str]:
     row = {
         "employee_id": result.employee,
@@ -47,7 +61,10 @@ def _flat(result: Result) -> dict[str, str]:
         "score": str(result.score),
         "grade": result.grade or "",
     }
-    for group in (result.indicators, result.sections, result.penalties, result.bonuses, result.payouts):
+    row.update({k: str(v) for k, v in result.indicators.items()})
+    # A weighted indicator's column holds its contribution; ``name.points`` the points it weighs.
+    row.update({k: str(result.row[i]) for k, i in _points_at(result.layout)})
+    for group in (result.sections, result.penalties, result.bonuses, result.payouts):
         row.update({k: str(v) for k, v in group.items()})
     # What other people's shared costs charge this person (P7), beside their own amounts.
     row.update({f"{k}.charged": str(v) for k, v in result.charges.items()})

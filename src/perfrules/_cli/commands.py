@@ -35,7 +35,7 @@ from .._adapters import (
 from .._compile import Plan, compile_scheme
 from .._errors import InputError, Issue
 from .._evaluate import HistorySource, RecordedHistory, Results, history_lines, layout_of, scheme_period, score
-from .._explain import explain, render_text
+from .._explain import Catalogue, catalogue, explain, render_text
 from .._load import read_scheme, scheme_json_schema
 from .._model import Period
 from .._plugins import NumberFormat
@@ -310,6 +310,7 @@ def explain_command(args: argparse.Namespace) -> int:
     """
     ``perfrules explain``: one employee's result, line by line (or as JSON records).
     """
+    words = catalogue(args.lang)  # an unknown language or a broken catalogue fails before anything is read
     with progress(enabled=sys.stderr.isatty()) as bar:
         plan, results = _score(args, bar)
     found = results.by_employee().get(args.employee)
@@ -322,14 +323,20 @@ def explain_command(args: argparse.Namespace) -> int:
     told = None
     if results.history is not None and results.period is not None:
         # Which earlier period each history value came from; the trace itself shows only the values.
-        told = history_lines(plan, results.period, results.history, found.values, args.lang)
+        told = history_lines(plan, results.period, results.history, found.values, _history_words(words))
     if args.json:
         _dump({**trace.to_dict(), **({"history": told} if told is not None else {})})
     else:
-        print(render_text(trace, args.lang))
+        print(render_text(trace, words))
         if told is not None:
             print("\n".join(told))
     return EXIT_OK
+
+
+def _history_words(words: Catalogue) -> dict[str, str]:
+    # The history lines' sentences, with how the language names functions and truth.
+    named = {k: v for k, v in words.explaining().items() if k.startswith("function.") or k in ("true", "false")}
+    return {**words.words("history"), **named}
 
 
 def ledger_command(args: argparse.Namespace) -> int:
@@ -359,6 +366,7 @@ def statement(args: argparse.Namespace) -> int:
         raise usage(args, "--all needs --out-dir DIR")
     if args.employee is not None and not args.out:
         raise usage(args, "--employee needs --out FILE.html")
+    words = catalogue(args.lang)  # an unknown language or a broken catalogue fails before anything is read
     if args.out:
         check_writable(args.out)
     else:
@@ -377,7 +385,7 @@ def statement(args: argparse.Namespace) -> int:
     for employee in wanted:
         name = ids.get(employee, {}).get("name")
         page = statement_html(
-            plan, people[employee], results, lang=args.lang, teams=teams, name=str(name) if name else None
+            plan, people[employee], results, lang=words, teams=teams, name=str(name) if name else None
         )
         write_atomic(args.out or Path(args.out_dir) / _statement_name(employee), page)
     where = args.out or args.out_dir

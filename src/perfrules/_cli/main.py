@@ -21,13 +21,14 @@ from typing import Any
 
 from .. import __version__
 from .._errors import PerfrulesError
-from .._explain import LANGUAGES
 from .assure import add_commands, run_bounds, run_check, run_whatif
 from .commands import explain_command, ledger_command, rollup, schema, score_command, statement, validate
 from .process import add_process_commands, process_command
 from .style import print_error
 
 __all__ = ["EXIT_PIPE", "EXIT_TERM", "main"]
+
+_LANG = "en, zh, a language an installed package publishes, or a message catalogue file (de.toml)"
 
 EXIT_PIPE = 128 + 13  # SIGPIPE: what a shell reports for a program whose reader went away
 EXIT_TERM = 128 + 15  # SIGTERM
@@ -96,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("data", nargs="+", help="population file(s), as for score")
     e.add_argument("--employee", required=True, help="the employee's id")
     e.add_argument("--period", help="the period label to show (optional)")
-    e.add_argument("--lang", choices=LANGUAGES, default="en")
+    e.add_argument("--lang", default="en", help=_LANG)
     e.add_argument("--json", action="store_true", help="print the trace records as JSON")
     e.add_argument("--ledger", help="read earlier periods for history rules from this results ledger")
     _reading(e)
@@ -116,7 +117,7 @@ def _statement_and_ledger(sub: Any) -> None:
     st.add_argument("--out", help="the statement's file, FILE.html")
     st.add_argument("--all", action="store_true", help="a statement for everyone (with --out-dir DIR)")
     st.add_argument("--out-dir", help="the folder for --all: one ID.html per employee")
-    st.add_argument("--lang", choices=LANGUAGES, default="en")
+    st.add_argument("--lang", default="en", help=_LANG)
     st.add_argument("--ledger", help="read earlier periods for history rules from this results ledger")
     _reading(st)
     _time_options(st)

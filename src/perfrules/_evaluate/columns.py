@@ -22,6 +22,7 @@ import polars as pl
 
 from .._compile import Plan
 from .._formula import history_name
+from .._kinds import points_name
 from .._model import Period
 from .columnar import evaluate_columns
 from .crowds import People
@@ -256,6 +257,7 @@ def _results(plan: Plan) -> set[str]:
     s = plan.scheme
     kept = {"score", "grade", *(f.name for f in s.flags)}
     kept |= {item.name for g in (s.indicators, s.sections, s.penalties, s.bonuses, s.payouts) for item in g}
+    kept |= {points_name(ind.name) for ind in s.indicators if ind.weight is not None}
     for _, _, _, occ, _, at in layout_of(plan).approvals:
         kept |= {plan.outputs[i] for i in (occ, at) if i is not None}
     return kept
@@ -269,7 +271,13 @@ def _frame(plan: Plan, env: dict[str, Any], ids: pl.Series, period: Period | Non
     }
     raw: dict[str, pl.Series] = {}
     texts: dict[str, pl.Expr] = {}
-    names = ["score", *(item.name for g in (s.indicators, s.sections, s.penalties, s.bonuses, s.payouts) for item in g)]
+    # The row writer's order: contributions, then the points weighted ones weigh, then the other amounts.
+    names = [
+        "score",
+        *(ind.name for ind in s.indicators),
+        *(points_name(ind.name) for ind in s.indicators if ind.weight is not None),
+        *(item.name for g in (s.sections, s.penalties, s.bonuses, s.payouts) for item in g),
+    ]
     for name in names:
         fast = _text_expr(name, env[name], raw)
         if fast is None:

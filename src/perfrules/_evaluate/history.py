@@ -302,14 +302,16 @@ _WORDS = {
 
 
 def history_lines(
-    plan: Plan, period: Period, note: HistoryNote, values: Mapping[str, Any], lang: str = "en"
+    plan: Plan, period: Period, note: HistoryNote, values: Mapping[str, Any], lang: str | Mapping[str, str] = "en"
 ) -> list[str]:
     """
     Return lines naming, for each history call of one result, the earlier period(s) its value came from.
 
     ``values`` are the result's named values (:attr:`Result.values`); ``note`` is :attr:`Results.history`.
+    ``lang`` is ``en``, ``zh``, or the ``history`` table of a message catalogue with its ``function.<name>``,
+    ``true`` and ``false`` words (what the command line passes).
     """
-    w = _WORDS.get(lang, _WORDS["en"])
+    w = _WORDS.get(lang, _WORDS["en"]) if isinstance(lang, str) else lang
     out = [w["head"].format(period=period.label)]
     if not note.used:
         return [*out, w["none"]]
@@ -330,8 +332,9 @@ def history_lines(
         if fn in ("prior", "has_prior"):
             label = step(period, -n).label
             where = w[_status(label, note)].format(label=label)
-            shown = str(value).lower() if isinstance(value, bool) else value
-            out.append(w["prior"].format(call=f"{fn}({name}, {n})", value=shown, where=where))
+            shown = w.get(str(value).lower(), str(value).lower()) if isinstance(value, bool) else value
+            call = f"{w.get(f'function.{fn}', fn)}({name}, {n})"  # a catalogue names functions in its language
+            out.append(w["prior"].format(call=call, value=shown, where=where))
             continue
         run = int(value or 0)
         labels = [step(period, -k).label for k in range(1, run + 1)]
@@ -340,5 +343,6 @@ def history_lines(
         if run < MAX_HISTORY:
             label = step(period, -run - 1).label
             stop = w["stop_" + _status(label, note)].format(label=label)
-        out.append(w["streak"].format(call=f"previous_streak({name})", value=run, counted=counted, stop=stop))
+        call = f"{w.get('function.previous_streak', 'previous_streak')}({name})"
+        out.append(w["streak"].format(call=call, value=run, counted=counted, stop=stop))
     return out

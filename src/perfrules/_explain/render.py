@@ -1,37 +1,38 @@
 """
-Renderers for explanations: text in English or Chinese, and JSON.
+Renderers for explanations: text in any language with a message catalogue, and JSON.
 
 They read :class:`~perfrules._kinds.Line` records and nothing else; the
 sentence for each line is its rule kind's own (see :mod:`perfrules._kinds`),
-so a host application can write its own renderer (HTML, a payslip PDF) from
-the same plain data.
+worded from the language's catalogue (see :mod:`.catalogue`), so a host
+application can write its own renderer (HTML, a payslip PDF) from the same
+plain data.  Text rounds long intermediate values for reading; JSON keeps
+every digit.
 """
 
 from __future__ import annotations
 
 import json
+import os
 
-from .._kinds import COMMON, by_kind, name_text, number
+from .._kinds import by_kind, name_text, value_text
+from .catalogues import BUILT_IN, Catalogue, catalogue
 from .trace import Explanation
 
 __all__ = ["LANGUAGES", "render_json", "render_text"]
 
-LANGUAGES = tuple(COMMON)
-
-#: Each language's sentences: the shared ones and every kind's own, worked out once.
-_WORDS = {
-    lang: {**COMMON[lang], **{k: v for kind in by_kind.values() for k, v in kind.words[lang].items()}}
-    for lang in LANGUAGES
-}
+#: The languages shipped inside the package; others come from catalogue files or installed packages.
+LANGUAGES = BUILT_IN
 
 
-def render_text(explanation: Explanation, lang: str = "en") -> str:
+def render_text(explanation: Explanation, lang: str | os.PathLike[str] | Catalogue = "en") -> str:
     """
-    Return the explanation as numbered payslip-like lines in ``lang`` (``en`` or ``zh``).
+    Return the explanation as numbered payslip-like lines in ``lang``.
+
+    ``lang`` is a language code (``en``, ``zh``, or one an installed package
+    publishes), the path of a message catalogue file, or a :class:`Catalogue`.
+    Raises :class:`~perfrules.CatalogueError` for an unknown language or a catalogue that lacks messages.
     """
-    if lang not in _WORDS:
-        raise ValueError(f"language must be one of {', '.join(LANGUAGES)} (got {lang!r})")
-    w = _WORDS[lang]
+    w = catalogue(lang).explaining()
     out = [
         w["title"].format(employee=explanation.employee, period=explanation.period or "-", scheme=explanation.scheme)
     ]
@@ -45,7 +46,8 @@ def render_text(explanation: Explanation, lang: str = "en") -> str:
         out.append(f"- {text}")
         shown = {k: v for k, v in line.reads.items() if k != line.name}
         if shown and line.kind in ("metric", "payout", "flag", "score"):
-            out.append(w["reads"].format(reads=", ".join(f"{name_text(k)}={number(v)}" for k, v in shown.items())))
+            reads = ", ".join(f"{name_text(k, w)}={value_text(w, v)}" for k, v in shown.items())
+            out.append(w["reads"].format(reads=reads))
     return "\n".join(out)
 
 

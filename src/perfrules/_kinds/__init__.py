@@ -11,7 +11,7 @@ from typing import Any
 from .adjustment import BONUSES, PENALTIES
 from .base import Context, Explaining, Kind, Line, limit_facts
 from .grade import GRADES
-from .indicator import INDICATORS
+from .indicator import INDICATORS, points_name
 from .marginal import ACCELERATORS, marginal_total
 from .payout import PAYOUTS
 from .people import charged_to, charges_name, group_scopes, population_names, population_types
@@ -20,7 +20,7 @@ from .simple import ASSESSED, CONDITIONS, ELIGIBLE, FLAGS, METRICS
 from .steps import CountError, schedule_after, schedule_total, shortfall_points
 from .terms import explained_terms
 from .totals import SCORE, SECTIONS
-from .wording import COMMON, name_text, number
+from .wording import COMMON, name_text, number, value_text
 
 __all__ = [
     "COMMON",
@@ -41,11 +41,13 @@ __all__ = [
     "marginal_total",
     "name_text",
     "number",
+    "points_name",
     "population_names",
     "population_types",
     "schedule_after",
     "schedule_total",
     "shortfall_points",
+    "value_text",
 ]
 
 #: Every rule kind, in the order they are checked.

@@ -27,7 +27,7 @@ from .._ir import (
     StepRef,
 )
 from .._model import Bonus, Penalty, Scheme, TierTable
-from .base import Context, Explaining, Line, Words, fact, limit_facts
+from .base import Context, Explaining, Line, at_places, fact, limit_facts, zero_at
 from .checks import reference
 from .people import charged_to
 from .steps import schedule_after, schedule_total
@@ -53,32 +53,18 @@ def _times_count(amount: Decimal, xs: list[Decimal]) -> Decimal:
 class _Adjustments:
     """Penalties or bonuses: one class for both, their sign the only difference."""
 
-    words: ClassVar[Words] = {
-        "en": {
-            "count": "{what}: {count} × {amount} = {gross}",
-            "schedule": "{what}: {count} occurrence(s) on schedule {schedule} = {gross}",
-            "continued": "{what}: {count} occurrence(s) after {earlier} earlier, on schedule {schedule} = {gross}",
-            "occurrences": "{what}: {items} = {gross}",
-            "share": "; this person bears {share} = {own}, {counterpart} bears {other}",
-            "kept": "; no {counterpart}: this person bears it all (no_counterpart: keep)",
-            "deducted": " → deducted from {into}",
-            "added": " → added to {into}",
-            "why": " (why: {reason})",
-            "held": "{what}: {held} held until approved (over {limit}); not counted this period",
-        },
-        "zh": {
-            "count": "{what}：{count} × {amount} = {gross}",
-            "schedule": "{what}：第 1 至 {count} 次按 {schedule} 计 = {gross}",
-            "continued": "{what}：此前已计 {earlier} 次，本期 {count} 次按 {schedule} 续计 = {gross}",
-            "occurrences": "{what}：{items} = {gross}",
-            "share": "；本人承担 {share} = {own}，{counterpart} 承担 {other}",
-            "kept": "；无{counterpart}：全部由本人承担（no_counterpart: keep）",
-            "deducted": " → 从 {into} 扣除",
-            "added": " → 计入 {into}",
-            "why": "（理由：{reason}）",
-            "held": "{what}：{held} 超过 {limit}，待审批，本期不计",
-        },
-    }
+    messages: ClassVar[tuple[str, ...]] = (
+        "count",
+        "schedule",
+        "continued",
+        "occurrences",
+        "share",
+        "kept",
+        "deducted",
+        "added",
+        "why",
+        "held",
+    )
 
     def __init__(self, collection: str, kind: str) -> None:
         self.collection, self.kind = collection, kind
@@ -222,7 +208,10 @@ class _Adjustments:
         if adj.cap is not None:
             low = -adj.cap if isinstance(adj, Bonus) and adj.signed else None
             amount = Clamp(amount, low, adj.cap, origin=Origin(path))
-        zero = Const(_ZERO, NUM, "zero")
+        zero: Node = Const(_ZERO, NUM, "zero")
+        if adj.unit == "money":  # money shows its places (10.00), however it was counted
+            places = ctx.scheme.money.places
+            amount, zero = at_places(amount, places), zero_at(places)
         if adj.share is None:
             return Step(ref, self.kind, ((adj.name, amount),), adj, guard=guard, otherwise=(zero,))
         own: Node = Arith("*", amount, ctx.const(adj.share, f"share_{adj.name}", path))
@@ -239,6 +228,8 @@ class _Adjustments:
     def explain(self, ex: Explaining, ref: StepRef, adj: Penalty | Bonus) -> Line:
         name, traced, env = adj.name, ex.facts(ref), ex.env
         facts: dict[str, Any] = {"unit": adj.unit, "sign": "-" if isinstance(adj, Penalty) else "+"}
+        if adj.unit == "money":
+            facts["places"] = ex.scheme.money.places  # how many places its amounts are shown with
         if adj.when is not None:
             facts.update(when=adj.when, applies=bool(traced["applies"]))
         if facts.get("applies", True):
@@ -274,39 +265,41 @@ class _Adjustments:
 
     def render(self, w: Mapping[str, str], line: Line) -> str | None:
         f, it = dict(line.facts), what(line)
+        money = f.get("places")  # money shows its places (10.00); counts and points do not
         if f.get("held"):  # added by the explanation from the result: held for approval (W2)
-            return w["held"].format(what=it, held=number(f["held"]), limit=number(f["held_over"]))
+            return w["held"].format(what=it, held=number(f["held"], money), limit=number(f["held_over"], money))
         if f.get("applies") is False:
             return w["not_applied"].format(what=it, when=f["when"])
         if "occurrences" in f:
-            items = ", ".join(f"{number(v)}→{number(a)}" for v, a in f["occurrences"]) or w["none"]
-            text = w["occurrences"].format(what=it, items=items, gross=number(f["gross"]))
+            items = ", ".join(f"{number(v)}→{number(a, money)}" for v, a in f["occurrences"]) or w["none"]
+            text = w["occurrences"].format(what=it, items=items, gross=number(f["gross"], money))
         elif "schedule" in f:
             text = w["continued" if "earlier" in f else "schedule"].format(
                 what=it,
                 count=number(f["count"]),
-                schedule=number(f["schedule"]),
-                gross=number(f["gross"]),
+                schedule=number(f["schedule"], money),
+                gross=number(f["gross"], money),
                 earlier=number(f.get("earlier", 0)),
             )
         else:
             text = w["count"].format(
-                what=it, count=number(f["count"]), amount=number(f["amount"]), gross=number(f["gross"])
+                what=it, count=number(f["count"]), amount=number(f["amount"], money), gross=number(f["gross"], money)
             )
         if "when" in f:
             text += w["applied"].format(when=f["when"])
-        text += limits_text(w, f)
+        text += limits_text(w, f, money)
         if f.get("kept"):
             text += w["kept"].format(counterpart=f["counterpart"])
         elif "share" in f:
             text += w["share"].format(
                 share=number(f["share"]),
-                own=number(line.value),
+                own=number(line.value, money),
                 counterpart=f"{f['counterpart']} {f['charged_to']}" if "charged_to" in f else f["counterpart"],
-                other=number(f["counterpart_amount"]),
+                other=number(f["counterpart_amount"], money),
             )
         if f.get("into") and line.value:
-            text += w["deducted" if f["sign"] == "-" else "added"].format(into=f["into"])
+            into = w["total"] if f["into"] == "score" else f["into"]  # the total score is ours to name
+            text += w["deducted" if f["sign"] == "-" else "added"].format(into=into)
         # Added by the explanation from the result, not traced: why it was given (B7).
         if f.get("reason"):
             text += w["why"].format(reason=f["reason"])

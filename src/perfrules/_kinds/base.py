@@ -8,7 +8,8 @@ A rule kind is one module with one object that has
 * ``check(ctx, element)``: record issues and check its formulas (each parsed once, here),
 * ``lower(ctx, step, element)``: return the :class:`~perfrules._ir.Step` of nodes that computes it,
 * ``explain(ex, step, element)``: return the :class:`Line` that explains it, from the values its nodes computed,
-* ``words``: its sentences in every language, and ``render(words, line)``.
+* ``messages``: the keys of the catalogue sentences it words lines with, and ``render(words, line)``
+  (the sentences are in the message catalogues, :mod:`perfrules._explain.catalogues`).
 
 The phase drivers (validate, compile, explain) loop over the registry in
 :mod:`perfrules._kinds`; nothing else knows what a kind means.
@@ -25,14 +26,11 @@ import attrs
 
 from .._errors import Issue
 from .._formula import LIMITS, CompiledFormula, FormulaError, Function, Lookup, check_formula, groups_for
-from .._ir import Clamp, Const, Fact, Node, Origin, Path, Step, StepRef, Type
+from .._ir import Arith, Clamp, Const, Fact, Node, Origin, Path, Step, StepRef, Type
 from .._model import Scheme
 from .people import group_scopes
 
-__all__ = ["Context", "Explaining", "Kind", "Line", "Words", "fact", "limit_facts"]
-
-Words = Mapping[str, Mapping[str, str]]
-"""Sentences by language, then by key."""
+__all__ = ["Context", "Explaining", "Kind", "Line", "at_places", "fact", "limit_facts", "zero_at"]
 
 E_contra = TypeVar("E_contra", contravariant=True)
 
@@ -180,7 +178,7 @@ class Kind(Protocol[E_contra]):
 
     collection: str
     kind: str
-    words: ClassVar[Words]
+    messages: ClassVar[tuple[str, ...]]
 
     def elements(self, scheme: Scheme) -> Iterable[tuple[StepRef, Any]]:
         """Yield ``(step, element)`` for the scheme's elements of this kind, in file order."""
@@ -195,7 +193,7 @@ class Kind(Protocol[E_contra]):
         """Return the explanation line of ``element`` for one employee."""
 
     def render(self, words: Mapping[str, str], line: Line) -> str | None:
-        """Return the line as a sentence (``None`` to leave it out)."""
+        """Return the line as a sentence in the language of ``words`` (``None`` to leave it out)."""
 
 
 def fact(key: str, node: Node) -> Fact:
@@ -203,3 +201,20 @@ def fact(key: str, node: Node) -> Fact:
     Mark ``node`` as a value explanations show, under ``key``.
     """
     return Fact(key, node, node.origin)
+
+
+def zero_at(places: int) -> Const:
+    """
+    Return zero written with ``places`` places (``0.00``): what an amount that is nothing shows.
+    """
+    return Const(Decimal(0).scaleb(-places), "number", f"zero_{places}")
+
+
+def at_places(node: Node, places: int) -> Node:
+    """
+    Return ``node`` written with at least ``places`` places, its value unchanged (``10`` → ``10.00``).
+
+    Adding a zero of that many places pads and never rounds (Decimal keeps the smaller exponent of a
+    sum), so every engine writes the same text: money shows its cents, scores one number of places.
+    """
+    return Arith("+", node, zero_at(places))

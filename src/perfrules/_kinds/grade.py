@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from .._formula import NoTier, compile_table
 from .._ir import NUM, TEXT, Apply, Node, Step, StepRef, TableLookup, Type
 from .._model import Grades, Scheme, TierTable
-from .base import Context, Explaining, Line, Words, fact
+from .base import Context, Explaining, Line, fact
 from .wording import number
 
 __all__ = ["GRADES"]
@@ -45,20 +45,7 @@ class _Grades:
     """Grade bands over the score, listed best first."""
 
     collection, kind = "grades", "grade"
-    words: ClassVar[Words] = {
-        "en": {
-            "grade": "Grade {value}: {of} {x} is in band {band}",
-            "distributed": (
-                "Grade {value}: {of} {x} is in band {band} of grade {band_grade}; forced distribution, {note}"
-            ),
-            "no_grade": "No grade: not assessed this period ({of} {x})",
-        },
-        "zh": {
-            "grade": "等级 {value}：{of} {x} 落在区间 {band}",
-            "distributed": "等级 {value}：{of} {x} 落在等级 {band_grade} 的区间 {band}；强制分布，{note}",
-            "no_grade": "不评等级：本期不参与考评（{of} {x}）",
-        },
-    }
+    messages: ClassVar[tuple[str, ...]] = ("grade", "distributed", "no_grade")
 
     def elements(self, s: Scheme) -> Iterable[tuple[StepRef, Any]]:
         return [(("grades", "grade"), s.grades)] if s.grades is not None else []
@@ -147,7 +134,7 @@ class _Grades:
         key = "no_grade" if "not_assessed" in f else "distributed" if "distribution" in f else "grade"
         return w[key].format(
             value=line.value,
-            of=f["of"],
+            of=w["total"] if f["of"] == "score" else f["of"],  # the total score is ours to name
             x=number(f["value"]),
             band=f.get("band"),
             band_grade=f.get("band_grade"),

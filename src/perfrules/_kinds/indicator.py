@@ -12,38 +12,28 @@ from typing import Any, ClassVar
 from .._formula import compile_table
 from .._ir import NUM, Apply, Arith, Clamp, Node, Origin, Step, StepRef, TableLookup, walk
 from .._model import Indicator, Scheme, TierTable
-from .base import Context, Explaining, Line, Words, fact, limit_facts
+from .base import Context, Explaining, Line, fact, limit_facts
 from .checks import limits, reference
 from .steps import shortfall_points
 from .wording import limits_text, number, what
 
-__all__ = ["INDICATORS"]
+__all__ = ["INDICATORS", "points_name"]
 
 _HUNDRED, _ONE = Decimal(100), Decimal(1)
+
+
+def points_name(indicator: str) -> str:
+    """
+    Return the name of a weighted indicator's points before weighting (``attitude.points``).
+    """
+    return f"{indicator}.points"
 
 
 class _Indicators:
     """Indicators (S1-S7)."""
 
     collection, kind = "indicators", "indicator"
-    words: ClassVar[Words] = {
-        "en": {
-            "in_band": "{what} {value} is in band {band} → {points} points",
-            "no_band": "{what} {value} is in no band",
-            "target": "{what} {value} against target {target} → {points} points",
-            "shortfall": (
-                "{what} {value} against target {target}: {deduct} off per {per} short, from {full} → {points} points"
-            ),
-            "formula_points": "{what} = {formula} → {points} points",
-        },
-        "zh": {
-            "in_band": "{what} {value} 落在区间 {band} → {points} 分",
-            "no_band": "{what} {value} 不在任何区间",
-            "target": "{what} 实际 {value} 对目标 {target} → {points} 分",
-            "shortfall": "{what} 实际 {value} 对目标 {target}：每差 {per} 扣 {deduct} 分，满分 {full} → {points} 分",
-            "formula_points": "{what} = {formula} → {points} 分",
-        },
-    }
+    messages: ClassVar[tuple[str, ...]] = ("in_band", "no_band", "target", "shortfall", "formula_points")
 
     def elements(self, s: Scheme) -> Iterable[tuple[StepRef, Any]]:
         return ((("indicators", i.name), i) for i in s.indicators)
@@ -104,9 +94,12 @@ class _Indicators:
         out: Node = fact("points", points)
         if ind.cap is not None or ind.floor is not None:
             out = Clamp(out, ind.floor, ind.cap, origin=Origin(path))
-        if ind.weight is not None:
-            out = Arith("*", out, ctx.const(ind.weight / _HUNDRED, f"weight_{ind.name}", path))
-        return Step(ref, self.kind, ((ind.name, out),), ind, tuple(prelude), tuple(traced))
+        if ind.weight is None:
+            return Step(ref, self.kind, ((ind.name, out),), ind, tuple(prelude), tuple(traced))
+        # A weighted indicator defines its contribution and, as ``name.points``, the points it weighs.
+        weighted = Arith("*", out, ctx.const(ind.weight / _HUNDRED, f"weight_{ind.name}", path))
+        outputs = ((ind.name, weighted), (points_name(ind.name), out))
+        return Step(ref, self.kind, outputs, ind, (*prelude, out), tuple(traced))
 
     def explain(self, ex: Explaining, ref: StepRef, ind: Indicator) -> Line:
         traced = ex.facts(ref)

@@ -16,8 +16,8 @@ from typing import Any, ClassVar
 
 from .._ir import LIST, NUM, Apply, Clamp, Node, Origin, Round, Step, StepRef
 from .._model import Accelerator, Scheme
-from .base import Context, Explaining, Line, Words, fact, limit_facts
-from .wording import limits_text, number, what
+from .base import Context, Explaining, Line, fact, limit_facts
+from .wording import limits_text, mode_text, number, what
 
 __all__ = ["ACCELERATORS", "Band", "Slice", "marginal_slices", "marginal_total"]
 
@@ -63,24 +63,14 @@ class _Accelerators:
     """Accelerators: marginal tier tables over a formula's value, capped, rounded as money."""
 
     collection, kind = "accelerators", "accelerator"
-    words: ClassVar[Words] = {
-        "en": {
-            "accelerator": "{what}: {input} = {value}; {slices}; total {total}",
-            "accelerator_first": "first {width} at {rate} = {amount}",
-            "accelerator_next": "next {width} at {rate} = {amount}",
-            "accelerator_nothing": "nothing up to {start}",
-            "accelerator_below": "{what}: {input} = {value}, not above the first band's start {start} → 0",
-            "accelerator_sep": "; ",
-        },
-        "zh": {
-            "accelerator": "{what}：{input} = {value}，分段累进：{slices}；合计 {total}",
-            "accelerator_first": "首 {width} 按 {rate} 计 {amount}",
-            "accelerator_next": "其后 {width} 按 {rate} 计 {amount}",
-            "accelerator_nothing": "{start} 以内不计",
-            "accelerator_below": "{what}：{input} = {value}，未超过首档起点 {start} → 0",
-            "accelerator_sep": "；",
-        },
-    }
+    messages: ClassVar[tuple[str, ...]] = (
+        "accelerator",
+        "accelerator_first",
+        "accelerator_next",
+        "accelerator_nothing",
+        "accelerator_below",
+        "accelerator_sep",
+    )
 
     def elements(self, s: Scheme) -> Iterable[tuple[StepRef, Any]]:
         return ((("accelerators", a.name), a) for a in s.accelerators)
@@ -187,7 +177,7 @@ class _Accelerators:
         before = f["limit"] if "limited_by" in f else f["total"]
         if line.value != before:
             r = f["rounding"]
-            text += w["rounded"].format(places=r["places"], mode=r["mode"], value=number(line.value))
+            text += w["rounded"].format(places=r["places"], mode=mode_text(w, r["mode"]), value=number(line.value))
         return text
 
 

@@ -10,10 +10,10 @@ from typing import Any, ClassVar
 
 from .._ir import BOOL, NUM, Clamp, Const, Node, Origin, Round, Step, StepRef, Sum, quantizer
 from .._model import Payout, Scheme
-from .base import Context, Explaining, Line, Words, fact, limit_facts
+from .base import Context, Explaining, Line, fact, limit_facts
 from .checks import limits
 from .terms import sum_terms
-from .wording import limits_text, number, terms_text, what
+from .wording import limits_text, mode_text, number, terms_text, what
 
 __all__ = ["PAYOUTS"]
 
@@ -22,10 +22,7 @@ class _Payouts:
     """Payouts: a formula's value ± money adjustments, within floor and cap, rounded by the declared rule."""
 
     collection, kind = "payouts", "payout"
-    words: ClassVar[Words] = {
-        "en": {"payout": "{what} = {formula} = {base}{terms}"},
-        "zh": {"payout": "{what} = {formula} = {base}{terms}"},
-    }
+    messages: ClassVar[tuple[str, ...]] = ("payout",)
 
     def elements(self, s: Scheme) -> Iterable[tuple[StepRef, Any]]:
         return ((("payouts", p.name), p) for p in s.payouts)
@@ -67,13 +64,16 @@ class _Payouts:
         if f.get("applies") is False:
             return w["not_applied"].format(what=what(line), when=f["when"])
         text = w["payout"].format(
-            what=what(line), formula=f["formula"], base=number(f["formula_value"]), terms=terms_text(f["adjustments"])
+            what=what(line),
+            formula=f["formula"],
+            base=number(f["formula_value"]),
+            terms=terms_text(f["adjustments"], f["rounding"]["places"], w),
         )
         if f["adjustments"]:
             text += f" = {number(f['sum'])}"
-        text += limits_text(w, f)
+        text += limits_text(w, f, f["rounding"]["places"])
         r = f["rounding"]
-        return text + w["rounded"].format(places=r["places"], mode=r["mode"], value=number(line.value))
+        return text + w["rounded"].format(places=r["places"], mode=mode_text(w, r["mode"]), value=number(line.value))
 
 
 PAYOUTS = _Payouts()

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from .._ir import NUM, Node, Step, StepRef
 from .._model import Ranking, Scheme
-from .base import Context, Explaining, Line, Words
+from .base import Context, Explaining, Line
 from .wording import number
 
 __all__ = ["RANKING", "key_name"]
@@ -33,10 +33,7 @@ class _Ranking:
     """The keys that order ranks, tops and forced distribution."""
 
     collection, kind = "ranking", "ranking"
-    words: ClassVar[Words] = {
-        "en": {"ranking": "Ranked by {keys}"},
-        "zh": {"ranking": "排名依据 {keys}"},
-    }
+    messages: ClassVar[tuple[str, ...]] = ("ranking", "asc", "desc")
 
     def elements(self, s: Scheme) -> Iterable[tuple[StepRef, Any]]:
         return [(("ranking", "keys"), s.ranking)] if s.ranking is not None else []
@@ -73,7 +70,7 @@ class _Ranking:
         keys = line.facts["keys"]
         if not keys:
             return None
-        text = ", ".join(f"{t} {o}" + (f" ({number(v)})" if v is not None else "") for t, o, v in keys)
+        text = ", ".join(f"{t} {w[o]}" + (f" ({number(v)})" if v is not None else "") for t, o, v in keys)
         return w["ranking"].format(keys=text)
 
 

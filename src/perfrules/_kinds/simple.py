@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from .._ir import Step, StepRef
 from .._model import Condition, Flag, Metric, Scheme
-from .base import Context, Explaining, Line, Words
+from .base import Context, Explaining, Line
 from .checks import limits
 from .wording import number, what
 
@@ -20,10 +20,7 @@ class _Metrics:
     """Derived metrics (M1, M2): a value computed by a formula; inputs get no step."""
 
     collection, kind = "metrics", "metric"
-    words: ClassVar[Words] = {
-        "en": {"metric": "{what} = {formula} = {value}"},
-        "zh": {"metric": "{what} = {formula} = {value}"},
-    }
+    messages: ClassVar[tuple[str, ...]] = ("metric",)
 
     def elements(self, s: Scheme) -> Iterable[tuple[StepRef, Any]]:
         return ((("metrics", m.name), m) for m in s.metrics)
@@ -50,10 +47,7 @@ class _Flags:
     """Flags (H4): outcomes that are not money, raised when a condition holds."""
 
     collection, kind = "flags", "flag"
-    words: ClassVar[Words] = {
-        "en": {"flag_on": "FLAG {what}: {reason} ({when})"},
-        "zh": {"flag_on": "标记 {what}：{reason}（{when}）"},
-    }
+    messages: ClassVar[tuple[str, ...]] = ("flag_on",)
 
     def elements(self, s: Scheme) -> Iterable[tuple[StepRef, Any]]:
         return ((("flags", f.name), f) for f in s.flags)
@@ -77,10 +71,7 @@ class _Conditions:
     """Named conditions: true/false rules formulas read, explained but not reported as outcomes."""
 
     collection, kind = "conditions", "condition"
-    words: ClassVar[Words] = {
-        "en": {"condition": "{what}: {when} → {held}", "yes": "holds", "no": "does not hold"},
-        "zh": {"condition": "{what}：{when} → {held}", "yes": "成立", "no": "不成立"},
-    }
+    messages: ClassVar[tuple[str, ...]] = ("condition", "yes", "no")
 
     def elements(self, s: Scheme) -> Iterable[tuple[StepRef, Any]]:
         return ((("conditions", c.name), c) for c in s.conditions)
@@ -105,13 +96,7 @@ class _Eligible:
     """Who counts in team values (T2): one condition per employee."""
 
     collection, kind = "teams", "team"
-    words: ClassVar[Words] = {
-        "en": {
-            "team_yes": "Counts in team values ({when})",
-            "team_no": "Does not count in team values ({when} does not hold)",
-        },
-        "zh": {"team_yes": "计入团队统计（{when}）", "team_no": "不计入团队统计（{when} 不成立）"},
-    }
+    messages: ClassVar[tuple[str, ...]] = ("team_yes", "team_no")
 
     def elements(self, s: Scheme) -> Iterable[tuple[StepRef, Any]]:
         return [(("teams", "eligible"), s.teams)] if s.teams is not None and s.teams.eligible is not None else []
@@ -134,19 +119,7 @@ class _Assessed:
     """Who is assessed this period (H3)."""
 
     collection, kind = "assessed", "assessed"
-    words: ClassVar[Words] = {
-        "en": {
-            "assessed_yes": "Assessed this period ({when})",
-            "assessed_no": (
-                "NOT ASSESSED this period: {reason} ({when} does not hold); "
-                "no grade, not counted in averages, ranks or quotas"
-            ),
-        },
-        "zh": {
-            "assessed_yes": "参与本期考评（{when}）",
-            "assessed_no": "不参与本期考评：{reason}（{when} 不成立）；不评等级，不计入平均、排名与配额",
-        },
-    }
+    messages: ClassVar[tuple[str, ...]] = ("assessed_yes", "assessed_no")
 
     def elements(self, s: Scheme) -> Iterable[tuple[StepRef, Any]]:
         return [(("assessed", "assessed"), s.assessed)] if s.assessed is not None else []

@@ -13,14 +13,17 @@ from typing import Any, ClassVar
 
 from .._ir import BOOL, Arith, Choice, Clamp, Compare, Const, Node, Origin, Round, Step, StepRef, Sum
 from .._model import Indicator, Scheme, Section
-from .base import Context, Explaining, Line, Words, fact, limit_facts
+from .base import Context, Explaining, Line, at_places, fact, limit_facts
 from .checks import limits
 from .terms import sum_terms
 from .wording import limits_text, number, terms_text, what
 
-__all__ = ["SCORE", "SECTIONS", "render_total"]
+__all__ = ["SCORE", "SCORE_PLACES", "SECTIONS", "render_total"]
 
 _HUNDRED = Decimal(100)
+
+#: The places a score is written with when the scheme declares no rounding: padded, never rounded.
+SCORE_PLACES = 2
 
 
 def _limited(
@@ -57,7 +60,10 @@ def render_total(w: Mapping[str, str], line: Line, head: str) -> str:
         text = w["score_formula"].format(formula=f["formula"], sum=number(f["sum"]))
     else:
         text = head.format(
-            what=what(line), base=number(f.get("base")), terms=terms_text(f.get("terms", [])), sum=number(f["sum"])
+            what=what(line),
+            base=number(f.get("base")),
+            terms=terms_text(f.get("terms", []), None, w),
+            sum=number(f["sum"]),
         )
     if "vetoed_by" in f:
         who, why = f["vetoed_by"][0]
@@ -74,10 +80,7 @@ class _Sections:
     """Sections (dimensions): base + contributions ± adjustments, vetoed, limited, weighted."""
 
     collection, kind = "sections", "section"
-    words: ClassVar[Words] = {
-        "en": {"section": "{what}: base {base}{terms} = {sum}"},
-        "zh": {"section": "{what}：基础分 {base}{terms} = {sum}"},
-    }
+    messages: ClassVar[tuple[str, ...]] = ("section",)
 
     def elements(self, s: Scheme) -> Iterable[tuple[StepRef, Any]]:
         return ((("sections", x.name), x) for x in s.sections)
@@ -125,10 +128,7 @@ class _Score:
     """The total score: a formula, or base + sections + loose indicators ± adjustments; vetoed, limited, rounded."""
 
     collection, kind = "score", "score"
-    words: ClassVar[Words] = {
-        "en": {"score": "Score: base {base}{terms} = {sum}", "score_formula": "Score = {formula} = {sum}"},
-        "zh": {"score": "总分：基础分 {base}{terms} = {sum}", "score_formula": "总分 = {formula} = {sum}"},
-    }
+    messages: ClassVar[tuple[str, ...]] = ("score", "score_formula")
 
     def elements(self, s: Scheme) -> Iterable[tuple[StepRef, Any]]:
         return [(("score", "score"), s.score)]
@@ -153,6 +153,8 @@ class _Score:
         vetoes: list[tuple[str, tuple[str | int, ...]]] = [("score", ("score", "veto"))]
         vetoes += [(i.name, ("indicators", i.name, "veto")) for i in s.indicators if i.section is None]
         out = _limited(ctx, ref, total, vetoes, sc.floor, sc.cap, sc.rounding)
+        # One number of places for every score, vetoed ones too: the declared rounding's, else SCORE_PLACES.
+        out = at_places(out, sc.rounding.places if sc.rounding is not None else SCORE_PLACES)
         return Step(ref, self.kind, (("score", out),), sc, prelude=(total,))
 
     def explain(self, ex: Explaining, ref: StepRef, sc: Any) -> Line:
