@@ -19,6 +19,7 @@ import attrs
 from .._compile import Plan
 from .._kinds import charged_to, charges_name
 from .._model import Penalty, Period
+from .export import Exports
 from .history import HistoryNote
 
 __all__ = ["FlagHit", "Layout", "Result", "Results", "SharedCost", "build_result", "layout_of"]
@@ -140,9 +141,8 @@ class Result:
     ``values`` holds every named value the scheme computed (inputs, parameters,
     derived metrics, indicators' contributions, sections, penalties, bonuses,
     score, payouts, flags), for explanations and for later rules.  A result is
-    immutable.  (It is a slotted class over one tuple rather than an attrs
-    class because a population builds one per employee: measured at 0.24 µs
-    to build against 0.53 µs for the equivalent frozen attrs class.)
+    immutable.  (A slotted class over one tuple, not an attrs class: a population
+    builds one per employee, measured at 0.24 µs against 0.53 µs for frozen attrs.)
     """
 
     __slots__ = ("_d",)
@@ -327,9 +327,9 @@ class Result:
 
 
 @attrs.frozen
-class Results:
+class Results(Exports):
     """
-    A population's results for one period, in employee-id order.
+    A population's results for one period, in employee-id order; ``to_dict()`` is its JSON-ready form.
     """
 
     scheme: str

@@ -40,7 +40,7 @@ class Param:
     """
 
     name: str = attrs.field(validator=v.identifier)
-    value: Decimal = attrs.field(validator=v.decimal)
+    value: Decimal = attrs.field(converter=v.exact, validator=v.decimal)
     label: str | None = None
 
 
@@ -56,8 +56,8 @@ class Quota:
     """
 
     grade: str
-    at_most: Decimal | None = attrs.field(default=None, validator=v.probability)
-    at_least: Decimal | None = attrs.field(default=None, validator=v.probability)
+    at_most: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.probability)
+    at_least: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.probability)
 
 
 @attrs.frozen
