@@ -174,3 +174,16 @@ class TestDjango:
         with pytest.raises(CommandError, match=r"employee E7: \[missing-value\] no value for 'quality'"):
             django_db("score_month", period="2026-04")
         assert not MonthlyPay.objects.filter(period="2026-04").exists()
+
+
+def test_the_how_to_python_examples_run():
+    """The blocks of how-to/embed.md that need no file or database run as written."""
+    import re
+
+    text = (ROOT / "docs" / "how-to" / "embed.md").read_text(encoding="utf-8")
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", text, re.S) if "pr.Scheme(" in b or "bands = (" in b]
+    assert len(blocks) == 2
+    namespace: dict = {}
+    for block in blocks:
+        exec(block, namespace)
+    assert [t.range_text() for t in namespace["bands"]] == ["< 60", "[60, 90)", "[90, 100]", "> 100"]
