@@ -84,3 +84,10 @@ def test_install_instructions_work_before_publication():
     install = (DOCS / "how-to" / "install.md").read_text(encoding="utf-8")
     assert "python -m build" in install and "pip install -e ." in install and ".whl" in install
     assert "how-to/install.md" in (DOCS / "index.md").read_text(encoding="utf-8")
+
+
+def test_a_page_shows_how_to_attach_the_schema_to_an_editor():
+    page = (DOCS / "how-to" / "editor-schema.md").read_text(encoding="utf-8")
+    assert "# yaml-language-server: $schema=" in page and '"yaml.schemas"' in page and "perfrules schema" in page
+    assert "how-to/editor-schema.md" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "editor-schema.md" in (DOCS / "reference" / "scheme-format.md").read_text(encoding="utf-8")
