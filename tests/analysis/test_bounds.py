@@ -117,3 +117,20 @@ def test_an_end_that_overflows_becomes_an_open_end():
         huge = Range(D("1e999998"), D("1e999998"))
         assert (huge * huge).hi is None and (huge * huge).lo is None
         assert (-huge * huge).text() == "[-inf, +inf]"
+
+
+def test_the_bound_warnings_are_on_the_python_result_as_validate_reports_them(capsys):
+    s = _scheme(payouts=(pr.Payout("open", formula="n * 2"), pr.Payout("loose", formula="x", cap=D(500))))
+    found = pr.bounds(s).warnings
+    assert [(i.code, i.severity, i.path[:2]) for i in found] == [
+        ("unbounded-money", "warning", ("payouts", "open")),
+        ("cap-never-binds", "warning", ("payouts", "loose")),
+    ]
+    assert all(i.hint for i in found)
+    # The same warnings, in the same words, as `perfrules validate` prints for a file.
+    path = EXAMPLES / "seed001" / "scheme.yaml"
+    api = pr.bounds(pr.load_scheme(path)).warnings
+    assert api and {i.code for i in api} <= {"unbounded-money", "cap-never-binds", "floor-always-binds"}
+    main(["validate", str(path)])
+    out = capsys.readouterr().out
+    assert all(i.message in out for i in api)

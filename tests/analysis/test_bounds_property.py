@@ -73,3 +73,44 @@ def test_every_example_scores_within_its_bounds() -> None:
         period = PERIOD.get(scheme.period, PERIOD["month"])
         checked += _within(scheme, read_population(folder / "data.csv"), period)
     assert checked > 500
+
+
+@st.composite
+def constrained(draw: st.DrawFn) -> tuple[pr.Scheme, list[dict[str, str]]]:
+    """A scheme whose inputs keep declared constraints (x <= y, y <= top), with quotients they bound."""
+    top = draw(st.integers(1, 60))
+    low = draw(st.integers(-20, top))
+    p = draw(st.decimals(min_value=-50, max_value=50, places=2))
+    forms = st.sampled_from(["p * x / y", "x / y", "x * p / y", "x / y * p", "(x + p) / y", "p * x / y - x"])
+    whole = draw(st.booleans())
+    text = f"""
+name: constrained
+params: {{p: {p}}}
+metrics:
+  x: {{type: {"count" if whole else "number"}, min: {max(low, 0)}}}
+  y: {{type: number, min: {low}}}
+constraints:
+  - "x <= y <= {top}"
+score: {{formula: "0"}}
+payouts:
+  a: {{formula: "{draw(forms)}"}}
+  b: {{formula: "{draw(forms)}"}}
+"""
+    loaded = pr.scheme_from_text(text)
+    assert loaded.scheme is not None, loaded.issues
+    rows = []
+    for k in range(draw(st.integers(1, 5))):
+        y = draw(st.decimals(min_value=max(low, 0) if low > 0 else Decimal("0.01"), max_value=top, places=2))
+        x = (
+            draw(st.integers(max(low, 0), int(y)))
+            if whole
+            else draw(st.decimals(min_value=max(low, 0), max_value=y, places=3))
+        )
+        rows.append({"employee_id": f"E{k}", "x": str(x), "y": str(y)})
+    return loaded.scheme, rows
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(constrained())
+def test_values_of_rows_keeping_declared_constraints_lie_within_their_bounds(case: tuple[pr.Scheme, list]) -> None:
+    _within(*case)

@@ -14,7 +14,7 @@ import pytest
 
 import perfrules as pr
 from perfrules._adapters import read_population
-from perfrules._analysis import render_html
+from perfrules._analysis import recorded, render_html
 from perfrules._cli.main import main
 from tests.conftest import EXAMPLES, ROOT
 
@@ -82,12 +82,20 @@ def _png_size(data: bytes) -> tuple[int, int]:
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (/usr/bin/chromium)")
-def test_the_html_report_renders_in_headless_chromium(tmp_path):
+def test_the_html_report_renders_in_headless_chromium(tmp_path, capsys):
     # The screenshot in the how-to comes from this test: PERFRULES_REGEN_SCREENSHOT=1 writes it.
+    # It compares the three months as stored in a ledger, under their recorded inputs and with the
+    # history (streak awards) both versions read from it: what the versions would really have paid.
+    ledger = tmp_path / "results.db"
+    for month in MONTHS:
+        assert 0 == main(["score", str(OLD), str(month), "--period", month.stem, "--ledger", str(ledger)])
+    capsys.readouterr()
+    with pr.Ledger(ledger, readonly=True) as book:
+        batches = recorded(book, [m.stem for m in MONTHS], pr.load_scheme(OLD).name)
+        w = pr.whatif(pr.load_scheme(OLD), pr.load_scheme(NEW), batches, history=book)
+    assert (w.total_old, w.total_new) == (D("33790.00"), D("34015.00"))  # streak awards included
     page = tmp_path / "report.html"
-    page.write_text(
-        render_html(pr.whatif(pr.load_scheme(OLD), pr.load_scheme(NEW), _batches(), no_history=True)), encoding="utf-8"
-    )
+    page.write_text(render_html(w), encoding="utf-8")
     shot = tmp_path / "report.png"
     subprocess.run(
         [

@@ -29,6 +29,10 @@ def test_a_new_employee_gets_the_declared_default_not_zero(tmp_path):
     assert [f.name for f in may["old"].flags] == []
     text = pr.render_text(pr.explain(plan, may["new"]))
     assert "has_prior(sales, 1)=false" in text
+    # The "where" line shows the value the formula used: the default (900), not the 0 read for no period.
+    assert "prior(sales, 1)=900" in text and "prior(sales, 1)=0" not in text
+    old = pr.render_text(pr.explain(plan, may["old"]))
+    assert "has_prior(sales, 1)=true, prior(sales, 1)=1000" in old
 
 
 def test_the_default_must_have_the_values_type():

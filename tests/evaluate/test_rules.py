@@ -68,7 +68,7 @@ def test_s2_step_tiers_lower_is_better(emp, points):
 @pytest.mark.parametrize(("rate", "points"), [("0.79", 40), ("0.80", 48), ("0.99", 48), ("1", 55), ("1.3", 55)])
 def test_s3_absolute_amount_tiers(rate, points):
     """S3: school achievement rate < 80% → 40, 80-99% → 48, ≥ 100% → 55."""
-    plan = scheme("""metrics: {rate: percent}
+    plan = scheme("""metrics: {rate: {type: percent, scale: fraction}}
 indicators:
   achievement: {input: rate, tiers: [{range: "< 0.80", points: 40}, {range: "[0.80, 1)", points: 48}, {range: ">= 1", points: 55}]}
 """)

@@ -37,11 +37,26 @@ class TestRegistry:
             pr.register_metric_type(object())  # type: ignore[arg-type]
 
     @pytest.mark.parametrize(
-        ("raw", "expected"),
-        [("68%", D("0.68")), ("0.68", D("0.68")), (0.1, D("0.1")), ("1,234.5", D("1234.5"))],
+        ("raw", "scale", "expected"),
+        [
+            ("68%", None, D("0.68")),
+            ("0.68", None, D("0.68")),
+            (0.1, None, D("0.1")),
+            ("150%", None, D("1.5")),
+            ("1,234.5", "fraction", D("1234.5")),
+            ("85", "points", D("0.85")),
+            ("85%", "points", D("0.85")),
+        ],
     )
-    def test_percent_and_numbers(self, raw, expected):
-        assert expected == pr.metric_type("percent").parse(raw, pr.Metric("p", "percent"))
+    def test_percent_and_numbers(self, raw, scale, expected):
+        assert expected == pr.metric_type("percent").parse(raw, pr.Metric("p", "percent", scale=scale))
+
+    @pytest.mark.parametrize("raw", ["85", 85, "-3", "1.2"])
+    def test_a_bare_percent_above_one_is_ambiguous_unless_the_scale_is_declared(self, raw):
+        with pytest.raises(ValueError, match="ambiguous for a percent") as err:
+            pr.metric_type("percent").parse(raw, pr.Metric("p", "percent"))
+        assert err.value.code == "percent-scale"  # type: ignore[attr-defined]
+        assert "scale: points" in str(err.value)
 
 
 class TestBusinessHours:

@@ -30,6 +30,7 @@ from .._ir import Ref, walk
 from .direction import direction
 from .interval import ANY, Range, exact
 from .interval import CONTEXT as RANGES
+from .linear import difference_range
 from .proven import Bounds
 
 __all__ = ["Check", "Expr", "check_issue", "default_checks", "parse_check", "prove", "reads"]
@@ -263,10 +264,19 @@ def prove(check: Check, b: Bounds) -> str | None:
         return None
     with localcontext(RANGES):
         ranges = [t.range(b.ranges) for t in check.terms]
-    for op, left, right in zip(check.ops, ranges, ranges[1:], strict=False):
-        if not _always(op, left, right):
-            return None
+        shared: list[str] = []
+        for k, (op, left, right) in enumerate(zip(check.ops, ranges, ranges[1:], strict=False)):
+            if _always(op, left, right):
+                continue
+            # The sides' ranges overlap; they may share values that cancel (a payout and what it adds).
+            a, c = check.terms[k], check.terms[k + 1]
+            diff = difference_range(b, a.node, c.node)
+            if diff is None or not _always(op, diff, exact(Decimal(0))):
+                return None
+            shared.append(f"{a.text} - ({c.text}) in {diff.text()}")
     shown = ", ".join(f"{t.text} in {r.text()}" for t, r in zip(check.terms, ranges, strict=True))
+    if shared:
+        return f"from the bounds, with shared values cancelled: {'; '.join(shared)}"
     return f"from the bounds: {shown}"
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from .._errors import Issue
 from .interval import Range, hull, number_text
-from .proven import Bounds, Limit
+from .ranges import Bounds, Limit
 
 __all__ = ["bound_warnings"]
 

@@ -12,7 +12,7 @@ what can happen; it may be wider (a formula's branches are not told apart).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from decimal import Decimal, localcontext
 from typing import Any
 
@@ -29,7 +29,6 @@ from .._ir import (
     Const,
     Fact,
     Node,
-    Path,
     Ref,
     Round,
     Step,
@@ -38,9 +37,13 @@ from .._ir import (
     Unary,
     quantizer_parts,
 )
+from .._limits import LIMITS
 from .._model import Scheme
 from .functions import Value, apply_range, table_range
-from .interval import ANY, CONTEXT, ListRange, Range, exact, hull, monotone, number_text
+from .interval import ANY, CONTEXT, ListRange, Range, exact, hull, monotone
+from .lint import bound_warnings
+from .ranges import Bounds, Limit
+from .relations import below_pairs, charge_range, narrow_inputs, ratio_range
 
 __all__ = ["REPORTED", "Bounds", "Limit", "bounds"]
 
@@ -48,55 +51,6 @@ _ZERO = Decimal(0)
 
 #: The collections whose values ``perfrules bounds`` lists, in this order.
 REPORTED = ("metrics", "indicators", "sections", "penalties", "bonuses", "score", "accelerators", "payouts")
-
-
-@attrs.frozen
-class Limit:
-    """
-    A floor or cap of the scheme with the range of the value it limits: whether it can bind.
-    """
-
-    path: Path
-    raw: Range
-    floor: Decimal | None
-    cap: Decimal | None
-
-
-@attrs.frozen
-class Bounds:
-    """
-    The proven range of every number a scheme computes, by name, and of the values its limits see.
-    """
-
-    plan: Plan = attrs.field(repr=False)
-    ranges: Mapping[str, Range]
-    rows: tuple[tuple[str, str, Range], ...]
-    """``(collection, name, range)`` for every reported value, in evaluation order within each collection."""
-    limits: tuple[Limit, ...]
-    nodes: Mapping[int, Range] = attrs.field(factory=dict, repr=False)
-    """The range of every number node of the plan's steps, by ``id(node)`` (not narrowed by branch tests)."""
-
-    def __getitem__(self, name: str) -> Range:
-        return self.ranges[name]
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the bounds as JSON-ready data: ends as strings, ``null`` for an unbounded end."""
-        return {
-            "scheme": self.plan.scheme.name,
-            "values": [{"collection": c, "name": n, "min": _text(r.lo), "max": _text(r.hi)} for c, n, r in self.rows],
-        }
-
-    def render(self) -> str:
-        """Return the bounds as an aligned text table."""
-        head = ("value", "min", "max")
-        body = [(f"{c}.{n}" if c != n else n, _text(r.lo) or "-inf", _text(r.hi) or "+inf") for c, n, r in self.rows]
-        widths = [max(len(row[k]) for row in (head, *body)) for k in range(3)]
-        lines = [f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c:>{widths[2]}}" for a, b, c in (head, *body)]
-        return "\n".join([f"bounds of {self.plan.scheme.name}", *lines])
-
-
-def _text(x: Decimal | None) -> str | None:
-    return None if x is None else number_text(x)
 
 
 def bounds(scheme_or_plan: Scheme | Plan) -> Bounds:
@@ -117,6 +71,7 @@ class _Analysis:
         self.tables: dict[int, Lookup] = {id(lk.fn): lk for lk in plan.lookups.values()}
         self.nodes: dict[int, Range] = {}
         self.depth = 0  # how many narrowed branches the analysis is inside
+        self.below = below_pairs(plan.constraints)
 
     def run(self) -> Bounds:
         self.inputs()
@@ -134,7 +89,8 @@ class _Analysis:
         inputs = [("metrics", i.metric.name, self.env[i.metric.name]) for i in self.plan.inputs]
         ordered = [r for c in REPORTED for r in (*inputs, *rows) if r[0] == c and isinstance(r[2], Range)]
         ranges = {k: v for k, v in self.env.items() if isinstance(v, Range)}
-        return Bounds(self.plan, ranges, tuple(ordered), tuple(self.limits), self.nodes)  # type: ignore[arg-type]
+        found = Bounds(self.plan, ranges, tuple(ordered), tuple(self.limits), self.nodes)  # type: ignore[arg-type]
+        return attrs.evolve(found, warnings=tuple(bound_warnings(found)))
 
     # -- names the steps read ---------------------------------------------------------------------------------
     def inputs(self) -> None:
@@ -152,7 +108,9 @@ class _Analysis:
             m, kind = spec.metric, spec.kind
             if kind.value_type == "list":
                 items = limits.get(m.name, Range(_ZERO, None))
-                self.env[m.name] = ListRange(items)
+                # The built-in list type refuses a cell of more occurrences than the limit.
+                size = Range(_ZERO, Decimal(LIMITS.list_items) if _builtin(kind) else None)
+                self.env[m.name] = ListRange(items, size)
                 continue
             if kind.value_type != "number":
                 self.env[m.name] = None
@@ -160,13 +118,14 @@ class _Analysis:
             # min, max and "never negative" are enforced by the built-in number types (and the row
             # reader); a plugin's parser may ignore them, so a plugin's values are unbounded.
             flags = getattr(kind, "number_flags", None)
-            builtin = type(kind).__module__ == "perfrules._plugins.registry"
+            builtin = _builtin(kind)
             lo = _ZERO if builtin and flags is not None and flags[1] else None
             if builtin and m.min is not None:
                 lo = m.min if lo is None else max(lo, m.min)
             hi = m.max if builtin else None
             r = Range(lo, hi)
             self.env[m.name] = r if m.default is None else hull([r, exact(m.default)])
+        narrow_inputs(self.plan.constraints, self.env)
         for function, name, n in self.plan.history:
             # Earlier periods are assumed scored under a scheme with the same ranges (or absent: 0).
             from .._formula import history_name
@@ -183,6 +142,8 @@ class _Analysis:
             self.env[name] = ANY
 
     def group(self, name: str) -> Value:
+        if name.startswith("charges_"):
+            return charge_range(self.plan.scheme, name, self.env)
         function, argument = name.split("__")[:2]
         op = function.split("_", 1)[1]
         x = self.env.get(argument)
@@ -312,8 +273,15 @@ class _Analysis:
         if node.op == "*":
             return a * b
         if node.op == "/":
-            return a / b
+            # A declared constraint (x <= b) may bound a quotient the two ranges alone cannot.
+            related = ratio_range(node, self.below, self.num)
+            return a / b if related is None else (a / b).meet(related) or related
         return _power(a, node.right)
+
+
+def _builtin(kind: object) -> bool:
+    # The built-in types enforce min, max and their limits; a plugin's parser may not.
+    return type(kind).__module__ == "perfrules._plugins.registry"
 
 
 _MISSING = object()

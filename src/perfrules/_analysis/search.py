@@ -108,6 +108,10 @@ def _rows(plan: Plan, st: Any, window: Decimal) -> Any:
             if first > last:
                 raise CannotSearch(f"{m.name} is a whole number, but its range {lo}-{hi} holds none")
             columns[m.name] = st.integers(first, last).map(str)
+        elif getattr(kind, "percent", False) and m.scale is None and (lo < -1 or hi > 1):
+            # Written with its sign, as a bare percent above 1 is refused as ambiguous.
+            values = st.decimals(min_value=lo, max_value=hi, places=_places(lo, hi))
+            columns[m.name] = values.map(lambda d: f"{d * 100}%")
         else:
             columns[m.name] = st.decimals(min_value=lo, max_value=hi, places=_places(lo, hi)).map(str)
     pop = plan.scheme.population
@@ -123,7 +127,11 @@ def _rows(plan: Plan, st: Any, window: Decimal) -> Any:
             fixed[pop.leave_date] = st.just("")
         if pop.role is not None and pop.roles:
             fixed[pop.role] = st.sampled_from(pop.roles)
-    return st.fixed_dictionaries({_ID: st.just("E1"), **columns, **fixed})
+    rows = st.fixed_dictionaries({_ID: st.just("E1"), **columns, **fixed})
+    if plan.constraints:
+        # Only rows the scheme accepts: a row breaking a declared constraint is refused, never scored.
+        rows = rows.filter(lambda row: all(c.broken(lambda n: Decimal(row[n])) is None for c in plan.constraints))
+    return rows
 
 
 def _run(plan: Plan, row: Mapping[str, str], trace: bool = False) -> Result | EvaluationError | None:
@@ -193,10 +201,12 @@ def _pairs(plan: Plan, check: Check, rows: Any, st: Any) -> Any:
         step = st.decimals(min_value=Decimal("0.01"), max_value=max(span, Decimal("0.01")), places=2)
 
     def bump(row: dict[str, str], by: Decimal) -> tuple[dict[str, str], dict[str, str]]:
-        value = Decimal(row[check.input]) + by
+        cell = row[check.input]
+        signed = cell.endswith("%")  # a percent written with its sign stays so
+        value = (Decimal(cell[:-1]) / 100 if signed else Decimal(cell)) + by
         if m.max is not None and value > m.max:
             value = m.max
-        return row, {**row, check.input: str(value)}
+        return row, {**row, check.input: f"{value * 100}%" if signed else str(value)}
 
     return st.builds(bump, rows, step)
 

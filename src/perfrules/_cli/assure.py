@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .._adapters import Ledger, read_population, write_atomic
-from .._analysis import bound_warnings, bounds, check_scheme, read_checks, recorded, render_html, whatif
+from .._analysis import bounds, check_scheme, read_checks, recorded, render_html, whatif
 from .._compile import compile_scheme
 from .._errors import SchemeError
 from .._load import read_scheme
@@ -156,7 +156,7 @@ def with_bound_warnings(report: Report, path: str) -> Report:
     assert loaded.scheme is not None
     plan = compile_scheme(loaded.scheme)
     proven = bounds(plan)
-    issues = bound_warnings(proven)
+    issues = list(proven.warnings)
     try:
         read_checks(plan, proven)
     except SchemeError as exc:

@@ -19,7 +19,7 @@ from .._kinds import population_names
 from .._load import unstructure
 from .._model import Metric, Scheme
 from .._plugins import MetricType, metric_type
-from .._validate import analyse_scheme
+from .._validate import Constraint, analyse_scheme, read_constraints
 from .codegen import Stage, generate
 from .convert import CellError, converter
 from .reader import generate_reader
@@ -81,6 +81,8 @@ class Plan:
     """Population values (``tenure_months``...); they follow the history values in the first stage's input."""
     history: tuple[tuple[str, str, int], ...] = ()
     """History calls, as ``(function, name, n)``; their values follow the inputs in the first stage's input."""
+    constraints: tuple[Constraint, ...] = ()
+    """The scheme's declared input constraints, read: every row's inputs must keep them."""
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (compile_scheme, (self.scheme,))
@@ -148,4 +150,5 @@ def compile_scheme(scheme: Scheme) -> Plan:
         lookups=dict(a.lookups),
         steps=dict(a.steps),
         filenames=(gen.filename, traced.filename),
+        constraints=read_constraints(scheme),
     )

@@ -36,6 +36,10 @@ def generate_reader(specs: Sequence[Any]) -> Callable[[Mapping[str, Any]], tuple
             lines.append(f"    v{k} = _conv{k}(r)")
             continue
         whole, non_negative = flags
+        if getattr(kind, "percent", False) and m.scale == "points":
+            # Every bare percent in points is divided by 100: the converter does it.
+            lines.append(f"    v{k} = _conv{k}(r)")
+            continue
         # Whole non-negative numbers: digits only. Others: anything Decimal reads,
         # then finite (text like "NaN" reads too) and, if asked, not negative.
         # Only short ASCII text without an exponent takes this path: at most 18 characters is below
@@ -57,6 +61,8 @@ def generate_reader(specs: Sequence[Any]) -> Callable[[Mapping[str, Any]], tuple
         if m.max is not None:
             ns[f"_hi{k}"] = m.max
             bounds.append(f"v{k} > _hi{k}")
+        if getattr(kind, "percent", False) and m.scale is None:
+            bounds.append(f"v{k} > 1 or v{k} < -1")
         if bounds:
             lines.append(f"        if {' or '.join(bounds)}:")
             lines.append(f"            v{k} = _conv{k}(r)")

@@ -92,9 +92,26 @@ def _within(plan: Plan, name: str, value: Num, n: int) -> bool:
     if non_negative and not whole and compare(value, const(Decimal(0), n), "<", None).any():
         return False
     m = spec.metric
+    if getattr(spec.kind, "percent", False) and m.scale != "fraction":
+        # A bare percent in points, or above 1 undeclared: the general path converts or refuses it.
+        if m.scale == "points" or compare(value, const(Decimal(1), n), ">", None).any():
+            return False
+        if compare(value, const(Decimal(-1), n), "<", None).any():
+            return False
     if m.min is not None and compare(value, const(m.min, n), "<", None).any():
         return False
     return not (m.max is not None and compare(value, const(m.max, n), ">", None).any())
+
+
+def _kept(plan: Plan, columns: dict[str, Any], n: int) -> bool:
+    # Whether every row keeps the scheme's declared input constraints.
+    for c in plan.constraints:
+        for left, op, right in c.pairs():
+            a = columns[left] if isinstance(left, str) else const(left, n)
+            b = columns[right] if isinstance(right, str) else const(right, n)
+            if not compare(a, b, op, None).all():
+                return False
+    return True
 
 
 def _text(value: Num) -> pl.Series:
@@ -184,6 +201,8 @@ def score_frame(
         if parsed is None or not _within(plan, spec.metric.name, parsed, n):
             return None
         columns[spec.metric.name] = parsed
+    if not _kept(plan, columns, n):
+        return None  # a row breaks a declared constraint: the general path names it and refuses the input
     env = evaluate_columns(plan, lambda: dict(columns), n, lambda k: ids_list[k], fallback)
     return _frame(plan, env, ids, period)
 

@@ -19,6 +19,7 @@ from .._errors import InputError, Issue
 from .._limits import LIMITS, has_surrogate
 from .._plugins import current_format
 from .._suggest import did_you_mean
+from .._validate import Constraint
 
 __all__ = ["Row", "as_records", "read_rows"]
 
@@ -195,6 +196,8 @@ def read_rows(
     make = tuple.__new__  # a Row built directly: NamedTuple's own __new__ costs twice as much
     last = first_row + LIMITS.rows  # looked up once: this loop runs once per employee
     cell_limit = LIMITS.cell_chars
+    positions = {s.metric.name: k for k, s in enumerate(plan.inputs)}
+    kept = [(c, positions) for c in plan.constraints]
     if isinstance(rows, str | bytes | Mapping) or not isinstance(rows, Iterable):
         raise InputError(
             [Issue("bad-row", f"rows must be a list of mappings, got {type(rows).__name__}", source=source)]
@@ -240,6 +243,8 @@ def read_rows(
             )
         else:
             seen[emp] = n
+        if kept:
+            _keeps(kept, values, n, emp, r)
         text = _texts(row, reasons, n, r, source, cell_limit) if reasons else empty
         if r.team is not None and not text.get(r.team, "").strip():
             r.issues.append(
@@ -266,6 +271,31 @@ def read_rows(
     if r.issues:
         raise InputError(r.issues, f"{len(r.issues)} problem(s) in {source or 'the input'}; nothing was scored")
     return out
+
+
+def _keeps(
+    kept: list[tuple[Constraint, dict[str, int]]], values: tuple[Any, ...], n: int, emp: str, r: _Reader
+) -> None:
+    # A declared constraint between inputs (days worked <= days scheduled): a row breaking it is refused,
+    # since the scheme's rules and its proven bounds assume it.
+    for c, positions in kept:
+
+        def value(name: str, at: dict[str, int] = positions) -> object:
+            return values[at[name]]
+
+        found = c.broken(value)
+        if found is None:
+            continue
+        left, op, right, column = found
+        r.issues.append(
+            Issue(
+                "constraint-broken",
+                f"row {n} (employee {emp}) breaks the scheme's constraint {c.text!r}: {left} is not {op} {right}",
+                (f"row {n}", column),
+                source=r.source,
+                hint="correct the row; if such a row is right, the scheme's constraints: must change",
+            )
+        )
 
 
 def as_records(rows: Any) -> Iterable[Mapping[str, Any]]:

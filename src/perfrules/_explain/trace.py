@@ -108,7 +108,10 @@ class _Explaining:
 
     def reads(self, ref: StepRef) -> dict[str, Any]:
         env = self.env
-        return {n: env[n] for n in self.ix.reads.get(ref, ()) if n in env}
+        found = {n: env[n] for n in self.ix.reads.get(ref, ()) if n in env}
+        # prior(x, n, default) records the value it used: with no such period, the default, not the 0 read.
+        used = self.facts(ref)
+        return {n: used[n] if n.startswith("prior_") and n in used else v for n, v in found.items()}
 
     def step(self, ref: StepRef) -> Step:
         return self.plan.steps[ref]

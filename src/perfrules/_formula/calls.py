@@ -13,7 +13,7 @@ import ast
 from decimal import Decimal
 from typing import Any, cast
 
-from .._ir import Arith, Choice, Node, Ref
+from .._ir import Arith, Choice, Fact, Node, Ref
 from .._suggest import did_you_mean
 from .functions import BOOL, LIST, NUM, TEXT
 from .groups import POPULATIONS, group_name
@@ -113,7 +113,9 @@ def history_call(checker: Any, node: ast.Call, name: str) -> Node:
         if len(node.args) == 2:
             return cast(Node, value)
         default = checker.expect(node.args[2], kind, "the default of prior()")
-        return Choice(found, value, default, kind, checker.origin)
+        # Recorded for explanations under the prior's own name: the value used, the default when none.
+        key = history_name("prior", arg.id, n.value)
+        return Fact(key, Choice(found, value, default, kind, checker.origin), checker.origin)
     if kind != BOOL:
         raise checker.fail(
             arg,

@@ -105,6 +105,8 @@ FIELDS: dict[str, dict[str, str]] = {
         "payouts": "Money amounts, by name.",
         "flags": "Outcomes that are not money, by name.",
         "checks": "Promises the scheme makes about itself, one per line, proven or searched by perfrules check.",
+        "constraints": "Relations every row's inputs must keep (days_worked <= days_scheduled); a row breaking one "
+        "is refused.",
     },
     "Calendar": {"month_starts": "The first day of every month, 1 to 28; a month is named after the month it ends in."},
     "HistoryRule": {
@@ -126,6 +128,8 @@ FIELDS: dict[str, dict[str, str]] = {
         "min": "The smallest valid input; a smaller one is an input error. " + _NUMBER,
         "max": "The largest valid input; a larger one is an input error. " + _NUMBER,
         "default": "The value of an empty cell; without it an empty cell is an input error. " + _NUMBER,
+        "scale": "How a percent cell written without % reads: fraction (0.85 as written) or points (85 is 85%); "
+        "undeclared, such a cell above 1 is an error.",
     },
     "TierTable": {
         "name": _NAME,

@@ -59,7 +59,8 @@ class Metric:
 
     ``type`` names a metric type from the registry (``number``, ``count``,
     ``money``, ``percent``, ``ratio``, ``rating``, ``list`` or a plugin's);
-    ``min``/``max`` bound valid inputs; ``default`` fills an empty cell.
+    ``min``/``max`` bound valid inputs; ``default`` fills an empty cell;
+    ``scale`` says how a ``percent`` cell without ``%`` reads.
     """
 
     name: str = attrs.field(validator=v.identifier)
@@ -70,6 +71,10 @@ class Metric:
     min: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.optional_decimal)
     max: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.optional_decimal)
     default: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.optional_decimal)
+    scale: Literal["fraction", "points"] | None = None
+    """How a ``percent`` cell written without ``%`` reads: ``fraction`` (``0.85`` and ``1.2`` as written),
+    ``points`` (``85`` is 85%, 0.85). Undeclared, such a cell above 1 (or below -1) is an error, since
+    ``85`` could mean either."""
 
     @property
     def derived(self) -> bool:

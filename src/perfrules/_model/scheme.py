@@ -276,6 +276,9 @@ class Scheme:
     conditions: tuple[Condition, ...] = attrs.field(default=(), metadata=_keyed("condition"))
     payouts: tuple[Payout, ...] = attrs.field(default=(), metadata=_keyed("payout"))
     flags: tuple[Flag, ...] = attrs.field(default=(), metadata=_keyed("flag"))
+    constraints: tuple[str, ...] = ()
+    """Relations every row's inputs must keep, such as ``days_worked <= days_scheduled``: a row breaking one
+    is refused, and the bounds analysis relies on them."""
     checks: tuple[str, ...] = ()
     """Promises the scheme makes about itself, proven or searched by ``perfrules check``: a range
     (``0 <= net <= 2000``), a relation (``net <= bonus + callbacks``) or a direction

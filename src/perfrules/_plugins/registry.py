@@ -115,6 +115,8 @@ class _Number:
                 raise ValueError(refused.message)
         else:
             value = to_decimal(raw)
+            if self.percent:
+                value = _bare_percent(value, metric)
         if self.whole and value != value.to_integral_value():
             raise ValueError(f"expected a whole number, got {value}")
         if self.non_negative and value < 0:
@@ -124,6 +126,20 @@ class _Number:
         if metric.max is not None and value > metric.max:
             raise ValueError(f"{value} is above the maximum {metric.max}")
         return value
+
+
+def _bare_percent(value: Decimal, metric: Metric) -> Decimal:
+    # A percent written without its sign: 0.85 is plainly a fraction, but 85 could be 85% or 8,500%.
+    scale = getattr(metric, "scale", None)
+    if scale == "points":
+        return value / 100
+    if scale is None and abs(value) > 1:
+        raise NumberError(
+            "percent-scale",
+            f"{value} without a % sign is ambiguous for a percent: write {value}% or {value / 100}, or declare "
+            f"the metric's scale (scale: points reads {value} as {value}%, scale: fraction as {value * 100}%)",
+        )
+    return value
 
 
 class _List:

@@ -19,6 +19,7 @@ from .._kinds import KINDS, Context, group_scopes, population_types
 from .._model import Scheme
 from .._plugins import metric_type
 from .._suggest import did_you_mean
+from .constraints import constraint_issues
 from .order import order_steps
 from .tables import table_findings
 
@@ -154,6 +155,16 @@ def _check(a: Analysis) -> None:
         for _, element in kind.elements(s):
             kind.check(a, element)
     a.issues.extend(i for i in table_findings(s) if i.severity == "error")
+    a.issues.extend(constraint_issues(s))
+    for m in s.metrics:
+        if m.scale is not None and (m.type != "percent" or m.formula is not None):
+            a.error(
+                "bad-scale",
+                f"metric {m.name!r}: scale says how a percent cell without % reads; it is a {m.type} "
+                f"{'derived by a formula' if m.formula is not None else 'read from the row'}",
+                ("metrics", m.name, "scale"),
+                "remove scale:, or make the metric type: percent",
+            )
     for kind in KINDS:  # checks that need every formula checked first
         review = getattr(kind, "review", None)
         if review is not None:

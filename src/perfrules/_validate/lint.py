@@ -15,6 +15,7 @@ from .._errors import Issue
 from .._ir import Path
 from .._model import Scheme
 from .analyse import Analysis
+from .constraints import read_constraints
 from .tables import table_findings
 
 __all__ = ["lint"]
@@ -38,7 +39,8 @@ def _weights(s: Scheme) -> Iterator[Issue]:
 
 
 def _unused(s: Scheme, a: Analysis) -> Iterator[Issue]:
-    reasons = {b.reason for b in s.bonuses if b.reason}
+    # A bonus's reason column and an input a constraint checks are read for a purpose.
+    reasons = {b.reason for b in s.bonuses if b.reason} | {n for c in read_constraints(s) for n in c.names}
     for m in s.metrics:
         if m.formula is None and m.name not in a.used and m.name not in reasons:
             yield _warn(
