@@ -33,7 +33,21 @@ class TestPublish:
             done = ledger.publish(results, plan.scheme)
             assert ("2026-04", 1, "published") == (done.period, done.revision, done.status)
             stored = ledger.load("2026-04")
-        assert {r["employee"]: r for r in results.to_dict()["results"]} == stored
+        # The row's text columns (here the trainer's reason) are stored among the inputs.
+        expected = {r["employee"]: r for r in results.to_dict()["results"]}
+        for r in results:
+            expected[r.employee]["inputs"] = {**r.texts, **expected[r.employee]["inputs"]}
+        assert expected == stored
+        assert stored["E004"]["inputs"]["trainer_reason"] and stored["E004"]["reasons"]["trainer"]
+        assert "2024-03-01" == stored["E001"]["inputs"]["hire_date"]  # a population column is an input too
+
+    def test_a_corrected_population_column_is_a_revision(self, plan, tmp_path):
+        rows = read_population(DATA)
+        with pr.Ledger(tmp_path / "l.db") as ledger:
+            ledger.publish(scored(plan, rows), plan.scheme)
+            rows[0] = {**rows[0], "hire_date": "2024-03-02"}  # changes no number this month
+            with pytest.raises(pr.LedgerError, match=r"E001 inputs\.hire_date: 2024-03-01 → 2024-03-02"):
+                ledger.publish(scored(plan, rows), plan.scheme)
 
     def test_unchanged_rescore_records_nothing(self, plan, tmp_path):
         with pr.Ledger(tmp_path / "l.db") as ledger:

@@ -93,7 +93,7 @@ def test_the_html_report_renders_in_headless_chromium(tmp_path, capsys):
     with pr.Ledger(ledger, readonly=True) as book:
         batches = recorded(book, [m.stem for m in MONTHS], pr.load_scheme(OLD).name)
         w = pr.whatif(pr.load_scheme(OLD), pr.load_scheme(NEW), batches, history=book)
-    assert (w.total_old, w.total_new) == (D("33790.00"), D("34015.00"))  # streak awards included
+    assert (w.total_old, w.total_new) == (D("33940.00"), D("34165.00"))  # streak awards and P4 over months
     page = tmp_path / "report.html"
     page.write_text(render_html(w), encoding="utf-8")
     shot = tmp_path / "report.png"
@@ -130,7 +130,8 @@ def test_replaying_the_ledger_under_the_recorded_version_reproduces_what_was_pai
     same = json.loads(capsys.readouterr().out)
     with pr.Ledger(ledger, readonly=True) as book:
         paid = sum(D(r["payouts"]["monthly_pay"]) for m in MONTHS for r in book.load(m.stem).values())
-    assert D(same["total"]["old"]) == D(same["total"]["new"]) == paid == D("33790.00")  # streak awards included
+    # Streak awards included, and PC-rule breaches (P4) counted across the months.
+    assert D(same["total"]["old"]) == D(same["total"]["new"]) == paid == D("33940.00")
     assert 0 == main(["whatif", str(OLD), str(NEW), "--ledger", str(ledger), *periods, "--json"])
     assert json.loads(capsys.readouterr().out)["total"]["change"] == "225.00"
     assert ledger.read_bytes() == before  # read-only: nothing written

@@ -70,7 +70,9 @@ class TestScore:
         assert 0 == main([*argv, "--out", str(out), "--explain"])
         k01 = next(r for r in json.loads(out.read_text(encoding="utf-8"))["results"] if r["employee"] == "K01")
         assert {"points": "100", "band": ">= 0.75"} == k01["indicator_points"]["conversion"]
-        assert [{"step": "score", "by": "cap", "limit": "110", "before": "111.00"}] == k01["limits"]
+        # K01's merit of 11 is over its approval threshold of 5: held, so the score stays under the cap of 110.
+        assert {"merit": "11"} == k01["held"] and "100.00" == k01["score"] and [] == k01["limits"]
+        assert ["approval_held"] == [f["name"] for f in k01["flags"]]
         assert "score" in [line["step"] for line in k01["explanation"]]
 
     def test_bad_input_writes_nothing(self, examples, tmp_path, capsys):

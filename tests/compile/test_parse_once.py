@@ -15,7 +15,7 @@ def formula_texts(s: pr.Scheme) -> list[str]:
     for i in s.indicators:
         texts += [i.input, i.formula, i.veto, i.target.target if i.target is not None else None]
     texts += [x.veto for x in s.sections]
-    texts += [text for j in s.adjustments() for text in (j.count, j.when)]
+    texts += [text for j in s.adjustments() for text in (j.count, j.earlier, j.when)]
     texts += [s.score.formula, s.score.veto]
     texts += [s.grades.of] if s.grades is not None else []
     texts += [text for p in s.payouts for text in (p.formula, p.when)]

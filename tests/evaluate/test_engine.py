@@ -49,6 +49,22 @@ class TestSeed001:
         assert D(20) == one(seed001, minor_count=4).penalties["repeat_offender"]
         assert D(0) == one(seed001, minor_count=3).penalties["repeat_offender"]
 
+    @pytest.mark.parametrize(
+        ("inputs", "surcharge"),
+        [
+            ({"minor_count": 2, "lateness_points": "2;3"}, 20),  # each lateness is a minor breach: 4
+            ({"minor_count": 1, "lateness_points": "2", "incident_late_minutes": "5"}, 0),  # 3 minor
+            ({"minor_count": 3, "incident_late_minutes": "0.5;10"}, 20),  # 10 minutes late is minor, under 1 is none
+            ({"minor_count": 2, "incident_late_minutes": "0.5;11"}, 0),
+            ({"moderate_count": 1, "incident_late_minutes": "15"}, 20),  # 11-30 minutes late is moderate: 2
+            ({"moderate_count": 1, "incident_late_minutes": "31"}, 0),  # over 30 is severe, not moderate
+            ({"incident_late_minutes": "11;30"}, 20),
+        ],
+    )
+    def test_p5_counts_lateness_as_minor_and_11_to_30_minutes_late_as_moderate(self, seed001, inputs, surcharge):
+        """P5 as seed 001 lists breaches: lateness and 1-10 minute delays minor, 11-30 minute delays moderate."""
+        assert D(surcharge) == one(seed001, **inputs).penalties["repeat_offender"]
+
     def test_p8_ranged_amount_out_of_range_names_row_and_column(self, seed001):
         with pytest.raises(pr.InputError) as err:
             pr.score(

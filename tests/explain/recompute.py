@@ -211,7 +211,7 @@ def _accelerator(s: pr.Scheme, r: pr.Result, line: Any) -> None:
 
 
 def _named(s: pr.Scheme, r: pr.Result, line: Any) -> None:
-    # Metrics, flags, team eligibility, assessed: the value is the result's value of that name.
+    # Metrics, flags, conditions, team eligibility, assessed: the value is the result's value of that name.
     _same(line.value, r.values[line.name], f"{line.step} result")
 
 
@@ -226,6 +226,7 @@ _CHECKS: dict[str, Callable[[pr.Scheme, pr.Result, Any], None]] = {
     "accelerator": _accelerator,
     "metric": _named,
     "flag": _named,
+    "condition": _named,
     "team": _named,
     "assessed": _named,
 }

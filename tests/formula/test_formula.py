@@ -54,6 +54,10 @@ class TestFunctions:
             ("total(xs)", D(15)),
             ("largest(xs)", D(12)),
             ("smallest(xs)", D(3)),
+            ("count_over(xs, 3)", D(1)),
+            ("count_over(xs, 12)", D(0)),
+            ("count_under(xs, 12)", D(1)),
+            ("count_under(xs, 3)", D(0)),
             ("x if ok else y", D(2)),
             ("x ** 2 + x ** -1", D("4.5")),
         ],
@@ -62,7 +66,7 @@ class TestFunctions:
         assert expected == run(text)
 
     def test_every_builtin_is_tested_above(self):
-        tested = "min max clamp abs round floor ceil div count total largest smallest".split()
+        tested = "min max clamp abs round floor ceil div count total largest smallest count_over count_under".split()
         assert sorted(tested) == sorted(pr.FUNCTIONS)
 
 

@@ -47,6 +47,23 @@ class TestChecks:
         r = findings("name: x\nmetrics: {a: number, score: number}\nparams: {a: 1}\n")
         assert ["duplicate-name", "reserved-name"] == sorted(i.code for i in r.errors)
 
+    def test_a_table_may_share_its_name_with_the_metric_it_reads(self):
+        # Tables are called and elements are read, so `csat(csat)` is not ambiguous: no csat_points workaround.
+        scheme = (
+            "name: x\nmetrics: {csat: {type: number, min: 0, max: 5}}\n"
+            "tables:\n  csat:\n    tiers:\n      - {range: '< 4', points: 0}\n      - {range: '>= 4', points: 100}\n"
+            "payouts:\n  bonus: {formula: 'csat(csat) + csat'}\n"
+        )
+        assert [] == [i.code for i in findings(scheme).errors]
+        plan = pr.compile_scheme(scheme_from_text(scheme).scheme)
+        (result,) = pr.score(plan, [{"employee_id": "E1", "csat": "4.5"}])
+        assert D("104.50") == result.payouts["bonus"]
+
+    def test_two_tables_of_one_name_are_refused(self):
+        table = "    tiers:\n      - {range: any, points: 0}\n"
+        r = findings(f"name: x\nmetrics: {{a: number}}\ntables:\n  - name: t\n{table}  - name: t\n{table}")
+        assert ["duplicate-name"] == [i.code for i in r.errors]
+
     def test_cycle_names_the_loop(self):
         r = findings("name: x\nmetrics:\n  a: {formula: b + 1}\n  b: {formula: c * 2}\n  c: {formula: a}\n")
         (issue,) = r.issues

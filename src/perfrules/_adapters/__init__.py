@@ -2,6 +2,8 @@
 Adapters at the edges: files in, files out, and the results ledger.
 """
 
+from .appeals import appeal, deadline
+from .approvals import approvals_of, approve, score_held
 from .columnar import score_csv_columnar
 from .files import Table, read_population, read_table
 from .join import Joined, join_tables
@@ -10,18 +12,24 @@ from .output import STDOUT, Pending, check_writable, prepare, write_atomic
 from .restate import restate
 from .rollup import roll_up
 from .statement import statement_html
+from .trueup import TRUEUP, with_trueup
 from .write import csv_safe, prepare_results, render_results, result_rows, write_results
 
 __all__ = [
     "STDOUT",
+    "TRUEUP",
     "Change",
     "Joined",
     "Ledger",
     "Pending",
     "Publication",
     "Table",
+    "appeal",
+    "approvals_of",
+    "approve",
     "check_writable",
     "csv_safe",
+    "deadline",
     "join_tables",
     "prepare",
     "prepare_results",
@@ -32,7 +40,9 @@ __all__ = [
     "result_rows",
     "roll_up",
     "score_csv_columnar",
+    "score_held",
     "statement_html",
+    "with_trueup",
     "write_atomic",
     "write_results",
 ]

@@ -22,14 +22,17 @@ import sqlite3
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Literal
 
 from .._errors import Issue, LedgerError
 from .._evaluate import Results
 from .._load import dump_json
 from .._model import Period, Scheme
+from .ledger_events import LedgerEvents, deltas_of, stored_entries, unheld
 from .records import (
+    EVENTS,
     FORMAT,
+    READS,
     SCHEMA,
     SELECT,
     Change,
@@ -37,6 +40,7 @@ from .records import (
     check_entry,
     diff,
     fail,
+    reads_period,
     revision_hash,
     row_hash,
     sqlite_error,
@@ -46,7 +50,7 @@ from .records import (
 __all__ = ["Change", "Ledger", "Publication"]
 
 
-class Ledger:
+class Ledger(LedgerEvents):
     """
     A results ledger in one SQLite file; use it as a context manager, or call :meth:`close`.
 
@@ -56,6 +60,7 @@ class Ledger:
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 2.0, readonly: bool = False) -> None:
         self.path = str(path)
+        self._events = False
         try:
             if readonly:
                 if not os.path.exists(self.path):
@@ -72,6 +77,7 @@ class Ledger:
     def _check_format(self) -> bool:
         # True for an empty file (a new ledger); refuse anything but a ledger of this format.
         tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        self._events = "events" in tables
         if not tables:
             return True
         found = None
@@ -85,14 +91,28 @@ class Ledger:
                 self.path,
                 "name a new ledger file, or restore this one from a backup",
             )
-        if found != str(FORMAT):
+        if found not in READS:
             raise fail(
                 "ledger-format",
-                f"{self.path} is a ledger of format {found}; this perfrules reads format {FORMAT}",
+                f"{self.path} is a ledger of format {found}; this perfrules reads formats {', '.join(READS)}",
                 self.path,
                 "use the perfrules version that wrote it, or start a new ledger file",
             )
         return False
+
+    def _prepare(self, db: sqlite3.Connection) -> None:
+        # Inside a write transaction: create a new ledger, or bring a format-2 one to this format.
+        # Format 2 differs only by the events table; its revisions and their chain stay as they were.
+        if self._check_format():
+            for statement in SCHEMA.split(";"):  # one at a time: executescript would commit half-way
+                if statement.strip():
+                    db.execute(statement)
+            db.execute("INSERT INTO meta VALUES ('format', ?)", (str(FORMAT),))
+        if not self._events:
+            db.execute(EVENTS)
+            db.execute("UPDATE meta SET value = ? WHERE key = 'format'", (str(FORMAT),))
+            self._events = True
+        self._fresh = False
 
     def _error(self, exc: sqlite3.Error) -> LedgerError:
         return sqlite_error(exc, self.path)
@@ -237,7 +257,9 @@ class Ledger:
         lo, hi = period.start.isoformat(), period.end.isoformat()
         return [r[2] for r in self._latest(scheme) if r[7] <= hi and lo <= r[8] and not (lo <= r[7] and r[8] <= hi)]
 
-    def publish(self, results: Results, scheme: Scheme, *, revise: bool = False) -> Publication:
+    def publish(
+        self, results: Results, scheme: Scheme, *, revise: bool = False, settles: tuple[int, ...] = ()
+    ) -> Publication:
         """
         Record a period's results; refuse to change a published period unless ``revise``.
 
@@ -245,7 +267,9 @@ class Ledger:
         differences (inputs included) when the period is published, the results
         differ and ``revise`` is false; ``period-overlap`` when the scheme
         recorded other periods sharing days with this one.  A revision lists,
-        in :attr:`Publication.stale`, the later periods that read this one.
+        in :attr:`Publication.stale`, the later periods that read this one, and
+        records per employee what it changed in each payout (a ``delta`` event).
+        ``settles`` are the deltas these results pay as a true-up.
         """
         if results.period is None:
             raise fail(
@@ -255,36 +279,44 @@ class Ledger:
                 "score with a period, e.g. --period 2026-04",
             )
         period, label = results.period, results.period.label
-        new = {r["employee"]: r for r in results.to_dict()["results"]}
+        new = stored_entries(results)
+        refused = unheld(new, self.path)
+        if refused is not None:
+            raise refused
+        held = tuple((e, k, v) for e, entry in new.items() for k, v in entry.get("held", {}).items())
         note = results.history
         looked = {"read": list(note.read), "missing": list(note.missing), "before": note.before} if note else {}
         try:
             with self._transaction() as db:
-                if self._check_format():
-                    # One statement at a time: executescript would commit half-way.
-                    for statement in SCHEMA.split(";"):
-                        if statement.strip():
-                            db.execute(statement)
-                    db.execute("INSERT INTO meta VALUES ('format', ?)", (str(FORMAT),))
-                self._fresh = False
+                self._prepare(db)
                 latest = self._latest(scheme.name)
                 self._refuse_overlap(scheme.name, period, latest)
                 same = [r for r in latest if r[2] == label]
                 revision, changes = 1, tuple[Change, ...]()
+                old: dict[str, dict[str, Any]] = {}
                 if same:
-                    changes = diff(self._entries(same[0]), new)
+                    old = self._entries(same[0])
+                    changes = diff(old, new)
                     if not changes:
-                        return Publication(label, same[0][3], "unchanged")
+                        return Publication(label, same[0][3], "unchanged", held=held)
                     if not revise:
                         raise self._published(label, same[0][3], changes)
                     revision = same[0][3] + 1
-                self._insert(db, scheme, results, revision, new, looked)
-                stale = tuple(r[2] for r in latest if r[7] > period.end.isoformat() and _reads(r[10], period))
+                seq = self._insert(db, scheme, results, revision, new, looked)
+                if same:  # what this revision changes in each payout, per employee: a true-up or clawback to pay
+                    for emp, delta in deltas_of(old, new).items():
+                        data = {"revision": revision, "from": same[0][3], "payouts": delta}
+                        self._event(db, scheme.name, label, "delta", emp, data, after=seq)
+                    self._answer_appeals(db, scheme.name, label, revision, {c.employee for c in changes}, seq)
+                if settles:  # the true-up these results pay is recorded with them, or not at all
+                    self._event(db, scheme.name, label, "trueup", "", {"deltas": list(settles)}, after=seq)
+                stale = tuple(r[2] for r in latest if r[7] > period.end.isoformat() and reads_period(r[10], period))
         except sqlite3.Error as exc:
             raise self._error(exc) from None
         finally:
             self._fresh = self._check_format()  # a failed first write leaves the file empty again
-        return Publication(label, revision, "published" if revision == 1 else "revised", changes, stale)
+        status: Literal["published", "revised"] = "published" if revision == 1 else "revised"
+        return Publication(label, revision, status, changes, stale, held)
 
     def _published(self, label: str, revision: int, changes: tuple[Change, ...]) -> LedgerError:
         shown = "\n".join(c.render() for c in changes[:20])
@@ -318,7 +350,7 @@ class Ledger:
         revision: int,
         entries: dict[str, dict[str, Any]],
         looked: dict[str, Any],
-    ) -> None:
+    ) -> int:
         assert results.period is not None
         p = results.period
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
@@ -326,7 +358,7 @@ class Ledger:
             "INSERT OR IGNORE INTO schemes VALUES (?, ?, ?, ?)",
             (results.digest, scheme.name, scheme.version, dump_json(scheme)),
         )
-        before = db.execute("SELECT hash FROM periods ORDER BY seq DESC LIMIT 1").fetchone()
+        before = self._head(db)
         texts = [(emp, json.dumps(e, ensure_ascii=False, sort_keys=True)) for emp, e in sorted(entries.items())]
         hashes = [row_hash(scheme.name, p.label, revision, emp, text) for emp, text in texts]
         fields = (
@@ -341,7 +373,7 @@ class Ledger:
             p.kind,
             json.dumps(looked, sort_keys=True),
         )
-        chained = revision_hash(before[0] if before else "", fields, hashes)
+        chained = revision_hash(before, fields, hashes)
         seq = db.execute(
             "INSERT INTO periods (scheme, label, revision, scheme_digest, recorded_at, employees, start, end, kind, "
             "history, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -351,6 +383,7 @@ class Ledger:
             "INSERT INTO results VALUES (?, ?, ?, ?)",
             [(seq, emp, text, h) for (emp, text), h in zip(texts, hashes, strict=True)],
         )
+        return int(seq or 0)
 
     def verify(self, kept: str | None = None) -> tuple[list[Issue], int, str]:
         """
@@ -361,19 +394,4 @@ class Ledger:
         it must still be in the chain, which shows that nothing recorded up to
         then was rewritten, even with the hashes recomputed.
         """
-        return verify_chain(self._rows, self.path, kept)
-
-
-def _reads(text: Any, period: Period) -> bool:
-    # Whether a revision's history rules looked at ``period``: read it, found it missing, or stopped
-    # before history began at a period that ``period`` now precedes.  A damaged record counts as yes.
-    try:
-        looked = json.loads(text)
-        if not looked:
-            return False
-        before = looked.get("before")
-        return period.label in looked["read"] + looked["missing"] or (
-            before is not None and period.start.isoformat() <= before
-        )
-    except (TypeError, ValueError, KeyError, AttributeError):
-        return True
+        return verify_chain(self._rows, self.path, kept, has_events=self._events)

@@ -22,9 +22,13 @@ from typing import Any, Literal
 import attrs
 
 from .._errors import Issue, LedgerError
+from .._model import Period
 
 __all__ = [
+    "EVENTS",
+    "EVENT_SELECT",
     "FORMAT",
+    "READS",
     "SCHEMA",
     "SELECT",
     "Change",
@@ -32,13 +36,22 @@ __all__ = [
     "check_entry",
     "diff",
     "fail",
+    "reads_period",
     "revision_hash",
     "row_hash",
     "sqlite_error",
     "verify_chain",
 ]
 
-FORMAT = 2
+FORMAT = 3
+#: Formats this perfrules reads: 2 (before events) is read as it is, and becomes 3 on its next write.
+READS = ("2", "3")
+#: Process records since format 3: approvals, appeals, revision deltas, true-ups paid; chained with the revisions.
+EVENTS = """
+CREATE TABLE events (
+    seq INTEGER PRIMARY KEY, after INTEGER NOT NULL, scheme TEXT NOT NULL, label TEXT NOT NULL, kind TEXT NOT NULL,
+    employee TEXT NOT NULL, data TEXT NOT NULL, recorded_at TEXT NOT NULL, hash TEXT NOT NULL)
+"""
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE schemes (digest TEXT PRIMARY KEY, name TEXT NOT NULL, version TEXT NOT NULL, text TEXT NOT NULL);
@@ -56,6 +69,8 @@ SELECT = (
     "SELECT seq, scheme, label, revision, scheme_digest, recorded_at, employees, start, end, kind, history, hash "
     "FROM periods"
 )
+#: Every column of an event, in the order the code unpacks them.
+EVENT_SELECT = "SELECT seq, after, scheme, label, kind, employee, data, recorded_at, hash FROM events"
 _GROUPS = ("indicators", "sections", "penalties", "bonuses", "payouts")
 
 
@@ -196,6 +211,8 @@ class Publication:
     status: Literal["published", "unchanged", "revised"]
     changes: tuple[Change, ...] = ()
     stale: tuple[str, ...] = ()
+    held: tuple[tuple[str, str, str], ...] = ()
+    """What the period holds until approved (W2): ``(employee, adjustment, amount)``."""
 
 
 def _plain(value: Any) -> Any:
@@ -209,6 +226,8 @@ def _flat(entry: dict[str, Any]) -> dict[str, Any]:
     # Inputs are part of the record: a corrected input is a change even when no output shows it.
     out.update({f"inputs.{k}": _plain(v) for k, v in entry.get("inputs", {}).items()})
     out["flags"] = ",".join(f["name"] for f in entry["flags"])
+    out.update({f"held.{k}": v for k, v in entry.get("held", {}).items()})
+    out.update({f"reasons.{k}": v for k, v in entry.get("reasons", {}).items()})
     return out
 
 
@@ -228,8 +247,29 @@ def diff(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> tupl
     return tuple(changes)
 
 
+def event_hash(before: str, event: tuple[Any, ...]) -> str:
+    """
+    Return the hash of one event (its columns but ``seq`` and ``hash``), chained to what was recorded before it.
+    """
+    return _sha("event", before, list(event))
+
+
+def _check_event(event: tuple[Any, ...], before: str, issues: list[Issue], path: str) -> str:
+    seq, *fields, stored = event
+    if event_hash(before, tuple(fields)) != stored:
+        _, scheme, label, kind, emp = fields[:5]
+        issues.append(
+            Issue(
+                "ledger-tampered",
+                f"{kind} {seq} for period {label} of {scheme!r}, employee {emp}: edited, moved or removed",
+                source=path,
+            )
+        )
+    return str(stored)
+
+
 def verify_chain(
-    query: Callable[..., list[tuple[Any, ...]]], path: str, kept: str | None = None
+    query: Callable[..., list[tuple[Any, ...]]], path: str, kept: str | None = None, *, has_events: bool = False
 ) -> tuple[list[Issue], int, str]:
     """
     Check every revision and row against the hash chain; return ``(problems, revisions, head hash)``.
@@ -240,6 +280,10 @@ def verify_chain(
     """
     issues: list[Issue] = []
     before, count, seen = "", 0, set()
+    events = query(EVENT_SELECT + " ORDER BY after, seq") if has_events else []
+    for event in (e for e in events if e[1] == 0):
+        before = _check_event(event, before, issues, path)
+        seen.add(before)
     for row in query(SELECT + " ORDER BY seq"):
         seq, scheme, label, revision, *fields, stored = row
         where = f"period {label} revision {revision} of {scheme!r}"
@@ -269,6 +313,9 @@ def verify_chain(
             )
         before, count = stored, count + 1
         seen.add(stored)
+        for event in (e for e in events if e[1] == seq):
+            before = _check_event(event, before, issues, path)
+            seen.add(before)
     if kept is not None and kept not in seen:
         issues.append(
             Issue(
@@ -280,3 +327,21 @@ def verify_chain(
             )
         )
     return issues, count, before
+
+
+def reads_period(text: Any, period: Period) -> bool:
+    """
+    Return whether a revision's history record (``text``) shows that its rules looked at ``period``.
+    """
+    # Whether a revision's history rules looked at ``period``: read it, found it missing, or stopped
+    # before history began at a period that ``period`` now precedes.  A damaged record counts as yes.
+    try:
+        looked = json.loads(text)
+        if not looked:
+            return False
+        before = looked.get("before")
+        return period.label in looked["read"] + looked["missing"] or (
+            before is not None and period.start.isoformat() <= before
+        )
+    except (TypeError, ValueError, KeyError, AttributeError):
+        return True

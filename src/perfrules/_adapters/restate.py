@@ -9,8 +9,9 @@ from typing import Any
 
 from .._compile import Plan
 from .._errors import InputError, Issue
-from .._evaluate import score
+from .approvals import approvals_of, score_held
 from .ledger import Ledger, Publication
+from .trueup import with_trueup
 
 __all__ = ["restate"]
 
@@ -39,12 +40,18 @@ def restate(
         period = todo.pop(label)
         try:
             rows = rows_of(label)
-            results = score(plan, rows, period=period, id_column=id_column, source=label, history=ledger)
+            # Amounts over their threshold stay held unless the ledger records their approval (W2).
+            approved = approvals_of(ledger, plan.scheme.name, label)
+            options = {"period": period, "id_column": id_column, "source": label, "history": ledger}
+            settles: tuple[int, ...] = ()
+            if ledger.events(plan.scheme.name, "trueup", label):  # it paid a true-up: the same one again
+                rows, settles = with_trueup(ledger, plan, list(rows), label, id_column)
+            _, results = score_held(plan, rows, approved, **options)
         except InputError as exc:  # what was restated stays recorded; say what is still stale
             left = ", ".join(sorted([label, *todo], key=lambda k: calendar.resolve(k).start))
             issue = Issue("restate-incomplete", f"still stale, not restated: {left}", hint="fix the data, run again")
             raise InputError([*exc.issues, issue], f"{exc}\n{issue.render()}") from None
-        publication = ledger.publish(results, plan.scheme, revise=True)
+        publication = ledger.publish(results, plan.scheme, revise=True, settles=settles)
         done.append(publication)
         todo.update({k: calendar.resolve(k) for k in publication.stale})
     return done

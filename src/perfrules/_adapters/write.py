@@ -50,6 +50,9 @@ def _flat(result: Result) -> dict[str, str]:
         row.update({k: str(v) for k, v in group.items()})
     # What other people's shared costs charge this person (P7), beside their own amounts.
     row.update({f"{k}.charged": str(v) for k, v in result.charges.items()})
+    # Why each discretionary bonus (B7) was given, beside its amount: empty when there is none.
+    reasons = result.reasons
+    row.update({f"{name}.reason": reasons.get(name, "") for name, _ in result.layout.reasons})
     row["flags"] = ";".join(f.name for f in result.flags)
     return row
 
@@ -113,7 +116,7 @@ def render_results(
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
-    text = [k for k in fields if k in TEXT_COLUMNS]
+    text = [k for k in fields if k in TEXT_COLUMNS or k.endswith(".reason")]
     for start in range(0, len(everyone), _CHUNK):
         chunk = everyone[start : start + _CHUNK]
         writer.writerows(row | {k: csv_safe(row[k]) for k in text} for row in map(_flat, chunk))

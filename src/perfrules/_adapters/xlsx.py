@@ -83,7 +83,7 @@ def xlsx_bytes(source: str, fields: Sequence[str], rows: Sequence[dict[str, str]
     ws = wb.create_sheet("results")
 
     def cell(field: str, text: str) -> Any:
-        if field not in TEXT_COLUMNS and text:
+        if field not in TEXT_COLUMNS and not field.endswith(".reason") and text:
             # A workbook holds doubles (15 significant digits); the places are kept as the cell's format.
             c = WriteOnlyCell(ws, value=float(Decimal(text)))
             places = len(text.partition(".")[2])

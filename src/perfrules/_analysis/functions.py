@@ -16,7 +16,7 @@ from types import MethodType
 from typing import Any
 
 from .._formula import BUILTINS, Lookup
-from .._kinds import marginal_total, schedule_total, shortfall_points
+from .._kinds import marginal_total, schedule_after, schedule_total, shortfall_points
 from .interval import ANY, ListRange, Range, exact, hull, monotone
 
 __all__ = ["apply_range", "table_range"]
@@ -24,6 +24,7 @@ __all__ = ["apply_range", "table_range"]
 _ZERO = Decimal(0)
 Value = Range | ListRange | None
 _SCHEDULE_CODE = schedule_total((Decimal(1),)).__code__
+_AFTER_CODE = schedule_after((Decimal(1),)).__code__
 
 
 def _reached(cuts: Sequence[Decimal], r: Range) -> list[int]:
@@ -134,6 +135,22 @@ def _schedule(fn: Callable[[Decimal], Decimal], n: Range) -> Range:
     return monotone(fn, n, high=None if schedule[-1] > 0 else sum(schedule, _ZERO))
 
 
+def _schedule_after(fn: Callable[..., Decimal], n: Range) -> Range:
+    # n occurrences after any number counted earlier: each costs one of the schedule's amounts.
+    cells = dict(zip(fn.__code__.co_freevars, (c.cell_contents for c in fn.__closure__ or ()), strict=True))
+    total: Any = cells.get("total")
+    if getattr(total, "__code__", None) is not _SCHEDULE_CODE:
+        return ANY
+    inner = zip(total.__code__.co_freevars, (c.cell_contents for c in total.__closure__ or ()), strict=True)
+    schedule = dict(inner).get("schedule")
+    if not isinstance(schedule, tuple) or any(a < 0 for a in schedule) or n.lo is None or n.lo < 0:
+        return ANY
+    hi = None if n.hi is None else max(schedule) * n.hi
+    if schedule[-1] == 0:  # beyond the schedule nothing more is charged: at most the whole schedule
+        hi = sum(schedule, _ZERO) if hi is None else min(hi, sum(schedule, _ZERO))
+    return Range(min(schedule) * n.lo, hi)
+
+
 def _quantize(rounding: str) -> Callable[[Range, Range], Range]:
     def rule(x: Range, quantum: Range) -> Range:
         if quantum.lo is None or quantum.lo != quantum.hi:
@@ -186,6 +203,8 @@ def apply_range(fn: Callable[..., Any], args: Sequence[Value], lookups: Mapping[
         return rule(*nums)
     if fn is _builtin("count"):
         return lists[0].size
+    if fn is _builtin("count_over") or fn is _builtin("count_under"):
+        return Range(_ZERO, lists[0].size.hi)
     if fn is _builtin("total") or _named(fn, "_sum_list"):
         return _sum_of(lists[0].items, lists[0].size)
     if fn is _builtin("largest") or fn is _builtin("smallest"):
@@ -206,6 +225,8 @@ def apply_range(fn: Callable[..., Any], args: Sequence[Value], lookups: Mapping[
             return _shortfall(fn.args[0], nums[0])
     if getattr(fn, "__code__", None) is _SCHEDULE_CODE:
         return _schedule(fn, nums[0])
+    if getattr(fn, "__code__", None) is _AFTER_CODE:
+        return _schedule_after(fn, nums[1])
     column = _grade_column(fn)
     if column is not None:
         lookup, by_band = column

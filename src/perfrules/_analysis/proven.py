@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 
 from .._compile import Plan, compile_scheme
-from .._formula import MAX_HISTORY, Lookup
+from .._formula import HIRE_SPAN, MAX_HISTORY, Lookup, total_of
 from .._ir import (
     Apply,
     Arith,
@@ -136,6 +136,10 @@ class _Analysis:
             elif function == "prior":
                 source = self.env.get(name)
                 self.env[key] = _LATER if source is None else hull([source, exact(_ZERO)])  # type: ignore[list-item]
+            elif function == HIRE_SPAN[0]:
+                self.env[key] = Range(_ZERO, None)
+            elif total_of(function) is not None:
+                self.env[key] = _total_range(function, n, self.plan.scheme.period, self.env.get(name))
             else:
                 self.env[key] = None
         for name in self.plan.people:
@@ -286,6 +290,28 @@ def _builtin(kind: object) -> bool:
 
 _MISSING = object()
 _LATER = ANY
+
+#: Months in each period kind: how many of the scheme's periods a window can hold before this one.
+_SPAN = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+
+
+def _total_range(function: str, n: int, kind: str, source: Value) -> Value:
+    # A total over at most k earlier periods, each holding a value of the source's range or none (0).
+    total, window = total_of(function) or ("", None)
+    # Since hire, as many periods as an employee has been there: no bound on how many.
+    k = None if window == "hire" else Decimal(n if window is None else max(_SPAN[window] // _SPAN.get(kind, 1) - 1, 0))
+    if total == "prior_count":
+        return Range(_ZERO, k)
+    if not isinstance(source, Range):
+        return _LATER
+    if total != "prior_sum":
+        return hull([source, exact(_ZERO)])
+    lo = _ZERO if source.lo is not None and source.lo >= 0 else None
+    hi = _ZERO if source.hi is not None and source.hi <= 0 else None
+    if k is not None:
+        lo = None if source.lo is None else min(source.lo * k, _ZERO)
+        hi = None if source.hi is None else max(source.hi * k, _ZERO)
+    return Range(lo, hi)
 
 
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}

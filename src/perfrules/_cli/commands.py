@@ -17,6 +17,7 @@ from urllib.parse import quote
 from .._adapters import (
     STDOUT,
     Ledger,
+    approvals_of,
     check_writable,
     join_tables,
     prepare_results,
@@ -25,18 +26,21 @@ from .._adapters import (
     restate,
     roll_up,
     score_csv_columnar,
+    score_held,
     statement_html,
+    with_trueup,
     write_atomic,
 )
 from .._compile import Plan, compile_scheme
 from .._errors import InputError, Issue
-from .._evaluate import HistorySource, RecordedHistory, Results, history_lines, scheme_period, score
-from .._explain import explain, render_json, render_text
+from .._evaluate import HistorySource, RecordedHistory, Results, history_lines, layout_of, scheme_period, score
+from .._explain import explain, render_text
 from .._load import read_scheme, scheme_json_schema
 from .._model import Period
 from .._plugins import NumberFormat
 from .._validate import check_file
 from .assure import with_bound_warnings
+from .process import tell_held
 from .progress import Progress, progress
 from .style import paint, use_colour
 from .table import render_table
@@ -158,11 +162,18 @@ def _score_rows(args: argparse.Namespace, bar: Progress | None) -> tuple[Plan, R
     ledger = getattr(args, "ledger", None)
     try:
         with ExitStack() as stack:
+            book = stack.enter_context(Ledger(ledger, readonly=True)) if ledger and os.path.exists(ledger) else None
             history: HistorySource | None = None
             if ledger and plan.history and not args.no_history:  # earlier periods for prior() and streaks
-                exists = os.path.exists(ledger)
-                history = stack.enter_context(Ledger(ledger, readonly=True)) if exists else RecordedHistory()
-            results = score(plan, rows, progress=bar, history=history, **options)
+                history = book if book is not None else RecordedHistory()
+            label = scheme_period(plan, options["period"], args.any_period)
+            if getattr(args, "trueup", False) and label is not None:  # earlier revisions' deltas, paid now
+                rows, args.settles = with_trueup(book, plan, rows, label.label, args.id_column)
+            if layout_of(plan).approvals:  # amounts over their threshold are held until approved (W2)
+                approved = approvals_of(book, plan.scheme.name, label.label) if book and label else {}
+                plan, results = score_held(plan, rows, approved, progress=bar, history=history, **options)
+            else:
+                results = score(plan, rows, progress=bar, history=history, **options)
     except InputError as exc:
         raise relocate(exc) from None
     _tell_history(results)
@@ -179,10 +190,11 @@ def _tell_history(results: Results) -> None:
 
 def _record(args: argparse.Namespace, plan: Plan, results: Results) -> None:
     with Ledger(args.ledger) as ledger:
-        done = ledger.publish(results, plan.scheme, revise=args.revise)
+        done = ledger.publish(results, plan.scheme, revise=args.revise, settles=getattr(args, "settles", ()))
     print(f"ledger {args.ledger}: period {done.period} revision {done.revision} {done.status}", file=sys.stderr)
     for change in done.changes:
         print(f"  {change.render()}", file=sys.stderr)
+    tell_held(args.ledger, done)
     if done.stale and args.restate:  # each stale period's data is DIR/<label>.csv (or .json)
         with Ledger(args.ledger) as ledger:
             for again in restate(ledger, plan, done.stale, lambda label: _period_rows(args.restate, label)):
@@ -190,6 +202,7 @@ def _record(args: argparse.Namespace, plan: Plan, results: Results) -> None:
                     f"ledger {args.ledger}: restated {again.period} revision {again.revision} {again.status}",
                     file=sys.stderr,
                 )
+                tell_held(args.ledger, again)
     elif done.stale:
         print(f"stale (they read {done.period}; score them again): {', '.join(done.stale)}", file=sys.stderr)
 
@@ -247,8 +260,8 @@ def _columnar_csv(args: argparse.Namespace) -> bool:
     loaded = read_scheme(args.scheme)
     assert loaded.scheme is not None
     plan = compile_scheme(loaded.scheme)
-    if plan.history and not args.no_history:
-        return False  # the general path says that history is needed
+    if (plan.history and not args.no_history) or layout_of(plan).approvals:
+        return False  # the general path says that history is needed, and holds what needs approval
     period = scheme_period(plan, args.period, args.any_period)
     written = score_csv_columnar(
         plan, args.data[0], args.out, period=period, id_column=args.id_column, no_history=args.no_history
@@ -304,10 +317,16 @@ def explain_command(args: argparse.Namespace) -> int:
         print(f"perfrules explain: no employee {args.employee!r} in {where} (first ids: {known})", file=sys.stderr)
         return EXIT_INVALID
     trace = explain(plan, found)
-    print(render_json(trace) if args.json else render_text(trace, args.lang))
-    if results.history is not None and results.period is not None and not args.json:
+    told = None
+    if results.history is not None and results.period is not None:
         # Which earlier period each history value came from; the trace itself shows only the values.
-        print("\n".join(history_lines(plan, results.period, results.history, found.values, args.lang)))
+        told = history_lines(plan, results.period, results.history, found.values, args.lang)
+    if args.json:
+        _dump({**trace.to_dict(), **({"history": told} if told is not None else {})})
+    else:
+        print(render_text(trace, args.lang))
+        if told is not None:
+            print("\n".join(told))
     return EXIT_OK
 
 

@@ -24,6 +24,7 @@ from .._errors import PerfrulesError
 from .._explain import LANGUAGES
 from .assure import add_commands, run_bounds, run_check, run_whatif
 from .commands import explain_command, ledger_command, rollup, schema, score_command, statement, validate
+from .process import add_process_commands, process_command
 from .style import print_error
 
 __all__ = ["EXIT_PIPE", "EXIT_TERM", "main"]
@@ -74,6 +75,9 @@ def _parser() -> argparse.ArgumentParser:
         "--restate", metavar="DIR", help="with --ledger: score stale later periods again from DIR/<period>.csv"
     )
     s.add_argument(
+        "--trueup", action="store_true", help="with --ledger: pay earlier revisions' deltas through trueup_<payout>"
+    )
+    s.add_argument(
         "--explain",
         action="store_true",
         help="with --out FILE.json: add each employee's points, bands, limits and explanation",
@@ -120,6 +124,7 @@ def _statement_and_ledger(sub: Any) -> None:
     lv = g.add_parser("verify", help="check every recorded revision against the hash chain")
     lv.add_argument("ledger")
     lv.add_argument("--head", help="a head hash printed earlier: check that it is still in the chain")
+    add_process_commands(g)
 
 
 def _time_options(p: argparse.ArgumentParser) -> None:
@@ -134,7 +139,7 @@ _COMMANDS = {
     "rollup": rollup,
     "explain": explain_command,
     "statement": statement,
-    "ledger": ledger_command,
+    "ledger": lambda args: ledger_command(args) if args.action == "verify" else process_command(args),
     "bounds": run_bounds,
     "check": run_check,
     "whatif": run_whatif,

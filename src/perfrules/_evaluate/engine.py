@@ -20,8 +20,10 @@ from .distribution import distributed
 from .history import HistoryNote, HistorySource, history_values
 from .inputs import Row, as_records, read_rows
 from .people import population_values
-from .results import Layout, Result, Results, build_result, layout_of
+from .population import Results
+from .results import Layout, Result, build_result, layout_of
 from .teams import team_values, unshared
+from .texts import kept_texts
 
 __all__ = ["evaluate", "scheme_period", "score"]
 
@@ -132,27 +134,6 @@ def _shown(value: object) -> str:
     except ValueError:
         return f"<{type(value).__name__} too long to show>"
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _reasons(plan: Plan, results: list[Result], rows: list[Row]) -> None:
-    issues = []
-    for b in plan.scheme.bonuses:
-        if b.reason is None:
-            continue
-        at = plan.index[b.name]
-        for res, row in zip(results, rows, strict=True):
-            amount = res.row[at]
-            if amount != 0 and not row.text.get(b.reason, "").strip():
-                issues.append(
-                    Issue(
-                        "reason-required",
-                        f"{b.name} of {amount} needs a reason in column {b.reason!r}",
-                        (f"row {row.number}", b.reason),
-                        hint="a discretionary adjustment must say why",
-                    )
-                )
-    if issues:
-        raise InputError(issues, f"{len(issues)} adjustment(s) without a reason; nothing was scored")
 
 
 def _phase(progress: Callable[[int], None] | None, name: str, total: int) -> None:
@@ -337,8 +318,7 @@ def score(
         # History values, then population values, follow the inputs; rows are rebuilt once.
         past = None
         if plan.history:
-            ids = [r.employee for r in checked]
-            past, note = history_values(plan, history, period, ids, _kinds(plan), no_history=no_history)
+            past, note = history_values(plan, history, period, checked, _kinds(plan), no_history=no_history)
         people = population_values(plan, checked, period) if plan.scheme.population is not None else None
         make = tuple.__new__
         checked = [
@@ -355,7 +335,7 @@ def score(
             results = _staged(plan, layout, checked, label, progress, trace)
     _finite(plan, results, checked)
     results = distributed(plan, results, checked)
-    _reasons(plan, results, checked)
+    results = kept_texts(plan, results, checked)
     unshared(plan, results, checked)
     return Results(plan.scheme.name, plan.digest, period, tuple(results), note)
 

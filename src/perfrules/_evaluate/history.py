@@ -1,5 +1,5 @@
 """
-History: values of earlier periods, for ``prior()``, ``streak()`` and ``previous_streak()``.
+History: values of earlier periods, for ``prior()``, ``streak()``, ``previous_streak()`` and the totals.
 
 Earlier periods are found in the scheme's calendar, not by what happens to be
 recorded: ``prior(x, 1)`` in March reads February, whether or not February
@@ -21,8 +21,10 @@ import attrs
 
 from .._compile import Plan
 from .._errors import InputError, Issue
-from .._formula import MAX_HISTORY, history_name
+from .._formula import HIRE_SPAN, MAX_HISTORY, history_call_text, history_name, total_of
 from .._model import Period
+from .inputs import Row
+from .totals import hire_dates, hire_span, total, total_line, window_span
 
 __all__ = ["HistoryNote", "HistorySource", "RecordedHistory", "history_lines", "history_values"]
 
@@ -173,7 +175,7 @@ def history_values(
     plan: Plan,
     source: HistorySource | None,
     period: Period | None,
-    employees: Sequence[str],
+    employees: Sequence[str | Row],
     kinds: Mapping[str, str],
     *,
     no_history: bool = False,
@@ -184,7 +186,10 @@ def history_values(
     With ``no_history`` nothing is read: numbers are 0, conditions false,
     streaks 0, and the note says so.  Otherwise a source and a calendar
     period are required.  ``kinds`` gives each name's type (``number`` or ``bool``).
+    ``employees`` are ids, or checked rows (totals since hire read each row's hire date).
     """
+    rows = [e for e in employees if not isinstance(e, str)]
+    ids = [e if isinstance(e, str) else e.employee for e in employees]
     if no_history:
         empty = tuple(
             False if fn == "has_prior" or (fn == "prior" and kinds[name] == "bool") else _ZERO
@@ -200,10 +205,28 @@ def history_values(
     for fn, name, n in plan.history:
         found = window.at(n) if fn in ("prior", "has_prior") else None
         calls.append((fn, name, n, kinds[name] == "bool", found if isinstance(found, Mapping) else None))
+    # A total reads every period of its span (a missing one is noted, and refused by default); a total
+    # since hire, each employee's own span, as far back as the earliest hire among them.
+    spans = {
+        (fn, n): [window.at(k) for k in range(1, window_span(plan, period, fn, n) + 1)]
+        for fn, _, n in plan.history
+        if total_of(fn) and not fn.endswith("_hire")
+    }
+    hired = (
+        {e: hire_span(plan, period, d) for e, d in hire_dates(plan, rows).items()} if HIRE_SPAN in plan.history else {}
+    )
+    deepest = [window.at(k) for k in range(1, max(hired.values(), default=0) + 1)]
     out = []
-    for emp in employees:
+    for emp in ids:
         row: list[Any] = []
-        for fn, name, _, flag, table in calls:
+        for fn, name, n, flag, table in calls:
+            if (fn, name, n) == HIRE_SPAN:
+                row.append(Decimal(hired.get(emp, 0)))
+                continue
+            if total_of(fn):
+                periods = deepest[: hired.get(emp, 0)] if fn.endswith("_hire") else spans[(fn, n)]
+                row.append(total(fn, [_stored(p.get(emp), name, flag) for p in periods if isinstance(p, Mapping)]))
+                continue
             if fn in ("prior", "has_prior"):
                 entry = table.get(emp) if table is not None else None
                 if fn == "has_prior":
@@ -248,6 +271,12 @@ _WORDS = {
         "stop_read": "; not in {label}",
         "stop_missing": "; {label} was never recorded",
         "stop_before": "; history begins after {label}",
+        "total": "- {call} = {value}: {parts}",
+        "total_read": "over {labels}",
+        "total_missing": "{labels} never recorded: read as absent",
+        "total_before": "{labels} before the scheme's history begins: none",
+        "total_none": "no earlier period in the window",
+        "sep": "; ",
     },
     "zh": {
         "head": "历史（{period}）：",
@@ -262,6 +291,12 @@ _WORDS = {
         "stop_read": "；{label} 不成立",
         "stop_missing": "；{label} 未记录",
         "stop_before": "；历史始于 {label} 之后",
+        "total": "- {call} = {value}：{parts}",
+        "total_read": "合计 {labels}",
+        "total_missing": "{labels} 未记录：按缺失计",
+        "total_before": "{labels} 早于本方案的历史起点：无",
+        "total_none": "本期之前窗口内没有期间",
+        "sep": "；",
     },
 }
 
@@ -281,6 +316,17 @@ def history_lines(
     step = plan.scheme.calendar.shift
     for fn, name, n in plan.history:
         value = values.get(history_name(fn, name, n))
+        if (fn, name, n) == HIRE_SPAN:
+            continue  # how far back since hire reaches: said on each total's line
+        if total_of(fn) is not None:
+            k = (
+                int(values.get(history_name(*HIRE_SPAN), 0))
+                if fn.endswith("_hire")
+                else window_span(plan, period, fn, n)
+            )
+            parts = total_line(w, period, step, lambda label: _status(label, note), k)
+            out.append(w["total"].format(call=history_call_text(fn, name, n), value=value, parts=parts))
+            continue
         if fn in ("prior", "has_prior"):
             label = step(period, -n).label
             where = w[_status(label, note)].format(label=label)

@@ -37,7 +37,7 @@ def render_text(explanation: Explanation, lang: str = "en") -> str:
     ]
     for line in explanation.lines:
         quiet = not line.facts.get("gross") or line.facts.get("applies") is False
-        if line.kind in ("penalty", "bonus") and not line.value and quiet:
+        if line.kind in ("penalty", "bonus") and not line.value and quiet and not line.facts.get("held"):
             continue  # nothing happened: keep the statement short
         text = by_kind[line.kind].render(w, line)
         if text is None:

@@ -96,9 +96,11 @@ class _Explaining:
     One employee's values and facts, as the kinds read them to explain their steps.
     """
 
-    def __init__(self, plan: Plan, out: tuple[Any, ...], note: str | None, final: str | None) -> None:
+    def __init__(
+        self, plan: Plan, out: tuple[Any, ...], note: str | None, final: str | None, told: Mapping[str, Any]
+    ) -> None:
         self.plan, self.scheme, self.out = plan, plan.scheme, out
-        self.note, self.final = note, final
+        self.note, self.final, self.told = note, final, told
         self.ix = _index(plan)
         self.env: Mapping[str, Any] = dict(zip(plan.outputs, out, strict=False))
 
@@ -120,8 +122,18 @@ class _Explaining:
         return explained_terms(self.env, names, adjs, self.ix.charged)
 
     def lines(self) -> tuple[Line, ...]:
-        elements = self.ix.elements
-        return tuple(by_collection[ref[0]].explain(self, ref, elements[ref]) for ref in self.ix.refs)
+        elements, told = self.ix.elements, self.told
+        lines = (by_collection[ref[0]].explain(self, ref, elements[ref]) for ref in self.ix.refs)
+        # What the result carries beside its values: a bonus's reason (B7), an amount held for approval (W2).
+        return tuple(ln._replace(facts={**ln.facts, **told[ln.name]}) if ln.name in told else ln for ln in lines)
+
+
+def _told(result: Result) -> dict[str, dict[str, Any]]:
+    # By adjustment: why it was given (B7) and what of it is held for approval (W2; see Result.held).
+    told: dict[str, dict[str, Any]] = {name: {"reason": text} for name, text in result.reasons.items()}
+    for hold in result.held:
+        told.setdefault(hold.adjustment, {}).update(held=hold.amount, held_over=hold.limit)
+    return told
 
 
 class Explanation:
@@ -132,11 +144,12 @@ class Explanation:
     An explanation is immutable: ``lines`` always gives the same records.
     """
 
-    __slots__ = ("_final", "_lines", "_note", "_out", "_plan", "digest", "employee", "period", "scheme")
+    __slots__ = ("_final", "_lines", "_note", "_out", "_plan", "_told", "digest", "employee", "period", "scheme")
 
     def __init__(self, plan: Plan, result: Result, out: tuple[Any, ...]) -> None:
         self._plan, self._out = plan, out
         self._note, self._final = result.grade_note, result.grade
+        self._told = _told(result)
         self._lines: tuple[Line, ...] | None = None
         self.employee, self.period = result.employee, result.period
         self.scheme, self.digest = plan.scheme.name, plan.digest
@@ -146,7 +159,7 @@ class Explanation:
         """The trace records, one per step, in evaluation order."""
         lines = self._lines
         if lines is None:
-            lines = self._lines = _Explaining(self._plan, self._out, self._note, self._final).lines()
+            lines = self._lines = _Explaining(self._plan, self._out, self._note, self._final, self._told).lines()
         return lines
 
     def to_dict(self) -> dict[str, Any]:

@@ -5,13 +5,23 @@ The formula language: functions, the checker and compiler, and tier-table lookup
 from .formula import LIMITS, CompiledFormula, FormulaError, check_formula, compile_formula
 from .functions import BOOL, BUILTINS, LIST, NUM, Function, Type
 from .groups import GROUP_FUNCTIONS, POPULATIONS, RELATION_SCOPES, GroupFunction, aggregate, group_name, groups_for
-from .history import HISTORY_FUNCTIONS, MAX_HISTORY, history_name
+from .history import (
+    HIRE_SPAN,
+    HISTORY_FUNCTIONS,
+    MAX_HISTORY,
+    TOTALS,
+    WINDOWS,
+    history_call_text,
+    history_name,
+    total_of,
+)
 from .tables import Lookup, NoTier, Piece, analyse, compile_table, orient
 
 __all__ = [
     "BOOL",
     "BUILTINS",
     "GROUP_FUNCTIONS",
+    "HIRE_SPAN",
     "HISTORY_FUNCTIONS",
     "LIMITS",
     "LIST",
@@ -19,6 +29,8 @@ __all__ = [
     "NUM",
     "POPULATIONS",
     "RELATION_SCOPES",
+    "TOTALS",
+    "WINDOWS",
     "CompiledFormula",
     "FormulaError",
     "Function",
@@ -34,6 +46,8 @@ __all__ = [
     "compile_table",
     "group_name",
     "groups_for",
+    "history_call_text",
     "history_name",
     "orient",
+    "total_of",
 ]

@@ -17,7 +17,7 @@ from .._ir import Arith, Choice, Fact, Node, Ref
 from .._suggest import did_you_mean
 from .functions import BOOL, LIST, NUM, TEXT
 from .groups import POPULATIONS, group_name
-from .history import MAX_HISTORY, history_name
+from .history import HIRE_SPAN, MAX_HISTORY, TOTALS, WINDOWS, history_name
 
 __all__ = ["group_call", "history_call"]
 
@@ -80,6 +80,8 @@ def history_call(checker: Any, node: ast.Call, name: str) -> Node:
     """
     # Earlier periods' values arrive as names of their own, read before
     # evaluating; streak() adds this period's condition to the earlier run.
+    if name in TOTALS:
+        return _total_call(checker, node, name)
     want = (2, 3) if name == "prior" else (2,) if name == "has_prior" else (1,)
     arg = node.args[0] if node.args and not node.keywords else None
     if len(node.args) not in want or not isinstance(arg, ast.Name):
@@ -130,3 +132,46 @@ def history_call(checker: Any, node: ast.Call, name: str) -> Node:
     checker.used.add(arg.id)
     one, zero = checker.const(Decimal(1)), checker.const(Decimal(0))
     return Choice(checker.ref(arg.id, BOOL), Arith("+", earlier, one), zero, NUM, checker.origin)
+
+
+def _total_call(checker: Any, node: ast.Call, name: str) -> Node:
+    # prior_sum(x, 3) over the last three periods, prior_sum(x, since=year) over the year's earlier
+    # periods: either way a name of its own, read before evaluating like prior().
+    arg = node.args[0] if node.args else None
+    n = node.args[1] if len(node.args) == 2 else None
+    since = node.keywords[0] if len(node.keywords) == 1 and node.keywords[0].arg == "since" else None
+    what = "a condition" if name == "prior_count" else "a value"
+    if not isinstance(arg, ast.Name) or len(node.args) + len(node.keywords) != 2 or (n is None) == (since is None):
+        raise checker.fail(
+            node,
+            "formula-arity",
+            f"{name}() takes the name of {what} and either how many periods back, or since= a window",
+            f"call it as {name}(x, 3) (the last three periods) or {name}(x, since=year) (earlier periods this year)",
+        )
+    if arg.id not in checker.names:
+        raise checker.fail(arg, "unknown-name", f"unknown name {arg.id!r}{did_you_mean(arg.id, checker.names)}")
+    kind, want = checker.names[arg.id], BOOL if name == "prior_count" else NUM
+    if kind != want:
+        hint = "declare a flag or condition and count that" if want == BOOL else "count it with prior_count()"
+        raise checker.fail(arg, "formula-type", f"{name}() needs {what} here, {arg.id!r} is a {kind}", hint)
+    if n is not None:
+        if not (isinstance(n, ast.Constant) and type(n.value) is int and 1 <= n.value <= MAX_HISTORY):
+            raise checker.fail(
+                n, "formula-literal", f"the periods back of {name}() must be a whole number 1-{MAX_HISTORY}"
+            )
+        call = (name, arg.id, n.value)
+    else:
+        assert since is not None
+        if not (isinstance(since.value, ast.Name) and since.value.id in WINDOWS):
+            raise checker.fail(
+                since.value,
+                "formula-literal",
+                f"since= is one of {', '.join(WINDOWS)} (the window of the scheme's calendar holding this "
+                "period, or the employee's periods since hire)",
+                f"call it as {name}({arg.id}, since=year) for the year so far",
+            )
+        call = (f"{name}_{since.value.id}", arg.id, 0)
+        if since.value.id == "hire":
+            checker.history_calls[HIRE_SPAN] = None
+    checker.history_calls[call] = None
+    return cast(Node, checker.ref(history_name(*call), NUM))

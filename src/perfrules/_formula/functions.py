@@ -82,6 +82,14 @@ def _smallest(xs: Sequence[Decimal]) -> Decimal:
     return min(xs, default=_ZERO)
 
 
+def _count_over(xs: Sequence[Decimal], x: Decimal) -> Decimal:
+    return Decimal(sum(1 for v in xs if v > x))
+
+
+def _count_under(xs: Sequence[Decimal], x: Decimal) -> Decimal:
+    return Decimal(sum(1 for v in xs if v < x))
+
+
 BUILTINS: dict[str, Function] = {
     f.name: f
     for f in (
@@ -104,5 +112,7 @@ BUILTINS: dict[str, Function] = {
         Function("total", (LIST,), NUM, _total, "The sum of a list input's values (0 when empty)."),
         Function("largest", (LIST,), NUM, _largest, "The largest value of a list input (0 when empty)."),
         Function("smallest", (LIST,), NUM, _smallest, "The smallest value of a list input (0 when empty)."),
+        Function("count_over", (LIST, NUM), NUM, _count_over, "`count_over(list, x)`: how many values are above x."),
+        Function("count_under", (LIST, NUM), NUM, _count_under, "`count_under(list, x)`: how many values are below x."),
     )
 }

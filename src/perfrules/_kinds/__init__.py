@@ -17,7 +17,7 @@ from .payout import PAYOUTS
 from .people import charged_to, charges_name, group_scopes, population_names, population_types
 from .ranking import RANKING, key_name
 from .simple import ASSESSED, CONDITIONS, ELIGIBLE, FLAGS, METRICS
-from .steps import CountError, schedule_total, shortfall_points
+from .steps import CountError, schedule_after, schedule_total, shortfall_points
 from .terms import explained_terms
 from .totals import SCORE, SECTIONS
 from .wording import COMMON, name_text, number
@@ -43,6 +43,7 @@ __all__ = [
     "number",
     "population_names",
     "population_types",
+    "schedule_after",
     "schedule_total",
     "shortfall_points",
 ]

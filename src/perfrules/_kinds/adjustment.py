@@ -30,7 +30,7 @@ from .._model import Bonus, Penalty, Scheme, TierTable
 from .base import Context, Explaining, Line, Words, fact, limit_facts
 from .checks import reference
 from .people import charged_to
-from .steps import schedule_total
+from .steps import schedule_after, schedule_total
 from .wording import limits_text, number, what
 
 __all__ = ["BONUSES", "PENALTIES"]
@@ -57,20 +57,26 @@ class _Adjustments:
         "en": {
             "count": "{what}: {count} × {amount} = {gross}",
             "schedule": "{what}: {count} occurrence(s) on schedule {schedule} = {gross}",
+            "continued": "{what}: {count} occurrence(s) after {earlier} earlier, on schedule {schedule} = {gross}",
             "occurrences": "{what}: {items} = {gross}",
             "share": "; this person bears {share} = {own}, {counterpart} bears {other}",
             "kept": "; no {counterpart}: this person bears it all (no_counterpart: keep)",
             "deducted": " → deducted from {into}",
             "added": " → added to {into}",
+            "why": " (why: {reason})",
+            "held": "{what}: {held} held until approved (over {limit}); not counted this period",
         },
         "zh": {
             "count": "{what}：{count} × {amount} = {gross}",
             "schedule": "{what}：第 1 至 {count} 次按 {schedule} 计 = {gross}",
+            "continued": "{what}：此前已计 {earlier} 次，本期 {count} 次按 {schedule} 续计 = {gross}",
             "occurrences": "{what}：{items} = {gross}",
             "share": "；本人承担 {share} = {own}，{counterpart} 承担 {other}",
             "kept": "；无{counterpart}：全部由本人承担（no_counterpart: keep）",
             "deducted": " → 从 {into} 扣除",
             "added": " → 计入 {into}",
+            "why": "（理由：{reason}）",
+            "held": "{what}：{held} 超过 {limit}，待审批，本期不计",
         },
     }
 
@@ -98,6 +104,14 @@ class _Adjustments:
         if adj.occurrences is not None and adj.amount is not None and adj.tiers is not None:
             ctx.error("adjustment-amount", "give amount or tiers for occurrences, not both", path)
         ctx.formula((*path, "count"), adj.count, NUM)
+        ctx.formula((*path, "earlier"), adj.earlier, NUM)
+        if adj.earlier is not None and (adj.schedule is None or adj.count is None):
+            ctx.error(
+                "adjustment-amount",
+                "earlier continues a schedule from occurrences counted in earlier periods: give count and schedule",
+                (*path, "earlier"),
+                "count: this period's occurrences, schedule: [10, 30], earlier: prior_sum(count_metric, since=year)",
+            )
         ctx.formula((*path, "when"), adj.when, "bool")
         if adj.occurrences is not None:
             if ctx.types.get(adj.occurrences) != LIST:
@@ -190,6 +204,10 @@ class _Adjustments:
         count = fact("count", ctx.node((*path, "count"))) if adj.count is not None else None
         if adj.schedule is not None:
             total = schedule_total(adj.schedule)
+            if adj.earlier is not None and count is not None:
+                # P4 across periods: this period's occurrences are the (earlier+1)-th... on the schedule.
+                before = fact("earlier", ctx.node((*path, "earlier")))
+                return Apply(schedule_after(adj.schedule), (before, count), NUM, f"schedule_{adj.name}")
             return Apply(total, (count or ctx.const(_ONE, "one"),), NUM, f"schedule_{adj.name}")
         if count is None:
             return ctx.const(adj.amount if adj.amount is not None else _ONE, f"amount_{adj.name}", path)
@@ -232,6 +250,8 @@ class _Adjustments:
                 facts["count"] = traced.get("count", _ONE)
                 if adj.schedule is not None:
                     facts["schedule"] = list(adj.schedule)
+                    if traced.get("earlier"):  # none counted earlier reads as the plain schedule
+                        facts["earlier"] = traced["earlier"]
                 else:
                     facts["amount"] = adj.amount if adj.amount is not None else _ONE
             facts["gross"] = traced["gross"]
@@ -254,14 +274,20 @@ class _Adjustments:
 
     def render(self, w: Mapping[str, str], line: Line) -> str | None:
         f, it = dict(line.facts), what(line)
+        if f.get("held"):  # added by the explanation from the result: held for approval (W2)
+            return w["held"].format(what=it, held=number(f["held"]), limit=number(f["held_over"]))
         if f.get("applies") is False:
             return w["not_applied"].format(what=it, when=f["when"])
         if "occurrences" in f:
             items = ", ".join(f"{number(v)}→{number(a)}" for v, a in f["occurrences"]) or w["none"]
             text = w["occurrences"].format(what=it, items=items, gross=number(f["gross"]))
         elif "schedule" in f:
-            text = w["schedule"].format(
-                what=it, count=number(f["count"]), schedule=number(f["schedule"]), gross=number(f["gross"])
+            text = w["continued" if "earlier" in f else "schedule"].format(
+                what=it,
+                count=number(f["count"]),
+                schedule=number(f["schedule"]),
+                gross=number(f["gross"]),
+                earlier=number(f.get("earlier", 0)),
             )
         else:
             text = w["count"].format(
@@ -281,6 +307,9 @@ class _Adjustments:
             )
         if f.get("into") and line.value:
             text += w["deducted" if f["sign"] == "-" else "added"].format(into=f["into"])
+        # Added by the explanation from the result, not traced: why it was given (B7).
+        if f.get("reason"):
+            text += w["why"].format(reason=f["reason"])
         return text
 
 

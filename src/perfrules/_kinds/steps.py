@@ -9,7 +9,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from .._model import Shortfall
 
-__all__ = ["CountError", "schedule_total", "shortfall_points"]
+__all__ = ["CountError", "schedule_after", "schedule_total", "shortfall_points"]
 
 
 class CountError(ArithmeticError):
@@ -54,3 +54,19 @@ def schedule_total(schedule: tuple[Decimal, ...]) -> Callable[[Decimal], Decimal
         return head + last * max(k - len(schedule), 0)
 
     return total
+
+
+def schedule_after(schedule: tuple[Decimal, ...]) -> Callable[[Decimal, Decimal], Decimal]:
+    """
+    Return the total for ``n`` occurrences after ``before`` counted earlier on a schedule (P4 across periods).
+
+    The occurrences are the ``before + 1``-th to the ``before + n``-th: the
+    second breach of the year costs the second amount, whichever month it falls in.
+    """
+    total = schedule_total(schedule)
+
+    def after(before: Decimal, n: Decimal) -> Decimal:
+        total(n)  # each count on its own is whole and not negative, or refused (a sum could hide -1 + 2)
+        return total(before + n) - total(before)
+
+    return after

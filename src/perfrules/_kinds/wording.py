@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from .._formula import TOTALS, total_of
 from .base import Line
 
 __all__ = ["COMMON", "limits_text", "name_text", "number", "terms_text", "what"]
@@ -65,9 +66,12 @@ def name_text(key: str) -> str:
     """
     key, _, over = key.partition("___")
     function, _, argument = key.partition("__")
-    for call in ("prior", "has_prior"):
+    for call in ("prior", "has_prior", *TOTALS):
         if function.startswith(call + "_") and function[len(call) + 1 :].isdigit():
             return f"{call}({argument}, {function[len(call) + 1 :]})"
+    total = total_of(function)
+    if total is not None and total[1] is not None:
+        return f"{total[0]}({argument}, since={total[1]})"
     if over:
         argument += f"__over={over}"
     return f"{function}({argument.replace('__', ', ')})" if argument else key

@@ -51,6 +51,7 @@ CLASSES: dict[str, str] = {
     "RateBand": "One band of an accelerator: the part of the value from start to end earns rate per unit.",
     "Condition": "A named true/false rule formulas read; explained and kept with the results, not an outcome.",
     "Payout": "A money amount: a formula, kept within floor and cap, rounded.",
+    "Appeals": "When an employee may appeal a published period: within so many days of its publication.",
     "Flag": "An outcome that is not money (approval needed, dismissal eligible), raised when its condition holds.",
 }
 
@@ -60,6 +61,8 @@ _ADJUSTMENT: dict[str, str] = {
     "count": "A formula giving how many times the amount applies (occurrences, minutes, days).",
     "amount": "The amount per count. " + _NUMBER,
     "schedule": "Amounts for the 1st, 2nd, 3rd ... occurrence; the last repeats.",
+    "earlier": "With count and schedule: how many occurrences earlier periods already counted, so this "
+    "period's continue the schedule. " + _FORMULA,
     "occurrences": "A list metric with one value per occurrence.",
     "tiers": "Bands mapping each occurrence's value (its magnitude) to an amount.",
     "levels": "The amounts an occurrence may have; any other value is an input error.",
@@ -104,9 +107,18 @@ FIELDS: dict[str, dict[str, str]] = {
         "conditions": "Named true/false rules formulas read, by name.",
         "payouts": "Money amounts, by name.",
         "flags": "Outcomes that are not money, by name.",
+        "appeals": "When employees may appeal a published period: days, weekends, holidays and time zone.",
         "checks": "Promises the scheme makes about itself, one per line, proven or searched by perfrules check.",
         "constraints": "Relations every row's inputs must keep (days_worked <= days_scheduled); a row breaking one "
         "is refused.",
+    },
+    "Appeals": {
+        "within": "How many days after publication an appeal may be made, 1 to 366 (default 2).",
+        "days": "working (the default: not a weekend day or holiday) or calendar days.",
+        "weekend": "The weekend days: mon, tue, wed, thu, fri, sat, sun (default sat and sun).",
+        "holidays": "Dates that are not working days, written 2026-05-01.",
+        "workdays": "Weekend dates that are working days (a holiday made up on a Saturday), written 2026-05-09.",
+        "utc_offset": "The time zone days are counted in, as an offset: +08:00 for China (default +00:00).",
     },
     "Calendar": {"month_starts": "The first day of every month, 1 to 28; a month is named after the month it ends in."},
     "HistoryRule": {

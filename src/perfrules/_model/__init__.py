@@ -21,6 +21,7 @@ from .elements import (
 from .marginal import Accelerator, RateBand
 from .period import Calendar, Period, PeriodKind
 from .scheme import (
+    Appeals,
     Assessed,
     Distribution,
     Grades,
@@ -38,6 +39,7 @@ from .tiers import Bound, Column, Direction, Match, Tier, TierTable, parse_range
 
 __all__ = [
     "Accelerator",
+    "Appeals",
     "Assessed",
     "Bonus",
     "Bound",

@@ -184,7 +184,9 @@ class _Adjustment:
       value mapped through ``tiers`` (P3: by magnitude) or taken as the amount
       itself and checked against ``levels`` (P9, B6) or ``range`` (P8);
     * else ``count`` (a formula: occurrences, minutes, ...) times ``amount``,
-      or the ``schedule`` amounts for the 1st, 2nd, ... occurrence (P4);
+      or the ``schedule`` amounts for the 1st, 2nd, ... occurrence (P4),
+      continued from ``earlier`` (a formula: how many occurrences earlier
+      periods already counted, ``prior_sum(breaches, since=year)``);
     * ``when`` gates it (P5), ``cap`` limits the total (P6), ``share`` is the
       part borne by this person when the cost is split with ``counterpart`` (P7).
 
@@ -206,6 +208,7 @@ class _Adjustment:
     schedule: tuple[Decimal, ...] | None = attrs.field(
         default=None, converter=v.exact_tuple, validator=[v.nonempty, v.optional_decimal_tuple]
     )
+    earlier: str | None = None
     occurrences: str | None = None
     tiers: tuple[Tier, ...] | None = attrs.field(default=None, validator=v.nonempty)
     levels: tuple[Decimal, ...] | None = attrs.field(default=None, converter=v.exact_tuple)

@@ -4,9 +4,10 @@ The scheme: every element of an appraisal and pay scheme, as one immutable value
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -18,6 +19,7 @@ from .period import Calendar, PeriodKind
 from .tiers import Match, Tier, TierTable
 
 __all__ = [
+    "Appeals",
     "Assessed",
     "Distribution",
     "Grades",
@@ -236,6 +238,56 @@ class HistoryRule:
     missing: Literal["error", "absent"] = "error"
 
 
+def _iso_dates(instance: object, attribute: attrs.Attribute[tuple[str, ...]], value: tuple[str, ...]) -> None:
+    for text in value:
+        try:
+            dt.date.fromisoformat(str(text))
+        except ValueError:
+            raise ValueError(f"{attribute.name}: {text!r} is not a date written 2026-05-01") from None
+
+
+def _offset(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    try:
+        dt.datetime.strptime(value, "%z")
+    except ValueError:
+        raise ValueError(f"utc_offset: {value!r} is not an offset written +08:00") from None
+
+
+def _days(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if not 1 <= value <= 366:
+        raise ValueError(f"within: {value} is not a number of days from 1 to 366")
+
+
+def _some_weekday(instance: object, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+    # Holidays are a finite list: with one weekday left, every window ends.
+    if len(set(value)) >= 7:
+        raise ValueError("weekend: every day of the week is a weekend day; no appeal window could end")
+
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+@attrs.frozen
+class Appeals:
+    """
+    When an employee may appeal a published period (W1): ``within`` days of its publication.
+
+    ``days`` counts ``working`` days (the default: not a ``weekend`` day,
+    not in ``holidays``, or a weekend day listed in ``workdays``, as when a
+    holiday is made up on a Saturday) or ``calendar`` days, from the day
+    after publication; the last of them is the last day to appeal.  Days are
+    dates at ``utc_offset`` (``+08:00`` for China).  Holidays are data, as
+    each year's are declared.
+    """
+
+    within: int = attrs.field(default=2, validator=_days)
+    days: Literal["working", "calendar"] = "working"
+    weekend: tuple[Weekday, ...] = attrs.field(default=("sat", "sun"), validator=_some_weekday)
+    holidays: tuple[str, ...] = attrs.field(default=(), validator=_iso_dates)
+    workdays: tuple[str, ...] = attrs.field(default=(), validator=_iso_dates)
+    utc_offset: str = attrs.field(default="+00:00", validator=_offset)
+
+
 def _keyed(kind: str) -> dict[str, object]:
     # Tells the converter that a mapping in the file is keyed by each item's name.
     return {"keyed": "name", "kind": kind}
@@ -272,6 +324,8 @@ class Scheme:
     population: Population | None = None
     assessed: Assessed | None = None
     rollup: Rollup = Rollup()
+    appeals: Appeals | None = None
+    """When appeals against a published period are taken (W1); ``None``: none are."""
     accelerators: tuple[Accelerator, ...] = attrs.field(default=(), metadata=_keyed("accelerator"))
     conditions: tuple[Condition, ...] = attrs.field(default=(), metadata=_keyed("condition"))
     payouts: tuple[Payout, ...] = attrs.field(default=(), metadata=_keyed("payout"))

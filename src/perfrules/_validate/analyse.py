@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from .._formula import BUILTINS, GROUP_FUNCTIONS, HISTORY_FUNCTIONS, Function, compile_table
+from .._formula import BUILTINS, GROUP_FUNCTIONS, HIRE_SPAN, HISTORY_FUNCTIONS, Function, compile_table, total_of
 from .._ir import BOOL, LIST, NUM, TEXT, Path, Step, StepRef, Type
 from .._kinds import KINDS, Context, group_scopes, population_types
 from .._model import Scheme
@@ -77,12 +77,14 @@ class Analysis(Context):
 def _declare(a: Analysis) -> None:
     s = a.scheme
     seen: dict[str, Path] = {}
+    tables: dict[str, Path] = {}  # called, never read: their names may repeat an element's (csat(csat))
     for collection, name, item in s.named():
         path: Path = (collection, name)
-        if name in seen:
+        names = tables if collection == "tables" else seen
+        if name in names:
             a.error(
                 "duplicate-name",
-                f"name {name!r} is used twice (also at {'.'.join(map(str, seen[name]))})",
+                f"name {name!r} is used twice (also at {'.'.join(map(str, names[name]))})",
                 path,
                 f"formulas refer to elements by name, so each needs its own: rename this one, e.g. "
                 f"'{name}_{_SUFFIX.get(collection, 'x')}'",
@@ -91,7 +93,7 @@ def _declare(a: Analysis) -> None:
         if name in RESERVED or name in BUILTINS or name in GROUP_FUNCTIONS or name in HISTORY_FUNCTIONS:
             a.error("reserved-name", f"{name!r} is a reserved name", path, "choose another name")
             continue
-        seen[name] = path
+        names[name] = path
         if collection != "tables":
             a.types[name] = _type_of(a, collection, item, path)
     a.types["score"] = NUM
@@ -121,7 +123,7 @@ def _declare(a: Analysis) -> None:
         a.types[name] = given
     a.functions = dict(BUILTINS)
     for table in s.tables:
-        if table.name in a.types or table.name in RESERVED or table.name in BUILTINS:
+        if table.name in RESERVED or table.name in BUILTINS:
             continue
         lookup = compile_table(table)
         a.lookups[("tables", table.name)] = lookup
@@ -183,6 +185,8 @@ def _check(a: Analysis) -> None:
     }
     for path, f in a.formulas.items():
         for fn, arg, _ in f.history:
+            if fn == HIRE_SPAN[0]:
+                continue  # not a value of its own: how far back a total since hire reaches
             if arg not in kept:
                 a.error(
                     "history-unavailable",
@@ -191,6 +195,30 @@ def _check(a: Analysis) -> None:
                     path,
                     "make it an indicator, payout or flag so its value is kept",
                 )
+            window = (total_of(fn) or ("", None))[1]
+            if window == "hire" and (pop is None or pop.hire_date is None):
+                a.error(
+                    "history-window",
+                    f"{fn.rsplit('_', 1)[0]}({arg}, since=hire) needs each employee's hire date",
+                    path,
+                    "declare the column that holds it: population: {hire_date: hire_date}",
+                )
+            elif window is not None and window != "hire" and _SPAN[window] <= _SPAN.get(s.period, _SPAN[window]):
+                a.error(
+                    "history-window",
+                    f"{fn.rsplit('_', 1)[0]}({arg}, since={window}) in a scheme that scores {s.period} periods: "
+                    + (
+                        "custom periods have no calendar to total over"
+                        if s.period == "custom"
+                        else f"a {window} holds no earlier {s.period} of its own"
+                    ),
+                    path,
+                    "a window must be longer than the scheme's period: since=year in a monthly or quarterly scheme",
+                )
+
+
+#: Months in each period kind, to tell whether a window holds earlier periods of the scheme's kind.
+_SPAN = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 
 
 def _lower(a: Analysis) -> None:

@@ -1,0 +1,224 @@
+"""
+Process records in the results ledger: approvals, appeals, revision deltas and true-ups paid.
+
+They are events: rows of one table, each chained by hash to whatever was
+recorded before it (a revision or another event), so ``ledger verify`` finds
+an edited, removed or reordered event as it finds an edited result.  An event
+is never changed: an approval, an appeal, a delta and its settlement are each
+recorded once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager
+from decimal import Decimal
+from typing import Any
+
+from .._errors import LedgerError
+from .._evaluate import Results
+from .records import EVENT_SELECT, event_hash, fail
+
+__all__ = ["LedgerEvents", "deltas_of", "now", "stored_entries", "unheld"]
+
+
+def now() -> str:
+    """
+    Return the time of recording: UTC, to the second, ISO 8601.
+    """
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def stored_entries(results: Results) -> dict[str, dict[str, Any]]:
+    """
+    Return what the ledger stores of each result: its data, with the row's text columns among its inputs.
+
+    The team, hire date, relations and reasons are inputs like any other: a
+    corrected one is a change of the record even when no number shows it.
+    """
+    out = {}
+    for result, entry in zip(results, results.to_dict()["results"], strict=True):
+        if result.texts:
+            entry["inputs"] = {**{k: v for k, v in result.texts.items() if k not in entry["inputs"]}, **entry["inputs"]}
+        out[result.employee] = entry
+    return out
+
+
+def _number(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else Decimal(0)
+    except ArithmeticError:
+        return Decimal(0)
+
+
+def deltas_of(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> dict[str, dict[str, str]]:
+    """
+    Return, by employee, what each payout changed from ``old`` to ``new`` (only the non-zero ones).
+
+    An employee only in one of them counts as 0 in the other: a person added
+    by a revision is owed the whole amount, one removed owes it back.
+    """
+    out = {}
+    for emp in sorted(set(old) | set(new)):
+        was, now_ = old.get(emp, {}), new.get(emp, {})
+        a, b = was.get("payouts", {}), now_.get("payouts", {})
+        # A change in what a true-up pays (the trueup_<payout> input) is paying other deltas, not a new one.
+        paid = {
+            k: _number(now_.get("inputs", {}).get(f"trueup_{k}")) - _number(was.get("inputs", {}).get(f"trueup_{k}"))
+            for k in set(a) | set(b)
+        }
+        changed = {k: str(Decimal(b.get(k, "0")) - Decimal(a.get(k, "0")) - paid[k]) for k in sorted(set(a) | set(b))}
+        changed = {k: v for k, v in changed.items() if Decimal(v) != 0}
+        if changed:
+            out[emp] = changed
+    return out
+
+
+def unheld(entries: Mapping[str, Mapping[str, Any]], path: str) -> LedgerError | None:
+    """
+    Return the error for results that would pay an amount needing approval without holding it, or None.
+    """
+    flagged = sorted(e for e, entry in entries.items() if any(f["name"] == "approval_required" for f in entry["flags"]))
+    if not flagged:
+        return None
+    return fail(
+        "approval-not-held",
+        f"{len(flagged)} result(s) pay an amount that needs approval without holding it: {', '.join(flagged[:10])}",
+        path,
+        "score with the ledger's approvals (perfrules score --ledger does it; in Python score_held())",
+    )
+
+
+class LedgerEvents:
+    """
+    What :class:`~perfrules.Ledger` knows of events; the ledger class itself holds the file.
+    """
+
+    path: str
+    _db: sqlite3.Connection
+    _events: bool
+    _rows: Callable[..., list[tuple[Any, ...]]]
+    _transaction: Callable[[], AbstractContextManager[sqlite3.Connection]]
+    _prepare: Callable[[sqlite3.Connection], None]
+    _error: Callable[[sqlite3.Error], LedgerError]
+
+    def _head(self, db: sqlite3.Connection) -> str:
+        # The hash of the last thing recorded: the newest revision, or an event recorded after it.
+        row = db.execute("SELECT seq, hash FROM periods ORDER BY seq DESC LIMIT 1").fetchone()
+        seq, head = (row[0], row[1]) if row else (0, "")
+        if self._events:
+            event = db.execute("SELECT hash FROM events WHERE after = ? ORDER BY seq DESC LIMIT 1", (seq,)).fetchone()
+            head = event[0] if event else head
+        return str(head)
+
+    def _event(
+        self,
+        db: sqlite3.Connection,
+        scheme: str,
+        label: str,
+        kind: str,
+        employee: str,
+        data: dict[str, Any],
+        *,
+        after: int | None = None,
+    ) -> int:
+        before = self._head(db)
+        if after is None:
+            row = db.execute("SELECT MAX(seq) FROM periods").fetchone()
+            after = int(row[0] or 0)
+        fields = (after, scheme, label, kind, employee, json.dumps(data, ensure_ascii=False, sort_keys=True), now())
+        seq = db.execute(
+            "INSERT INTO events (after, scheme, label, kind, employee, data, recorded_at, hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (*fields, event_hash(before, fields)),
+        ).lastrowid
+        return int(seq or 0)
+
+    def record_events(self, scheme: str, label: str, kind: str, items: list[tuple[str, dict[str, Any]]]) -> list[int]:
+        """
+        Record events of one ``kind`` for ``(employee, data)`` pairs in one transaction; return their numbers.
+        """
+        try:
+            with self._transaction() as db:
+                self._prepare(db)
+                return [self._event(db, scheme, label, kind, emp, data) for emp, data in items]
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
+
+    def events(self, scheme: str, kind: str, label: str | None = None) -> list[dict[str, Any]]:
+        """
+        Return the events of ``kind`` that ``scheme`` recorded (for ``label`` only, if given), oldest first.
+
+        Each is checked against the chain: an edited event raises ``ledger-tampered``.
+        """
+        if not self._events:
+            return []
+        out = []
+        for seq, after, name, period, what, emp, text, at, _ in self._checked():
+            if name == scheme and what == kind and label in (None, period):
+                data = json.loads(text)
+                out.append({"seq": seq, "after": after, "period": period, "employee": emp, "recorded_at": at, **data})
+        return out
+
+    def _checked(self) -> Iterator[tuple[Any, ...]]:
+        # Every event in chain order, each checked against the hash of what was recorded before it.
+        heads = {r[0]: r[1] for r in self._rows("SELECT seq, hash FROM periods")}
+        before, last = "", None
+        for event in self._rows(EVENT_SELECT + " ORDER BY after, seq"):
+            if event[1] != last:
+                before, last = heads.get(event[1], ""), event[1]
+            try:
+                json.loads(event[6])
+                good = event_hash(before, tuple(event[1:-1])) == event[-1]
+            except (TypeError, ValueError):
+                good = False
+            if not good:
+                raise fail(
+                    "ledger-tampered",
+                    f"{self.path}: {event[4]} {event[0]} for period {event[3]}, employee {event[5]} "
+                    "was edited after it was recorded",
+                    self.path,
+                    "restore the file from a backup; perfrules ledger verify lists every edit",
+                )
+            before = event[-1]
+            yield event
+
+    def outstanding(self, scheme: str, into: str) -> list[dict[str, Any]]:
+        """
+        Return the revision deltas of ``scheme`` that ``into`` pays: those not yet paid by any period.
+
+        A delta is paid (settled) when a period that carries it as a true-up is
+        recorded; recording that period again (a revision, a restatement)
+        carries exactly the same ones, and deltas recorded since wait for a
+        later period.
+        """
+        paid: dict[int, str] = {}
+        for t in self.events(scheme, "trueup"):
+            paid.update(dict.fromkeys(t["deltas"], t["period"]))
+        deltas = self.events(scheme, "delta")
+        if into in paid.values():  # recording it again pays exactly what it paid; newer deltas wait for a later one
+            return [d for d in deltas if paid.get(d["seq"]) == into]
+        return [d for d in deltas if d["seq"] not in paid and d["period"] != into]
+
+    def published_at(self, scheme: str, period: str) -> tuple[int, str] | None:
+        """
+        Return the latest revision of ``period`` and when it was recorded, or None.
+        """
+        rows = self._rows(
+            "SELECT revision, recorded_at FROM periods WHERE scheme = ? AND label = ? ORDER BY revision DESC LIMIT 1",
+            (scheme, period),
+        )
+        return (int(rows[0][0]), str(rows[0][1])) if rows else None
+
+    def _answer_appeals(
+        self, db: sqlite3.Connection, scheme: str, label: str, revision: int, changed: set[str], after: int
+    ) -> None:
+        # An open appeal is answered by the next revision of its period: the outcome names it.
+        answered = {o["appeal"] for o in self.events(scheme, "appeal-outcome", label)}
+        for a in self.events(scheme, "appeal", label):
+            if a["seq"] not in answered:
+                data = {"appeal": a["seq"], "revision": revision, "changed": a["employee"] in changed}
+                self._event(db, scheme, label, "appeal-outcome", a["employee"], data, after=after)
