@@ -4,6 +4,7 @@ Adapters at the edges: files in, files out, and the results ledger.
 
 from .appeals import appeal, deadline
 from .approvals import approvals_of, approve, score_held
+from .arrowfiles import ARROW_SUFFIXES
 from .columnar import score_csv_columnar
 from .files import Table, read_population, read_table
 from .join import Joined, join_tables
@@ -16,6 +17,7 @@ from .trueup import TRUEUP, with_trueup
 from .write import csv_safe, prepare_results, render_results, result_rows, write_results
 
 __all__ = [
+    "ARROW_SUFFIXES",
     "STDOUT",
     "TRUEUP",
     "Change",

@@ -1,5 +1,5 @@
 """
-CSV in, CSV out, column-wise: the columnar engine without a Python object per cell.
+CSV (or Parquet, Arrow) in and out, column-wise: the columnar engine without a Python object per cell.
 
 :func:`score_csv_columnar` reads a population file with polars and writes the
 very file :func:`~perfrules._adapters.files.write_results` would write for the
@@ -20,6 +20,7 @@ from typing import Any
 from .._compile import Plan
 from .._evaluate import require_columnar, score, score_frame
 from .._model import Period
+from .arrowfiles import ARROW_SUFFIXES, frame_bytes, read_arrow_frame
 from .files import read_population
 from .output import write_atomic
 
@@ -29,13 +30,19 @@ __all__ = ["score_csv_columnar"]
 def _read(path: Path, plan: Plan, id_column: str) -> Any:
     import polars as pl
 
+    wanted = [id_column] + [s.metric.name for s in plan.inputs]
+    if path.suffix.lower() in ARROW_SUFFIXES:
+        # Parquet and Arrow: each column as the text a CSV file would hold (a float column is refused).
+        frame = read_arrow_frame(path, str(path))
+        if len(set(frame.columns)) != len(frame.columns) or not set(wanted) <= set(frame.columns):
+            return None
+        return frame.select(wanted) if frame.height else None
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if b'"' in data or b"\r" in data or b"\n\n" in data or not data.strip():
         return None
     header = data.split(b"\n", 1)[0].decode("utf-8", errors="replace").split(",")
-    wanted = [id_column] + [s.metric.name for s in plan.inputs]
     if len(set(header)) != len(header) or not set(wanted) <= set(header):
         return None
     try:
@@ -55,7 +62,7 @@ def score_csv_columnar(
     no_history: bool = False,
 ) -> int | None:
     """
-    Score the CSV file ``data`` column-wise and write the results CSV ``out``; return how many were written.
+    Score the CSV, Parquet or Arrow file ``data`` column-wise and write ``out`` (by suffix); return how many.
 
     Returns ``None``, having written nothing, when the file or the scheme is
     not the plain case this path takes.  Raises ``CompileError``
@@ -74,11 +81,16 @@ def score_csv_columnar(
         # The row engine says what it would do with these rows: raise its own error, or not.
         score(plan, read_population(data), period=period, id_column=id_column, source=str(data), no_history=True)
 
-    frame = score_frame(plan, df, id_column, period, fallback)
+    held = [df]  # handed over, not kept: score_frame lets the text go once it is parsed
+    del df
+    frame = score_frame(plan, held.pop(), id_column, period, fallback)
     if frame is None:
         return None
     import polars as pl
 
+    if Path(out).suffix.lower() in ARROW_SUFFIXES:
+        write_atomic(Path(out), frame_bytes(str(out), frame))  # every column as text, "" kept, as the row engine
+        return int(frame.height)
     # Python's csv module writes an empty text as nothing, where polars would write "": empty becomes null.
     plain = frame.select([pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in frame.columns])
     write_atomic(Path(out), plain.write_csv(line_terminator="\n"))

@@ -20,6 +20,7 @@ from typing import Any
 import attrs
 
 from .._errors import InputError, Issue
+from .arrowfiles import ARROW_SUFFIXES, read_arrow
 from .decode import decode_text, sniff_delimiter
 from .xlsx import read_xlsx
 
@@ -137,7 +138,7 @@ def read_table(
     progress: Callable[[int, int], None] | None = None,
 ) -> Table:
     """
-    Read a population file: ``.csv`` (or ``.tsv``, ``.txt``) with a header line, ``.json``, or ``.xlsx``.
+    Read a population file: ``.csv`` (``.tsv``, ``.txt``) with a header, ``.json``, ``.xlsx``, ``.parquet``, ``.arrow``.
 
     ``encoding`` and ``delimiter`` are detected unless given.  ``progress(line, lines)``
     is called every 10,000 rows of a CSV file.  Raises :class:`InputError` for a
@@ -148,8 +149,8 @@ def read_table(
     suffix = p.suffix.lower()
     if not p.is_file():
         raise _fail("file-not-found", f"no such file: {p}", source)
-    if suffix in (".xlsx", ".xlsm"):
-        header, body = read_xlsx(p, source)
+    if suffix in (".xlsx", ".xlsm") or suffix in ARROW_SUFFIXES:
+        header, body = read_xlsx(p, source) if suffix in (".xlsx", ".xlsm") else read_arrow(p, source)
         _check_header(header, source)
         rows = _records(header, body, source)
         return Table(source, tuple(header), rows, lines=tuple(range(2, len(rows) + 2)))

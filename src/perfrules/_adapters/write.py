@@ -20,6 +20,7 @@ from typing import Any
 from .._compile import Plan
 from .._evaluate import Result, Results
 from .._explain import explain
+from .arrowfiles import ARROW_SUFFIXES, arrow_bytes
 from .output import Pending, prepare
 from .xlsx import TEXT_COLUMNS, xlsx_bytes
 
@@ -95,7 +96,7 @@ def render_results(
     progress: Callable[[int], None] | None = None,
 ) -> bytes:
     """
-    Return the bytes of results written as ``path``'s suffix says: JSON, an Excel workbook, or CSV.
+    Return the bytes of results written as ``path``'s suffix says: JSON, a workbook, Parquet, Arrow, or CSV.
 
     With ``plan``, JSON output also carries each employee's indicator points
     and bands, the caps and floors that bit, and the full explanation records.
@@ -108,9 +109,10 @@ def render_results(
             for entry, result in zip(data["results"], results, strict=True):
                 entry.update(_detail(plan, result))
         return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    if suffix == ".xlsx":
+    if suffix == ".xlsx" or suffix in ARROW_SUFFIXES:
         rows = list(result_rows(results))
-        return xlsx_bytes(os.fspath(path), list(rows[0]) if rows else ["employee_id"], rows)
+        write = xlsx_bytes if suffix == ".xlsx" else arrow_bytes
+        return write(os.fspath(path), list(rows[0]) if rows else ["employee_id"], rows)
     everyone = results.results
     fields = list(_flat(everyone[0])) if everyone else ["employee_id"]
     buf = io.StringIO()

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .._adapters import (
+    ARROW_SUFFIXES,
     STDOUT,
     Ledger,
     approvals_of,
@@ -255,7 +256,8 @@ def _columnar_csv(args: argparse.Namespace) -> bool:
     reading = (args.encoding, args.delimiter, args.decimal_comma, args.thousands, args.json, args.ledger)
     if args.engine != "columnar" or any(reading) or len(args.data) != 1 or not args.out or args.out == STDOUT:
         return False
-    if Path(args.out).suffix.lower() != ".csv" or Path(args.data[0]).suffix.lower() != ".csv":
+    tables = {".csv", *ARROW_SUFFIXES}
+    if Path(args.out).suffix.lower() not in tables or Path(args.data[0]).suffix.lower() not in tables:
         return False
     loaded = read_scheme(args.scheme)
     assert loaded.scheme is not None

@@ -39,6 +39,7 @@ def run_columnar(plan: Plan, rows: list[Row], fallback: Callable[[], None]) -> l
     :class:`EvaluationError` says which element and employee the columnar
     engine could not compute exactly.
     """
+    from .crowds import people_of
     from .values import from_values
 
     def inputs() -> dict[str, Any]:
@@ -46,7 +47,7 @@ def run_columnar(plan: Plan, rows: list[Row], fallback: Callable[[], None]) -> l
         width = len(rows[0].values) if rows else 0
         return {name: from_values([r.values[k] for r in rows]) for k, name in enumerate(plan.outputs[:width])}
 
-    env = evaluate_columns(plan, inputs, len(rows), lambda k: rows[k].employee, fallback)
+    env = evaluate_columns(plan, inputs, len(rows), lambda k: rows[k].employee, fallback, people_of(plan, rows))
     columns = [_column(env[name], len(rows)) for name in plan.outputs]
     return list(builtins.zip(*columns, strict=True)) if columns else [() for _ in rows]
 

@@ -13,8 +13,9 @@ give the same :class:`Result` objects.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from .._compile import Plan
@@ -38,11 +39,14 @@ from .._ir import (
     children,
     walk,
 )
+from .crowds import People
 from .groups import group_calls, group_problem
 
 __all__ = ["columnar_issues", "evaluate_columns", "require_columnar"]
 
 _FN = {id(BUILTINS[name].impl): name for name in ("min", "max", "clamp", "abs", "floor", "ceil", "round", "div")}
+_EACH = "[{fn}(x) for x in {0}]"
+"""The template of a function applied to each item of a list (a tier table per occurrence)."""
 _EXP_OF_PLACES = {Decimal(1).scaleb(-k): -k for k in range(11)}
 
 
@@ -63,13 +67,13 @@ def _node_problem(node: Node) -> str | None:
         and any(o.type != "number" for o in node.operands)
     ):
         return "a comparison of values other than numbers"
-    if node.type == "list" and not isinstance(node, Ref):
-        return "a list computed from a list"
+    # A function without a column form is called once per distinct argument, lists too (.values.by_value).
     by_value = isinstance(node, Apply) and id(node.fn) not in _FN
+    mapped = by_value and node.inline in (None, _EACH)  # type: ignore[union-attr]
+    if node.type == "list" and not isinstance(node, Ref | Fact) and not mapped:
+        return "a list computed from a list"
     if not by_value and not isinstance(node, Fact) and any(c.type == "list" for c in children(node)):
         return "a list other than as the argument of a function"
-    if isinstance(node, Apply) and id(node.fn) not in _FN and node.type == "list":
-        return f"the function {node.label.removeprefix('fn_')!r}, which gives a list"
     if isinstance(node, Const) and node.type == "number" and not isinstance(node.value, Decimal):
         return "a constant that is not a number"
     return None
@@ -229,7 +233,10 @@ class _Eval:
         table = node.table
         oriented = table.labels_oriented if node.labels else table.oriented
         if oriented is None:
-            return self._by_value(table.label if node.labels else table.fn, [x], node.type, live)
+            # A band's label is a word, whatever type the node was given.
+            return self._by_value(
+                table.label if node.labels else table.fn, [x], "text" if node.labels else node.type, live
+            )
         side, cuts, picks = oriented
         at = pl.repeat(0, self.n, dtype=pl.UInt32, eager=True)
         for cut in cuts:
@@ -250,8 +257,10 @@ class _Eval:
     def _apply(self, node: Apply, live: Any) -> Any:
         name = _FN.get(id(node.fn))
         if name is None:
-            # A function without a column form: the very function, called once per distinct argument.
-            return self._by_value(node.fn, [self(a, live) for a in node.args], node.type, live)
+            # A function without a column form: the very function, called once per distinct argument
+            # (a function over each item, once per distinct list).
+            fn = partial(_each, node.fn) if node.inline == _EACH else node.fn
+            return self._by_value(fn, [self(a, live) for a in node.args], node.type, live)
         f = self.f
         if name == "div":
             # div(a, b, d) is inlined: a / b only where b is not zero, d only where it is.
@@ -279,6 +288,10 @@ class _Eval:
         return f.quantize(args[0], 0, "floor" if name == "floor" else "ceiling", live, integral=True)
 
 
+def _each(fn: Callable[[Any], Any], items: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(fn(x) for x in items)
+
+
 def _lazy(node: Node, live: Any, mask: Any) -> Any:
     # Python computes an operand only where it is needed, unless the operand takes statements (a limit):
     # those run before the expression, for every row the step reaches.
@@ -299,21 +312,32 @@ def evaluate_columns(
     n: int,
     employee: Callable[[int], str],
     fallback: Callable[[], None],
+    people: People | None = None,
+    keep: Collection[str] | None = None,
 ) -> dict[str, Any]:
     """
     Return every value of ``plan`` as a column (numbers as :class:`~.fixed.Num`), by name, from ``inputs()``.
 
     ``employee(k)`` names the employee of row ``k`` in errors; ``fallback()`` is
     called first when a value leaves the exact range (see :func:`run_columnar`).
+    ``people`` holds the rows' ids, teams and relations, for group values.
+    With ``keep``, only those values are returned, and every other is let go
+    as soon as no later step reads it (memory: a column is 20 bytes a row).
     """
     from .._errors import EvaluationError
     from . import fixed
     from .groups import group_values
 
+    crowd = people if people is not None else People([employee(k) for k in range(n)])
+
     env: dict[str, Any] = {}
     ev = _Eval(n, env)
     groups = group_calls(plan)
-    for ref in (None, *plan.order):
+    done = _last_reads(plan, groups) if keep is not None else {}
+    for at, ref in enumerate((None, *plan.order)):
+        for name in done.get(at - 1, ()):
+            if keep is not None and name not in keep:
+                env.pop(name, None)
         step = plan.steps.get(ref) if ref is not None else None
         ev.memo = {}
         try:
@@ -322,7 +346,7 @@ def evaluate_columns(
                 for p in plan.scheme.params:
                     env[p.name] = fixed.const(p.value, n)
             elif step is None:
-                env[ref[1]] = group_values(plan, groups[ref[1]], env, n)
+                env[ref[1]] = group_values(plan, groups[ref[1]], env, n, crowd)
             else:
                 _step(ev, step)
         except fixed.Limit as exc:
@@ -336,6 +360,31 @@ def evaluate_columns(
             err.code = "columnar-limit"  # the instance's code: programs can tell it from an arithmetic failure
             raise err from None
     return env
+
+
+def _last_reads(plan: Plan, groups: dict[str, tuple[str, ...]]) -> dict[int, list[str]]:
+    # For each position in (None, *plan.order), the names read or made there for the last time.
+    from .crowds import needed
+
+    last: dict[str, int] = {}
+    for at, ref in enumerate((None, *plan.order)):
+        if ref is None:
+            continue
+        step = plan.steps.get(ref)
+        if step is None:
+            names = {ref[1], *needed(plan, groups[ref[1]])}
+        else:
+            roots = (*step.prelude, *step.traced_only, *step.otherwise, *(n for _, n in step.outputs))
+            names = {n.name for root in roots for n in walk(root) if isinstance(n, Ref)}
+            names |= {name for name, _ in step.outputs}
+            if step.guard is not None:
+                names |= {n.name for n in walk(step.guard) if isinstance(n, Ref)}
+        for name in names:
+            last[name] = at
+    out: dict[int, list[str]] = {}
+    for name, at in last.items():
+        out.setdefault(at, []).append(name)
+    return out
 
 
 def _step(ev: _Eval, step: Step) -> None:

@@ -24,6 +24,7 @@ from .._compile import Plan
 from .._formula import history_name
 from .._model import Period
 from .columnar import evaluate_columns
+from .crowds import People
 from .fixed import Num, compare, const
 from .history import history_values
 from .results import layout_of
@@ -35,6 +36,7 @@ __all__ = ["score_frame"]
 _PLAIN = r"^-?[0-9]{1,15}(\.[0-9]{1,12})?$"
 _WHOLE = r"^[0-9]{1,15}$"
 _ODD = set(',"\r\n')
+_SIMPLE_ID = r"^[A-Za-z0-9_][A-Za-z0-9_.]*$"
 # List cells whose items are already written as str(Decimal) writes them: the text is the value.
 _ITEM = r"(0|[1-9][0-9]{0,20})(\.[0-9]{1,6})?"
 _LIST = rf"^({_ITEM}(;{_ITEM})*)?$"
@@ -69,21 +71,41 @@ def _history(plan: Plan, period: Period | None, n: int) -> dict[str, Any]:
     return out
 
 
-def _parse(text: pl.Series, whole: bool) -> Num | None:
-    # Only text Decimal reads digit for digit: sign, digits, a point, digits (no exponent, no spaces).
-    if text.null_count() or not text.str.contains(_WHOLE if whole else _PLAIN).all():
+def _parse_all(df: pl.DataFrame, numbers: dict[str, bool]) -> dict[str, Num] | None:
+    # Only text Decimal reads digit for digit: sign, digits, a point, digits (no exponent, no spaces);
+    # ``numbers`` says which columns must be whole. Every column is checked, then parsed, in one query each.
+    if not numbers:
+        return {}
+    col = pl.col
+    checks = df.select(
+        (col(name).null_count() == 0)
+        & col(name).str.contains(_WHOLE if whole else _PLAIN).all()
+        & (col(name).str.len_bytes().max() <= 28)
+        for name, whole in numbers.items()
+    )
+    if not all(checks.row(0)):
         return None
-    if text.str.len_bytes().max() > 28:  # type: ignore[operator]
-        return None
-    negative = text.str.starts_with("-")
-    body = text.str.strip_prefix("-")
-    parts = body.str.split_exact(".", 1).struct.unnest()
-    frac = parts["field_1"].fill_null("")
-    c = (parts["field_0"] + frac).cast(pl.Int128)
-    c = c.zip_with(~negative, pl.Series([0], dtype=pl.Int128) - c)
-    e = (pl.Series([0], dtype=pl.Int32) - frac.str.len_bytes().cast(pl.Int32)).rename("e")
-    nz = negative & (c == 0)
-    return Num(c, e, nz if nz.any() else None)
+    exprs = []
+    for k, (name, whole) in enumerate(numbers.items()):
+        if whole:  # digits only (no sign): the text is the coefficient
+            exprs.append(col(name).cast(pl.Int128).alias(f"c{k}"))
+            continue
+        negative = col(name).str.starts_with("-")
+        parts = col(name).str.strip_prefix("-").str.split_exact(".", 1)
+        frac = parts.struct.field("field_1").fill_null("")
+        mag = (parts.struct.field("field_0") + frac).cast(pl.Int128)
+        exprs += [
+            pl.when(negative).then(pl.lit(0, dtype=pl.Int128) - mag).otherwise(mag).alias(f"c{k}"),
+            (pl.lit(0, dtype=pl.Int32) - frac.str.len_bytes().cast(pl.Int32)).alias(f"e{k}"),
+            (negative & (mag == 0)).alias(f"z{k}"),
+        ]
+    got = df.select(exprs)
+    zero = pl.repeat(0, df.height, dtype=pl.Int32, eager=True)
+    out = {}
+    for k, (name, whole) in enumerate(numbers.items()):
+        nz = None if whole or not got[f"z{k}"].any() else got[f"z{k}"]
+        out[name] = Num(got[f"c{k}"], zero if whole else got[f"e{k}"], nz)
+    return out
 
 
 def _within(plan: Plan, name: str, value: Num, n: int) -> bool:
@@ -139,6 +161,25 @@ def _text(value: Num) -> pl.Series:
     return out
 
 
+def _text_expr(name: str, value: Num, raw: dict[str, pl.Series]) -> pl.Expr | None:
+    # str(Decimal) as an expression over int64 magnitudes, for a column of one exponent from 0 to -6 whose
+    # values fit (the common case: a rounded amount); the sign column says where "-" goes (-0.00 included).
+    low, high = value.e.min(), value.e.max()
+    if not (low == high and isinstance(low, int) and -6 <= low <= 0):
+        return None
+    mag = value.c.abs()
+    top = mag.max()
+    if not isinstance(top, int) or top >= 10**18:
+        return None
+    places = -low
+    raw["\0c" + name], raw["\0n" + name] = mag.cast(pl.Int64), value.negative()
+    m = pl.col("\0c" + name)
+    body = m.cast(pl.String)
+    if places:
+        body = (m // 10**places).cast(pl.String) + "." + (m % 10**places).cast(pl.String).str.zfill(places)
+    return pl.when(pl.col("\0n" + name)).then("-" + body).otherwise(body).alias(name)
+
+
 def _text_at(value: Num, places: int) -> pl.Series:
     # Every row has the same exponent (a rounded amount): whole part, point, and the places with their zeros.
     mag = value.c.abs()
@@ -155,8 +196,8 @@ def _text_at(value: Num, places: int) -> pl.Series:
 
 def _plain_results(plan: Plan) -> bool:
     s, layout = plan.scheme, layout_of(plan)
-    if plan.people:
-        return False  # population values are read by the row engine's own code
+    if plan.people or any(call[0].split("_", 1)[0] != "all" for stage in plan.stages for call in stage.groups):
+        return False  # population values, teams and relations are read by the row engine's own code
     if layout.charges or layout.assessed is not None or plan.team_column is not None:
         return False
     if any(b.reason for b in s.bonuses) or (s.grades is not None and s.grades.distribution is not None):
@@ -181,12 +222,13 @@ def score_frame(
     ids = df[id_column]
     if ids.null_count() or (ids.head(-1) == ids.tail(-1)).any():
         return None  # missing or repeated ids: the general path reports them
-    ids_list = ids.to_list()
     # Ids a spreadsheet could take for a formula are escaped by the CSV writer: the general path writes those.
-    if not all(_clean(e) for e in ids_list):
+    # Plain ASCII letters, digits, '_' and '.' are clean at once; any other id is looked at one by one.
+    if not ids.str.contains(_SIMPLE_ID).all() and not all(_clean(e) for e in ids.to_list()):
         return None
     n = df.height
     columns: dict[str, Any] = _history(plan, period, n) if plan.history else {}
+    numbers: dict[str, bool] = {}
     for spec in plan.inputs:
         flags = getattr(spec.kind, "number_flags", None)
         if spec.kind.value_type == "list" and spec.kind.name == "list":
@@ -197,14 +239,26 @@ def score_frame(
             continue
         if flags is None or spec.kind.value_type != "number":
             return None
-        parsed = _parse(df[spec.metric.name], flags[0])
-        if parsed is None or not _within(plan, spec.metric.name, parsed, n):
-            return None
-        columns[spec.metric.name] = parsed
+        numbers[spec.metric.name] = flags[0]
+    parsed = _parse_all(df, numbers)
+    if parsed is None or not all(_within(plan, name, value, n) for name, value in parsed.items()):
+        return None
+    columns.update(parsed)
     if not _kept(plan, columns, n):
         return None  # a row breaks a declared constraint: the general path names it and refuses the input
-    env = evaluate_columns(plan, lambda: dict(columns), n, lambda k: ids_list[k], fallback)
+    del df  # the text cells are parsed: only the ids are needed from here
+    env = evaluate_columns(plan, lambda: dict(columns), n, lambda k: str(ids[k]), fallback, People(ids), _results(plan))
     return _frame(plan, env, ids, period)
+
+
+def _results(plan: Plan) -> set[str]:
+    # The values the flat result rows are made of (everything else is let go as soon as it is read).
+    s = plan.scheme
+    kept = {"score", "grade", *(f.name for f in s.flags)}
+    kept |= {item.name for g in (s.indicators, s.sections, s.penalties, s.bonuses, s.payouts) for item in g}
+    for _, _, _, occ, _, at in layout_of(plan).approvals:
+        kept |= {plan.outputs[i] for i in (occ, at) if i is not None}
+    return kept
 
 
 def _frame(plan: Plan, env: dict[str, Any], ids: pl.Series, period: Period | None) -> pl.DataFrame:
@@ -213,13 +267,20 @@ def _frame(plan: Plan, env: dict[str, Any], ids: pl.Series, period: Period | Non
         "employee_id": ids,
         "period": pl.repeat(period.label if period else "", n, eager=True),
     }
-    cols["score"] = _text(env["score"])
+    raw: dict[str, pl.Series] = {}
+    texts: dict[str, pl.Expr] = {}
+    names = ["score", *(item.name for g in (s.indicators, s.sections, s.penalties, s.bonuses, s.payouts) for item in g)]
+    for name in names:
+        fast = _text_expr(name, env[name], raw)
+        if fast is None:
+            cols[name] = _text(env[name])
+        else:
+            texts[name] = fast
     grade = env.get("grade") if plan.index.get("grade") is not None else None
     cols["grade"] = pl.repeat("", n, eager=True) if grade is None else grade.fill_null("")
-    for group in (s.indicators, s.sections, s.penalties, s.bonuses, s.payouts):
-        for item in group:
-            cols[item.name] = _text(env[item.name])
-    frame = pl.DataFrame(cols)
+    order = ["employee_id", "period", "score", "grade", *names[1:]]
+    # Every column written in one query: polars formats them side by side.
+    frame = pl.DataFrame({**cols, **raw}).select([texts[c] if c in texts else pl.col(c) for c in order])
     if not s.flags and not layout_of(plan).approvals:
         return frame.with_columns(pl.lit("").alias("flags"))
     raised = [pl.when(pl.lit(env[f.name])).then(pl.lit(f.name)) for f in s.flags]

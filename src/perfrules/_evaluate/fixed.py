@@ -80,11 +80,15 @@ class Num:
         """
         Return the column as Decimals, each with the coefficient and exponent the row engine gives.
         """
-        nz = self.nz.to_list() if self.nz is not None else None
-        out = []
-        for k, (c, e) in enumerate(zip(self.c.to_list(), self.e.to_list(), strict=True)):
-            out.append(Decimal(f"{'-' if nz is not None and nz[k] else ''}{c}E{e}"))
-        return out
+        # "<sign><coefficient>E<exponent>" written by polars, read by Decimal: the very number, exactly.
+        sign = pl.lit("") if self.nz is None else pl.when(pl.lit(self.nz)).then(pl.lit("-")).otherwise(pl.lit(""))
+        text = pl.select(sign + pl.lit(self.c).cast(pl.String) + "E" + pl.lit(self.e).cast(pl.String)).to_series()
+        # Amounts repeat (points, bands, rounded pay): each distinct text is read once, and shared.
+        distinct = text.unique()
+        if len(distinct) * 4 > len(text):
+            return list(map(Decimal, text.to_list()))
+        words = distinct.to_list()
+        return list(map(dict(zip(words, map(Decimal, words), strict=True)).__getitem__, text.to_list()))
 
 
 def _neg(c: pl.Series) -> pl.Series:
@@ -101,6 +105,10 @@ def _check(bad: pl.Series, live: pl.Series | None) -> None:
 
 
 def _pow10(k: pl.Series) -> pl.Series:
+    # The same power for every row (the common case: one exponent per column) is one value, broadcast.
+    lo, hi = k.min(), k.max()
+    if lo is not None and lo == hi:
+        return _POW10.slice(min(max(int(lo), 0), 38), 1)  # type: ignore[arg-type]
     return _POW10.gather(k.clip(0, 38))
 
 
@@ -127,10 +135,27 @@ def const(value: Decimal, n: int) -> Num:
     return Num(pl.repeat(c, n, dtype=_I, eager=True), pl.repeat(exp, n, dtype=_E, eager=True), nz)
 
 
+_PLAIN_TEXT = r"^-?[0-9]{1,30}(\.[0-9]{1,30})?$"
+
+
 def from_decimals(values: list[Decimal]) -> Num:
     """
     Return a column holding exactly ``values``; a value of more than 28 digits is refused (:class:`Limit`).
     """
+    # str(Decimal) is exact; written without an exponent it is digits, a point and digits, read here as
+    # whole columns (the coefficient is the digits, the exponent minus the digits after the point).
+    texts = pl.Series(list(map(str, values)), dtype=pl.String)
+    if len(texts) and texts.str.contains(_PLAIN_TEXT).all():
+        negative = texts.str.starts_with("-")
+        parts = texts.str.strip_prefix("-").str.split_exact(".", 1).struct.unnest()
+        frac = parts["field_1"].fill_null("")
+        digits = parts["field_0"] + frac
+        mag = digits.cast(_I) if digits.str.len_bytes().max() <= 38 else None
+        if mag is not None and not (mag >= _LIMIT).any():
+            nz = negative & (mag == 0)
+            c = mag.zip_with(~negative, _neg(mag))
+            e = (pl.Series([0], dtype=_E) - frac.str.len_bytes().cast(_E)).rename("")
+            return Num(c.rename(""), e, nz if nz.any() else None)
     cs: list[int] = []
     es: list[int] = []
     nzs: list[bool] = []
@@ -344,12 +369,17 @@ def div(a: Num, b: Num, live: pl.Series | None) -> Num:
     exp = a.e - eb - shift
     inexact = rem != 0
     coeff = coeff + (inexact & (coeff % _FIVE == 0)).cast(_I)  # the sticky digit
-    for _ in range(_PREC + 2):
-        strip = ~inexact & (exp < ideal) & (coeff % _TEN == 0) & (coeff != 0)
-        if not strip.any():
-            break
-        coeff = coeff.zip_with(~strip, coeff // _TEN)
-        exp = exp + strip.cast(_E)
+    # An exact quotient drops trailing zeros down to the ideal exponent: min(trailing zeros, ideal - exp)
+    # of them, under 64, so taking 32, 16, 8, 4, 2 and 1 where each still fits removes exactly that many.
+    exact = ~inexact & (coeff != 0)
+    for k in (32, 16, 8, 4, 2, 1):
+        room = exact & (exp + k <= ideal)
+        if not room.any():
+            continue
+        unit = _POW10.gather([k])
+        strip = room & (coeff % unit == 0)
+        coeff = coeff.zip_with(~strip, coeff // unit)
+        exp = exp + strip.cast(_E) * k
     # Round to 28 digits, half-even, as the context does.
     drop = (_digits(coeff) - _PREC).clip(0, 38)
     d = _pow10(drop)

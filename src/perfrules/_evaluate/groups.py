@@ -6,8 +6,8 @@ does, over the same members (those assessed, eligible and meeting the call's
 condition), with the same choice among equal values: ``max`` is the last of
 the sorted members and ``min`` the first, so when ``80`` and ``80.0`` tie the
 one Python's stable sort puts there is the one given, with its exponent.
-Team values, ranks, shares, averages and relations are refused for the
-columnar engine (``columnar-unsupported``).
+Team values, ranks, shares, averages, relations and charges are worked out
+by :mod:`.crowds`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ from typing import Any
 
 from .._compile import Plan
 from .._formula import group_name
+from .crowds import People, crowd_value
 
 __all__ = ["group_calls", "group_problem", "group_values"]
 
 _DONE = ("all_max", "all_min", "all_count", "all_sum", "all_top")
+_SCOPES = ("all", "team", "mentees", "reports", "charges")
 
 
 def group_calls(plan: Plan) -> dict[str, tuple[str, ...]]:
@@ -42,22 +44,28 @@ def group_problem(plan: Plan, call: tuple[str, ...]) -> str | None:
     """
     Return why the columnar engine cannot compute the group value ``call``, or ``None`` when it can.
     """
-    if call[0] == "all_top" and getattr(plan.scheme, "ranking", None) is not None:
-        return "all_top() under declared ranking keys yet"
-    if call[0] not in _DONE:
-        return f"the group value {call[0]}() yet (only {', '.join(_DONE)})"
-    if call[1] not in _numbers(plan):
-        return f"{call[0]}() of {call[1]!r}, which is not a number"
+    if call[0].split("_", 1)[0] not in _SCOPES:
+        return f"the group value {call[0]}() yet (only {', '.join(s + '_*' for s in _SCOPES)})"
     return None
 
 
-def group_values(plan: Plan, call: tuple[str, ...], env: dict[str, Any], n: int) -> Any:
+def _own(plan: Plan, call: tuple[str, ...]) -> bool:
+    # The population-wide values worked out here; the others by .crowds.
+    if call[0] == "all_top" and plan.scheme.ranking is not None:
+        return False
+    return call[0] in _DONE and call[1] in _numbers(plan)
+
+
+def group_values(plan: Plan, call: tuple[str, ...], env: dict[str, Any], n: int, people: People) -> Any:
     """
-    Return the column of the group value ``call`` (the same for everyone, but for ``all_top``).
+    Return the column of the group value ``call`` for the rows of ``people``.
     """
     import polars as pl
 
     from . import fixed
+
+    if not _own(plan, call):
+        return crowd_value(plan, call, env, n, people)
 
     function, argument = call[0], call[1]
     counted = pl.repeat(True, n, eager=True)

@@ -119,6 +119,12 @@ def by_value(fn: Callable[..., Any], args: list[Any], kind: str, live: pl.Series
         table = distinct.with_columns(_rc=got.c, _re=got.e, _rz=got.nz if got.nz is not None else False)
     elif kind == "bool":
         table = distinct.with_columns(_rv=pl.Series(results, dtype=pl.Boolean))
+    elif kind == "list":
+        # A list of Decimals as their exact texts (str(Decimal) reads back digit for digit, exponent and sign).
+        if not all(r is None or (isinstance(r, tuple) and all(isinstance(x, Decimal) for x in r)) for r in results):
+            raise Limit(pl.repeat(True, n, eager=True) if live is None else live)
+        texts = [";".join(map(str, r)) if r is not None else "" for r in results]
+        table = distinct.with_columns(_rv=pl.Series(texts, dtype=pl.Utf8))
     else:
         table = distinct.with_columns(_rv=pl.Series(results, dtype=pl.Utf8))
     joined = frame.join(table, on=keys, how="left", maintain_order="left")
@@ -126,4 +132,6 @@ def by_value(fn: Callable[..., Any], args: list[Any], kind: str, live: pl.Series
         zero = pl.Series([0], dtype=pl.Int128)
         c = joined["_rc"].fill_null(zero)
         return Num(c, joined["_re"].fill_null(0), joined["_rz"].fill_null(False))
+    if kind == "list":
+        return Joined(joined["_rv"].fill_null(""))
     return joined["_rv"]

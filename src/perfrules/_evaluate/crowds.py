@@ -1,0 +1,230 @@
+"""
+Team and relation values for the columnar engine: group-bys and windows, or the row engine's own code.
+
+Team sums, counts, averages, maxima, minima, tops, ranks and shares
+(``team_*``, and ``all_avg``, ``all_rank``, ``all_share``) are worked out
+with polars windows over the team column, exactly
+as :func:`~perfrules._formula.aggregate` works them out: the same members,
+the sum at the smallest exponent (Decimal's addition is exact below 28
+digits, which is checked), the average as Decimal's division of that sum,
+and the same choice among equal values (the first of the sorted members for
+``min``, the last for ``max``, in employee order).  Everything else a group
+call can be — ranks and tops under declared ranking keys, values
+over mentees and reports, costs charged to a manager, or a window whose
+numbers leave the exact range — is computed by the row engine's own
+:func:`~perfrules._evaluate.teams.team_values` over the column's exact
+Decimals and turned back into a column: the very code, so the very values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from .._compile import Plan
+from .._formula import RELATION_SCOPES
+from .._kinds import key_name
+from .inputs import Row
+
+__all__ = ["People", "crowd_value", "needed", "people_of"]
+
+#: Group functions computed by windows over the team column (the others take the row engine's code).
+WINDOWED = ("avg", "sum", "count", "max", "min", "top", "rank", "share")
+
+
+@attrs.frozen
+class People:
+    """
+    Who is who, row by row: ``ids``, each one's team (``None``: one team of everyone) and relations' ids.
+
+    ``ids`` is a list or a polars Series of texts (turned into a list only when needed).
+    """
+
+    ids: Any
+    teams: Sequence[str] | None = None
+    relations: dict[str, list[str]] = attrs.field(factory=dict)
+
+
+def people_of(plan: Plan, rows: Sequence[Row]) -> People:
+    """
+    Return the teams, ids and relations of ``rows``, read from their cells as the row engine reads them.
+    """
+    pop = plan.scheme.population
+    columns = pop.relations() if pop is not None else {}
+    return People(
+        [row.employee for row in rows],
+        [row.text[plan.team_column] for row in rows] if plan.team_column else None,
+        {rel: [row.text.get(col, "").strip() for row in rows] for rel, col in columns.items()},
+    )
+
+
+def _counted(plan: Plan, call: tuple[str, ...], env: dict[str, Any], n: int) -> Any:
+    import polars as pl
+
+    scope = call[0].split("_", 1)[0]
+    over = call[3] if len(call) > 3 and call[3] else ("assessed" if scope in RELATION_SCOPES else "eligible")
+    wanted = {"everyone": (), "assessed": (plan.assessed,), "eligible": (plan.assessed, plan.eligible)}[over]
+    counted = pl.repeat(True, n, eager=True)
+    for name in [plan.outputs[at] for at in wanted if at is not None] + (
+        [call[2]] if len(call) > 2 and call[2] else []
+    ):
+        counted = counted & env[name]
+    return counted
+
+
+def crowd_value(plan: Plan, call: tuple[str, ...], env: dict[str, Any], n: int, people: People) -> Any:
+    """
+    Return the column of the team or relation value ``call`` (``("team_avg", "score", condition, over)``).
+    """
+    from . import fixed
+
+    scope, function = call[0].split("_", 1)
+    ranked = plan.scheme.ranking is not None and function in ("rank", "top")
+    if scope in ("team", "all") and function in WINDOWED and not ranked and isinstance(env[call[1]], fixed.Num):
+        try:
+            teams = people.teams if scope == "team" else None
+            return _windowed(function, env[call[1]], _counted(plan, call, env, n), teams, n)
+        except fixed.Limit:
+            pass  # beyond the exact range of a window: the row engine's code computes it, with its rounding
+    return _exact(plan, call, env, n, people)
+
+
+def _windowed(function: str, value: Any, counted: Any, teams: Sequence[str] | None, n: int) -> Any:
+    import polars as pl
+
+    from . import fixed
+
+    team = pl.Series("g", teams, dtype=pl.Utf8) if teams is not None else pl.repeat("*", n, eager=True)
+    members = counted.cast(pl.Int128)
+    frame = pl.DataFrame({"g": team, "k": counted, "n": members})
+    size = frame.select(pl.col("n").sum().over("g")).to_series()
+    if function == "count":
+        return fixed.Num(size, pl.repeat(0, n, dtype=pl.Int32, eager=True))
+    zero = fixed.const(Decimal(0), n)
+    if function == "rank":
+        return _rank(frame, value, n)
+    if not counted.any():
+        return pl.repeat(False, n, eager=True) if function == "top" else zero
+    # Every member at the smallest exponent among all members (and 0, where a sum starts): exact integers.
+    least = min(int(value.e.filter(counted).min()), 0)
+    aligned, _, _ = fixed.align(value, fixed.const(Decimal(1).scaleb(least), n), counted)
+    frame = frame.with_columns(a=aligned.zip_with(counted, pl.Series([0], dtype=pl.Int128)), e=value.e)
+    if function in ("sum", "avg", "share"):
+        total = _sum(frame, least, counted, n)
+        if function == "sum":
+            return total
+        if function == "share":
+            # own / total where the total is not zero (everyone's own value, counted or not), else 0.
+            some = fixed.compare(total, zero, "!=", None)
+            return fixed.choose(
+                some, fixed.div(value, fixed.choose(some, total, fixed.const(Decimal(1), n)), some), zero
+            )
+        some = size > 0
+        ones = fixed.const(Decimal(1), n)
+        divisor = fixed.Num(size.zip_with(some, ones.c), pl.repeat(0, n, dtype=pl.Int32, eager=True))
+        return fixed.choose(some, fixed.div(total, divisor, some), zero)
+    mine = pl.when(pl.col("k")).then(pl.col("a"))
+    best = frame.select((mine.min() if function == "min" else mine.max()).over("g")).to_series()
+    if function == "top":
+        # top: counted, and no member of the team above one's own value.
+        return (counted & (aligned >= best)).fill_null(False)
+    # Python's stable sort keeps equal members in employee order: max is the last of them, min the first.
+    at_best = pl.when(pl.col("k") & (pl.col("a") == pl.col("best"))).then(pl.col("i"))
+    hit = (
+        frame.with_columns(i=pl.int_range(n, dtype=pl.UInt32), best=best)
+        .select((at_best.max() if function == "max" else at_best.min()).over("g"))
+        .to_series()
+    )
+    some = hit.is_not_null()
+    at = hit.fill_null(0)
+    nz = None if value.nz is None else value.nz.gather(at) & some
+    picked = fixed.Num(value.c.gather(at), value.e.gather(at), nz)
+    return fixed.choose(some, picked, zero)
+
+
+def _rank(frame: Any, value: Any, n: int) -> Any:
+    import polars as pl
+
+    from . import fixed
+
+    # 1 + how many counted members of the team are strictly above one's own value (counted or not):
+    # everyone's value and the members' values sorted together, highest first, a value before an equal
+    # member's, so the members counted before it are those above it.
+    low = value.e.min()
+    least = int(low) if isinstance(low, int) else 0
+    aligned, _, _ = fixed.align(value, fixed.const(Decimal(1).scaleb(least), n), None)
+    rows = pl.DataFrame({"g": frame["g"], "a": aligned, "p": pl.repeat(0, n, dtype=pl.Int64, eager=True)})
+    rows = rows.with_columns(i=pl.int_range(n, dtype=pl.Int64))
+    members = rows.filter(frame["k"]).with_columns(p=pl.lit(1, dtype=pl.Int64), i=pl.lit(-1, dtype=pl.Int64))
+    both = pl.concat([rows, members]).sort(["g", "a", "p"], descending=[False, True, False])
+    above = both.with_columns(c=pl.col("p").cum_sum().over("g")).filter(pl.col("p") == 0).sort("i")["c"]
+    return fixed.Num((above + 1).cast(pl.Int128), pl.repeat(0, n, dtype=pl.Int32, eager=True))
+
+
+def _sum(frame: Any, least: int, counted: Any, n: int) -> Any:
+    import polars as pl
+
+    from . import fixed
+
+    # sum(members, Decimal(0)) is exact, at the smallest of 0 and the members' exponents, while no
+    # partial sum reaches 28 digits there, which the sum of magnitudes bounds; and it is never -0.
+    parts = frame.select(
+        s=pl.col("a").sum().over("g"),
+        m=pl.col("a").abs().sum().over("g"),
+        e=pl.when(pl.col("k")).then(pl.col("e")).min().over("g").fill_null(0).clip(None, 0),
+    )
+    scale = fixed._pow10((parts["e"] - least).cast(pl.Int32))
+    if ((parts["m"] // scale) >= 10**28).any():
+        raise fixed.Limit(counted)
+    return fixed.Num(parts["s"] // scale, parts["e"].cast(pl.Int32))
+
+
+def needed(plan: Plan, call: tuple[str, ...]) -> list[str]:
+    """
+    Return the names of the values the group call ``call`` reads.
+    """
+    function, argument = call[0], call[1]
+    names = [argument]
+    if function.startswith("charges_"):
+        names.append(f"{argument}.whole")
+    if len(call) > 2 and call[2]:
+        names.append(call[2])
+    names += [plan.outputs[at] for at in (plan.assessed, plan.eligible) if at is not None]
+    r = plan.scheme.ranking
+    if r is not None:
+        names += [key_name(k) for k, (text, _) in enumerate(r.parsed()) if text != "employee_id"]
+    return list(dict.fromkeys(names))
+
+
+def _python(column: Any) -> list[Any]:
+    from .fixed import Num
+    from .values import Joined
+
+    if isinstance(column, Num):
+        return column.decimals()
+    if isinstance(column, Joined):
+        return column.tuples()
+    values: list[Any] = column.to_list()
+    return values
+
+
+def _exact(plan: Plan, call: tuple[str, ...], env: dict[str, Any], n: int, people: People) -> Any:
+    from .teams import team_values
+    from .values import from_values
+
+    width = len(plan.outputs)
+    cells = [(plan.index[name], _python(env[name])) for name in needed(plan, call)]
+    values = []
+    for k in range(n):
+        row: list[Any] = [None] * width
+        for at, column in cells:
+            row[at] = column[k]
+        values.append(tuple(row))
+    stage = attrs.evolve(plan.stages[-1], groups=(call,))
+    teams = people.teams if people.teams is not None else ["*"] * n
+    ids = people.ids if isinstance(people.ids, list) else list(people.ids.to_list())
+    got = team_values(plan, stage, teams, values, ids, people.relations)
+    return from_values([v[0] for v in got])
