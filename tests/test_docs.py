@@ -37,3 +37,8 @@ def test_search_finds_chinese_words(site):
     separator = re.compile(index["config"]["separator"].replace("\\u200b", "\u200b"))
     words = {w for doc in index["docs"] for w in separator.split(re.sub(r"<[^>]+>", " ", doc["text"]))}
     assert {"考核", "绩效"} <= words
+
+
+def test_inherited_methods_are_in_the_api_reference(site):
+    page = (site / "reference" / "api" / "index.html").read_text(encoding="utf-8")
+    assert {"to_pandas", "to_arrow", "to_dict"} <= set(re.findall(r'id="perfrules\.Results\.([a-z_]+)"', page))

@@ -152,3 +152,34 @@ class TestNeverCrashes:
             return
         assert s is not None
         pr.validate(s)
+
+
+class TestPlainPythonData:
+    """scheme_from_data takes what Python code builds: ints are exact, floats are refused with what to do."""
+
+    def test_ints_are_numbers(self):
+        s = pr.scheme_from_data({"name": "x", "params": {"b": 80, "c": -5}, "score": {"cap": 110}})
+        assert [p.value for p in s.params] == [D(80), D(-5)] and s.score.cap == D(110)
+
+    def test_float_refused_with_the_way_out(self):
+        issue = issues_of_data({"name": "x", "params": {"b": 0.8}})
+        assert (issue.code, issue.path) == ("wrong-type", ("params", "b", "value"))
+        assert "not exact" in issue.hint and "parse_float=Decimal" in issue.hint
+
+    def test_json_read_with_decimals(self):
+        data = json.loads('{"name": "x", "params": {"b": 0.65, "c": 3}}', parse_float=D)
+        assert [p.value for p in pr.scheme_from_data(data).params] == [D("0.65"), D(3)]
+
+    @pytest.mark.parametrize("value", [10**19, 10**4000])
+    def test_huge_ints_refused_cheaply(self, value):
+        assert issues_of_data({"name": "x", "params": {"b": value}}).code == "number-out-of-range"
+
+    def test_bool_is_not_a_number(self):
+        assert issues_of_data({"name": "x", "params": {"b": True}}).code == "wrong-type"
+
+
+def issues_of_data(data):
+    with pytest.raises(pr.SchemeError) as err:
+        pr.scheme_from_data(data)
+    (issue,) = err.value.issues
+    return issue

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from .._cells import is_empty_cell
 from .._limits import LIMITS, number_problem
 from .._model import Metric
 from .._plugins import MetricType
@@ -61,8 +62,9 @@ def converter(
     check = _checks(m, levels, ranged)
 
     def convert(raw: Any) -> Any:
-        # A float NaN is a DataFrame's empty cell; a Decimal NaN is a value, refused below.
-        if raw is None or raw == "" or (raw.__class__ is float and raw != raw):  # noqa: PLR0124
+        # A float NaN, pd.NA and pd.NaT are a DataFrame's empty cells; a Decimal NaN is a value, refused below.
+        # (raw == "" is not asked of everything: pd.NA's truth value raises.)
+        if raw is None or (raw.__class__ is not int and is_empty_cell(raw)):
             if is_list:
                 return ()
             if default is not None:

@@ -9,11 +9,11 @@ path; a row with any problem is read again cell by cell to name each one.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from .._cells import is_empty_cell
 from .._compile import CellError, Plan
 from .._errors import InputError, Issue
 from .._limits import LIMITS, has_surrogate
@@ -37,8 +37,9 @@ class Row(NamedTuple):
 
 def _nan(value: object) -> bool:
     # Asked with isnan()/is_nan(), never value != value: comparing a signalling
-    # Decimal NaN raises InvalidOperation (found twice by the fuzz).
-    return (value.__class__ is float and math.isnan(value)) or (isinstance(value, Decimal) and value.is_nan())
+    # Decimal NaN raises InvalidOperation (found twice by the fuzz). pd.NA and pd.NaT are
+    # a DataFrame's empty cells too (str() would make 'NaT' or '<NA>' of them).
+    return is_empty_cell(value) or (isinstance(value, Decimal) and value.is_nan())
 
 
 def _text(value: object) -> str | None:

@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 
 from .._model import Period
+from .export import Exports
 from .history import HistoryNote
 from .results import Result
 
@@ -17,9 +18,9 @@ __all__ = ["Results"]
 
 
 @attrs.frozen
-class Results:
+class Results(Exports):
     """
-    A population's results for one period, in employee-id order.
+    A population's results for one period, in employee-id order; ``to_dict()`` is its JSON-ready form.
     """
 
     scheme: str

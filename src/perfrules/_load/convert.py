@@ -123,6 +123,12 @@ class Converter:
                 return self._fail(refused.code, refused.message, path, "write a plain number such as 0.65 or 100")
             with contextlib.suppress(InvalidOperation):
                 value = Decimal(value.strip().replace("_", ""))
+        if value.__class__ is int:
+            # Plain data built in Python (scheme_from_data): an int is exact. One past 2^64 is past the
+            # budget anyway, and is refused before str() or Decimal() spends time on it.
+            if value.bit_length() > 64:
+                return self._fail("number-out-of-range", "an integer of over 64 bits is past the number budget", path)
+            value = Decimal(value)
         if isinstance(value, Decimal):
             refused = number_problem(value)
             if refused is None:
@@ -136,6 +142,14 @@ class Converter:
                 f"{value!r} is neither a number nor a parameter{did_you_mean(value, self.params)}",
                 path,
                 "write a number, or declare it under params: and use its name",
+            )
+        if isinstance(value, float):
+            return self._fail(
+                "wrong-type",
+                f"expected an exact number, got float {value!r}",
+                path,
+                "a float is not exact: give Decimal or text ('0.65'), e.g. json.loads(text, parse_float=Decimal), "
+                "or pass the text to scheme_from_text",
             )
         return self._fail(
             "wrong-type",

@@ -68,9 +68,9 @@ class Metric:
     formula: str | None = None
     label: str | None = None
     unit: str | None = None
-    min: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
-    max: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
-    default: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
+    min: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.optional_decimal)
+    max: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.optional_decimal)
+    default: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.optional_decimal)
     scale: Literal["fraction", "points"] | None = None
     """How a ``percent`` cell written without ``%`` reads: ``fraction`` (``0.85`` and ``1.2`` as written),
     ``points`` (``85`` is 85%, 0.85). Undeclared, such a cell above 1 (or below -1) is an error, since
@@ -109,10 +109,10 @@ class Shortfall:
     Points never go below zero.
     """
 
-    target: Decimal = attrs.field(validator=v.decimal)
-    per: Decimal = attrs.field(validator=v.positive)
-    deduct: Decimal = attrs.field(validator=v.decimal)
-    full: Decimal = attrs.field(validator=v.decimal)
+    target: Decimal = attrs.field(converter=v.exact, validator=v.decimal)
+    per: Decimal = attrs.field(converter=v.optional_exact, validator=v.positive)
+    deduct: Decimal = attrs.field(converter=v.exact, validator=v.decimal)
+    full: Decimal = attrs.field(converter=v.exact, validator=v.decimal)
     direction: Direction = "higher_is_better"
     steps: Steps = "whole"
 
@@ -136,10 +136,10 @@ class Indicator:
     target: Target | None = None
     shortfall: Shortfall | None = None
     formula: str | None = None
-    weight: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
+    weight: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.optional_decimal)
     section: str | None = None
-    cap: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
-    floor: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
+    cap: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.optional_decimal)
+    floor: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.optional_decimal)
     veto: str | None = None
     label: str | None = None
     kind: Literal["hard", "soft"] = "hard"
@@ -165,10 +165,10 @@ class Section:
     """
 
     name: str = attrs.field(validator=v.identifier)
-    base: Decimal = attrs.field(default=Decimal(0), validator=v.decimal)
-    weight: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
-    cap: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
-    floor: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
+    base: Decimal = attrs.field(default=Decimal(0), converter=v.exact, validator=v.decimal)
+    weight: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.optional_decimal)
+    cap: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.optional_decimal)
+    floor: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.optional_decimal)
     veto: str | None = None
     label: str | None = None
 
@@ -204,22 +204,24 @@ class _Adjustment:
     name: str = attrs.field(validator=v.identifier)
     unit: Literal["points", "money"] = "points"
     count: str | None = None
-    amount: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
-    schedule: tuple[Decimal, ...] | None = attrs.field(default=None, validator=[v.nonempty, v.optional_decimal_tuple])
+    amount: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.optional_decimal)
+    schedule: tuple[Decimal, ...] | None = attrs.field(
+        default=None, converter=v.exact_tuple, validator=[v.nonempty, v.optional_decimal_tuple]
+    )
     earlier: str | None = None
     occurrences: str | None = None
     tiers: tuple[Tier, ...] | None = attrs.field(default=None, validator=v.nonempty)
-    levels: tuple[Decimal, ...] | None = None
-    range: tuple[Decimal, Decimal] | None = None
+    levels: tuple[Decimal, ...] | None = attrs.field(default=None, converter=v.exact_tuple)
+    range: tuple[Decimal, Decimal] | None = attrs.field(default=None, converter=v.exact_tuple)
     when: str | None = None
-    cap: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
-    share: Decimal | None = attrs.field(default=None, validator=v.probability)
+    cap: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.optional_decimal)
+    share: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.probability)
     counterpart: str | None = None
     no_counterpart: Literal["error", "keep", "charge"] = "error"
     charge_to: str | None = None
     section: str | None = None
     payout: str | None = None
-    approval_over: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
+    approval_over: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.optional_decimal)
     label: str | None = None
 
     def into(self) -> tuple[str, str] | None:
@@ -268,9 +270,9 @@ class Score:
     """
 
     formula: str | None = None
-    base: Decimal = attrs.field(default=Decimal(0), validator=v.decimal)
-    cap: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
-    floor: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
+    base: Decimal = attrs.field(default=Decimal(0), converter=v.exact, validator=v.decimal)
+    cap: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.optional_decimal)
+    floor: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.optional_decimal)
     veto: str | None = None
     rounding: Rounding | None = None
 
@@ -287,8 +289,8 @@ class Payout:
 
     name: str = attrs.field(validator=v.identifier)
     formula: str
-    cap: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
-    floor: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
+    cap: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.optional_decimal)
+    floor: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.optional_decimal)
     when: str | None = None
     rounding: Rounding | None = None
     label: str | None = None

@@ -24,9 +24,9 @@ class RateBand:
     ``start`` is the previous band's ``end``.
     """
 
-    start: Decimal = attrs.field(validator=v.decimal)
-    rate: Decimal = attrs.field(validator=v.decimal)
-    end: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
+    start: Decimal = attrs.field(converter=v.exact, validator=v.decimal)
+    rate: Decimal = attrs.field(converter=v.exact, validator=v.decimal)
+    end: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.optional_decimal)
 
 
 @attrs.frozen
@@ -45,6 +45,6 @@ class Accelerator:
     name: str = attrs.field(validator=v.identifier)
     input: str
     tiers: tuple[RateBand, ...] = attrs.field(validator=attrs.validators.min_len(1))
-    cap: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
+    cap: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.optional_decimal)
     rounding: Rounding | None = None
     label: str | None = None

@@ -42,7 +42,7 @@ class Param:
     """
 
     name: str = attrs.field(validator=v.identifier)
-    value: Decimal = attrs.field(validator=v.decimal)
+    value: Decimal = attrs.field(converter=v.exact, validator=v.decimal)
     label: str | None = None
 
 
@@ -58,8 +58,8 @@ class Quota:
     """
 
     grade: str
-    at_most: Decimal | None = attrs.field(default=None, validator=v.probability)
-    at_least: Decimal | None = attrs.field(default=None, validator=v.probability)
+    at_most: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.probability)
+    at_least: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.probability)
 
 
 @attrs.frozen

@@ -24,7 +24,7 @@ class Bound:
     One end of a tier: a value and whether the value itself belongs to the tier.
     """
 
-    value: Decimal = attrs.field(validator=v.decimal)
+    value: Decimal = attrs.field(converter=v.exact, validator=v.decimal)
     inclusive: bool = attrs.field(validator=attrs.validators.instance_of(bool))
 
 
@@ -35,10 +35,10 @@ class Column:
     """
 
     name: str = attrs.field(validator=v.identifier)
-    value: Decimal = attrs.field(validator=v.decimal)
+    value: Decimal = attrs.field(converter=v.exact, validator=v.decimal)
 
 
-@attrs.frozen
+@attrs.frozen(init=False)
 class Tier:
     """
     One band of a tier table.
@@ -47,13 +47,40 @@ class Tier:
     (a number: points, a rate, a coefficient) or ``label`` (a grade), or both.
     A grade band may carry named ``values`` too (columns of the grade table),
     which formulas read as ``grade_<name>``.
+
+    In Python the band can be given as ``range=`` instead of ``lower`` and ``upper``:
+
+    * text in the scheme-file notation: ``Tier(range="[80, 90)", points=20)``,
+      ``Tier(range=">= 90", label="A")`` (see :func:`parse_range`);
+    * a pair ``(low, high)`` of ints, Decimals or ``None`` (an open end), read as
+      *low up to but not including high*, the ``[low, high)`` most tables use:
+      ``Tier(range=(80, 90), points=20)``; give a :class:`Bound` for either end to
+      say otherwise: ``range=(Bound(80, False), Bound(90, True))`` is ``(80, 90]``.
+
+    Floats are refused in a range as everywhere in the model: they are not exact.
     """
 
     lower: Bound | None = None
     upper: Bound | None = None
-    points: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
+    points: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.optional_decimal)
     label: str | None = None
     values: tuple[Column, ...] = attrs.field(default=(), metadata={"keyed": "name", "kind": "value"})
+
+    def __init__(
+        self,
+        lower: Bound | None = None,
+        upper: Bound | None = None,
+        points: Decimal | int | None = None,
+        label: str | None = None,
+        values: tuple[Column, ...] = (),
+        *,
+        range: str | tuple[Bound | Decimal | int | None, Bound | Decimal | int | None] | None = None,
+    ) -> None:
+        if range is not None:
+            if lower is not None or upper is not None:
+                raise ValueError("give a tier's band as range= or as lower= and upper=, not both")
+            lower, upper = _range_bounds(range)
+        self.__attrs_init__(lower, upper, points, label, values)
 
     def __attrs_post_init__(self) -> None:
         lo, hi = self.lower, self.upper
@@ -125,6 +152,24 @@ def parse_range(text: str) -> tuple[Bound | None, Bound | None]:
     )
 
 
+def _end(value: object, inclusive: bool, which: str) -> Bound | None:
+    if value is None or isinstance(value, Bound):
+        return value
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return Bound(Decimal(value), inclusive)
+    hint = f" (write Decimal({str(value)!r}): a float is not exact)" if isinstance(value, float) else ""
+    raise TypeError(f"a tier range's {which} end must be an int, a Decimal, a Bound or None, got {value!r}{hint}")
+
+
+def _range_bounds(value: object) -> tuple[Bound | None, Bound | None]:
+    # Tier(range=...): the file notation as text, or a (low, high) pair read as [low, high).
+    if isinstance(value, str):
+        return parse_range(value)
+    if isinstance(value, tuple | list) and len(value) == 2:
+        return _end(value[0], True, "low"), _end(value[1], False, "high")
+    raise TypeError(f"a tier's range must be text such as '[80, 90)' or a pair such as (80, 90), got {value!r}")
+
+
 @attrs.frozen
 class TierTable:
     """
@@ -142,5 +187,5 @@ class TierTable:
     tiers: tuple[Tier, ...] = attrs.field(validator=attrs.validators.min_len(1))
     match: Match = "unique"
     direction: Direction | None = None
-    otherwise: Decimal | None = attrs.field(default=None, validator=v.optional_decimal)
+    otherwise: Decimal | None = attrs.field(default=None, converter=v.optional_exact, validator=v.optional_decimal)
     label: str | None = None

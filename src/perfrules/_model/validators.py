@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import keyword
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -21,12 +22,15 @@ __all__ = [
     "check_texts",
     "decimal",
     "decimal_tuple",
+    "exact",
+    "exact_tuple",
     "identifier",
     "identifiers",
     "is_identifier",
     "nonempty",
     "optional_decimal",
     "optional_decimal_tuple",
+    "optional_exact",
     "positive",
     "probability",
 ]
@@ -40,12 +44,45 @@ def _got(value: object) -> str:
     return f"{value!r} that is a {type(value).__name__}"
 
 
+def exact(value: Decimal | int) -> Decimal:
+    """
+    Convert a plain ``int`` to its ``Decimal`` (``Param("baseline", 80)``); leave anything else to the validator.
+
+    Only ``int`` is converted: it is exact.  A ``bool`` is not a number here, and a
+    ``float`` is refused by the validator (``0.1`` is not exactly 0.1).
+    """
+    if value.__class__ is int:
+        return Decimal(value)
+    return value  # type: ignore[return-value]  # not a Decimal: the validator says what is wrong
+
+
+def optional_exact(value: Decimal | int | None) -> Decimal | None:
+    """
+    Like :func:`exact` but also pass ``None`` through.
+    """
+    return None if value is None else exact(value)
+
+
+def exact_tuple(value: Iterable[Decimal | int] | None) -> tuple[Decimal, ...] | None:
+    """
+    Convert a list or tuple of ints and Decimals to a tuple of Decimals; leave anything else to the validator.
+    """
+    if isinstance(value, list | tuple):
+        return tuple(exact(x) for x in value)
+    return value  # type: ignore[return-value]  # None, or not a sequence: the validator says what is wrong
+
+
 def decimal(inst: object, attr: attrs.Attribute[Any], value: object) -> None:
     """
-    Require an exact, finite ``Decimal``; floats are refused because they are not exact.
+    Require an exact, finite ``Decimal`` (an ``int`` is converted first); a float is refused: it is not exact.
     """
+    if isinstance(value, float):
+        raise TypeError(
+            f"'{attr.name}' must be a Decimal or an int, not a float: {value!r} is not exact as a float "
+            f"(write Decimal({str(value)!r}))"
+        )
     if not isinstance(value, Decimal) or isinstance(value, bool):
-        raise TypeError(f"'{attr.name}' must be a Decimal (got {_got(value)})")
+        raise TypeError(f"'{attr.name}' must be a Decimal or an int (got {_got(value)})")
     problem = number_problem(value)
     if problem is not None:
         raise ValueError(f"'{attr.name}' is refused: {problem}")

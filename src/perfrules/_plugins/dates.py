@@ -3,8 +3,12 @@ The date grammar of population cells: the year first, in the forms spreadsheets 
 
 Read: ``2026-04-10``, ``2026-4-10``, ``2026/4/10``, ``2026.4.10``, ``2026年4月10日``,
 ``20260410``, and any of these followed by a midnight time (``2026-04-10 00:00:00``,
-what a spreadsheet exports for a date).  Refused with a reason: a day or month first
-(``10/4/2026`` is 10 April or 4 October), a time of day other than midnight, and dates
+what a spreadsheet exports for a date), with or without a UTC offset
+(``2026-04-10T00:00:00+08:00``, what a time-zone-aware ``datetime`` or pandas
+``Timestamp`` prints): midnight in its own zone is that day.  ``datetime`` and
+``date`` objects are read the same way.  Refused with a reason: a day or month first
+(``10/4/2026`` is 10 April or 4 October), a time of day other than midnight (with a
+time zone the day would depend on which zone is meant), and dates
 that do not exist (``2026-09-31``).
 """
 
@@ -19,7 +23,7 @@ _YEAR_FIRST = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})", re.ASCII)
 _CHINESE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日", re.ASCII)
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})", re.ASCII)
 _YEAR_LAST = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", re.ASCII)
-_MIDNIGHT = re.compile(r"(?:[ T]0?0:00(?::00(?:\.0+)?)?)?", re.ASCII)
+_MIDNIGHT = re.compile(r"(?:[ T]0?0:00(?::00(?:\.0+)?)?(?:Z|[+-]\d\d(?::?\d\d)?)?)?", re.ASCII)
 
 
 def _split_time(text: str) -> tuple[str, str]:
@@ -35,8 +39,10 @@ def parse_date(value: object) -> dt.date:
     Read a cell as a date by the grammar above; raise ``ValueError`` saying why not.
     """
     if isinstance(value, dt.datetime):
+        # Midnight in the datetime's own zone (or with none) is that day; any other time is refused.
         if value.time() != dt.time(0):
-            raise ValueError(f"{value.isoformat()!r} has a time of day; a date is wanted")
+            zone = " (with a time zone, the day depends on the zone meant)" if value.tzinfo is not None else ""
+            raise ValueError(f"{value.isoformat()!r} has a time of day{zone}; a date is wanted")
         return value.date()
     if isinstance(value, dt.date):
         return value

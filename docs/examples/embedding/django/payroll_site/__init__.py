@@ -1,0 +1,1 @@
+"""The example Django site that embeds perfrules."""

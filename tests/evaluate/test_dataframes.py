@@ -1,0 +1,152 @@
+"""Rows from pandas and pyarrow: missing markers are empty cells, datetimes are dates, results go back as tables."""
+
+import datetime as dt
+import json
+import pickle
+import sys
+from decimal import Decimal as D
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+import perfrules as pr
+from perfrules._cells import is_empty_cell
+from tests.conftest import EXAMPLES
+
+PLAN = pr.compile_scheme(pr.load_scheme(EXAMPLES / "seed001" / "scheme.yaml"))
+ROW = {
+    "employee_id": "E1",
+    "hire_date": dt.datetime(2024, 3, 1),
+    "minor_count": 1,
+    "moderate_count": 0,
+    "severe_count": 0,
+    "cover_shifts": 2,
+    "extra_work": 0,
+    "suggestions": 0,
+    "trainer_adjust": 0,
+    "dismissal_acts": 0,
+}
+
+
+def score(rows):
+    return pr.score(PLAN, rows, period="2026-03", no_history=True)
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), np.float64("nan"), pd.NA, pd.NaT, ""])
+def test_missing_markers_are_empty_cells(missing):
+    assert is_empty_cell(missing)
+    # trainer_adjust has default 0: an empty cell takes it, whichever library wrote "empty".
+    (result,) = score([{**ROW, "trainer_adjust": missing}])
+    assert result.inputs["trainer_adjust"] == 0
+
+
+@pytest.mark.parametrize("value", [0, D("NaN"), "0", "NaT", False])
+def test_values_are_not_empty(value):
+    assert not is_empty_cell(value)
+
+
+@pytest.mark.parametrize("missing", [pd.NA, pd.NaT, np.float64("nan")])
+def test_missing_without_default_is_named(missing):
+    with pytest.raises(pr.InputError) as err:
+        score([{**ROW, "minor_count": missing}])
+    assert [(i.code, i.path) for i in err.value.issues] == [("missing-value", ("row 2", "minor_count"))]
+
+
+def test_nullable_dataframe_columns():
+    frame = pd.DataFrame([ROW, {**ROW, "employee_id": "E2", "trainer_adjust": None, "hire_date": None}])
+    frame["trainer_adjust"] = frame["trainer_adjust"].astype("Int64")  # pd.NA, not NaN
+    with pytest.raises(pr.InputError) as err:
+        score(frame)  # hire date NaT: no date, said as such (not "'NaT' is not a date")
+    assert [i.code for i in err.value.issues] == ["missing-date"]
+    frame.loc[1, "hire_date"] = pd.Timestamp("2025-01-01")
+    assert [r.inputs["trainer_adjust"] for r in score(frame)] == [0, 0]
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        dt.date(2024, 3, 1),
+        dt.datetime(2024, 3, 1),
+        dt.datetime(2024, 3, 1, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+        dt.datetime(2024, 3, 1, tzinfo=dt.timezone.utc),
+        pd.Timestamp("2024-03-01", tz="Asia/Shanghai"),
+        "2024-03-01T00:00:00+08:00",
+        "2024-03-01 00:00:00Z",
+    ],
+)
+def test_datetimes_are_dates(day):
+    (result,) = score([{**ROW, "hire_date": day}])
+    assert result.values["tenure_months"] == 25  # March 2024 to March 2026, both months counted
+
+
+@pytest.mark.parametrize(
+    ("day", "said"),
+    [
+        (dt.datetime(2024, 3, 1, 9, 30), "has a time of day"),
+        (dt.datetime(2024, 3, 1, 9, 30, tzinfo=dt.timezone.utc), "has a time of day"),
+        ("2024-03-01T08:00:00+08:00", "has a time of day"),
+    ],
+)
+def test_a_time_of_day_is_refused(day, said):
+    with pytest.raises(pr.InputError) as err:
+        score([{**ROW, "hire_date": day}])
+    assert err.value.issues[0].code == "bad-date" and said in err.value.issues[0].message
+
+
+def test_parse_date_names_the_zone():
+    from perfrules._plugins import parse_date
+
+    with pytest.raises(ValueError, match="the day depends on the zone"):
+        parse_date(dt.datetime(2024, 3, 1, 23, tzinfo=dt.timezone.utc))
+
+
+@pytest.fixture(scope="module")
+def results():
+    rows = [{**ROW, "employee_id": f"E{k}", "minor_count": k, "trainer_adjust": 0} for k in range(1, 4)]
+    return score(rows)
+
+
+def test_to_pandas(results):
+    frame = results.to_pandas()
+    assert list(frame["employee_id"]) == ["E1", "E2", "E3"]
+    assert list(frame.columns[:4]) == ["employee_id", "period", "score", "grade"]
+    assert {"minor", "pay_swing", "flags"} <= set(frame.columns)
+    assert list(frame["pay_swing"]) == [r.payouts["pay_swing"] for r in results]
+    assert all(type(x) is D for x in frame["pay_swing"])  # exact, not float
+
+
+def test_to_arrow(results):
+    table = results.to_arrow()
+    assert table.num_rows == 3
+    assert table.schema.field("pay_swing").type == pa.decimal128(38, 2)
+    assert table.schema.field("flags").type == pa.list_(pa.string())
+    assert table.column("pay_swing").to_pylist() == [r.payouts["pay_swing"] for r in results]
+    assert table.column("score").to_pylist() == [r.score for r in results]
+
+
+def test_empty_results_have_the_fixed_columns():
+    empty = pr.Results("s", "sha256:x", None, ())
+    assert list(empty.to_pandas().columns) == ["employee_id", "period", "score", "grade", "flags"]
+    assert empty.to_arrow().num_rows == 0
+
+
+def test_json_ready_form(results):
+    data = json.loads(json.dumps(results.to_dict()))
+    assert data["results"][0]["payouts"]["pay_swing"] == str(results.results[0].payouts["pay_swing"])
+    assert json.dumps(results.results[0].to_dict())
+
+
+def test_results_still_pickle(results):
+    assert pickle.loads(pickle.dumps(results)) == results
+
+
+def test_missing_library_is_an_output_error(results, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas now raises ImportError
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    for method, extra in ((results.to_pandas, "pandas"), (results.to_arrow, "arrow")):
+        with pytest.raises(pr.OutputError) as err:
+            method()
+        (issue,) = err.value.issues
+        assert issue.code == "missing-extra" and f"perfrules[{extra}]" in issue.hint
