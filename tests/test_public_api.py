@@ -8,6 +8,10 @@ from pathlib import Path
 import perfrules
 
 PUBLIC = [
+    "PopulationValues",
+    "collect_part",
+    "score_part",
+    "score_dask",
     "Accelerator",
     "Assessed",
     "Bonus",

@@ -10,7 +10,7 @@ returning immutable values::
     results = perfrules.score(plan, rows, period="2026-04")
 """
 
-from ._adapters import Change, Ledger, Publication
+from ._adapters import Change, Ledger, Publication, score_dask
 from ._analysis import Bounds, CheckOutcome, WhatIf, bounds, check_scheme, whatif
 from ._compile import CONTEXT as DECIMAL_CONTEXT
 from ._compile import Plan, compile_scheme, scheme_digest
@@ -28,12 +28,15 @@ from ._evaluate import (
     FlagHit,
     HistoryNote,
     HistorySource,
+    PopulationValues,
     RecordedHistory,
     Result,
     Results,
     SharedCost,
+    collect_part,
     evaluate,
     score,
+    score_part,
 )
 from ._explain import Explanation, explain, render_json, render_text
 from ._formula import BUILTINS as FUNCTIONS
@@ -127,6 +130,7 @@ __all__ = [
     "Period",
     "Plan",
     "Population",
+    "PopulationValues",
     "Publication",
     "Quota",
     "Ranking",
@@ -152,6 +156,7 @@ __all__ = [
     "bounds",
     "check_file",
     "check_scheme",
+    "collect_part",
     "compile_formula",
     "compile_scheme",
     "dump_json",
@@ -171,6 +176,8 @@ __all__ = [
     "scheme_from_text",
     "scheme_json_schema",
     "score",
+    "score_dask",
+    "score_part",
     "to_decimal",
     "validate",
     "whatif",

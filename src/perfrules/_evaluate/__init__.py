@@ -3,22 +3,27 @@ The evaluate phase: a plan and a population's rows into results.
 """
 
 from .batch import score_frame
+from .collect import collect_part
 from .columnar import columnar_issues, require_columnar
 from .engine import evaluate, scheme_period, score
 from .history import HistoryNote, HistorySource, RecordedHistory, history_lines, history_values
 from .inputs import Row, read_rows
 from .results import FlagHit, Layout, Result, Results, SharedCost, layout_of
+from .split import Aggregate, PopulationValues, require_split, score_part, split_issues
 
 __all__ = [
+    "Aggregate",
     "FlagHit",
     "HistoryNote",
     "HistorySource",
     "Layout",
+    "PopulationValues",
     "RecordedHistory",
     "Result",
     "Results",
     "Row",
     "SharedCost",
+    "collect_part",
     "columnar_issues",
     "evaluate",
     "history_lines",
@@ -26,7 +31,10 @@ __all__ = [
     "layout_of",
     "read_rows",
     "require_columnar",
+    "require_split",
     "scheme_period",
     "score",
     "score_frame",
+    "score_part",
+    "split_issues",
 ]

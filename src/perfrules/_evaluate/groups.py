@@ -17,6 +17,7 @@ from typing import Any
 
 from .._compile import Plan
 from .._formula import group_name
+from .given import GIVEN
 
 __all__ = ["group_calls", "group_problem", "group_values"]
 
@@ -59,6 +60,10 @@ def group_values(plan: Plan, call: tuple[str, ...], env: dict[str, Any], n: int)
 
     from . import fixed
 
+    part = GIVEN.get()
+    given = None if part is None else part.group_values(plan, call, env, n)
+    if given is not None:  # one part of a population: the value is over all of it (see .split)
+        return given
     function, argument = call[0], call[1]
     counted = pl.repeat(True, n, eager=True)
     over = call[3] if len(call) > 3 and call[3] else "eligible"  # whom the call is over (the row engine's default)
