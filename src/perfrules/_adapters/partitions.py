@@ -14,12 +14,33 @@ import importlib
 from collections.abc import Sequence
 from typing import Any
 
-from .._compile import Plan
+from .._compile import Plan, compile_scheme
 from .._errors import InputError, Issue
 from .._evaluate import PopulationValues, collect_part, layout_of, require_split, score_part
 from .write import result_rows
 
 __all__ = ["population_values_dask", "result_columns", "score_dask"]
+
+_PLANS: dict[str, Plan] = {}  # compiled once per worker process, not once per task
+
+
+class _Shipped:
+    # A plan sent to the workers as its scheme and digest: a worker compiles each scheme once.
+    __slots__ = ("plan",)
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_arrived, (self.plan.digest, self.plan.scheme))
+
+
+def _arrived(digest: str, scheme: Any) -> _Shipped:
+    plan = _PLANS.get(digest)
+    if plan is None:
+        plan = _PLANS[digest] = compile_scheme(scheme)
+    return _Shipped(plan)
+
 
 _OPTIONS = ("period", "id_column", "history", "numbers", "no_history", "any_period")
 
@@ -48,8 +69,10 @@ def _dask() -> Any:
     return dask
 
 
-def _collect(plan: Plan, part: Any, known: PopulationValues, options: dict[str, Any], k: int) -> PopulationValues:
-    return collect_part(plan, part, known, source=f"partition {k}", **options)
+def _collect(ship: _Shipped, part: Any, known: PopulationValues, options: dict[str, Any], k: int) -> PopulationValues:
+    plan = ship.plan
+    # An empty partition (a filter, a repartition) has no share; scoring it would say the input has no rows.
+    return collect_part(plan, part, known, source=f"partition {k}", **options) if len(part) else PopulationValues()
 
 
 def population_values_dask(plan: Plan, frame: Any, **options: Any) -> PopulationValues:
@@ -66,23 +89,25 @@ def population_values_dask(plan: Plan, frame: Any, **options: Any) -> Population
     parts = frame.to_delayed()
     task = dask.delayed(_collect, pure=True)
     while not known.complete(plan):
-        shares = dask.compute(*[task(plan, part, known, options, k) for k, part in enumerate(parts)])
+        ship, given = _Shipped(plan), dask.delayed(known)
+        shares = dask.compute(*[task(ship, part, given, options, k) for k, part in enumerate(parts)])
         known = known.combine(plan, shares)
     return known
 
 
 def _score(
     part: Any,
-    plan: Plan,
+    ship: _Shipped,
     known: PopulationValues,
     options: dict[str, Any],
     columns: Sequence[str],
     partition_info: dict[str, Any] | None = None,
 ) -> Any:
+    plan = ship.plan
     pd: Any = importlib.import_module("pandas")  # installed with dask[dataframe]; it has no type hints
     # Errors name the partition: row numbers count from its first row.
     source = f"partition {partition_info['number']}" if partition_info else "a partition"
-    rows = list(result_rows(score_part(plan, part, known, source=source, **options)))
+    rows = list(result_rows(score_part(plan, part, known, source=source, **options))) if len(part) else []
     return pd.DataFrame(rows, columns=list(columns), dtype=object) if rows else pd.DataFrame(columns=list(columns))
 
 
@@ -132,6 +157,8 @@ def score_dask(plan: Plan, frame: Any, *, engine: str = "row", **options: Any) -
     known = population_values_dask(plan, frame, **options)
     columns = result_columns(plan)
     meta = dict.fromkeys(columns, "object")
-    scored = frame.map_partitions(_score, plan, dask.delayed(known), {**options, "engine": engine}, columns, meta=meta)
+    scored = frame.map_partitions(
+        _score, _Shipped(plan), dask.delayed(known), {**options, "engine": engine}, columns, meta=meta
+    )
     ok = dask.delayed(_unique)(scored["employee_id"])
     return scored.map_partitions(_checked, ok, meta=meta)
