@@ -8,6 +8,8 @@ from pathlib import Path
 import perfrules
 
 PUBLIC = [
+    "Sweep",
+    "sweep",
     "PopulationValues",
     "collect_part",
     "score_part",

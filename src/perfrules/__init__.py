@@ -11,7 +11,7 @@ returning immutable values::
 """
 
 from ._adapters import Change, Ledger, Publication, score_dask
-from ._analysis import Bounds, CheckOutcome, WhatIf, bounds, check_scheme, whatif
+from ._analysis import Bounds, CheckOutcome, Sweep, WhatIf, bounds, check_scheme, sweep, whatif
 from ._compile import CONTEXT as DECIMAL_CONTEXT
 from ._compile import Plan, compile_scheme, scheme_digest
 from ._errors import (
@@ -148,6 +148,7 @@ __all__ = [
     "Section",
     "SharedCost",
     "Shortfall",
+    "Sweep",
     "Target",
     "Teams",
     "Tier",
@@ -178,6 +179,7 @@ __all__ = [
     "score",
     "score_dask",
     "score_part",
+    "sweep",
     "to_decimal",
     "validate",
     "whatif",

@@ -120,3 +120,14 @@ def test_a_bad_cell_is_reported_with_its_partition(client: Any) -> None:
     with pytest.raises(pr.InputError) as err:
         pr.score_dask(plan, frame(rows), period="2026-04", history=pr.RecordedHistory())
     assert err.value.issues[0].source is not None and err.value.issues[0].source.startswith("partition ")
+
+
+def test_a_sweep_on_the_cluster_equals_one_process(client: Any) -> None:
+    old = pr.load_scheme(ROOT / "examples" / "seed003-kpi" / "scheme.yaml")
+    new = pr.load_scheme(ROOT / "tests" / "analysis" / "fixtures" / "kpi-v2.yaml")
+    months = sorted((ROOT / "examples" / "seed003-kpi" / "months").glob("*.csv"))
+    batches = [(m.stem, read(m)) for m in months]
+    here = pr.sweep(old, {"v2": new}, batches, no_history=True)
+    there = pr.sweep(old, {"v2": new}, batches, no_history=True, dask=True)
+    assert (there.totals, there.changes, there.engines) == (here.totals, here.changes, here.engines)
+    assert there.change("v2") == 225

@@ -14,33 +14,12 @@ import importlib
 from collections.abc import Sequence
 from typing import Any
 
-from .._compile import Plan, compile_scheme
+from .._compile import Plan
 from .._errors import InputError, Issue
-from .._evaluate import PopulationValues, collect_part, layout_of, require_split, score_part
+from .._evaluate import PopulationValues, Shipped, collect_part, layout_of, require_split, score_part
 from .write import result_rows
 
 __all__ = ["population_values_dask", "result_columns", "score_dask"]
-
-_PLANS: dict[str, Plan] = {}  # compiled once per worker process, not once per task
-
-
-class _Shipped:
-    # A plan sent to the workers as its scheme and digest: a worker compiles each scheme once.
-    __slots__ = ("plan",)
-
-    def __init__(self, plan: Plan) -> None:
-        self.plan = plan
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_arrived, (self.plan.digest, self.plan.scheme))
-
-
-def _arrived(digest: str, scheme: Any) -> _Shipped:
-    plan = _PLANS.get(digest)
-    if plan is None:
-        plan = _PLANS[digest] = compile_scheme(scheme)
-    return _Shipped(plan)
-
 
 _OPTIONS = ("period", "id_column", "history", "numbers", "no_history", "any_period")
 
@@ -69,7 +48,7 @@ def _dask() -> Any:
     return dask
 
 
-def _collect(ship: _Shipped, part: Any, known: PopulationValues, options: dict[str, Any], k: int) -> PopulationValues:
+def _collect(ship: Shipped, part: Any, known: PopulationValues, options: dict[str, Any], k: int) -> PopulationValues:
     plan = ship.plan
     # An empty partition (a filter, a repartition) has no share; scoring it would say the input has no rows.
     return collect_part(plan, part, known, source=f"partition {k}", **options) if len(part) else PopulationValues()
@@ -89,7 +68,7 @@ def population_values_dask(plan: Plan, frame: Any, **options: Any) -> Population
     parts = frame.to_delayed()
     task = dask.delayed(_collect, pure=True)
     while not known.complete(plan):
-        ship, given = _Shipped(plan), dask.delayed(known)
+        ship, given = Shipped(plan), dask.delayed(known)
         shares = dask.compute(*[task(ship, part, given, options, k) for k, part in enumerate(parts)])
         known = known.combine(plan, shares)
     return known
@@ -97,7 +76,7 @@ def population_values_dask(plan: Plan, frame: Any, **options: Any) -> Population
 
 def _score(
     part: Any,
-    ship: _Shipped,
+    ship: Shipped,
     known: PopulationValues,
     options: dict[str, Any],
     columns: Sequence[str],
@@ -158,7 +137,7 @@ def score_dask(plan: Plan, frame: Any, *, engine: str = "row", **options: Any) -
     columns = result_columns(plan)
     meta = dict.fromkeys(columns, "object")
     scored = frame.map_partitions(
-        _score, _Shipped(plan), dask.delayed(known), {**options, "engine": engine}, columns, meta=meta
+        _score, Shipped(plan), dask.delayed(known), {**options, "engine": engine}, columns, meta=meta
     )
     ok = dask.delayed(_unique)(scored["employee_id"])
     return scored.map_partitions(_checked, ok, meta=meta)

@@ -9,6 +9,7 @@ from .engine import evaluate, scheme_period, score
 from .history import HistoryNote, HistorySource, RecordedHistory, history_lines, history_values
 from .inputs import Row, read_rows
 from .results import FlagHit, Layout, Result, Results, SharedCost, layout_of
+from .shipped import Shipped
 from .split import Aggregate, PopulationValues, require_split, score_part, split_issues
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Results",
     "Row",
     "SharedCost",
+    "Shipped",
     "collect_part",
     "columnar_issues",
     "evaluate",
