@@ -46,8 +46,10 @@ def test_a_sweep_replays_ledger_periods_under_their_recorded_inputs(tmp_path, ca
     with pr.Ledger(ledger, readonly=True) as book:
         batches = recorded(book, [m.stem for m in MONTHS], old.name)
         s = pr.sweep(old, {"v2": pr.load_scheme(NEW)}, batches, history=book)
+        row = pr.sweep(old, {"v2": pr.load_scheme(NEW)}, batches, history=book, engine="row")
     assert s.total("baseline") == D("33790.00")  # what was paid, streak awards included
     assert s.change("v2") == D("225.00")
+    assert (s.totals, s.changes) == (row.totals, row.changes)
 
 
 def test_the_row_engine_is_used_where_the_columnar_cannot_and_says_why():

@@ -4,8 +4,10 @@ What-if sweeps: many variants of a scheme over many periods, totals and per-empl
 Each variant scores every period's rows (a ledger's recorded inputs, say) with
 the columnar engine where the variant allows it and the row engine otherwise
 (:attr:`Sweep.engines` says which, and why); the scores are those of
-:func:`perfrules.score`, cell for cell.  With ``dask=True`` each (variant,
-period) is one task on the active Dask scheduler (a ``distributed.Client``).
+:func:`perfrules.score`, cell for cell.  Variants the columnar engine scores
+that read rows as the baseline does share one reading of each period's rows.
+With ``dask=True`` each period is one task on the active Dask scheduler (a
+``distributed.Client``).
 Nothing is written.
 """
 
@@ -21,7 +23,7 @@ import attrs
 
 from .._compile import Plan, compile_scheme
 from .._errors import CompileError, InputError, Issue
-from .._evaluate import Shipped, columnar_issues, score
+from .._evaluate import Shipped, amounts, columnar_issues, score, shares_reading
 from .._model import Period, Scheme
 
 __all__ = ["Sweep", "sweep"]
@@ -119,9 +121,8 @@ def _engine(plan: Plan, wanted: str) -> tuple[str, str]:
 
 
 def _amounts(
-    plan: Plan | Shipped, rows: Sequence[Mapping[str, Any]], period: str | Period | None, amount: str, **options: Any
+    plan: Plan, rows: Sequence[Mapping[str, Any]], period: str | Period | None, amount: str, **options: Any
 ) -> Amounts:
-    plan = plan.plan if isinstance(plan, Shipped) else plan
     at = plan.index[amount]
     return {r.employee: r.row[at] for r in score(plan, rows, period=period, **options)}
 
@@ -169,14 +170,13 @@ def sweep(
     work = [(_label(period), period, list(rows)) for period, rows in batches]
     options = {"id_column": id_column, "history": history, "no_history": no_history}
     started = time.perf_counter()
+    shipped = {v: Shipped(p) for v, p in plans.items()}  # on Dask, each worker compiles each variant once
     if dask:
-        found = _on_dask(plans, chosen, work, name, options)
+        found = _on_dask(shipped, chosen, work, name, options)
     else:
-        found = {
-            (v, label): _amounts(p, rows, period, name, engine=chosen[v][0], **options)
-            for label, period, rows in work
-            for v, p in plans.items()
-        }
+        found = {}
+        for label, period, rows in work:
+            found.update(_period(shipped, chosen, rows, period, label, name, options))
     seconds = time.perf_counter() - started
     labels = tuple(label for label, _, _ in work)
     totals = {v: {label: sum(found[v, label].values(), _ZERO) for label in labels} for v in plans}
@@ -201,8 +201,28 @@ def sweep(
     )
 
 
+def _period(
+    ships: dict[str, Shipped],
+    chosen: dict[str, tuple[str, str]],
+    rows: list[Mapping[str, Any]],
+    period: str | Period | None,
+    label: str,
+    name: str,
+    options: dict[str, Any],
+) -> dict[tuple[str, str], Amounts]:
+    # Variants the columnar engine scores that read the rows as the baseline does share one reading.
+    plans = {v: ship.plan for v, ship in ships.items()}
+    plan = plans["baseline"]
+    shared = {v: p for v, p in plans.items() if chosen[v][0] == "columnar" and shares_reading(plan, p)}
+    found = amounts(plan, shared, rows, period, dict.fromkeys(shared, name), **options) if shared else {}
+    for v, p in plans.items():
+        if v not in found:
+            found[v] = _amounts(p, rows, period, name, engine=chosen[v][0], **options)
+    return {(v, label): found[v] for v in plans}
+
+
 def _on_dask(
-    plans: dict[str, Plan],
+    ships: dict[str, Shipped],
     chosen: dict[str, tuple[str, str]],
     work: list[tuple[str, str | Period | None, list[Mapping[str, Any]]]],
     name: str,
@@ -215,11 +235,10 @@ def _on_dask(
             [Issue("dask-missing", "a sweep on Dask needs dask, which is not installed", ())],
             "dask is not installed; nothing was scored",
         ) from None
-    task = dask.delayed(_amounts, pure=True)
-    keys, tasks = [], []
-    for label, period, rows in work:
-        shipped = dask.delayed(rows, traverse=False)  # each period's rows go to the cluster once
-        for v, p in plans.items():
-            keys.append((v, label))
-            tasks.append(task(Shipped(p), shipped, period, name, engine=chosen[v][0], **options))
-    return dict(zip(keys, dask.compute(*tasks), strict=True))
+    # One task per period, scoring every variant: its rows go to one worker, once.
+    task = dask.delayed(_period, pure=True)
+    tasks = [task(ships, chosen, rows, period, label, name, options) for label, period, rows in work]
+    found: dict[tuple[str, str], Amounts] = {}
+    for part in dask.compute(*tasks):
+        found.update(part)
+    return found

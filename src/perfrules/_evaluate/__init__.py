@@ -11,6 +11,7 @@ from .inputs import Row, read_rows
 from .results import FlagHit, Layout, Result, Results, SharedCost, layout_of
 from .shipped import Shipped
 from .split import Aggregate, PopulationValues, require_split, score_part, split_issues
+from .sweeping import amounts, shares_reading
 
 __all__ = [
     "Aggregate",
@@ -25,6 +26,7 @@ __all__ = [
     "Row",
     "SharedCost",
     "Shipped",
+    "amounts",
     "collect_part",
     "columnar_issues",
     "evaluate",
@@ -38,5 +40,6 @@ __all__ = [
     "score",
     "score_frame",
     "score_part",
+    "shares_reading",
     "split_issues",
 ]
