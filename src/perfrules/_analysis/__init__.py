@@ -8,7 +8,7 @@ from .lint import bound_warnings
 from .proven import REPORTED, Bounds, Limit, bounds
 from .report import render_html
 from .search import Counterexample
-from .sweep import Sweep, sweep
+from .sweeps import Sweep, sweep
 from .verdict import CheckOutcome, check_scheme, read_checks
 from .versions import Delta, WhatIf, recorded, whatif
 
