@@ -131,3 +131,14 @@ def test_a_sweep_on_the_cluster_equals_one_process(client: Any) -> None:
     there = pr.sweep(old, {"v2": new}, batches, no_history=True, dask=True)
     assert (there.totals, there.changes, there.engines) == (here.totals, here.changes, here.engines)
     assert there.change("v2") == 225
+
+
+def test_a_history_source_the_workers_cannot_receive_is_refused(client: Any, tmp_path: Path) -> None:
+    plan = pr.compile_scheme(pr.load_scheme(ROOT / "examples" / "seed003-kpi" / "scheme.yaml"))
+    rows = read(ROOT / "examples" / "seed003-kpi" / "data.csv")
+    with pr.Ledger(tmp_path / "results.db") as book:
+        with pytest.raises(pr.InputError) as err:
+            pr.score_dask(plan, frame(rows), period="2026-04", history=book)
+        assert err.value.issues[0].code == "history-not-portable"
+        with pytest.raises(pr.InputError, match="cannot be sent to the workers"):
+            pr.sweep(plan, {"same": plan}, [("2026-04", rows)], history=book, dask=True)

@@ -16,7 +16,7 @@ from typing import Any
 
 from .._compile import Plan
 from .._errors import InputError, Issue
-from .._evaluate import PopulationValues, Shipped, collect_part, layout_of, require_split, score_part
+from .._evaluate import PopulationValues, Shipped, collect_part, layout_of, portable, require_split, score_part
 from .write import result_rows
 
 __all__ = ["population_values_dask", "result_columns", "score_dask"]
@@ -64,6 +64,7 @@ def population_values_dask(plan: Plan, frame: Any, **options: Any) -> Population
     """
     dask = _dask()
     require_split(plan)
+    portable(options.get("history"))
     known = PopulationValues()
     parts = frame.to_delayed()
     task = dask.delayed(_collect, pure=True)

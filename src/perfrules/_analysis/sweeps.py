@@ -23,7 +23,7 @@ import attrs
 
 from .._compile import Plan, compile_scheme
 from .._errors import CompileError, InputError, Issue
-from .._evaluate import Shipped, amounts, columnar_issues, score, shares_reading
+from .._evaluate import Shipped, amounts, columnar_issues, portable, score, shares_reading
 from .._model import Period, Scheme
 
 __all__ = ["Sweep", "sweep"]
@@ -235,6 +235,7 @@ def _on_dask(
             [Issue("dask-missing", "a sweep on Dask needs dask, which is not installed", ())],
             "dask is not installed; nothing was scored",
         ) from None
+    portable(options["history"])
     # One task per period, scoring every variant: its rows go to one worker, once.
     task = dask.delayed(_period, pure=True)
     tasks = [task(ships, chosen, rows, period, label, name, options) for label, period, rows in work]

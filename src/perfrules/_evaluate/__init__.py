@@ -9,7 +9,7 @@ from .engine import evaluate, scheme_period, score
 from .history import HistoryNote, HistorySource, RecordedHistory, history_lines, history_values
 from .inputs import Row, read_rows
 from .results import FlagHit, Layout, Result, Results, SharedCost, layout_of
-from .shipped import Shipped
+from .shipped import Shipped, portable
 from .split import Aggregate, PopulationValues, require_split, score_part, split_issues
 from .sweeping import amounts, shares_reading
 
@@ -33,6 +33,7 @@ __all__ = [
     "history_lines",
     "history_values",
     "layout_of",
+    "portable",
     "read_rows",
     "require_columnar",
     "require_split",
