@@ -122,3 +122,16 @@ def test_a_part_without_all_the_values_is_refused() -> None:
     with pytest.raises(pr.CompileError, match="without all the population values") as err:
         pr.score_part(plan, rows, known)
     assert err.value.issues[0].code == "split-unsupported"
+
+
+def test_explanations_of_a_part_are_the_wholes() -> None:
+    plan = pr.compile_scheme(pr.load_scheme(TEAMS))
+    rows = population(60, 5)
+    parts = split(rows, 3, 1)
+    known = pr.PopulationValues()
+    while not known.complete(plan):
+        known = known.combine(plan, [pr.collect_part(plan, part, known) for part in parts])
+    got = sorted((r for part in parts for r in pr.score_part(plan, part, known, trace=True)), key=lambda r: r.employee)
+    whole = pr.score(plan, rows, trace=True)
+    assert cells(got) == cells(whole)
+    assert [pr.render_text(pr.explain(plan, r)) for r in got] == [pr.render_text(pr.explain(plan, r)) for r in whole]
