@@ -8,6 +8,12 @@ from pathlib import Path
 import perfrules
 
 PUBLIC = [
+    "Sweep",
+    "sweep",
+    "PopulationValues",
+    "collect_part",
+    "score_part",
+    "score_dask",
     "Accelerator",
     "Assessed",
     "Bonus",

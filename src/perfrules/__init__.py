@@ -10,8 +10,8 @@ returning immutable values::
     results = perfrules.score(plan, rows, period="2026-04")
 """
 
-from ._adapters import Change, Ledger, Publication
-from ._analysis import Bounds, CheckOutcome, WhatIf, bounds, check_scheme, whatif
+from ._adapters import Change, Ledger, Publication, score_dask
+from ._analysis import Bounds, CheckOutcome, Sweep, WhatIf, bounds, check_scheme, sweep, whatif
 from ._compile import CONTEXT as DECIMAL_CONTEXT
 from ._compile import Plan, compile_scheme, scheme_digest
 from ._errors import (
@@ -29,12 +29,15 @@ from ._evaluate import (
     FlagHit,
     HistoryNote,
     HistorySource,
+    PopulationValues,
     RecordedHistory,
     Result,
     Results,
     SharedCost,
+    collect_part,
     evaluate,
     score,
+    score_part,
 )
 from ._explain import Catalogue, Explanation, catalogue, explain, languages, load_catalogue, render_json, render_text
 from ._formula import BUILTINS as FUNCTIONS
@@ -130,6 +133,7 @@ __all__ = [
     "Period",
     "Plan",
     "Population",
+    "PopulationValues",
     "Publication",
     "Quota",
     "Ranking",
@@ -147,6 +151,7 @@ __all__ = [
     "Section",
     "SharedCost",
     "Shortfall",
+    "Sweep",
     "Target",
     "Teams",
     "Tier",
@@ -156,6 +161,7 @@ __all__ = [
     "catalogue",
     "check_file",
     "check_scheme",
+    "collect_part",
     "compile_formula",
     "compile_scheme",
     "dump_json",
@@ -177,6 +183,9 @@ __all__ = [
     "scheme_from_text",
     "scheme_json_schema",
     "score",
+    "score_dask",
+    "score_part",
+    "sweep",
     "to_decimal",
     "validate",
     "whatif",

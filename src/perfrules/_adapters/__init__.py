@@ -10,6 +10,7 @@ from .files import Table, read_population, read_table
 from .join import Joined, join_tables
 from .ledger import Change, Ledger, Publication
 from .output import STDOUT, Pending, check_writable, prepare, write_atomic
+from .partitions import population_values_dask, result_columns, score_dask
 from .restate import restate
 from .rollup import roll_up
 from .statement import statement_html
@@ -33,15 +34,18 @@ __all__ = [
     "csv_safe",
     "deadline",
     "join_tables",
+    "population_values_dask",
     "prepare",
     "prepare_results",
     "read_population",
     "read_table",
     "render_results",
     "restate",
+    "result_columns",
     "result_rows",
     "roll_up",
     "score_csv_columnar",
+    "score_dask",
     "score_held",
     "statement_html",
     "with_trueup",

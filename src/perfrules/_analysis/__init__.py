@@ -8,6 +8,7 @@ from .lint import bound_warnings
 from .proven import REPORTED, Bounds, Limit, bounds
 from .report import render_html
 from .search import Counterexample
+from .sweeps import Sweep, sweep
 from .verdict import CheckOutcome, check_scheme, read_checks
 from .versions import Delta, WhatIf, recorded, whatif
 
@@ -22,6 +23,7 @@ __all__ = [
     "Limit",
     "ListRange",
     "Range",
+    "Sweep",
     "WhatIf",
     "bound_warnings",
     "bounds",
@@ -29,5 +31,6 @@ __all__ = [
     "read_checks",
     "recorded",
     "render_html",
+    "sweep",
     "whatif",
 ]

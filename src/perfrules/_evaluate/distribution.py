@@ -17,6 +17,7 @@ from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_UP, Decimal
 from .._compile import Plan
 from .._errors import InputError, Issue
 from .._model import Distribution, Quota
+from .given import GIVEN
 from .inputs import Row
 from .ranking import order_keys
 from .results import Result
@@ -134,6 +135,9 @@ def distributed(plan: Plan, results: list[Result], rows: list[Row]) -> list[Resu
     grades = plan.scheme.grades
     if grades is None or grades.distribution is None:
         return results
+    part = GIVEN.get()
+    if part is not None:  # one part of a population: the quotas are over all of it (see .split)
+        return part.distributed(plan, results, rows)
     order = [str(t.label) for t in grades.tiers if t.label is not None]
     at = plan.index["grade.value"]
     # Only those assessed this period (H3) are graded together and take quota places;

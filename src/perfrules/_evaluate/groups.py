@@ -18,6 +18,7 @@ from typing import Any
 from .._compile import Plan
 from .._formula import group_name
 from .crowds import People, crowd_value
+from .given import GIVEN
 
 __all__ = ["group_calls", "group_problem", "group_values"]
 
@@ -63,6 +64,11 @@ def group_values(plan: Plan, call: tuple[str, ...], env: dict[str, Any], n: int,
     import polars as pl
 
     from . import fixed
+
+    part = GIVEN.get()
+    given = None if part is None else part.group_values(plan, call, env, n)
+    if given is not None:  # one part of a population: the value is over all of it (see .split)
+        return given
 
     if not _own(plan, call):
         return crowd_value(plan, call, env, n, people)

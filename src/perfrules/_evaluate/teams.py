@@ -16,6 +16,7 @@ from .._compile import Plan, Stage
 from .._errors import InputError, Issue
 from .._formula import RELATION_SCOPES, aggregate
 from .._kinds import charged_to
+from .given import GIVEN
 from .inputs import Row
 from .ranking import RANKED, order_keys, ranked
 from .results import Result
@@ -46,6 +47,9 @@ def team_values(
     (``{"mentor": [...], "manager": [...]}``, for ``mentees_*``,
     ``reports_*`` and shared costs charged to a manager).
     """
+    part = GIVEN.get()
+    if part is not None:  # one part of a population: the values are over all of it (see .split)
+        return part.team_values(plan, stage, teams, values, ids)
     relations = relations or {}
     eligible_at, assessed_at = plan.eligible, plan.assessed
     # Unless a call says whom it is over (over=), someone not assessed this

@@ -1,0 +1,147 @@
+"""
+Scoring a Dask DataFrame on a cluster: population values over all partitions, then each partition scored.
+
+Each partition is scored by :func:`perfrules.score_part` with the group values
+of the whole population, collected first in as many passes as the plan has
+stages of group values (and one for a forced distribution); see
+:mod:`perfrules._evaluate.split`.  Dask is an optional extra, imported only here
+and only when called.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from typing import Any
+
+from .._compile import Plan
+from .._errors import InputError, Issue
+from .._evaluate import PopulationValues, Shipped, collect_part, layout_of, portable, require_split, score_part
+from .write import _points_at, result_rows
+
+__all__ = ["population_values_dask", "result_columns", "score_dask"]
+
+_OPTIONS = ("period", "id_column", "history", "numbers", "no_history", "any_period")
+
+
+def result_columns(plan: Plan) -> list[str]:
+    """
+    Return the columns of the flat result rows of ``plan`` (:func:`perfrules.result_rows`), in order.
+    """
+    # The order write.py's flat rows have: amounts, the points weighted indicators weigh, charges, reasons.
+    layout = layout_of(plan)
+    names = ["employee_id", "period", "score", "grade", *(k for k, _ in layout.groups["indicators"])]
+    names += [k for k, _ in _points_at(layout)]
+    for group in ("sections", "penalties", "bonuses", "payouts"):
+        names += [k for k, _ in layout.groups[group]]
+    names += [f"{k}.charged" for k, _ in layout.charges]
+    names += [f"{name}.reason" for name, _ in layout.reasons]
+    return [*dict.fromkeys(names), "flags"]
+
+
+def _dask() -> Any:
+    try:
+        import dask
+        import dask.dataframe
+    except ImportError:
+        raise InputError(
+            [Issue("dask-missing", "scoring a Dask DataFrame needs dask, which is not installed", ())],
+            "dask is not installed; nothing was scored",
+        ) from None
+    return dask
+
+
+def _collect(ship: Shipped, part: Any, known: PopulationValues, options: dict[str, Any], k: int) -> PopulationValues:
+    plan = ship.plan
+    # An empty partition (a filter, a repartition) has no share; scoring it would say the input has no rows.
+    return collect_part(plan, part, known, source=f"partition {k}", **options) if len(part) else PopulationValues()
+
+
+def population_values_dask(plan: Plan, frame: Any, **options: Any) -> PopulationValues:
+    """
+    Return the group values of the population in ``frame`` (a Dask DataFrame), computed on its cluster.
+
+    ``options`` are :func:`perfrules.score`'s (``period``, ``history``...).  Each
+    pass scores every partition up to the next group values and adds up their
+    shares on the client: one pass per stage of group values, one more for a forced distribution.
+    """
+    dask = _dask()
+    require_split(plan)
+    portable(options.get("history"))
+    known = PopulationValues()
+    parts = frame.to_delayed()
+    task = dask.delayed(_collect, pure=True)
+    while not known.complete(plan):
+        ship, given = Shipped(plan), dask.delayed(known)
+        shares = dask.compute(*[task(ship, part, given, options, k) for k, part in enumerate(parts)])
+        known = known.combine(plan, shares)
+    return known
+
+
+def _score(
+    part: Any,
+    ship: Shipped,
+    known: PopulationValues,
+    options: dict[str, Any],
+    columns: Sequence[str],
+    partition_info: dict[str, Any] | None = None,
+) -> Any:
+    plan = ship.plan
+    pd: Any = importlib.import_module("pandas")  # installed with dask[dataframe]; it has no type hints
+    # Errors name the partition: row numbers count from its first row.
+    source = f"partition {partition_info['number']}" if partition_info else "a partition"
+    rows = list(result_rows(score_part(plan, part, known, source=source, **options))) if len(part) else []
+    return pd.DataFrame(rows, columns=list(columns), dtype=object) if rows else pd.DataFrame(columns=list(columns))
+
+
+def _unique(ids: Any) -> Any:
+    # Each partition checks its own ids; an employee in two partitions would be scored twice.
+    counts = ids.value_counts()
+    twice = sorted(str(emp) for emp in counts[counts > 1].index)
+    if twice:
+        shown = ", ".join(repr(e) for e in twice[:10]) + (" ..." if len(twice) > 10 else "")
+        raise InputError(
+            [
+                Issue(
+                    "duplicate-employee",
+                    f"{len(twice)} employee(s) appear in more than one partition: {shown}",
+                    hint="keep one row per employee and period",
+                )
+            ],
+            "employees appear in more than one partition; nothing was scored",
+        )
+    return True
+
+
+def _checked(part: Any, ok: bool) -> Any:
+    return part
+
+
+def score_dask(plan: Plan, frame: Any, *, engine: str = "row", **options: Any) -> Any:
+    """
+    Score a population held in a Dask DataFrame, one task per partition; return a Dask DataFrame of result rows.
+
+    ``frame`` holds one row per employee with the same columns a CSV file would
+    have (read text cells: ``dtype=str, keep_default_na=False``).  Team and
+    population-wide values, ranks and a forced distribution are worked out over
+    all partitions first (:func:`population_values_dask`, computed now); the
+    result is lazy, with the columns of :func:`result_columns`, each partition in
+    employee-id order, and equal cell for cell to scoring the whole population in
+    one process.  ``options`` are :func:`perfrules.score`'s (``period``,
+    ``id_column``, ``history``, ``numbers``, ``no_history``, ``any_period``);
+    ``engine="columnar"`` scores each partition column-wise.  What cannot be worked
+    out over parts is refused (``split-unsupported``); an employee in two
+    partitions is refused (``duplicate-employee``) when the result is computed.
+    """
+    dask = _dask()
+    unknown = sorted(set(options) - set(_OPTIONS))
+    if unknown:
+        raise TypeError(f"score_dask() got unexpected options: {', '.join(unknown)}")
+    known = population_values_dask(plan, frame, **options)
+    columns = result_columns(plan)
+    meta = dict.fromkeys(columns, "object")
+    scored = frame.map_partitions(
+        _score, Shipped(plan), dask.delayed(known), {**options, "engine": engine}, columns, meta=meta
+    )
+    ok = dask.delayed(_unique)(scored["employee_id"])
+    return scored.map_partitions(_checked, ok, meta=meta)

@@ -1,0 +1,144 @@
+"""A Dask DataFrame scored on a local cluster of two worker processes equals the whole population scored at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import perfrules as pr
+from perfrules._adapters import result_rows
+
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+pd = pytest.importorskip("pandas")
+
+ROOT = Path(__file__).parents[2]
+TEAMS = ROOT / "tests" / "evaluate" / "fixtures" / "split-teams.yaml"
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as c,
+    ):
+        yield c
+
+
+def frame(rows: list[dict[str, str]], parts: int = 4) -> Any:
+    return dd.from_pandas(pd.DataFrame(rows, dtype=object), npartitions=parts, sort=False)
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    return pd.read_csv(path, dtype=str, keep_default_na=False).to_dict("records")
+
+
+def whole(plan: pr.Plan, rows: list[dict[str, str]], **options: Any) -> list[dict[str, str]]:
+    return list(result_rows(pr.score(plan, rows, **options)))
+
+
+def dask_rows(plan: pr.Plan, ddf: Any, **options: Any) -> list[dict[str, str]]:
+    out = pr.score_dask(plan, ddf, **options).compute()
+    assert list(out.columns) == list(whole_columns(plan, options))
+    return sorted(out.to_dict("records"), key=lambda r: r["employee_id"])
+
+
+def whole_columns(plan: pr.Plan, options: dict[str, Any]) -> list[str]:
+    from perfrules._adapters import result_columns
+
+    return result_columns(plan)
+
+
+@pytest.mark.parametrize(
+    ("name", "period", "engine"),
+    [
+        ("seed003-kpi", "2026-04", "row"),  # all_max, all_min: one pass for them, then the scoring pass
+        ("seed003-kpi", "2026-04", "columnar"),
+        ("seed003-quarter", "2026-Q2", "row"),  # all_top and a forced distribution over everyone
+        ("seed001", "2026-04", "row"),
+        ("seed003-gs", "2026-04", "columnar"),
+    ],
+)
+def test_examples_on_two_workers_equal_one_process(client: Any, name: str, period: str, engine: str) -> None:
+    plan = pr.compile_scheme(pr.load_scheme(ROOT / "examples" / name / "scheme.yaml"))
+    rows = read(ROOT / "examples" / name / "data.csv")
+    options = {"period": period, "history": pr.RecordedHistory()}
+    expected = whole(plan, rows, **options)
+    assert dask_rows(plan, frame(rows), engine=engine, **options) == expected
+
+
+def test_teams_partitioned_by_team_on_two_workers(client: Any) -> None:
+    from tests.evaluate.test_split import population
+
+    plan = pr.compile_scheme(pr.load_scheme(TEAMS))
+    rows = population(400, 7)
+    expected = whole(plan, rows)
+    assert any(r["grade"] for r in expected)
+    by_team = dd.from_pandas(pd.DataFrame(rows, dtype=object).set_index("team", drop=False), npartitions=4)
+    assert by_team.npartitions > 1
+    assert dask_rows(plan, by_team.reset_index(drop=True)) == expected
+    assert dask_rows(plan, frame(rows, 4)) == expected  # or any other way
+
+
+def test_an_empty_partition_is_skipped(client: Any) -> None:
+    plan = pr.compile_scheme(pr.load_scheme(TEAMS))
+    from tests.evaluate.test_split import population
+
+    rows = population(40, 3)
+    ddf = frame(rows, 4)
+    filtered = ddf[ddf["employee_id"] > "E5"]  # some partitions may be left empty
+    kept = [r for r in rows if r["employee_id"] > "E5"]
+    empty = pd.DataFrame(columns=list(rows[0]), dtype=object)
+    with_empty = dd.concat([filtered, dd.from_pandas(empty, npartitions=1)])
+    assert dask_rows(plan, with_empty) == whole(plan, kept)
+
+
+def test_an_employee_in_two_partitions_is_refused(client: Any) -> None:
+    plan = pr.compile_scheme(pr.load_scheme(ROOT / "examples" / "seed003-gs" / "scheme.yaml"))
+    rows = read(ROOT / "examples" / "seed003-gs" / "data.csv")
+    twice = dd.concat([frame(rows, 2), frame(rows[:1], 1)])
+    with pytest.raises(pr.InputError, match="more than one partition") as err:
+        pr.score_dask(plan, twice, period="2026-04").compute()
+    assert err.value.issues[0].code == "duplicate-employee"
+
+
+def test_what_cannot_be_split_is_refused_before_scoring(client: Any) -> None:
+    plan = pr.compile_scheme(pr.load_scheme(ROOT / "examples" / "seed000-team" / "scheme.yaml"))
+    rows = read(ROOT / "examples" / "seed000-team" / "data.csv")
+    with pytest.raises(pr.CompileError) as err:
+        pr.score_dask(plan, frame(rows), period="2026-04", no_history=True)
+    assert {i.code for i in err.value.issues} == {"split-unsupported"}
+
+
+def test_a_bad_cell_is_reported_with_its_partition(client: Any) -> None:
+    plan = pr.compile_scheme(pr.load_scheme(ROOT / "examples" / "seed003-kpi" / "scheme.yaml"))
+    rows = read(ROOT / "examples" / "seed003-kpi" / "data.csv")
+    rows[-1]["buyers"] = "many"
+    with pytest.raises(pr.InputError) as err:
+        pr.score_dask(plan, frame(rows), period="2026-04", history=pr.RecordedHistory())
+    assert err.value.issues[0].source is not None and err.value.issues[0].source.startswith("partition ")
+
+
+def test_a_sweep_on_the_cluster_equals_one_process(client: Any) -> None:
+    old = pr.load_scheme(ROOT / "examples" / "seed003-kpi" / "scheme.yaml")
+    new = pr.load_scheme(ROOT / "tests" / "analysis" / "fixtures" / "kpi-v2.yaml")
+    months = sorted((ROOT / "examples" / "seed003-kpi" / "months").glob("*.csv"))
+    batches = [(m.stem, read(m)) for m in months]
+    here = pr.sweep(old, {"v2": new}, batches, no_history=True)
+    there = pr.sweep(old, {"v2": new}, batches, no_history=True, dask=True)
+    assert (there.totals, there.changes, there.engines) == (here.totals, here.changes, here.engines)
+    assert there.change("v2") == 225
+
+
+def test_a_history_source_the_workers_cannot_receive_is_refused(client: Any, tmp_path: Path) -> None:
+    plan = pr.compile_scheme(pr.load_scheme(ROOT / "examples" / "seed003-kpi" / "scheme.yaml"))
+    rows = read(ROOT / "examples" / "seed003-kpi" / "data.csv")
+    with pr.Ledger(tmp_path / "results.db") as book:
+        with pytest.raises(pr.InputError) as err:
+            pr.score_dask(plan, frame(rows), period="2026-04", history=book)
+        assert err.value.issues[0].code == "history-not-portable"
+        with pytest.raises(pr.InputError, match="cannot be sent to the workers"):
+            pr.sweep(plan, {"same": plan}, [("2026-04", rows)], history=book, dask=True)
