@@ -260,7 +260,8 @@ def test_history_lines_in_a_language_name_functions_in_it():
     from perfrules._evaluate import history_lines
 
     text = "name: t\nperiod: month\nmetrics:\n  x: {type: number}\nflags:\n  high: {when: x > 10, reason: r}\n"
-    text += "score: {formula: 'prior(x, 1) + previous_streak(high)'}\nhistory: {missing: absent}\n"
+    text += "score: {formula: 'prior(x, 1) + previous_streak(high) + prior_sum(x, since=year)'}\n"
+    text += "history: {missing: absent}\n"
     plan = pr.compile_scheme(pr.scheme_from_text(text).scheme)
     april = pr.Period.parse("2026-04")
     source = pr.RecordedHistory(
@@ -271,3 +272,4 @@ def test_history_lines_in_a_language_name_functions_in_it():
     assert lines[0] == "历史（2026-04）："
     assert any(line.startswith("- 此前连续期数(high) = 0：") for line in lines), lines
     assert any(line.startswith("- 前期值(x, 1) = 0：") for line in lines), lines
+    assert any(line.startswith("- 前期合计(x, 起算=本年) = 20：") for line in lines), lines

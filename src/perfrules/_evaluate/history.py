@@ -301,6 +301,17 @@ _WORDS = {
 }
 
 
+def _total_call(w: Mapping[str, str], fn: str, name: str, n: int) -> str:
+    # A total as the formula writes it, its function and window words in the catalogue's language.
+    total, window = total_of(fn) or (fn, None)
+    if f"function.{total}" not in w:  # the built-in English words: the formula's own text
+        return history_call_text(fn, name, n)
+    said = w[f"function.{total}"]
+    if window is None:
+        return f"{said}({name}, {n})"
+    return f"{said}({name}, {w.get('function.since', 'since')}={w.get(f'function.{window}', window)})"
+
+
 def history_lines(
     plan: Plan, period: Period, note: HistoryNote, values: Mapping[str, Any], lang: str | Mapping[str, str] = "en"
 ) -> list[str]:
@@ -327,7 +338,7 @@ def history_lines(
                 else window_span(plan, period, fn, n)
             )
             parts = total_line(w, period, step, lambda label: _status(label, note), k)
-            out.append(w["total"].format(call=history_call_text(fn, name, n), value=value, parts=parts))
+            out.append(w["total"].format(call=_total_call(w, fn, name, n), value=value, parts=parts))
             continue
         if fn in ("prior", "has_prior"):
             label = step(period, -n).label
