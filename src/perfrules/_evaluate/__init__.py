@@ -5,12 +5,15 @@ The evaluate phase: a plan and a population's rows into results.
 from .batch import score_frame
 from .columnar import columnar_issues, require_columnar
 from .engine import evaluate, scheme_period, score
+from .flat import FlatColumns, flag_names, flat_columns
 from .history import HistoryNote, HistorySource, RecordedHistory, history_lines, history_values
-from .inputs import Row, read_rows
+from .inputs import Row, Unordered, read_rows
 from .results import FlagHit, Layout, Result, Results, SharedCost, layout_of
+from .stream import stream_problem, stream_scores
 
 __all__ = [
     "FlagHit",
+    "FlatColumns",
     "HistoryNote",
     "HistorySource",
     "Layout",
@@ -19,8 +22,11 @@ __all__ = [
     "Results",
     "Row",
     "SharedCost",
+    "Unordered",
     "columnar_issues",
     "evaluate",
+    "flag_names",
+    "flat_columns",
     "history_lines",
     "history_values",
     "layout_of",
@@ -29,4 +35,6 @@ __all__ = [
     "scheme_period",
     "score",
     "score_frame",
+    "stream_problem",
+    "stream_scores",
 ]
