@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gc
 import os
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
@@ -172,6 +173,10 @@ def score_csv_streamed(
     if pending is None or fh is None:
         return None
     done = 0
+    # Nothing the chunks build refers back to itself: reference counting frees each chunk, and
+    # the cycle collector, which would walk every live tuple again and again, is not needed.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         columns = flat_columns(layout_of(plan))
         write = _writer(fh, columns, period.label if period else None)
@@ -200,6 +205,8 @@ def score_csv_streamed(
         raise InputError([source.locate(i) for i in exc.issues], str(exc).split("\n", 1)[0]) from None
     finally:
         pending.discard()
+        if collecting:
+            gc.enable()
     return done
 
 
