@@ -172,3 +172,34 @@ def test_the_command_line_streams_and_writes_the_same_bytes(tmp_path, capsys):
     assert "wrote 120 result(s)" in capsys.readouterr().err
     plan = _plan(KPI)
     assert out.read_bytes() == _whole(plan, data, plan.scheme.calendar.resolve("2026-04"))
+
+
+@pytest.mark.parametrize("explain", [False, True])
+def test_json_lines_stream_one_result_per_line(tmp_path, explain):
+    import json
+
+    data = tmp_path / "data.csv"
+    data.write_text("\n".join(_kpi_rows(30)) + "\n", encoding="utf-8")
+    plan = _plan(KPI)
+    period = plan.scheme.calendar.resolve("2026-04")
+    out = tmp_path / "out.jsonl"
+    written = score_csv_streamed(plan, data, str(out), period=period, no_history=True, chunk=8, explain=explain)
+    assert written == 30
+    results = pr.score(plan, read_population(data), period=period, no_history=True)
+    assert out.read_bytes() == render_results(results, "x.jsonl", plan=plan if explain else None)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    assert len(lines) == 30 and first["employee"] == "E00000" and first["scheme_digest"] == plan.digest
+    assert ("explanation" in first) == explain
+
+
+@pytest.mark.parametrize("folder", CASES, ids=lambda p: p.name)
+def test_every_example_streams_its_explanations(folder, tmp_path):
+    plan = _plan(folder / "scheme.yaml")
+    period = plan.scheme.calendar.resolve(PERIOD.get(plan.scheme.period, "2026-04"))
+    out = tmp_path / "out.jsonl"
+    written = score_csv_streamed(plan, folder / "data.csv", str(out), period=period, no_history=True, explain=True)
+    if written is None:
+        return
+    results = pr.score(plan, read_population(folder / "data.csv"), period=period, no_history=True)
+    assert out.read_bytes() == render_results(results, "x.jsonl", plan=plan)

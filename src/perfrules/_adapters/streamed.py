@@ -28,13 +28,21 @@ import attrs
 
 from .._compile import Plan
 from .._errors import InputError, Issue
-from .._evaluate import FlatColumns, Unordered, flat_columns, layout_of, stream_problem, stream_scores
+from .._evaluate import (
+    FlatColumns,
+    Unordered,
+    build_result,
+    flat_columns,
+    layout_of,
+    stream_problem,
+    stream_scores,
+)
 from .._model import Period
 from .._plugins import NumberFormat
 from .decode import sniff_delimiter
 from .files import _check_header, _fail
 from .output import STDOUT, open_pending
-from .write import csv_safe
+from .write import csv_safe, json_line
 from .xlsx import TEXT_COLUMNS
 
 __all__ = ["CsvStream", "csv_stream", "score_csv_streamed"]
@@ -155,6 +163,7 @@ def score_csv_streamed(
     delimiter: str | None = None,
     progress: Any = None,
     chunk: int = 10_000,
+    explain: bool = False,
 ) -> int | None:
     """
     Score the CSV file ``data`` into the CSV file ``out`` in chunks; return how many rows were written.
@@ -164,7 +173,8 @@ def score_csv_streamed(
     :class:`InputError` (with each problem's line and column) or
     :class:`EvaluationError` as :func:`perfrules.score` does; ``out`` is then untouched.
     """
-    if out == STDOUT or Path(out).suffix.lower() != ".csv" or stream_problem(plan, no_history) is not None:
+    suffix = Path(out).suffix.lower()
+    if out == STDOUT or suffix not in (".csv", ".jsonl") or stream_problem(plan, no_history) is not None:
         return None
     source = csv_stream(data, delimiter)
     if source is None:
@@ -178,11 +188,15 @@ def score_csv_streamed(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        columns = flat_columns(layout_of(plan))
-        write = _writer(fh, columns, period.label if period else None)
+        label = period.label if period else None
+        explained = explain and suffix == ".jsonl"
+        if suffix == ".jsonl":
+            write = _lines(fh, plan, label, explained)
+        else:
+            write = _writer(fh, flat_columns(layout_of(plan)), label)
         if progress is not None:
             progress.phase("scoring", max(source.lines - 1, 0))
-        for rows, outs in stream_scores(
+        for rows, outs, traces in stream_scores(
             plan,
             source.rows,
             period=period,
@@ -192,8 +206,9 @@ def score_csv_streamed(
             no_history=no_history,
             progress=progress,
             chunk=chunk,
+            trace=explained,
         ):
-            write(rows, outs)
+            write(rows, outs, traces)
             done += len(rows)
         pending.finish(fh)
         pending.commit()
@@ -210,7 +225,25 @@ def score_csv_streamed(
     return done
 
 
-def _writer(fh: Any, columns: FlatColumns, period: str | None) -> Callable[[list[Any], list[Any]], None]:
+def _lines(fh: Any, plan: Plan, period: str | None, explain: bool) -> Callable[[list[Any], list[Any], Any], None]:
+    # JSON Lines: one result per line, as render_results writes them, with its explanation when asked.
+    layout = layout_of(plan)
+    head = {"scheme": plan.scheme.name, "scheme_digest": plan.digest}
+    detail = plan if explain else None
+
+    def write(rows: list[Any], outs: list[Any], traces: list[Any] | None) -> None:
+        facts = traces if traces is not None else [None] * len(rows)
+        fh.write(
+            "".join(
+                json_line(head, build_result(layout, r.employee, o, period, t), detail)
+                for r, o, t in zip(rows, outs, facts, strict=True)
+            )
+        )
+
+    return write
+
+
+def _writer(fh: Any, columns: FlatColumns, period: str | None) -> Callable[[list[Any], list[Any], Any], None]:
     writer = csv.writer(fh, lineterminator="\n")
     writer.writerow(columns.fields)
     make = columns.row_maker(period)
@@ -218,7 +251,7 @@ def _writer(fh: Any, columns: FlatColumns, period: str | None) -> Callable[[list
     # Ids, grades and flags rarely start like a formula: each is checked, and only such a cell is changed.
     risky = ("=", "+", "-", "@", "\t", "\r")
 
-    def write(rows: list[Any], outs: list[Any]) -> None:
+    def write(rows: list[Any], outs: list[Any], _: Any) -> None:
         cells = [make(r.employee, o) for r, o in zip(rows, outs, strict=True)]
         for row in cells:
             for k in text:

@@ -242,7 +242,7 @@ def _streamed_csv(args: argparse.Namespace) -> bool:
     # One CSV file to a CSV file with the row engine: read, scored and written in chunks, in constant
     # memory. Whatever cannot be streamed (see _adapters/streamed.py) takes the general path below.
     wanted = getattr(args, "engine", "row") == "row" and len(args.data) == 1 and args.out and args.out != STDOUT
-    if not wanted or args.json or getattr(args, "ledger", None) or getattr(args, "explain", False) or args.encoding:
+    if not wanted or args.json or getattr(args, "ledger", None) or args.encoding:
         return False
     period, numbers = _period(args), _numbers(args)
     loaded = read_scheme(args.scheme)
@@ -260,6 +260,7 @@ def _streamed_csv(args: argparse.Namespace) -> bool:
             no_history=args.no_history,
             delimiter=args.delimiter,
             progress=bar,
+            explain=bool(getattr(args, "explain", False)),
         )
     if written is None:
         return False

@@ -8,7 +8,7 @@ from .engine import evaluate, scheme_period, score
 from .flat import FlatColumns, flag_names, flat_columns
 from .history import HistoryNote, HistorySource, RecordedHistory, history_lines, history_values
 from .inputs import Row, Unordered, read_rows
-from .results import FlagHit, Layout, Result, Results, SharedCost, layout_of
+from .results import FlagHit, Layout, Result, Results, SharedCost, build_result, layout_of
 from .stream import stream_problem, stream_scores
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "Row",
     "SharedCost",
     "Unordered",
+    "build_result",
     "columnar_issues",
     "evaluate",
     "flag_names",

@@ -30,14 +30,8 @@ class FlatColumns:
     """Each column's output position, or ``id``, ``period``, ``score``, ``grade`` or ``flags``."""
     layout: Layout
 
-    @property
-    def values(self) -> tuple[int, ...] | None:
-        """Output positions of the amount columns, or None when one is named like a fixed column."""
-        fixed = ("id", "period", "score", "grade")
-        inner = self.sources[4:-1]
-        if self.sources[:4] != fixed or self.sources[-1] != "flags" or not all(isinstance(v, int) for v in inner):
-            return None
-        return inner  # type: ignore[return-value]
+    values: tuple[int, ...] | None
+    """Output positions of the amount columns, or None when one is named like a fixed column."""
 
     def cells(
         self, employee: str, period: str | None, row: tuple[Any, ...], grade: str | None, flags: list[str]
@@ -45,6 +39,9 @@ class FlatColumns:
         """
         Return the text cells of one result: id, period, score, grade, every amount, flags.
         """
+        if self.values is not None:
+            score = str(row[self.layout.score])
+            return [employee, period or "", score, grade or "", *[str(row[i]) for i in self.values], ";".join(flags)]
         fixed = {
             "id": employee,
             "period": period or "",
@@ -98,7 +95,11 @@ def flat_columns(layout: Layout) -> FlatColumns:
         where.update(dict(layout.groups[group]))
     where.update({f"{name}.charged": i for name, i in layout.charges})
     where["flags"] = "flags"
-    return FlatColumns(tuple(where), tuple(where.values()), layout)
+    sources = tuple(where.values())
+    inner = sources[4:-1]
+    plain = sources[:4] == ("id", "period", "score", "grade") and sources[-1] == "flags"
+    values = inner if plain and all(isinstance(v, int) for v in inner) else None
+    return FlatColumns(tuple(where), sources, layout, values)  # type: ignore[arg-type]
 
 
 def flag_names(layout: Layout, row: tuple[Any, ...]) -> list[str]:

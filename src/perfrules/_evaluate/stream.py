@@ -145,9 +145,12 @@ def stream_scores(
     no_history: bool = False,
     progress: Callable[[int], None] | None = None,
     chunk: int = _CHUNK,
-) -> Iterator[tuple[list[Row], list[tuple[Any, ...]]]]:
+    trace: bool = False,
+) -> Iterator[tuple[list[Row], list[tuple[Any, ...]], list[tuple[Any, ...]] | None]]:
     """
-    Yield the checked rows and the output tuples of each chunk, in employee order (see the module's text).
+    Yield the checked rows, the output tuples and (``trace``) the traces of each chunk, in employee order.
+
+    A trace is what :attr:`~perfrules.Result.trace` holds (see the module's text for the rest).
 
     ``open_rows()`` gives the rows from the start each time it is called; a
     plan must have no :func:`stream_problem`.  Raises as :func:`~perfrules.score`
@@ -184,7 +187,7 @@ def stream_scores(
                 continue
             with localcontext(CONTEXT):
                 try:
-                    outs = _evaluate(plan, upto, rows, empty, extras)
+                    outs, traces = _evaluate(plan, upto, rows, empty, extras, trace and last)
                 except EvaluationError as exc:
                     problems.evaluation = exc
                     continue
@@ -193,7 +196,7 @@ def stream_scores(
             if last:
                 _checked(plan, outs, rows, problems)
                 if problems.finite is None and not problems.reasons:
-                    yield rows, outs
+                    yield rows, outs, traces
             if progress is not None:
                 progress(checker.count)
         problems.raise_any(checker)
@@ -203,15 +206,26 @@ def stream_scores(
 
 
 def _evaluate(
-    plan: Plan, upto: int, rows: list[Row], empty: tuple[Any, ...], extras: list[tuple[Any, ...]]
-) -> list[tuple[Any, ...]]:
+    plan: Plan, upto: int, rows: list[Row], empty: tuple[Any, ...], extras: list[tuple[Any, ...]], trace: bool
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]] | None]:
+    # Each stage in turn over the chunk; traced, each stage's facts follow its values (as score() keeps them).
     values: list[Any] = [r.values + empty for r in rows] if empty else [r.values for r in rows]
-    for k, stage in enumerate(plan.stages[:upto]):
+    facts: list[tuple[Any, ...]] | None = None
+    for k, stage in enumerate((plan.traced_stages if trace else plan.stages)[:upto]):
         if k:
             extra = extras[k]
             values = [v + extra for v in values]
-        values = _stage(plan, stage.run, rows, values)
-    return values
+        done = _stage(plan, stage.run, rows, values)
+        if trace:
+            width = stage.width
+            values = [o[:width] for o in done]
+            more = [o[width:] for o in done]
+            facts = more if facts is None else [f + m for f, m in zip(facts, more, strict=True)]
+        else:
+            values = done
+    if facts is not None:
+        return values, [v + f for v, f in zip(values, facts, strict=True)]
+    return values, None
 
 
 def _checked(plan: Plan, outs: list[tuple[Any, ...]], rows: list[Row], problems: _Problems) -> None:
