@@ -22,10 +22,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, setcontext
 D = Decimal
 ZERO, CENT, ZERO_2 = D(0), D("0.01"), D("0.00")
 END = dt.date(2026, 4, 30)  # the last day of 2026-04
-HEADER = (
-    "employee_id,period,score,grade,personal_part,team_part,gold,mentor,gold_streak_award,team_award,"
-    "commission,total_pay,flags"
-).split(",")
+HEADER = ["employee_id", "period", "score", "grade", "personal_part", "team_part", "gold", "mentor", "gold_streak_award", "team_award", "commission", "total_pay", "flags"]
 
 
 def _money(value: Decimal) -> Decimal:
@@ -65,7 +62,7 @@ def main() -> None:
     # Team values over the eligible members: average and top score, sum and top sales.
     teams: dict[str, list[Decimal]] = {}  # team: [score total, count, top score, sales total, top sales]
     mentees: dict[str, Decimal] = {}  # mentor: highest score among new-hire trainees
-    for emp, team, mentor, score, sales, _, _, _, eligible, new in people:
+    for _emp, team, mentor, score, sales, _, _, _, eligible, new in people:
         if eligible:
             t = teams.setdefault(team, [ZERO, ZERO, score, ZERO, sales])
             t[0] += score
