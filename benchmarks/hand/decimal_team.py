@@ -22,7 +22,21 @@ from decimal import ROUND_HALF_UP, Context, Decimal, setcontext
 D = Decimal
 ZERO, CENT, ZERO_2 = D(0), D("0.01"), D("0.00")
 END = dt.date(2026, 4, 30)  # the last day of 2026-04
-HEADER = ["employee_id", "period", "score", "grade", "personal_part", "team_part", "gold", "mentor", "gold_streak_award", "team_award", "commission", "total_pay", "flags"]
+HEADER = [
+    "employee_id",
+    "period",
+    "score",
+    "grade",
+    "personal_part",
+    "team_part",
+    "gold",
+    "mentor",
+    "gold_streak_award",
+    "team_award",
+    "commission",
+    "total_pay",
+    "flags",
+]
 
 
 def _money(value: Decimal) -> Decimal:
