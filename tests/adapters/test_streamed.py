@@ -203,3 +203,60 @@ def test_every_example_streams_its_explanations(folder, tmp_path):
         return
     results = pr.score(plan, read_population(folder / "data.csv"), period=period, no_history=True)
     assert out.read_bytes() == render_results(results, "x.jsonl", plan=plan)
+
+
+def _with(tmp_path, text, replacements):
+    for old, new in replacements:
+        assert old in text
+        text = text.replace(old, new)
+    scheme = tmp_path / "scheme.yaml"
+    scheme.write_text(text, encoding="utf-8")
+    return _plan(scheme)
+
+
+def _set(lines, row, column, value):
+    header = lines[0].split(",")
+    cells = lines[row].split(",")
+    cells[header.index(column)] = value
+    lines[row] = ",".join(cells)
+
+
+@pytest.mark.parametrize("chunk", [4, 10_000])
+def test_errors_are_those_of_the_whole_population_though_passes_skip_values(tmp_path, chunk):
+    # attendance_bonus is not needed for all_max(score): the first pass skips it; bonus is in stage 2.
+    text = KPI.read_text(encoding="utf-8")
+    plan = _with(
+        tmp_path,
+        text,
+        [
+            ("    formula: full_attendance\n", "    formula: full_attendance / data_errors_found\n"),
+            ("    formula: first_place_bonus\n", "    formula: first_place_bonus + 1 / suggestions_accepted\n"),
+            ('{formula: "div(buyers, inquiries, 0)"', '{formula: "buyers / inquiries"'),
+        ],
+    )
+    period = plan.scheme.calendar.resolve("2026-04")
+    cases = {
+        "a later stage-1 error over an earlier stage-2 error": [(5, "suggestions_accepted", "0")],
+        "a skipped value's error in an earlier row": [(21, "inquiries", "0"), (21, "buyers", "0")],
+    }
+    for name, changes in cases.items():
+        lines = _kpi_rows(40)
+        for k in range(1, len(lines)):
+            _set(lines, k, "data_errors_found", "1")
+            _set(lines, k, "suggestions_accepted", "1")
+            _set(lines, k, "inquiries", "9")
+            _set(lines, k, "buyers", "3")
+        bad = 4 if "earlier row" in name else 30
+        _set(lines, bad, "data_errors_found", "0")
+        _set(lines, bad, "late_count", "0")  # full attendance: the bonus is worked out
+        _set(lines, bad, "leave_days", "0")
+        for row, column, value in changes:
+            _set(lines, row, column, value)
+        data = tmp_path / "data.csv"
+        data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        with pytest.raises(pr.EvaluationError) as whole:
+            pr.score(plan, read_population(data), period=period, no_history=True)
+        with pytest.raises(pr.EvaluationError) as streamed:
+            score_csv_streamed(plan, data, str(tmp_path / "o.csv"), period=period, no_history=True, chunk=chunk)
+        assert (streamed.value.employee, str(streamed.value)) == (whole.value.employee, str(whole.value)), name
+        assert "attendance_bonus" in str(whole.value), name

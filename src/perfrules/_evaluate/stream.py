@@ -20,10 +20,10 @@ the caller (the command line writes to a temporary file).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from decimal import Decimal, localcontext
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from .._compile import CONTEXT, Plan
 from .._errors import EvaluationError, InputError, Issue, PerfrulesError
@@ -32,6 +32,7 @@ from .._plugins import NumberFormat, number_format
 from .engine import _counts, _finite, _kinds, _phase, _reasons, _run
 from .history import history_values
 from .inputs import Row, RowChecker
+from .prune import pruned_stage
 from .results import build_result
 
 __all__ = ["FOLDED", "stream_problem", "stream_scores"]
@@ -166,56 +167,121 @@ def stream_scores(
     for upto in range(1, len(stages) + 1):
         last = upto == len(stages)
         folds = [] if last else [_Fold(plan, call) for call in stages[upto].groups]
-        checker = RowChecker(plan, id_column=id_column, source=source, first_row=first_row, ordered=True)
-        problems = _Problems(source)
-        _phase(progress, f"pass {upto}/{len(stages)}" if len(stages) > 1 else "scoring", 0)
-        rows_in = iter(open_rows())
-        while not checker.stopped:
-            batch = list(islice(rows_in, chunk))  # the rows themselves, not copies
-            if not batch:
+        # A pass before the last runs its last stage cut down to what the folds read; should any
+        # row fail, the pass is run again whole, so that the error is the one score() names.
+        cut = None if last else pruned_stage(plan, upto - 1, {k for f in folds for k in (f.at, *f.counted)})
+        for run in (cut, None) if cut is not None else (None,):
+            if not last:
+                folds = [_Fold(plan, call) for call in stages[upto].groups]
+            name = f"pass {upto}/{len(stages)}" if len(stages) > 1 else "scoring"
+            checker, problems = yield from _pass(
+                plan, open_rows, upto, run, folds, empty, extras, _Options(id_column, source, first_row, numbers),
+                progress, chunk, trace and last, name,
+            )  # fmt: skip
+            if run is None or problems.evaluation is None:
                 break
-            with number_format(numbers):
-                rows = checker.feed(batch)
-            del batch
-            if checker.issues:
-                continue  # only checking now: nothing is evaluated or handed on
-            try:
-                _counts(plan, rows, source)
-            except InputError as exc:
-                problems.counts += exc.issues
-            if problems.counts or problems.evaluation is not None:
-                continue
-            with localcontext(CONTEXT):
-                try:
-                    outs, traces = _evaluate(plan, upto, rows, empty, extras, trace and last)
-                except EvaluationError as exc:
-                    problems.evaluation = exc
-                    continue
-                for fold in folds:
-                    fold.add(outs)
-            if last:
-                _checked(plan, outs, rows, problems)
-                if problems.finite is None and not problems.reasons:
-                    yield rows, outs, traces
-            if progress is not None:
-                progress(checker.count)
         problems.raise_any(checker)
         if not last:
             with localcontext(CONTEXT):
                 extras.append(tuple(f.value() for f in folds))
 
 
+class _Options(NamedTuple):
+    id_column: str
+    source: str | None
+    first_row: int
+    numbers: NumberFormat | None
+
+
+class _Failed(Exception):
+    # An evaluation error and the stage it came from: an earlier stage's error is reported first.
+    def __init__(self, stage: int, error: EvaluationError) -> None:
+        super().__init__(stage, error)
+        self.stage, self.error = stage, error
+
+
+def _pass(
+    plan: Plan,
+    open_rows: Callable[[], Iterable[Mapping[str, Any]]],
+    upto: int,
+    run: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None,
+    folds: list[_Fold],
+    empty: tuple[Any, ...],
+    extras: list[tuple[Any, ...]],
+    options: _Options,
+    progress: Callable[[int], None] | None,
+    chunk: int,
+    trace: bool,
+    name: str,
+) -> Generator[tuple[list[Row], list[tuple[Any, ...]], list[tuple[Any, ...]] | None], None, tuple[Any, _Problems]]:
+    # One reading of the rows: stages[:upto] over each chunk; the last pass hands its chunks on.
+    last = upto == len(plan.stages)
+    source = options.source
+    checker = RowChecker(plan, id_column=options.id_column, source=source, first_row=options.first_row, ordered=True)
+    problems = _Problems(source)
+    failed = len(plan.stages)  # the stage of the evaluation error found so far
+    _phase(progress, name, 0)
+    rows_in = iter(open_rows())
+    while not checker.stopped:
+        batch = list(islice(rows_in, chunk))  # the rows themselves, not copies
+        if not batch:
+            break
+        with number_format(options.numbers):
+            rows = checker.feed(batch)
+        del batch
+        if checker.issues:
+            continue  # only checking now: nothing is evaluated or handed on
+        try:
+            _counts(plan, rows, source)
+        except InputError as exc:
+            problems.counts += exc.issues
+        if problems.counts or not failed:
+            continue
+        with localcontext(CONTEXT):
+            try:
+                # After an error in stage k, later rows still run the stages before k: score() would
+                # have run those stages for everyone first, and named an error there instead.
+                outs, traces = _evaluate(plan, min(upto, failed), rows, empty, extras, trace, run)
+            except _Failed as exc:
+                if exc.stage < failed:
+                    failed, problems.evaluation = exc.stage, exc.error
+                if run is not None:
+                    break  # the pass is run again whole
+                continue
+            if problems.evaluation is not None:
+                continue
+            for fold in folds:
+                fold.add(outs)
+        if last:
+            _checked(plan, outs, rows, problems)
+            if problems.finite is None and not problems.reasons:
+                yield rows, outs, traces
+        if progress is not None:
+            progress(checker.count)
+    return checker, problems
+
+
 def _evaluate(
-    plan: Plan, upto: int, rows: list[Row], empty: tuple[Any, ...], extras: list[tuple[Any, ...]], trace: bool
+    plan: Plan,
+    upto: int,
+    rows: list[Row],
+    empty: tuple[Any, ...],
+    extras: list[tuple[Any, ...]],
+    trace: bool,
+    cut: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None,
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]] | None]:
     # Each stage in turn over the chunk; traced, each stage's facts follow its values (as score() keeps them).
+    # ``cut`` stands in for the last stage run (see prune.py).
     values: list[Any] = [r.values + empty for r in rows] if empty else [r.values for r in rows]
     facts: list[tuple[Any, ...]] | None = None
     for k, stage in enumerate((plan.traced_stages if trace else plan.stages)[:upto]):
         if k:
             extra = extras[k]
             values = [v + extra for v in values]
-        done = _stage(plan, stage.run, rows, values)
+        try:
+            done = _stage(plan, cut if cut is not None and k == upto - 1 else stage.run, rows, values)
+        except EvaluationError as exc:
+            raise _Failed(k, exc) from exc
         if trace:
             width = stage.width
             values = [o[:width] for o in done]
