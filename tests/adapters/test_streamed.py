@@ -260,3 +260,41 @@ def test_errors_are_those_of_the_whole_population_though_passes_skip_values(tmp_
             score_csv_streamed(plan, data, str(tmp_path / "o.csv"), period=period, no_history=True, chunk=chunk)
         assert (streamed.value.employee, str(streamed.value)) == (whole.value.employee, str(whole.value)), name
         assert "attendance_bonus" in str(whole.value), name
+
+
+def test_the_command_line_scores_rows_out_of_order_whole(tmp_path, capsys):
+    from perfrules._cli.main import main
+
+    lines = _kpi_rows(60)
+    lines[3], lines[50] = lines[50], lines[3]
+    data = tmp_path / "data.csv"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert main(["score", str(KPI), str(data), "--period", "2026-04", "--no-history", "--out", str(out)]) == 0
+    assert "wrote 60 result(s)" in capsys.readouterr().err
+    plan = _plan(KPI)
+    assert out.read_bytes() == _whole(plan, data, plan.scheme.calendar.resolve("2026-04"))
+    assert out.read_text(encoding="utf-8").splitlines()[4].startswith("E00003,")
+
+
+def test_an_amount_named_like_a_fixed_column_is_written_as_before(tmp_path):
+    import csv
+    import io
+
+    from perfrules._adapters import result_rows
+
+    text = KPI.read_text(encoding="utf-8")
+    plan = _with(tmp_path, text, [("  attendance_bonus:\n", "  flags:\n"), ("+ attendance_bonus +", "+ flags +")])
+    data = tmp_path / "data.csv"
+    data.write_text("\n".join(_kpi_rows(30)) + "\n", encoding="utf-8")
+    period = plan.scheme.calendar.resolve("2026-04")
+    out = tmp_path / "out.csv"
+    assert score_csv_streamed(plan, data, str(out), period=period, no_history=True, chunk=7) == 30
+    results = pr.score(plan, read_population(data), period=period, no_history=True)
+    rows = list(result_rows(results))  # one dict per result, as CSV rows were built before
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    assert out.read_text(encoding="utf-8") == buf.getvalue()
+    assert out.read_bytes() == render_results(results, "x.csv")
