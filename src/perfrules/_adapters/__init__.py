@@ -12,6 +12,7 @@ from .output import STDOUT, Pending, check_writable, prepare, write_atomic
 from .restate import restate
 from .rollup import roll_up
 from .statement import statement_html
+from .streamed import score_csv_streamed
 from .trueup import TRUEUP, with_trueup
 from .write import csv_safe, prepare_results, render_results, result_rows, write_results
 
@@ -40,6 +41,7 @@ __all__ = [
     "result_rows",
     "roll_up",
     "score_csv_columnar",
+    "score_csv_streamed",
     "score_held",
     "statement_html",
     "with_trueup",
