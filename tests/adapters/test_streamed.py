@@ -5,9 +5,9 @@ import random
 import pytest
 
 import perfrules as pr
-from perfrules._adapters import read_population, render_results, score_csv_streamed
+from perfrules._adapters import read_population, render_results, score_csv_streamed, score_held
 from perfrules._adapters.streamed import csv_stream
-from perfrules._evaluate import stream_problem
+from perfrules._evaluate import layout_of, stream_problem
 from tests.conftest import EXAMPLES
 
 CASES = sorted(p.parent for p in EXAMPLES.glob("*/scheme.yaml") if (p.parent / "data.csv").exists())
@@ -20,7 +20,11 @@ def _plan(path):
 
 
 def _whole(plan, data, period, **kw):
-    results = pr.score(plan, read_population(data), period=period, no_history=True, **kw)
+    # As the command line scores the whole population: amounts over an approval threshold are held.
+    if layout_of(plan).approvals:
+        _, results = score_held(plan, read_population(data), {}, period=period, no_history=True, **kw)
+    else:
+        results = pr.score(plan, read_population(data), period=period, no_history=True, **kw)
     return render_results(results, "x.csv")
 
 
@@ -180,9 +184,12 @@ def test_json_lines_stream_one_result_per_line(tmp_path, explain):
 
     data = tmp_path / "data.csv"
     data.write_text("\n".join(_kpi_rows(30)) + "\n", encoding="utf-8")
-    plan = _plan(KPI)
-    period = plan.scheme.calendar.resolve("2026-04")
+    period = _plan(KPI).scheme.calendar.resolve("2026-04")
     out = tmp_path / "out.jsonl"
+    # Lines list the hold inputs of the adjustments held anywhere: a scheme with approvals is read whole.
+    assert score_csv_streamed(_plan(KPI), data, str(out), period=period, no_history=True, explain=explain) is None
+    assert not out.exists()
+    plan = _with(tmp_path, KPI.read_text(encoding="utf-8"), [("    approval_over: 5\n", "")])
     written = score_csv_streamed(plan, data, str(out), period=period, no_history=True, chunk=8, explain=explain)
     assert written == 30
     results = pr.score(plan, read_population(data), period=period, no_history=True)
@@ -290,7 +297,8 @@ def test_an_amount_named_like_a_fixed_column_is_written_as_before(tmp_path):
     period = plan.scheme.calendar.resolve("2026-04")
     out = tmp_path / "out.csv"
     assert score_csv_streamed(plan, data, str(out), period=period, no_history=True, chunk=7) == 30
-    results = pr.score(plan, read_population(data), period=period, no_history=True)
+    _, results = score_held(plan, read_population(data), {}, period=period, no_history=True)
+    assert any(r.held for r in results)
     rows = list(result_rows(results))  # one dict per result, as CSV rows were built before
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")

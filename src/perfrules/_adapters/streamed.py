@@ -7,8 +7,11 @@ anything else is read whole as before), and each stage of the plan reads it
 again (see :mod:`perfrules._evaluate.stream`).  The output goes to a temporary
 file beside the target that is renamed over it only once every row is
 written, so a problem found in the last row still leaves nothing half-written.
-When the file cannot be streamed (another encoding, rows not in ascending id
-order, a plan with team values, a forced distribution or history),
+Amounts over an approval threshold are held as the command line holds them
+without a ledger (see :mod:`perfrules._evaluate.holds`).  When the file
+cannot be streamed (another encoding, rows not in ascending id order, a plan
+with team values, a forced distribution or history, an approval threshold on
+population values, JSON Lines of a scheme with approvals),
 :func:`score_csv_streamed` returns ``None`` and the caller reads the whole
 population as before; the results are the same either way.
 """
@@ -26,10 +29,11 @@ from typing import Any
 
 import attrs
 
-from .._compile import Plan
+from .._compile import Plan, compile_scheme
 from .._errors import InputError, Issue
 from .._evaluate import (
     FlatColumns,
+    Holding,
     Unordered,
     build_result,
     flat_columns,
@@ -39,6 +43,7 @@ from .._evaluate import (
 )
 from .._model import Period
 from .._plugins import NumberFormat
+from .approvals import _holding
 from .decode import sniff_delimiter
 from .files import _check_header, _fail
 from .output import STDOUT, open_pending
@@ -176,9 +181,23 @@ def score_csv_streamed(
     suffix = Path(out).suffix.lower()
     if out == STDOUT or suffix not in (".csv", ".jsonl") or stream_problem(plan, no_history) is not None:
         return None
+    approvals = layout_of(plan).approvals
+    if approvals and suffix != ".csv":
+        return None  # JSON Lines list the hold inputs of the adjustments held anywhere: read whole
     source = csv_stream(data, delimiter)
     if source is None:
         return None
+    holding, open_rows, scored = None, source.rows, plan
+    if approvals:  # held as the command line holds them (see _evaluate/holds.py): on a scheme copy
+        variant, holds = _holding(plan.scheme, sorted({a[1] for a in approvals}))
+        scored = compile_scheme(variant)
+        holding = Holding(scored, holds)
+        zeros = {h: "0" for h in holds.values() if h in source.columns}
+        if zeros:  # a column of the data named like a hold input is not read (score_held sets it)
+
+            def open_rows() -> Iterator[dict[str, Any]]:
+                return ({**row, **zeros} for row in source.rows())
+
     pending, fh = open_pending(out)
     if pending is None or fh is None:
         return None
@@ -193,12 +212,12 @@ def score_csv_streamed(
         if suffix == ".jsonl":
             write = _lines(fh, plan, label, explained)
         else:
-            write = _writer(fh, flat_columns(layout_of(plan)), label)
+            write = _writer(fh, flat_columns(layout_of(scored)), label)
         if progress is not None:
             progress.phase("scoring", max(source.lines - 1, 0))
-        for rows, outs, traces in stream_scores(
-            plan,
-            source.rows,
+        for rows, outs, traces, held in stream_scores(
+            scored,
+            open_rows,
             period=period,
             id_column=id_column,
             source=source.source,
@@ -207,8 +226,9 @@ def score_csv_streamed(
             progress=progress,
             chunk=chunk,
             trace=explained,
+            holding=holding,
         ):
-            write(rows, outs, traces)
+            write(rows, outs, traces, held)
             done += len(rows)
         pending.finish(fh)
         pending.commit()
@@ -225,13 +245,13 @@ def score_csv_streamed(
     return done
 
 
-def _lines(fh: Any, plan: Plan, period: str | None, explain: bool) -> Callable[[list[Any], list[Any], Any], None]:
+def _lines(fh: Any, plan: Plan, period: str | None, explain: bool) -> Callable[[list[Any], list[Any], Any, Any], None]:
     # JSON Lines: one result per line, as render_results writes them, with its explanation when asked.
     layout = layout_of(plan)
     head = {"scheme": plan.scheme.name, "scheme_digest": plan.digest}
     detail = plan if explain else None
 
-    def write(rows: list[Any], outs: list[Any], traces: list[Any] | None) -> None:
+    def write(rows: list[Any], outs: list[Any], traces: list[Any] | None, _: Any) -> None:
         facts = traces if traces is not None else [None] * len(rows)
         fh.write(
             "".join(
@@ -243,16 +263,20 @@ def _lines(fh: Any, plan: Plan, period: str | None, explain: bool) -> Callable[[
     return write
 
 
-def _writer(fh: Any, columns: FlatColumns, period: str | None) -> Callable[[list[Any], list[Any], Any], None]:
+def _writer(fh: Any, columns: FlatColumns, period: str | None) -> Callable[[list[Any], list[Any], Any, Any], None]:
     writer = csv.writer(fh, lineterminator="\n")
     writer.writerow(columns.fields)
     make = columns.row_maker(period)
+    made = columns.held_maker(period)
     text = [k for k, name in enumerate(columns.fields) if name in TEXT_COLUMNS]
     # Ids, grades and flags rarely start like a formula: each is checked, and only such a cell is changed.
     risky = ("=", "+", "-", "@", "\t", "\r")
 
-    def write(rows: list[Any], outs: list[Any], _: Any) -> None:
-        cells = [make(r.employee, o) for r, o in zip(rows, outs, strict=True)]
+    def write(rows: list[Any], outs: list[Any], _: Any, held: list[Any] | None) -> None:
+        if held is None:
+            cells = [make(r.employee, o) for r, o in zip(rows, outs, strict=True)]
+        else:
+            cells = [made(r.employee, o, len(h)) for r, o, h in zip(rows, outs, held, strict=True)]
         for row in cells:
             for k in text:
                 if row[k].startswith(risky):

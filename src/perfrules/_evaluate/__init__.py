@@ -7,6 +7,7 @@ from .columnar import columnar_issues, require_columnar
 from .engine import evaluate, scheme_period, score
 from .flat import FlatColumns, flag_names, flat_columns
 from .history import HistoryNote, HistorySource, RecordedHistory, history_lines, history_values
+from .holds import Holding, over_of
 from .inputs import Row, Unordered, as_records, read_rows
 from .parts import Hold
 from .population import Results
@@ -19,6 +20,7 @@ __all__ = [
     "HistoryNote",
     "HistorySource",
     "Hold",
+    "Holding",
     "Layout",
     "RecordedHistory",
     "Result",
@@ -35,6 +37,7 @@ __all__ = [
     "history_lines",
     "history_values",
     "layout_of",
+    "over_of",
     "read_rows",
     "require_columnar",
     "scheme_period",

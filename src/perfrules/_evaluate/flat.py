@@ -83,6 +83,24 @@ class FlatColumns:
 
         return make
 
+    def held_maker(self, period: str | None) -> Callable[[str, tuple[Any, ...], int], list[str]]:
+        """
+        Return ``make(employee, row, held)``: the cells of a result whose ``held`` amounts wait for approval (W2).
+
+        The flags are those the command line gives a result scored with its
+        holds: no ``approval_required``, one ``approval_held`` for each amount held.
+        """
+        layout = self.layout
+
+        def make(employee: str, row: tuple[Any, ...], held: int) -> list[str]:
+            grade = row[layout.grade] if layout.grade is not None else None
+            if layout.assessed is not None and not row[layout.assessed[0]]:
+                grade = None
+            flags = [name for name in flag_names(layout, row) if name != "approval_required"]
+            return self.cells(employee, period, row, grade, flags + ["approval_held"] * held)
+
+        return make
+
 
 def flat_columns(layout: Layout) -> FlatColumns:
     """

@@ -31,7 +31,9 @@ from .._model import Period
 from .._plugins import NumberFormat, number_format
 from .engine import _counts, _finite, _kinds, _phase, _run
 from .history import history_values
+from .holds import Holding
 from .inputs import Row, RowChecker
+from .parts import Hold
 from .prune import pruned_stage
 from .results import build_result, layout_of
 from .texts import kept_texts
@@ -52,8 +54,8 @@ def stream_problem(plan: Plan, no_history: bool) -> str | None:
     if plan.history and not no_history:
         return "it reads history"
     layout = layout_of(plan)
-    if layout.approvals:
-        return "amounts over an approval threshold are held until approved"
+    if any(at >= plan.stages[0].width for *_, at in layout.approvals):
+        return "an amount over an approval threshold depends on population values"
     if layout.reasons:
         return "it keeps the reasons of discretionary bonuses"
     if s.population is not None:
@@ -153,11 +155,16 @@ def stream_scores(
     progress: Callable[[int], None] | None = None,
     chunk: int = _CHUNK,
     trace: bool = False,
-) -> Iterator[tuple[list[Row], list[tuple[Any, ...]], list[tuple[Any, ...]] | None]]:
+    holding: Holding | None = None,
+) -> Iterator[_Chunk]:
     """
-    Yield the checked rows, the output tuples and (``trace``) the traces of each chunk, in employee order.
+    Yield the checked rows, the output tuples, (``trace``) the traces and (``holding``) the holds of each chunk.
 
-    A trace is what :attr:`~perfrules.Result.trace` holds (see the module's text for the rest).
+    The chunks come in employee order.  A trace is what
+    :attr:`~perfrules.Result.trace` holds (see the module's text for the rest).
+    With ``holding`` (``plan`` is then the scheme copy whose hold inputs it
+    names), every amount over its approval threshold is held as the command
+    line holds it, and each row's :class:`~perfrules.Hold` values come with it.
 
     ``open_rows()`` gives the rows from the start each time it is called; a
     plan must have no :func:`stream_problem`.  Raises as :func:`~perfrules.score`
@@ -175,14 +182,17 @@ def stream_scores(
         folds = [] if last else [_Fold(plan, call) for call in stages[upto].groups]
         # A pass before the last runs its last stage cut down to what the folds read; should any
         # row fail, the pass is run again whole, so that the error is the one score() names.
-        cut = None if last else pruned_stage(plan, upto - 1, {k for f in folds for k in (f.at, *f.counted)})
+        wanted = {k for f in folds for k in (f.at, *f.counted)}
+        if holding is not None and upto == 1:
+            wanted |= holding.wanted
+        cut = None if last else pruned_stage(plan, upto - 1, wanted)
         for run in (cut, None) if cut is not None else (None,):
             if not last:
                 folds = [_Fold(plan, call) for call in stages[upto].groups]
             name = f"pass {upto}/{len(stages)}" if len(stages) > 1 else "scoring"
+            options = _Options(id_column, source, first_row, numbers, holding)
             checker, problems = yield from _pass(
-                plan, open_rows, upto, run, folds, empty, extras, _Options(id_column, source, first_row, numbers),
-                progress, chunk, trace and last, name,
+                plan, open_rows, upto, run, folds, empty, extras, options, progress, chunk, trace and last, name,
             )  # fmt: skip
             if run is None or problems.evaluation is None:
                 break
@@ -197,6 +207,11 @@ class _Options(NamedTuple):
     source: str | None
     first_row: int
     numbers: NumberFormat | None
+    holding: Holding | None
+
+
+#: One chunk handed on: its rows, their output tuples, their traces (or None) and their holds (or None).
+_Chunk = tuple[list[Row], list[tuple[Any, ...]], list[tuple[Any, ...]] | None, list[tuple[Hold, ...]] | None]
 
 
 class _Failed(Exception):
@@ -219,7 +234,7 @@ def _pass(
     chunk: int,
     trace: bool,
     name: str,
-) -> Generator[tuple[list[Row], list[tuple[Any, ...]], list[tuple[Any, ...]] | None], None, tuple[Any, _Problems]]:
+) -> Generator[_Chunk, None, tuple[Any, _Problems]]:
     # One reading of the rows: stages[:upto] over each chunk; the last pass hands its chunks on.
     last = upto == len(plan.stages)
     source = options.source
@@ -247,7 +262,9 @@ def _pass(
             try:
                 # After an error in stage k, later rows still run the stages before k: score() would
                 # have run those stages for everyone first, and named an error there instead.
-                outs, traces = _evaluate(plan, min(upto, failed), rows, empty, extras, trace, run)
+                outs, traces, held = _evaluate(
+                    plan, min(upto, failed), rows, empty, extras, trace, run, options.holding
+                )
             except _Failed as exc:
                 if exc.stage < failed:
                     failed, problems.evaluation = exc.stage, exc.error
@@ -261,7 +278,7 @@ def _pass(
         if last:
             _checked(plan, outs, rows, problems)
             if problems.finite is None and not problems.reasons:
-                yield rows, outs, traces
+                yield rows, outs, traces, held
         if progress is not None:
             progress(checker.count)
     return checker, problems
@@ -275,17 +292,22 @@ def _evaluate(
     extras: list[tuple[Any, ...]],
     trace: bool,
     cut: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None,
-) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]] | None]:
+    holding: Holding | None = None,
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]] | None, list[tuple[Hold, ...]] | None]:
     # Each stage in turn over the chunk; traced, each stage's facts follow its values (as score() keeps them).
-    # ``cut`` stands in for the last stage run (see prune.py).
+    # ``cut`` stands in for the last stage run (see prune.py); ``holding`` holds amounts after the first stage.
+    held = None
     values: list[Any] = [r.values + empty for r in rows] if empty else [r.values for r in rows]
     facts: list[tuple[Any, ...]] | None = None
     for k, stage in enumerate((plan.traced_stages if trace else plan.stages)[:upto]):
         if k:
             extra = extras[k]
             values = [v + extra for v in values]
+        run = cut if cut is not None and k == upto - 1 else stage.run
         try:
-            done = _stage(plan, cut if cut is not None and k == upto - 1 else stage.run, rows, values)
+            done = _stage(plan, run, rows, values)
+            if holding is not None and not k:
+                done, held = holding.apply(plan, run, rows, values, done)
         except EvaluationError as exc:
             raise _Failed(k, exc) from exc
         if trace:
@@ -296,8 +318,8 @@ def _evaluate(
         else:
             values = done
     if facts is not None:
-        return values, [v + f for v, f in zip(values, facts, strict=True)]
-    return values, None
+        return values, [v + f for v, f in zip(values, facts, strict=True)], held
+    return values, None, held
 
 
 def _checked(plan: Plan, outs: list[tuple[Any, ...]], rows: list[Row], problems: _Problems) -> None:
