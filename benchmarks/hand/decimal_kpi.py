@@ -7,7 +7,8 @@ Reads the CSV that benchmarks/bench_scale.py generates and writes the same bytes
 ``perfrules score examples/seed003-kpi/scheme.yaml IN.csv --period 2026-04 --no-history --out OUT.csv``.
 It is the baseline the row engine is measured against: what a competent engineer
 would write for this one scheme, without perfrules (no input checks beyond what
-Decimal itself refuses, no explanations, no history: prior periods read as none).
+Decimal itself refuses, no explanations, no history: prior periods read as none;
+no ledger: a reward over its approval threshold is held, as nothing is approved).
 Prints nothing on standard output.
 """
 
@@ -77,7 +78,9 @@ def _row(c: list[str]) -> tuple[Decimal, list[str], list[str]]:
     late, leave = D(c[12]), D(c[13])
     attendance = max(100 - 20 * late - 10 * leave, ZERO) * W10
     merit_points = [D(p) for p in c[14].split(";")] if c[14] else []
-    merit = sum(merit_points, ZERO)
+    # A reward of more than 5 points at once is held until approved (W2): not paid, nor counted in the score.
+    held = any(p > 5 for p in merit_points)
+    merit = ZERO if held else sum(merit_points, ZERO)
     breaches = D(c[16])
     pc_rule = SCHEDULE[min(int(breaches), 2)]
     data_errors = D(c[17]) * 10
@@ -96,9 +99,11 @@ def _row(c: list[str]) -> tuple[Decimal, list[str], list[str]]:
         str(perf_pay), str(attendance_bonus), "0.00", str(bonus), str(monthly),
     ]  # fmt: skip
     before = ["under_35"] if score < 35 else []
-    after = ["pc_dismissal"] if breaches >= 3 else []
-    if any(p > 5 for p in merit_points):
-        after.append("approval_required")
+    after = ["failing"] if score < 60 else []  # the scheme's pass mark
+    if breaches >= 3:
+        after.append("pc_dismissal")
+    if held:
+        after.append("approval_held")
     return score, cells, [*before, "|", *after]
 
 
@@ -115,7 +120,7 @@ def main() -> None:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(HEADER)
         for score, cells, flags in people:
-            # Flags in the scheme's order: under_35, last_place, first_place, then pc_dismissal and approvals.
+            # Flags in the scheme's order: under_35, last_place, first_place, failing, pc_dismissal, then holds.
             cut = flags.index("|")
             middle = (["last_place"] if score == bottom else []) + (["first_place"] if score == top else [])
             cells.append(";".join(flags[:cut] + middle + flags[cut + 1 :]))

@@ -7,7 +7,8 @@ Reads a CSV with the columns of examples/seed000-team/data.csv (employee_id, nam
 mentor, month_score, sales, perf_bonus, role, admin_score) and writes the same bytes as
 ``perfrules score examples/seed000-team/scheme.yaml IN.csv --period 2026-04 --no-history --out OUT.csv``:
 tenure from hire dates, team averages, sums and tops over the eligible members (agents past their first
-month), the mentor's award over new-hire trainees, no earlier periods (streaks start this month).
+month), the mentor's award for each new-hire trainee at 80 or more, no earlier periods (streaks start
+this month, no trainee was paid for before and no quarter award is due).
 What a competent engineer would write for this one scheme, without perfrules and without its input
 checks.  Prints nothing on standard output.
 """
@@ -33,6 +34,7 @@ HEADER = [
     "mentor",
     "gold_streak_award",
     "team_award",
+    "team_quarter_award",
     "commission",
     "total_pay",
     "flags",
@@ -75,7 +77,7 @@ def main() -> None:
     people.sort(key=lambda p: p[0])
     # Team values over the eligible members: average and top score, sum and top sales.
     teams: dict[str, list[Decimal]] = {}  # team: [score total, count, top score, sales total, top sales]
-    mentees: dict[str, Decimal] = {}  # mentor: highest score among new-hire trainees
+    mentees: dict[str, int] = {}  # mentor: how many new-hire trainees scored 80 or more
     for _emp, team, mentor, score, sales, _, _, _, eligible, new in people:
         if eligible:
             t = teams.setdefault(team, [ZERO, ZERO, score, ZERO, sales])
@@ -84,8 +86,8 @@ def main() -> None:
             t[2] = max(t[2], score)
             t[3] += sales
             t[4] = max(t[4], sales)
-        if mentor and new and (mentor not in mentees or score > mentees[mentor]):
-            mentees[mentor] = score
+        if mentor and new and score >= 80:  # paid once per trainee: without history, none was paid before
+            mentees[mentor] = mentees.get(mentor, 0) + 1
     with open(dst, "w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(HEADER)
@@ -96,7 +98,7 @@ def main() -> None:
             team_part = _money(bonus * D("0.2")) if avg >= 80 else ZERO_2
             gold_agent = eligible and t is not None and sales >= t[4] and score >= t[2] and score > 80
             gold = D("300.00") if gold_agent else ZERO_2
-            mentor = D("200.00") if mentees.get(emp, ZERO) >= 80 else ZERO_2
+            mentor = _money(D(200) * mentees.get(emp, 0))
             supervisor = not agent
             award = D("1000.00") if supervisor and avg > 90 else ZERO_2
             commission = _money((t[3] if t else ZERO) / 1000) if supervisor else ZERO_2
@@ -113,7 +115,7 @@ def main() -> None:
                 if hit
             ]
             writer.writerow(
-                [emp, "2026-04", final, "", personal, team_part, gold, mentor, ZERO_2, award, commission, total,
+                [emp, "2026-04", final, "", personal, team_part, gold, mentor, ZERO_2, award, ZERO_2, commission, total,
                  ";".join(flags)]
             )  # fmt: skip
 

@@ -22,7 +22,7 @@ def test_decimal_kpi_writes_what_perfrules_writes(tmp_path, capsys):
     )
     assert done.stdout == b""
     assert hand.read_bytes() == ours.read_bytes()
-    assert b"approval_required" in ours.read_bytes() and b"first_place" in ours.read_bytes()
+    assert b"approval_held" in ours.read_bytes() and b"first_place" in ours.read_bytes()
 
 
 def _team_rows(n, seed=5):
@@ -58,4 +58,4 @@ def test_decimal_team_writes_what_perfrules_writes(tmp_path, capsys):
     assert done.stdout == b""
     assert hand.read_bytes() == ours.read_bytes()
     text = ours.read_text(encoding="utf-8")
-    assert "gold_agent" in text and "new_hire" in text and ",200.00," in text
+    assert "gold_agent" in text and "new_hire" in text and ",200.00," in text and ",400.00," in text
