@@ -91,3 +91,14 @@ def test_an_approval_on_population_values_is_scored_whole(tmp_path, capsys):
     assert main(args) == 0
     assert "wrote 30 result(s)" in capsys.readouterr().err
     assert out.read_bytes() == render_results(results, "x.csv")
+
+
+def test_rows_are_read_by_the_schemes_own_reader_with_every_hold_zero(tmp_path):
+    # The copy's generated reader would want a hold column in every row and fall back to its slow path.
+    from perfrules._adapters.approvals import _holding
+    from perfrules._evaluate import Holding
+
+    plan = _plan(tmp_path, SECOND_LOOK)
+    variant, holds = _holding(plan.scheme, ["merit", "second_look"])
+    holding = Holding(pr.compile_scheme(variant), holds, plan)
+    assert holding.reading is plan and holding.pad == (0, 0)

@@ -187,16 +187,11 @@ def score_csv_streamed(
     source = csv_stream(data, delimiter)
     if source is None:
         return None
-    holding, open_rows, scored = None, source.rows, plan
+    holding, scored = None, plan
     if approvals:  # held as the command line holds them (see _evaluate/holds.py): on a scheme copy
         variant, holds = _holding(plan.scheme, sorted({a[1] for a in approvals}))
         scored = compile_scheme(variant)
-        holding = Holding(scored, holds)
-        zeros = {h: "0" for h in holds.values() if h in source.columns}
-        if zeros:  # a column of the data named like a hold input is not read (score_held sets it)
-
-            def open_rows() -> Iterator[dict[str, Any]]:
-                return ({**row, **zeros} for row in source.rows())
+        holding = Holding(scored, holds, plan)  # read by plan: a column named like a hold is not read
 
     pending, fh = open_pending(out)
     if pending is None or fh is None:
@@ -217,7 +212,7 @@ def score_csv_streamed(
             progress.phase("scoring", max(source.lines - 1, 0))
         for rows, outs, traces, held in stream_scores(
             scored,
-            open_rows,
+            source.rows,
             period=period,
             id_column=id_column,
             source=source.source,

@@ -50,11 +50,19 @@ class Holding:
     The hold inputs of a plan compiled with every approval adjustment gated on one, and the fixpoint over them.
     """
 
-    def __init__(self, plan: Plan, holds: Mapping[str, str]) -> None:
+    def __init__(self, plan: Plan, holds: Mapping[str, str], reading: Plan) -> None:
         """
-        Take ``plan`` (the scheme copy) and ``holds``: each adjustment's hold input.
+        Take ``plan`` (the scheme copy), ``holds`` (each adjustment's hold input) and ``reading``, the scheme's plan.
         """
         self.layout = layout_of(plan)
+        # The rows are read as the scheme's own plan reads them (its generated reader, whose fast path
+        # wants every column it reads; the data has no hold column), each hold 0 added after the inputs.
+        # Should the copy's inputs not be the scheme's and then the holds, the copy reads them itself.
+        names = [i.metric.name for i in plan.inputs]
+        if names == [i.metric.name for i in reading.inputs] + list(holds.values()):
+            self.reading, self.pad = reading, (Decimal(0),) * len(holds)
+        else:  # pragma: no cover - the scheme copy adds its holds after the inputs
+            self.reading, self.pad = plan, ()
         self.at = {name: plan.index[hold] for name, hold in holds.items()}
         #: The outputs the fixpoint reads: a pass cut down to its folds must still work them out.
         self.wanted = frozenset(a[5] for a in self.layout.approvals)

@@ -176,6 +176,8 @@ def stream_scores(
     if plan.history:
         past, _ = history_values(plan, None, period, ["-"], _kinds(plan), no_history=True)
         empty = past[0]
+    if holding is not None:
+        empty = holding.pad + empty
     extras: list[tuple[Any, ...]] = [()]
     for upto in range(1, len(stages) + 1):
         last = upto == len(stages)
@@ -238,7 +240,8 @@ def _pass(
     # One reading of the rows: stages[:upto] over each chunk; the last pass hands its chunks on.
     last = upto == len(plan.stages)
     source = options.source
-    checker = RowChecker(plan, id_column=options.id_column, source=source, first_row=options.first_row, ordered=True)
+    reading = plan if options.holding is None else options.holding.reading
+    checker = RowChecker(reading, id_column=options.id_column, source=source, first_row=options.first_row, ordered=True)
     problems = _Problems(source)
     failed = len(plan.stages)  # the stage of the evaluation error found so far
     _phase(progress, name, 0)
