@@ -102,3 +102,31 @@ def test_rows_are_read_by_the_schemes_own_reader_with_every_hold_zero(tmp_path):
     variant, holds = _holding(plan.scheme, ["merit", "second_look"])
     holding = Holding(pr.compile_scheme(variant), holds, plan)
     assert holding.reading is plan and holding.pad == (0, 0)
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 10_000])
+def test_a_one_stage_scheme_holds_a_penalty_and_a_fixed_amount(tmp_path, chunk):
+    # No population value: one pass; a penalty by levels, and a bonus whose amount is over its threshold.
+    scheme = tmp_path / "one.yaml"
+    scheme.write_text(
+        """name: one stage
+metrics: {discipline: list, shifts: count}
+score: {base: 100}
+penalties:
+  discipline_ded: {occurrences: discipline, levels: [1, 2, 3, 5, 10, 20], approval_over: 10}
+bonuses:
+  cover: {count: shifts, amount: 12, approval_over: 10, when: "discipline_ded == 0"}
+flags:
+  dismissal: {when: "largest(discipline) >= 20", reason: level six means dismissal}
+""",
+        encoding="utf-8",
+    )
+    plan = pr.compile_scheme(pr.load_scheme(scheme))
+    assert len(plan.stages) == 1 and stream_problem(plan, True) is None
+    lines = ["employee_id,discipline,shifts"] + [
+        f"E{k:03d},{('', '2', '20', '2;20', '10')[k % 5]},{k % 3}" for k in range(40)
+    ]
+    written, out, results = _both(tmp_path, plan, lines, chunk)
+    assert written == 40 and out.read_bytes() == render_results(results, "x.csv")
+    kinds = {tuple(h.adjustment for h in r.held) for r in results}
+    assert {(), ("discipline_ded",), ("cover",), ("cover", "discipline_ded")} <= kinds
