@@ -90,14 +90,22 @@ class FlatColumns:
         The flags are those the command line gives a result scored with its
         holds: no ``approval_required``, one ``approval_held`` for each amount held.
         """
-        layout = self.layout
+        layout, values, label = self.layout, self.values, period or ""
+        score, grade_at, assessed = layout.score, layout.grade, layout.assessed
+        flagged = tuple((name, i) for name, _, i in layout.flags)
 
         def make(employee: str, row: tuple[Any, ...], held: int) -> list[str]:
-            grade = row[layout.grade] if layout.grade is not None else None
-            if layout.assessed is not None and not row[layout.assessed[0]]:
+            # flag_names() without its approval_required, which a held result never lists.
+            grade = row[grade_at] if grade_at is not None else None
+            flags = [name for name, i in flagged if row[i]]
+            if assessed is not None and not row[assessed[0]]:
                 grade = None
-            flags = [name for name in flag_names(layout, row) if name != "approval_required"]
-            return self.cells(employee, period, row, grade, flags + ["approval_held"] * held)
+                flags.insert(0, "not_assessed")
+            if held:
+                flags += ["approval_held"] * held
+            if values is None:
+                return self.cells(employee, period, row, grade, flags)
+            return [employee, label, str(row[score]), grade or "", *[str(row[i]) for i in values], ";".join(flags)]
 
         return make
 

@@ -68,6 +68,19 @@ class Holding:
         self.wanted = frozenset(a[5] for a in self.layout.approvals)
         self.rounds = len(plan.scheme.adjustments()) + 1  # as many rounds as score_held gives the population
 
+    def _maybe(self, row: tuple[Any, ...]) -> bool:
+        # Whether any amount of ``row`` is over its threshold (over_of then says which): most rows are
+        # not, and this is asked of every row in every pass.
+        for _, _, limit, occ, amount, at in self.layout.approvals:
+            if not row[at]:
+                continue
+            if occ is not None:
+                if row[occ] and max(map(abs, row[occ])) > limit:
+                    return True
+            elif amount is not None and amount > limit:
+                return True
+        return False
+
     def apply(
         self,
         plan: Plan,
@@ -87,7 +100,7 @@ class Holding:
         held: list[tuple[Hold, ...]] = []
         out = done
         for i, first in enumerate(done):
-            asked = over_of(layout, first)
+            asked = over_of(layout, first) if self._maybe(first) else None
             if not asked:
                 held.append(())
                 continue
