@@ -203,3 +203,24 @@ def test_results_pickle_and_come_back_equal(examples):
     for a, b in zip(results, back, strict=True):
         assert a.to_dict() == b.to_dict() and a.grade_note == b.grade_note
         assert pr.explain(plan, a).to_dict() == pr.explain(plan, b).to_dict()
+
+
+def test_rows_may_come_from_a_generator_read_once_in_chunks():
+    from tests.adapters.test_streamed import KPI, _kpi_rows
+
+    plan = pr.compile_scheme(pr.load_scheme(KPI))
+    lines = _kpi_rows(40)
+    header = lines[0].split(",")
+    rows = [dict(zip(header, line.split(","), strict=True)) for line in lines[1:]]
+    taken = []
+
+    def generate():
+        for row in rows:
+            taken.append(row["employee_id"])
+            yield row
+
+    seen = []
+    from_generator = pr.score(plan, generate(), period="2026-04", no_history=True, progress=seen.append)
+    assert taken == [r["employee_id"] for r in rows]  # each row read once
+    assert from_generator == pr.score(plan, rows, period="2026-04", no_history=True)
+    assert seen and seen[-1] == 40

@@ -14,6 +14,7 @@ from .partitions import population_values_dask, result_columns, score_dask
 from .restate import restate
 from .rollup import roll_up
 from .statement import statement_html
+from .streamed import score_csv_streamed
 from .trueup import TRUEUP, with_trueup
 from .write import csv_safe, prepare_results, render_results, result_rows, write_results
 
@@ -45,6 +46,7 @@ __all__ = [
     "result_rows",
     "roll_up",
     "score_csv_columnar",
+    "score_csv_streamed",
     "score_dask",
     "score_held",
     "statement_html",

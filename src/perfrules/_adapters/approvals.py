@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 
 from .._compile import Plan, compile_scheme
-from .._evaluate import FlagHit, Hold, Result, Results, as_records, score
+from .._evaluate import FlagHit, Hold, Result, Results, as_records, over_of, score
 from .._model import Bonus, Metric, Penalty, Scheme
 from .ledger import Ledger
 from .records import fail
@@ -46,15 +46,7 @@ def _same(approved: object, amount: Any) -> bool:
 
 def _over(result: Result) -> dict[str, tuple[Decimal, Decimal]]:
     # The adjustments of one result that need approval: name → (the amount, the threshold).
-    row, out = result.row, {}
-    for _, name, limit, occ, amount, at in result.layout.approvals:
-        if occ is not None:
-            big = any(abs(v) > limit for v in row[occ])
-        else:
-            big = amount is not None and amount > limit and row[at] != 0
-        if big and row[at] != 0:
-            out[name] = (row[at], limit)
-    return out
+    return over_of(result.layout, result.row)
 
 
 def _hold_name(scheme: Scheme, adjustment: str) -> str:

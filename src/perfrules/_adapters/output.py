@@ -22,12 +22,13 @@ import stat
 import sys
 import tempfile
 from pathlib import Path
+from typing import IO
 
 import attrs
 
 from .._errors import Issue, OutputError
 
-__all__ = ["STDOUT", "Pending", "check_writable", "prepare", "write_atomic"]
+__all__ = ["STDOUT", "Pending", "check_writable", "open_pending", "prepare", "write_atomic"]
 
 STDOUT = "-"
 
@@ -131,6 +132,21 @@ class Pending:
                 raise _fail(self.path, "output-unwritable", f"cannot write {self.path}: {exc.strerror}") from None
             raise
 
+    def finish(self, fh: IO[str]) -> None:
+        """
+        Close ``fh``, the temporary file :func:`open_pending` opened, with the target's mode, on disk.
+        """
+        try:
+            fh.flush()
+            if self.target is not None:
+                mode = stat.S_IMODE(self.target.stat().st_mode) if self.target.exists() else 0o666 & ~_umask()
+                os.fchmod(fh.fileno(), mode)
+            os.fsync(fh.fileno())
+        except OSError as exc:
+            raise _fail(self.path, "output-unwritable", f"cannot write {self.path}: {exc.strerror}") from None
+        finally:
+            fh.close()
+
     def discard(self) -> None:
         """
         Remove the temporary file; the target stays as it was.
@@ -166,6 +182,31 @@ def prepare(path: str | os.PathLike[str], data: str | bytes) -> Pending:
             raise _fail(shown, "output-unwritable", f"cannot write {shown}: {exc.strerror}") from None
         raise
     return Pending(shown, raw, target, tmp)
+
+
+def open_pending(path: str | os.PathLike[str]) -> tuple[Pending | None, IO[str] | None]:
+    """
+    Return a :class:`Pending` output and its temporary file opened for UTF-8 text, to be written as it goes.
+
+    ``(None, None)`` for standard output, a device or a pipe, which cannot be
+    written half-way and thrown away.  Write, then :meth:`Pending.finish` and
+    :meth:`~Pending.commit`; :meth:`~Pending.discard` on any failure.
+    """
+    shown = os.fspath(path)
+    if shown == STDOUT:
+        return None, None
+    check_writable(path)
+    if _stream(path):
+        return None, None
+    target = _resolve(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+    except BaseException:
+        os.close(fd)
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Pending(shown, b"", target, tmp), fh
 
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:

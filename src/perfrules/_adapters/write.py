@@ -14,19 +14,19 @@ import json
 import os
 import re
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from .._compile import Plan
-from .._evaluate import Layout, Result, Results
+from .._evaluate import Layout, Result, Results, flat_columns
 from .._explain import explain
 from .._kinds import points_name
 from .arrowfiles import ARROW_SUFFIXES, arrow_bytes
 from .output import Pending, prepare
 from .xlsx import TEXT_COLUMNS, xlsx_bytes
 
-__all__ = ["csv_safe", "prepare_results", "render_results", "result_rows", "write_results"]
+__all__ = ["csv_safe", "json_line", "prepare_results", "render_results", "result_rows", "write_results"]
 
 _CHUNK = 10_000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -75,6 +75,21 @@ def _flat(result: Result) -> dict[str, str]:
     return row
 
 
+def _csv_with_reasons(everyone: Sequence[Result], progress: Callable[[int], None] | None) -> bytes:
+    # Reasons (B7) are the row's own text, not in the output tuple: these rows are built from each result.
+    fields = list(_flat(everyone[0]))
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    text = [k for k in fields if k in TEXT_COLUMNS or k.endswith(".reason")]
+    for start in range(0, len(everyone), _CHUNK):
+        chunk = everyone[start : start + _CHUNK]
+        writer.writerows(row | {k: csv_safe(row[k]) for k in text} for row in map(_flat, chunk))
+        if progress is not None:
+            progress(start + len(chunk))
+    return buf.getvalue().encode("utf-8")
+
+
 def result_rows(results: Results) -> Iterator[dict[str, str]]:
     """
     Yield one flat row of text per employee: id, period, score, grade, every amount, flags.
@@ -105,6 +120,16 @@ def _detail(plan: Plan, result: Result) -> dict[str, Any]:
     return {"indicator_points": points, "limits": limits, "explanation": [ln.to_dict() for ln in lines]}
 
 
+def json_line(head: dict[str, Any], result: Result, plan: Plan | None = None) -> str:
+    """
+    Return one line of JSON Lines output: ``head`` (scheme and digest), the result, and with ``plan`` its detail.
+    """
+    entry = {**head, **result.to_dict()}
+    if plan is not None:
+        entry.update(_detail(plan, result))
+    return json.dumps(entry, ensure_ascii=False) + "\n"
+
+
 def render_results(
     results: Results,
     path: str | os.PathLike[str],
@@ -113,13 +138,19 @@ def render_results(
     progress: Callable[[int], None] | None = None,
 ) -> bytes:
     """
-    Return the bytes of results written as ``path``'s suffix says: JSON, a workbook, Parquet, Arrow, or CSV.
+    Return the bytes of results written as ``path``'s suffix says: JSON, JSON Lines, workbook, Parquet, Arrow, CSV.
+
+    JSON Lines (``.jsonl``) has one line per employee: the scheme, its digest
+    and the result as in JSON output's ``results``.
 
     With ``plan``, JSON output also carries each employee's indicator points
     and bands, the caps and floors that bit, and the full explanation records.
     ``progress(done)`` is called every 10,000 rows of CSV.
     """
     suffix = Path(path).suffix.lower()
+    if suffix == ".jsonl":
+        head = {"scheme": results.scheme, "scheme_digest": results.digest}
+        return "".join(json_line(head, r, plan) for r in results).encode("utf-8")
     if suffix == ".json":
         data = results.to_dict()
         if plan is not None:
@@ -131,14 +162,23 @@ def render_results(
         write = xlsx_bytes if suffix == ".xlsx" else arrow_bytes
         return write(os.fspath(path), list(rows[0]) if rows else ["employee_id"], rows)
     everyone = results.results
-    fields = list(_flat(everyone[0])) if everyone else ["employee_id"]
+    if everyone and everyone[0].layout.reasons:
+        return _csv_with_reasons(everyone, progress)
+    columns = flat_columns(everyone[0].layout) if everyone else None
+    fields = list(columns.fields) if columns is not None else ["employee_id"]
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    text = [k for k in fields if k in TEXT_COLUMNS or k.endswith(".reason")]
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(fields)
+    text = [k for k, name in enumerate(fields) if name in TEXT_COLUMNS]
     for start in range(0, len(everyone), _CHUNK):
         chunk = everyone[start : start + _CHUNK]
-        writer.writerows(row | {k: csv_safe(row[k]) for k in text} for row in map(_flat, chunk))
+        assert columns is not None
+        # Grade and flags are the result's own (forced distribution may have moved the grade).
+        cells = [columns.cells(r.employee, r.period, r.row, r.grade, [f.name for f in r.flags]) for r in chunk]
+        for row in cells:
+            for k in text:
+                row[k] = csv_safe(row[k])
+        writer.writerows(cells)
         if progress is not None:
             progress(start + len(chunk))
     return buf.getvalue().encode("utf-8")

@@ -27,6 +27,7 @@ from .._adapters import (
     restate,
     roll_up,
     score_csv_columnar,
+    score_csv_streamed,
     score_held,
     statement_html,
     with_trueup,
@@ -222,7 +223,7 @@ def score_command(args: argparse.Namespace) -> int:
     """
     if args.out:
         check_writable(args.out)  # before anything is scored or published
-    if _columnar_csv(args):
+    if _columnar_csv(args) or _streamed_csv(args):
         return EXIT_OK
     with progress(enabled=sys.stderr.isatty()) as bar:
         plan, results = _score(args, bar)
@@ -249,6 +250,38 @@ def score_command(args: argparse.Namespace) -> int:
     if args.out and args.out != STDOUT:
         print(f"wrote {len(results)} result(s) to {args.out}", file=sys.stderr)
     return EXIT_OK
+
+
+def _streamed_csv(args: argparse.Namespace) -> bool:
+    # One CSV file to a CSV file with the row engine: read, scored and written in chunks, in constant
+    # memory. Whatever cannot be streamed (see _adapters/streamed.py) takes the general path below.
+    wanted = getattr(args, "engine", "row") == "row" and len(args.data) == 1 and args.out and args.out != STDOUT
+    if not wanted or args.json or getattr(args, "ledger", None) or args.encoding:
+        return False
+    period, numbers = _period(args), _numbers(args)
+    loaded = read_scheme(args.scheme)
+    assert loaded.scheme is not None
+    plan = compile_scheme(loaded.scheme)
+    scheme = scheme_period(plan, args.period if period is not None else None, args.any_period)
+    with progress(enabled=sys.stderr.isatty()) as bar:
+        written = score_csv_streamed(
+            plan,
+            args.data[0],
+            args.out,
+            period=scheme,
+            id_column=args.id_column,
+            numbers=numbers,
+            no_history=args.no_history,
+            delimiter=args.delimiter,
+            progress=bar,
+            explain=bool(getattr(args, "explain", False)),
+        )
+    if written is None:
+        return False
+    if plan.history:
+        print("warning: scored without history: prior() read 0 and streaks started here", file=sys.stderr)
+    print(f"wrote {written} result(s) to {args.out}", file=sys.stderr)
+    return True
 
 
 def _columnar_csv(args: argparse.Namespace) -> bool:

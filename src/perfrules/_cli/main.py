@@ -61,7 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--period", required=True, help="2026-04, 2026-Q2, 2026-H1, 2026 or 2026-03-26..2026-04-25")
     s.add_argument(
-        "--out", help="write results to FILE.csv, FILE.json or FILE.xlsx (atomically), or - for CSV on standard output"
+        "--out",
+        help="write results to FILE.csv, FILE.json, FILE.jsonl (one result a line) or FILE.xlsx (atomically), "
+        "or - for CSV on standard output",
     )
     s.add_argument(
         "--engine",
@@ -81,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--explain",
         action="store_true",
-        help="with --out FILE.json: add each employee's points, bands, limits and explanation",
+        help="with --out FILE.json or FILE.jsonl: add each employee's points, bands, limits and explanation",
     )
     _reading(s)
     _time_options(s)

@@ -6,21 +6,26 @@ from .batch import score_frame
 from .collect import collect_part
 from .columnar import columnar_issues, require_columnar
 from .engine import evaluate, scheme_period, score
+from .flat import FlatColumns, flag_names, flat_columns
 from .history import HistoryNote, HistorySource, RecordedHistory, history_lines, history_values
-from .inputs import Row, as_records, read_rows
+from .holds import Holding, over_of
+from .inputs import Row, Unordered, as_records, read_rows
 from .parts import Hold
 from .population import Results
-from .results import FlagHit, Layout, Result, SharedCost, layout_of
+from .results import FlagHit, Layout, Result, SharedCost, build_result, layout_of
 from .shipped import Shipped, portable
 from .split import Aggregate, PopulationValues, require_split, score_part, split_issues
+from .stream import stream_problem, stream_scores
 from .sweeping import amounts, shares_reading
 
 __all__ = [
     "Aggregate",
     "FlagHit",
+    "FlatColumns",
     "HistoryNote",
     "HistorySource",
     "Hold",
+    "Holding",
     "Layout",
     "PopulationValues",
     "RecordedHistory",
@@ -29,14 +34,19 @@ __all__ = [
     "Row",
     "SharedCost",
     "Shipped",
+    "Unordered",
     "amounts",
     "as_records",
+    "build_result",
     "collect_part",
     "columnar_issues",
     "evaluate",
+    "flag_names",
+    "flat_columns",
     "history_lines",
     "history_values",
     "layout_of",
+    "over_of",
     "portable",
     "read_rows",
     "require_columnar",
@@ -47,4 +57,6 @@ __all__ = [
     "score_part",
     "shares_reading",
     "split_issues",
+    "stream_problem",
+    "stream_scores",
 ]

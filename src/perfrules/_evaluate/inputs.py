@@ -21,7 +21,7 @@ from .._plugins import current_format
 from .._suggest import did_you_mean
 from .._validate import Constraint
 
-__all__ = ["Row", "as_records", "read_rows"]
+__all__ = ["Row", "RowChecker", "Unordered", "as_records", "read_rows"]
 
 
 class Row(NamedTuple):
@@ -169,6 +169,163 @@ class _Reader:
         return emp.strip()
 
 
+class RowChecker:
+    """
+    Check and convert rows fed in chunks, collecting every problem; :func:`read_rows` feeds all rows at once.
+
+    With ``ordered`` the ids must come in ascending order (a streamed file):
+    a duplicate is then the previous id, so no set of every id is kept, and an
+    id below the previous one raises :class:`Unordered` (the caller reads the
+    whole population instead).
+    """
+
+    def __init__(
+        self, plan: Plan, *, id_column: str, source: str | None, first_row: int = 2, ordered: bool = False
+    ) -> None:
+        self.r = _Reader(plan, id_column, source)
+        self.plan, self.id_column, self.source, self.first_row = plan, id_column, source, first_row
+        self.n = first_row  # the number of the next row
+        self.count = 0  # rows kept so far
+        self.ordered = ordered
+        self.seen: dict[str, int] = {}
+        self.last: tuple[str, int] | None = None  # the previous id and the row it first came in (ordered)
+        self.stopped = False  # more rows than the limit: the rest is not read
+
+    @property
+    def issues(self) -> list[Issue]:
+        """Every problem found so far."""
+        return self.r.issues
+
+    def feed(  # noqa: PLR0915 - one flat loop over every row, kept in one function for speed
+        self, rows: Iterable[Mapping[str, Any]], progress: Callable[[int], None] | None = None
+    ) -> list[Row]:
+        """
+        Return the checked rows of ``rows`` (rows with problems too: their problems are in :attr:`issues`).
+        """
+        r, plan, source, id_column = self.r, self.plan, self.source, self.id_column
+        read, reasons = plan.read, r.reasons
+        # The generated reader's fast path knows only the default number grammar;
+        # a declared format (decimal comma, thousands separator) reads every cell through its converter.
+        fast = current_format().is_default
+        empty: dict[str, str] = {}
+        out: list[Row] = []
+        seen, ordered, first_row = self.seen, self.ordered, self.first_row
+        make = tuple.__new__  # a Row built directly: NamedTuple's own __new__ costs twice as much
+        last = first_row + LIMITS.rows  # looked up once: this loop runs once per employee
+        cell_limit = LIMITS.cell_chars
+        positions = {s.metric.name: k for k, s in enumerate(plan.inputs)}
+        kept = [(c, positions) for c in plan.constraints]
+        n = self.n - 1
+        if self.stopped:
+            return out
+        for n, row in enumerate(rows, start=self.n):
+            if row.__class__ is not dict and not isinstance(row, Mapping):
+                r.issues.append(
+                    Issue(
+                        "bad-row",
+                        f"row {n} is {type(row).__name__}, not a mapping of column names to cells",
+                        (f"row {n}",),
+                        source=source,
+                        hint="give each row as a dict such as {'employee_id': 'E1', 'sales': '120'}",
+                    )
+                )
+                continue
+            if n >= last:
+                r.issues.append(
+                    Issue(
+                        "too-many", f"more than {LIMITS.rows} rows", source=source, hint="score the population in parts"
+                    )
+                )
+                self.stopped = True
+                break
+            if n == first_row:
+                r.header(row, n)
+            emp = row.get(id_column)
+            placeholder = False
+            if emp.__class__ is not str or not emp or emp[0].isspace() or emp[-1].isspace() or not emp.isascii():
+                before = len(r.issues)
+                emp = r.employee(row, n)  # anything but a clean text id: check and report
+                placeholder = len(r.issues) > before
+            if fast:
+                try:
+                    values = read(row)
+                except (KeyError, CellError):
+                    values = r.slow(row, n)
+            else:
+                values = r.slow(row, n)
+            if ordered:
+                if not placeholder:
+                    self._order(emp, n)
+            elif emp in seen:
+                self._duplicate(emp, seen[emp], n)
+            else:
+                seen[emp] = n
+            if kept:
+                _keeps(kept, values, n, emp, r)
+            text = _texts(row, reasons, n, r, source, cell_limit) if reasons else empty
+            if r.team is not None and not text.get(r.team, "").strip():
+                r.issues.append(
+                    Issue(
+                        "missing-team",
+                        f"row {n} has no team in column {r.team!r}",
+                        (f"row {n}", r.team),
+                        source=source,
+                        hint="every employee needs a team when the scheme has teams",
+                    )
+                )
+            out.append(make(Row, (emp, n, values, text)))
+            if progress is not None and (self.count + len(out)) % 10_000 == 0:
+                progress(self.count + len(out))
+        self.n = n + 1
+        self.count += len(out)
+        return out
+
+    def _duplicate(self, emp: str, first: int, n: int) -> None:
+        self.r.issues.append(
+            Issue(
+                "duplicate-employee",
+                f"employee {emp!r} appears in rows {first} and {n}",
+                (f"row {n}",),
+                source=self.source,
+                hint="keep one row per employee and period",
+            )
+        )
+
+    def _order(self, emp: str, n: int) -> None:
+        last = self.last
+        if last is None or emp > last[0]:
+            self.last = (emp, n)
+        elif emp == last[0]:
+            self._duplicate(emp, last[1], n)
+        else:
+            raise Unordered(n)
+
+    def finish(self) -> None:
+        """
+        Raise :class:`InputError` with every problem found, or for an input without rows.
+        """
+        r = self.r
+        if not self.count and not r.issues:
+            r.issues.append(
+                Issue(
+                    "empty-input",
+                    "the input has no rows",
+                    source=self.source,
+                    hint="give one row per employee under a header line",
+                )
+            )
+        if r.issues:
+            raise InputError(
+                r.issues, f"{len(r.issues)} problem(s) in {self.source or 'the input'}; nothing was scored"
+            )
+
+
+class Unordered(Exception):
+    """
+    Raised by an ordered :class:`RowChecker` when an id comes below the one before it (at row ``args[0]``).
+    """
+
+
 def read_rows(
     plan: Plan,
     rows: Iterable[Mapping[str, Any]],
@@ -185,91 +342,13 @@ def read_rows(
     whose line 1 is the header).  Columns named as a bonus's ``reason`` are kept
     as text.  ``progress(done)`` is called every 10,000 rows.
     """
-    r = _Reader(plan, id_column, source)
-    read, reasons = plan.read, r.reasons
-    # The generated reader's fast path knows only the default number grammar;
-    # a declared format (decimal comma, thousands separator) reads every cell through its converter.
-    fast = current_format().is_default
-    empty: dict[str, str] = {}
-    out: list[Row] = []
-    seen: dict[str, int] = {}
-    make = tuple.__new__  # a Row built directly: NamedTuple's own __new__ costs twice as much
-    last = first_row + LIMITS.rows  # looked up once: this loop runs once per employee
-    cell_limit = LIMITS.cell_chars
-    positions = {s.metric.name: k for k, s in enumerate(plan.inputs)}
-    kept = [(c, positions) for c in plan.constraints]
     if isinstance(rows, str | bytes | Mapping) or not isinstance(rows, Iterable):
         raise InputError(
             [Issue("bad-row", f"rows must be a list of mappings, got {type(rows).__name__}", source=source)]
         )
-    for n, row in enumerate(rows, start=first_row):
-        if row.__class__ is not dict and not isinstance(row, Mapping):
-            r.issues.append(
-                Issue(
-                    "bad-row",
-                    f"row {n} is {type(row).__name__}, not a mapping of column names to cells",
-                    (f"row {n}",),
-                    source=source,
-                    hint="give each row as a dict such as {'employee_id': 'E1', 'sales': '120'}",
-                )
-            )
-            continue
-        if n >= last:
-            r.issues.append(
-                Issue("too-many", f"more than {LIMITS.rows} rows", source=source, hint="score the population in parts")
-            )
-            break
-        if n == first_row:
-            r.header(row, n)
-        emp = row.get(id_column)
-        if emp.__class__ is not str or not emp or emp[0].isspace() or emp[-1].isspace() or not emp.isascii():
-            emp = r.employee(row, n)  # anything but a clean text id: check and report
-        if fast:
-            try:
-                values = read(row)
-            except (KeyError, CellError):
-                values = r.slow(row, n)
-        else:
-            values = r.slow(row, n)
-        if emp in seen:
-            r.issues.append(
-                Issue(
-                    "duplicate-employee",
-                    f"employee {emp!r} appears in rows {seen[emp]} and {n}",
-                    (f"row {n}",),
-                    source=source,
-                    hint="keep one row per employee and period",
-                )
-            )
-        else:
-            seen[emp] = n
-        if kept:
-            _keeps(kept, values, n, emp, r)
-        text = _texts(row, reasons, n, r, source, cell_limit) if reasons else empty
-        if r.team is not None and not text.get(r.team, "").strip():
-            r.issues.append(
-                Issue(
-                    "missing-team",
-                    f"row {n} has no team in column {r.team!r}",
-                    (f"row {n}", r.team),
-                    source=source,
-                    hint="every employee needs a team when the scheme has teams",
-                )
-            )
-        out.append(make(Row, (emp, n, values, text)))
-        if progress is not None and len(out) % 10_000 == 0:
-            progress(len(out))
-    if not out and not r.issues:
-        r.issues.append(
-            Issue(
-                "empty-input",
-                "the input has no rows",
-                source=source,
-                hint="give one row per employee under a header line",
-            )
-        )
-    if r.issues:
-        raise InputError(r.issues, f"{len(r.issues)} problem(s) in {source or 'the input'}; nothing was scored")
+    checker = RowChecker(plan, id_column=id_column, source=source, first_row=first_row)
+    out = checker.feed(rows, progress)
+    checker.finish()
     return out
 
 

@@ -96,7 +96,7 @@ def team_values(
         personal = function.endswith(_PERSONAL)
         for team_members in (by_team if scope == "team" else everyone).values():
             own = [values[i][at] for i in team_members if counted[i]]
-            ordered = sorted(own)
+            ordered = _ordered(function, own)
             total = sum(own, _ZERO)
             if not personal:  # the same for every member: worked out once per team
                 same = aggregate(function, _ZERO, False, own, ordered, total)
@@ -107,6 +107,21 @@ def team_values(
                 column[i] = aggregate(function, values[i][at], counted[i], own, ordered, total)
         columns.append(column)
     return [tuple(col[i] for col in columns) for i in range(len(values))]
+
+
+def _ordered(function: str, own: list[Any]) -> list[Any]:
+    # What aggregate() reads of the sorted members: all of them for ranks and tops, only the
+    # largest or smallest for max and min (found without sorting: max is the last of equal
+    # largest values, as a stable sort puts it, min the first), nothing for the others.
+    if function.endswith(("_rank", "_top")):
+        return sorted(own)
+    if not own:
+        return own
+    if function.endswith("_max"):
+        return [max(reversed(own))]
+    if function.endswith("_min"):
+        return [min(own)]
+    return own
 
 
 def _relation_groups(ids: Sequence[str], bosses: Sequence[str]) -> dict[str, list[int]]:

@@ -1,0 +1,281 @@
+"""
+A CSV file scored into a CSV file in chunks, in constant memory (``perfrules score data.csv --out results.csv``).
+
+The input is read as it goes, never held whole: its encoding is checked in a
+first quick pass over the bytes (UTF-8, with or without a byte-order mark;
+anything else is read whole as before), and each stage of the plan reads it
+again (see :mod:`perfrules._evaluate.stream`).  The output goes to a temporary
+file beside the target that is renamed over it only once every row is
+written, so a problem found in the last row still leaves nothing half-written.
+Amounts over an approval threshold are held as the command line holds them
+without a ledger (see :mod:`perfrules._evaluate.holds`).  When the file
+cannot be streamed (another encoding, rows not in ascending id order, a plan
+with team values, a forced distribution or history, an approval threshold on
+population values, JSON Lines of a scheme with approvals),
+:func:`score_csv_streamed` returns ``None`` and the caller reads the whole
+population as before; the results are the same either way.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gc
+import os
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .._compile import Plan, compile_scheme
+from .._errors import InputError, Issue
+from .._evaluate import (
+    FlatColumns,
+    Holding,
+    Unordered,
+    build_result,
+    flat_columns,
+    layout_of,
+    stream_problem,
+    stream_scores,
+)
+from .._model import Period
+from .._plugins import NumberFormat
+from .approvals import _holding
+from .decode import sniff_delimiter
+from .files import _check_header, _fail
+from .output import STDOUT, open_pending
+from .write import csv_safe, json_line
+from .xlsx import TEXT_COLUMNS
+
+__all__ = ["CsvStream", "csv_stream", "score_csv_streamed"]
+
+_BLOCK = 1 << 20
+_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+@attrs.define(eq=False)
+class CsvStream:
+    """
+    A CSV file read row by row as mappings from its header, with where each row starts.
+    """
+
+    path: Path
+    source: str
+    encoding: str
+    delimiter: str
+    columns: tuple[str, ...]
+    lines: int
+    """Lines in the file (for a progress bar's size)."""
+    # Rows whose first line is not their number (a blank line or a quoted line break before them):
+    # (row number, line - row number) where that difference changes.
+    shifts: list[tuple[int, int]] = attrs.field(factory=list)
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        """
+        Yield each row as ``csv.DictReader`` does (short rows filled with ``None``); raise on extra cells.
+        """
+        shifts: list[tuple[int, int]] = []
+        header, width = list(self.columns), len(self.columns)
+        with open(self.path, encoding=self.encoding, newline="") as fh:
+            reader = csv.reader(fh, delimiter=self.delimiter)
+            try:
+                next(reader)
+                line, n, shift = reader.line_num, 2, 0
+                for cells in reader:
+                    if not cells:  # a blank line is no row
+                        line = reader.line_num
+                        continue
+                    if line + 1 - n != shift:
+                        shift = line + 1 - n
+                        shifts.append((n, shift))
+                    if len(cells) > width:
+                        raise _fail(
+                            "extra-cells",
+                            f"line {reader.line_num} has more cells than the header",
+                            self.source,
+                            reader.line_num,
+                        )
+                    if len(cells) < width:  # the missing cells are None, as csv.DictReader gives them
+                        yield dict(zip(header, [*cells, *[None] * (width - len(cells))], strict=True))
+                    else:
+                        yield dict(zip(header, cells, strict=True))
+                    line, n = reader.line_num, n + 1
+            except csv.Error as exc:
+                raise _fail("syntax", f"not valid CSV: {exc}", self.source, line=reader.line_num) from None
+            finally:
+                self.shifts = shifts
+
+    def locate(self, issue: Issue) -> Issue:
+        """
+        Return ``issue`` with the line and column of its row and cell in the file.
+        """
+        path = issue.path
+        if not (path and isinstance(path[0], str) and path[0].startswith("row ") and path[0][4:].isdigit()):
+            return issue
+        number = int(path[0][4:])
+        at = bisect_right(self.shifts, (number, float("inf"))) - 1
+        line = number + (self.shifts[at][1] if at >= 0 else 0)
+        column = self.columns.index(str(path[1])) + 1 if len(path) > 1 and str(path[1]) in self.columns else None
+        return attrs.evolve(issue, source=self.source, line=line, column=column)
+
+
+def csv_stream(path: str | os.PathLike[str], delimiter: str | None = None) -> CsvStream | None:
+    """
+    Return ``path`` ready to be read row by row, or ``None`` when it must be read whole (see the module).
+    """
+    p = Path(path)
+    if p.suffix.lower() not in _SUFFIXES or not p.is_file():
+        return None
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines, head = 0, b""
+    try:
+        with p.open("rb") as fh:
+            while block := fh.read(_BLOCK):
+                if not head:
+                    head = block[:65536]
+                lines += block.count(b"\n")
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+    except (OSError, UnicodeDecodeError):
+        return None  # read whole: the general reader names the problem or detects the encoding
+    if not head or b"\x00" in head[:4096]:
+        return None
+    encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+    text = head.decode(encoding, errors="ignore")
+    if not text.strip():
+        return None
+    try:
+        sep = sniff_delimiter(text if len(head) < 65536 else text.rsplit("\n", 1)[0], str(p), delimiter)
+        header = next(csv.reader(text.splitlines()[:1], delimiter=sep), [])
+        _check_header(header, str(p))
+    except (InputError, csv.Error):
+        return None
+    return CsvStream(p, str(p), encoding, sep, tuple(header), lines)
+
+
+def score_csv_streamed(
+    plan: Plan,
+    data: str | os.PathLike[str],
+    out: str,
+    *,
+    period: Period | None,
+    id_column: str = "employee_id",
+    numbers: NumberFormat | None = None,
+    no_history: bool = False,
+    delimiter: str | None = None,
+    progress: Any = None,
+    chunk: int = 10_000,
+    explain: bool = False,
+) -> int | None:
+    """
+    Score the CSV file ``data`` into the CSV file ``out`` in chunks; return how many rows were written.
+
+    Returns ``None``, having written nothing, when the input or the plan cannot
+    be streamed; the caller then scores the whole population.  Raises
+    :class:`InputError` (with each problem's line and column) or
+    :class:`EvaluationError` as :func:`perfrules.score` does; ``out`` is then untouched.
+    """
+    suffix = Path(out).suffix.lower()
+    if out == STDOUT or suffix not in (".csv", ".jsonl") or stream_problem(plan, no_history) is not None:
+        return None
+    approvals = layout_of(plan).approvals
+    if approvals and suffix != ".csv":
+        return None  # JSON Lines list the hold inputs of the adjustments held anywhere: read whole
+    source = csv_stream(data, delimiter)
+    if source is None:
+        return None
+    holding, scored = None, plan
+    if approvals:  # held as the command line holds them (see _evaluate/holds.py): on a scheme copy
+        variant, holds = _holding(plan.scheme, sorted({a[1] for a in approvals}))
+        scored = compile_scheme(variant)
+        holding = Holding(scored, holds, plan)  # read by plan: a column named like a hold is not read
+
+    pending, fh = open_pending(out)
+    if pending is None or fh is None:
+        return None
+    done = 0
+    # Nothing the chunks build refers back to itself: reference counting frees each chunk, and
+    # the cycle collector, which would walk every live tuple again and again, is not needed.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        label = period.label if period else None
+        explained = explain and suffix == ".jsonl"
+        if suffix == ".jsonl":
+            write = _lines(fh, plan, label, explained)
+        else:
+            write = _writer(fh, flat_columns(layout_of(scored)), label)
+        if progress is not None:
+            progress.phase("scoring", max(source.lines - 1, 0))
+        for rows, outs, traces, held in stream_scores(
+            scored,
+            source.rows,
+            period=period,
+            id_column=id_column,
+            source=source.source,
+            numbers=numbers,
+            no_history=no_history,
+            progress=progress,
+            chunk=chunk,
+            trace=explained,
+            holding=holding,
+        ):
+            write(rows, outs, traces, held)
+            done += len(rows)
+        pending.finish(fh)
+        pending.commit()
+    except Unordered:
+        pending.discard()
+        return None
+    except InputError as exc:
+        pending.discard()
+        raise InputError([source.locate(i) for i in exc.issues], str(exc).split("\n", 1)[0]) from None
+    finally:
+        pending.discard()
+        if collecting:
+            gc.enable()
+    return done
+
+
+def _lines(fh: Any, plan: Plan, period: str | None, explain: bool) -> Callable[[list[Any], list[Any], Any, Any], None]:
+    # JSON Lines: one result per line, as render_results writes them, with its explanation when asked.
+    layout = layout_of(plan)
+    head = {"scheme": plan.scheme.name, "scheme_digest": plan.digest}
+    detail = plan if explain else None
+
+    def write(rows: list[Any], outs: list[Any], traces: list[Any] | None, _: Any) -> None:
+        facts = traces if traces is not None else [None] * len(rows)
+        fh.write(
+            "".join(
+                json_line(head, build_result(layout, r.employee, o, period, t), detail)
+                for r, o, t in zip(rows, outs, facts, strict=True)
+            )
+        )
+
+    return write
+
+
+def _writer(fh: Any, columns: FlatColumns, period: str | None) -> Callable[[list[Any], list[Any], Any, Any], None]:
+    writer = csv.writer(fh, lineterminator="\n")
+    writer.writerow(columns.fields)
+    make = columns.row_maker(period)
+    made = columns.held_maker(period)
+    text = [k for k, name in enumerate(columns.fields) if name in TEXT_COLUMNS]
+    # Ids, grades and flags rarely start like a formula: each is checked, and only such a cell is changed.
+    risky = ("=", "+", "-", "@", "\t", "\r")
+
+    def write(rows: list[Any], outs: list[Any], _: Any, held: list[Any] | None) -> None:
+        if held is None:
+            cells = [make(r.employee, o) for r, o in zip(rows, outs, strict=True)]
+        else:
+            cells = [made(r.employee, o, len(h)) for r, o, h in zip(rows, outs, held, strict=True)]
+        for row in cells:
+            for k in text:
+                if row[k].startswith(risky):
+                    row[k] = csv_safe(row[k])
+        writer.writerows(cells)
+
+    return write

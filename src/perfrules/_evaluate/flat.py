@@ -1,0 +1,151 @@
+"""
+One result as one flat row of text: the columns of a CSV, workbook or JSON Lines output.
+
+The columns are worked out once per plan (:func:`flat_columns`); each row is
+then one list of strings built from the plan's output tuple, with no mapping
+per group and no :class:`~perfrules.Result` needed.  :func:`flag_names` gives
+the flags :func:`~perfrules._evaluate.results.build_result` raises, by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from .._kinds import points_name
+from .results import Layout
+
+__all__ = ["FlatColumns", "flag_names", "flat_columns"]
+
+
+@attrs.frozen(eq=False)
+class FlatColumns:
+    """
+    The header of flat result rows and where each amount column reads the output tuple.
+    """
+
+    fields: tuple[str, ...]
+    sources: tuple[int | str, ...]
+    """Each column's output position, or ``id``, ``period``, ``score``, ``grade`` or ``flags``."""
+    layout: Layout
+
+    values: tuple[int, ...] | None
+    """Output positions of the amount columns, or None when one is named like a fixed column."""
+
+    def cells(
+        self, employee: str, period: str | None, row: tuple[Any, ...], grade: str | None, flags: list[str]
+    ) -> list[str]:
+        """
+        Return the text cells of one result: id, period, score, grade, every amount, flags.
+        """
+        if self.values is not None:
+            score = str(row[self.layout.score])
+            return [employee, period or "", score, grade or "", *[str(row[i]) for i in self.values], ";".join(flags)]
+        fixed = {
+            "id": employee,
+            "period": period or "",
+            "score": str(row[self.layout.score]),
+            "grade": grade or "",
+            "flags": ";".join(flags),
+        }
+        return [fixed[s] if isinstance(s, str) else str(row[s]) for s in self.sources]
+
+    def row_maker(self, period: str | None) -> Callable[[str, tuple[Any, ...]], list[str]]:
+        """
+        Return ``make(employee, row)``: the cells of a result straight from the plan's output tuple.
+        """
+        layout, values, label = self.layout, self.values, period or ""
+        if values is None:  # an amount named like a fixed column (period, flags): the general form
+
+            def general(employee: str, row: tuple[Any, ...]) -> list[str]:
+                grade = row[layout.grade] if layout.grade is not None else None
+                if layout.assessed is not None and not row[layout.assessed[0]]:
+                    grade = None
+                return self.cells(employee, period, row, grade, flag_names(layout, row))
+
+            return general
+        score, grade_at = layout.score, layout.grade
+        assessed = layout.assessed
+        simple = not layout.approvals and assessed is None
+        flagged = tuple((name, i) for name, _, i in layout.flags)
+
+        def make(employee: str, row: tuple[Any, ...]) -> list[str]:
+            grade = row[grade_at] if grade_at is not None else None
+            if simple:
+                names = ";".join([name for name, i in flagged if row[i]])
+            else:
+                found = flag_names(layout, row)
+                names = ";".join(found)
+                if assessed is not None and not row[assessed[0]]:
+                    grade = None
+            return [employee, label, str(row[score]), grade or "", *[str(row[i]) for i in values], names]
+
+        return make
+
+    def held_maker(self, period: str | None) -> Callable[[str, tuple[Any, ...], int], list[str]]:
+        """
+        Return ``make(employee, row, held)``: the cells of a result whose ``held`` amounts wait for approval (W2).
+
+        The flags are those the command line gives a result scored with its
+        holds: no ``approval_required``, one ``approval_held`` for each amount held.
+        """
+        layout, values, label = self.layout, self.values, period or ""
+        score, grade_at, assessed = layout.score, layout.grade, layout.assessed
+        flagged = tuple((name, i) for name, _, i in layout.flags)
+
+        def make(employee: str, row: tuple[Any, ...], held: int) -> list[str]:
+            # flag_names() without its approval_required, which a held result never lists.
+            grade = row[grade_at] if grade_at is not None else None
+            flags = [name for name, i in flagged if row[i]]
+            if assessed is not None and not row[assessed[0]]:
+                grade = None
+                flags.insert(0, "not_assessed")
+            if held:
+                flags += ["approval_held"] * held
+            if values is None:
+                return self.cells(employee, period, row, grade, flags)
+            return [employee, label, str(row[score]), grade or "", *[str(row[i]) for i in values], ";".join(flags)]
+
+        return make
+
+
+def flat_columns(layout: Layout) -> FlatColumns:
+    """
+    Return the flat columns of ``layout``: the same names, in the same order, for every result.
+    """
+    # Built as a dict in the order the columns are written, so a name given twice keeps its
+    # first place and its last value, as a row of text keyed by column name would.
+    where: dict[str, int | str] = {"employee_id": "id", "period": "period", "score": "score", "grade": "grade"}
+    where.update(dict(layout.groups["indicators"]))
+    # A weighted indicator's column holds its contribution; ``name.points`` the points it weighs.
+    at = {name: i for i, name in enumerate(layout.outputs)}
+    points = (points_name(name) for name, _ in layout.groups["indicators"])
+    where.update({name: at[name] for name in points if name in at})
+    for group in ("sections", "penalties", "bonuses", "payouts"):
+        where.update(dict(layout.groups[group]))
+    where.update({f"{name}.charged": i for name, i in layout.charges})
+    where["flags"] = "flags"
+    sources = tuple(where.values())
+    inner = sources[4:-1]
+    plain = sources[:4] == ("id", "period", "score", "grade") and sources[-1] == "flags"
+    values = inner if plain and all(isinstance(v, int) for v in inner) else None
+    return FlatColumns(tuple(where), sources, layout, values)  # type: ignore[arg-type]
+
+
+def flag_names(layout: Layout, row: tuple[Any, ...]) -> list[str]:
+    """
+    Return the names of the flags a result with output tuple ``row`` has, in the order its result lists them.
+    """
+    names = [name for name, _, i in layout.flags if row[i]]
+    for _, _, limit, occ, amount, at in layout.approvals:
+        if occ is not None:
+            big = any(abs(v) > limit for v in row[occ])
+        else:
+            big = amount is not None and amount > limit and row[at] != 0
+        if big:
+            names.append("approval_required")
+    if layout.assessed is not None and not row[layout.assessed[0]]:
+        names.insert(0, "not_assessed")
+    return names

@@ -1,0 +1,342 @@
+"""
+Scoring a population in chunks, in constant memory: read, check, evaluate and hand on 10,000 rows at a time.
+
+:func:`stream_scores` reads the rows through ``open_rows()`` once for each
+stage of the plan: a plan without group values is read once; a plan whose
+later stages read population-wide values (``all_max``, ``all_min``,
+``all_sum``, ``all_count``, ``all_avg``) is read once more per stage, each
+earlier pass folding those values as it goes, so nothing is kept per
+employee.  Rows must come in ascending employee-id order (the order results
+are in); otherwise :class:`~perfrules._evaluate.inputs.Unordered` is raised
+and the caller scores the whole population at once instead.
+
+Problems are reported as :func:`~perfrules.score` reports them: every input
+problem of every row at once, before any evaluation error; the first
+evaluation error in employee order (a later stage's only when no earlier
+stage failed); then values that are not finite; then adjustments without a
+reason.  Chunks handed on before a problem is found must be thrown away by
+the caller (the command line writes to a temporary file).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from decimal import Decimal, localcontext
+from itertools import islice
+from typing import Any, NamedTuple
+
+from .._compile import CONTEXT, Plan
+from .._errors import EvaluationError, InputError, Issue, PerfrulesError
+from .._model import Period
+from .._plugins import NumberFormat, number_format
+from .engine import _counts, _finite, _kinds, _phase, _run
+from .history import history_values
+from .holds import Holding
+from .inputs import Row, RowChecker
+from .parts import Hold
+from .prune import pruned_stage
+from .results import build_result, layout_of
+from .texts import kept_texts
+
+__all__ = ["FOLDED", "stream_problem", "stream_scores"]
+
+_CHUNK = 10_000
+_ZERO = Decimal(0)
+#: Group values worked out while the rows go by, with nothing kept per employee.
+FOLDED = ("all_max", "all_min", "all_sum", "all_count", "all_avg")
+
+
+def stream_problem(plan: Plan, no_history: bool) -> str | None:
+    """
+    Return why ``plan`` cannot be scored in chunks, or ``None`` when it can.
+    """
+    s = plan.scheme
+    if plan.history and not no_history:
+        return "it reads history"
+    layout = layout_of(plan)
+    if any(at >= plan.stages[0].width for *_, at in layout.approvals):
+        return "an amount over an approval threshold depends on population values"
+    if layout.reasons:
+        return "it keeps the reasons of discretionary bonuses"
+    if s.population is not None:
+        return "it declares a population (dates, roles, relations)"
+    if s.grades is not None and s.grades.distribution is not None:
+        return "it has a forced distribution"
+    for stage in plan.stages:
+        for call in stage.groups:
+            if call[0] not in FOLDED:
+                return f"it reads the group value {call[0]}()"
+    return None
+
+
+class _Fold:
+    # One population-wide value, folded in employee order exactly as the whole
+    # population would give it: max is the last of equal largest values (as a
+    # stable sort puts them), min the first, sum adds in employee order from 0.
+    def __init__(self, plan: Plan, call: tuple[str, ...]) -> None:
+        function, argument, condition, over = call
+        self.function = function
+        self.at = plan.index[argument]
+        wanted = {"everyone": (), "assessed": (plan.assessed,), "eligible": (plan.assessed, plan.eligible)}
+        self.counted = tuple(k for k in wanted[over or "eligible"] if k is not None)
+        if condition:
+            self.counted += (plan.index[condition],)
+        self.best: Any = None
+        self.total = _ZERO
+        self.n = 0
+
+    def add(self, outs: list[tuple[Any, ...]]) -> None:
+        at, counted, function = self.at, self.counted, self.function
+        own = [v[at] for v in outs if all(v[k] for k in counted)] if counted else [v[at] for v in outs]
+        if not own:
+            return
+        self.n += len(own)
+        if function in ("all_sum", "all_avg"):
+            self.total = sum(own, self.total)
+        elif function == "all_max":
+            top = max(reversed(own))  # the last of equal largest values
+            if self.best is None or not top < self.best:
+                self.best = top
+        elif function == "all_min":
+            low = min(own)  # the first of equal smallest values
+            if self.best is None or low < self.best:
+                self.best = low
+
+    def value(self) -> Any:
+        if self.function == "all_count":
+            return Decimal(self.n)
+        if self.function == "all_sum":
+            return self.total
+        if self.function == "all_avg":
+            return self.total / self.n if self.n else _ZERO
+        return _ZERO if self.best is None else self.best
+
+
+class _Problems:
+    # What went wrong so far, kept in the order score() would report it.
+    def __init__(self, source: str | None) -> None:
+        self.source = source
+        self.counts: list[Issue] = []
+        self.evaluation: PerfrulesError | None = None
+        self.finite: PerfrulesError | None = None
+        self.reasons: list[Issue] = []
+
+    def raise_any(self, checker: RowChecker) -> None:
+        checker.finish()  # input problems first, all of them
+        if self.counts:
+            n = len(self.counts)
+            raise InputError(self.counts, f"{n} problem(s) in {self.source or 'the input'}; nothing was scored")
+        if self.evaluation is not None:
+            raise self.evaluation
+        if self.finite is not None:
+            raise self.finite
+        if self.reasons:
+            n = len(self.reasons)
+            raise InputError(self.reasons, f"{n} adjustment(s) without a reason; nothing was scored")
+
+
+def _stage(plan: Plan, run: Callable[[tuple[Any, ...]], tuple[Any, ...]], rows: list[Row], values: list[Any]) -> Any:
+    try:  # one try around a chunk: the failing employee is found only when one fails
+        return [run(v) for v in values]
+    except ArithmeticError:
+        return [_run(plan, run, row, v) for row, v in zip(rows, values, strict=True)]
+
+
+def stream_scores(
+    plan: Plan,
+    open_rows: Callable[[], Iterable[Mapping[str, Any]]],
+    *,
+    period: Period | None,
+    id_column: str = "employee_id",
+    source: str | None = None,
+    first_row: int = 2,
+    numbers: NumberFormat | None = None,
+    no_history: bool = False,
+    progress: Callable[[int], None] | None = None,
+    chunk: int = _CHUNK,
+    trace: bool = False,
+    holding: Holding | None = None,
+) -> Iterator[_Chunk]:
+    """
+    Yield the checked rows, the output tuples, (``trace``) the traces and (``holding``) the holds of each chunk.
+
+    The chunks come in employee order.  A trace is what
+    :attr:`~perfrules.Result.trace` holds (see the module's text for the rest).
+    With ``holding`` (``plan`` is then the scheme copy whose hold inputs it
+    names), every amount over its approval threshold is held as the command
+    line holds it, and each row's :class:`~perfrules.Hold` values come with it.
+
+    ``open_rows()`` gives the rows from the start each time it is called; a
+    plan must have no :func:`stream_problem`.  Raises as :func:`~perfrules.score`
+    does, after the last chunk when the problem was found late.
+    """
+    stages = plan.stages
+    # Without history, every employee reads the same values: worked out once, not per chunk.
+    empty: tuple[Any, ...] = ()
+    if plan.history:
+        past, _ = history_values(plan, None, period, ["-"], _kinds(plan), no_history=True)
+        empty = past[0]
+    if holding is not None:
+        empty = holding.pad + empty
+    extras: list[tuple[Any, ...]] = [()]
+    for upto in range(1, len(stages) + 1):
+        last = upto == len(stages)
+        folds = [] if last else [_Fold(plan, call) for call in stages[upto].groups]
+        # A pass before the last runs its last stage cut down to what the folds read; should any
+        # row fail, the pass is run again whole, so that the error is the one score() names.
+        wanted = {k for f in folds for k in (f.at, *f.counted)}
+        if holding is not None and upto == 1:
+            wanted |= holding.wanted
+        cut = None if last else pruned_stage(plan, upto - 1, wanted)
+        for run in (cut, None) if cut is not None else (None,):
+            if not last:
+                folds = [_Fold(plan, call) for call in stages[upto].groups]
+            name = f"pass {upto}/{len(stages)}" if len(stages) > 1 else "scoring"
+            options = _Options(id_column, source, first_row, numbers, holding)
+            checker, problems = yield from _pass(
+                plan, open_rows, upto, run, folds, empty, extras, options, progress, chunk, trace and last, name,
+            )  # fmt: skip
+            if run is None or problems.evaluation is None:
+                break
+        problems.raise_any(checker)
+        if not last:
+            with localcontext(CONTEXT):
+                extras.append(tuple(f.value() for f in folds))
+
+
+class _Options(NamedTuple):
+    id_column: str
+    source: str | None
+    first_row: int
+    numbers: NumberFormat | None
+    holding: Holding | None
+
+
+#: One chunk handed on: its rows, their output tuples, their traces (or None) and their holds (or None).
+_Chunk = tuple[list[Row], list[tuple[Any, ...]], list[tuple[Any, ...]] | None, list[tuple[Hold, ...]] | None]
+
+
+class _Failed(Exception):
+    # An evaluation error and the stage it came from: an earlier stage's error is reported first.
+    def __init__(self, stage: int, error: EvaluationError) -> None:
+        super().__init__(stage, error)
+        self.stage, self.error = stage, error
+
+
+def _pass(
+    plan: Plan,
+    open_rows: Callable[[], Iterable[Mapping[str, Any]]],
+    upto: int,
+    run: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None,
+    folds: list[_Fold],
+    empty: tuple[Any, ...],
+    extras: list[tuple[Any, ...]],
+    options: _Options,
+    progress: Callable[[int], None] | None,
+    chunk: int,
+    trace: bool,
+    name: str,
+) -> Generator[_Chunk, None, tuple[Any, _Problems]]:
+    # One reading of the rows: stages[:upto] over each chunk; the last pass hands its chunks on.
+    last = upto == len(plan.stages)
+    source = options.source
+    reading = plan if options.holding is None else options.holding.reading
+    checker = RowChecker(reading, id_column=options.id_column, source=source, first_row=options.first_row, ordered=True)
+    problems = _Problems(source)
+    failed = len(plan.stages)  # the stage of the evaluation error found so far
+    _phase(progress, name, 0)
+    rows_in = iter(open_rows())
+    while not checker.stopped:
+        batch = list(islice(rows_in, chunk))  # the rows themselves, not copies
+        if not batch:
+            break
+        with number_format(options.numbers):
+            rows = checker.feed(batch)
+        del batch
+        if checker.issues:
+            continue  # only checking now: nothing is evaluated or handed on
+        try:
+            _counts(plan, rows, source)
+        except InputError as exc:
+            problems.counts += exc.issues
+        if problems.counts or not failed:
+            continue
+        with localcontext(CONTEXT):
+            try:
+                # After an error in stage k, later rows still run the stages before k: score() would
+                # have run those stages for everyone first, and named an error there instead.
+                outs, traces, held = _evaluate(
+                    plan, min(upto, failed), rows, empty, extras, trace, run, options.holding
+                )
+            except _Failed as exc:
+                if exc.stage < failed:
+                    failed, problems.evaluation = exc.stage, exc.error
+                if run is not None:
+                    break  # the pass is run again whole
+                continue
+            if problems.evaluation is not None:
+                continue
+            for fold in folds:
+                fold.add(outs)
+        if last:
+            _checked(plan, outs, rows, problems)
+            if problems.finite is None and not problems.reasons:
+                yield rows, outs, traces, held
+        if progress is not None:
+            progress(checker.count)
+    return checker, problems
+
+
+def _evaluate(
+    plan: Plan,
+    upto: int,
+    rows: list[Row],
+    empty: tuple[Any, ...],
+    extras: list[tuple[Any, ...]],
+    trace: bool,
+    cut: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None,
+    holding: Holding | None = None,
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]] | None, list[tuple[Hold, ...]] | None]:
+    # Each stage in turn over the chunk; traced, each stage's facts follow its values (as score() keeps them).
+    # ``cut`` stands in for the last stage run (see prune.py); ``holding`` holds amounts after the first stage.
+    held = None
+    values: list[Any] = [r.values + empty for r in rows] if empty else [r.values for r in rows]
+    facts: list[tuple[Any, ...]] | None = None
+    for k, stage in enumerate((plan.traced_stages if trace else plan.stages)[:upto]):
+        if k:
+            extra = extras[k]
+            values = [v + extra for v in values]
+        run = cut if cut is not None and k == upto - 1 else stage.run
+        try:
+            done = _stage(plan, run, rows, values)
+            if holding is not None and not k:
+                done, held = holding.apply(plan, run, rows, values, done)
+        except EvaluationError as exc:
+            raise _Failed(k, exc) from exc
+        if trace:
+            width = stage.width
+            values = [o[:width] for o in done]
+            more = [o[width:] for o in done]
+            facts = more if facts is None else [f + m for f, m in zip(facts, more, strict=True)]
+        else:
+            values = done
+    if facts is not None:
+        return values, [v + f for v, f in zip(values, facts, strict=True)], held
+    return values, None, held
+
+
+def _checked(plan: Plan, outs: list[tuple[Any, ...]], rows: list[Row], problems: _Problems) -> None:
+    if problems.finite is not None:
+        return
+    layout = None
+    try:
+        if any("**" in f.text for f in plan.formulas.values()):
+            layout = layout_of(plan)
+            _finite(plan, [build_result(layout, r.employee, o, None) for r, o in zip(rows, outs, strict=True)], rows)
+        if any(b.reason is not None for b in plan.scheme.bonuses):
+            layout = layout or layout_of(plan)
+            kept_texts(plan, [build_result(layout, r.employee, o, None) for r, o in zip(rows, outs, strict=True)], rows)
+    except EvaluationError as exc:
+        problems.finite = exc
+    except InputError as exc:
+        problems.reasons += exc.issues

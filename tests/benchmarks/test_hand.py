@@ -1,0 +1,61 @@
+"""The hand-written baselines of benchmarks/hand write the bytes perfrules writes, on a small population."""
+
+import random
+import subprocess
+import sys
+
+from perfrules._cli.main import main
+from tests.adapters.test_streamed import KPI, _kpi_rows
+from tests.conftest import EXAMPLES
+
+HAND = EXAMPLES.parent / "benchmarks" / "hand"
+
+
+def test_decimal_kpi_writes_what_perfrules_writes(tmp_path, capsys):
+    data = tmp_path / "data.csv"
+    data.write_text("\n".join(_kpi_rows(200, seed=11)) + "\n", encoding="utf-8")
+    ours, hand = tmp_path / "perfrules.csv", tmp_path / "hand.csv"
+    assert main(["score", str(KPI), str(data), "--period", "2026-04", "--no-history", "--out", str(ours)]) == 0
+    capsys.readouterr()
+    done = subprocess.run(
+        [sys.executable, str(HAND / "decimal_kpi.py"), str(data), str(hand)], capture_output=True, check=True
+    )
+    assert done.stdout == b""
+    assert hand.read_bytes() == ours.read_bytes()
+    assert b"approval_held" in ours.read_bytes() and b"first_place" in ours.read_bytes()
+
+
+def _team_rows(n, seed=5):
+    rnd = random.Random(seed)
+    lines = ["employee_id,name,team,hire_date,mentor,month_score,sales,perf_bonus,role,admin_score"]
+    agents: list[str] = []
+    for k in range(n):
+        emp, team = f"E{k:05d}", f"t{k // 10}"
+        if k % 10 == 0:
+            agents = []
+            hire = f"20{rnd.randint(15, 25)}-0{rnd.randint(1, 9)}-1{rnd.randint(0, 9)}"
+            lines.append(f"{emp},s,{team},{hire},,0,0,,supervisor,{rnd.randint(40, 100)}")
+            continue
+        hire = rnd.choice(("2024-01-10", "2025-06-01", "2026-03-01", "2026-04-05", "2026-02-28"))
+        mentor = rnd.choice(agents) if agents and hire >= "2026-02" else ""
+        score = rnd.choice((f"{rnd.randint(30, 110)}", f"{rnd.randint(3000, 11000) / 100:.2f}", "95.0"))
+        bonus = rnd.choice(("", "0", f"{rnd.randint(0, 5000)}", f"{rnd.randint(0, 500000) / 100:.2f}"))
+        lines.append(f"{emp},a,{team},{hire},{mentor},{score},{rnd.randint(0, 900000)},{bonus},agent,")
+        agents.append(emp)
+    return lines
+
+
+def test_decimal_team_writes_what_perfrules_writes(tmp_path, capsys):
+    data = tmp_path / "data.csv"
+    data.write_text("\n".join(_team_rows(200)) + "\n", encoding="utf-8")
+    ours, hand = tmp_path / "perfrules.csv", tmp_path / "hand.csv"
+    scheme = EXAMPLES / "seed000-team" / "scheme.yaml"
+    assert main(["score", str(scheme), str(data), "--period", "2026-04", "--no-history", "--out", str(ours)]) == 0
+    capsys.readouterr()
+    done = subprocess.run(
+        [sys.executable, str(HAND / "decimal_team.py"), str(data), str(hand)], capture_output=True, check=True
+    )
+    assert done.stdout == b""
+    assert hand.read_bytes() == ours.read_bytes()
+    text = ours.read_text(encoding="utf-8")
+    assert "gold_agent" in text and "new_hire" in text and ",200.00," in text and ",400.00," in text
