@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import quote
 
 from .._adapters import (
-    ARROW_SUFFIXES,
     STDOUT,
     Ledger,
     approvals_of,
@@ -26,8 +25,6 @@ from .._adapters import (
     read_table,
     restate,
     roll_up,
-    score_csv_columnar,
-    score_csv_streamed,
     score_held,
     statement_html,
     with_trueup,
@@ -38,10 +35,9 @@ from .._errors import InputError, Issue
 from .._evaluate import HistorySource, RecordedHistory, Results, history_lines, layout_of, scheme_period, score
 from .._explain import Catalogue, catalogue, explain, render_text
 from .._load import read_scheme, scheme_json_schema
-from .._model import Period
-from .._plugins import NumberFormat
 from .._validate import check_file
 from .assure import with_bound_warnings
+from .fast import EXIT_INVALID, EXIT_OK, EXIT_USAGE, columnar_csv, numbers_of, period_of, streamed_csv, usage
 from .process import tell_held
 from .progress import Progress, progress
 from .style import paint, use_colour
@@ -58,16 +54,6 @@ __all__ = [
     "statement",
     "validate",
 ]
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-
-
-def usage(args: argparse.Namespace, message: str) -> SystemExit:
-    """
-    Print a usage error as argparse does, and return the exit to raise (code 2).
-    """
-    print(f"perfrules {args.command}: error: {message}", file=sys.stderr)
-    return SystemExit(EXIT_USAGE)
 
 
 def _dump(data: object) -> None:
@@ -93,22 +79,6 @@ def schema(args: argparse.Namespace) -> int:
     """
     _dump(scheme_json_schema())
     return EXIT_OK
-
-
-def _period(args: argparse.Namespace) -> Period | None:
-    if args.period is None:
-        return None
-    try:
-        return Period.parse(args.period)
-    except ValueError as exc:
-        raise usage(args, f"--period: {exc}") from None
-
-
-def _numbers(args: argparse.Namespace) -> NumberFormat:
-    try:
-        return NumberFormat(decimal="," if args.decimal_comma else ".", thousands=args.thousands)
-    except ValueError as exc:
-        raise usage(args, f"--thousands: {exc}") from None
 
 
 Relocate = Callable[[InputError], InputError]
@@ -144,7 +114,7 @@ def _score(args: argparse.Namespace, bar: Progress | None) -> tuple[Plan, Result
 
 
 def _score_rows(args: argparse.Namespace, bar: Progress | None) -> tuple[Plan, Results, list[dict[str, Any]]]:
-    period, numbers = _period(args), _numbers(args)
+    period, numbers = period_of(args), numbers_of(args)
     if bar is not None:
         bar.phase(f"compiling {args.scheme}")
     loaded = read_scheme(args.scheme)
@@ -223,7 +193,7 @@ def score_command(args: argparse.Namespace) -> int:
     """
     if args.out:
         check_writable(args.out)  # before anything is scored or published
-    if _columnar_csv(args) or _streamed_csv(args):
+    if columnar_csv(args) or streamed_csv(args):
         return EXIT_OK
     with progress(enabled=sys.stderr.isatty()) as bar:
         plan, results = _score(args, bar)
@@ -252,68 +222,11 @@ def score_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _streamed_csv(args: argparse.Namespace) -> bool:
-    # One CSV file to a CSV file with the row engine: read, scored and written in chunks, in constant
-    # memory. Whatever cannot be streamed (see _adapters/streamed.py) takes the general path below.
-    wanted = getattr(args, "engine", "row") == "row" and len(args.data) == 1 and args.out and args.out != STDOUT
-    if not wanted or args.json or getattr(args, "ledger", None) or args.encoding:
-        return False
-    period, numbers = _period(args), _numbers(args)
-    loaded = read_scheme(args.scheme)
-    assert loaded.scheme is not None
-    plan = compile_scheme(loaded.scheme)
-    scheme = scheme_period(plan, args.period if period is not None else None, args.any_period)
-    with progress(enabled=sys.stderr.isatty()) as bar:
-        written = score_csv_streamed(
-            plan,
-            args.data[0],
-            args.out,
-            period=scheme,
-            id_column=args.id_column,
-            numbers=numbers,
-            no_history=args.no_history,
-            delimiter=args.delimiter,
-            progress=bar,
-            explain=bool(getattr(args, "explain", False)),
-        )
-    if written is None:
-        return False
-    if plan.history:
-        print("warning: scored without history: prior() read 0 and streaks started here", file=sys.stderr)
-    print(f"wrote {written} result(s) to {args.out}", file=sys.stderr)
-    return True
-
-
-def _columnar_csv(args: argparse.Namespace) -> bool:
-    # One plain CSV file to a CSV file with the columnar engine: whole columns, no Python object per cell.
-    reading = (args.encoding, args.delimiter, args.decimal_comma, args.thousands, args.json, args.ledger)
-    if args.engine != "columnar" or any(reading) or len(args.data) != 1 or not args.out or args.out == STDOUT:
-        return False
-    tables = {".csv", *ARROW_SUFFIXES}
-    if Path(args.out).suffix.lower() not in tables or Path(args.data[0]).suffix.lower() not in tables:
-        return False
-    loaded = read_scheme(args.scheme)
-    assert loaded.scheme is not None
-    plan = compile_scheme(loaded.scheme)
-    if (plan.history and not args.no_history) or layout_of(plan).approvals:
-        return False  # the general path says that history is needed, and holds what needs approval
-    period = scheme_period(plan, args.period, args.any_period)
-    written = score_csv_columnar(
-        plan, args.data[0], args.out, period=period, id_column=args.id_column, no_history=args.no_history
-    )
-    if written is None:
-        return False
-    if plan.history:
-        print("warning: scored without history: prior() read 0 and streaks started here", file=sys.stderr)
-    print(f"wrote {written} result(s) to {args.out}", file=sys.stderr)
-    return True
-
-
 def rollup(args: argparse.Namespace) -> int:
     """
     ``perfrules rollup``: roll recorded periods up into a longer one.
     """
-    _period(args)  # --period is required for rollup; read again in the scheme's calendar
+    period_of(args)  # --period is required for rollup; read again in the scheme's calendar
     if args.out:
         check_writable(args.out)
     loaded = read_scheme(args.scheme)

@@ -1,0 +1,106 @@
+"""
+The command line's fast paths (one table file in, one out, in chunks or whole columns) and option reading.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .._adapters import ARROW_SUFFIXES, STDOUT, score_csv_columnar, score_csv_streamed
+from .._compile import compile_scheme
+from .._evaluate import layout_of, scheme_period
+from .._load import read_scheme
+from .._model import Period
+from .._plugins import NumberFormat
+from .progress import progress
+
+__all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "columnar_csv", "numbers_of", "period_of", "streamed_csv", "usage"]
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def usage(args: argparse.Namespace, message: str) -> SystemExit:
+    """
+    Print a usage error as argparse does, and return the exit to raise (code 2).
+    """
+    print(f"perfrules {args.command}: error: {message}", file=sys.stderr)
+    return SystemExit(EXIT_USAGE)
+
+
+def period_of(args: argparse.Namespace) -> Period | None:
+    """Return ``--period`` read, or None; a bad one is a usage error (exit 2)."""
+    if args.period is None:
+        return None
+    try:
+        return Period.parse(args.period)
+    except ValueError as exc:
+        raise usage(args, f"--period: {exc}") from None
+
+
+def numbers_of(args: argparse.Namespace) -> NumberFormat:
+    """Return the number grammar the reading options declare; a bad one is a usage error (exit 2)."""
+    try:
+        return NumberFormat(decimal="," if args.decimal_comma else ".", thousands=args.thousands)
+    except ValueError as exc:
+        raise usage(args, f"--thousands: {exc}") from None
+
+
+def streamed_csv(args: argparse.Namespace) -> bool:
+    """Score one CSV file into one output in chunks with the row engine; False when it cannot be streamed."""
+    # One CSV file to a CSV file with the row engine: read, scored and written in chunks, in constant
+    # memory. Whatever cannot be streamed (see _adapters/streamed.py) takes the general path below.
+    wanted = getattr(args, "engine", "row") == "row" and len(args.data) == 1 and args.out and args.out != STDOUT
+    if not wanted or args.json or getattr(args, "ledger", None) or args.encoding:
+        return False
+    period, numbers = period_of(args), numbers_of(args)
+    loaded = read_scheme(args.scheme)
+    assert loaded.scheme is not None
+    plan = compile_scheme(loaded.scheme)
+    scheme = scheme_period(plan, args.period if period is not None else None, args.any_period)
+    with progress(enabled=sys.stderr.isatty()) as bar:
+        written = score_csv_streamed(
+            plan,
+            args.data[0],
+            args.out,
+            period=scheme,
+            id_column=args.id_column,
+            numbers=numbers,
+            no_history=args.no_history,
+            delimiter=args.delimiter,
+            progress=bar,
+            explain=bool(getattr(args, "explain", False)),
+        )
+    if written is None:
+        return False
+    if plan.history:
+        print("warning: scored without history: prior() read 0 and streaks started here", file=sys.stderr)
+    print(f"wrote {written} result(s) to {args.out}", file=sys.stderr)
+    return True
+
+
+def columnar_csv(args: argparse.Namespace) -> bool:
+    """Score one table file into one with the columnar engine, whole columns; False when that path does not apply."""
+    # One plain CSV file to a CSV file with the columnar engine: whole columns, no Python object per cell.
+    reading = (args.encoding, args.delimiter, args.decimal_comma, args.thousands, args.json, args.ledger)
+    if args.engine != "columnar" or any(reading) or len(args.data) != 1 or not args.out or args.out == STDOUT:
+        return False
+    tables = {".csv", *ARROW_SUFFIXES}
+    if Path(args.out).suffix.lower() not in tables or Path(args.data[0]).suffix.lower() not in tables:
+        return False
+    loaded = read_scheme(args.scheme)
+    assert loaded.scheme is not None
+    plan = compile_scheme(loaded.scheme)
+    if (plan.history and not args.no_history) or layout_of(plan).approvals:
+        return False  # the general path says that history is needed, and holds what needs approval
+    period = scheme_period(plan, args.period, args.any_period)
+    written = score_csv_columnar(
+        plan, args.data[0], args.out, period=period, id_column=args.id_column, no_history=args.no_history
+    )
+    if written is None:
+        return False
+    if plan.history:
+        print("warning: scored without history: prior() read 0 and streaks started here", file=sys.stderr)
+    print(f"wrote {written} result(s) to {args.out}", file=sys.stderr)
+    return True
