@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import csv
 import os
-import random
 import subprocess
 import sys
 import tempfile
@@ -32,44 +31,16 @@ from pathlib import Path
 
 import psutil
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script or imported by the tests
+from bench_scale import _kpi
+
 ROOT = Path(__file__).resolve().parents[1]
 SCHEME = ROOT / "examples" / "seed003-kpi" / "scheme.yaml"
 
 
 def generate(path: Path, n: int) -> None:
-    # The rows benchmarks/bench_scale.py generates for this scheme (the same seed), so the figures compare.
-    rnd = random.Random(3)
-    with path.open("w", encoding="utf-8") as fh:
-        fh.write(
-            "employee_id,buyers,inquiries,paid_orders,placed_orders,agent_aov,shop_aov,replied,received,"
-            "response_seconds,tasks_rating,attitude_rating,late_count,leave_days,merit_points,front_line,"
-            "pc_breaches,data_errors_found,suggestions_accepted\n"
-        )
-        for k in range(n):
-            inq, placed, rec = rnd.randint(0, 400), rnd.randint(0, 300), rnd.randint(0, 500)
-            merit = ";".join(rnd.choice("12358") for _ in range(rnd.choice((0, 0, 0, 1, 2))))
-            cells = (
-                f"E{k:07d}",
-                rnd.randint(0, inq),
-                inq,
-                rnd.randint(int(placed * 0.6), placed),
-                placed,
-                f"{rnd.randint(9000, 13000) / 100:.2f}",
-                "100",
-                rnd.randint(int(rec * 0.9), rec),
-                rec,
-                rnd.randint(5, 80),
-                rnd.randint(50, 100),
-                rnd.randint(50, 100),
-                rnd.choice((0, 0, 0, 1, 2, 6)),
-                rnd.choice(("0", "0", "0", "0.5", "1", "3")),
-                merit,
-                rnd.choice((1, 1, 1, 0)),
-                rnd.choice((0, 0, 0, 0, 1, 2, 3)),
-                rnd.randint(0, 3),
-                rnd.randint(0, 2),
-            )
-            fh.write(",".join(map(str, cells)) + "\n")
+    """Write the rows benchmarks/bench_scale.py generates for this scheme (the same seed), so the figures compare."""
+    _kpi(path, n)
 
 
 DASK_RUN = textwrap.dedent(
