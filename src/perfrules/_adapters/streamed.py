@@ -222,6 +222,7 @@ def score_csv_streamed(
             chunk=chunk,
             trace=explained,
             holding=holding,
+            expected=max(source.lines - 1, 0),
         ):
             write(rows, outs, traces, held)
             done += len(rows)

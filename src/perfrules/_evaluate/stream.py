@@ -156,6 +156,7 @@ def stream_scores(
     chunk: int = _CHUNK,
     trace: bool = False,
     holding: Holding | None = None,
+    expected: int = 0,
 ) -> Iterator[_Chunk]:
     """
     Yield the checked rows, the output tuples, (``trace``) the traces and (``holding``) the holds of each chunk.
@@ -168,7 +169,8 @@ def stream_scores(
 
     ``open_rows()`` gives the rows from the start each time it is called; a
     plan must have no :func:`stream_problem`.  Raises as :func:`~perfrules.score`
-    does, after the last chunk when the problem was found late.
+    does, after the last chunk when the problem was found late.  ``expected``
+    (rows, 0 if unknown) sizes each pass's progress bar, so it can say how long is left.
     """
     stages = plan.stages
     # Without history, every employee reads the same values: worked out once, not per chunk.
@@ -192,7 +194,7 @@ def stream_scores(
             if not last:
                 folds = [_Fold(plan, call) for call in stages[upto].groups]
             name = f"pass {upto}/{len(stages)}" if len(stages) > 1 else "scoring"
-            options = _Options(id_column, source, first_row, numbers, holding)
+            options = _Options(id_column, source, first_row, numbers, holding, expected)
             checker, problems = yield from _pass(
                 plan, open_rows, upto, run, folds, empty, extras, options, progress, chunk, trace and last, name,
             )  # fmt: skip
@@ -210,6 +212,7 @@ class _Options(NamedTuple):
     first_row: int
     numbers: NumberFormat | None
     holding: Holding | None
+    expected: int  # rows expected (0 if not known), to size the progress bar
 
 
 #: One chunk handed on: its rows, their output tuples, their traces (or None) and their holds (or None).
@@ -244,7 +247,7 @@ def _pass(
     checker = RowChecker(reading, id_column=options.id_column, source=source, first_row=options.first_row, ordered=True)
     problems = _Problems(source)
     failed = len(plan.stages)  # the stage of the evaluation error found so far
-    _phase(progress, name, 0)
+    _phase(progress, name, options.expected)
     rows_in = iter(open_rows())
     while not checker.stopped:
         batch = list(islice(rows_in, chunk))  # the rows themselves, not copies
