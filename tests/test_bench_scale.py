@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import perfrules as pr
-from perfrules._adapters import read_population, write_results
+from perfrules._adapters import read_population
+from perfrules._cli.main import main
 
 pytest.importorskip("polars")
 BENCH = Path(__file__).parents[1] / "benchmarks"
@@ -22,10 +23,12 @@ def test_hand_written_polars_kpi_writes_perfrules_file(tmp_path):
     data, out = tmp_path / "kpi.csv", tmp_path / "hand.csv"
     bench_scale._kpi(data, 400)
     subprocess.run([sys.executable, str(BENCH / "hand" / "polars_kpi.py"), str(data), str(out)], check=True)
-    plan = pr.compile_scheme(pr.load_scheme(bench_scale.EXAMPLES / "seed003-kpi" / "scheme.yaml"))
-    results = pr.score(plan, read_population(data), period="2026-04", no_history=True)
-    write_results(results, tmp_path / "perfrules.csv")
-    assert out.read_bytes() == (tmp_path / "perfrules.csv").read_bytes()
+    # What the command line writes: amounts over an approval threshold held (merit over 5 points).
+    scheme = str(bench_scale.EXAMPLES / "seed003-kpi" / "scheme.yaml")
+    args = ["score", scheme, str(data), "--period", "2026-04", "--no-history", "--out", str(tmp_path / "pr.csv")]
+    assert main(args) == 0
+    assert out.read_bytes() == (tmp_path / "pr.csv").read_bytes()
+    assert b"approval_held" in out.read_bytes()
 
 
 def test_team_data_is_scored_alike_by_both_engines(tmp_path):

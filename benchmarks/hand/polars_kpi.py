@@ -103,8 +103,11 @@ def main() -> None:
         att100=c("attitude_rating") * 5,
         attend100=pl.max_horizontal(inner10, 0),
         attend_places=pl.when(inner10 < 0).then(1).when(c("leave_point")).then(2).otherwise(1),
-        merit_sum=items.list.sum().fill_null(0),
+        # A reward of more than 5 points at once is held until approved (W2): not paid, nor counted in the score.
         approval=items.list.eval(pl.element() > 5).list.any().fill_null(False),
+        merit_sum=pl.when(items.list.eval(pl.element() > 5).list.any().fill_null(False))
+        .then(0)
+        .otherwise(items.list.sum().fill_null(0)),
         pc=pl.when(c("pc_breaches") == 0).then(0).when(c("pc_breaches") == 1).then(10).otherwise(40),
         data=c("data_errors_found") * 10,
         sugg=c("suggestions_accepted") * 30,
@@ -132,7 +135,7 @@ def main() -> None:
         pl.when(c("score") == c("top")).then(pl.lit("first_place")),
         pl.when(c("score") < 6000).then(pl.lit("failing")),  # under the pass mark of 60
         pl.when(c("pc_breaches") >= 3).then(pl.lit("pc_dismissal")),
-        pl.when(c("approval")).then(pl.lit("approval_required")),
+        pl.when(c("approval")).then(pl.lit("approval_held")),
     ]
     grade = _tier([(c("score") >= 9500, 0), (c("score") >= 8500, 1), (c("score") >= 7500, 2)], 3)
     out = lf.sort("employee_id").select(
