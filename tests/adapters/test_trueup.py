@@ -154,3 +154,22 @@ def test_score_trueup_on_the_command_line(tmp_path, capsys):
     assert ("34.00", "2.00") == (may["a"]["payouts"]["pay"], may["a"]["bonuses"]["trueup"])  # 20 + 12 + the 2 owed
     assert 0 == main(["ledger", "deltas", db, str(scheme), "--json"])
     assert [] == json.loads(capsys.readouterr().out)
+
+
+def test_a_revision_that_would_drop_the_true_up_its_period_paid_is_refused(plan, tmp_path):
+    with pr.Ledger(tmp_path / "l.db") as ledger:
+        _publish(ledger, plan, "2026-04", _rows(10))
+        _publish(ledger, plan, "2026-05", _rows(20))
+        _publish(ledger, plan, "2026-04", _rows(13), revise=True)  # +3 in April, paid in June
+        rows, settles = with_trueup(ledger, plan, _rows(30), "2026-06")
+        june = pr.score(plan, rows, period="2026-06", history=ledger)
+        ledger.publish(june, plan.scheme, settles=settles)
+        # June scored again without its true-up: the 3.00 would be recorded as paid and never paid.
+        with pytest.raises(pr.LedgerError) as err:
+            _publish(ledger, plan, "2026-06", _rows(31), revise=True)
+        assert ["trueup-dropped"] == [i.code for i in err.value.issues]
+        assert "3.00" == ledger.load("2026-06")["a"]["inputs"]["trueup_pay"]
+        rows, again = with_trueup(ledger, plan, _rows(31), "2026-06")  # with it, the revision is recorded
+        assert again == settles and "3.00" == rows[0]["trueup_pay"]
+        ledger.publish(pr.score(plan, rows, period="2026-06", history=ledger), plan.scheme, revise=True, settles=again)
+        assert "31" == ledger.load("2026-06")["a"]["inputs"]["x"]

@@ -301,6 +301,7 @@ class Ledger(LedgerEvents):
                         return Publication(label, same[0][3], "unchanged", held=held)
                     if not revise:
                         raise self._published(label, same[0][3], changes)
+                    self._keeps_trueup(scheme.name, label, settles)
                     revision = same[0][3] + 1
                 seq = self._insert(db, scheme, results, revision, new, looked)
                 if same:  # what this revision changes in each payout, per employee: a true-up or clawback to pay

@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import Any
 
-from .._errors import LedgerError
+from .._errors import Issue, LedgerError
 from .._evaluate import Results
 from .records import EVENT_SELECT, event_hash, fail
 
@@ -202,6 +202,23 @@ class LedgerEvents:
         if into in paid.values():  # recording it again pays exactly what it paid; newer deltas wait for a later one
             return [d for d in deltas if paid.get(d["seq"]) == into]
         return [d for d in deltas if d["seq"] not in paid and d["period"] != into]
+
+    def _keeps_trueup(self, scheme: str, label: str, settles: tuple[int, ...]) -> None:
+        # A revision of a period that paid a true-up must pay the same one again: the ledger counts those
+        # deltas as paid by this period, so a revision without them would drop the money in silence.
+        paid = sorted({seq for t in self.events(scheme, "trueup") if t["period"] == label for seq in t["deltas"]})
+        if paid and sorted(set(settles)) != paid:
+            raise LedgerError(
+                [
+                    Issue(
+                        "trueup-dropped",
+                        f"period {label} paid a true-up of {len(paid)} revision delta(s); this revision does not",
+                        source=self.path,
+                        hint="score the period again with --trueup (in Python: with_trueup), so it pays them again",
+                    )
+                ],
+                f"period {label} would drop the true-up it paid; nothing was recorded",
+            )
 
     def published_at(self, scheme: str, period: str) -> tuple[int, str] | None:
         """
