@@ -58,7 +58,7 @@ DASK_RUN = textwrap.dedent(
                 size = -(-__import__("os").path.getsize(data) // 4)  # 4 partitions
                 frame = dd.read_csv(data, dtype=str, keep_default_na=False, blocksize=size)
                 frame = frame.repartition(npartitions=4)  # blocks split at line ends: 3 or 4 of them
-                scored = pr.score_dask(plan, frame, period="2026-04", no_history=True, engine=engine)
+                scored = pr.score_dask(plan, frame, period="2026-04", no_history=True, engine=engine, unheld=True)
                 scored.to_csv(out, single_file=True, index=False)
     """
 )

@@ -41,7 +41,7 @@ def whole(plan: pr.Plan, rows: list[dict[str, str]], **options: Any) -> list[dic
 
 
 def dask_rows(plan: pr.Plan, ddf: Any, **options: Any) -> list[dict[str, str]]:
-    out = pr.score_dask(plan, ddf, **options).compute()
+    out = pr.score_dask(plan, ddf, unheld=True, **options).compute()  # compared with score(), which holds nothing
     assert list(out.columns) == list(whole_columns(plan, options))
     return sorted(out.to_dict("records"), key=lambda r: r["employee_id"])
 
@@ -118,7 +118,7 @@ def test_a_bad_cell_is_reported_with_its_partition(client: Any) -> None:
     rows = read(ROOT / "examples" / "seed003-kpi" / "data.csv")
     rows[-1]["buyers"] = "many"
     with pytest.raises(pr.InputError) as err:
-        pr.score_dask(plan, frame(rows), period="2026-04", history=pr.RecordedHistory())
+        pr.score_dask(plan, frame(rows), period="2026-04", history=pr.RecordedHistory(), unheld=True)
     assert err.value.issues[0].source is not None and err.value.issues[0].source.startswith("partition ")
 
 
@@ -138,7 +138,18 @@ def test_a_history_source_the_workers_cannot_receive_is_refused(client: Any, tmp
     rows = read(ROOT / "examples" / "seed003-kpi" / "data.csv")
     with pr.Ledger(tmp_path / "results.db") as book:
         with pytest.raises(pr.InputError) as err:
-            pr.score_dask(plan, frame(rows), period="2026-04", history=book)
+            pr.score_dask(plan, frame(rows), period="2026-04", history=book, unheld=True)
         assert err.value.issues[0].code == "history-not-portable"
         with pytest.raises(pr.InputError, match="cannot be sent to the workers"):
             pr.sweep(plan, {"same": plan}, [("2026-04", rows)], history=book, dask=True)
+
+
+def test_a_scheme_that_holds_amounts_for_approval_is_refused_unless_unheld_is_asked_for(client: Any) -> None:
+    # The command line holds merit over 5 points (W2); score_dask cannot, and must not pay it in silence.
+    plan = pr.compile_scheme(pr.load_scheme(ROOT / "examples" / "seed003-kpi" / "scheme.yaml"))
+    rows = read(ROOT / "examples" / "seed003-kpi" / "data.csv")
+    with pytest.raises(pr.CompileError) as err:
+        pr.score_dask(plan, frame(rows), period="2026-04", no_history=True)
+    assert [i.code for i in err.value.issues] == ["approval-unheld"]
+    flagged = pr.score_dask(plan, frame(rows), period="2026-04", no_history=True, unheld=True).compute()
+    assert flagged["flags"].str.contains("approval_required").any()

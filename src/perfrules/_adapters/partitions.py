@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._compile import Plan
-from .._errors import InputError, Issue
+from .._errors import CompileError, InputError, Issue
 from .._evaluate import PopulationValues, Shipped, collect_part, layout_of, portable, require_split, score_part
 from .write import _points_at, result_rows
 
@@ -117,7 +117,7 @@ def _checked(part: Any, ok: bool) -> Any:
     return part
 
 
-def score_dask(plan: Plan, frame: Any, *, engine: str = "row", **options: Any) -> Any:
+def score_dask(plan: Plan, frame: Any, *, engine: str = "row", unheld: bool = False, **options: Any) -> Any:
     """
     Score a population held in a Dask DataFrame, one task per partition; return a Dask DataFrame of result rows.
 
@@ -132,7 +132,23 @@ def score_dask(plan: Plan, frame: Any, *, engine: str = "row", **options: Any) -
     ``engine="columnar"`` scores each partition column-wise.  What cannot be worked
     out over parts is refused (``split-unsupported``); an employee in two
     partitions is refused (``duplicate-employee``) when the result is computed.
+    A scheme with approval thresholds is refused (``approval-unheld``): the command
+    line holds amounts over them, and this does not yet; ``unheld=True`` asks for the
+    amounts before holds, flagged ``approval_required``, as :func:`perfrules.score` gives them.
     """
+    if layout_of(plan).approvals and not unheld:
+        raise CompileError(
+            [
+                Issue(
+                    "approval-unheld",
+                    "the scheme holds amounts over an approval threshold until approved, which score_dask does not",
+                    ("approval_over",),
+                    hint="pass unheld=True for the amounts before holds (flagged approval_required), "
+                    "or score with perfrules score / score_held to hold them",
+                )
+            ],
+            "score_dask cannot hold amounts awaiting approval; nothing was scored",
+        )
     dask = _dask()
     unknown = sorted(set(options) - set(_OPTIONS))
     if unknown:
