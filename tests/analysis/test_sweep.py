@@ -35,6 +35,9 @@ def test_a_sweep_agrees_with_whatif_for_each_variant():
     data = s.to_dict()
     assert data["variants"][1]["change"] == "225.00" and data["variants"][1]["engine"] == "columnar"
     assert "v2" in s.render_text() and "+225.00" in s.render_text()
+    # Merit over 5 points waits for approval when paid: the comparison says its amounts are before holds.
+    assert "before any hold" in s.render_text() and "before any hold" in w.render_text()
+    assert s.to_dict()["notes"] == w.to_dict()["notes"] != []
 
 
 def test_a_sweep_replays_ledger_periods_under_their_recorded_inputs(tmp_path, capsys):

@@ -25,6 +25,7 @@ from .._compile import Plan, compile_scheme
 from .._errors import CompileError, InputError, Issue
 from .._evaluate import Shipped, amounts, columnar_issues, portable, score, shares_reading
 from .._model import Period, Scheme
+from .versions import HOLDS_NOTE
 
 __all__ = ["Sweep", "sweep"]
 
@@ -54,6 +55,8 @@ class Sweep:
     engines: Mapping[str, str]
     seconds: float = 0.0
     employee_months: int = 0
+    notes: tuple[str, ...] = ()
+    """What a reader must know to read the totals (amounts compared before approval holds)."""
 
     def total(self, variant: str) -> Decimal:
         """Return the variant's total over every period."""
@@ -83,6 +86,7 @@ class Sweep:
                 }
                 for v in self.variants
             ],
+            "notes": list(self.notes),
         }
 
     def render_text(self) -> str:
@@ -94,6 +98,7 @@ class Sweep:
             lines.append(
                 f"  {v:<{width}}  {self.total(v):>16}  {self.change(v):>+14}  {people:>7} changed  ({self.engines[v]})"
             )
+        lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
 
 
@@ -198,6 +203,9 @@ def sweep(
         {v: why for v, (_, why) in chosen.items()},
         seconds,
         sum(len(found[key]) for key in found),
+        (HOLDS_NOTE,)
+        if any(a.approval_over is not None for p in plans.values() for a in p.scheme.adjustments())
+        else (),
     )
 
 

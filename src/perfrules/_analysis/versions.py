@@ -86,6 +86,8 @@ class WhatIf:
     amount: str
     deltas: tuple[Delta, ...]
     largest: tuple[Delta, ...]
+    notes: tuple[str, ...] = ()
+    """What a reader must know to read the totals (amounts compared before approval holds)."""
 
     def totals(self, key: str) -> list[tuple[str, Decimal, Decimal, int]]:
         """Return ``(group, old total, new total, people)`` of the ranked amount by ``team`` or ``grade``."""
@@ -137,6 +139,7 @@ class WhatIf:
                 for d in self.largest
             ],
             "employees": [d.to_dict() for d in self.deltas],
+            "notes": list(self.notes),
         }
 
     def render_text(self) -> str:
@@ -145,6 +148,7 @@ class WhatIf:
         lines = [
             f"what-if: {self.old_name} -> {self.new_name}, by {self.amount}",
             f"{len(self.deltas)} employee-period(s): total {self.total_old} -> {self.total_new} ({_signed(change)})",
+            *(f"note: {n}" for n in self.notes),
         ]
         for key in ("team", "grade"):
             lines.append(f"by {key}:")
@@ -193,6 +197,13 @@ def _numbers(r: Result, plan: Plan) -> dict[str, Decimal | None]:
     values = r.values
     names = ["score", *(p.name for p in plan.scheme.payouts)]
     return {n: values.get(n) for n in names if n in values}
+
+
+#: Said wherever amounts over an approval threshold are compared as the scheme computes them.
+HOLDS_NOTE = (
+    "amounts over an approval threshold are compared as computed, before any hold: "
+    "what was paid (held until approved) may be less"
+)
 
 
 def whatif(
@@ -261,7 +272,10 @@ def whatif(
             ("", "") if pair is None else (render_text(explain(p_old, pair[0])), render_text(explain(p_new, pair[1])))
         )
         explained.append(attrs.evolve(d, old_explanation=texts[0], new_explanation=texts[1]))
-    return WhatIf(_title(p_old.scheme), _title(p_new.scheme), name, tuple(deltas), tuple(explained))
+    notes: tuple[str, ...] = ()
+    if any(a.approval_over is not None for p in (p_old, p_new) for a in p.scheme.adjustments()):
+        notes = (HOLDS_NOTE,)
+    return WhatIf(_title(p_old.scheme), _title(p_new.scheme), name, tuple(deltas), tuple(explained), notes)
 
 
 def recorded(ledger: Any, periods: Sequence[str], scheme: str | None = None) -> list[tuple[str, list[dict[str, Any]]]]:
