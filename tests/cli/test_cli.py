@@ -116,3 +116,15 @@ class TestColumnarEngine:
         assert 1 == main([*args, "--period", "2026-04", "--any-period", "--engine", "columnar"])
         err = capsys.readouterr().err
         assert "columnar-unsupported" in err and "score: the columnar engine cannot compute the operator '**'" in err
+
+
+def test_an_error_with_one_issue_is_printed_once(examples, tmp_path, capsys):
+    # A ledger error's summary is its one issue's message: the issue's line alone says it (with code and hint).
+    ledger = tmp_path / "results.db"
+    scheme, data = str(examples / "seed001" / "scheme.yaml"), str(examples / "seed001" / "data.csv")
+    assert 0 == main(["score", scheme, data, "--period", "2026-04", "--ledger", str(ledger)])
+    capsys.readouterr()
+    who = ["--employee", "E001", "--by", "a", "--note", "n"]
+    assert 1 == main(["ledger", "appeal", str(ledger), scheme, "--period", "2026-04", *who])
+    err = capsys.readouterr().err
+    assert err.count("declares no appeals") == 1 and "[appeal-not-taken]" in err

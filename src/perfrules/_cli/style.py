@@ -14,7 +14,7 @@ import re
 import sys
 from typing import TextIO
 
-from .._errors import EvaluationError, PerfrulesError
+from .._errors import EvaluationError, Issue, PerfrulesError
 
 __all__ = ["error_data", "paint", "print_error", "use_colour"]
 
@@ -72,4 +72,8 @@ def print_error(exc: PerfrulesError, *, as_json: bool) -> None:
     if as_json:
         print(json.dumps(error_data(exc), ensure_ascii=False, indent=2))
         return
-    print(paint(str(exc), use_colour(sys.stderr)), file=sys.stderr)
+    text = str(exc)
+    issues: tuple[Issue, ...] = getattr(exc, "issues", ())
+    if len(issues) == 1 and text.startswith(issues[0].message + "\n"):
+        text = text[len(issues[0].message) + 1 :]  # the one issue's line says it all: not the same words twice
+    print(paint(text, use_colour(sys.stderr)), file=sys.stderr)
