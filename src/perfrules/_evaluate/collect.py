@@ -4,6 +4,7 @@ One part's share of a population's group values: the first pass of scoring in pa
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -22,7 +23,7 @@ __all__ = ["collect_part"]
 
 
 class _Collected(Exception):
-    pass
+    """Raised once every population value a part gives is collected: the rest of the scoring is not needed."""
 
 
 @attrs.define
@@ -103,11 +104,8 @@ def collect_part(
         return PopulationValues()
     collector = _Collector(known, stage)
     options = {**options, "engine": "row", "trace": False}
-    try:
-        with given(collector):
-            score(plan, rows, **options)
-    except _Collected:
-        pass
+    with contextlib.suppress(_Collected), given(collector):  # scoring stops once the shares are collected
+        score(plan, rows, **options)
     if not collector.done(plan):
         raise missing(("distribution",) if stage == len(plan.stages) else plan.stages[stage].groups[0])
     graded = None if collector.graded is None else tuple(collector.graded)
