@@ -17,7 +17,7 @@ from typing import Any
 from .._compile import Plan
 from .._errors import CompileError, InputError, Issue
 from .._evaluate import PopulationValues, Shipped, collect_part, layout_of, portable, require_split, score_part
-from .write import _points_at, result_rows
+from .write import flat_fields, result_rows
 
 __all__ = ["population_values_dask", "result_columns", "score_dask"]
 
@@ -28,15 +28,7 @@ def result_columns(plan: Plan) -> list[str]:
     """
     Return the columns of the flat result rows of ``plan`` (:func:`perfrules.result_rows`), in order.
     """
-    # The order write.py's flat rows have: amounts, the points weighted indicators weigh, charges, reasons.
-    layout = layout_of(plan)
-    names = ["employee_id", "period", "score", "grade", *(k for k, _ in layout.groups["indicators"])]
-    names += [k for k, _ in _points_at(layout)]
-    for group in ("sections", "penalties", "bonuses", "payouts"):
-        names += [k for k, _ in layout.groups[group]]
-    names += [f"{k}.charged" for k, _ in layout.charges]
-    names += [f"{name}.reason" for name, _ in layout.reasons]
-    return [*dict.fromkeys(names), "flags"]
+    return flat_fields(layout_of(plan))
 
 
 def _dask() -> Any:

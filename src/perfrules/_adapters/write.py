@@ -14,19 +14,18 @@ import json
 import os
 import re
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from .._compile import Plan
-from .._evaluate import Layout, Result, Results, flat_columns
+from .._evaluate import FlatColumns, Layout, Result, Results, flat_columns
 from .._explain import explain
-from .._kinds import points_name
 from .arrowfiles import ARROW_SUFFIXES, arrow_bytes
 from .output import Pending, prepare
 from .xlsx import TEXT_COLUMNS, xlsx_bytes
 
-__all__ = ["csv_safe", "json_line", "prepare_results", "render_results", "result_rows", "write_results"]
+__all__ = ["csv_safe", "flat_fields", "json_line", "prepare_results", "render_results", "result_rows", "write_results"]
 
 _CHUNK = 10_000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -42,52 +41,34 @@ def csv_safe(text: str) -> str:
     return text
 
 
-_POINTS: weakref.WeakKeyDictionary[Layout, tuple[tuple[str, int], ...]] = weakref.WeakKeyDictionary()
+_COLUMNS: weakref.WeakKeyDictionary[Layout, FlatColumns] = weakref.WeakKeyDictionary()
 
 
-def _points_at(layout: Layout) -> tuple[tuple[str, int], ...]:
-    found = _POINTS.get(layout)
+def _columns(layout: Layout) -> FlatColumns:
+    found = _COLUMNS.get(layout)
     if found is None:
-        at = {name: i for i, name in enumerate(layout.outputs)}
-        names = [points_name(name) for name, _ in layout.groups["indicators"]]
-        found = _POINTS[layout] = tuple((n, at[n]) for n in names if n in at)
+        found = _COLUMNS[layout] = flat_columns(layout)
     return found
 
 
-def _flat(result: Result) -> dict[str, str]:
-    row = {
-        "employee_id": result.employee,
-        "period": result.period or "",
-        "score": str(result.score),
-        "grade": result.grade or "",
-    }
-    row.update({k: str(v) for k, v in result.indicators.items()})
-    # A weighted indicator's column holds its contribution; ``name.points`` the points it weighs.
-    row.update({k: str(result.row[i]) for k, i in _points_at(result.layout)})
-    for group in (result.sections, result.penalties, result.bonuses, result.payouts):
-        row.update({k: str(v) for k, v in group.items()})
-    # What other people's shared costs charge this person (P7), beside their own amounts.
-    row.update({f"{k}.charged": str(v) for k, v in result.charges.items()})
-    # Why each discretionary bonus (B7) was given, beside its amount: empty when there is none.
-    reasons = result.reasons
-    row.update({f"{name}.reason": reasons.get(name, "") for name, _ in result.layout.reasons})
-    row["flags"] = ";".join(f.name for f in result.flags)
-    return row
+def flat_fields(layout: Layout) -> list[str]:
+    """
+    Return the columns of a flat result row: id, period, score, grade, every amount, charges, reasons, flags.
+    """
+    fields = _columns(layout).fields
+    # Why each discretionary bonus (B7) was given, beside the amounts: the row's own text, not an output.
+    return [*fields[:-1], *(f"{name}.reason" for name, _ in layout.reasons), fields[-1]]
 
 
-def _csv_with_reasons(everyone: Sequence[Result], progress: Callable[[int], None] | None) -> bytes:
-    # Reasons (B7) are the row's own text, not in the output tuple: these rows are built from each result.
-    fields = list(_flat(everyone[0]))
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    text = [k for k in fields if k in TEXT_COLUMNS or k.endswith(".reason")]
-    for start in range(0, len(everyone), _CHUNK):
-        chunk = everyone[start : start + _CHUNK]
-        writer.writerows(row | {k: csv_safe(row[k]) for k in text} for row in map(_flat, chunk))
-        if progress is not None:
-            progress(start + len(chunk))
-    return buf.getvalue().encode("utf-8")
+def _cells(result: Result) -> list[str]:
+    # Grade and flags are the result's own (forced distribution may have moved the grade).
+    cells = _columns(result.layout).cells(
+        result.employee, result.period, result.row, result.grade, [f.name for f in result.flags]
+    )
+    if result.layout.reasons:
+        reasons = result.reasons
+        cells[-1:-1] = [reasons.get(name, "") for name, _ in result.layout.reasons]
+    return cells
 
 
 def result_rows(results: Results) -> Iterator[dict[str, str]]:
@@ -95,7 +76,7 @@ def result_rows(results: Results) -> Iterator[dict[str, str]]:
     Yield one flat row of text per employee: id, period, score, grade, every amount, flags.
     """
     for r in results:
-        yield _flat(r)
+        yield dict(zip(flat_fields(r.layout), _cells(r), strict=True))
 
 
 def _detail(plan: Plan, result: Result) -> dict[str, Any]:
@@ -162,19 +143,15 @@ def render_results(
         write = xlsx_bytes if suffix == ".xlsx" else arrow_bytes
         return write(os.fspath(path), list(rows[0]) if rows else ["employee_id"], rows)
     everyone = results.results
-    if everyone and everyone[0].layout.reasons:
-        return _csv_with_reasons(everyone, progress)
-    columns = flat_columns(everyone[0].layout) if everyone else None
-    fields = list(columns.fields) if columns is not None else ["employee_id"]
+    fields = flat_fields(everyone[0].layout) if everyone else ["employee_id"]
+    reasons = {f for f in fields if f.endswith(".reason")}
+    text = [k for k, name in enumerate(fields) if name in TEXT_COLUMNS or name in reasons]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(fields)
-    text = [k for k, name in enumerate(fields) if name in TEXT_COLUMNS]
     for start in range(0, len(everyone), _CHUNK):
         chunk = everyone[start : start + _CHUNK]
-        assert columns is not None
-        # Grade and flags are the result's own (forced distribution may have moved the grade).
-        cells = [columns.cells(r.employee, r.period, r.row, r.grade, [f.name for f in r.flags]) for r in chunk]
+        cells = [_cells(r) for r in chunk]
         for row in cells:
             for k in text:
                 row[k] = csv_safe(row[k])
