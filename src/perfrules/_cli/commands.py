@@ -30,14 +30,25 @@ from .._adapters import (
     with_trueup,
     write_atomic,
 )
-from .._compile import Plan, compile_scheme
+from .._compile import Plan
 from .._errors import InputError, Issue
 from .._evaluate import HistorySource, RecordedHistory, Results, history_lines, layout_of, scheme_period, score
 from .._explain import Catalogue, catalogue, explain, render_text
 from .._load import read_scheme, scheme_json_schema
 from .._validate import check_file
 from .assure import with_bound_warnings
-from .fast import EXIT_INVALID, EXIT_OK, EXIT_USAGE, columnar_csv, numbers_of, period_of, streamed_csv, usage
+from .fast import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    NO_HISTORY_WARNING,
+    columnar_csv,
+    numbers_of,
+    period_of,
+    plan_of,
+    streamed_csv,
+    usage,
+)
 from .process import tell_held
 from .progress import Progress, progress
 from .style import paint, use_colour
@@ -108,18 +119,19 @@ def _population(args: argparse.Namespace, bar: Progress | None) -> tuple[list[di
     return joined.rows, joined.source, joined.relocate
 
 
-def _score(args: argparse.Namespace, bar: Progress | None) -> tuple[Plan, Results]:
-    plan, results, _ = _score_rows(args, bar)
+def _score(args: argparse.Namespace, bar: Progress | None, plan: Plan | None = None) -> tuple[Plan, Results]:
+    plan, results, _ = _score_rows(args, bar, plan)
     return plan, results
 
 
-def _score_rows(args: argparse.Namespace, bar: Progress | None) -> tuple[Plan, Results, list[dict[str, Any]]]:
+def _score_rows(
+    args: argparse.Namespace, bar: Progress | None, plan: Plan | None = None
+) -> tuple[Plan, Results, list[dict[str, Any]]]:
     period, numbers = period_of(args), numbers_of(args)
-    if bar is not None:
-        bar.phase(f"compiling {args.scheme}")
-    loaded = read_scheme(args.scheme)
-    assert loaded.scheme is not None
-    plan = compile_scheme(loaded.scheme)
+    if plan is None:
+        if bar is not None:
+            bar.phase(f"compiling {args.scheme}")
+        plan = plan_of(args)
     rows, source, relocate = _population(args, bar)
     # The label is read again in the scheme's own calendar (months may start on the 26th).
     options: dict[str, Any] = {
@@ -155,7 +167,7 @@ def _score_rows(args: argparse.Namespace, bar: Progress | None) -> tuple[Plan, R
 def _tell_history(results: Results) -> None:
     note = results.history
     if note is not None and not note.used:
-        print("warning: scored without history: prior() read 0 and streaks started here", file=sys.stderr)
+        print(NO_HISTORY_WARNING, file=sys.stderr)
     elif note is not None and note.missing:
         print(f"warning: never recorded, read as absent: {', '.join(note.missing)}", file=sys.stderr)
 
@@ -193,10 +205,11 @@ def score_command(args: argparse.Namespace) -> int:
     """
     if args.out:
         check_writable(args.out)  # before anything is scored or published
-    if columnar_csv(args) or streamed_csv(args):
+    plan = plan_of(args)  # compiled once, whichever path scores
+    if columnar_csv(args, plan) or streamed_csv(args, plan):
         return EXIT_OK
     with progress(enabled=sys.stderr.isatty()) as bar:
-        plan, results = _score(args, bar)
+        plan, results = _score(args, bar, plan)
         pending = None
         try:
             if args.out:

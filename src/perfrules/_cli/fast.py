@@ -9,16 +9,30 @@ import sys
 from pathlib import Path
 
 from .._adapters import ARROW_SUFFIXES, STDOUT, score_csv_columnar, score_csv_streamed
-from .._compile import compile_scheme
+from .._compile import Plan, compile_scheme
 from .._evaluate import layout_of, scheme_period
 from .._load import read_scheme
 from .._model import Period
 from .._plugins import NumberFormat
 from .progress import progress
 
-__all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "columnar_csv", "numbers_of", "period_of", "streamed_csv", "usage"]
+__all__ = [
+    "EXIT_INVALID",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "NO_HISTORY_WARNING",
+    "columnar_csv",
+    "numbers_of",
+    "period_of",
+    "plan_of",
+    "streamed_csv",
+    "usage",
+]
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+#: Said whenever a scheme that reads history was scored without it (``--no-history``).
+NO_HISTORY_WARNING = "warning: scored without history: prior() read 0 and streaks started here"
 
 
 def usage(args: argparse.Namespace, message: str) -> SystemExit:
@@ -47,7 +61,7 @@ def numbers_of(args: argparse.Namespace) -> NumberFormat:
         raise usage(args, f"--thousands: {exc}") from None
 
 
-def streamed_csv(args: argparse.Namespace) -> bool:
+def streamed_csv(args: argparse.Namespace, plan: Plan) -> bool:
     """Score one CSV file into one output in chunks with the row engine; False when it cannot be streamed."""
     # One CSV file to a CSV file with the row engine: read, scored and written in chunks, in constant
     # memory. Whatever cannot be streamed (see _adapters/streamed.py) takes the general path below.
@@ -55,9 +69,6 @@ def streamed_csv(args: argparse.Namespace) -> bool:
     if not wanted or args.json or getattr(args, "ledger", None) or args.encoding:
         return False
     period, numbers = period_of(args), numbers_of(args)
-    loaded = read_scheme(args.scheme)
-    assert loaded.scheme is not None
-    plan = compile_scheme(loaded.scheme)
     scheme = scheme_period(plan, args.period if period is not None else None, args.any_period)
     with progress(enabled=sys.stderr.isatty()) as bar:
         written = score_csv_streamed(
@@ -72,15 +83,10 @@ def streamed_csv(args: argparse.Namespace) -> bool:
             progress=bar,
             explain=bool(getattr(args, "explain", False)),
         )
-    if written is None:
-        return False
-    if plan.history:
-        print("warning: scored without history: prior() read 0 and streaks started here", file=sys.stderr)
-    print(f"wrote {written} result(s) to {args.out}", file=sys.stderr)
-    return True
+    return _wrote(plan, written, args.out)
 
 
-def columnar_csv(args: argparse.Namespace) -> bool:
+def columnar_csv(args: argparse.Namespace, plan: Plan) -> bool:
     """Score one table file into one with the columnar engine, whole columns; False when that path does not apply."""
     # One plain CSV file to a CSV file with the columnar engine: whole columns, no Python object per cell.
     reading = (args.encoding, args.delimiter, args.decimal_comma, args.thousands, args.json, args.ledger)
@@ -89,18 +95,27 @@ def columnar_csv(args: argparse.Namespace) -> bool:
     tables = {".csv", *ARROW_SUFFIXES}
     if Path(args.out).suffix.lower() not in tables or Path(args.data[0]).suffix.lower() not in tables:
         return False
-    loaded = read_scheme(args.scheme)
-    assert loaded.scheme is not None
-    plan = compile_scheme(loaded.scheme)
     if (plan.history and not args.no_history) or layout_of(plan).approvals:
         return False  # the general path says that history is needed, and holds what needs approval
     period = scheme_period(plan, args.period, args.any_period)
     written = score_csv_columnar(
         plan, args.data[0], args.out, period=period, id_column=args.id_column, no_history=args.no_history
     )
+    return _wrote(plan, written, args.out)
+
+
+def plan_of(args: argparse.Namespace) -> Plan:
+    """Return the compiled plan of ``args.scheme`` (every path of ``score`` uses this one)."""
+    loaded = read_scheme(args.scheme)
+    assert loaded.scheme is not None  # read_scheme raises SchemeError otherwise
+    return compile_scheme(loaded.scheme)
+
+
+def _wrote(plan: Plan, written: int | None, out: str) -> bool:
+    # What a fast path says when it scored the file (None: it did not, the general path will).
     if written is None:
         return False
     if plan.history:
-        print("warning: scored without history: prior() read 0 and streaks started here", file=sys.stderr)
-    print(f"wrote {written} result(s) to {args.out}", file=sys.stderr)
+        print(NO_HISTORY_WARNING, file=sys.stderr)
+    print(f"wrote {written} result(s) to {out}", file=sys.stderr)
     return True
