@@ -36,7 +36,6 @@ from .inputs import Row, RowChecker
 from .parts import Hold
 from .prune import pruned_stage
 from .results import build_result, layout_of
-from .texts import kept_texts
 
 __all__ = ["FOLDED", "stream_problem", "stream_scores"]
 
@@ -119,7 +118,6 @@ class _Problems:
         self.counts: list[Issue] = []
         self.evaluation: PerfrulesError | None = None
         self.finite: PerfrulesError | None = None
-        self.reasons: list[Issue] = []
 
     def raise_any(self, checker: RowChecker) -> None:
         checker.finish()  # input problems first, all of them
@@ -130,9 +128,6 @@ class _Problems:
             raise self.evaluation
         if self.finite is not None:
             raise self.finite
-        if self.reasons:
-            n = len(self.reasons)
-            raise InputError(self.reasons, f"{n} adjustment(s) without a reason; nothing was scored")
 
 
 def _stage(plan: Plan, run: Callable[[tuple[Any, ...]], tuple[Any, ...]], rows: list[Row], values: list[Any]) -> Any:
@@ -283,7 +278,7 @@ def _pass(
                 fold.add(outs)
         if last:
             _checked(plan, outs, rows, problems)
-            if problems.finite is None and not problems.reasons:
+            if problems.finite is None:
                 yield rows, outs, traces, held
         if progress is not None:
             progress(checker.count)
@@ -329,17 +324,12 @@ def _evaluate(
 
 
 def _checked(plan: Plan, outs: list[tuple[Any, ...]], rows: list[Row], problems: _Problems) -> None:
-    if problems.finite is not None:
+    # Non-finite values (a power can overflow to infinity) refuse the file as score() does. Bonus reasons
+    # are checked by the whole path only: stream_problem refuses schemes that keep them.
+    if problems.finite is not None or not any("**" in f.text for f in plan.formulas.values()):
         return
-    layout = None
+    layout = layout_of(plan)
     try:
-        if any("**" in f.text for f in plan.formulas.values()):
-            layout = layout_of(plan)
-            _finite(plan, [build_result(layout, r.employee, o, None) for r, o in zip(rows, outs, strict=True)], rows)
-        if any(b.reason is not None for b in plan.scheme.bonuses):
-            layout = layout or layout_of(plan)
-            kept_texts(plan, [build_result(layout, r.employee, o, None) for r, o in zip(rows, outs, strict=True)], rows)
+        _finite(plan, [build_result(layout, r.employee, o, None) for r, o in zip(rows, outs, strict=True)], rows)
     except EvaluationError as exc:
         problems.finite = exc
-    except InputError as exc:
-        problems.reasons += exc.issues
