@@ -11,6 +11,7 @@ writes the same data the way people write scheme files.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -34,6 +35,15 @@ def _tier(tier: Tier) -> dict[str, Any]:
     return out
 
 
+def _set_fields(value: Any) -> Iterator[tuple[str, Any, str | None]]:
+    # Each field of a model that differs from its default, with the key naming its elements when it is keyed.
+    for field in attrs.fields(type(value)):
+        item = getattr(value, field.name)
+        if field.default is not attrs.NOTHING and item == field.default:
+            continue
+        yield field.name, item, field.metadata.get("keyed")
+
+
 def unstructure(value: Any) -> Any:
     """
     Return plain data (dicts, lists, Decimals, text) for a model value.
@@ -42,15 +52,11 @@ def unstructure(value: Any) -> Any:
         return _tier(value)
     if attrs.has(type(value)):
         out: dict[str, Any] = {}
-        for field in attrs.fields(type(value)):
-            item = getattr(value, field.name)
-            if field.default is not attrs.NOTHING and item == field.default:
-                continue
-            key = field.metadata.get("keyed")
+        for name, item, key in _set_fields(value):
             if key:
-                out[field.name] = {getattr(e, key): {k: v for k, v in unstructure(e).items() if k != key} for e in item}
+                out[name] = {getattr(e, key): {k: v for k, v in unstructure(e).items() if k != key} for e in item}
             else:
-                out[field.name] = unstructure(item)
+                out[name] = unstructure(item)
         return out
     if isinstance(value, tuple):
         return [unstructure(v) for v in value]
@@ -76,13 +82,9 @@ def _readable(value: Any) -> Any:
         return _Flow(unstructure(value))
     if attrs.has(type(value)):
         out: dict[str, Any] = {}
-        for field in attrs.fields(type(value)):
-            item = getattr(value, field.name)
-            if field.default is not attrs.NOTHING and item == field.default:
-                continue
-            key = field.metadata.get("keyed")
+        for name, item, key in _set_fields(value):
             if not key:
-                out[field.name] = _readable(item)
+                out[name] = _readable(item)
                 continue
             entries: dict[str, Any] = {}
             for element in item:
@@ -91,7 +93,7 @@ def _readable(value: Any) -> Any:
                 if short is not None and set(body) <= {short}:
                     body = _readable(getattr(element, short))
                 entries[getattr(element, key)] = body
-            out[field.name] = entries
+            out[name] = entries
         return out
     if isinstance(value, tuple):
         items = [_readable(v) for v in value]
