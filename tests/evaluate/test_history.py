@@ -291,7 +291,7 @@ def test_history_lines_name_missing_periods():
         {pr.Period.parse("2026-02"): {"a": {"score": "0", "inputs": {"x": "20"}, "flags": [{"name": "high"}]}}}
     )
     results = pr.score(plan, [{"employee_id": "a", "x": "30"}], period=april, history=source)
-    from perfrules._evaluate import history_lines
+    from perfrules._explain import history_lines
 
     lines = history_lines(plan, april, results.history, results.results[0].values)
     assert [

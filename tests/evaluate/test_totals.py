@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import perfrules as pr
 from perfrules._adapters import read_population
-from perfrules._evaluate import history_lines
+from perfrules._explain import history_lines
 from tests.conftest import EXAMPLES, ROOT
 
 TOTALS = """name: t
@@ -75,7 +75,7 @@ def test_the_explanation_names_the_periods_each_total_came_from(tmp_path):
     assert "- prior_sum(x, since=year) = 25: over 2026-01, 2026-02" in lines
     assert "- prior_sum(x, 3) = 25: over 2026-01, 2026-02; 2025-12 before the scheme's history begins: none" in lines
     zh = history_lines(plan, march.period, march.history, march.by_employee()["a"].values, "zh")
-    assert "- prior_count(high, since=quarter) = 1：合计 2026-01, 2026-02" in zh
+    assert "- 前期次数(high, 起算=本季度) = 1：合计 2026-01, 2026-02" in zh  # functions named in the language
 
 
 def test_a_gap_inside_a_window_is_refused_by_default(tmp_path):

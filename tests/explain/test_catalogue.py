@@ -198,11 +198,15 @@ def test_cli_takes_a_catalogue_file_and_refuses_an_unknown_language_before_readi
 
 
 def test_history_lines_come_from_the_catalogue_too(capsys):
-    from perfrules._evaluate import history
+    from perfrules._adapters import read_population
+    from perfrules._explain import history_lines
 
-    for lang in ("en", "zh"):
-        assert dict(pr.catalogue(lang).words("history")) == history._WORDS[lang]
     folder = EXAMPLES / "seed000-team"
+    # In Python too: the lines are worded by the catalogue given, there is no other copy of the words.
+    plan = pr.compile_scheme(pr.load_scheme(folder / "scheme.yaml"))
+    results = pr.score(plan, read_population(folder / "data.csv"), period="2026-04", no_history=True)
+    for lang, head in (("en", "History (2026-04):"), ("zh", "历史（2026-04）："), (GERMAN, "Verlauf (2026-04):")):
+        assert history_lines(plan, results.period, results.history, results.results[0].values, lang)[0] == head
     args = ["explain", str(folder / "scheme.yaml"), str(folder / "data.csv"), "--employee", "A", "--period", "2026-04"]
     assert 0 == main([*args, "--no-history", "--lang", str(GERMAN)])
     out = capsys.readouterr().out
@@ -256,8 +260,7 @@ def test_any_message_text_either_renders_or_is_refused(key, text):
 
 
 def test_history_lines_in_a_language_name_functions_in_it():
-    from perfrules._cli.commands import _history_words
-    from perfrules._evaluate import history_lines
+    from perfrules._explain import history_lines
 
     text = "name: t\nperiod: month\nmetrics:\n  x: {type: number}\nflags:\n  high: {when: x > 10, reason: r}\n"
     text += "score: {formula: 'prior(x, 1) + previous_streak(high) + prior_sum(x, since=year)'}\n"
@@ -268,7 +271,7 @@ def test_history_lines_in_a_language_name_functions_in_it():
         {pr.Period.parse("2026-02"): {"a": {"score": "0", "inputs": {"x": "20"}, "flags": [{"name": "high"}]}}}
     )
     results = pr.score(plan, [{"employee_id": "a", "x": "30"}], period=april, history=source)
-    lines = history_lines(plan, april, results.history, results.results[0].values, _history_words(pr.catalogue("zh")))
+    lines = history_lines(plan, april, results.history, results.results[0].values, pr.catalogue("zh"))
     assert lines[0] == "历史（2026-04）："
     assert any(line.startswith("- 此前连续期数(high) = 0：") for line in lines), lines
     assert any(line.startswith("- 前期值(x, 1) = 0：") for line in lines), lines

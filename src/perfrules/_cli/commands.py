@@ -32,8 +32,8 @@ from .._adapters import (
 )
 from .._compile import Plan
 from .._errors import InputError, Issue
-from .._evaluate import HistorySource, RecordedHistory, Results, history_lines, layout_of, scheme_period, score
-from .._explain import Catalogue, catalogue, explain, render_text
+from .._evaluate import HistorySource, RecordedHistory, Results, layout_of, scheme_period, score
+from .._explain import catalogue, explain, history_lines, render_text
 from .._load import read_scheme, scheme_json_schema
 from .._validate import check_file
 from .assure import with_bound_warnings
@@ -282,7 +282,7 @@ def explain_command(args: argparse.Namespace) -> int:
     told = None
     if results.history is not None and results.period is not None:
         # Which earlier period each history value came from; the trace itself shows only the values.
-        told = history_lines(plan, results.period, results.history, found.values, _history_words(words))
+        told = history_lines(plan, results.period, results.history, found.values, words)
     if args.json:
         _dump({**trace.to_dict(), **({"history": told} if told is not None else {})})
     else:
@@ -290,12 +290,6 @@ def explain_command(args: argparse.Namespace) -> int:
         if told is not None:
             print("\n".join(told))
     return EXIT_OK
-
-
-def _history_words(words: Catalogue) -> dict[str, str]:
-    # The history lines' sentences, with how the language names functions and truth.
-    named = {k: v for k, v in words.explaining().items() if k.startswith("function.") or k in ("true", "false")}
-    return {**words.words("history"), **named}
 
 
 def ledger_command(args: argparse.Namespace) -> int:

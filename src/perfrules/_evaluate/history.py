@@ -21,7 +21,7 @@ import attrs
 
 from .._compile import Plan
 from .._errors import InputError, Issue
-from .._formula import HIRE_SPAN, MAX_HISTORY, history_call_text, history_name, total_of
+from .._formula import HIRE_SPAN, MAX_HISTORY, history_name, total_of
 from .._model import Period
 from .inputs import Row
 from .totals import hire_dates, hire_span, total, total_line, window_span
@@ -257,72 +257,26 @@ def _status(label: str, note: HistoryNote) -> str:
     return "missing" if label in note.missing else "before"
 
 
-_WORDS = {
-    "en": {
-        "head": "History ({period}):",
-        "none": "- scored without history: every history rule read nothing",
-        "prior": "- {call} = {value}: {where}",
-        "read": "from {label}",
-        "missing": "{label} was never recorded: read as absent",
-        "before": "{label} is before the scheme's history begins: none",
-        "streak": "- {call} = {value}: {counted}{stop}",
-        "counted": "held in {labels}",
-        "nothing": "counted no earlier period",
-        "stop_read": "; not in {label}",
-        "stop_missing": "; {label} was never recorded",
-        "stop_before": "; history begins after {label}",
-        "total": "- {call} = {value}: {parts}",
-        "total_read": "over {labels}",
-        "total_missing": "{labels} never recorded: read as absent",
-        "total_before": "{labels} before the scheme's history begins: none",
-        "total_none": "no earlier period in the window",
-        "sep": "; ",
-    },
-    "zh": {
-        "head": "历史（{period}）：",
-        "none": "- 未读取历史：所有历史规则按无记录计算",
-        "prior": "- {call} = {value}：{where}",
-        "read": "取自 {label}",
-        "missing": "{label} 未记录：按缺失计",
-        "before": "{label} 早于本方案的历史起点：无",
-        "streak": "- {call} = {value}：{counted}{stop}",
-        "counted": "成立于 {labels}",
-        "nothing": "之前没有连续期",
-        "stop_read": "；{label} 不成立",
-        "stop_missing": "；{label} 未记录",
-        "stop_before": "；历史始于 {label} 之后",
-        "total": "- {call} = {value}：{parts}",
-        "total_read": "合计 {labels}",
-        "total_missing": "{labels} 未记录：按缺失计",
-        "total_before": "{labels} 早于本方案的历史起点：无",
-        "total_none": "本期之前窗口内没有期间",
-        "sep": "；",
-    },
-}
-
-
 def _total_call(w: Mapping[str, str], fn: str, name: str, n: int) -> str:
     # A total as the formula writes it, its function and window words in the catalogue's language.
     total, window = total_of(fn) or (fn, None)
-    if f"function.{total}" not in w:  # the built-in English words: the formula's own text
-        return history_call_text(fn, name, n)
-    said = w[f"function.{total}"]
+    said = w.get(f"function.{total}", total)
     if window is None:
         return f"{said}({name}, {n})"
     return f"{said}({name}, {w.get('function.since', 'since')}={w.get(f'function.{window}', window)})"
 
 
 def history_lines(
-    plan: Plan, period: Period, note: HistoryNote, values: Mapping[str, Any], lang: str | Mapping[str, str] = "en"
+    plan: Plan, period: Period, note: HistoryNote, values: Mapping[str, Any], words: Mapping[str, str]
 ) -> list[str]:
     """
     Return lines naming, for each history call of one result, the earlier period(s) its value came from.
 
     ``values`` are the result's named values (:attr:`Result.values`); ``note`` is :attr:`Results.history`.
-    ``lang`` is ``en``, ``zh``, or the ``history`` table of a message catalogue with its ``function.<name>``,
-    ``true`` and ``false`` words (what the command line passes).
+    ``words`` are a message catalogue's ``history`` sentences with its ``function.<name>``, ``true`` and
+    ``false`` words: the explain phase's ``history_lines`` takes a language and gives them.
     """
-    w = _WORDS.get(lang, _WORDS["en"]) if isinstance(lang, str) else lang
+    w = words
     out = [w["head"].format(period=period.label)]
     if not note.used:
         return [*out, w["none"]]

@@ -3,6 +3,7 @@ The explain phase: trace records for a result, their renderers, and the message 
 """
 
 from .catalogues import Catalogue, catalogue, languages, load_catalogue
+from .history import history_lines, history_words
 from .render import LANGUAGES, render_json, render_text
 from .trace import Explanation, Line, explain
 
@@ -13,6 +14,8 @@ __all__ = [
     "Line",
     "catalogue",
     "explain",
+    "history_lines",
+    "history_words",
     "languages",
     "load_catalogue",
     "render_json",
