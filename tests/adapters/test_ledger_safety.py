@@ -184,7 +184,7 @@ class TestFaults:
 
         real, seen = records.diff, {}
 
-        def diff_then_race(old, new):
+        def diff_then_race(old, new, *rest):
             if not seen:
                 seen["a"] = "ran"
 
@@ -198,7 +198,7 @@ class TestFaults:
                 t = threading.Thread(target=other_run)
                 t.start()
                 t.join()
-            return real(old, new)
+            return real(old, new, *rest)
 
         monkeypatch.setattr("perfrules._adapters.ledger.diff", diff_then_race)
         with pr.Ledger(ledger_path) as b:

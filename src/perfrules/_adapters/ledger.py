@@ -40,6 +40,7 @@ from .records import (
     check_entry,
     diff,
     fail,
+    hold_inputs,
     reads_period,
     revision_hash,
     row_hash,
@@ -296,7 +297,7 @@ class Ledger(LedgerEvents):
                 old: dict[str, dict[str, Any]] = {}
                 if same:
                     old = self._entries(same[0])
-                    changes = diff(old, new)
+                    changes = diff(old, new, hold_inputs(scheme))
                     if not changes:
                         return Publication(label, same[0][3], "unchanged", held=held)
                     if not revise:

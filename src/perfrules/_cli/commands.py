@@ -209,13 +209,15 @@ def score_command(args: argparse.Namespace) -> int:
     if columnar_csv(args, plan) or streamed_csv(args, plan):
         return EXIT_OK
     with progress(enabled=sys.stderr.isatty()) as bar:
-        plan, results = _score(args, bar, plan)
+        # ``used`` is the plan the results were scored with (a scheme copy when amounts are held); the
+        # ledger records them under the scheme's own plan, whose digest they carry.
+        used, results = _score(args, bar, plan)
         pending = None
         try:
             if args.out:
                 if bar is not None:
                     bar.phase(f"writing {args.out}", len(results))
-                detail = plan if args.explain else None
+                detail = used if args.explain else None
                 pending = prepare_results(results, args.out, plan=detail, progress=bar)
             if args.ledger:
                 if bar is not None:
