@@ -237,3 +237,43 @@ def test_an_input_named_like_a_hold_still_shows_its_changes(tmp_path, capsys):
     assert 0 == main([*score, "--revise"])
     err = capsys.readouterr().err
     assert "E3 inputs.hold_special: 1 → 2" in err and "hold_special_" not in err
+
+
+def test_a_publication_time_is_given_and_the_appeal_window_counts_from_it(files, capsys):
+    scheme, data, db = files
+    score = ["score", str(scheme), str(data), "--period", "2026-04", "--ledger", str(db)]
+    assert 0 == main([*score, "--at", "2026-04-30T09:00+08:00"])
+    with pr.Ledger(db) as ledger:
+        assert (1, "2026-04-30T01:00:00+00:00") == ledger.published_at("w2", "2026-04")
+    appeal_argv = ["ledger", "appeal", str(db), str(scheme), "--period", "2026-04", "--by", "E1", "--note", "n"]
+    capsys.readouterr()
+    assert 0 == main([*appeal_argv, "--employee", "E1", "--at", "2026-05-06T10:00+08:00"])
+    assert "(window until 2026-05-07)" in capsys.readouterr().err
+    assert 1 == main([*appeal_argv, "--employee", "E2", "--at", "2026-05-08T10:00+08:00"])
+    assert "appeal-out-of-window" in capsys.readouterr().err
+    # A revision is not published before the one it revises, nor in the future; nothing is recorded then.
+    data.write_text(CSV.replace("E3,1000,150", "E3,1100,150"), encoding="utf-8")
+    assert 1 == main([*score, "--revise", "--at", "2026-04-29T09:00+08:00"])
+    err = capsys.readouterr().err
+    assert "[publish-time]" in err and "before revision 1 of 2026-04 was published (2026-04-30T01:00:00+00:00)" in err
+    future = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)).isoformat(timespec="seconds")
+    assert 1 == main([*score, "--revise", "--at", future])
+    assert "[publish-time]" in capsys.readouterr().err
+    with pr.Ledger(db) as ledger:
+        assert 1 == ledger.published_at("w2", "2026-04")[0]
+    assert 0 == main([*score, "--revise", "--at", "2026-05-07T10:00"])  # no offset: UTC
+    with pr.Ledger(db) as ledger:
+        assert (2, "2026-05-07T10:00:00+00:00") == ledger.published_at("w2", "2026-04")
+
+
+def test_a_publication_time_needs_a_ledger_and_a_time(files, capsys):
+    scheme, data, db = files
+    score = ["score", str(scheme), str(data), "--period", "2026-04"]
+    with pytest.raises(SystemExit) as usage:
+        main([*score, "--at", "2026-04-30T09:00+08:00"])
+    assert 2 == usage.value.code and "--at needs --ledger" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as usage:
+        main([*score, "--ledger", str(db), "--at", "30 April"])
+    assert 2 == usage.value.code
+    assert "'30 April' is not a time such as 2026-04-30T09:00+08:00" in capsys.readouterr().err
+    assert not db.exists()
