@@ -211,11 +211,12 @@ def default_checks(b: Bounds) -> list[Check]:
         table = plan.scheme.table(ind.table) if ind.table is not None else None
         if lookup is None or table is None or ind.input is None or ind.input in seen:
             continue
+        column = ind.input.strip().removeprefix("metrics.")
         rising = table.direction == "higher_is_better" or (table.direction is None and _rising(lookup.values))
         if rising:
             seen.add(ind.input)
-            text = f"score does not decrease when {ind.input} rises"
-            out.append(Check(text, None, "direction", value="score", input=ind.input, sign=1))
+            text = f"score does not decrease when {column} rises"
+            out.append(Check(text, None, "direction", value="score", input=column, sign=1))
     return out
 
 
@@ -255,9 +256,10 @@ def prove(check: Check, b: Bounds) -> str | None:
             return None
         return "every money value has a finite proven range"
     if check.form == "direction":
-        if check.input not in reads(b, check.value):
+        moved = next((i.name for i in b.plan.inputs if i.column == check.input), check.input)  # metrics.x if shared
+        if moved not in reads(b, check.value):
             return f"{check.value} does not depend on {check.input}"
-        d = direction(b, check.value, check.input)
+        d = direction(b, check.value, moved)
         if d is not None and d * check.sign >= 0:
             way = "never falls" if d > 0 else "never rises" if d < 0 else "does not move"
             return f"{check.value} {way} as {check.input} rises, all else held (direction analysis)"

@@ -73,7 +73,7 @@ def read_checks(plan: Plan, proven: Bounds) -> list[Check]:
     Return the scheme's declared checks, then the default ones; raise :class:`SchemeError` for any it cannot read.
     """
     known = {name: node.type for step in plan.steps.values() for name, node in step.outputs}
-    known.update({i.metric.name: i.kind.value_type for i in plan.inputs})
+    known.update({i.name: i.kind.value_type for i in plan.inputs})
     known.update({p.name: "number" for p in plan.scheme.params})
     inputs = {i.metric.name: i.kind.value_type for i in plan.inputs}
     found, issues = [], []
