@@ -12,6 +12,7 @@ import attrs
 import pytest
 
 import perfrules as pr
+from perfrules._explain import history_lines
 from perfrules._load import scheme_from_text
 from tests.validate.test_validate import findings
 
@@ -108,6 +109,8 @@ def test_explanations_name_the_metric_as_the_formula_does():
     assert "reach (reach) = metrics.minor * 2 = 6" in text
     assert "where metrics.minor=3" in text
     assert "minor breach (minor): 3 × 2 = 6" in text
+    # What a formula read is shown as it must be written: the penalty is not the metric.
+    assert "where indicators.csat=10, metrics.minor=3, penalties.minor=6, conditions.reach=true" in text
 
 
 @pytest.mark.parametrize(
@@ -164,6 +167,8 @@ def test_history_reads_the_input_or_the_penalty_by_qualified_name(tmp_path):
     # E1 had minor 3 (input) and penalty minor 6 in April.
     e1 = next(iter(may))
     assert (e1.payouts["before_input"], e1.payouts["before_penalty"]) == (D(3), D(6))
+    lines = history_lines(plan, may.period, may.history, e1.values)
+    assert [line.split(" = ")[0] for line in lines[1:]] == ["- prior(metrics.minor, 1)", "- prior(penalties.minor, 1)"]
 
 
 def test_python_api_schemes_share_names_too():

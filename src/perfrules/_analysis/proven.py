@@ -85,7 +85,7 @@ class _Analysis:
             for name, value in self.step(step):
                 self.env[name] = value
                 if ref[0] in REPORTED and isinstance(value, Range):
-                    rows.append((ref[0], name, value))
+                    rows.append((ref[0], ref[1] if name == f"metrics.{ref[1]}" else name, value))
         inputs = [("metrics", i.metric.name, self.env[i.name]) for i in self.plan.inputs]
         ordered = [r for c in REPORTED for r in (*inputs, *rows) if r[0] == c and isinstance(r[2], Range)]
         ranges = {k: v for k, v in self.env.items() if isinstance(v, Range)}

@@ -295,9 +295,12 @@ def history_lines(
     if not note.used:
         return [*out, w["none"]]
     step = plan.scheme.calendar.shift
-    for fn, name, n in plan.history:
-        value = values.get(history_name(fn, name, n))
-        if (fn, name, n) == HIRE_SPAN:
+    # A name a metric shares is said as formulas write it: prior(penalties.minor, 1), prior(metrics.minor, 1).
+    named = plan.scheme.named()
+    qualify = {n: f"{c}.{n}" for c, n, _ in named if c not in ("metrics", "tables") and f"metrics.{n}" in plan.index}
+    for fn, key, n in plan.history:
+        value, name = values.get(history_name(fn, key, n)), qualify.get(key, key)
+        if (fn, key, n) == HIRE_SPAN:
             continue  # how far back since hire reaches: said on each total's line
         if total_of(fn) is not None:
             k = (
