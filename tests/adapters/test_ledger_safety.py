@@ -191,7 +191,7 @@ class TestFaults:
                 def other_run():
                     try:
                         with pr.Ledger(ledger_path, timeout=0.2) as a:
-                            seen["a"] = a.publish(scored(plan, change={"minor_count": "2"}), plan.scheme, revise=True)
+                            seen["a"] = a.publish(scored(plan, change={"minor": "2"}), plan.scheme, revise=True)
                     except pr.LedgerError as exc:
                         seen["a"] = exc.issues[0].code
 
@@ -224,7 +224,7 @@ class TestFaults:
             except pr.LedgerError as exc:
                 outcome.append(exc.issues[0].code)
 
-        threads = [threading.Thread(target=run, args=(c,)) for c in (None, {"minor_count": "2"})]
+        threads = [threading.Thread(target=run, args=(c,)) for c in (None, {"minor": "2"})]
         for t in threads:
             t.start()
         for t in threads:

@@ -43,7 +43,7 @@ def _unused(s: Scheme, a: Analysis) -> Iterator[Issue]:
     # A bonus's reason column and an input a constraint checks are read for a purpose.
     reasons = {b.reason for b in s.bonuses if b.reason} | {n for c in read_constraints(s) for n in c.names}
     for m in s.metrics:
-        if m.formula is None and m.name not in a.used and m.name not in reasons:
+        if m.formula is None and a.keys.get(m.name, m.name) not in a.used and m.name not in reasons:
             yield _warn(
                 "unused-metric",
                 f"metric {m.name!r} is read from the input but no rule uses it",
