@@ -10,8 +10,8 @@ written, so a problem found in the last row still leaves nothing half-written.
 Amounts over an approval threshold are held as the command line holds them
 without a ledger (see :mod:`perfrules._evaluate.holds`).  When the file
 cannot be streamed (another encoding, rows not in ascending id order, a plan
-with team values, a forced distribution or history, an approval threshold on
-population values, JSON Lines of a scheme with approvals),
+with a forced distribution, history, ranks by a declared ranking, an approval
+threshold on population values, JSON Lines of a scheme with approvals),
 :func:`score_csv_streamed` returns ``None`` and the caller reads the whole
 population as before; the results are the same either way.
 """
