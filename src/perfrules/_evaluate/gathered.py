@@ -48,6 +48,28 @@ def gather_problem(plan: Plan) -> str | None:
     return None
 
 
+class _Masks:
+    # Whether each row of a chunk counts, by the positions that must all hold: worked out once per chunk.
+    def __init__(self) -> None:
+        self.found: dict[tuple[int, ...], list[bool]] = {}
+
+    def of(self, counted: tuple[int, ...], outs: Sequence[tuple[Any, ...]]) -> list[bool]:
+        mask = self.found.get(counted)
+        if mask is None:
+            if not counted:
+                mask = [True] * len(outs)
+            elif len(counted) == 1:
+                (a,) = counted
+                mask = [bool(v[a]) for v in outs]
+            elif len(counted) == 2:  # the usual case: assessed and eligible
+                a, b = counted
+                mask = [bool(v[a] and v[b]) for v in outs]
+            else:
+                mask = [all(v[c] for c in counted) for v in outs]
+            self.found[counted] = mask
+        return mask
+
+
 class _Call:
     # One group call: which members it counts, and per group what it keeps.
     def __init__(self, plan: Plan, call: tuple[str, ...]) -> None:
@@ -73,7 +95,7 @@ class _Call:
         self.best: dict[str, Decimal] = {}
         self.members: dict[str, list[Decimal]] = {}
 
-    def add(self, keys: Sequence[str], outs: Sequence[tuple[Any, ...]]) -> None:
+    def add(self, keys: Sequence[str], outs: Sequence[tuple[Any, ...]], masks: _Masks) -> None:
         # keys[i]: the group row i counts in ("" for none).
         if self.scope == "charges":
             totals, own_at, whole_at, instead = self.totals, self.own_at, self.whole_at, self.instead
@@ -82,8 +104,8 @@ class _Call:
                 if boss:
                     totals[boss] = totals.get(boss, _ZERO) + (v[whole_at] - v[own_at])
             return
-        at, counted, what = self.at, self.counted, self.what
-        own = [(k, v[at]) for k, v in zip(keys, outs, strict=True) if k and all(v[c] for c in counted)]
+        at, what = self.at, self.what
+        own = [(k, v[at]) for k, v, ok in zip(keys, outs, masks.of(self.counted, outs), strict=True) if k and ok]
         if what in ("count", "avg"):
             n = self.n
             for k, _ in own:
@@ -117,7 +139,7 @@ class _Call:
         if self.what == "avg":
             self.total = {k: t / self.n[k] for k, t in self.total.items()}
 
-    def column(self, keys: Sequence[str], outs: Sequence[tuple[Any, ...]]) -> list[Any]:
+    def column(self, keys: Sequence[str], outs: Sequence[tuple[Any, ...]], masks: _Masks) -> list[Any]:
         # keys[i]: the group row i reads (a team, the employee's own id, "*").
         what = self.what
         if self.scope == "charges":
@@ -128,12 +150,12 @@ class _Call:
             return [self.total.get(k, _ZERO) for k in keys]
         if what in ("max", "min"):
             return [self.best.get(k, _ZERO) for k in keys]
-        at, counted = self.at, self.counted
+        at = self.at
         if what == "top":  # counted, and no member above one's own value
             best = self.best
             return [
-                all(v[c] for c in counted) and ((b := best.get(k)) is None or not b > v[at])
-                for k, v in zip(keys, outs, strict=True)
+                ok and ((b := best.get(k)) is None or not b > v[at])
+                for k, v, ok in zip(keys, outs, masks.of(self.counted, outs), strict=True)
             ]
         if what == "share":
             out = []
@@ -180,8 +202,9 @@ class Gathered:
         """
         Count the rows of one chunk (in employee order) with their values so far.
         """
+        masks = _Masks()
         for call in self.calls:
-            call.add(self._keys(call, rows, True), outs)
+            call.add(self._keys(call, rows, True), outs, masks)
 
     def finish(self) -> None:
         """
@@ -194,7 +217,8 @@ class Gathered:
         """
         Return each row's group values, in the stage's ``groups`` order.
         """
-        columns = [call.column(self._keys(call, rows, False), outs) for call in self.calls]
+        masks = _Masks()
+        columns = [call.column(self._keys(call, rows, False), outs, masks) for call in self.calls]
         return list(zip(*columns, strict=True)) if columns else [() for _ in rows]
 
 

@@ -20,7 +20,7 @@ __all__ = ["named_by", "person_values", "population_values", "relation_issues"]
 
 _SUGGESTED = 20
 _SUGGEST_AMONG = 1000
-_DAYS = 100_000  # distinct pairs of hire and leave cells remembered
+_DAYS = 100_000  # distinct hire dates, leave dates and roles remembered
 
 
 def _date(row: Row, column: str | None, issues: list[Issue], required: bool) -> dt.date | None:
@@ -148,7 +148,7 @@ def population_values(plan: Plan, rows: Sequence[Row], period: Period | None) ->
         )
     issues: list[Issue] = []
     relation_issues(plan, {row.employee for row in rows}, named_by(plan, rows), issues)
-    days: dict[tuple[str, str], tuple[Decimal, ...]] = {}
+    days: dict[tuple[str, str, str], tuple[Any, ...]] = {}
     out = person_values(plan, rows, period, issues, days)
     if issues:
         raise InputError(issues, f"{len(issues)} problem(s) with dates, roles or relations; nothing was scored")
@@ -160,40 +160,41 @@ def person_values(
     rows: Iterable[Row],
     period: Period | None,
     issues: list[Issue],
-    days: dict[tuple[str, str], tuple[Decimal, ...]],
+    days: dict[tuple[str, str, str], tuple[Any, ...]],
 ) -> list[tuple[Any, ...]]:
     """
     Return, for each row, its values of :attr:`Plan.people`, adding every bad date or role to ``issues``.
 
-    ``days`` remembers what each distinct pair of hire and leave cells gave (callers reading in chunks pass
-    the same one); relations are checked by :func:`relation_issues`.
+    ``days`` remembers what each distinct hire date, leave date and role gave (callers reading in chunks
+    pass the same one); relations are checked by :func:`relation_issues`.
     """
     pop = plan.scheme.population
     assert pop is not None
     dated = pop.hire_date is not None or pop.leave_date is not None
     out = []
-    # Many rows share a hire date (and most have no leave date): each distinct pair is worked out once.
+    # Many rows share a hire date and a role (and most have no leave date): the values of each distinct
+    # set of cells are worked out once (a row with a problem is worked out again, to report it too).
+    hire_at, leave_at, role_at = pop.hire_date or "", pop.leave_date or "", pop.role or ""
     relation_columns = tuple(pop.relations().values())
     for row in rows:
-        values: list[Any] = []
-        if dated:
-            assert period is not None
-            key = (
-                row.text.get(pop.hire_date, "") if pop.hire_date else "",
-                row.text.get(pop.leave_date, "") if pop.leave_date else "",
-            )
-            found = days.get(key)
-            if found is None:
-                before = len(issues)
-                found = tuple(_days(row, pop.hire_date, pop.leave_date, period, issues))
-                if len(issues) == before and len(days) < _DAYS:  # a bad date is reported for every row
-                    days[key] = found
-            values += found
-        if pop.role is not None:
-            role = _role(row, pop.role, pop.roles, issues)
-            values += [role == r for r in pop.roles]
-        values += [row.text.get(column, "").strip() for column in relation_columns]
-        out.append(tuple(values))
+        text = row.text
+        key = (text.get(hire_at, ""), text.get(leave_at, ""), text.get(role_at, ""))
+        found = days.get(key)
+        if found is None:
+            values: list[Any] = []
+            before = len(issues)
+            if dated:
+                assert period is not None
+                values += _days(row, pop.hire_date, pop.leave_date, period, issues)
+            if pop.role is not None:
+                role = _role(row, pop.role, pop.roles, issues)
+                values += [role == r for r in pop.roles]
+            found = tuple(values)
+            if len(issues) == before and len(days) < _DAYS:  # a bad cell is reported for every row that has it
+                days[key] = found
+        if relation_columns:
+            found += tuple([text.get(column, "").strip() for column in relation_columns])
+        out.append(found)
     return out
 
 

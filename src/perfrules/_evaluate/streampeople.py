@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
-from decimal import Decimal
 from typing import Any
 
 from .._compile import Plan
@@ -61,7 +60,7 @@ class StreamedPeople:
         self.ids: list[str] = []
         self.named: dict[str, list[tuple[int, str, str]]] = {relation: [] for relation in self.columns}
         self.issues: list[Issue] = []
-        self.days: dict[tuple[str, str], tuple[Decimal, ...]] = {}
+        self.days: dict[tuple[str, str, str], tuple[Any, ...]] = {}
         dated = pop.hire_date is not None or pop.leave_date is not None
         self.no_period = dated and period is None
 
