@@ -225,7 +225,8 @@ def _pass(
         if checker.issues:
             continue  # only checking now: nothing is evaluated or handed on
         try:
-            _counts(plan, rows, source)
+            if upto == 1:  # each row's own checks: the first pass made them, and found nothing or stopped
+                _counts(plan, rows, source)
         except InputError as exc:
             problems.counts += exc.issues
         people = None
@@ -278,9 +279,10 @@ def _evaluate(
     # The inputs, then (``base``) the values every row reads alike and each row's population values.
     held = None
     empty, people = base
-    values: list[Any] = [r.values + empty for r in rows] if empty else [r.values for r in rows]
     if people is not None:
-        values = [v + p for v, p in zip(values, people, strict=True)]
+        values: list[Any] = [r.values + empty + p for r, p in zip(rows, people, strict=True)]
+    else:
+        values = [r.values + empty for r in rows] if empty else [r.values for r in rows]
     facts: list[tuple[Any, ...]] | None = None
     for k, stage in enumerate((plan.traced_stages if trace else plan.stages)[:upto]):
         gathered = extras[k]
