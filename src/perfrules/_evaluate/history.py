@@ -24,7 +24,7 @@ from .._errors import InputError, Issue
 from .._formula import HIRE_SPAN, MAX_HISTORY, history_name, total_of
 from .._model import Period
 from .inputs import Row
-from .totals import hire_dates, hire_span, total, total_line, window_span
+from .totals import declared_start, hire_dates, hire_span, late_windows, total, total_line, window_span
 
 __all__ = ["HistoryNote", "HistorySource", "RecordedHistory", "history_lines", "history_values"]
 
@@ -136,6 +136,7 @@ class _Window:
     def __init__(self, plan: Plan, source: HistorySource, period: Period) -> None:
         self.plan, self.source, self.period = plan, source, period
         self.first = source.first(plan.scheme.name)
+        self.begins = declared_start(plan)
         self.periods: list[Any] = []
         self.read: list[Period] = []
         self.missing: list[Period] = []
@@ -144,7 +145,10 @@ class _Window:
     def at(self, back: int) -> Any:
         while len(self.periods) < back:
             p = self.plan.scheme.calendar.shift(self.period, -len(self.periods) - 1)
-            if self.first is None or p.end < self.first.start:
+            if self.begins is not None and p.start < self.begins.start:
+                self.periods.append(_BEFORE)  # by declaration: recording it later changes nothing
+                continue
+            if self.begins is None and (self.first is None or p.end < self.first.start):
                 self.before = self.before or p  # the first one found is the latest
                 self.periods.append(_BEFORE)
                 continue
@@ -154,17 +158,21 @@ class _Window:
         return self.periods[back - 1]
 
 
-def _refuse(plan: Plan, period: Period | None, missing: Sequence[Period] = ()) -> InputError:
+def _refuse(
+    plan: Plan, period: Period | None, missing: Sequence[Period] = (), late: Sequence[Issue] = ()
+) -> InputError:
     name = plan.scheme.name
-    if missing:
+    if missing or late:
         labels = ", ".join(p.label for p in sorted(missing))
-        issue = Issue(
+        said = Issue(
             "history-missing",
             f"scheme {name!r} reads earlier periods, and {labels} before {period.label if period else '-'} "
             "was never recorded",
             hint="score and record the missing period(s) first, or declare history: {missing: absent}",
         )
-    elif period is None:
+        issues = [*late, said] if missing else list(late)
+        return InputError(issues, "earlier periods cannot be read as the scheme needs; nothing was scored")
+    if period is None:
         issue = Issue("history-required", f"scheme {name!r} reads earlier periods; score it with a period")
     elif period.kind == "custom":
         issue = Issue(
@@ -258,8 +266,9 @@ def history_values(
                 run += 1
             row.append(Decimal(run))
         out.append(tuple(row))
-    if window.missing and plan.scheme.history.missing == "error":
-        raise _refuse(plan, period, window.missing)
+    late = late_windows(plan, period, window.first, ids)
+    if late or (window.missing and plan.scheme.history.missing == "error"):
+        raise _refuse(plan, period, window.missing if plan.scheme.history.missing == "error" else (), late)
     before = window.before.end.isoformat() if window.before is not None else None
     read, missing = tuple(p.label for p in window.read), tuple(p.label for p in sorted(window.missing))
     return out, HistoryNote(True, read, missing, before)
@@ -295,6 +304,9 @@ def history_lines(
     if not note.used:
         return [*out, w["none"]]
     step = plan.scheme.calendar.shift
+    declared = declared_start(plan)
+    if declared is not None:  # a total cut by the declared start says so, and where
+        w = {**w, "total_before": w["total_before_declared"].replace("{begins}", declared.label)}
     # A name a metric shares is said as formulas write it: prior(penalties.minor, 1), prior(metrics.minor, 1).
     named = plan.scheme.named()
     qualify = {n: f"{c}.{n}" for c, n, _ in named if c not in ("metrics", "tables") and f"metrics.{n}" in plan.index}

@@ -237,6 +237,25 @@ def _check(a: Analysis) -> None:
                     path,
                     "a window must be longer than the scheme's period: since=year in a monthly or quarterly scheme",
                 )
+    _check_begins(a)
+
+
+def _check_begins(a: Analysis) -> None:
+    # history.begins must be where one of the scheme's own periods starts: a cut inside a period would
+    # leave that period half before history.
+    s = a.scheme
+    begins = s.history.begins
+    if begins is None:
+        return
+    start = s.calendar.resolve(begins).start  # the model read the label already
+    if s.period == "custom" or s.calendar.containing(s.period, start).start != start:
+        a.error(
+            "bad-value",
+            f"history.begins: {begins!r} is not where a {s.period} period of the scheme's calendar starts",
+            ("history", "begins"),
+            "name the first period of the scheme's own kind that history holds: begins: 2026-01 in a monthly "
+            "scheme, begins: 2026-Q1 in a quarterly one",
+        )
 
 
 #: Months in each period kind, to tell whether a window holds earlier periods of the scheme's kind.
