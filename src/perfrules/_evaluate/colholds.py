@@ -1,0 +1,156 @@
+"""
+Amounts over an approval threshold held column-wise (W2): the fixpoint of ``score_held`` over whole columns.
+
+The command line holds every amount over its threshold by scoring a copy of
+the scheme whose adjustments with a threshold are gated on a hold input
+(:func:`~perfrules._evaluate.holds.held_plan`), again and again, until
+holding brings nothing new over.  :func:`hold_columns` runs the same
+fixpoint with the columnar engine: the copy is evaluated with every hold 0,
+the rows whose amounts are over get their holds set, and only the steps a
+hold can change (those that read a hold, and whatever reads them, population
+values included) are evaluated again, over every row, as the whole population
+is scored again by the row path.  A population of which nobody is over costs
+one evaluation.  The rounds, the amounts recorded (the first found) and the
+order are those of ``score_held`` without approvals, so the results are the
+same, cell for cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+import attrs
+import polars as pl
+
+from .._compile import Plan
+from .._ir import Ref, walk
+from .columnar import evaluate_columns
+from .crowds import People, needed
+from .fixed import Num, choose, compare, const
+from .groups import group_calls
+from .holdcopy import held_plan
+from .results import Layout, layout_of
+from .values import by_value
+
+__all__ = ["HeldColumns", "hold_columns", "over_columns"]
+
+
+@attrs.frozen(eq=False)
+class HeldColumns:
+    """
+    What :func:`hold_columns` worked out: every value, and for each adjustment where its amount is held.
+    """
+
+    env: dict[str, Any]
+    """Every value kept, by name, as scored with the holds (the plan's own names: no hold input among them)."""
+    held: dict[str, pl.Series]
+    """For each adjustment with a threshold that holds anything: the rows held (booleans)."""
+    amounts: dict[str, Num]
+    """The amount held where :attr:`held` is true (the amount first found over; elsewhere meaningless)."""
+    limits: dict[str, Decimal]
+    """Each adjustment's threshold."""
+
+
+def _over(limit: Decimal, values: tuple[Decimal, ...]) -> bool:
+    return any(abs(v) > limit for v in values)
+
+
+def over_columns(layout: Layout, env: dict[str, Any], n: int) -> dict[str, pl.Series]:
+    """
+    Return, for each approval rule of ``layout``, the rows whose amount is over its threshold (as ``over_of``).
+    """
+    out = {}
+    zero = const(Decimal(0), n)
+    for _, name, limit, occ, amount, at in layout.approvals:
+        paid = compare(env[layout.outputs[at]], zero, "!=", None)
+        if occ is not None:
+            big = by_value(partial(_over, limit), [env[layout.outputs[occ]]], "bool", None, n)
+            out[name] = big & paid
+        elif amount is not None and amount > limit:
+            out[name] = paid
+    return out
+
+
+def _reads(plan: Plan, groups: dict[str, tuple[str, ...]], ref: Any) -> tuple[set[str], set[str]]:
+    # The names step ``ref`` reads, and those it makes.
+    step = plan.steps.get(ref)
+    if step is None:
+        return set(needed(plan, groups[ref[1]])), {ref[1]}
+    roots = (*step.prelude, *step.otherwise, *(node for _, node in step.outputs))
+    if step.guard is not None:
+        roots += (step.guard,)
+    return {n.name for root in roots for n in walk(root) if isinstance(n, Ref)}, {name for name, _ in step.outputs}
+
+
+def _affected(plan: Plan, holds: Collection[str]) -> tuple[tuple[Any, ...], set[str], set[str]]:
+    # The steps a hold can change (in order), the names they make, and the other names they read.
+    groups = group_calls(plan)
+    dirty, refs, reads = set(holds), [], set()
+    for ref in plan.order:
+        read, made = _reads(plan, groups, ref)
+        if read & dirty:
+            refs.append(ref)
+            dirty |= made
+            reads |= read
+    return tuple(refs), dirty, reads - dirty
+
+
+def _ones(mask: pl.Series) -> Num:
+    # A hold input as the row reader gives it: 1 or 0, exponent 0.
+    return Num(mask.cast(pl.Int128), pl.repeat(0, len(mask), dtype=pl.Int32, eager=True))
+
+
+def hold_columns(
+    plan: Plan,
+    columns: dict[str, Any],
+    n: int,
+    employee: Callable[[int], str],
+    fallback: Callable[[], None],
+    people: People | None = None,
+    keep: Collection[str] | None = None,
+) -> HeldColumns:
+    """
+    Evaluate ``plan`` column-wise from the input ``columns``, holding every amount over its threshold.
+
+    The arguments are those of :func:`~perfrules._evaluate.columnar.evaluate_columns`
+    (``columns`` the inputs it would read); nothing is approved.  With
+    ``keep``, only those values (and the approval rules' amounts) are kept.
+    """
+    copy, holds = held_plan(plan)
+    layout = layout_of(copy)
+    wanted = {layout.outputs[i] for a in layout.approvals for i in (a[3], a[5]) if i is not None}
+    refs, dirty, reads = _affected(copy, holds.values())
+    first = None if keep is None else {*keep, *wanted, *reads}
+    zero = pl.repeat(False, n, eager=True)
+    env = evaluate_columns(
+        copy, lambda: {**columns, **{h: _ones(zero) for h in holds.values()}}, n, employee, fallback, people, first
+    )
+    asked: dict[str, pl.Series] = {}
+    amounts: dict[str, Num] = {}
+    again = attrs.evolve(copy, order=refs)
+    later = None if keep is None else {*keep, *wanted}
+    # As many rounds as score_held gives the population; each sees the amounts of the round before.
+    for _ in range(len(plan.scheme.adjustments()) + 1):
+        new = False
+        for name, hit in over_columns(layout, env, n).items():
+            seen = asked.get(name)
+            fresh = hit if seen is None else hit & ~seen
+            if not fresh.any():
+                continue
+            new = True
+            amount = env[name]  # an adjustment's value is named as the adjustment
+            amounts[name] = amount if seen is None else choose(fresh, amount, amounts[name])
+            asked[name] = fresh if seen is None else seen | fresh
+        if not new:
+            break
+        given = {name: env[name] for name in reads}
+        given.update({h: _ones(asked.get(name, zero)) for name, h in holds.items()})
+        redone = evaluate_columns(again, partial(dict, given), n, employee, fallback, people, later)
+        env = {k: v for k, v in env.items() if k not in dirty} | redone
+    for h in holds.values():
+        env.pop(h, None)
+    limits = {a[1]: a[2] for a in layout.approvals}
+    return HeldColumns(env, asked, amounts, {name: limits[name] for name in asked})
