@@ -140,9 +140,9 @@ def test_nobody_over_costs_one_evaluation_and_a_hold_only_the_steps_it_changes(m
     calls = []
     evaluate = colholds.evaluate_columns
 
-    def counted(plan, *args, **kwargs):
-        calls.append([ref[1] for ref in plan.order])
-        return evaluate(plan, *args, **kwargs)
+    def counted(plan, inputs, n, *args, **kwargs):
+        calls.append(([ref[1] for ref in plan.order], n))
+        return evaluate(plan, inputs, n, *args, **kwargs)
 
     monkeypatch.setattr(colholds, "evaluate_columns", counted)
     lines = _kpi_rows(50, seed=2)
@@ -153,10 +153,14 @@ def test_nobody_over_costs_one_evaluation_and_a_hold_only_the_steps_it_changes(m
     calls.clear()
     plain[5] = ",".join(c if i != at else "8" for i, c in enumerate(plain[5].split(",")))
     _same(monkeypatch, tmp_path, plan, plain)
-    assert len(calls) == 2
-    again = set(calls[1])
+    assert calls[0][1] == 50 and len(calls) > 1
+    again = {name for names, _ in calls[1:] for name in names}
     assert {"merit", "score", "grade", "first_place", "monthly_pay"} <= again
     assert not {"conversion", "payment", "attendance", "data_errors", "pc_rule"} & again  # no hold reaches them
+    # The held row alone is scored again, and whoever a population value it changed reaches; the population
+    # values themselves over everyone.
+    assert {n for names, n in calls[1:] if "merit" in names} == {1}
+    assert {n for names, n in calls[1:] if names[0].startswith("all_")} == {50}
 
 
 def test_the_command_line_scores_the_kpi_example_column_wise_with_the_row_engines_bytes(monkeypatch, tmp_path):

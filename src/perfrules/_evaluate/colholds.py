@@ -33,7 +33,7 @@ from .fixed import Num, choose, compare, const
 from .groups import group_calls
 from .holdcopy import held_plan
 from .results import Layout, layout_of
-from .values import by_value
+from .values import Joined, by_value
 
 __all__ = ["HeldColumns", "hold_columns", "over_columns"]
 
@@ -85,22 +85,110 @@ def _reads(plan: Plan, groups: dict[str, tuple[str, ...]], ref: Any) -> tuple[se
     return {n.name for root in roots for n in walk(root) if isinstance(n, Ref)}, {name for name, _ in step.outputs}
 
 
-def _affected(plan: Plan, holds: Collection[str]) -> tuple[tuple[Any, ...], set[str], set[str]]:
-    # The steps a hold can change (in order), the names they make, and the other names they read.
+def _affected(plan: Plan, holds: Collection[str]) -> tuple[list[_Step], set[str], set[str]]:
+    # The steps a hold can change, in order, the names they make, and the other names they read.
     groups = group_calls(plan)
-    dirty, refs, reads = set(holds), [], set()
+    dirty, reads = set(holds), set()
+    steps = []
     for ref in plan.order:
         read, made = _reads(plan, groups, ref)
         if read & dirty:
-            refs.append(ref)
             dirty |= made
             reads |= read
-    return tuple(refs), dirty, reads - dirty
+            steps.append(_Step(ref, plan.steps.get(ref) is None, read, made))
+    return steps, dirty, reads - dirty
+
+
+@attrs.frozen
+class _Step:
+    # A step a hold can change: a row step (evaluated again where what it reads changed) or a group value.
+    ref: Any
+    group: bool
+    reads: set[str]
+    made: set[str]
 
 
 def _ones(mask: pl.Series) -> Num:
     # A hold input as the row reader gives it: 1 or 0, exponent 0.
     return Num(mask.cast(pl.Int128), pl.repeat(0, len(mask), dtype=pl.Int32, eager=True))
+
+
+def _gather(column: Any, at: pl.Series) -> Any:
+    if isinstance(column, Num):
+        return Num(column.c.gather(at), column.e.gather(at), None if column.nz is None else column.nz.gather(at))
+    if isinstance(column, Joined):
+        return Joined(column.text.gather(at))
+    return column.gather(at)
+
+
+def _scatter(column: Any, at: pl.Series, part: Any) -> Any:
+    # ``column`` with the rows ``at`` replaced by ``part``'s (a new column: the old one may be shared).
+    if isinstance(column, Num):
+        nz = None
+        if column.nz is not None or part.nz is not None:
+            old = column.nz if column.nz is not None else pl.repeat(False, len(column.c), eager=True)
+            new = part.nz if part.nz is not None else pl.repeat(False, len(at), eager=True)
+            nz = old.clone().scatter(at, new)
+        return Num(column.c.clone().scatter(at, part.c), column.e.clone().scatter(at, part.e), nz)
+    if isinstance(column, Joined):
+        return Joined(column.text.clone().scatter(at, part.text))
+    return column.clone().scatter(at, part)
+
+
+def _differs(old: Any, new: Any, n: int) -> pl.Series:
+    # Where a group value changed, exponent and sign of zero included (the text written would differ).
+    if isinstance(old, Num) and isinstance(new, Num):
+        return old.c.ne_missing(new.c) | old.e.ne_missing(new.e) | old.negative().ne_missing(new.negative())
+    if isinstance(old, pl.Series) and isinstance(new, pl.Series) and old.dtype == new.dtype:
+        return old.ne_missing(new)
+    return pl.repeat(True, n, eager=True)
+
+
+def _named(employee: Callable[[int], str], at: pl.Series, k: int) -> str:
+    return employee(int(at[k]))
+
+
+def _known(column: Any) -> bool:
+    return isinstance(column, Num | Joined | pl.Series)
+
+
+def _again(
+    plan: Plan, steps: list[_Step], env: dict[str, Any], moved: dict[str, pl.Series], how: tuple[Any, ...]
+) -> dict[str, Any]:
+    """
+    Return ``env`` with every step evaluated again where what it reads ``moved`` (by name: the rows that changed).
+    """
+    # A row step's value can change only where a value it reads did: it is evaluated again on those rows
+    # alone, and the rows where its value did change are what moved for the steps that read it. A group
+    # value is worked out over everyone again (each row's may change when one member's does).
+    n, employee, fallback, people = how
+    env, moved, none = dict(env), dict(moved), pl.repeat(False, n, eager=True)
+    for step in steps:
+        changed = [moved[name] for name in step.reads if name in moved]
+        if not changed:
+            continue
+        rows = changed[0]
+        for more in changed[1:]:
+            rows = rows | more
+        at = rows.arg_true()
+        if not len(at):
+            continue
+        again = attrs.evolve(plan, order=(step.ref,))
+        given = {name: env[name] for name in step.reads if name in env}
+        made = [name for name in step.made if name in env]
+        whole = step.group or len(at) * 2 > n or not all(_known(env[name]) for name in (*given, *made))
+        if whole:
+            done = evaluate_columns(again, partial(dict, given), n, employee, fallback, people, made)
+            for name in made:
+                moved[name], env[name] = _differs(env[name], done[name], n), done[name]
+            continue
+        some = {name: _gather(column, at) for name, column in given.items()}
+        named = partial(_named, employee, at)
+        done = evaluate_columns(again, partial(dict, some), len(at), named, fallback, people, made)
+        for name in made:
+            moved[name] = none.clone().scatter(at, _differs(_gather(env[name], at), done[name], len(at)))
+            env[name] = _scatter(env[name], at, done[name])
+    return env
 
 
 def hold_columns(
@@ -122,34 +210,31 @@ def hold_columns(
     copy, holds = held_plan(plan)
     layout = layout_of(copy)
     wanted = {layout.outputs[i] for a in layout.approvals for i in (a[3], a[5]) if i is not None}
-    refs, dirty, reads = _affected(copy, holds.values())
-    first = None if keep is None else {*keep, *wanted, *reads}
+    steps, dirty, reads = _affected(copy, holds.values())
+    # Kept from the first pass: whatever a later pass reads, and every value a hold can change.
+    first = None if keep is None else {*keep, *wanted, *reads, *dirty}
     zero = pl.repeat(False, n, eager=True)
     env = evaluate_columns(
         copy, lambda: {**columns, **{h: _ones(zero) for h in holds.values()}}, n, employee, fallback, people, first
     )
     asked: dict[str, pl.Series] = {}
     amounts: dict[str, Num] = {}
-    again = attrs.evolve(copy, order=refs)
-    later = None if keep is None else {*keep, *wanted}
     # As many rounds as score_held gives the population; each sees the amounts of the round before.
     for _ in range(len(plan.scheme.adjustments()) + 1):
-        new = False
+        moved = {}
         for name, hit in over_columns(layout, env, n).items():
             seen = asked.get(name)
             fresh = hit if seen is None else hit & ~seen
             if not fresh.any():
                 continue
-            new = True
+            moved[holds[name]] = fresh
             amount = env[name]  # an adjustment's value is named as the adjustment
             amounts[name] = amount if seen is None else choose(fresh, amount, amounts[name])
             asked[name] = fresh if seen is None else seen | fresh
-        if not new:
+            env[holds[name]] = _ones(asked[name])
+        if not moved:
             break
-        given = {name: env[name] for name in reads}
-        given.update({h: _ones(asked.get(name, zero)) for name, h in holds.items()})
-        redone = evaluate_columns(again, partial(dict, given), n, employee, fallback, people, later)
-        env = {k: v for k, v in env.items() if k not in dirty} | redone
+        env = _again(copy, steps, env, moved, (n, employee, fallback, people))
     for h in holds.values():
         env.pop(h, None)
     limits = {a[1]: a[2] for a in layout.approvals}
