@@ -201,3 +201,11 @@ def test_parquet_out_holds_too(tmp_path):
     (tmp_path / "row.csv").write_bytes(render_results(results, "x.csv"))
     expected = pl.read_csv(tmp_path / "row.csv", infer_schema=False).fill_null("")
     assert pl.read_parquet(out).equals(expected)
+
+
+def test_a_data_column_named_like_a_hold_input_is_not_read(monkeypatch, tmp_path):
+    lines = _kpi_rows(30, seed=8)
+    lines[0] += ",hold_merit"
+    lines[1:] = [line + ",1" for line in lines[1:]]
+    results = _same(monkeypatch, tmp_path, _kpi_plan(tmp_path), lines)
+    assert any(r.bonuses["merit"] != 0 for r in results)  # not held by the column

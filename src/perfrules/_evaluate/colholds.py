@@ -3,16 +3,16 @@ Amounts over an approval threshold held column-wise (W2): the fixpoint of ``scor
 
 The command line holds every amount over its threshold by scoring a copy of
 the scheme whose adjustments with a threshold are gated on a hold input
-(:func:`~perfrules._evaluate.holds.held_plan`), again and again, until
+(:func:`~perfrules._evaluate.holdcopy.held_plan`), again and again, until
 holding brings nothing new over.  :func:`hold_columns` runs the same
 fixpoint with the columnar engine: the copy is evaluated with every hold 0,
-the rows whose amounts are over get their holds set, and only the steps a
-hold can change (those that read a hold, and whatever reads them, population
-values included) are evaluated again, over every row, as the whole population
-is scored again by the row path.  A population of which nobody is over costs
-one evaluation.  The rounds, the amounts recorded (the first found) and the
-order are those of ``score_held`` without approvals, so the results are the
-same, cell for cell.
+the rows whose amounts are over get their holds set, and only what a hold
+can change is evaluated again: a step that reads a hold (or a value a hold
+changed) on the rows where what it reads changed, a population value over
+everyone, as the row path scores the whole population again.  A population
+of which nobody is over costs one evaluation.  The rounds, the amounts
+recorded (the first found) and the order are those of ``score_held``
+without approvals, so the results are the same, cell for cell.
 """
 
 from __future__ import annotations

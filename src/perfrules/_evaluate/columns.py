@@ -7,7 +7,8 @@ plan, and returns the flat result rows as text — the very text the row
 engine's results give.  It takes only the plain case, where its reading
 provably equals the row reader's: plain decimal numbers within the metric's
 bounds, clean unique ids, and results whose flat row needs nothing but the
-values (no approvals, forced distribution, assessment, reasons or charges).
+values (no forced distribution, assessment, reasons or charges; amounts over an
+approval threshold are flagged, or held with ``hold``).
 Anything else returns ``None``, and the caller takes the general path.
 """
 
