@@ -235,7 +235,7 @@ def hold_columns(
         if not moved:
             break
         env = _again(copy, steps, env, moved, (n, employee, fallback, people))
-    for h in holds.values():
-        env.pop(h, None)
+    for name in [*holds.values(), *(() if keep is None else set(env) - set(keep) - wanted)]:
+        env.pop(name, None)  # let go of what only the fixpoint needed before the results are written
     limits = {a[1]: a[2] for a in layout.approvals}
     return HeldColumns(env, asked, amounts, {name: limits[name] for name in asked})
