@@ -209,3 +209,27 @@ def test_a_data_column_named_like_a_hold_input_is_not_read(monkeypatch, tmp_path
     lines[1:] = [line + ",1" for line in lines[1:]]
     results = _same(monkeypatch, tmp_path, _kpi_plan(tmp_path), lines)
     assert any(r.bonuses["merit"] != 0 for r in results)  # not held by the column
+
+
+def test_a_penalty_by_levels_and_a_fixed_amount_are_held(monkeypatch, tmp_path):
+    scheme = tmp_path / "one.yaml"
+    scheme.write_text(
+        """name: one stage
+metrics: {discipline: list, shifts: count}
+score: {base: 100}
+penalties:
+  discipline_ded: {occurrences: discipline, levels: [1, 2, 3, 5, 10, 20], approval_over: 10}
+bonuses:
+  cover: {count: shifts, amount: 12, approval_over: 10, when: "discipline_ded == 0"}
+flags:
+  lowest: {when: "score == all_min(score)", reason: lowest score}
+""",
+        encoding="utf-8",
+    )
+    plan = pr.compile_scheme(pr.load_scheme(scheme))
+    lines = ["employee_id,discipline,shifts"] + [
+        f"E{k:03d},{('', '2', '20', '2;20', '10')[k % 5]},{k % 3}" for k in range(40)
+    ]
+    results = _same(monkeypatch, tmp_path, plan, lines)
+    kinds = {tuple(h.adjustment for h in r.held) for r in results}
+    assert {(), ("discipline_ded",), ("cover",), ("cover", "discipline_ded")} <= kinds
