@@ -217,6 +217,7 @@ def hold_columns(
     env = evaluate_columns(
         copy, lambda: {**columns, **{h: _ones(zero) for h in holds.values()}}, n, employee, fallback, people, first
     )
+    paid = {a[1]: layout.outputs[a[5]] for a in layout.approvals}  # each adjustment's value
     asked: dict[str, pl.Series] = {}
     amounts: dict[str, Num] = {}
     # As many rounds as score_held gives the population; each sees the amounts of the round before.
@@ -228,7 +229,7 @@ def hold_columns(
             if not fresh.any():
                 continue
             moved[holds[name]] = fresh
-            amount = env[name]  # an adjustment's value is named as the adjustment
+            amount = env[paid[name]]
             amounts[name] = amount if seen is None else choose(fresh, amount, amounts[name])
             asked[name] = fresh if seen is None else seen | fresh
             env[holds[name]] = _ones(asked[name])

@@ -21,10 +21,13 @@ from .._compile import Plan, compile_scheme
 from .._model import Bonus, Metric, Penalty, Scheme
 from .results import layout_of
 
-__all__ = ["held_plan", "holding_scheme"]
+__all__ = ["held_plan", "hold_input", "holding_scheme"]
 
 
-def _hold_name(scheme: Scheme, adjustment: str) -> str:
+def hold_input(scheme: Scheme, adjustment: str) -> str:
+    """
+    Return the input that holds ``adjustment`` (W2): ``hold_<adjustment>``, with ``_`` added past the scheme's names.
+    """
     taken = {name for _, name, _ in scheme.named()} | {m.name for m in scheme.metrics}
     name = f"hold_{adjustment}"
     while name in taken:
@@ -39,7 +42,7 @@ def holding_scheme(scheme: Scheme, names: Iterable[str]) -> tuple[Scheme, dict[s
     The hold input (``hold_<adjustment>``, a metric from 0 to 1, default 0)
     holds the adjustment at 1 and lets it apply as written at 0.
     """
-    holds = {name: _hold_name(scheme, name) for name in names}
+    holds = {name: hold_input(scheme, name) for name in names}
     metrics = [Metric(h, min=Decimal(0), max=Decimal(1), default=Decimal(0)) for h in holds.values()]
 
     def gated(adj: Penalty | Bonus) -> Any:
