@@ -174,7 +174,7 @@ def _score_only(scheme: str, data: str) -> None:
     frame = read_arrow_frame(Path(data), data)
     period = scheme_period(plan, "2026-04", True)
     start, cpu = time.perf_counter(), time.process_time()
-    out = score_frame(plan, frame, "employee_id", period, lambda: None)
+    out = score_frame(plan, frame, "employee_id", period, lambda: None, hold=True)  # as the command line holds
     wall, used = time.perf_counter() - start, time.process_time() - cpu
     if out is None:
         raise SystemExit("not the plain case: the general path would score this file")

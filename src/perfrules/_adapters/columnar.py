@@ -69,6 +69,8 @@ def score_csv_columnar(
     (``columnar-unsupported``) when the columnar engine cannot score the
     scheme at all.  A scheme that reads history is scored here only with
     ``no_history`` (no ledger: numbers 0, conditions false, streaks 0).
+    Amounts over an approval threshold are held, as the command line holds
+    them without a ledger (``approval_held``; nothing is approved).
     """
     require_columnar(plan)
     if plan.history and not no_history:
@@ -83,7 +85,7 @@ def score_csv_columnar(
 
     held = [df]  # handed over, not kept: score_frame lets the text go once it is parsed
     del df
-    frame = score_frame(plan, held.pop(), id_column, period, fallback)
+    frame = score_frame(plan, held.pop(), id_column, period, fallback, hold=True)
     if frame is None:
         return None
     import polars as pl

@@ -22,6 +22,7 @@ from typing import Any, Literal
 import attrs
 
 from .._errors import Issue, LedgerError
+from .._evaluate import hold_input  # one definition: the scheme copy scoring holds with names them
 from .._model import Period, Scheme
 
 __all__ = [
@@ -231,17 +232,6 @@ def _flat(entry: dict[str, Any]) -> dict[str, Any]:
     out.update({f"held.{k}": v for k, v in entry.get("held", {}).items()})
     out.update({f"reasons.{k}": v for k, v in entry.get("reasons", {}).items()})
     return out
-
-
-def hold_input(scheme: Scheme, adjustment: str) -> str:
-    """
-    Return the input that holds ``adjustment`` (W2): ``hold_<adjustment>``, with ``_`` added past the scheme's names.
-    """
-    taken = {name for _, name, _ in scheme.named()} | {m.name for m in scheme.metrics}
-    name = f"hold_{adjustment}"
-    while name in taken:
-        name += "_"
-    return name
 
 
 def hold_inputs(scheme: Scheme) -> frozenset[str]:

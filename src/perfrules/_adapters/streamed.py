@@ -30,7 +30,7 @@ from typing import Any
 
 import attrs
 
-from .._compile import Plan, compile_scheme
+from .._compile import Plan
 from .._errors import InputError, Issue
 from .._evaluate import (
     FlatColumns,
@@ -38,13 +38,13 @@ from .._evaluate import (
     Unordered,
     build_result,
     flat_columns,
+    held_plan,
     layout_of,
     stream_problem,
     stream_scores,
 )
 from .._model import Period
 from .._plugins import NumberFormat
-from .approvals import _holding
 from .decode import sniff_delimiter
 from .files import _check_header, _fail
 from .output import STDOUT, open_pending
@@ -190,8 +190,7 @@ def score_csv_streamed(
         return None
     holding, scored = None, plan
     if approvals:  # held as the command line holds them (see _evaluate/holds.py): on a scheme copy
-        variant, holds = _holding(plan.scheme, sorted({a[1] for a in approvals}))
-        scored = compile_scheme(variant)
+        scored, holds = held_plan(plan)
         holding = Holding(scored, holds, plan)  # read by plan: a column named like a hold is not read
 
     pending, fh = open_pending(out)

@@ -7,7 +7,8 @@ plan, and returns the flat result rows as text — the very text the row
 engine's results give.  It takes only the plain case, where its reading
 provably equals the row reader's: plain decimal numbers within the metric's
 bounds, clean unique ids, and results whose flat row needs nothing but the
-values (no approvals, forced distribution, assessment, reasons or charges).
+values (no forced distribution, assessment, reasons or charges; amounts over an
+approval threshold are flagged, or held with ``hold``).
 Anything else returns ``None``, and the caller takes the general path.
 """
 
@@ -24,6 +25,7 @@ from .._compile import Plan
 from .._formula import history_name
 from .._kinds import points_name
 from .._model import Period
+from .colholds import hold_columns
 from .columnar import evaluate_columns
 from .crowds import People
 from .fixed import Num, compare, const
@@ -212,10 +214,20 @@ def _clean(e: str) -> bool:
 
 
 def score_frame(
-    plan: Plan, df: pl.DataFrame, id_column: str, period: Period | None, fallback: Callable[[], None]
+    plan: Plan,
+    df: pl.DataFrame,
+    id_column: str,
+    period: Period | None,
+    fallback: Callable[[], None],
+    *,
+    hold: bool = False,
 ) -> pl.DataFrame | None:
     """
     Return the flat result rows of the text frame ``df`` (sorted by id), or ``None`` when it is not the plain case.
+
+    With ``hold``, every amount over its approval threshold is held as the
+    command line holds it (see :mod:`.colholds`); without, it is flagged
+    ``approval_required`` as :func:`~perfrules.score` flags it.
     """
     if not _plain_results(plan) or not df.height:
         return None
@@ -249,6 +261,9 @@ def score_frame(
         return None  # a row breaks a declared constraint: the general path names it and refuses the input
     del df  # the text cells are parsed: only the ids are needed from here
     columns = {spec.name: columns.pop(spec.column) for spec in plan.inputs} | columns  # metrics.x when shared
+    if hold and layout_of(plan).approvals:
+        found = hold_columns(plan, columns, n, lambda k: str(ids[k]), fallback, People(ids), _results(plan))
+        return _frame(plan, found.env, ids, period, list(found.held.values()))
     env = evaluate_columns(plan, lambda: dict(columns), n, lambda k: str(ids[k]), fallback, People(ids), _results(plan))
     return _frame(plan, env, ids, period)
 
@@ -264,7 +279,9 @@ def _results(plan: Plan) -> set[str]:
     return kept
 
 
-def _frame(plan: Plan, env: dict[str, Any], ids: pl.Series, period: Period | None) -> pl.DataFrame:
+def _frame(
+    plan: Plan, env: dict[str, Any], ids: pl.Series, period: Period | None, held: list[pl.Series] | None = None
+) -> pl.DataFrame:
     s, n = plan.scheme, len(ids)
     cols: dict[str, pl.Series] = {
         "employee_id": ids,
@@ -293,7 +310,10 @@ def _frame(plan: Plan, env: dict[str, Any], ids: pl.Series, period: Period | Non
     if not s.flags and not layout_of(plan).approvals:
         return frame.with_columns(pl.lit("").alias("flags"))
     raised = [pl.when(pl.lit(env[f.name])).then(pl.lit(f.name)) for f in s.flags]
-    raised += [pl.when(pl.lit(hit)).then(pl.lit("approval_required")) for hit in _approvals(plan, env, n)]
+    if held is None:
+        raised += [pl.when(pl.lit(hit)).then(pl.lit("approval_required")) for hit in _approvals(plan, env, n)]
+    else:  # held results list each amount held, and never approval_required (as score_held writes them)
+        raised += [pl.when(pl.lit(hit)).then(pl.lit("approval_held")) for hit in held]
     return frame.with_columns(pl.concat_str(raised, separator=";", ignore_nulls=True).fill_null("").alias("flags"))
 
 
