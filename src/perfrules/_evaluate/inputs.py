@@ -14,7 +14,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from .._cells import is_empty_cell
+from .._cells import as_records, is_empty_cell
 from .._compile import CellError, Plan
 from .._errors import InputError, Issue
 from .._limits import LIMITS, has_surrogate
@@ -391,14 +391,3 @@ def _keeps(
                 hint="correct the row; if such a row is right, the scheme's constraints: must change",
             )
         )
-
-
-def as_records(rows: Any) -> Iterable[Mapping[str, Any]]:
-    """
-    Return ``rows`` as mappings: a pandas DataFrame or a pyarrow Table works without depending on either.
-    """
-    if hasattr(rows, "to_dict") and hasattr(rows, "columns"):
-        return rows.to_dict("records")  # type: ignore[no-any-return]
-    if hasattr(rows, "to_pylist"):
-        return rows.to_pylist()  # type: ignore[no-any-return]
-    return rows  # type: ignore[no-any-return]
