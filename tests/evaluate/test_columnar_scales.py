@@ -86,6 +86,11 @@ def test_varying_and_one_exponent_columns_mix():
         assert _repr(fixed.add(a, b, None).decimals()) == _repr(x + y for x, y in zip(xs, ys, strict=True))
         assert _repr(fixed.mul(a, b, None).decimals()) == _repr(x * y for x, y in zip(xs, ys, strict=True))
         assert _repr(fixed.div(a, b, None).decimals()) == _repr(x / y for x, y in zip(xs, ys, strict=True))
+        for places in (0, 1, 2, 4):
+            q = Decimal(1).scaleb(-places)
+            for mode, rounding in MODES.items():
+                got = fixed.quantize(a, -places, mode, None).decimals()
+                assert _repr(got) == _repr(x.quantize(q, rounding) for x in xs), (places, mode)
 
 
 def _pairs(n, seed, low=-40, high=40):

@@ -32,6 +32,7 @@ _TEN = pl.Series([10], dtype=_I)
 _FIVE = pl.Series([5], dtype=_I)
 _PREC = 28
 _POW10 = pl.Series([10**k for k in range(39)], dtype=_I)
+_EMPTY = pl.Series([], dtype=_I)
 _EXP_RANGE = (-99, 72)
 """Exponents far from zero are where a Decimal context's limits (Emin, Emax, subnormal rounding) may act."""
 
@@ -55,7 +56,7 @@ class Num:
     ``bounds`` (``lo``, ``hi``), when given, must hold every coefficient.
     """
 
-    __slots__ = ("_bounds", "_e", "_looked", "c", "coded", "exp", "nz")
+    __slots__ = ("_bounds", "_c", "_e", "_k", "_looked", "_measured", "_n", "coded", "exp", "nz")
 
     def __init__(
         self,
@@ -64,7 +65,10 @@ class Num:
         nz: pl.Series | None = None,
         bounds: tuple[int, int] | None = None,
     ) -> None:
-        self.c, self.nz, self._bounds = c, nz, bounds
+        self._c, self.nz, self._bounds = c, nz, bounds
+        self._measured = bounds is None  # bounds given are derived (safe, maybe loose); measured ones are exact
+        self._k: int | None = None  # a constant's coefficient (its column is made only when read)
+        self._n = len(c)
         # (values, index): every row is ``values`` at its index (see .domains), or None.
         self.coded: tuple[Num, pl.Series] | None = None
         if isinstance(e, int):
@@ -74,12 +78,37 @@ class Num:
         else:
             self.exp, self._e, self._looked = None, e, False
 
+    @classmethod
+    def constant(cls, k: int, exp: int, n: int) -> Num:
+        """
+        Return ``n`` rows of the coefficient ``k`` at exponent ``exp``, the column made only when read.
+        """
+        out = cls(_EMPTY, exp, None, (k, k))
+        out._k, out._n, out._measured = k, n, True
+        return out
+
+    def __len__(self) -> int:
+        return self._n
+
+    @property
+    def c(self) -> pl.Series:
+        """The coefficient of each row, as a column."""
+        if self._c is _EMPTY and self._k is not None:
+            self._c = pl.repeat(self._k, self._n, dtype=_I, eager=True)
+        return self._c
+
+    def one(self) -> pl.Series:
+        """
+        Return the coefficients as a column, or a constant's as one value (polars broadcasts it).
+        """
+        return pl.Series([self._k], dtype=_I) if self._k is not None else self.c
+
     @property
     def e(self) -> pl.Series:
         """The exponent of each row, as a column."""
         if self._e is None:
             assert self.exp is not None
-            self._e = pl.repeat(self.exp, len(self.c), dtype=_E, eager=True)
+            self._e = pl.repeat(self.exp, self._n, dtype=_E, eager=True)
         return self._e
 
     def scale(self) -> int | None:
@@ -111,9 +140,16 @@ class Num:
 
     def signless(self) -> bool:
         """
-        Return whether no row is negative (nor a negative zero), by the bounds.
+        Return whether no row is negative (nor a negative zero); derived bounds that allow one are measured.
         """
-        return self.nz is None and self.bounds()[0] >= 0
+        if self.nz is not None:
+            return False
+        if self.bounds()[0] >= 0:
+            return True
+        if not self._measured:
+            self._bounds, self._measured = None, True
+            return self.bounds()[0] >= 0
+        return False
 
     def negative(self) -> pl.Series:
         """
@@ -213,11 +249,15 @@ def _shift(c: pl.Series, s: pl.Series, live: pl.Series | None) -> pl.Series:
     return out
 
 
-def _up(a: Num, s: int, live: pl.Series | None) -> pl.Series:
+def _up(a: Num, s: int, live: pl.Series | None, *, one: bool = False) -> pl.Series:
     # a's coefficients times 10**s (s >= 0, the same for every row): no check when the bounds allow it.
+    # With ``one``, a constant is given as one value, which polars broadcasts.
+    k = a._k
+    if one and k is not None and s <= 38 and abs(k) * 10**s < 10**38:
+        return pl.Series([k * 10**s], dtype=_I)
     if s == 0:
         return a.c
     if s <= 38 and a.top() * 10**s < 10**38:
         out: pl.Series = a.c * _unit(s)
         return out
-    return _shift(a.c, pl.repeat(s, len(a.c), dtype=_E, eager=True), live)
+    return _shift(a.c, pl.repeat(s, len(a), dtype=_E, eager=True), live)

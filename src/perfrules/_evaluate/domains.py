@@ -40,14 +40,13 @@ def div(a: Num, b: Num, live: pl.Series | None) -> Num:
     """
     Return ``a / b`` as :func:`.quotient.div` gives it, once per distinct pair when the pairs are few.
     """
-    n = len(a.c)
+    n = len(a)
     domain = _domain(a, b, n)
     if domain is None:
         return _div(a, b, live)
     la, lb, width, size = domain
-    key = ((a.c - pl.Series([la], dtype=_I)) * pl.Series([width], dtype=_I) + (b.c - pl.Series([lb], dtype=_I))).cast(
-        pl.Int64
-    )
+    # Both offsets fit in 64 bits (the key space is at most half the rows): the key is worked out there.
+    key = (a.c - pl.Series([la], dtype=_I)).cast(pl.Int64) * width + (b.c - pl.Series([lb], dtype=_I)).cast(pl.Int64)
     wanted = key if live is None else key.filter(live)
     distinct = wanted.unique()
     if not len(distinct):

@@ -67,8 +67,9 @@ def const(value: Decimal, n: int) -> Num:
     sign, digits, exp = value.as_tuple()
     assert isinstance(exp, int)  # analysis admits finite constants only
     c = int("".join(map(str, digits)) or "0") * (-1 if sign else 1)
-    nz = pl.repeat(True, n, eager=True) if sign and c == 0 else None
-    return Num(pl.repeat(c, n, dtype=_I, eager=True), exp, nz, (c, c))
+    if sign and c == 0:
+        return Num(pl.repeat(c, n, dtype=_I, eager=True), exp, pl.repeat(True, n, eager=True), (c, c))
+    return Num.constant(c, exp, n)
 
 
 _PLAIN_TEXT = r"^-?[0-9]{1,30}(\.[0-9]{1,30})?$"
@@ -132,7 +133,8 @@ def align(a: Num, b: Num, live: pl.Series | None) -> tuple[pl.Series, pl.Series,
     ea, eb = a.scale(), b.scale()
     if ea is not None and eb is not None:
         e = min(ea, eb)
-        return _up(a, ea - e, live), _up(b, eb - e, live), e
+        # A constant is one value, broadcast, beside a column (two constants: the first a column).
+        return _up(a, ea - e, live, one=b._k is None), _up(b, eb - e, live, one=True), e
     e = a.e.zip_with(a.e <= b.e, b.e)
     return _scaled(a, a.e - e, live), _scaled(b, b.e - e, live), e
 
@@ -170,8 +172,9 @@ def add(a: Num, b: Num, live: pl.Series | None, *, subtract: bool = False) -> Nu
     if subtract:
         # Decimal subtracts by adding the operand with its sign flipped: 0 becomes -0 and -0 becomes 0.
         # (Without a negative zero on the left there is none in the sum: the flipped sign is not needed.)
-        flip = b.c == 0
-        bnz: pl.Series | None = None if a.nz is None else flip if b.nz is None else flip & ~b.nz
+        bnz: pl.Series | None = None
+        if a.nz is not None:
+            bnz = (b.c == 0) if b.nz is None else (b.c == 0) & ~b.nz
         cb = _neg(cb)
         gb = None if gb is None else (-gb[1], -gb[0])
     else:
@@ -194,7 +197,7 @@ def mul(a: Num, b: Num, live: pl.Series | None) -> Num:
     e: pl.Series | int = ea + eb if ea is not None and eb is not None else a.e + b.e
     if a.top() * b.top() < _LIMIT:
         # The bounds say no product reaches 28 digits: nothing to refuse, nothing to round.
-        c = a.c * b.c
+        c = a.c * b.one() if a._k is None or b._k is not None else a.one() * b.c
         (la, ha), (lb, hb) = a.bounds(), b.bounds()
         ends = (la * lb, la * hb, ha * lb, ha * hb)
         nz = None if a.signless() and b.signless() else (c == 0) & (a.negative() ^ b.negative())
@@ -216,6 +219,8 @@ def sign(a: Num, op: str) -> Num:
     """
     e = a.exp if a.exp is not None else a.e
     lo, hi = a.bounds()
+    if a._k is not None and isinstance(e, int):
+        return Num.constant(-a._k if op == "-" else abs(a._k) if op == "abs" else a._k, e, len(a))
     if op == "-":
         return Num(_neg(a.c), e, None, (-hi, -lo))
     if op == "abs":
@@ -253,7 +258,8 @@ def choose(test: pl.Series, a: Any, b: Any) -> Any:
     ea, eb = a.scale(), b.scale()
     e = ea if ea is not None and ea == eb else a.e.zip_with(test, b.e)
     (la, ha), (lb, hb) = a.bounds(), b.bounds()
-    out = Num(a.c.zip_with(test, b.c), e, nz, (min(la, lb), max(ha, hb)))
+    c = a.c.zip_with(test, b.one()) if a._k is None or b._k is not None else a.one().zip_with(test, b.c)
+    out = Num(c, e, nz, (min(la, lb), max(ha, hb)))
     out.coded = _coded_choice(test, a, b)
     return out
 
@@ -268,16 +274,16 @@ def _coded_choice(test: pl.Series, a: Num, b: Num) -> tuple[Num, pl.Series] | No
     # the constant becomes one more value, and the rows that take it its index.
     if a.coded is not None and b.coded is None and _constant(b):
         small, idx = a.coded
-        return _with(small, b), idx.zip_with(test, pl.repeat(len(small.c), len(idx), dtype=pl.UInt32, eager=True))
+        return _with(small, b), idx.zip_with(test, pl.repeat(len(small), len(idx), dtype=pl.UInt32, eager=True))
     if b.coded is not None and a.coded is None and _constant(a):
         small, idx = b.coded
-        return _with(small, a), pl.repeat(len(small.c), len(idx), dtype=pl.UInt32, eager=True).zip_with(test, idx)
+        return _with(small, a), pl.repeat(len(small), len(idx), dtype=pl.UInt32, eager=True).zip_with(test, idx)
     return None
 
 
 def _with(small: Num, one: Num) -> Num:
     # small with one's (constant) value added as a last row.
-    c = pl.concat([small.c, one.c.head(1)])  # (Series.append would change small in place)
+    c = pl.concat([small.c, one.one().head(1)])  # (Series.append would change small in place)
     exp, e1 = small.scale(), one.scale()
     assert e1 is not None
     e = exp if exp == e1 else pl.concat([small.e, pl.Series([e1], dtype=_E)])

@@ -102,6 +102,17 @@ def quantize(a: Num, exp: int, mode: str, live: pl.Series | None, *, integral: b
     ea = a.scale()
     if ea is not None and exp - ea <= 38:
         return _quantize_uniform(a, exp, mode, live, integral, ea)
+    if not integral and ea is None:
+        # The result's exponent is exp whatever each row's was: every row, brought exactly to the least
+        # exponent, is rounded as a column of one exponent (when no coefficient can leave 38 digits so).
+        least, most = a.e.min(), a.e.max()
+        if isinstance(least, int) and isinstance(most, int) and exp - least <= 38:
+            span = most - least
+            lo, hi = a.bounds()
+            if span <= 38 and max(hi, -lo) * 10**span < 10**38:
+                bounds = (min(lo, lo * 10**span), max(hi, hi * 10**span))
+                same = Num(a.c * _pow10(a.e - least), least, a.nz, bounds)
+                return _quantize_uniform(same, exp, mode, live, integral, least)
     s = exp - a.e  # > 0: digits to drop; <= 0: zeros to add
     drop = s > 0
     mag = a.c.abs()
@@ -114,12 +125,12 @@ def quantize(a: Num, exp: int, mode: str, live: pl.Series | None, *, integral: b
     if integral:
         keep = ~drop
         c = dropped.zip_with(drop, a.c)
-        e = pl.repeat(exp, len(a.c), dtype=_E, eager=True).zip_with(drop, a.e)
+        e = pl.repeat(exp, len(a), dtype=_E, eager=True).zip_with(drop, a.e)
     else:
         live_pad = ~drop if live is None else live & ~drop
         padded = _shift(a.c.zip_with(~drop, _ZERO), (-s).clip(0, None), live_pad)
         c = dropped.zip_with(drop, padded)
-        e = pl.repeat(exp, len(a.c), dtype=_E, eager=True)
+        e = pl.repeat(exp, len(a), dtype=_E, eager=True)
         keep = None
     # quantize refuses (InvalidOperation) a result of more than 28 digits; the row engine then raises.
     _fit(c, live)
@@ -186,6 +197,8 @@ def div(a: Num, b: Num, live: pl.Series | None) -> Num:
     zero_a = a.c == 0
     q = q.zip_with(~zero_a, _ZERO)
     exp = exp.zip_with(~zero_a, ideal)
-    neg = a.negative() ^ b.negative()
     e = _exponents(exp, live, len(q))
+    if a.signless() and b.signless():
+        return Num(q, e)  # no sign anywhere: no negative quotient, no negative zero
+    neg = a.negative() ^ b.negative()
     return Num(q.zip_with(~neg, _neg(q)), e, (q == 0) & neg)

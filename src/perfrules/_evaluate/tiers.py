@@ -33,7 +33,7 @@ def bands(x: Num, cuts: tuple[Decimal, ...], side: str, live: pl.Series | None) 
 
 
 def _bands(x: Num, cuts: tuple[Decimal, ...], op: str, live: pl.Series | None) -> pl.Series:
-    n = len(x.c)
+    n = len(x)
     at = pl.repeat(0, n, dtype=pl.UInt32, eager=True)
     for cut in cuts:
         # bisect_right counts the cuts <= x; bisect_left those < x.

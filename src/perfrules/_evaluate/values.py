@@ -74,7 +74,7 @@ def _keys(args: list[Any]) -> dict[str, pl.Series]:
     for k, a in enumerate(args):
         if isinstance(a, Num):
             cols[f"c{k}"], cols[f"e{k}"] = a.c, a.e
-            cols[f"z{k}"] = a.nz if a.nz is not None else pl.repeat(False, len(a.c), eager=True)
+            cols[f"z{k}"] = a.nz if a.nz is not None else pl.repeat(False, len(a), eager=True)
         elif isinstance(a, Joined):
             cols[f"v{k}"] = a.text
         else:
@@ -160,7 +160,10 @@ def _by_code(fn: Callable[..., Any], args: list[Num], live: pl.Series | None, n:
         return None
     key = pl.Series([0], dtype=pl.Int128)
     for x, lo, width in zip(args, lows, sizes, strict=True):
-        key = key * pl.Series([width], dtype=pl.Int128) + (x.c - pl.Series([lo], dtype=pl.Int128))
+        if width > 1:  # (a constant adds nothing to the position)
+            key = key * pl.Series([width], dtype=pl.Int128) + (x.c - pl.Series([lo], dtype=pl.Int128))
+    if len(key) != n:
+        return None  # every argument a constant: the general form
     key = key.cast(pl.Int64)
     distinct = (key if live is None else key.filter(live)).unique()
     if not len(distinct):
