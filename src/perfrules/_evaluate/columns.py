@@ -211,7 +211,9 @@ def score_frame(
     """
     if not _plain_results(plan) or not df.height:
         return None
-    df = as_texts(df, {s.metric.name for s in plan.inputs if s.kind.value_type == "number"}).sort(id_column)
+    df = as_texts(df, {s.metric.name for s in plan.inputs if s.kind.value_type == "number"})
+    if not df[id_column].is_sorted():  # (a file already in id order is not copied to sort it)
+        df = df.sort(id_column)
     ids = df[id_column]
     if ids.null_count() or (ids.head(-1) == ids.tail(-1)).any():
         return None  # missing or repeated ids: the general path reports them
