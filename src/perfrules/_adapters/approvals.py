@@ -27,7 +27,7 @@ from .._compile import Plan, compile_scheme
 from .._evaluate import FlagHit, Hold, Result, Results, as_records, over_of, score
 from .._model import Bonus, Metric, Penalty, Scheme
 from .ledger import Ledger
-from .records import fail
+from .records import fail, hold_input
 
 __all__ = ["Approved", "approvals_of", "approve", "score_held"]
 
@@ -50,11 +50,7 @@ def _over(result: Result) -> dict[str, tuple[Decimal, Decimal]]:
 
 
 def _hold_name(scheme: Scheme, adjustment: str) -> str:
-    taken = {name for _, name, _ in scheme.named()} | {m.name for m in scheme.metrics}
-    name = f"hold_{adjustment}"
-    while name in taken:
-        name += "_"
-    return name
+    return hold_input(scheme, adjustment)  # one definition: the ledger's diff leaves these inputs out
 
 
 def _holding(scheme: Scheme, names: Iterable[str]) -> tuple[Scheme, dict[str, str]]:

@@ -10,8 +10,8 @@ written, so a problem found in the last row still leaves nothing half-written.
 Amounts over an approval threshold are held as the command line holds them
 without a ledger (see :mod:`perfrules._evaluate.holds`).  When the file
 cannot be streamed (another encoding, rows not in ascending id order, a plan
-with team values, a forced distribution or history, an approval threshold on
-population values, JSON Lines of a scheme with approvals),
+with a forced distribution, history, ranks by a declared ranking, an approval
+threshold on population values, JSON Lines of a scheme with approvals),
 :func:`score_csv_streamed` returns ``None`` and the caller reads the whole
 population as before; the results are the same either way.
 """
@@ -24,6 +24,7 @@ import gc
 import os
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import Any
 
@@ -262,21 +263,25 @@ def _lines(fh: Any, plan: Plan, period: str | None, explain: bool) -> Callable[[
 def _writer(fh: Any, columns: FlatColumns, period: str | None) -> Callable[[list[Any], list[Any], Any, Any], None]:
     writer = csv.writer(fh, lineterminator="\n")
     writer.writerow(columns.fields)
-    make = columns.row_maker(period)
-    made = columns.held_maker(period)
-    text = [k for k, name in enumerate(columns.fields) if name in TEXT_COLUMNS]
-    # Ids, grades and flags rarely start like a formula: each is checked, and only such a cell is changed.
+    # The amounts are handed to the writer as values: it writes str() of each, as the whole path does.
+    make = columns.row_maker(period, raw=True)
+    made = columns.held_maker(period, raw=True)
+    text = [(k, itemgetter(k)) for k, name in enumerate(columns.fields) if name in TEXT_COLUMNS]
+    # Ids, grades and flags rarely start like a formula: each column is checked at once, and only such
+    # a cell is changed.
     risky = ("=", "+", "-", "@", "\t", "\r")
+    starts = methodcaller("startswith", risky)
 
     def write(rows: list[Any], outs: list[Any], _: Any, held: list[Any] | None) -> None:
         if held is None:
             cells = [make(r.employee, o) for r, o in zip(rows, outs, strict=True)]
         else:
             cells = [made(r.employee, o, len(h)) for r, o, h in zip(rows, outs, held, strict=True)]
-        for row in cells:
-            for k in text:
-                if row[k].startswith(risky):
-                    row[k] = csv_safe(row[k])
+        for k, get in text:
+            if any(map(starts, map(get, cells))):
+                for row in cells:
+                    if row[k].startswith(risky):
+                        row[k] = csv_safe(row[k])
         writer.writerows(cells)
 
     return write

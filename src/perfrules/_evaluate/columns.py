@@ -242,6 +242,7 @@ def score_frame(
     if not _kept(plan, columns, n):
         return None  # a row breaks a declared constraint: the general path names it and refuses the input
     del df  # the text cells are parsed: only the ids are needed from here
+    columns = {spec.name: columns.pop(spec.column) for spec in plan.inputs} | columns  # metrics.x when shared
     env = evaluate_columns(plan, lambda: dict(columns), n, lambda k: str(ids[k]), fallback, People(ids), _results(plan))
     return _frame(plan, env, ids, period)
 
