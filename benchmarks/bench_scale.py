@@ -18,8 +18,10 @@ For each scheme, side by side in one run, each as its own child process:
   the same scheme written by hand (plain Python with Decimal; polars with scaled integers), when
   the file exists (a note says so when it does not);
 - ``columnar-parquet``: the columnar engine from a Parquet file (integers and decimal128 columns)
-  to a Parquet file, end to end; and ``score-only``: the same file read in the child, then only
-  the scoring timed (``perfrules._evaluate.score_frame``: parse, evaluate, format).
+  to a Parquet file, end to end; and ``score-only``: the same file's wanted columns read in the
+  child (integers and decimals as stored), then only the scoring timed
+  (``perfrules._evaluate.score_frame``: take the numbers and check them, evaluate, and write the
+  text of every result column; not reading the file, not writing it).
 
 ``--only`` runs the variants it names (``row`` always runs: the others are checked against it).
 
@@ -165,13 +167,14 @@ def _parquet(data: Path) -> Path:
 
 
 def _score_only(scheme: str, data: str) -> None:
-    # In the child: read the Parquet file, then time the scoring alone (parse, evaluate, format the text).
+    # In the child: read the Parquet file's wanted columns (integers and decimals as stored), then time the
+    # scoring alone (take the numbers, evaluate, write every result column's text).
     import perfrules as pr
-    from perfrules._adapters.arrowfiles import read_arrow_frame
+    from perfrules._adapters.arrowfiles import read_arrow_typed
     from perfrules._evaluate import scheme_period, score_frame
 
     plan = pr.compile_scheme(pr.load_scheme(scheme))
-    frame = read_arrow_frame(Path(data), data)
+    frame = read_arrow_typed(Path(data), data, ["employee_id", *(s.metric.name for s in plan.inputs)])
     period = scheme_period(plan, "2026-04", True)
     start, cpu = time.perf_counter(), time.process_time()
     out = score_frame(plan, frame, "employee_id", period, lambda: None, hold=True)  # as the command line holds

@@ -20,7 +20,7 @@ from typing import Any
 from .._compile import Plan
 from .._evaluate import require_columnar, score, score_frame
 from .._model import Period
-from .arrowfiles import ARROW_SUFFIXES, frame_bytes, read_arrow_frame
+from .arrowfiles import ARROW_SUFFIXES, frame_bytes, read_arrow_typed
 from .files import read_population
 from .output import write_atomic
 
@@ -32,11 +32,9 @@ def _read(path: Path, plan: Plan, id_column: str) -> Any:
 
     wanted = [id_column] + [s.metric.name for s in plan.inputs]
     if path.suffix.lower() in ARROW_SUFFIXES:
-        # Parquet and Arrow: each column as the text a CSV file would hold (a float column is refused).
-        frame = read_arrow_frame(path, str(path))
-        if len(set(frame.columns)) != len(frame.columns) or not set(wanted) <= set(frame.columns):
-            return None
-        return frame.select(wanted) if frame.height else None
+        # Parquet and Arrow: only the wanted columns, integers and decimals as stored (a float column is refused).
+        frame = read_arrow_typed(path, str(path), wanted)
+        return frame if frame is not None and frame.height else None
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]

@@ -29,8 +29,10 @@ from .colholds import hold_columns
 from .columnar import evaluate_columns
 from .crowds import People
 from .fixed import Num, compare, const
+from .formats import text_expr
 from .history import history_values
 from .results import layout_of
+from .typedcols import as_texts, typed_column
 from .values import Joined, by_value, split_list
 
 __all__ = ["score_frame"]
@@ -79,6 +81,11 @@ def _parse_all(df: pl.DataFrame, numbers: dict[str, bool]) -> dict[str, Num] | N
     # ``numbers`` says which columns must be whole. Every column is checked, then parsed, in one query each.
     if not numbers:
         return {}
+    # Integer and decimal columns (Parquet, Arrow) are numbers already: taken as stored (see .typedcols).
+    stored = {name: typed_column(df[name], whole) for name, whole in numbers.items() if df[name].dtype != pl.String}
+    if any(v is None for v in stored.values()):
+        return None
+    numbers = {name: whole for name, whole in numbers.items() if name not in stored}
     col = pl.col
     checks = df.select(
         (col(name).null_count() == 0)
@@ -86,7 +93,7 @@ def _parse_all(df: pl.DataFrame, numbers: dict[str, bool]) -> dict[str, Num] | N
         & (col(name).str.len_bytes().max() <= 28)
         for name, whole in numbers.items()
     )
-    if not all(checks.row(0)):
+    if numbers and not all(checks.row(0)):
         return None
     exprs = []
     for k, (name, whole) in enumerate(numbers.items()):
@@ -103,11 +110,10 @@ def _parse_all(df: pl.DataFrame, numbers: dict[str, bool]) -> dict[str, Num] | N
             (negative & (mag == 0)).alias(f"z{k}"),
         ]
     got = df.select(exprs)
-    zero = pl.repeat(0, df.height, dtype=pl.Int32, eager=True)
-    out = {}
+    out: dict[str, Num] = {name: v for name, v in stored.items() if v is not None}
     for k, (name, whole) in enumerate(numbers.items()):
         nz = None if whole or not got[f"z{k}"].any() else got[f"z{k}"]
-        out[name] = Num(got[f"c{k}"], zero if whole else got[f"e{k}"], nz)
+        out[name] = Num(got[f"c{k}"], 0 if whole else got[f"e{k}"], nz)
     return out
 
 
@@ -165,22 +171,8 @@ def _text(value: Num) -> pl.Series:
 
 
 def _text_expr(name: str, value: Num, raw: dict[str, pl.Series]) -> pl.Expr | None:
-    # str(Decimal) as an expression over int64 magnitudes, for a column of one exponent from 0 to -6 whose
-    # values fit (the common case: a rounded amount); the sign column says where "-" goes (-0.00 included).
-    low, high = value.e.min(), value.e.max()
-    if not (low == high and isinstance(low, int) and -6 <= low <= 0):
-        return None
-    mag = value.c.abs()
-    top = mag.max()
-    if not isinstance(top, int) or top >= 10**18:
-        return None
-    places = -low
-    raw["\0c" + name], raw["\0n" + name] = mag.cast(pl.Int64), value.negative()
-    m = pl.col("\0c" + name)
-    body = m.cast(pl.String)
-    if places:
-        body = (m // 10**places).cast(pl.String) + "." + (m % 10**places).cast(pl.String).str.zfill(places)
-    return pl.when(pl.col("\0n" + name)).then("-" + body).otherwise(body).alias(name)
+    # str(Decimal) as one expression (see .formats): the common case, exponents from 0 to -6.
+    return text_expr(name, value, raw)
 
 
 def _text_at(value: Num, places: int) -> pl.Series:
@@ -231,7 +223,9 @@ def score_frame(
     """
     if not _plain_results(plan) or not df.height:
         return None
-    df = df.sort(id_column)
+    df = as_texts(df, {s.metric.name for s in plan.inputs if s.kind.value_type == "number"})
+    if not df[id_column].is_sorted():  # (a file already in id order is not copied to sort it)
+        df = df.sort(id_column)
     ids = df[id_column]
     if ids.null_count() or (ids.head(-1) == ids.tail(-1)).any():
         return None  # missing or repeated ids: the general path reports them
