@@ -25,6 +25,7 @@ fixed = pytest.importorskip("perfrules._evaluate.fixed")
 tiers = pytest.importorskip("perfrules._evaluate.tiers")
 formats = pytest.importorskip("perfrules._evaluate.formats")
 coeffs = pytest.importorskip("perfrules._evaluate.coeffs")
+quotient = pytest.importorskip("perfrules._evaluate.quotient")
 
 MODES = {
     "half_up": ROUND_HALF_UP,
@@ -185,3 +186,34 @@ def test_a_function_of_few_values_is_called_once_per_tuple_and_read_back_by_posi
     assert _repr(g for g, y in zip(got.decimals(), ys, strict=True) if y != 2) == _repr(
         w for w, y in zip(want, ys, strict=True) if y != 2
     )
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.one_of(
+        st.integers(0, 4).flatmap(lambda p: st.lists(_at(p), min_size=1, max_size=12)),  # one exponent
+        st.lists(st.sampled_from(EDGES).map(Decimal) | st.decimals(allow_nan=False, allow_infinity=False, places=3)),
+    ),
+    st.sampled_from(["1", "-1", "10", "100", "-100", "1000", "0.01", "1E+2", "100.0", "-1E+20"]),
+)
+def test_a_constant_power_of_ten_divisor_only_moves_the_point(xs, divisor):
+    if not xs:
+        return
+    a, b = fixed.from_decimals(xs), fixed.const(Decimal(divisor), len(xs))
+    assert quotient.power_of_ten(b) is not None  # the path under test
+    with localcontext(CONTEXT):
+        want = [x / Decimal(divisor) for x in xs]
+    assert _repr(fixed.div(a, b, None).decimals()) == _repr(want)
+
+
+def test_a_power_of_ten_divisor_refuses_where_the_exponent_leaves_the_range_and_other_constants_divide_in_full():
+    a = fixed.Num(pl.Series([5, 500, 7], dtype=pl.Int128), -98)
+    with pytest.raises(coeffs.Limit) as caught:
+        fixed.div(a, fixed.const(Decimal(100), 3), None)  # 5E-98 / 100 = 5E-100: beyond the exact range
+    assert caught.value.rows.to_list() == [True, False, True]  # 500E-98 / 100 = 5E-98 stays inside
+    seven = fixed.const(Decimal(7), 3)
+    assert quotient.power_of_ten(seven) is None and quotient.power_of_ten(fixed.const(Decimal("-0"), 3)) is None
+    with localcontext(CONTEXT):
+        assert _repr(fixed.div(fixed.from_decimals([Decimal(1)] * 3), seven, None).decimals()) == _repr(
+            [Decimal(1) / 7] * 3
+        )

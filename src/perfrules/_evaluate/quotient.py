@@ -31,7 +31,7 @@ from .coeffs import (
     _up,
 )
 
-__all__ = ["div", "quantize"]
+__all__ = ["div", "power_of_ten", "quantize"]
 
 
 def _bump(mode: str, q: pl.Series, r: pl.Series, d: pl.Series, neg: pl.Series | None) -> pl.Series | None:
@@ -140,14 +140,65 @@ def quantize(a: Num, exp: int, mode: str, live: pl.Series | None, *, integral: b
     return Num(c, e, nz)
 
 
+def power_of_ten(b: Num) -> int | None:
+    """
+    Return ``t`` when ``b`` is a constant whose coefficient is ``10**t`` or ``-10**t`` (``/ 100``), else ``None``.
+    """
+    k = b._k
+    if k is None or k == 0 or b.scale() is None:
+        return None
+    m, t = abs(k), 0
+    while m % 10 == 0:
+        m, t = m // 10, t + 1
+    return t if m == 1 and t <= 38 else None
+
+
+def _by_power_of_ten(a: Num, b: Num, t: int, live: pl.Series | None) -> Num:
+    # a / (+-10**t at exponent eb) is exact: the coefficient is a's, at exponent ideal - t, with its trailing
+    # zeros removed down to the ideal exponent (at most t of them; a zero takes the ideal exponent itself).
+    eb = b.scale()
+    assert eb is not None and b._k is not None
+    ea = a.scale()
+    ideal: pl.Series | int = a.e - eb if ea is None else ea - eb
+    c, exp = a.c, ideal - t
+    lo, hi = a.bounds()
+    if t:
+        # Where the coefficients fit 64 bits (counts, amounts), the remainders are taken there: much cheaper.
+        small = max(hi, -lo) < 2**63 and t <= 18
+        work = c.cast(pl.Int64) if small else c
+        k = 1 << (t.bit_length() - 1)
+        while k:
+            room = exp + k <= ideal
+            unit = pl.Series([10**k], dtype=work.dtype)
+            strip = work % unit == 0
+            if not isinstance(room, bool):
+                strip = strip & room
+            elif not room:
+                k >>= 1
+                continue
+            work = work.zip_with(~strip, work // unit)
+            exp = exp + strip.cast(_E) * k
+            k >>= 1
+        c = work.cast(_I) if small else work
+    e = _exponents(exp, live, len(a))
+    if b._k > 0:
+        return Num(c, e, a.nz, (min(lo, 0), max(hi, 0)))
+    nz = (c == 0) if a.nz is None else (c == 0) & ~a.nz
+    return Num(_neg(c), e, nz, (min(-hi, 0), max(-lo, 0)))
+
+
 def div(a: Num, b: Num, live: pl.Series | None) -> Num:
     """
     Return ``a / b`` as Decimal gives it with 28 digits: the exact quotient at the ideal exponent, or rounded half-even.
 
     This follows Decimal's own algorithm (one digit more than the precision,
     a sticky digit for what remains, then rounding); the long division runs
-    in chunks, so no intermediate leaves Int128.
+    in chunks, so no intermediate leaves Int128.  A divisor that is a constant power of ten (``/ 100``)
+    only moves the point: no long division at all.
     """
+    t = power_of_ten(b)
+    if t is not None and a.top() < _LIMIT:
+        return _by_power_of_ten(a, b, t, live)
     zero_b = b.c == 0
     _check(zero_b, live)  # the row engine raises: division by zero
     mag_a, mag_b = a.c.abs(), b.c.abs().zip_with(~zero_b, _ONE)
