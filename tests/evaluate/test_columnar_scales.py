@@ -192,7 +192,7 @@ def test_a_function_of_few_values_is_called_once_per_tuple_and_read_back_by_posi
 @given(
     st.one_of(
         st.integers(0, 4).flatmap(lambda p: st.lists(_at(p), min_size=1, max_size=12)),  # one exponent
-        st.lists(st.sampled_from(EDGES).map(Decimal) | st.decimals(allow_nan=False, allow_infinity=False, places=3)),
+        st.lists(st.sampled_from(EDGES).map(Decimal) | st.decimals(-(10**12), 10**12, places=3)),
     ),
     st.sampled_from(["1", "-1", "10", "100", "-100", "1000", "0.01", "1E+2", "100.0", "-1E+20"]),
 )
@@ -217,3 +217,26 @@ def test_a_power_of_ten_divisor_refuses_where_the_exponent_leaves_the_range_and_
         assert _repr(fixed.div(fixed.from_decimals([Decimal(1)] * 3), seven, None).decimals()) == _repr(
             [Decimal(1) / 7] * 3
         )
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 6), st.integers(-(10**20), 10**20), st.integers(1, 60), st.integers(0, 2**32))
+def test_a_narrow_column_is_written_by_a_table_as_str_of_decimal(places, base, span, seed):
+    # Coefficients within a span under a quarter of the rows: each value is written once, rows take it by position.
+    rnd = random.Random(seed)
+    values = [Decimal(base + rnd.randint(0, span)).scaleb(-places) for _ in range(span * 4 + 8)]
+    values[0] = Decimal(-0).scaleb(-places) if base <= 0 <= base + span else values[0]
+    column = fixed.from_decimals(values)
+    assert column.scale() == -places
+    raw = {}
+    expr = formats.text_expr("x", column, raw)
+    assert expr is not None and "\0tx" in raw  # the table's path
+    assert pl.DataFrame(raw).select(expr)["x"].to_list() == [str(v) for v in values]
+
+
+def test_a_wide_column_is_formatted_row_by_row():
+    values = [Decimal(k * 7919) for k in range(40)]
+    raw = {}
+    expr = formats.text_expr("x", fixed.from_decimals(values), raw)
+    assert expr is not None and "\0tx" not in raw
+    assert pl.DataFrame(raw).select(expr)["x"].to_list() == [str(v) for v in values]
