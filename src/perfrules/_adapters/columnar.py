@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .._compile import Plan
-from .._evaluate import require_columnar, score, score_frame
+from .._evaluate import people_columns, require_columnar, score, score_frame
 from .._model import Period
 from .arrowfiles import ARROW_SUFFIXES, frame_bytes, read_arrow_frame
 from .files import read_population
@@ -30,23 +30,24 @@ __all__ = ["score_csv_columnar"]
 def _read(path: Path, plan: Plan, id_column: str) -> Any:
     import polars as pl
 
-    wanted = [id_column] + [s.metric.name for s in plan.inputs]
+    wanted = list(dict.fromkeys([id_column, *(s.metric.name for s in plan.inputs), *people_columns(plan)]))
     if path.suffix.lower() in ARROW_SUFFIXES:
         # Parquet and Arrow: each column as the text a CSV file would hold (a float column is refused).
         frame = read_arrow_frame(path, str(path))
-        if len(set(frame.columns)) != len(frame.columns) or not set(wanted) <= set(frame.columns):
+        if len(set(frame.columns)) != len(frame.columns) or id_column not in frame.columns:
             return None
-        return frame.select(wanted) if frame.height else None
+        return frame.select([c for c in wanted if c in frame.columns]) if frame.height else None
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if b'"' in data or b"\r" in data or b"\n\n" in data or not data.strip():
         return None
     header = data.split(b"\n", 1)[0].decode("utf-8", errors="replace").split(",")
-    if len(set(header)) != len(header) or not set(wanted) <= set(header):
+    if len(set(header)) != len(header) or id_column not in header:
         return None
     try:
-        df = pl.read_csv(data, infer_schema=False, columns=wanted, encoding="utf8")
+        # A column the file lacks is read as its default, or the general path says it is missing.
+        df = pl.read_csv(data, infer_schema=False, columns=[c for c in wanted if c in header], encoding="utf8")
     except (pl.exceptions.PolarsError, UnicodeDecodeError, ValueError):
         return None
     return df if df.height else None

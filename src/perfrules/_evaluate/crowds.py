@@ -33,6 +33,9 @@ __all__ = ["People", "crowd_value", "needed", "people_of"]
 
 #: Group functions computed by windows over the team column (the others take the row engine's code).
 WINDOWED = ("avg", "sum", "count", "max", "min", "top", "rank", "share")
+# Relation values (mentees_*, reports_*) computed by windows over the relation column: those whose
+# value is the group's alone (a rank, top or share depends on one's own value too).
+_GROUPED = ("avg", "sum", "count", "max", "min")
 
 
 @attrs.frozen
@@ -40,12 +43,12 @@ class People:
     """
     Who is who, row by row: ``ids``, each one's team (``None``: one team of everyone) and relations' ids.
 
-    ``ids`` is a list or a polars Series of texts (turned into a list only when needed).
+    Each is a list or a polars Series of texts (turned into a list only when needed).
     """
 
     ids: Any
-    teams: Sequence[str] | None = None
-    relations: dict[str, list[str]] = attrs.field(factory=dict)
+    teams: Any = None
+    relations: dict[str, Any] = attrs.field(factory=dict)
 
 
 def people_of(plan: Plan, rows: Sequence[Row]) -> People:
@@ -83,16 +86,45 @@ def crowd_value(plan: Plan, call: tuple[str, ...], env: dict[str, Any], n: int, 
 
     scope, function = call[0].split("_", 1)
     ranked = plan.scheme.ranking is not None and function in ("rank", "top")
-    if scope in ("team", "all") and function in WINDOWED and not ranked and isinstance(env[call[1]], fixed.Num):
-        try:
+    number = isinstance(env[call[1]], fixed.Num)
+    try:
+        if scope in ("team", "all") and function in WINDOWED and not ranked and number:
             teams = people.teams if scope == "team" else None
             return _windowed(function, env[call[1]], _counted(plan, call, env, n), teams, n)
-        except fixed.Limit:
-            pass  # beyond the exact range of a window: the row engine's code computes it, with its rounding
+        if scope in RELATION_SCOPES and function in _GROUPED and number:
+            others = people.relations[RELATION_SCOPES[scope]]
+            return _related(function, env[call[1]], _counted(plan, call, env, n), people.ids, others, n)
+    except fixed.Limit:
+        pass  # beyond the exact range of a window: the row engine's code computes it, with its rounding
     return _exact(plan, call, env, n, people)
 
 
-def _windowed(function: str, value: Any, counted: Any, teams: Sequence[str] | None, n: int) -> Any:
+def _related(function: str, value: Any, counted: Any, ids: Any, others: Any, n: int) -> Any:
+    import polars as pl
+
+    from .._formula import aggregate
+    from . import fixed
+
+    # A mentor's (manager's) value is over the people naming them: worked out as a team value over
+    # the relation column (the people naming nobody count nowhere), then read by the one named.
+    named = pl.Series("g", others, dtype=pl.Utf8)
+    over = _windowed(function, value, counted & (named != ""), named, n)
+    frame = pl.DataFrame({"g": named, "c": over.c, "e": over.e, "z": over.negative() & (over.c == 0)})
+    groups = frame.filter(pl.col("g") != "").unique("g", keep="first")
+    read = pl.DataFrame({"g": pl.Series("g", ids, dtype=pl.Utf8)}).join(
+        groups, on="g", how="left", maintain_order="left"
+    )
+    # Someone nobody names reads the value of no members, as the row engine's aggregate gives it.
+    nobody = aggregate("team_" + function, Decimal(0), False, [], [], Decimal(0))
+    assert isinstance(nobody, Decimal)
+    none = fixed.from_decimals([nobody])
+    c = read["c"].fill_null(none.c[0])
+    e = read["e"].fill_null(none.e[0])
+    z = read["z"].fill_null(False if none.nz is None else bool(none.nz[0]))
+    return fixed.Num(c, e, z if z.any() else None)
+
+
+def _windowed(function: str, value: Any, counted: Any, teams: Any, n: int) -> Any:
     import polars as pl
 
     from . import fixed
@@ -224,7 +256,8 @@ def _exact(plan: Plan, call: tuple[str, ...], env: dict[str, Any], n: int, peopl
             row[at] = column[k]
         values.append(tuple(row))
     stage = attrs.evolve(plan.stages[-1], groups=(call,))
-    teams = people.teams if people.teams is not None else ["*"] * n
+    teams = list(people.teams) if people.teams is not None else ["*"] * n
     ids = people.ids if isinstance(people.ids, list) else list(people.ids.to_list())
-    got = team_values(plan, stage, teams, values, ids, people.relations)
+    relations = {rel: list(column) for rel, column in people.relations.items()}
+    got = team_values(plan, stage, teams, values, ids, relations)
     return from_values([v[0] for v in got])
