@@ -43,14 +43,26 @@ score:
   formula: "team_avg(x) * 0.5 + y * 0.5 if is_lead else x"
   rounding: {places: 2}
 payouts:
+  # Each inexact quotient (28 digits) in a payout of its own: a sum of two would need more digits than
+  # the columnar engine holds exactly, and is refused (columnar-limit) rather than rounded.
+  third:
+    formula: "team_sum(y) / 3"
+  share:
+    formula: "team_share(y)"
   team:
-    formula: "team_sum(y) / 3 + team_count(x) + team_max(x) - team_min(y, fresh) + team_rank(x) + team_share(y)"
+    formula: "team_count(x) + team_max(x) - team_min(y, fresh) + team_rank(x)"
   everyone:
-    formula: "team_avg(y, over=everyone) + team_count(x, over=everyone) + all_max(x) - all_min(y) + all_count(x)"
+    formula: "team_count(x, over=everyone) + all_max(x) - all_min(y) + all_count(x)"
+  e_avg:
+    formula: "team_avg(y, over=everyone)"
   mentoring:
-    formula: "mentees_sum(x) + mentees_max(y) * 2 + mentees_min(x) + mentees_count(x, fresh) + mentees_avg(y)"
+    formula: "mentees_sum(x) + mentees_max(y) * 2 + mentees_min(x) + mentees_count(x, fresh)"
+  m_avg:
+    formula: "mentees_avg(y)"
   reporting:
-    formula: "reports_count(x) + reports_avg(x) + reports_max(y) - reports_sum(k)"
+    formula: "reports_count(x) + reports_max(y) - reports_sum(k)"
+  r_avg:
+    formula: "reports_avg(x)"
   tenure:
     formula: "tenure_months * 10 + days_employed + k"
 """

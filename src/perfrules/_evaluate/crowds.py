@@ -108,7 +108,10 @@ def _related(function: str, value: Any, counted: Any, ids: Any, others: Any, n: 
     # A mentor's (manager's) value is over the people naming them: worked out as a team value over
     # the relation column (the people naming nobody count nowhere), then read by the one named.
     named = pl.Series("g", others, dtype=pl.Utf8)
-    over = _windowed(function, value, counted & (named != ""), named, n)
+    if function in ("count", "sum", "avg"):  # one row per group already
+        named, over, _ = _team_level(function, value, counted & (named != ""), named, n)
+    else:
+        over = _windowed(function, value, counted & (named != ""), named, n)
     frame = pl.DataFrame({"g": named, "c": over.c, "e": over.e, "z": over.negative() & (over.c == 0)})
     groups = frame.filter(pl.col("g") != "").unique("g", keep="first")
     read = pl.DataFrame({"g": pl.Series("g", ids, dtype=pl.Utf8)}).join(
@@ -130,11 +133,10 @@ def _windowed(function: str, value: Any, counted: Any, teams: Any, n: int) -> An
     from . import fixed
 
     team = pl.Series("g", teams, dtype=pl.Utf8) if teams is not None else pl.repeat("*", n, eager=True)
+    if function in ("count", "sum", "avg"):
+        return _per_team(function, value, counted, team, n)
     members = counted.cast(pl.Int128)
     frame = pl.DataFrame({"g": team, "k": counted, "n": members})
-    size = frame.select(pl.col("n").sum().over("g")).to_series()
-    if function == "count":
-        return fixed.Num(size, pl.repeat(0, n, dtype=pl.Int32, eager=True))
     zero = fixed.const(Decimal(0), n)
     if function == "rank":
         return _rank(frame, value, n)
@@ -144,20 +146,11 @@ def _windowed(function: str, value: Any, counted: Any, teams: Any, n: int) -> An
     least = min(int(value.e.filter(counted).min()), 0)
     aligned, _, _ = fixed.align(value, fixed.const(Decimal(1).scaleb(least), n), counted)
     frame = frame.with_columns(a=aligned.zip_with(counted, pl.Series([0], dtype=pl.Int128)), e=value.e)
-    if function in ("sum", "avg", "share"):
+    if function == "share":
+        # own / total where the total is not zero (everyone's own value, counted or not), else 0.
         total = _sum(frame, least, counted, n)
-        if function == "sum":
-            return total
-        if function == "share":
-            # own / total where the total is not zero (everyone's own value, counted or not), else 0.
-            some = fixed.compare(total, zero, "!=", None)
-            return fixed.choose(
-                some, fixed.div(value, fixed.choose(some, total, fixed.const(Decimal(1), n)), some), zero
-            )
-        some = size > 0
-        ones = fixed.const(Decimal(1), n)
-        divisor = fixed.Num(size.zip_with(some, ones.c), pl.repeat(0, n, dtype=pl.Int32, eager=True))
-        return fixed.choose(some, fixed.div(total, divisor, some), zero)
+        some = fixed.compare(total, zero, "!=", None)
+        return fixed.choose(some, fixed.div(value, fixed.choose(some, total, fixed.const(Decimal(1), n)), some), zero)
     mine = pl.when(pl.col("k")).then(pl.col("a"))
     best = frame.select((mine.min() if function == "min" else mine.max()).over("g")).to_series()
     if function == "top":
@@ -175,6 +168,48 @@ def _windowed(function: str, value: Any, counted: Any, teams: Any, n: int) -> An
     nz = None if value.nz is None else value.nz.gather(at) & some
     picked = fixed.Num(value.c.gather(at), value.e.gather(at), nz)
     return fixed.choose(some, picked, zero)
+
+
+def _per_team(function: str, value: Any, counted: Any, team: Any, n: int) -> Any:
+    # Counts, sums and averages are the team's alone: worked out once per team (one row each, the
+    # division included), then read by every member through the team's index.
+    _, per_team, at = _team_level(function, value, counted, team, n)
+    return _read_back(per_team, at)
+
+
+def _team_level(function: str, value: Any, counted: Any, team: Any, n: int) -> tuple[Any, Any, Any]:
+    import polars as pl
+
+    from . import fixed
+
+    # (the distinct teams, the value of each, each row's team as an index into them)
+    distinct = team.unique(maintain_order=True)
+    index = pl.DataFrame({"g": distinct, "t": pl.int_range(len(distinct), dtype=pl.UInt32, eager=True)})
+    at = pl.DataFrame({"g": team}).join(index, on="g", how="left", maintain_order="left")["t"]
+    frame = pl.DataFrame({"t": at, "k": counted})
+    teams = len(distinct)
+    size = frame.group_by("t").agg(pl.col("k").sum().cast(pl.Int128)).sort("t")["k"]
+    zeros = pl.repeat(0, teams, dtype=pl.Int32, eager=True)
+    if function == "count":
+        return distinct, fixed.Num(size, zeros), at
+    if not counted.any():
+        return distinct, fixed.const(Decimal(0), teams), at
+    # Every member at the smallest exponent among all members (and 0, where a sum starts): exact integers.
+    least = min(int(value.e.filter(counted).min()), 0)
+    aligned, _, _ = fixed.align(value, fixed.const(Decimal(1).scaleb(least), n), counted)
+    frame = frame.with_columns(a=aligned.zip_with(counted, pl.Series([0], dtype=pl.Int128)), e=value.e)
+    total = _sum(frame, least, counted, teams, "t")
+    if function == "sum":
+        return distinct, total, at
+    some = size > 0
+    divisor = fixed.Num(size.zip_with(some, pl.Series([1], dtype=pl.Int128)), zeros)
+    return distinct, fixed.choose(some, fixed.div(total, divisor, some), fixed.const(Decimal(0), teams)), at
+
+
+def _read_back(value: Any, at: Any) -> Any:
+    from . import fixed
+
+    return fixed.Num(value.c.gather(at), value.e.gather(at), None if value.nz is None else value.nz.gather(at))
 
 
 def _rank(frame: Any, value: Any, n: int) -> Any:
@@ -196,18 +231,23 @@ def _rank(frame: Any, value: Any, n: int) -> Any:
     return fixed.Num((above + 1).cast(pl.Int128), pl.repeat(0, n, dtype=pl.Int32, eager=True))
 
 
-def _sum(frame: Any, least: int, counted: Any, n: int) -> Any:
+def _sum(frame: Any, least: int, counted: Any, n: int, by: str = "") -> Any:
     import polars as pl
 
     from . import fixed
 
     # sum(members, Decimal(0)) is exact, at the smallest of 0 and the members' exponents, while no
     # partial sum reaches 28 digits there, which the sum of magnitudes bounds; and it is never -0.
-    parts = frame.select(
-        s=pl.col("a").sum().over("g"),
-        m=pl.col("a").abs().sum().over("g"),
-        e=pl.when(pl.col("k")).then(pl.col("e")).min().over("g").fill_null(0).clip(None, 0),
+    # With ``by``, one row per team (in the order of its index), else one per row of the frame.
+    sums = (
+        pl.col("a").sum(),
+        pl.col("a").abs().sum(),
+        pl.when(pl.col("k")).then(pl.col("e")).min().fill_null(0).clip(None, 0),
     )
+    if by:
+        parts = frame.group_by(by).agg(s=sums[0], m=sums[1], e=sums[2]).sort(by)
+    else:
+        parts = frame.select(s=sums[0].over("g"), m=sums[1].over("g"), e=sums[2].over("g"))
     scale = fixed._pow10((parts["e"] - least).cast(pl.Int32))
     if ((parts["m"] // scale) >= 10**28).any():
         raise fixed.Limit(counted)
