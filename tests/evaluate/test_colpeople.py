@@ -236,3 +236,15 @@ def test_a_team_written_with_spaces_is_another_team_as_in_the_row_engine(tmp_pat
     rows = [dict(r) for r in GOOD] + [dict(GOOD[1], employee_id="C", team=" n", mentor="", boss="")]
     written, row, col = _both(PLAN, tmp_path, _csv(rows))
     assert written == 3 and col == row
+
+
+def test_the_streamed_csv_keeps_the_targets_mode_and_leaves_no_temporary_file(tmp_path):
+    import os
+    import stat
+
+    (tmp_path / "col.csv").write_text("old\n", encoding="utf-8")
+    os.chmod(tmp_path / "col.csv", 0o600)
+    written, row, col = _both(PLAN, tmp_path, _csv(GOOD))
+    assert written == 2 and col == row
+    assert stat.S_IMODE((tmp_path / "col.csv").stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["col.csv", "data.csv", "row.csv"]

@@ -22,7 +22,7 @@ from .._evaluate import people_columns, require_columnar, score, score_frame
 from .._model import Period
 from .arrowfiles import ARROW_SUFFIXES, frame_bytes, read_arrow_frame
 from .files import read_population
-from .output import write_atomic
+from .output import open_pending, write_atomic
 
 __all__ = ["score_csv_columnar"]
 
@@ -93,6 +93,27 @@ def score_csv_columnar(
         write_atomic(Path(out), frame_bytes(str(out), frame))  # every column as text, "" kept, as the row engine
         return int(frame.height)
     # Python's csv module writes an empty text as nothing, where polars would write "": empty becomes null.
-    plain = frame.select([pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in frame.columns])
-    write_atomic(Path(out), plain.write_csv(line_terminator="\n"))
+    plain = frame.lazy().select([pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in frame.columns])
+    if not _sink(plain, out):
+        write_atomic(Path(out), plain.collect().write_csv(line_terminator="\n"))
     return int(frame.height)
+
+
+def _sink(plain: Any, out: str | os.PathLike[str]) -> bool:
+    # Streamed by polars into the temporary file beside the target, then renamed over it: neither the
+    # converted columns nor the whole text are held in memory. Standard output, a pipe or a failed write
+    # is written the plain way (which says what went wrong, and leaves the target as it was).
+    pending, fh = open_pending(out)
+    if pending is None or fh is None:
+        return False
+    try:
+        plain.sink_csv(pending.tmp, line_terminator="\n")
+        pending.finish(fh)
+    except BaseException as exc:  # Ctrl-C too: no temporary file is left behind
+        fh.close()
+        pending.discard()
+        if not isinstance(exc, Exception):
+            raise
+        return False  # the plain way writes again, and says by name what went wrong
+    pending.commit()
+    return True
