@@ -49,6 +49,8 @@ class People:
     ids: Any
     teams: Any = None
     relations: dict[str, Any] = attrs.field(factory=dict)
+    #: Each grouping column as (its distinct values, each row's index into them), made once, on first use.
+    indexes: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
 
 def people_of(plan: Plan, rows: Sequence[Row]) -> People:
@@ -89,17 +91,32 @@ def crowd_value(plan: Plan, call: tuple[str, ...], env: dict[str, Any], n: int, 
     number = isinstance(env[call[1]], fixed.Num)
     try:
         if scope in ("team", "all") and function in WINDOWED and not ranked and number:
-            teams = people.teams if scope == "team" else None
+            teams = _index(people, "\0team", people.teams) if scope == "team" and people.teams is not None else None
             return _windowed(function, env[call[1]], _counted(plan, call, env, n), teams, n)
         if scope in RELATION_SCOPES and function in _GROUPED and number:
             others = people.relations[RELATION_SCOPES[scope]]
-            return _related(function, env[call[1]], _counted(plan, call, env, n), people.ids, others, n)
+            index = _index(people, RELATION_SCOPES[scope], others)
+            return _related(function, env[call[1]], _counted(plan, call, env, n), people.ids, index, n)
     except fixed.Limit:
         pass  # beyond the exact range of a window: the row engine's code computes it, with its rounding
     return _exact(plan, call, env, n, people)
 
 
-def _related(function: str, value: Any, counted: Any, ids: Any, others: Any, n: int) -> Any:
+def _index(people: People, key: str, column: Any) -> tuple[Any, Any]:
+    # (the distinct values of a grouping column, each row's index into them), made once per column.
+    import polars as pl
+
+    found = people.indexes.get(key)
+    if found is None:
+        named = pl.Series("g", column, dtype=pl.Utf8)
+        distinct = named.unique(maintain_order=True)
+        index = pl.DataFrame({"g": distinct, "t": pl.int_range(len(distinct), dtype=pl.UInt32, eager=True)})
+        at = pl.DataFrame({"g": named}).join(index, on="g", how="left", maintain_order="left")["t"]
+        found = people.indexes[key] = (distinct, at)
+    return found
+
+
+def _related(function: str, value: Any, counted: Any, ids: Any, index: tuple[Any, Any], n: int) -> Any:
     import polars as pl
 
     from .._formula import aggregate
@@ -107,13 +124,18 @@ def _related(function: str, value: Any, counted: Any, ids: Any, others: Any, n: 
 
     # A mentor's (manager's) value is over the people naming them: worked out as a team value over
     # the relation column (the people naming nobody count nowhere), then read by the one named.
-    named = pl.Series("g", others, dtype=pl.Utf8)
+    distinct, at = index
+    blank = (distinct == "").arg_true()
+    if len(blank):  # the people naming nobody
+        counted = counted & (at != blank[0])
     if function in ("count", "sum", "avg"):  # one row per group already
-        named, over, _ = _team_level(function, value, counted & (named != ""), named, n)
-    else:
-        over = _windowed(function, value, counted & (named != ""), named, n)
-    frame = pl.DataFrame({"g": named, "c": over.c, "e": over.e, "z": over.negative() & (over.c == 0)})
-    groups = frame.filter(pl.col("g") != "").unique("g", keep="first")
+        _, over, _ = _team_level(function, value, counted, index, n)
+    else:  # the same value on every row of a group: the first row of each stands for it
+        over = _windowed(function, value, counted, index, n)
+        first = pl.DataFrame({"t": at}).with_row_index("i").unique("t", keep="first").sort("t")["i"]
+        over = _read_back(over, first)
+    frame = pl.DataFrame({"g": distinct, "c": over.c, "e": over.e, "z": over.negative() & (over.c == 0)})
+    groups = frame.filter(pl.col("g") != "")
     read = pl.DataFrame({"g": pl.Series("g", ids, dtype=pl.Utf8)}).join(
         groups, on="g", how="left", maintain_order="left"
     )
@@ -132,9 +154,12 @@ def _windowed(function: str, value: Any, counted: Any, teams: Any, n: int) -> An
 
     from . import fixed
 
-    team = pl.Series("g", teams, dtype=pl.Utf8) if teams is not None else pl.repeat("*", n, eager=True)
+    # ``teams``: (distinct teams, each row's index), or None for one team of everyone.
+    if teams is None:
+        teams = (pl.Series("g", ["*"]), pl.repeat(0, n, dtype=pl.UInt32, eager=True))
     if function in ("count", "sum", "avg"):
-        return _per_team(function, value, counted, team, n)
+        return _per_team(function, value, counted, teams, n)
+    team = teams[1].alias("g")
     members = counted.cast(pl.Int128)
     frame = pl.DataFrame({"g": team, "k": counted, "n": members})
     zero = fixed.const(Decimal(0), n)
@@ -170,22 +195,20 @@ def _windowed(function: str, value: Any, counted: Any, teams: Any, n: int) -> An
     return fixed.choose(some, picked, zero)
 
 
-def _per_team(function: str, value: Any, counted: Any, team: Any, n: int) -> Any:
+def _per_team(function: str, value: Any, counted: Any, index: Any, n: int) -> Any:
     # Counts, sums and averages are the team's alone: worked out once per team (one row each, the
     # division included), then read by every member through the team's index.
-    _, per_team, at = _team_level(function, value, counted, team, n)
+    _, per_team, at = _team_level(function, value, counted, index, n)
     return _read_back(per_team, at)
 
 
-def _team_level(function: str, value: Any, counted: Any, team: Any, n: int) -> tuple[Any, Any, Any]:
+def _team_level(function: str, value: Any, counted: Any, index: Any, n: int) -> tuple[Any, Any, Any]:
     import polars as pl
 
     from . import fixed
 
     # (the distinct teams, the value of each, each row's team as an index into them)
-    distinct = team.unique(maintain_order=True)
-    index = pl.DataFrame({"g": distinct, "t": pl.int_range(len(distinct), dtype=pl.UInt32, eager=True)})
-    at = pl.DataFrame({"g": team}).join(index, on="g", how="left", maintain_order="left")["t"]
+    distinct, at = index
     frame = pl.DataFrame({"t": at, "k": counted})
     teams = len(distinct)
     size = frame.group_by("t").agg(pl.col("k").sum().cast(pl.Int128)).sort("t")["k"]
