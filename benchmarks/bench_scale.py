@@ -1,7 +1,8 @@
 """
 Scale: the row engine, the columnar engine and hand-written versions over N rows, CSV in and out, as whole processes.
 
-    python benchmarks/bench_scale.py [N] [kpi|team|pay ...]     # N defaults to 1,000,000; schemes to kpi team
+    python benchmarks/bench_scale.py [N] [kpi|team|pay ...] [--only row,hand-decimal,...]
+    # N defaults to 1,000,000; schemes to kpi team; every variant unless --only names some
 
 Schemes: ``kpi`` is examples/seed003-kpi (four ratios by division, tier tables, weights, a list of
 reward points with levels and approvals, a schedule of fines, the 110 cap, grades, pay bands,
@@ -17,8 +18,12 @@ For each scheme, side by side in one run, each as its own child process:
   the same scheme written by hand (plain Python with Decimal; polars with scaled integers), when
   the file exists (a note says so when it does not);
 - ``columnar-parquet``: the columnar engine from a Parquet file (integers and decimal128 columns)
-  to a Parquet file, end to end; and ``score-only``: the same file read in the child, then only
-  the scoring timed (``perfrules._evaluate.score_frame``: parse, evaluate, format).
+  to a Parquet file, end to end; and ``score-only``: the same file's wanted columns read in the
+  child (integers and decimals as stored), then only the scoring timed
+  (``perfrules._evaluate.score_frame``: take the numbers and check them, evaluate, and write the
+  text of every result column; not reading the file, not writing it).
+
+``--only`` runs the variants it names (``row`` always runs: the others are checked against it).
 
 Wall time, CPU time and peak memory (max RSS, from ``os.wait4``) are of each whole process. Every
 output must agree with the row engine's on every cell (the CSV files byte for byte; the Parquet
@@ -162,16 +167,17 @@ def _parquet(data: Path) -> Path:
 
 
 def _score_only(scheme: str, data: str) -> None:
-    # In the child: read the Parquet file, then time the scoring alone (parse, evaluate, format the text).
+    # In the child: read the Parquet file's wanted columns (integers and decimals as stored), then time the
+    # scoring alone (take the numbers, evaluate, write every result column's text).
     import perfrules as pr
-    from perfrules._adapters.arrowfiles import read_arrow_frame
+    from perfrules._adapters.arrowfiles import read_arrow_typed
     from perfrules._evaluate import scheme_period, score_frame
 
     plan = pr.compile_scheme(pr.load_scheme(scheme))
-    frame = read_arrow_frame(Path(data), data)
+    frame = read_arrow_typed(Path(data), data, ["employee_id", *(s.metric.name for s in plan.inputs)])
     period = scheme_period(plan, "2026-04", True)
     start, cpu = time.perf_counter(), time.process_time()
-    out = score_frame(plan, frame, "employee_id", period, lambda: None)
+    out = score_frame(plan, frame, "employee_id", period, lambda: None, hold=True)  # as the command line holds
     wall, used = time.perf_counter() - start, time.process_time() - cpu
     if out is None:
         raise SystemExit("not the plain case: the general path would score this file")
@@ -188,9 +194,12 @@ def _line(name: str, wall: float, cpu: float, peak: float) -> None:
     print(f"  {name:<17} wall {wall:7.2f} s  cpu {cpu:7.2f} s  peak {peak:8.1f} MiB", flush=True)
 
 
-def run(key: str, n: int, tmp: Path) -> bool:
+VARIANTS = ("row", "columnar", "hand-decimal", "hand-polars", "columnar-parquet", "score-only")
+
+
+def run(key: str, n: int, tmp: Path, only: tuple[str, ...] = VARIANTS) -> bool:
     """
-    Run every variant of scheme ``key`` over ``n`` rows in ``tmp``; return whether all agreed.
+    Run the variants ``only`` of scheme ``key`` over ``n`` rows in ``tmp``; return whether all agreed.
     """
     folder, generate = SCHEMES[key]
     scheme = EXAMPLES / folder / "scheme.yaml"
@@ -200,10 +209,14 @@ def run(key: str, n: int, tmp: Path) -> bool:
     figures: dict[str, tuple[float, float, float]] = {}
     outs: dict[str, Path] = {}
     for engine in ("row", "columnar"):
+        if engine not in only and engine != "row":
+            continue
         outs[engine] = tmp / f"{key}-{engine}.csv"
         figures[engine] = _child(_perfrules(scheme, data, outs[engine], engine))
         _line(engine, *figures[engine])
     for hand in ("decimal", "polars"):
+        if f"hand-{hand}" not in only:
+            continue
         script = HAND / f"{hand}_{key}.py"
         if not script.exists():
             print(f"  hand-{hand:<12} (no {script.relative_to(ROOT)}: not run)")
@@ -212,24 +225,32 @@ def run(key: str, n: int, tmp: Path) -> bool:
         figures[f"hand-{hand}"] = _child([sys.executable, str(script), str(data), str(outs[f"hand-{hand}"])])
         _line(f"hand-{hand}", *figures[f"hand-{hand}"])
     same = {name: path.read_bytes() == outs["row"].read_bytes() for name, path in outs.items()}
-    parquet = _parquet(data)
-    pq_out = tmp / f"{key}-columnar.parquet"
-    figures["columnar-parquet"] = _child(_perfrules(scheme, parquet, pq_out, "columnar"))
-    _line("columnar-parquet", *figures["columnar-parquet"])
-    same["columnar-parquet"] = _same_table(pq_out, outs["row"])
-    only = subprocess.run(
-        [sys.executable, __file__, "--score-only", str(scheme), str(parquet)], capture_output=True, text=True
-    )
-    if only.returncode == 0:
-        wall, cpu, _ = only.stdout.split()
-        print(f"  score-only        wall {float(wall):7.2f} s  cpu {float(cpu):7.2f} s  (columnar, Parquet read first)")
-    else:
-        print(f"  score-only        not measured: {only.stdout.strip() or only.stderr.strip().splitlines()[-1]}")
+    if "columnar-parquet" in only or "score-only" in only:
+        parquet = _parquet(data)
+    if "columnar-parquet" in only:
+        pq_out = tmp / f"{key}-columnar.parquet"
+        figures["columnar-parquet"] = _child(_perfrules(scheme, parquet, pq_out, "columnar"))
+        _line("columnar-parquet", *figures["columnar-parquet"])
+        same["columnar-parquet"] = _same_table(pq_out, outs["row"])
+    if "score-only" in only:
+        scored = subprocess.run(
+            [sys.executable, __file__, "--score-only", str(scheme), str(parquet)], capture_output=True, text=True
+        )
+        if scored.returncode == 0:
+            wall, cpu, _ = scored.stdout.split()
+            print(
+                f"  score-only        wall {float(wall):7.2f} s  cpu {float(cpu):7.2f} s  (columnar, Parquet read first)"
+            )
+        else:
+            print(
+                f"  score-only        not measured: {scored.stdout.strip() or scored.stderr.strip().splitlines()[-1]}"
+            )
     print("  agree with the row engine on every cell: " + ", ".join(f"{k} {v}" for k, v in same.items()))
-    row, col = figures["row"], figures["columnar"]
-    print(f"  row / columnar: wall {row[0] / col[0]:.1f}x, cpu {row[1] / col[1]:.1f}x")
+    if "columnar" in figures:
+        row, col = figures["row"], figures["columnar"]
+        print(f"  row / columnar: wall {row[0] / col[0]:.1f}x, cpu {row[1] / col[1]:.1f}x")
     for hand, mine in (("hand-decimal", "row"), ("hand-polars", "columnar")):
-        if hand in figures:
+        if hand in figures and mine in figures:
             h, m = figures[hand], figures[mine]
             print(f"  {mine} / {hand}: wall {m[0] / h[0]:.2f}x, cpu {m[1] / h[1]:.2f}x, peak {m[2] / h[2]:.2f}x")
     return all(same.values())
@@ -239,10 +260,18 @@ def main() -> None:
     if sys.argv[1:2] == ["--score-only"]:
         _score_only(sys.argv[2], sys.argv[3])
         return
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-    keys = sys.argv[2:] or ["kpi", "team"]
+    args = sys.argv[1:]
+    only = VARIANTS
+    if "--only" in args:
+        at = args.index("--only")
+        only = tuple(args[at + 1].split(",")) if at + 1 < len(args) else ()
+        del args[at : at + 2]
+        if unknown := set(only) - set(VARIANTS):
+            raise SystemExit(f"--only: no variant {', '.join(sorted(unknown))} (variants: {', '.join(VARIANTS)})")
+    n = int(args[0]) if args else 1_000_000
+    keys = args[1:] or ["kpi", "team"]
     with tempfile.TemporaryDirectory() as tmp:
-        agreed = [run(key, n, Path(tmp)) for key in keys]
+        agreed = [run(key, n, Path(tmp), only) for key in keys]
     if not all(agreed):
         raise SystemExit(1)
 

@@ -62,8 +62,18 @@ class TestFastAPI:
         answer = client.post("/score", json={"period": "2026-03", "rows": rows})
         assert answer.status_code == 422
         found = [(p["code"], p["path"]) for p in answer.json()["detail"]]
-        assert found == [("bad-value", "row 2, column sales"), ("missing-column", "quality")]
+        # Rows are named as the client sent them, by their index in the posted list (not CSV line numbers).
+        assert found == [("bad-value", "rows[0].sales"), ("missing-column", "quality")]
+        assert "first at rows[1]" in answer.json()["detail"][1]["message"]
         assert all(p["hint"] for p in answer.json()["detail"])
+
+    def test_a_row_is_named_by_its_index_in_every_problem(self, client):
+        rows = [*ROWS, {"employee_id": "", "sales": 1, "quality": "1"}]
+        answer = client.post("/score", json={"period": "2026-03", "rows": rows})
+        assert answer.status_code == 422
+        detail = answer.json()["detail"]
+        assert ["rows[2]"] == [p["path"] for p in detail] and "rows[2] has no usable" in detail[0]["message"]
+        assert all("row 3" not in p["message"] and "row 2 " not in p["message"] for p in detail)
 
     def test_wrong_period_is_422(self, client):
         answer = client.post("/score", json={"period": "2026-Q1", "rows": ROWS})

@@ -53,6 +53,16 @@ ESCAPES = [
     "min(x=1)",
     "abs.__self__",
     "div(x, y, d=1)",
+    # Qualified names (metrics.x) are resolved when checked; nothing else with a dot gets through.
+    "metrics.__class__",
+    "metrics.x.__class__",
+    "metrics.x.real",
+    "penalties.__dict__",
+    "x.metrics",
+    "(1).real",
+    "metrics['x']",
+    "prior(x.__class__, 1)",
+    "team_avg(metrics.__class__)",
 ]
 
 DOS = [

@@ -1,5 +1,5 @@
 """
-What counts as an empty cell, whichever library the rows came from.
+What counts as an empty cell, and what counts as rows, whichever library the rows came from.
 
 A CSV file's empty cell is ``""``; a dict row's is ``None``; a pandas DataFrame
 writes a missing value as a float NaN (a NumPy ``float64`` NaN too), ``pd.NA``
@@ -12,8 +12,10 @@ markers are recognised by their type's name and module.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-__all__ = ["is_empty_cell"]
+__all__ = ["as_records", "is_empty_cell"]
 
 # pandas' missing markers: pd.NA (pandas._libs.missing.NAType) and pd.NaT (pandas._libs.tslibs.nattype.NaTType).
 _PANDAS_MISSING = frozenset({"NAType", "NaTType"})
@@ -34,3 +36,14 @@ def is_empty_cell(value: object) -> bool:
     if isinstance(value, float):  # float and its subclasses (numpy.float64)
         return math.isnan(value)
     return cls.__name__ in _PANDAS_MISSING and cls.__module__.startswith("pandas")
+
+
+def as_records(rows: Any) -> Iterable[Mapping[str, Any]]:
+    """
+    Return ``rows`` as mappings: a pandas DataFrame or a pyarrow Table works without depending on either.
+    """
+    if hasattr(rows, "to_dict") and hasattr(rows, "columns"):
+        return rows.to_dict("records")  # type: ignore[no-any-return]
+    if hasattr(rows, "to_pylist"):
+        return rows.to_pylist()  # type: ignore[no-any-return]
+    return rows  # type: ignore[no-any-return]

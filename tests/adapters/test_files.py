@@ -138,7 +138,7 @@ class TestJoin:
     def test_joined_scores_like_one_file(self, examples, tmp_path):
         rows = read_population(examples / "seed001" / "data.csv")
         cols = list(rows[0])
-        split = cols.index("minor_count")
+        split = cols.index("minor")
         (tmp_path / "pop.csv").write_text(
             "\n".join(",".join(r[c] for c in cols[:split]) for r in [dict(zip(cols, cols))] + rows) + "\n"
         )

@@ -58,7 +58,7 @@ class TestPublish:
     def test_changed_rescore_is_refused_with_the_differences(self, plan, tmp_path):
         """W3: published results are the payroll record: they never change without a new revision."""
         rows = read_population(DATA)
-        changed = [{**r, "minor_count": "2"} if r["employee_id"] == "E002" else r for r in rows]
+        changed = [{**r, "minor": "2"} if r["employee_id"] == "E002" else r for r in rows]
         with pr.Ledger(tmp_path / "l.db") as ledger:
             ledger.publish(scored(plan, rows), plan.scheme)
             with pytest.raises(pr.LedgerError, match=r"E002 score: 81\.00 → 79\.00") as err:
@@ -156,10 +156,10 @@ def test_rescoring_unchanged_inputs_reproduces_the_records(tmp_path_factory, cel
         {
             "employee_id": f"E{i}",
             "hire_date": "2020-01-01",
-            "minor_count": str(a),
+            "minor": str(a),
             "cover_shifts": str(b),
-            "moderate_count": "0",
-            "severe_count": "0",
+            "moderate": "0",
+            "severe": "0",
             "extra_work": "0",
             "suggestions": "0",
         }

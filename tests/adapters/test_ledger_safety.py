@@ -184,21 +184,21 @@ class TestFaults:
 
         real, seen = records.diff, {}
 
-        def diff_then_race(old, new):
+        def diff_then_race(old, new, *rest):
             if not seen:
                 seen["a"] = "ran"
 
                 def other_run():
                     try:
                         with pr.Ledger(ledger_path, timeout=0.2) as a:
-                            seen["a"] = a.publish(scored(plan, change={"minor_count": "2"}), plan.scheme, revise=True)
+                            seen["a"] = a.publish(scored(plan, change={"minor": "2"}), plan.scheme, revise=True)
                     except pr.LedgerError as exc:
                         seen["a"] = exc.issues[0].code
 
                 t = threading.Thread(target=other_run)
                 t.start()
                 t.join()
-            return real(old, new)
+            return real(old, new, *rest)
 
         monkeypatch.setattr("perfrules._adapters.ledger.diff", diff_then_race)
         with pr.Ledger(ledger_path) as b:
@@ -224,7 +224,7 @@ class TestFaults:
             except pr.LedgerError as exc:
                 outcome.append(exc.issues[0].code)
 
-        threads = [threading.Thread(target=run, args=(c,)) for c in (None, {"minor_count": "2"})]
+        threads = [threading.Thread(target=run, args=(c,)) for c in (None, {"minor": "2"})]
         for t in threads:
             t.start()
         for t in threads:

@@ -190,3 +190,90 @@ def test_rows_as_any_iterable_and_bad_rows_give_the_project_errors(files):
     assert 3 == len(results.to_dict()["held"])
     with pytest.raises(pr.InputError):
         score_held(plan, [{"employee_id": "E1", "sales": "lots", "awards": "300"}, "not a row"], {}, period="2026-04")
+
+
+def test_a_revision_lists_no_hold_inputs_only_real_changes(files, capsys):
+    # The hold input (hold_special) is the engine's own: releasing every hold used to list
+    # "E3 inputs.hold_special: 0 -> None" for E3, whose amount was never held, and the same for E1 and E2.
+    scheme, data, db = files
+    score = ["score", str(scheme), str(data), "--period", "2026-04", "--ledger", str(db)]
+    assert 0 == main(score)
+    for emp in ("E1", "E2"):
+        approve_argv = ["ledger", "approve", str(db), str(scheme), "--period", "2026-04", "--employee", emp]
+        assert 0 == main([*approve_argv, "--adjustment", "special", "--by", "Li Na", "--note", "memo"])
+    capsys.readouterr()
+    data.write_text(CSV.replace("E3,1000,150", "E3,1100,150"), encoding="utf-8")  # and a real correction
+    assert 0 == main([*score, "--revise"])
+    err = capsys.readouterr().err
+    assert "hold_special" not in err
+    assert "E3 inputs.sales: 1000 → 1100" in err and "E1 held.special: 300.00 → None" in err
+    with sqlite3.connect(db) as raw:  # the ledger keeps the scheme as written, not the copy holds are scored with
+        assert ["w2"] == [json.loads(t)["name"] for (t,) in raw.execute("SELECT text FROM schemes")]
+        assert all("hold_special" not in t for (t,) in raw.execute("SELECT text FROM schemes"))
+    # The Python side: publishing the held results again lists the same changes (none of them a hold input).
+    plan = pr.compile_scheme(pr.load_scheme(scheme))
+    rows = [
+        {"employee_id": "E1", "sales": "5000", "awards": "300"},
+        {"employee_id": "E3", "sales": "1200", "awards": "150"},
+    ]
+    with pr.Ledger(db) as ledger:
+        _, results = score_held(plan, rows, {}, period="2026-04")
+        changes = ledger.publish(results, plan.scheme, revise=True).changes
+    assert ("E3", "inputs.sales", "1100", "1200") in [(c.employee, c.field, c.old, c.new) for c in changes]
+    assert [] == [c.render() for c in changes if "hold_" in c.field]
+
+
+def test_an_input_named_like_a_hold_still_shows_its_changes(tmp_path, capsys):
+    # A scheme's own metric hold_special is a real input: its hold input is hold_special_, and a change shows.
+    scheme, data, db = tmp_path / "s.yaml", tmp_path / "d.csv", tmp_path / "l.db"
+    scheme.write_text(SCHEME.replace("awards: list", "awards: list\n  hold_special: number"), encoding="utf-8")
+    data.write_text("employee_id,sales,awards,hold_special\nE1,5000,300,1\nE3,1000,150,1\n", encoding="utf-8")
+    score = ["score", str(scheme), str(data), "--period", "2026-04", "--ledger", str(db)]
+    assert 0 == main(score)
+    approve_argv = ["ledger", "approve", str(db), str(scheme), "--period", "2026-04", "--employee", "E1"]
+    assert 0 == main([*approve_argv, "--adjustment", "special", "--by", "Li Na", "--note", "memo"])
+    data.write_text("employee_id,sales,awards,hold_special\nE1,5000,300,1\nE3,1000,150,2\n", encoding="utf-8")
+    capsys.readouterr()
+    assert 0 == main([*score, "--revise"])
+    err = capsys.readouterr().err
+    assert "E3 inputs.hold_special: 1 → 2" in err and "hold_special_" not in err
+
+
+def test_a_publication_time_is_given_and_the_appeal_window_counts_from_it(files, capsys):
+    scheme, data, db = files
+    score = ["score", str(scheme), str(data), "--period", "2026-04", "--ledger", str(db)]
+    assert 0 == main([*score, "--at", "2026-04-30T09:00+08:00"])
+    with pr.Ledger(db) as ledger:
+        assert (1, "2026-04-30T01:00:00+00:00") == ledger.published_at("w2", "2026-04")
+    appeal_argv = ["ledger", "appeal", str(db), str(scheme), "--period", "2026-04", "--by", "E1", "--note", "n"]
+    capsys.readouterr()
+    assert 0 == main([*appeal_argv, "--employee", "E1", "--at", "2026-05-06T10:00+08:00"])
+    assert "(window until 2026-05-07)" in capsys.readouterr().err
+    assert 1 == main([*appeal_argv, "--employee", "E2", "--at", "2026-05-08T10:00+08:00"])
+    assert "appeal-out-of-window" in capsys.readouterr().err
+    # A revision is not published before the one it revises, nor in the future; nothing is recorded then.
+    data.write_text(CSV.replace("E3,1000,150", "E3,1100,150"), encoding="utf-8")
+    assert 1 == main([*score, "--revise", "--at", "2026-04-29T09:00+08:00"])
+    err = capsys.readouterr().err
+    assert "[publish-time]" in err and "before revision 1 of 2026-04 was published (2026-04-30T01:00:00+00:00)" in err
+    future = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)).isoformat(timespec="seconds")
+    assert 1 == main([*score, "--revise", "--at", future])
+    assert "[publish-time]" in capsys.readouterr().err
+    with pr.Ledger(db) as ledger:
+        assert 1 == ledger.published_at("w2", "2026-04")[0]
+    assert 0 == main([*score, "--revise", "--at", "2026-05-07T10:00"])  # no offset: UTC
+    with pr.Ledger(db) as ledger:
+        assert (2, "2026-05-07T10:00:00+00:00") == ledger.published_at("w2", "2026-04")
+
+
+def test_a_publication_time_needs_a_ledger_and_a_time(files, capsys):
+    scheme, data, db = files
+    score = ["score", str(scheme), str(data), "--period", "2026-04"]
+    with pytest.raises(SystemExit) as usage:
+        main([*score, "--at", "2026-04-30T09:00+08:00"])
+    assert 2 == usage.value.code and "--at needs --ledger" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as usage:
+        main([*score, "--ledger", str(db), "--at", "30 April"])
+    assert 2 == usage.value.code
+    assert "'30 April' is not a time such as 2026-04-30T09:00+08:00" in capsys.readouterr().err
+    assert not db.exists()

@@ -95,11 +95,10 @@ def test_an_approval_on_population_values_is_scored_whole(tmp_path, capsys):
 
 def test_rows_are_read_by_the_schemes_own_reader_with_every_hold_zero(tmp_path):
     # The copy's generated reader would want a hold column in every row and fall back to its slow path.
-    from perfrules._adapters.approvals import _holding
-    from perfrules._evaluate import Holding
+    from perfrules._evaluate import Holding, holding_scheme
 
     plan = _plan(tmp_path, SECOND_LOOK)
-    variant, holds = _holding(plan.scheme, ["merit", "second_look"])
+    variant, holds = holding_scheme(plan.scheme, ["merit", "second_look"])
     holding = Holding(pr.compile_scheme(variant), holds, plan)
     assert holding.reading is plan and holding.pad == (0, 0)
 

@@ -77,13 +77,13 @@ class TestScore:
 
     def test_bad_input_writes_nothing(self, examples, tmp_path, capsys):
         data = tmp_path / "d.csv"
-        data.write_text("employee_id,minor_count\nA,lots\nA,1\n", encoding="utf-8")
+        data.write_text("employee_id,minor\nA,lots\nA,1\n", encoding="utf-8")
         out = tmp_path / "r.csv"
         assert 1 == main(
             ["score", str(examples / "seed001" / "scheme.yaml"), str(data), "--period", "2026-04", "--out", str(out)]
         )
         err = capsys.readouterr().err
-        assert "row 2, column minor_count" in err and "duplicate-employee" in err
+        assert "row 2, column minor" in err and "duplicate-employee" in err
         assert not out.exists()
 
     def test_empty_file(self, examples, tmp_path, capsys):

@@ -202,8 +202,8 @@ def test_unknown_engine_is_refused():
 
 
 def _csv_both(plan, tmp_path, text, period="2026-04"):
-    from perfrules._adapters import score_csv_columnar, write_results
-    from perfrules._evaluate import scheme_period
+    from perfrules._adapters import score_csv_columnar, score_held, write_results
+    from perfrules._evaluate import layout_of, scheme_period
 
     data = tmp_path / "data.csv"
     data.write_text(text, encoding="utf-8")
@@ -217,7 +217,12 @@ def _csv_both(plan, tmp_path, text, period="2026-04"):
     )
     with open(data, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    write_results(pr.score(plan, rows, period=period, no_history=True, any_period=True), tmp_path / "row.csv")
+    # The file the command line writes: amounts over an approval threshold held (W2), as score_held holds them.
+    if layout_of(plan).approvals:
+        _, results = score_held(plan, rows, {}, period=period, no_history=True, any_period=True)
+    else:
+        results = pr.score(plan, rows, period=period, no_history=True, any_period=True)
+    write_results(results, tmp_path / "row.csv")
     return written, (tmp_path / "row.csv").read_bytes(), (tmp_path / "col.csv").read_bytes() if written else None
 
 

@@ -19,9 +19,9 @@ PLAN = pr.compile_scheme(pr.load_scheme(EXAMPLES / "seed001" / "scheme.yaml"))
 ROW = {
     "employee_id": "E1",
     "hire_date": dt.datetime(2024, 3, 1),
-    "minor_count": 1,
-    "moderate_count": 0,
-    "severe_count": 0,
+    "minor": 1,
+    "moderate": 0,
+    "severe": 0,
     "cover_shifts": 2,
     "extra_work": 0,
     "suggestions": 0,
@@ -50,8 +50,8 @@ def test_values_are_not_empty(value):
 @pytest.mark.parametrize("missing", [pd.NA, pd.NaT, np.float64("nan")])
 def test_missing_without_default_is_named(missing):
     with pytest.raises(pr.InputError) as err:
-        score([{**ROW, "minor_count": missing}])
-    assert [(i.code, i.path) for i in err.value.issues] == [("missing-value", ("row 2", "minor_count"))]
+        score([{**ROW, "minor": missing}])
+    assert [(i.code, i.path) for i in err.value.issues] == [("missing-value", ("row 2", "minor"))]
 
 
 def test_nullable_dataframe_columns():
@@ -104,7 +104,7 @@ def test_parse_date_names_the_zone():
 
 @pytest.fixture(scope="module")
 def results():
-    rows = [{**ROW, "employee_id": f"E{k}", "minor_count": k, "trainer_adjust": 0} for k in range(1, 4)]
+    rows = [{**ROW, "employee_id": f"E{k}", "minor": k, "trainer_adjust": 0} for k in range(1, 4)]
     return score(rows)
 
 

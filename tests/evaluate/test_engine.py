@@ -28,7 +28,7 @@ class TestSeed001:
         [
             ({}, 80, "0.00"),
             ({"cover_shifts": 2, "trainer_adjust": 1, "trainer_reason": "covered the hotline"}, 91, "110.00"),
-            ({"moderate_count": 1, "minor_count": 1}, 68, "-120.00"),
+            ({"moderate": 1, "minor": 1}, 68, "-120.00"),
             ({"cover_shifts": 6}, 110, "300.00"),
         ],
     )
@@ -46,18 +46,18 @@ class TestSeed001:
         assert D(5 + 5 + 10 + 10 + 20) == r.penalties["incident_delay"]
 
     def test_p5_repeat_offender(self, seed001):
-        assert D(20) == one(seed001, minor_count=4).penalties["repeat_offender"]
-        assert D(0) == one(seed001, minor_count=3).penalties["repeat_offender"]
+        assert D(20) == one(seed001, minor=4).penalties["repeat_offender"]
+        assert D(0) == one(seed001, minor=3).penalties["repeat_offender"]
 
     @pytest.mark.parametrize(
         ("inputs", "surcharge"),
         [
-            ({"minor_count": 2, "lateness_points": "2;3"}, 20),  # each lateness is a minor breach: 4
-            ({"minor_count": 1, "lateness_points": "2", "incident_late_minutes": "5"}, 0),  # 3 minor
-            ({"minor_count": 3, "incident_late_minutes": "0.5;10"}, 20),  # 10 minutes late is minor, under 1 is none
-            ({"minor_count": 2, "incident_late_minutes": "0.5;11"}, 0),
-            ({"moderate_count": 1, "incident_late_minutes": "15"}, 20),  # 11-30 minutes late is moderate: 2
-            ({"moderate_count": 1, "incident_late_minutes": "31"}, 0),  # over 30 is severe, not moderate
+            ({"minor": 2, "lateness_points": "2;3"}, 20),  # each lateness is a minor breach: 4
+            ({"minor": 1, "lateness_points": "2", "incident_late_minutes": "5"}, 0),  # 3 minor
+            ({"minor": 3, "incident_late_minutes": "0.5;10"}, 20),  # 10 minutes late is minor, under 1 is none
+            ({"minor": 2, "incident_late_minutes": "0.5;11"}, 0),
+            ({"moderate": 1, "incident_late_minutes": "15"}, 20),  # 11-30 minutes late is moderate: 2
+            ({"moderate": 1, "incident_late_minutes": "31"}, 0),  # over 30 is severe, not moderate
             ({"incident_late_minutes": "11;30"}, 20),
         ],
     )
@@ -86,9 +86,9 @@ class TestSeed001:
                         "hire_date": "2020-01-01",
                         "employee_id": "A",
                         "trainer_adjust": "3",
-                        "minor_count": "0",
-                        "moderate_count": "0",
-                        "severe_count": "0",
+                        "minor": "0",
+                        "moderate": "0",
+                        "severe": "0",
                         "cover_shifts": "0",
                         "extra_work": "0",
                         "suggestions": "0",
@@ -99,14 +99,14 @@ class TestSeed001:
             )
 
     def test_s6_floor_at_zero(self, seed001):
-        assert D(0) == one(seed001, severe_count=5).score
+        assert D(0) == one(seed001, severe=5).score
 
     def test_g1_grades(self, seed001):
         assert ["A", "B", "C", "F"] == [
             one(seed001, cover_shifts=3).grade,
             one(seed001, cover_shifts=2).grade,
             one(seed001).grade,
-            one(seed001, severe_count=2).grade,
+            one(seed001, severe=2).grade,
         ]
 
     def test_row_order_does_not_matter(self, seed001, examples):
@@ -121,9 +121,9 @@ class TestInputErrors:
 
     def test_every_bad_cell_at_once(self, seed001):
         rows = [
-            {"employee_id": "A", "minor_count": "x", "moderate_count": "-1", "severe_count": "1.5"},
-            {"employee_id": "A", "minor_count": "0"},
-            {"employee_id": "", "minor_count": "0"},
+            {"employee_id": "A", "minor": "x", "moderate": "-1", "severe": "1.5"},
+            {"employee_id": "A", "minor": "0"},
+            {"employee_id": "", "minor": "0"},
         ]
         with pytest.raises(pr.InputError) as err:
             pr.score(seed001, rows)

@@ -2,6 +2,7 @@
 
 from decimal import Decimal as D
 
+import attrs
 import pytest
 
 import perfrules as pr
@@ -90,11 +91,16 @@ def test_h2_one_month_short_of_the_quarter_pays_nothing(team_plan, tmp_path, may
     assert D(0) == got[-1]["S"].payouts["team_quarter_award"]
 
 
-def test_h2_a_quarter_that_began_before_history_does_not_pay(team_plan, tmp_path):
-    """May and June at 90+, April never recorded (history starts in May): not a whole quarter."""
-    with pr.Ledger(tmp_path / "l.db") as ledger:
-        got = _months(team_plan, ledger, [("2026-05", _team(95, "1")), ("2026-06", _team(95, "1"))])
-    assert D(0) == got[-1]["S"].payouts["team_quarter_award"]
+def test_h2_a_quarter_that_began_before_history_is_refused_unless_declared(team_plan, tmp_path):
+    """May and June at 90+, April never recorded: refused, unless the scheme says history begins in May."""
+    with pr.Ledger(tmp_path / "l.db") as ledger, pytest.raises(pr.InputError) as err:
+        _months(team_plan, ledger, [("2026-05", _team(95, "1"))])
+    assert {"history-begins"} == {i.code for i in err.value.issues}
+    assert "history: {begins: 2026-04}" in (err.value.issues[0].hint or "")
+    declared = attrs.evolve(team_plan.scheme, history=pr.HistoryRule(begins="2026-05"))
+    with pr.Ledger(tmp_path / "m.db") as ledger:
+        got = _months(pr.compile_scheme(declared), ledger, [("2026-05", _team(95, "1")), ("2026-06", _team(95, "1"))])
+    assert D(0) == got[-1]["S"].payouts["team_quarter_award"]  # April is before history: not a whole quarter
 
 
 def test_h2_seed003_three_first_places_and_two_failing_months(tmp_path):

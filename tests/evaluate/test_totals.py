@@ -28,6 +28,7 @@ payouts:
 """
 
 XS = {"2025-12": 40, "2026-01": 5, "2026-02": 20, "2026-03": 12, "2026-04": 7, "2026-05": 9}
+FROM_DECEMBER = "history: {begins: 2025-12}\n"  # XS's ledger starts in December: its year-to-date starts there
 
 
 def _plan(extra=""):
@@ -51,7 +52,7 @@ def _payouts(results, *names):
 def test_totals_over_last_periods_and_windows(tmp_path):
     """Year-to-date and quarter-to-date stop at the window's start; the last n cross it."""
     with pr.Ledger(tmp_path / "l.db") as ledger:
-        months = _run(_plan(), ledger, list(XS))
+        months = _run(_plan(FROM_DECEMBER), ledger, list(XS))
     names = ("ytd", "last3", "highs_qtd", "top2", "low2")
     assert [0, 40, 0, 40, 40] == _payouts(months["2026-01"], *names)  # December is last year, last quarter
     assert [5, 45, 0, 40, 5] == _payouts(months["2026-02"], *names)
@@ -63,7 +64,7 @@ def test_totals_over_last_periods_and_windows(tmp_path):
 def test_an_annual_cap_pays_no_more_than_what_is_left_this_year(tmp_path):
     """Cap 250 a year: December pays 250 of 400; January 50, February the 200 left, then nothing."""
     with pr.Ledger(tmp_path / "l.db") as ledger:
-        months = _run(_plan(), ledger, list(XS))
+        months = _run(_plan(FROM_DECEMBER), ledger, list(XS))
     assert [250, 50, 200, 0, 0, 0] == [_payouts(months[m], "capped")[0] for m in XS]
 
 
@@ -137,7 +138,7 @@ def test_a_window_no_longer_than_the_period_is_refused():
 
 def test_bounds_of_totals_hold_what_scoring_gives(tmp_path):
     """The proven range of each total contains every value scoring produced (a wide range is fine)."""
-    plan = _plan()
+    plan = _plan(FROM_DECEMBER)
     bounds = pr.bounds(plan)
     with pr.Ledger(tmp_path / "l.db") as ledger:
         months = _run(plan, ledger, list(XS))
@@ -195,7 +196,8 @@ def test_the_how_to_example_gives_the_numbers_it_shows(tmp_path):
 )
 def test_totals_are_what_the_recorded_months_say(history, x):
     """Any months recorded (None: never recorded, read as absent), then one month scored: every total by hand."""
-    plan = _plan("history: {missing: absent}\n")
+    # History begins with the first month of the list, recorded or not (a None there is missing, read as absent).
+    plan = _plan("history: {missing: absent, begins: 2025-01}\n")
     months = [pr.Period.parse(f"{2025 + k // 12}-{k % 12 + 1:02d}") for k in range(len(history) + 1)]
     recorded = {
         months[k]: {

@@ -264,7 +264,7 @@ def test_history_lines_in_a_language_name_functions_in_it():
 
     text = "name: t\nperiod: month\nmetrics:\n  x: {type: number}\nflags:\n  high: {when: x > 10, reason: r}\n"
     text += "score: {formula: 'prior(x, 1) + previous_streak(high) + prior_sum(x, since=year)'}\n"
-    text += "history: {missing: absent}\n"
+    text += "history: {missing: absent, begins: 2026-02}\n"
     plan = pr.compile_scheme(pr.scheme_from_text(text).scheme)
     april = pr.Period.parse("2026-04")
     source = pr.RecordedHistory(

@@ -3,6 +3,7 @@ from decimal import Decimal as D
 import pytest
 
 import perfrules as pr
+from perfrules._cli import main
 from perfrules._load import scheme_from_text
 
 
@@ -44,7 +45,8 @@ class TestChecks:
         assert ["unknown-reference", "unknown-reference"] == codes(r)
 
     def test_duplicate_and_reserved_names(self):
-        r = findings("name: x\nmetrics: {a: number, score: number}\nparams: {a: 1}\n")
+        # A metric may share its name with one other element (see tests/formula/test_names.py), two others may not.
+        r = findings("name: x\nmetrics: {a: number, score: number}\nparams: {a: 1}\npayouts: {a: {formula: '1'}}\n")
         assert ["duplicate-name", "reserved-name"] == sorted(i.code for i in r.errors)
 
     def test_a_table_may_share_its_name_with_the_metric_it_reads(self):
@@ -154,6 +156,32 @@ tables:
             "indicators:\n  i: {input: a, table: t}\n"
         )
         assert [] == codes(r)
+
+    def test_money_no_payout_takes_is_named_with_a_suggestion(self, tmp_path, capsys):
+        # Money with no payout: is reported and paid nowhere; a payout's formula may still read it.
+        text = """name: x
+metrics: {sales: money, breaches: count, late: count}
+penalties:
+  breach: {count: breaches, schedule: [10, 30], unit: money}
+  lateness: {count: late, amount: 5, unit: money}
+  points_off: {count: late, amount: 1}
+bonuses:
+  charged: {count: late, amount: 2, unit: money, payout: pay}
+payouts:
+  pay: {formula: "sales / 100 - lateness"}
+"""
+        r = findings(text)
+        assert ["money-not-paid"] == codes(r)
+        (warning,) = r.issues
+        assert "warning" == warning.severity and ("penalties", "breach") == warning.path and 4 == warning.line
+        assert "penalty 'breach' is money that no payout takes" in warning.message
+        assert "payout: pay" in (warning.hint or "")
+        scheme = tmp_path / "s.yaml"
+        scheme.write_text(text, encoding="utf-8")
+        assert 0 == main(["validate", str(scheme)])  # a warning
+        assert "warning [money-not-paid]" in capsys.readouterr().out
+        assert 1 == main(["validate", "--strict", str(scheme)])  # strict fails on it
+        assert [] == codes(findings(text.replace("unit: money}", "unit: money, payout: pay}", 1)))
 
 
 class TestReport:

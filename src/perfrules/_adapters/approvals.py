@@ -24,8 +24,7 @@ from typing import Any
 import attrs
 
 from .._compile import Plan, compile_scheme
-from .._evaluate import FlagHit, Hold, Result, Results, as_records, over_of, score
-from .._model import Bonus, Metric, Penalty, Scheme
+from .._evaluate import FlagHit, Hold, Result, Results, as_records, holding_scheme, over_of, score
 from .ledger import Ledger
 from .records import fail
 
@@ -47,34 +46,6 @@ def _same(approved: object, amount: Any) -> bool:
 def _over(result: Result) -> dict[str, tuple[Decimal, Decimal]]:
     # The adjustments of one result that need approval: name → (the amount, the threshold).
     return over_of(result.layout, result.row)
-
-
-def _hold_name(scheme: Scheme, adjustment: str) -> str:
-    taken = {name for _, name, _ in scheme.named()} | {m.name for m in scheme.metrics}
-    name = f"hold_{adjustment}"
-    while name in taken:
-        name += "_"
-    return name
-
-
-def _holding(scheme: Scheme, names: Iterable[str]) -> tuple[Scheme, dict[str, str]]:
-    # The scheme with each named adjustment gated on its hold input: 1 holds it, 0 lets it apply as written.
-    holds = {name: _hold_name(scheme, name) for name in names}
-    metrics = [Metric(h, min=Decimal(0), max=Decimal(1), default=Decimal(0)) for h in holds.values()]
-
-    def gated(adj: Penalty | Bonus) -> Any:
-        if adj.name not in holds:
-            return adj
-        gate = f"{holds[adj.name]} == 0"
-        return attrs.evolve(adj, when=gate if adj.when is None else f"({adj.when}) and {gate}")
-
-    variant = attrs.evolve(
-        scheme,
-        metrics=(*scheme.metrics, *metrics),
-        penalties=tuple(gated(p) for p in scheme.penalties),
-        bonuses=tuple(gated(b) for b in scheme.bonuses),
-    )
-    return variant, holds
 
 
 def score_held(
@@ -107,7 +78,7 @@ def score_held(
         if not new:
             break
         pending |= new
-        variant, holds = _holding(plan.scheme, sorted({name for _, name in pending}))
+        variant, holds = holding_scheme(plan.scheme, sorted({name for _, name in pending}))
         used = compile_scheme(variant)
         gated = [
             {

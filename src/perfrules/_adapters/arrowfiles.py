@@ -2,7 +2,8 @@
 Parquet and Arrow (IPC, Feather) files in and out, with polars (the optional ``columnar`` extra).
 
 Every cell becomes the text a CSV file would give, so one number grammar and
-one reader apply to every format: decimals (``decimal128``) by their exact
+one reader apply to every format (the columnar engine's fast path alone takes
+integer and decimal columns as they are stored, with the same checks): decimals (``decimal128``) by their exact
 text with the column's scale (``1.50``), integers and texts as they are,
 dates as ``2026-04-10``, nulls as empty cells.  Floating-point columns are
 refused: a double cannot hold ``0.1``, and a pay engine must not guess which
@@ -19,7 +20,7 @@ from typing import Any
 
 from .._errors import InputError, Issue
 
-__all__ = ["ARROW_SUFFIXES", "arrow_bytes", "frame_bytes", "read_arrow", "read_arrow_frame"]
+__all__ = ["ARROW_SUFFIXES", "arrow_bytes", "frame_bytes", "read_arrow", "read_arrow_frame", "read_arrow_typed"]
 
 #: File suffixes read and written as Parquet or Arrow IPC.
 ARROW_SUFFIXES = frozenset({".parquet", ".arrow", ".feather", ".ipc"})
@@ -37,24 +38,31 @@ def _polars(source: str) -> Any:
     return pl
 
 
-def read_arrow_frame(path: Path, source: str) -> Any:
-    """
-    Return the table of Parquet or Arrow file ``path`` as a polars frame of text columns (nulls kept).
-    """
-    pl = _polars(source)
+def _unreadable(path: Path, source: str, exc: Exception) -> InputError:
+    kind = "a Parquet" if path.suffix.lower() == ".parquet" else "an Arrow"
+    issue = Issue(
+        "file-unreadable",
+        f"cannot read {source} as {kind} file: {exc}",
+        source=source,
+        hint="check that the file is complete, or save the table as CSV UTF-8",
+    )
+    return InputError([issue])
+
+
+def _read(pl: Any, path: Path, source: str, columns: Sequence[str] | None = None) -> Any:
     try:
-        frame = pl.read_parquet(path) if path.suffix.lower() == ".parquet" else pl.read_ipc(path)
+        if path.suffix.lower() == ".parquet":
+            return pl.read_parquet(path, columns=columns)
+        return pl.read_ipc(path, columns=columns)
     except Exception as exc:  # polars and the OS raise many kinds: each is a file that cannot be read
-        issue = Issue(
-            "file-unreadable",
-            f"cannot read {source} as {'a Parquet' if path.suffix.lower() == '.parquet' else 'an Arrow'} file: {exc}",
-            source=source,
-            hint="check that the file is complete, or save the table as CSV UTF-8",
-        )
-        raise InputError([issue]) from None
+        raise _unreadable(path, source, exc) from None
+
+
+def _checked(pl: Any, schema: Any, source: str) -> list[Any]:
+    # The columns as read (numbers, texts) or as text (dates, flags); floats and other types are refused.
     issues = []
     texts = []
-    for name, dtype in frame.schema.items():
+    for name, dtype in schema.items():
         if dtype.is_float():
             issues.append(
                 Issue(
@@ -81,7 +89,43 @@ def read_arrow_frame(path: Path, source: str) -> Any:
             )
     if issues:
         raise InputError(issues, f"{len(issues)} column(s) of {source} cannot be read exactly; nothing was scored")
-    return frame.select(texts)
+    return texts
+
+
+def read_arrow_frame(path: Path, source: str) -> Any:
+    """
+    Return the table of Parquet or Arrow file ``path`` as a polars frame of text columns (nulls kept).
+    """
+    pl = _polars(source)
+    frame = _read(pl, path, source)
+    return frame.select(_checked(pl, frame.schema, source))
+
+
+def read_arrow_typed(path: Path, source: str, wanted: Sequence[str]) -> Any:
+    """
+    Return the columns ``wanted`` of Parquet or Arrow file ``path``, integers and decimals as they are stored.
+
+    Every column of the file is checked as :func:`read_arrow_frame` checks it
+    (floats refused, with the same errors); only ``wanted`` columns are read,
+    and only integer and ``decimal128`` columns keep their type (the columnar
+    engine takes their scaled integers as they are; see
+    :mod:`perfrules._evaluate.columns`), every other column becomes text.
+    Returns ``None`` when the file repeats a column name or lacks a wanted one.
+    """
+    pl = _polars(source)
+    try:
+        schema = pl.read_parquet_schema(path) if path.suffix.lower() == ".parquet" else pl.read_ipc_schema(path)
+    except Exception as exc:  # as _read: any failure is a file that cannot be read
+        raise _unreadable(path, source, exc) from None
+    _checked(pl, schema, source)
+    if len(set(schema)) != len(schema) or not set(wanted) <= set(schema):
+        return None
+    frame = _read(pl, path, source, list(dict.fromkeys(wanted)))
+    kept = [
+        pl.col(name) if dtype.is_integer() or dtype.is_decimal() or dtype == pl.String else pl.col(name).cast(pl.String)
+        for name, dtype in frame.schema.items()
+    ]
+    return frame.select(kept)
 
 
 def read_arrow(path: Path, source: str) -> tuple[list[str], list[list[str]]]:

@@ -20,7 +20,7 @@ from typing import Any
 from .._compile import Plan
 from .._evaluate import people_columns, require_columnar, score, score_frame
 from .._model import Period
-from .arrowfiles import ARROW_SUFFIXES, frame_bytes, read_arrow_frame
+from .arrowfiles import ARROW_SUFFIXES, frame_bytes, read_arrow_typed
 from .files import read_population
 from .output import open_pending, write_atomic
 
@@ -32,11 +32,9 @@ def _read(path: Path, plan: Plan, id_column: str) -> Any:
 
     wanted = list(dict.fromkeys([id_column, *(s.metric.name for s in plan.inputs), *people_columns(plan)]))
     if path.suffix.lower() in ARROW_SUFFIXES:
-        # Parquet and Arrow: each column as the text a CSV file would hold (a float column is refused).
-        frame = read_arrow_frame(path, str(path))
-        if len(set(frame.columns)) != len(frame.columns) or id_column not in frame.columns:
-            return None
-        return frame.select([c for c in wanted if c in frame.columns]) if frame.height else None
+        # Parquet and Arrow: only the wanted columns, integers and decimals as stored (a float column is refused).
+        frame = read_arrow_typed(path, str(path), wanted)
+        return frame if frame is not None and frame.height else None
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -70,6 +68,8 @@ def score_csv_columnar(
     (``columnar-unsupported``) when the columnar engine cannot score the
     scheme at all.  A scheme that reads history is scored here only with
     ``no_history`` (no ledger: numbers 0, conditions false, streaks 0).
+    Amounts over an approval threshold are held, as the command line holds
+    them without a ledger (``approval_held``; nothing is approved).
     """
     require_columnar(plan)
     if plan.history and not no_history:
@@ -84,7 +84,7 @@ def score_csv_columnar(
 
     held = [df]  # handed over, not kept: score_frame lets the text go once it is parsed
     del df
-    frame = score_frame(plan, held.pop(), id_column, period, fallback)
+    frame = score_frame(plan, held.pop(), id_column, period, fallback, hold=True)
     if frame is None:
         return None
     import polars as pl

@@ -16,7 +16,6 @@ Every row read is checked (see :mod:`.records`).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sqlite3
 import urllib.parse
@@ -26,9 +25,8 @@ from typing import Any, Literal
 
 from .._errors import Issue, LedgerError
 from .._evaluate import Results
-from .._load import dump_json
 from .._model import Period, Scheme
-from .ledger_events import LedgerEvents, deltas_of, stored_entries, unheld
+from .ledger_events import LedgerEvents, deltas_of, published_time, stored_entries, unheld
 from .records import (
     EVENTS,
     FORMAT,
@@ -40,8 +38,8 @@ from .records import (
     check_entry,
     diff,
     fail,
+    hold_inputs,
     reads_period,
-    revision_hash,
     row_hash,
     sqlite_error,
     verify_chain,
@@ -258,7 +256,13 @@ class Ledger(LedgerEvents):
         return [r[2] for r in self._latest(scheme) if r[7] <= hi and lo <= r[8] and not (lo <= r[7] and r[8] <= hi)]
 
     def publish(
-        self, results: Results, scheme: Scheme, *, revise: bool = False, settles: tuple[int, ...] = ()
+        self,
+        results: Results,
+        scheme: Scheme,
+        *,
+        revise: bool = False,
+        settles: tuple[int, ...] = (),
+        at: dt.datetime | None = None,
     ) -> Publication:
         """
         Record a period's results; refuse to change a published period unless ``revise``.
@@ -269,7 +273,10 @@ class Ledger(LedgerEvents):
         recorded other periods sharing days with this one.  A revision lists,
         in :attr:`Publication.stale`, the later periods that read this one, and
         records per employee what it changed in each payout (a ``delta`` event).
-        ``settles`` are the deltas these results pay as a true-up.
+        ``settles`` are the deltas these results pay as a true-up.  ``at`` is
+        when the revision is published (default now; appeal windows count from
+        it): ``publish-time`` when it is in the future or before the revision
+        it revises.
         """
         if results.period is None:
             raise fail(
@@ -296,14 +303,15 @@ class Ledger(LedgerEvents):
                 old: dict[str, dict[str, Any]] = {}
                 if same:
                     old = self._entries(same[0])
-                    changes = diff(old, new)
+                    changes = diff(old, new, hold_inputs(scheme))
                     if not changes:
                         return Publication(label, same[0][3], "unchanged", held=held)
                     if not revise:
                         raise self._published(label, same[0][3], changes)
                     self._keeps_trueup(scheme.name, label, settles)
                     revision = same[0][3] + 1
-                seq = self._insert(db, scheme, results, revision, new, looked)
+                when = published_time(at, (label, same[0][3], same[0][5]) if same else None, self.path)
+                seq = self._insert(db, scheme, results, revision, new, looked, when)
                 if same:  # what this revision changes in each payout, per employee: a true-up or clawback to pay
                     for emp, delta in deltas_of(old, new).items():
                         data = {"revision": revision, "from": same[0][3], "payouts": delta}
@@ -342,49 +350,6 @@ class Ledger(LedgerEvents):
                     self.path,
                     f"score {row[2]} again (with --revise to change it), or record periods that do not overlap",
                 )
-
-    def _insert(
-        self,
-        db: sqlite3.Connection,
-        scheme: Scheme,
-        results: Results,
-        revision: int,
-        entries: dict[str, dict[str, Any]],
-        looked: dict[str, Any],
-    ) -> int:
-        assert results.period is not None
-        p = results.period
-        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        db.execute(
-            "INSERT OR IGNORE INTO schemes VALUES (?, ?, ?, ?)",
-            (results.digest, scheme.name, scheme.version, dump_json(scheme)),
-        )
-        before = self._head(db)
-        texts = [(emp, json.dumps(e, ensure_ascii=False, sort_keys=True)) for emp, e in sorted(entries.items())]
-        hashes = [row_hash(scheme.name, p.label, revision, emp, text) for emp, text in texts]
-        fields = (
-            scheme.name,
-            p.label,
-            revision,
-            results.digest,
-            now,
-            len(texts),
-            p.start.isoformat(),
-            p.end.isoformat(),
-            p.kind,
-            json.dumps(looked, sort_keys=True),
-        )
-        chained = revision_hash(before, fields, hashes)
-        seq = db.execute(
-            "INSERT INTO periods (scheme, label, revision, scheme_digest, recorded_at, employees, start, end, kind, "
-            "history, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (*fields, chained),
-        ).lastrowid
-        db.executemany(
-            "INSERT INTO results VALUES (?, ?, ?, ?)",
-            [(seq, emp, text, h) for (emp, text), h in zip(texts, hashes, strict=True)],
-        )
-        return int(seq or 0)
 
     def verify(self, kept: str | None = None) -> tuple[list[Issue], int, str]:
         """

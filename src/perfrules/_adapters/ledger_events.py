@@ -1,6 +1,9 @@
 """
 Process records in the results ledger: approvals, appeals, revision deltas and true-ups paid.
 
+(Revisions themselves are inserted here too, chained as the events are; the
+ledger class decides what is recorded.)
+
 They are events: rows of one table, each chained by hash to whatever was
 recorded before it (a revision or another event), so ``ledger verify`` finds
 an edited, removed or reordered event as it finds an edited result.  An event
@@ -20,9 +23,11 @@ from typing import Any
 
 from .._errors import Issue, LedgerError
 from .._evaluate import Results
-from .records import EVENT_SELECT, event_hash, fail
+from .._load import dump_json
+from .._model import Scheme
+from .records import EVENT_SELECT, event_hash, fail, revision_hash, row_hash
 
-__all__ = ["LedgerEvents", "deltas_of", "now", "stored_entries", "unheld"]
+__all__ = ["LedgerEvents", "deltas_of", "now", "published_time", "stored_entries", "unheld"]
 
 
 def now() -> str:
@@ -30,6 +35,31 @@ def now() -> str:
     Return the time of recording: UTC, to the second, ISO 8601.
     """
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def published_time(at: dt.datetime | None, before: tuple[str, int, str] | None, path: str) -> str:
+    """
+    Return the time a revision is recorded as published: ``at`` (without a zone, UTC) or now, in UTC.
+
+    ``before`` is the period's latest revision, ``(label, revision, recorded
+    at)``.  A revision published in the future, or before the revision it
+    revises, is refused (``publish-time``): appeal windows count from it.
+    """
+    if at is None:
+        return now()
+    moment = (at if at.tzinfo is not None else at.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
+    text = moment.isoformat(timespec="seconds")
+    if moment > dt.datetime.now(dt.timezone.utc):
+        raise fail("publish-time", f"{text} is in the future", path, "give the time the results were published")
+    if before is not None and moment < dt.datetime.fromisoformat(before[2]):
+        label, revision, when = before
+        raise fail(
+            "publish-time",
+            f"{text} is before revision {revision} of {label} was published ({when})",
+            path,
+            "a revision is published after the one it revises: give a later time, or leave --at out for now",
+        )
+    return text
 
 
 def stored_entries(results: Results) -> dict[str, dict[str, Any]]:
@@ -239,3 +269,47 @@ class LedgerEvents:
             if a["seq"] not in answered:
                 data = {"appeal": a["seq"], "revision": revision, "changed": a["employee"] in changed}
                 self._event(db, scheme, label, "appeal-outcome", a["employee"], data, after=after)
+
+    def _insert(
+        self,
+        db: sqlite3.Connection,
+        scheme: Scheme,
+        results: Results,
+        revision: int,
+        entries: dict[str, dict[str, Any]],
+        looked: dict[str, Any],
+        now: str,
+    ) -> int:
+        # A revision and its rows, chained after whatever was recorded last; ``now`` is when it is published.
+        assert results.period is not None
+        p = results.period
+        db.execute(
+            "INSERT OR IGNORE INTO schemes VALUES (?, ?, ?, ?)",
+            (results.digest, scheme.name, scheme.version, dump_json(scheme)),
+        )
+        before = self._head(db)
+        texts = [(emp, json.dumps(e, ensure_ascii=False, sort_keys=True)) for emp, e in sorted(entries.items())]
+        hashes = [row_hash(scheme.name, p.label, revision, emp, text) for emp, text in texts]
+        fields = (
+            scheme.name,
+            p.label,
+            revision,
+            results.digest,
+            now,
+            len(texts),
+            p.start.isoformat(),
+            p.end.isoformat(),
+            p.kind,
+            json.dumps(looked, sort_keys=True),
+        )
+        chained = revision_hash(before, fields, hashes)
+        seq = db.execute(
+            "INSERT INTO periods (scheme, label, revision, scheme_digest, recorded_at, employees, start, end, kind, "
+            "history, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*fields, chained),
+        ).lastrowid
+        db.executemany(
+            "INSERT INTO results VALUES (?, ?, ?, ?)",
+            [(seq, emp, text, h) for (emp, text), h in zip(texts, hashes, strict=True)],
+        )
+        return int(seq or 0)

@@ -37,7 +37,14 @@ def _dask() -> Any:
         import dask.dataframe
     except ImportError:
         raise InputError(
-            [Issue("dask-missing", "scoring a Dask DataFrame needs dask, which is not installed", ())],
+            [
+                Issue(
+                    "dask-missing",
+                    "scoring a Dask DataFrame needs dask, which is not installed",
+                    (),
+                    hint="pip install 'perfrules[dask]'",
+                )
+            ],
             "dask is not installed; nothing was scored",
         ) from None
     return dask

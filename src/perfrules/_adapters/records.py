@@ -22,7 +22,8 @@ from typing import Any, Literal
 import attrs
 
 from .._errors import Issue, LedgerError
-from .._model import Period
+from .._evaluate import hold_input  # one definition: the scheme copy scoring holds with names them
+from .._model import Period, Scheme
 
 __all__ = [
     "EVENTS",
@@ -36,6 +37,8 @@ __all__ = [
     "check_entry",
     "diff",
     "fail",
+    "hold_input",
+    "hold_inputs",
     "reads_period",
     "revision_hash",
     "row_hash",
@@ -231,10 +234,24 @@ def _flat(entry: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def diff(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> tuple[Change, ...]:
+def hold_inputs(scheme: Scheme) -> frozenset[str]:
+    """
+    Return the hold inputs scoring adds to ``scheme`` (one per adjustment with ``approval_over``), none of its names.
+    """
+    return frozenset(hold_input(scheme, a.name) for a in scheme.adjustments() if a.approval_over is not None)
+
+
+def diff(
+    old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]], internal: frozenset[str] = frozenset()
+) -> tuple[Change, ...]:
     """
     Return every difference between two sets of stored results, by employee and field (inputs included).
+
+    ``internal`` names inputs the engine added (the hold inputs of
+    :func:`hold_inputs`): a hold shows as ``held.<adjustment>``, so its input
+    is no change of its own, and an employee never held has none to compare.
     """
+    skip = {f"inputs.{name}" for name in internal}
     changes: list[Change] = []
     for emp in sorted(set(old) | set(new)):
         if emp not in new:
@@ -243,7 +260,9 @@ def diff(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> tupl
             changes.append(Change(emp, "employee", "absent", "present"))
         else:
             a, b = _flat(old[emp]), _flat(new[emp])
-            changes += [Change(emp, k, a.get(k), b.get(k)) for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+            changes += [
+                Change(emp, k, a.get(k), b.get(k)) for k in sorted((set(a) | set(b)) - skip) if a.get(k) != b.get(k)
+            ]
     return tuple(changes)
 
 

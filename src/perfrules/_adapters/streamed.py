@@ -10,8 +10,8 @@ written, so a problem found in the last row still leaves nothing half-written.
 Amounts over an approval threshold are held as the command line holds them
 without a ledger (see :mod:`perfrules._evaluate.holds`).  When the file
 cannot be streamed (another encoding, rows not in ascending id order, a plan
-with team values, a forced distribution or history, an approval threshold on
-population values, JSON Lines of a scheme with approvals),
+with a forced distribution, history, ranks by a declared ranking, an approval
+threshold on population values, JSON Lines of a scheme with approvals),
 :func:`score_csv_streamed` returns ``None`` and the caller reads the whole
 population as before; the results are the same either way.
 """
@@ -24,12 +24,13 @@ import gc
 import os
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from .._compile import Plan, compile_scheme
+from .._compile import Plan
 from .._errors import InputError, Issue
 from .._evaluate import (
     FlatColumns,
@@ -37,13 +38,13 @@ from .._evaluate import (
     Unordered,
     build_result,
     flat_columns,
+    held_plan,
     layout_of,
     stream_problem,
     stream_scores,
 )
 from .._model import Period
 from .._plugins import NumberFormat
-from .approvals import _holding
 from .decode import sniff_delimiter
 from .files import _check_header, _fail
 from .output import STDOUT, open_pending
@@ -189,8 +190,7 @@ def score_csv_streamed(
         return None
     holding, scored = None, plan
     if approvals:  # held as the command line holds them (see _evaluate/holds.py): on a scheme copy
-        variant, holds = _holding(plan.scheme, sorted({a[1] for a in approvals}))
-        scored = compile_scheme(variant)
+        scored, holds = held_plan(plan)
         holding = Holding(scored, holds, plan)  # read by plan: a column named like a hold is not read
 
     pending, fh = open_pending(out)
@@ -262,21 +262,25 @@ def _lines(fh: Any, plan: Plan, period: str | None, explain: bool) -> Callable[[
 def _writer(fh: Any, columns: FlatColumns, period: str | None) -> Callable[[list[Any], list[Any], Any, Any], None]:
     writer = csv.writer(fh, lineterminator="\n")
     writer.writerow(columns.fields)
-    make = columns.row_maker(period)
-    made = columns.held_maker(period)
-    text = [k for k, name in enumerate(columns.fields) if name in TEXT_COLUMNS]
-    # Ids, grades and flags rarely start like a formula: each is checked, and only such a cell is changed.
+    # The amounts are handed to the writer as values: it writes str() of each, as the whole path does.
+    make = columns.row_maker(period, raw=True)
+    made = columns.held_maker(period, raw=True)
+    text = [(k, itemgetter(k)) for k, name in enumerate(columns.fields) if name in TEXT_COLUMNS]
+    # Ids, grades and flags rarely start like a formula: each column is checked at once, and only such
+    # a cell is changed.
     risky = ("=", "+", "-", "@", "\t", "\r")
+    starts = methodcaller("startswith", risky)
 
     def write(rows: list[Any], outs: list[Any], _: Any, held: list[Any] | None) -> None:
         if held is None:
             cells = [make(r.employee, o) for r, o in zip(rows, outs, strict=True)]
         else:
             cells = [made(r.employee, o, len(h)) for r, o, h in zip(rows, outs, held, strict=True)]
-        for row in cells:
-            for k in text:
-                if row[k].startswith(risky):
-                    row[k] = csv_safe(row[k])
+        for k, get in text:
+            if any(map(starts, map(get, cells))):
+                for row in cells:
+                    if row[k].startswith(risky):
+                        row[k] = csv_safe(row[k])
         writer.writerows(cells)
 
     return write

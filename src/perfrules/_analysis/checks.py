@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 import attrs
 
-from .._compile import CONTEXT
+from .._compile import CONTEXT, Plan
 from .._errors import Issue
 from .._ir import Ref, walk
 from .direction import direction
@@ -211,11 +211,12 @@ def default_checks(b: Bounds) -> list[Check]:
         table = plan.scheme.table(ind.table) if ind.table is not None else None
         if lookup is None or table is None or ind.input is None or ind.input in seen:
             continue
+        column = ind.input.strip().removeprefix("metrics.")
         rising = table.direction == "higher_is_better" or (table.direction is None and _rising(lookup.values))
         if rising:
             seen.add(ind.input)
-            text = f"score does not decrease when {ind.input} rises"
-            out.append(Check(text, None, "direction", value="score", input=ind.input, sign=1))
+            text = f"score does not decrease when {column} rises"
+            out.append(Check(text, None, "direction", value="score", input=column, sign=1))
     return out
 
 
@@ -255,12 +256,15 @@ def prove(check: Check, b: Bounds) -> str | None:
             return None
         return "every money value has a finite proven range"
     if check.form == "direction":
-        if check.input not in reads(b, check.value):
-            return f"{check.value} does not depend on {check.input}"
-        d = direction(b, check.value, check.input)
+        moved = next((i.name for i in b.plan.inputs if i.column == check.input), check.input)  # metrics.x if shared
+        said = _DIRECTION.match(check.text)  # the names as the check writes them (penalties.minor)
+        value, rising = (said["value"], said["input"]) if said is not None else (check.value, check.input)
+        if moved not in reads(b, check.value):
+            return f"{value} does not depend on {rising}"
+        d = direction(b, check.value, moved)
         if d is not None and d * check.sign >= 0:
             way = "never falls" if d > 0 else "never rises" if d < 0 else "does not move"
-            return f"{check.value} {way} as {check.input} rises, all else held (direction analysis)"
+            return f"{value} {way} as {rising} rises, all else held (direction analysis)"
         return None
     with localcontext(RANGES):
         ranges = [t.range(b.ranges) for t in check.terms]
@@ -289,6 +293,35 @@ def _always(op: str, a: Range, b: Range) -> bool:
     if a.lo is None or b.hi is None:
         return False
     return a.lo > b.hi if op == ">" else a.lo >= b.hi
+
+
+_WORD = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+
+
+def plain_names(plan: Plan, text: str) -> str:
+    """
+    Return a check's text with each qualified name of an element that shares its name with a metric made plain.
+
+    As in formulas, such a name written bare is refused (``ValueError``) where it could be either; the
+    input a direction check moves is a metric by construction (``... when minor rises``).
+    """
+    shared = {n.removeprefix("metrics.") for n in plan.index if n.startswith("metrics.")}
+    if not shared:
+        return text
+    plain = {f"{c}.{n}": n for c, n, _ in plan.scheme.named() if n in shared and c not in ("metrics", "tables")}
+    both = {n: s for s, n in plain.items()}
+    direction = _DIRECTION.match(text)
+
+    def swap(m: re.Match[str]) -> str:
+        word = m[0]
+        if word in both:
+            raise ValueError(f"{word!r} is both metric {word!r} and {both[word]}: write metrics.{word} or {both[word]}")
+        return plain.get(word, word)
+
+    if direction is not None:  # only the value and the input are names: "does not ... when ... rises" are words
+        value = _WORD.sub(swap, direction["value"])
+        return text[: direction.start("value")] + value + text[direction.end("value") :]
+    return _WORD.sub(swap, text)
 
 
 def check_issue(text: str, index: int, message: str) -> Issue:

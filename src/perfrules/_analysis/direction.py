@@ -78,7 +78,7 @@ class _Directions:
     def __init__(self, b: Bounds, moved: str) -> None:
         self.b, self.moved = b, moved
         plan = b.plan
-        fixed = [i.metric.name for i in plan.inputs] + [p.name for p in plan.scheme.params] + list(plan.people)
+        fixed = [i.name for i in plan.inputs] + [p.name for p in plan.scheme.params] + list(plan.people)
         # Inputs, parameters, population and history values do not move with x (earlier periods neither).
         self.env: dict[str, Direction] = dict.fromkeys(fixed, 0)
         self.env.update({n: 0 for n in b.ranges if n.startswith(("prior_", "has_prior_", "previous_streak__"))})

@@ -85,8 +85,8 @@ class _Analysis:
             for name, value in self.step(step):
                 self.env[name] = value
                 if ref[0] in REPORTED and isinstance(value, Range):
-                    rows.append((ref[0], name, value))
-        inputs = [("metrics", i.metric.name, self.env[i.metric.name]) for i in self.plan.inputs]
+                    rows.append((ref[0], ref[1] if name == f"metrics.{ref[1]}" else name, value))
+        inputs = [("metrics", i.metric.name, self.env[i.name]) for i in self.plan.inputs]
         ordered = [r for c in REPORTED for r in (*inputs, *rows) if r[0] == c and isinstance(r[2], Range)]
         ranges = {k: v for k, v in self.env.items() if isinstance(v, Range)}
         found = Bounds(self.plan, ranges, tuple(ordered), tuple(self.limits), self.nodes)  # type: ignore[arg-type]
@@ -110,10 +110,10 @@ class _Analysis:
                 items = limits.get(m.name, Range(_ZERO, None))
                 # The built-in list type refuses a cell of more occurrences than the limit.
                 size = Range(_ZERO, Decimal(LIMITS.list_items) if _builtin(kind) else None)
-                self.env[m.name] = ListRange(items, size)
+                self.env[spec.name] = ListRange(items, size)
                 continue
             if kind.value_type != "number":
-                self.env[m.name] = None
+                self.env[spec.name] = None
                 continue
             # min, max and "never negative" are enforced by the built-in number types (and the row
             # reader); a plugin's parser may ignore them, so a plugin's values are unbounded.
@@ -124,8 +124,11 @@ class _Analysis:
                 lo = m.min if lo is None else max(lo, m.min)
             hi = m.max if builtin else None
             r = Range(lo, hi)
-            self.env[m.name] = r if m.default is None else hull([r, exact(m.default)])
-        narrow_inputs(self.plan.constraints, self.env)
+            self.env[spec.name] = r if m.default is None else hull([r, exact(m.default)])
+        # Constraints name the inputs' columns; a metric sharing its name with an element is metrics.<name> here.
+        view = {i.column: self.env[i.name] for i in self.plan.inputs}
+        narrow_inputs(self.plan.constraints, view)
+        self.env.update({i.name: view[i.column] for i in self.plan.inputs})
         for function, name, n in self.plan.history:
             # Earlier periods are assumed scored under a scheme with the same ranges (or absent: 0).
             from .._formula import history_name

@@ -117,7 +117,13 @@ def _engine(plan: Plan, wanted: str) -> tuple[str, str]:
     try:
         import polars  # noqa: F401 - only to know whether the columnar engine can run
     except ImportError:
-        issues = [Issue("columnar-unsupported", "polars is not installed")]
+        issues = [
+            Issue(
+                "columnar-unsupported",
+                "polars is not installed",
+                hint="pip install 'perfrules[columnar]', or sweep with the row engine",
+            )
+        ]
     if not issues:
         return "columnar", "columnar"
     if wanted == "columnar":
@@ -240,7 +246,14 @@ def _on_dask(
         dask: Any = importlib.import_module("dask")
     except ImportError:
         raise InputError(
-            [Issue("dask-missing", "a sweep on Dask needs dask, which is not installed", ())],
+            [
+                Issue(
+                    "dask-missing",
+                    "a sweep on Dask needs dask, which is not installed",
+                    (),
+                    hint="pip install 'perfrules[dask]', or sweep without dask=True",
+                )
+            ],
             "dask is not installed; nothing was scored",
         ) from None
     portable(options["history"])

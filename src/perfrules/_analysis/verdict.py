@@ -12,7 +12,7 @@ import attrs
 from .._compile import Plan, compile_scheme
 from .._errors import SchemeError
 from .._model import Scheme
-from .checks import Check, check_issue, default_checks, parse_check, prove
+from .checks import Check, check_issue, default_checks, parse_check, plain_names, prove
 from .proven import Bounds, bounds
 from .search import CannotSearch, Counterexample, search
 
@@ -73,13 +73,13 @@ def read_checks(plan: Plan, proven: Bounds) -> list[Check]:
     Return the scheme's declared checks, then the default ones; raise :class:`SchemeError` for any it cannot read.
     """
     known = {name: node.type for step in plan.steps.values() for name, node in step.outputs}
-    known.update({i.metric.name: i.kind.value_type for i in plan.inputs})
+    known.update({i.name: i.kind.value_type for i in plan.inputs})
     known.update({p.name: "number" for p in plan.scheme.params})
     inputs = {i.metric.name: i.kind.value_type for i in plan.inputs}
     found, issues = [], []
     for k, text in enumerate(plan.scheme.checks):
         try:
-            found.append(parse_check(text, k, known, inputs))
+            found.append(attrs.evolve(parse_check(plain_names(plan, text), k, known, inputs), text=text))
         except ValueError as exc:
             issues.append(check_issue(text, k, str(exc)))
     if issues:

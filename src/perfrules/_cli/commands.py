@@ -5,6 +5,7 @@ The commands' bodies: read, check, score, publish and write, with progress on a 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -172,9 +173,23 @@ def _tell_history(results: Results) -> None:
         print(f"warning: never recorded, read as absent: {', '.join(note.missing)}", file=sys.stderr)
 
 
+def _published_at(args: argparse.Namespace) -> dt.datetime | None:
+    # ``--at``: when the revision is published (a time without an offset is UTC), checked before anything is scored.
+    if args.at is None:
+        return None
+    if not args.ledger:
+        raise usage(args, "--at needs --ledger (it is the time the ledger records the revision as published)")
+    try:
+        moment = dt.datetime.fromisoformat(args.at)
+    except ValueError:
+        raise usage(args, f"--at: {args.at!r} is not a time such as 2026-04-30T09:00+08:00") from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone.utc)
+
+
 def _record(args: argparse.Namespace, plan: Plan, results: Results) -> None:
     with Ledger(args.ledger) as ledger:
-        done = ledger.publish(results, plan.scheme, revise=args.revise, settles=getattr(args, "settles", ()))
+        settles = getattr(args, "settles", ())
+        done = ledger.publish(results, plan.scheme, revise=args.revise, settles=settles, at=getattr(args, "at", None))
     print(f"ledger {args.ledger}: period {done.period} revision {done.revision} {done.status}", file=sys.stderr)
     for change in done.changes:
         print(f"  {change.render()}", file=sys.stderr)
@@ -205,17 +220,20 @@ def score_command(args: argparse.Namespace) -> int:
     """
     if args.out:
         check_writable(args.out)  # before anything is scored or published
+    args.at = _published_at(args)
     plan = plan_of(args)  # compiled once, whichever path scores
     if columnar_csv(args, plan) or streamed_csv(args, plan):
         return EXIT_OK
     with progress(enabled=sys.stderr.isatty()) as bar:
-        plan, results = _score(args, bar, plan)
+        # ``used`` is the plan the results were scored with (a scheme copy when amounts are held); the
+        # ledger records them under the scheme's own plan, whose digest they carry.
+        used, results = _score(args, bar, plan)
         pending = None
         try:
             if args.out:
                 if bar is not None:
                     bar.phase(f"writing {args.out}", len(results))
-                detail = plan if args.explain else None
+                detail = used if args.explain else None
                 pending = prepare_results(results, args.out, plan=detail, progress=bar)
             if args.ledger:
                 if bar is not None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .._adapters import ARROW_SUFFIXES, STDOUT, score_csv_columnar, score_csv_streamed
 from .._compile import Plan, compile_scheme
-from .._evaluate import layout_of, scheme_period
+from .._evaluate import scheme_period
 from .._load import read_scheme
 from .._model import Period
 from .._plugins import NumberFormat
@@ -95,8 +95,8 @@ def columnar_csv(args: argparse.Namespace, plan: Plan) -> bool:
     tables = {".csv", *ARROW_SUFFIXES}
     if Path(args.out).suffix.lower() not in tables or Path(args.data[0]).suffix.lower() not in tables:
         return False
-    if (plan.history and not args.no_history) or layout_of(plan).approvals:
-        return False  # the general path says that history is needed, and holds what needs approval
+    if plan.history and not args.no_history:
+        return False  # the general path says that history is needed
     period = scheme_period(plan, args.period, args.any_period)
     written = score_csv_columnar(
         plan, args.data[0], args.out, period=period, id_column=args.id_column, no_history=args.no_history

@@ -81,6 +81,10 @@ def _parser() -> argparse.ArgumentParser:
         "--trueup", action="store_true", help="with --ledger: pay earlier revisions' deltas through trueup_<payout>"
     )
     s.add_argument(
+        "--at",
+        help="with --ledger: when the revision is published, ISO 8601 (default: now); appeal windows count from it",
+    )
+    s.add_argument(
         "--explain",
         action="store_true",
         help="with --out FILE.json or FILE.jsonl: add each employee's points, bands, limits and explanation",

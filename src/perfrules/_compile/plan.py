@@ -31,11 +31,24 @@ __all__ = ["CellError", "InputSpec", "Plan", "compile_scheme", "scheme_digest"]
 class InputSpec:
     """
     One input the plan reads from each row: the metric, its type, and the compiled cell converter.
+
+    ``name`` is what the value is called inside the engine (formulas, the
+    generated code, group and history values): the metric's name, or
+    ``metrics.<name>`` when another element of the scheme has that name too.
+    The row's column is always the metric's own name (:attr:`column`).
     """
 
     metric: Metric
     kind: MetricType
     convert: Callable[[Any], Any] = attrs.field(eq=False, repr=False)
+    name: str = ""
+
+    @property
+    def column(self) -> str:
+        """
+        The column the value is read from, and the name results and the ledger keep it under.
+        """
+        return self.metric.name
 
 
 @attrs.frozen(eq=False)
@@ -96,7 +109,7 @@ def scheme_digest(scheme: Scheme) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _inputs(s: Scheme) -> tuple[InputSpec, ...]:
+def _inputs(s: Scheme, keys: Mapping[str, str]) -> tuple[InputSpec, ...]:
     limits: dict[str, tuple[frozenset[Decimal] | None, tuple[Decimal, Decimal] | None]] = {}
     for adj in s.adjustments():
         if adj.occurrences is not None and adj.tiers is None and adj.amount is None:
@@ -108,7 +121,7 @@ def _inputs(s: Scheme) -> tuple[InputSpec, ...]:
             kind = metric_type(m.type)
             assert kind is not None  # analysis refused unknown types
             levels, ranged = limits.get(m.name, (None, None))
-            out.append(InputSpec(m, kind, converter(m, kind, levels, ranged)))
+            out.append(InputSpec(m, kind, converter(m, kind, levels, ranged), keys.get(m.name, m.name)))
     return tuple(out)
 
 
@@ -122,10 +135,10 @@ def compile_scheme(scheme: Scheme) -> Plan:
     a = analyse_scheme(scheme)
     if not a.ok:
         raise SchemeError([i for i in a.issues if i.severity == "error"], "the scheme has errors")
-    inputs = _inputs(scheme)
+    inputs = _inputs(scheme, a.keys)
     history = tuple(sorted({call for f in a.formulas.values() for call in f.history}))
     people = population_names(scheme)
-    names = tuple(i.metric.name for i in inputs) + tuple(history_name(*call) for call in history) + people
+    names = tuple(i.name for i in inputs) + tuple(history_name(*call) for call in history) + people
     gen, traced = generate(a, names), generate(a, names, traced=True)
     eligible = gen.outputs.index("team_eligible") if "team_eligible" in gen.outputs else None
     return Plan(

@@ -5,9 +5,9 @@ Each cell is checked inline on a fast path for the common case (text made of
 digits, with at most one decimal point, within the metric's bounds) and handed
 to the metric's full converter otherwise, which either accepts it (percent
 signs, commas, lists, plugin formats, defaults) or raises the ``CellError``
-that names the problem.  A
-missing column raises ``KeyError``; the caller then reads the row again slowly
-to report every problem of that row.
+that names the problem.  A missing column raises ``KeyError`` (one the
+scheme gives a default reads as empty cells); the caller then reads the row
+again slowly to report every problem of that row.
 """
 
 from __future__ import annotations
@@ -74,7 +74,9 @@ def generate_reader(specs: Sequence[Any]) -> Callable[[Mapping[str, Any]], tuple
         flags = getattr(kind, "number_flags", None)
         # Only the built-in types: a plugin's parser may read the same text differently later.
         cached = type(kind).__module__ == _BUILTIN and (flags is not None or kind.value_type == "list")
-        lines.append(f"    r = row[{m.name!r}]")
+        # A column the scheme gives a default may be left out of the file: its cells read as empty.
+        # (Without a default a missing column raises KeyError, and the caller names it.)
+        lines.append(f"    r = row.get({m.name!r})" if m.default is not None else f"    r = row[{m.name!r}]")
         if cached:
             # A column repeats its values (counts, ratings, lists of levels): a cell already read is
             # looked up, not read again. Only text the built-in types accepted is kept, at most

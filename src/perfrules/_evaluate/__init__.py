@@ -9,6 +9,7 @@ from .columnar import columnar_issues, require_columnar
 from .engine import evaluate, scheme_period, score
 from .flat import FlatColumns, flag_names, flat_columns
 from .history import HistoryNote, HistorySource, RecordedHistory, history_lines, history_values
+from .holdcopy import held_plan, hold_input, holding_scheme
 from .holds import Holding, over_of
 from .inputs import Row, Unordered, as_records, read_rows
 from .parts import Hold
@@ -44,8 +45,11 @@ __all__ = [
     "evaluate",
     "flag_names",
     "flat_columns",
+    "held_plan",
     "history_lines",
     "history_values",
+    "hold_input",
+    "holding_scheme",
     "layout_of",
     "over_of",
     "people_columns",

@@ -77,12 +77,15 @@ def columnar_results(plan: Plan, layout: Any, checked: list[Row], label: str | N
     return [build_result(layout, row.employee, out, label) for row, out in zip(checked, outs, strict=True)]
 
 
-def score_frame(plan: Plan, df: Any, id_column: str, period: Period | None, fallback: Callable[[], None]) -> Any:
+def score_frame(
+    plan: Plan, df: Any, id_column: str, period: Period | None, fallback: Callable[[], None], *, hold: bool = False
+) -> Any:
     """
     Return the flat result rows of a polars frame of text cells, column-wise, or ``None`` when not the plain case.
 
-    See :mod:`perfrules._evaluate.columns`.
+    With ``hold``, amounts over an approval threshold are held as the command
+    line holds them.  See :mod:`perfrules._evaluate.columns`.
     """
     from .columns import score_frame as run
 
-    return run(plan, df, id_column, period, fallback)
+    return run(plan, df, id_column, period, fallback, hold=hold)

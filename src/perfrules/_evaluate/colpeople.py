@@ -70,6 +70,8 @@ def fill_defaults(plan: Plan, df: Any) -> Any:
             continue
         if name in df.columns and not df[name].null_count():
             continue
+        if name in df.columns and df[name].dtype != pl.String:
+            return None  # an empty cell in a typed column: the general path reads it
         try:
             value = spec.convert(None)
             text = str(value)

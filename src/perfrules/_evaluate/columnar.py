@@ -229,6 +229,8 @@ class _Eval:
     def _lookup(self, node: TableLookup, live: Any) -> Any:
         import polars as pl
 
+        from .tiers import bands
+
         x = self(node.value, live)
         table = node.table
         oriented = table.labels_oriented if node.labels else table.oriented
@@ -238,16 +240,10 @@ class _Eval:
                 table.label if node.labels else table.fn, [x], "text" if node.labels else node.type, live
             )
         side, cuts, picks = oriented
-        at = pl.repeat(0, self.n, dtype=pl.UInt32, eager=True)
-        for cut in cuts:
-            # bisect_right counts the cuts <= x; bisect_left those < x.
-            held = self.f.compare(self.f.const(cut, self.n), x, "<=" if side == "right" else "<", live)
-            at = at + held.cast(pl.UInt32)
+        at = bands(x, cuts, side, live)  # bisect_right counts the cuts <= x; bisect_left those < x
         if node.labels:
             return pl.Series(list(picks), dtype=pl.Utf8).gather(at)
-        table = self.f.from_decimals(list(picks))
-        nz = None if table.nz is None else table.nz.gather(at)
-        return self.f.Num(table.c.gather(at), table.e.gather(at), nz)
+        return self.f.pick(self.f.from_decimals(list(picks)), at)
 
     def _by_value(self, fn: Callable[..., Any], args: list[Any], kind: str, live: Any) -> Any:
         from .values import by_value

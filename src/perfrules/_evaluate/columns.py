@@ -7,7 +7,8 @@ plan, and returns the flat result rows as text — the very text the row
 engine's results give.  It takes only the plain case, where its reading
 provably equals the row reader's: plain decimal numbers within the metric's
 bounds, clean unique ids, and results whose flat row needs nothing but the
-values (no approvals, forced distribution, assessment, reasons or charges).
+values (no forced distribution, assessment, reasons or charges; amounts over an
+approval threshold are flagged, or held with ``hold``).
 Anything else returns ``None``, and the caller takes the general path.
 """
 
@@ -24,11 +25,14 @@ from .._compile import Plan
 from .._formula import history_name
 from .._kinds import points_name
 from .._model import Period
+from .colholds import hold_columns
 from .colpeople import fill_defaults, frame_people, plain_people
 from .columnar import evaluate_columns
 from .fixed import Num, compare, const
+from .formats import text_expr
 from .history import history_values
 from .results import layout_of
+from .typedcols import as_texts, typed_column
 from .values import Joined, by_value, split_list
 
 __all__ = ["score_frame"]
@@ -77,6 +81,11 @@ def _parse_all(df: pl.DataFrame, numbers: dict[str, bool]) -> dict[str, Num] | N
     # ``numbers`` says which columns must be whole. Every column is checked, then parsed, in one query each.
     if not numbers:
         return {}
+    # Integer and decimal columns (Parquet, Arrow) are numbers already: taken as stored (see .typedcols).
+    stored = {name: typed_column(df[name], whole) for name, whole in numbers.items() if df[name].dtype != pl.String}
+    if any(v is None for v in stored.values()):
+        return None
+    numbers = {name: whole for name, whole in numbers.items() if name not in stored}
     col = pl.col
     checks = df.select(
         (col(name).null_count() == 0)
@@ -84,7 +93,7 @@ def _parse_all(df: pl.DataFrame, numbers: dict[str, bool]) -> dict[str, Num] | N
         & (col(name).str.len_bytes().max() <= 28)
         for name, whole in numbers.items()
     )
-    if not all(checks.row(0)):
+    if numbers and not all(checks.row(0)):
         return None
     exprs = []
     for k, (name, whole) in enumerate(numbers.items()):
@@ -101,11 +110,10 @@ def _parse_all(df: pl.DataFrame, numbers: dict[str, bool]) -> dict[str, Num] | N
             (negative & (mag == 0)).alias(f"z{k}"),
         ]
     got = df.select(exprs)
-    zero = pl.repeat(0, df.height, dtype=pl.Int32, eager=True)
-    out = {}
+    out: dict[str, Num] = {name: v for name, v in stored.items() if v is not None}
     for k, (name, whole) in enumerate(numbers.items()):
         nz = None if whole or not got[f"z{k}"].any() else got[f"z{k}"]
-        out[name] = Num(got[f"c{k}"], zero if whole else got[f"e{k}"], nz)
+        out[name] = Num(got[f"c{k}"], 0 if whole else got[f"e{k}"], nz)
     return out
 
 
@@ -163,22 +171,8 @@ def _text(value: Num) -> pl.Series:
 
 
 def _text_expr(name: str, value: Num, raw: dict[str, pl.Series]) -> pl.Expr | None:
-    # str(Decimal) as an expression over int64 magnitudes, for a column of one exponent from 0 to -6 whose
-    # values fit (the common case: a rounded amount); the sign column says where "-" goes (-0.00 included).
-    low, high = value.e.min(), value.e.max()
-    if not (low == high and isinstance(low, int) and -6 <= low <= 0):
-        return None
-    mag = value.c.abs()
-    top = mag.max()
-    if not isinstance(top, int) or top >= 10**18:
-        return None
-    places = -low
-    raw["\0c" + name], raw["\0n" + name] = mag.cast(pl.Int64), value.negative()
-    m = pl.col("\0c" + name)
-    body = m.cast(pl.String)
-    if places:
-        body = (m // 10**places).cast(pl.String) + "." + (m % 10**places).cast(pl.String).str.zfill(places)
-    return pl.when(pl.col("\0n" + name)).then("-" + body).otherwise(body).alias(name)
+    # str(Decimal) as one expression (see .formats): the common case, exponents from 0 to -6.
+    return text_expr(name, value, raw)
 
 
 def _text_at(value: Num, places: int) -> pl.Series:
@@ -210,17 +204,28 @@ def _clean(e: str) -> bool:
 
 
 def score_frame(
-    plan: Plan, df: pl.DataFrame, id_column: str, period: Period | None, fallback: Callable[[], None]
+    plan: Plan,
+    df: pl.DataFrame,
+    id_column: str,
+    period: Period | None,
+    fallback: Callable[[], None],
+    *,
+    hold: bool = False,
 ) -> pl.DataFrame | None:
     """
     Return the flat result rows of the text frame ``df`` (sorted by id), or ``None`` when it is not the plain case.
+
+    With ``hold``, every amount over its approval threshold is held as the
+    command line holds it (see :mod:`.colholds`); without, it is flagged
+    ``approval_required`` as :func:`~perfrules.score` flags it.
     """
     if not _plain_results(plan) or not df.height:
         return None
-    df = fill_defaults(plan, df)
+    df = fill_defaults(plan, as_texts(df, {s.metric.name for s in plan.inputs if s.kind.value_type == "number"}))
     if df is None:
         return None
-    df = df.sort(id_column)
+    if not df[id_column].is_sorted():  # (a file already in id order is not copied to sort it)
+        df = df.sort(id_column)
     ids = df[id_column]
     if ids.null_count() or (ids.head(-1) == ids.tail(-1)).any():
         return None  # missing or repeated ids: the general path reports them
@@ -253,6 +258,10 @@ def score_frame(
         return None  # a team, date, role or relation cell the row reader would report
     columns.update(people[0])
     del df  # the text cells are parsed: only the ids are needed from here
+    columns = {spec.name: columns.pop(spec.column) for spec in plan.inputs} | columns  # metrics.x when shared
+    if hold and layout_of(plan).approvals:
+        found = hold_columns(plan, columns, n, lambda k: str(ids[k]), fallback, people[1], _results(plan))
+        return _frame(plan, found.env, ids, period, list(found.held.values()))
     env = evaluate_columns(plan, lambda: dict(columns), n, lambda k: str(ids[k]), fallback, people[1], _results(plan))
     return _frame(plan, env, ids, period)
 
@@ -268,7 +277,9 @@ def _results(plan: Plan) -> set[str]:
     return kept
 
 
-def _frame(plan: Plan, env: dict[str, Any], ids: pl.Series, period: Period | None) -> pl.DataFrame:
+def _frame(
+    plan: Plan, env: dict[str, Any], ids: pl.Series, period: Period | None, held: list[pl.Series] | None = None
+) -> pl.DataFrame:
     s, n = plan.scheme, len(ids)
     cols: dict[str, pl.Series] = {
         "employee_id": ids,
@@ -297,7 +308,10 @@ def _frame(plan: Plan, env: dict[str, Any], ids: pl.Series, period: Period | Non
     if not s.flags and not layout_of(plan).approvals:
         return frame.with_columns(pl.lit("").alias("flags"))
     raised = [pl.when(pl.lit(env[f.name])).then(pl.lit(f.name)) for f in s.flags]
-    raised += [pl.when(pl.lit(hit)).then(pl.lit("approval_required")) for hit in _approvals(plan, env, n)]
+    if held is None:
+        raised += [pl.when(pl.lit(hit)).then(pl.lit("approval_required")) for hit in _approvals(plan, env, n)]
+    else:  # held results list each amount held, and never approval_required (as score_held writes them)
+        raised += [pl.when(pl.lit(hit)).then(pl.lit("approval_held")) for hit in held]
     return frame.with_columns(pl.concat_str(raised, separator=";", ignore_nulls=True).fill_null("").alias("flags"))
 
 

@@ -107,9 +107,11 @@ def _counts(plan: Plan, rows: list[Row], source: str | None) -> None:
     # from a column must be whole and not negative, named by row and column.
     spots = {i.metric.name: k for k, i in enumerate(plan.inputs)}
     columns = [
-        (adj.count, spots[adj.count])
+        (column, spots[column])
         for adj in plan.scheme.adjustments()
-        if adj.schedule is not None and adj.count is not None and adj.count in spots
+        if adj.schedule is not None
+        and adj.count is not None
+        and (column := adj.count.strip().removeprefix("metrics.")) in spots
     ]
     issues = [
         Issue(

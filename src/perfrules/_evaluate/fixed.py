@@ -12,6 +12,11 @@ leave the exact range of Int128, the operation raises :class:`Limit` naming
 the rows instead of computing anything approximately.  Checks only count the
 ``live`` rows: those on which the row engine would compute this value at all
 (the branch of a choice taken, the steps a guard lets through).
+
+A column whose rows share one exponent (see :mod:`.coeffs`) is computed with
+that exponent as a scalar: no column of exponents, no alignment row by row,
+and no check that its bounds already answer.  Rounding and division are in
+:mod:`.quotient`.
 """
 
 from __future__ import annotations
@@ -20,6 +25,23 @@ from decimal import Decimal
 from typing import Any
 
 import polars as pl
+
+from .coeffs import (
+    _E,
+    _I,
+    _LIMIT,
+    Limit,
+    Num,
+    _check,
+    _context,
+    _exponents,
+    _neg,
+    _shift,
+    _up,
+)
+from .coeffs import _pow10 as _pow10  # noqa: PLC0414 - re-exported: group values (.crowds) use it
+from .domains import div as by_pairs
+from .quotient import quantize
 
 __all__ = [
     "Limit",
@@ -32,96 +54,10 @@ __all__ = [
     "div",
     "from_decimals",
     "mul",
+    "pick",
     "quantize",
     "sign",
 ]
-
-_I = pl.Int128
-_E = pl.Int32
-_LIMIT = 10**28
-"""Decimal's context here has 28 digits: a coefficient of 10**28 or more would have been rounded."""
-_ZERO = pl.Series([0], dtype=_I)
-_TWO = pl.Series([2], dtype=_I)
-_ONE = pl.Series([1], dtype=_I)
-_TEN = pl.Series([10], dtype=_I)
-_FIVE = pl.Series([5], dtype=_I)
-_PREC = 28
-_POW10 = pl.Series([10**k for k in range(39)], dtype=_I)
-
-
-class Limit(Exception):
-    """
-    A value the columnar engine cannot hold exactly, at the ``rows`` marked True.
-    """
-
-    def __init__(self, rows: pl.Series) -> None:
-        super().__init__("value beyond the exact range of the columnar engine")
-        self.rows = rows
-
-
-class Num:
-    """
-    A column of decimals: coefficient ``c`` (Int128), exponent ``e`` (Int32), and ``nz`` (negative zero, or None).
-    """
-
-    __slots__ = ("c", "e", "nz")
-
-    def __init__(self, c: pl.Series, e: pl.Series, nz: pl.Series | None = None) -> None:
-        self.c, self.e, self.nz = c, e, nz
-
-    def negative(self) -> pl.Series:
-        """
-        Return where the sign is negative (a negative zero included).
-        """
-        neg = self.c < 0
-        return neg if self.nz is None else neg | self.nz
-
-    def decimals(self) -> list[Decimal]:
-        """
-        Return the column as Decimals, each with the coefficient and exponent the row engine gives.
-        """
-        # "<sign><coefficient>E<exponent>" written by polars, read by Decimal: the very number, exactly.
-        sign = pl.lit("") if self.nz is None else pl.when(pl.lit(self.nz)).then(pl.lit("-")).otherwise(pl.lit(""))
-        text = pl.select(sign + pl.lit(self.c).cast(pl.String) + "E" + pl.lit(self.e).cast(pl.String)).to_series()
-        # Amounts repeat (points, bands, rounded pay): each distinct text is read once, and shared.
-        distinct = text.unique()
-        if len(distinct) * 4 > len(text):
-            return list(map(Decimal, text.to_list()))
-        words = distinct.to_list()
-        return list(map(dict(zip(words, map(Decimal, words), strict=True)).__getitem__, text.to_list()))
-
-
-def _neg(c: pl.Series) -> pl.Series:
-    # Int128 has no unary minus in polars; subtracting from zero is the same.
-    out: pl.Series = _ZERO - c
-    return out
-
-
-def _check(bad: pl.Series, live: pl.Series | None) -> None:
-    if live is not None:
-        bad = bad & live
-    if bad.any():
-        raise Limit(bad)
-
-
-def _pow10(k: pl.Series) -> pl.Series:
-    # The same power for every row (the common case: one exponent per column) is one value, broadcast.
-    lo, hi = k.min(), k.max()
-    if lo is not None and lo == hi:
-        return _POW10.slice(min(max(int(lo), 0), 38), 1)  # type: ignore[arg-type]
-    return _POW10.gather(k.clip(0, 38))
-
-
-def _exponents(e: pl.Series, live: pl.Series | None) -> pl.Series:
-    # Exponents far from zero are where a Decimal context's limits (Emin, Emax, subnormal rounding) may act;
-    # -99..72 keeps any value of up to 28 digits inside -99..99, so refusing beyond it never hides an error.
-    _check((e < -99) | (e > 72), live)
-    return e
-
-
-def _fit(c: pl.Series, live: pl.Series | None) -> pl.Series:
-    _check(c.abs() >= _LIMIT, live)
-    return c
 
 
 def const(value: Decimal, n: int) -> Num:
@@ -131,11 +67,17 @@ def const(value: Decimal, n: int) -> Num:
     sign, digits, exp = value.as_tuple()
     assert isinstance(exp, int)  # analysis admits finite constants only
     c = int("".join(map(str, digits)) or "0") * (-1 if sign else 1)
-    nz = pl.repeat(True, n, eager=True) if sign and c == 0 else None
-    return Num(pl.repeat(c, n, dtype=_I, eager=True), pl.repeat(exp, n, dtype=_E, eager=True), nz)
+    if sign and c == 0:
+        return Num(pl.repeat(c, n, dtype=_I, eager=True), exp, pl.repeat(True, n, eager=True), (c, c))
+    return Num.constant(c, exp, n)
 
 
 _PLAIN_TEXT = r"^-?[0-9]{1,30}(\.[0-9]{1,30})?$"
+
+
+def _one_exponent(e: pl.Series) -> pl.Series | int:
+    lo, hi = e.min(), e.max()
+    return lo if isinstance(lo, int) and lo == hi else e
 
 
 def from_decimals(values: list[Decimal]) -> Num:
@@ -155,7 +97,7 @@ def from_decimals(values: list[Decimal]) -> Num:
             nz = negative & (mag == 0)
             c = mag.zip_with(~negative, _neg(mag))
             e = (pl.Series([0], dtype=_E) - frac.str.len_bytes().cast(_E)).rename("")
-            return Num(c.rename(""), e, nz if nz.any() else None)
+            return Num(c.rename(""), _one_exponent(e), nz if nz.any() else None)
     cs: list[int] = []
     es: list[int] = []
     nzs: list[bool] = []
@@ -172,43 +114,53 @@ def from_decimals(values: list[Decimal]) -> Num:
     big = [o or abs(c) >= _LIMIT or not -99 <= e <= 72 for c, e, o in zip(cs, es, odd, strict=True)]
     if any(big):
         raise Limit(pl.Series(big, dtype=pl.Boolean))
-    return Num(pl.Series(cs, dtype=_I), pl.Series(es, dtype=_E), nz)
+    return Num(pl.Series(cs, dtype=_I), _one_exponent(pl.Series(es, dtype=_E)), nz)
 
 
-def _context(c: pl.Series, e: pl.Series) -> tuple[pl.Series, pl.Series]:
-    # An exact result of more than 28 digits is rounded half-even to 28, as the Decimal context does.
-    mag = c.abs()
-    if not (mag >= _LIMIT).any():
-        return c, e
-    drop = (_digits(mag) - _PREC).clip(0, 38)
-    d = _pow10(drop)
-    q, r = mag // d, mag % d
-    q = q + ((r + r > d) | ((r + r == d) & (q % _TWO == 1))).cast(_I)
-    carry = q >= _LIMIT
-    q = q.zip_with(~carry, q // _TEN)
-    return q.zip_with(c >= 0, _neg(q)), e + drop + carry.cast(_E)
-
-
-def _shift(c: pl.Series, s: pl.Series, live: pl.Series | None) -> pl.Series:
-    # c * 10**s, for s >= 0; refused where the result would leave 38 digits.
-    if s.max() == 0:
-        return c  # already at that exponent (the common case): nothing to shift
-    bad = (c != 0) & ((s > 38) | (c.abs() >= _pow10(38 - s.clip(0, 38))))
-    _check(bad, live)
-    out: pl.Series = c.zip_with(~bad, _ZERO) * _pow10(s)
-    return out
-
-
-def align(a: Num, b: Num, live: pl.Series | None) -> tuple[pl.Series, pl.Series, pl.Series]:
+def pick(table: Num, at: pl.Series) -> Num:
     """
-    Return both coefficients at the smaller exponent of each row, and that exponent.
+    Return the rows of ``table`` at the positions ``at`` (a tier table's values, by band).
     """
+    nz = None if table.nz is None else table.nz.gather(at)
+    exp = table.scale()
+    return Num(table.c.gather(at), table.e.gather(at) if exp is None else exp, nz, table.bounds())
+
+
+def align(a: Num, b: Num, live: pl.Series | None) -> tuple[pl.Series, pl.Series, pl.Series | int]:
+    """
+    Return both coefficients at the smaller exponent of each row, and that exponent (an ``int`` when one for all).
+    """
+    ea, eb = a.scale(), b.scale()
+    if ea is not None and eb is not None:
+        e = min(ea, eb)
+        # A constant is one value, broadcast, beside a column (two constants: the first a column).
+        return _up(a, ea - e, live, one=b._k is None), _up(b, eb - e, live, one=True), e
     e = a.e.zip_with(a.e <= b.e, b.e)
-    return _shift(a.c, a.e - e, live), _shift(b.c, b.e - e, live), e
+    return _scaled(a, a.e - e, live), _scaled(b, b.e - e, live), e
+
+
+def _scaled(a: Num, s: pl.Series, live: pl.Series | None) -> pl.Series:
+    # a's coefficients times 10**s (s >= 0 by row); unchecked when no row can leave 38 digits.
+    most = s.max()
+    if isinstance(most, int) and most <= 38 and a.top() * 10**most < 10**38:
+        if most == 0:
+            return a.c
+        out: pl.Series = a.c * _pow10(s)
+        return out
+    return _shift(a.c, s, live)
 
 
 def _negzero(x: pl.Series | None, y: pl.Series | None) -> pl.Series | None:
     return None if x is None or y is None else x & y
+
+
+def _grown(a: Num, e: int | pl.Series) -> tuple[int, int] | None:
+    # a's bounds once aligned to the scalar exponent e (None when e is a column).
+    ea = a.scale()
+    if not isinstance(e, int) or ea is None:
+        return None
+    lo, hi = a.bounds()
+    return lo * 10 ** (ea - e), hi * 10 ** (ea - e)
 
 
 def add(a: Num, b: Num, live: pl.Series | None, *, subtract: bool = False) -> Num:
@@ -216,41 +168,64 @@ def add(a: Num, b: Num, live: pl.Series | None, *, subtract: bool = False) -> Nu
     Return ``a + b`` (or ``a - b``) as Decimal gives it.
     """
     ca, cb, e = align(a, b, live)
+    ga, gb = _grown(a, e), _grown(b, e)
     if subtract:
         # Decimal subtracts by adding the operand with its sign flipped: 0 becomes -0 and -0 becomes 0.
-        bnz: pl.Series | None = (b.c == 0) if b.nz is None else (b.c == 0) & ~b.nz
+        # (Without a negative zero on the left there is none in the sum: the flipped sign is not needed.)
+        bnz: pl.Series | None = None
+        if a.nz is not None:
+            bnz = (b.c == 0) if b.nz is None else (b.c == 0) & ~b.nz
         cb = _neg(cb)
+        gb = None if gb is None else (-gb[1], -gb[0])
     else:
         bnz = b.nz
+    bounds = None if ga is None or gb is None else (ga[0] + gb[0], ga[1] + gb[1])
+    c = ca + cb
+    if bounds is None or max(bounds[1], -bounds[0]) >= _LIMIT:
+        # An exact sum of more than 28 digits is rounded by the context; the bounds say when none can be.
+        c, e = _context(c, e)
+        bounds = None
     # A zero sum is negative only when both operands are negative zeros.
-    c, e = _context(ca + cb, e)
-    return Num(c, _exponents(e, live), _negzero(a.nz, bnz))
+    return Num(c, _exponents(e, live, len(c)), _negzero(a.nz, bnz), bounds)
 
 
 def mul(a: Num, b: Num, live: pl.Series | None) -> Num:
     """
     Return ``a * b`` as Decimal gives it (a zero keeps the sign of the product).
     """
+    ea, eb = a.scale(), b.scale()
+    e: pl.Series | int = ea + eb if ea is not None and eb is not None else a.e + b.e
+    if a.top() * b.top() < _LIMIT:
+        # The bounds say no product reaches 28 digits: nothing to refuse, nothing to round.
+        c = a.c * b.one() if a._k is None or b._k is not None else a.one() * b.c
+        (la, ha), (lb, hb) = a.bounds(), b.bounds()
+        ends = (la * lb, la * hb, ha * lb, ha * hb)
+        nz = None if a.signless() and b.signless() else (c == 0) & (a.negative() ^ b.negative())
+        return Num(c, _exponents(e, live, len(c)), nz, (min(ends), max(ends)))
     # The float product only decides where to refuse (far from the limit either way), never a value.
     rough = a.c.abs().cast(pl.Float64) * b.c.abs().cast(pl.Float64)
     bad = rough >= 1e37
     _check(bad, live)
-    zero = _ZERO
+    zero = pl.Series([0], dtype=_I)
     c = a.c.zip_with(~bad, zero) * b.c.zip_with(~bad, zero)
     neg = a.negative() ^ b.negative()
-    c, e = _context(c, a.e + b.e)
-    return Num(c, _exponents(e, live), (c == 0) & neg)
+    c, e = _context(c, e)
+    return Num(c, _exponents(e, live, len(c)), (c == 0) & neg)
 
 
 def sign(a: Num, op: str) -> Num:
     """
     Return ``-a``, ``+a`` or ``abs(a)``: in Decimal each turns a zero into a positive zero.
     """
+    e = a.exp if a.exp is not None else a.e
+    lo, hi = a.bounds()
+    if a._k is not None and isinstance(e, int):
+        return Num.constant(-a._k if op == "-" else abs(a._k) if op == "abs" else a._k, e, len(a))
     if op == "-":
-        return Num(_neg(a.c), a.e)
+        return Num(_neg(a.c), e, None, (-hi, -lo))
     if op == "abs":
-        return Num(a.c.abs(), a.e)
-    return Num(a.c, a.e)
+        return Num(a.c.abs(), e, None, (0, max(hi, -lo)))
+    return Num(a.c, e, None, (lo, hi))
 
 
 def compare(a: Num, b: Num, op: str, live: pl.Series | None) -> pl.Series:
@@ -280,116 +255,44 @@ def choose(test: pl.Series, a: Any, b: Any) -> Any:
     if a.nz is not None or b.nz is not None:
         false = pl.repeat(False, len(test), eager=True)
         nz = (a.nz if a.nz is not None else false).zip_with(test, b.nz if b.nz is not None else false)
-    return Num(a.c.zip_with(test, b.c), a.e.zip_with(test, b.e), nz)
-
-
-def quantize(a: Num, exp: int, mode: str, live: pl.Series | None, *, integral: bool = False) -> Num:
-    """
-    Return ``a.quantize(Decimal(10) ** exp, mode)``; with ``integral``, ``a.to_integral_value(mode)``.
-
-    ``to_integral_value`` leaves a value whose exponent is 0 or more as it is.
-    """
-    s = exp - a.e  # > 0: digits to drop; <= 0: zeros to add
-    drop = s > 0
-    mag = a.c.abs()
-    d = _pow10(s)
-    q, r = mag // d, mag % d
-    neg = a.c < 0
-    if mode == "down":
-        q2 = q
-    else:
-        bump = {
-            "up": r > 0,
-            "half_up": r + r >= d,
-            "half_even": (r + r > d) | ((r + r == d) & (q % _TWO == 1)),
-            "floor": neg & (r > 0),
-            "ceiling": ~neg & (r > 0),
-        }[mode]
-        q2 = q + bump.cast(_I)
-    dropped = q2.zip_with(~neg, _neg(q2))
-    if integral:
-        keep = ~drop
-        c = dropped.zip_with(drop, a.c)
-        e = pl.repeat(exp, len(a.c), dtype=_E, eager=True).zip_with(drop, a.e)
-    else:
-        live_pad = ~drop if live is None else live & ~drop
-        padded = _shift(a.c.zip_with(~drop, _ZERO), (-s).clip(0, None), live_pad)
-        c = dropped.zip_with(drop, padded)
-        e = pl.repeat(exp, len(a.c), dtype=_E, eager=True)
-        keep = None
-    # quantize refuses (InvalidOperation) a result of more than 28 digits; the row engine then raises.
-    _fit(c, live)
-    nz = (c == 0) & a.negative()
-    if keep is not None and a.nz is not None:
-        nz = nz | (keep & a.nz)
-    return Num(c, e, nz)
-
-
-def _digits(x: pl.Series) -> pl.Series:
-    # How many digits a non-negative coefficient has (0 counts as one digit).
-    # The float logarithm only guesses; two exact comparisons with powers of ten settle it.
-    guess = (x.cast(pl.Float64).clip(1.0, None).log10().floor().cast(_E) + 1).clip(1, 38)
-    guess = guess + (x >= _pow10(guess)).cast(_E)
-    out: pl.Series = (guess - (x < _pow10(guess - 1)).cast(_E)).clip(1, None)
+    ea, eb = a.scale(), b.scale()
+    e = ea if ea is not None and ea == eb else a.e.zip_with(test, b.e)
+    (la, ha), (lb, hb) = a.bounds(), b.bounds()
+    c = a.c.zip_with(test, b.one()) if a._k is None or b._k is not None else a.one().zip_with(test, b.c)
+    out = Num(c, e, nz, (min(la, lb), max(ha, hb)))
+    out.coded = _coded_choice(test, a, b)
     return out
+
+
+def _constant(x: Num) -> bool:
+    lo, hi = x.bounds()
+    return lo == hi and x.nz is None and x.scale() is not None
+
+
+def _coded_choice(test: pl.Series, a: Num, b: Num) -> tuple[Num, pl.Series] | None:
+    # A column of few distinct values (see .domains) or a constant stays one of few distinct values:
+    # the constant becomes one more value, and the rows that take it its index.
+    if a.coded is not None and b.coded is None and _constant(b):
+        small, idx = a.coded
+        return _with(small, b), idx.zip_with(test, pl.repeat(len(small), len(idx), dtype=pl.UInt32, eager=True))
+    if b.coded is not None and a.coded is None and _constant(a):
+        small, idx = b.coded
+        return _with(small, a), pl.repeat(len(small), len(idx), dtype=pl.UInt32, eager=True).zip_with(test, idx)
+    return None
+
+
+def _with(small: Num, one: Num) -> Num:
+    # small with one's (constant) value added as a last row.
+    c = pl.concat([small.c, one.one().head(1)])  # (Series.append would change small in place)
+    exp, e1 = small.scale(), one.scale()
+    assert e1 is not None
+    e = exp if exp == e1 else pl.concat([small.e, pl.Series([e1], dtype=_E)])
+    nz = None if small.nz is None else pl.concat([small.nz, pl.Series([False])])
+    return Num(c, e, nz)
 
 
 def div(a: Num, b: Num, live: pl.Series | None) -> Num:
     """
-    Return ``a / b`` as Decimal gives it with 28 digits: the exact quotient at the ideal exponent, or rounded half-even.
-
-    This follows Decimal's own algorithm (one digit more than the precision,
-    a sticky digit for what remains, then rounding); the long division runs
-    in chunks, so no intermediate leaves Int128.
+    Return ``a / b`` as Decimal gives it with 28 digits (:func:`.quotient.div`, per distinct pair: :mod:`.domains`).
     """
-    zero_b = b.c == 0
-    _check(zero_b, live)  # the row engine raises: division by zero
-    mag_a, mag_b = a.c.abs(), b.c.abs().zip_with(~zero_b, _ONE)
-    # Trailing zeros of the divisor change neither the quotient nor the ideal exponent: drop them.
-    eb = b.e
-    for _ in range(_PREC):
-        strip = mag_b % _TEN == 0
-        if not strip.any():
-            break
-        mag_b = mag_b.zip_with(~strip, mag_b // _TEN)
-        eb = eb + strip.cast(_E)
-    len_b = _digits(mag_b)
-    ideal = a.e - b.e
-    shift = (len_b - _digits(mag_a) + (_PREC + 1)).clip(0, 60)
-    # Long division in chunks, so that no intermediate leaves Int128: the remainder is below the
-    # divisor (at most 28 digits), so each chunk may bring down 38 - len_b digits.
-    coeff, rem = mag_a // mag_b, mag_a % mag_b
-    left = shift
-    while (left > 0).any():
-        step = left.zip_with(left <= 38 - len_b, 38 - len_b)
-        grow = _pow10(step)
-        wide = rem * grow
-        coeff, rem = coeff * grow + wide // mag_b, wide % mag_b
-        left = left - step
-    exp = a.e - eb - shift
-    inexact = rem != 0
-    coeff = coeff + (inexact & (coeff % _FIVE == 0)).cast(_I)  # the sticky digit
-    # An exact quotient drops trailing zeros down to the ideal exponent: min(trailing zeros, ideal - exp)
-    # of them, under 64, so taking 32, 16, 8, 4, 2 and 1 where each still fits removes exactly that many.
-    exact = ~inexact & (coeff != 0)
-    for k in (32, 16, 8, 4, 2, 1):
-        room = exact & (exp + k <= ideal)
-        if not room.any():
-            continue
-        unit = _POW10.gather([k])
-        strip = room & (coeff % unit == 0)
-        coeff = coeff.zip_with(~strip, coeff // unit)
-        exp = exp + strip.cast(_E) * k
-    # Round to 28 digits, half-even, as the context does.
-    drop = (_digits(coeff) - _PREC).clip(0, 38)
-    d = _pow10(drop)
-    q, r = coeff // d, coeff % d
-    q = q + ((r + r > d) | ((r + r == d) & (q % _TWO == 1))).cast(_I)
-    carry = q >= _LIMIT
-    q = q.zip_with(~carry, q // _TEN)
-    exp = exp + drop + carry.cast(_E)
-    zero_a = a.c == 0
-    q = q.zip_with(~zero_a, _ZERO)
-    exp = exp.zip_with(~zero_a, ideal)
-    neg = a.negative() ^ b.negative()
-    return Num(q.zip_with(~neg, _neg(q)), _exponents(exp, live), (q == 0) & neg)
+    return by_pairs(a, b, live)

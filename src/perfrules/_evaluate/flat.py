@@ -10,6 +10,7 @@ the flags :func:`~perfrules._evaluate.results.build_result` raises, by name.
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 import attrs
@@ -52,9 +53,12 @@ class FlatColumns:
         }
         return [fixed[s] if isinstance(s, str) else str(row[s]) for s in self.sources]
 
-    def row_maker(self, period: str | None) -> Callable[[str, tuple[Any, ...]], list[str]]:
+    def row_maker(self, period: str | None, raw: bool = False) -> Callable[[str, tuple[Any, ...]], list[Any]]:
         """
         Return ``make(employee, row)``: the cells of a result straight from the plan's output tuple.
+
+        With ``raw`` the amounts are left as the values they are, for a writer that
+        turns them into text itself as ``str()`` does (``csv.writer``).
         """
         layout, values, label = self.layout, self.values, period or ""
         if values is None:  # an amount named like a fixed column (period, flags): the general form
@@ -70,6 +74,16 @@ class FlatColumns:
         assessed = layout.assessed
         simple = not layout.approvals and assessed is None
         flagged = tuple((name, i) for name, _, i in layout.flags)
+        amounts = _getter(values)  # every amount at once, turned into text by map(): no loop in Python
+        if raw:
+
+            def plain(employee: str, row: tuple[Any, ...]) -> list[Any]:
+                grade = row[grade_at] if grade_at is not None else None
+                names = ";".join([name for name, i in flagged if row[i]])
+                return [employee, label, row[score], grade or "", *amounts(row), names]
+
+            if simple:
+                return plain
 
         def make(employee: str, row: tuple[Any, ...]) -> list[str]:
             grade = row[grade_at] if grade_at is not None else None
@@ -80,20 +94,22 @@ class FlatColumns:
                 names = ";".join(found)
                 if assessed is not None and not row[assessed[0]]:
                     grade = None
-            return [employee, label, str(row[score]), grade or "", *[str(row[i]) for i in values], names]
+            return [employee, label, str(row[score]), grade or "", *map(str, amounts(row)), names]
 
         return make
 
-    def held_maker(self, period: str | None) -> Callable[[str, tuple[Any, ...], int], list[str]]:
+    def held_maker(self, period: str | None, raw: bool = False) -> Callable[[str, tuple[Any, ...], int], list[Any]]:
         """
         Return ``make(employee, row, held)``: the cells of a result whose ``held`` amounts wait for approval (W2).
 
         The flags are those the command line gives a result scored with its
         holds: no ``approval_required``, one ``approval_held`` for each amount held.
+        ``raw``: as for :meth:`row_maker`.
         """
         layout, values, label = self.layout, self.values, period or ""
         score, grade_at, assessed = layout.score, layout.grade, layout.assessed
         flagged = tuple((name, i) for name, _, i in layout.flags)
+        amounts = _getter(values or ())
 
         def make(employee: str, row: tuple[Any, ...], held: int) -> list[str]:
             # flag_names() without its approval_required, which a held result never lists.
@@ -106,9 +122,21 @@ class FlatColumns:
                 flags += ["approval_held"] * held
             if values is None:
                 return self.cells(employee, period, row, grade, flags)
-            return [employee, label, str(row[score]), grade or "", *[str(row[i]) for i in values], ";".join(flags)]
+            if raw:
+                return [employee, label, row[score], grade or "", *amounts(row), ";".join(flags)]
+            return [employee, label, str(row[score]), grade or "", *map(str, amounts(row)), ";".join(flags)]
 
         return make
+
+
+def _getter(positions: tuple[int, ...]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    # itemgetter of one position gives the item itself, of none it cannot be made: always a tuple here.
+    if len(positions) > 1:
+        return itemgetter(*positions)
+    if positions:
+        at = positions[0]
+        return lambda row: (row[at],)
+    return lambda row: ()
 
 
 def flat_columns(layout: Layout) -> FlatColumns:

@@ -34,7 +34,7 @@ def group_calls(plan: Plan) -> dict[str, tuple[str, ...]]:
 
 
 def _numbers(plan: Plan) -> set[str]:
-    names = {s.metric.name for s in plan.inputs if s.kind.value_type == "number"}
+    names = {s.name for s in plan.inputs if s.kind.value_type == "number"}
     names |= {p.name for p in plan.scheme.params}
     for step in plan.steps.values():
         names |= {name for name, node in step.outputs if node.type == "number"}

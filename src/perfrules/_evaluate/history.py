@@ -24,7 +24,7 @@ from .._errors import InputError, Issue
 from .._formula import HIRE_SPAN, MAX_HISTORY, history_name, total_of
 from .._model import Period
 from .inputs import Row
-from .totals import hire_dates, hire_span, total, total_line, window_span
+from .totals import declared_start, hire_dates, hire_span, late_windows, total, total_line, window_span
 
 __all__ = ["HistoryNote", "HistorySource", "RecordedHistory", "history_lines", "history_values"]
 
@@ -102,10 +102,21 @@ class HistoryNote:
         return {"used": self.used, "read": list(self.read), "missing": list(self.missing)}
 
 
-def _stored(entry: Mapping[str, Any] | None, name: str, flag: bool = False) -> Any:
-    # Read one named value back from stored result data; None when absent.
+_GROUPS = ("indicators", "sections", "penalties", "bonuses", "payouts", "inputs")
+
+
+def _stored(
+    entry: Mapping[str, Any] | None, name: str, flag: bool = False, shared: frozenset[str] = frozenset()
+) -> Any:
+    # Read one named value back from stored result data; None when absent. Inputs are kept under their
+    # columns' names: metrics.minor is input minor, and minor, when a metric shares it, never the input.
     if entry is None:
         return None
+    groups: tuple[str, ...] = _GROUPS
+    if name.startswith("metrics."):
+        name, groups = name.removeprefix("metrics."), ("inputs",)
+    elif name in shared:
+        groups = _GROUPS[:-1]
     if name == "score":
         return Decimal(entry["score"])
     if flag:  # a flag is stored only in the list of flags raised; a condition in its own group
@@ -113,7 +124,7 @@ def _stored(entry: Mapping[str, Any] | None, name: str, flag: bool = False) -> A
         if held is not None:
             return bool(held) or None
         return any(f["name"] == name for f in entry.get("flags", ())) or None
-    for group in ("indicators", "sections", "penalties", "bonuses", "payouts", "inputs"):
+    for group in groups:
         value = entry.get(group, {}).get(name)
         if value is not None and not isinstance(value, list):
             return Decimal(value)
@@ -125,6 +136,7 @@ class _Window:
     def __init__(self, plan: Plan, source: HistorySource, period: Period) -> None:
         self.plan, self.source, self.period = plan, source, period
         self.first = source.first(plan.scheme.name)
+        self.begins = declared_start(plan)
         self.periods: list[Any] = []
         self.read: list[Period] = []
         self.missing: list[Period] = []
@@ -133,7 +145,10 @@ class _Window:
     def at(self, back: int) -> Any:
         while len(self.periods) < back:
             p = self.plan.scheme.calendar.shift(self.period, -len(self.periods) - 1)
-            if self.first is None or p.end < self.first.start:
+            if self.begins is not None and p.start < self.begins.start:
+                self.periods.append(_BEFORE)  # by declaration: recording it later changes nothing
+                continue
+            if self.begins is None and (self.first is None or p.end < self.first.start):
                 self.before = self.before or p  # the first one found is the latest
                 self.periods.append(_BEFORE)
                 continue
@@ -143,17 +158,21 @@ class _Window:
         return self.periods[back - 1]
 
 
-def _refuse(plan: Plan, period: Period | None, missing: Sequence[Period] = ()) -> InputError:
+def _refuse(
+    plan: Plan, period: Period | None, missing: Sequence[Period] = (), late: Sequence[Issue] = ()
+) -> InputError:
     name = plan.scheme.name
-    if missing:
+    if missing or late:
         labels = ", ".join(p.label for p in sorted(missing))
-        issue = Issue(
+        said = Issue(
             "history-missing",
             f"scheme {name!r} reads earlier periods, and {labels} before {period.label if period else '-'} "
             "was never recorded",
             hint="score and record the missing period(s) first, or declare history: {missing: absent}",
         )
-    elif period is None:
+        issues = [*late, said] if missing else list(late)
+        return InputError(issues, "earlier periods cannot be read as the scheme needs; nothing was scored")
+    if period is None:
         issue = Issue("history-required", f"scheme {name!r} reads earlier periods; score it with a period")
     elif period.kind == "custom":
         issue = Issue(
@@ -199,6 +218,7 @@ def history_values(
     if source is None or period is None or period.kind == "custom":
         raise _refuse(plan, period)
     window = _Window(plan, source, period)
+    shared = frozenset(i.column for i in plan.inputs if i.name != i.column)
     # What each call needs, worked out once, not once per employee: its type and, for prior() and
     # has_prior(), the one period it reads (None when that period is missing or before history).
     calls = []
@@ -225,27 +245,30 @@ def history_values(
                 continue
             if total_of(fn):
                 periods = deepest[: hired.get(emp, 0)] if fn.endswith("_hire") else spans[(fn, n)]
-                row.append(total(fn, [_stored(p.get(emp), name, flag) for p in periods if isinstance(p, Mapping)]))
+                row.append(
+                    total(fn, [_stored(p.get(emp), name, flag, shared) for p in periods if isinstance(p, Mapping)])
+                )
                 continue
             if fn in ("prior", "has_prior"):
                 entry = table.get(emp) if table is not None else None
                 if fn == "has_prior":
                     # The employee was scored in that period, and the value was kept then.
-                    row.append(entry is not None and (flag or _stored(entry, name) is not None))
+                    row.append(entry is not None and (flag or _stored(entry, name, shared=shared) is not None))
                     continue
-                value = _stored(entry, name, flag)
+                value = _stored(entry, name, flag, shared)
                 row.append(value if value is not None else (False if flag else _ZERO))
                 continue
             run = 0
             for back in range(1, MAX_HISTORY + 1):
                 found = window.at(back)  # periods are read as deep as some streak reaches, no deeper
-                if not isinstance(found, Mapping) or not _stored(found.get(emp), name, flag):
+                if not isinstance(found, Mapping) or not _stored(found.get(emp), name, flag, shared):
                     break  # a missing period, or one before history, ends a streak
                 run += 1
             row.append(Decimal(run))
         out.append(tuple(row))
-    if window.missing and plan.scheme.history.missing == "error":
-        raise _refuse(plan, period, window.missing)
+    late = late_windows(plan, period, window.first, ids)
+    if late or (window.missing and plan.scheme.history.missing == "error"):
+        raise _refuse(plan, period, window.missing if plan.scheme.history.missing == "error" else (), late)
     before = window.before.end.isoformat() if window.before is not None else None
     read, missing = tuple(p.label for p in window.read), tuple(p.label for p in sorted(window.missing))
     return out, HistoryNote(True, read, missing, before)
@@ -281,9 +304,15 @@ def history_lines(
     if not note.used:
         return [*out, w["none"]]
     step = plan.scheme.calendar.shift
-    for fn, name, n in plan.history:
-        value = values.get(history_name(fn, name, n))
-        if (fn, name, n) == HIRE_SPAN:
+    declared = declared_start(plan)
+    if declared is not None:  # a total cut by the declared start says so, and where
+        w = {**w, "total_before": w["total_before_declared"].replace("{begins}", declared.label)}
+    # A name a metric shares is said as formulas write it: prior(penalties.minor, 1), prior(metrics.minor, 1).
+    named = plan.scheme.named()
+    qualify = {n: f"{c}.{n}" for c, n, _ in named if c not in ("metrics", "tables") and f"metrics.{n}" in plan.index}
+    for fn, key, n in plan.history:
+        value, name = values.get(history_name(fn, key, n)), qualify.get(key, key)
+        if (fn, key, n) == HIRE_SPAN:
             continue  # how far back since hire reaches: said on each total's line
         if total_of(fn) is not None:
             k = (

@@ -58,8 +58,8 @@ class Holding:
         # The rows are read as the scheme's own plan reads them (its generated reader, whose fast path
         # wants every column it reads; the data has no hold column), each hold 0 added after the inputs.
         # Should the copy's inputs not be the scheme's and then the holds, the copy reads them itself.
-        names = [i.metric.name for i in plan.inputs]
-        if names == [i.metric.name for i in reading.inputs] + list(holds.values()):
+        names = [i.name for i in plan.inputs]
+        if names == [i.name for i in reading.inputs] + list(holds.values()):
             self.reading, self.pad = reading, (Decimal(0),) * len(holds)
         else:  # pragma: no cover - the scheme copy adds its holds after the inputs
             self.reading, self.pad = plan, ()

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any, NamedTuple
 
-from .._cells import is_empty_cell
+from .._cells import as_records, is_empty_cell
 from .._compile import CellError, Plan
 from .._errors import InputError, Issue
 from .._limits import LIMITS, has_surrogate
@@ -56,8 +57,16 @@ def _texts(
     row: Mapping[str, Any], keys: Iterable[str], n: int, r: _Reader, source: str | None, limit: int
 ) -> dict[str, str]:
     # The text cells a row keeps (team, reasons, relations): each checked for size and for text UTF-8
-    # can hold. A NaN is a DataFrame's empty cell. Plain short ASCII text, the usual case,
-    # costs two comparisons.
+    # can hold. A NaN is a DataFrame's empty cell. Plain short ASCII text, the usual case, is
+    # taken at once: every cell there and text, all of it ASCII and no longer than a cell may be.
+    try:
+        cells = r.grab(row)
+        joined = "".join(cells)
+    except (KeyError, TypeError):
+        pass
+    else:
+        if joined.isascii() and len(joined) <= limit:
+            return dict(zip(r.reasons, cells, strict=True))
     text: dict[str, str] = {}
     for k in keys:
         raw = row.get(k)
@@ -93,6 +102,13 @@ class _Reader:
         if pop is not None:
             kept |= {c for c in (pop.hire_date, pop.leave_date, pop.role, *pop.relations().values()) if c is not None}
         self.reasons = tuple(sorted(kept))
+        # The kept cells of a row, as a tuple (itemgetter of one key gives the cell itself).
+        self.grab: Callable[[Mapping[str, Any]], tuple[Any, ...]] = lambda row: ()
+        if len(self.reasons) > 1:
+            self.grab = itemgetter(*self.reasons)
+        elif self.reasons:
+            only = self.reasons[0]
+            self.grab = lambda row: (row[only],)
         self.team = plan.team_column
         self.id_column, self.source = id_column, source
         self.issues: list[Issue] = []
@@ -375,14 +391,3 @@ def _keeps(
                 hint="correct the row; if such a row is right, the scheme's constraints: must change",
             )
         )
-
-
-def as_records(rows: Any) -> Iterable[Mapping[str, Any]]:
-    """
-    Return ``rows`` as mappings: a pandas DataFrame or a pyarrow Table works without depending on either.
-    """
-    if hasattr(rows, "to_dict") and hasattr(rows, "columns"):
-        return rows.to_dict("records")  # type: ignore[no-any-return]
-    if hasattr(rows, "to_pylist"):
-        return rows.to_pylist()  # type: ignore[no-any-return]
-    return rows  # type: ignore[no-any-return]

@@ -53,12 +53,13 @@ def layout_of(plan: Plan) -> Layout:
     def group(items: Any) -> tuple[tuple[str, int], ...]:
         return tuple((x.name, ix[x.name]) for x in items)
 
+    keys = {i.column: i.name for i in plan.inputs}  # occurrences name a metric: metrics.x when shared
     approvals = tuple(
         (
             "deduction" if isinstance(a, Penalty) else "addition",
             a.name,
             a.approval_over,
-            ix[a.occurrences] if a.occurrences is not None else None,
+            ix[keys.get(a.occurrences, a.occurrences)] if a.occurrences is not None else None,
             a.amount,
             ix[a.name],
         )
@@ -67,7 +68,7 @@ def layout_of(plan: Plan) -> Layout:
     )
     return Layout(
         outputs=plan.outputs,
-        inputs=tuple((i.metric.name, ix[i.metric.name]) for i in plan.inputs),
+        inputs=tuple((i.column, ix[i.name]) for i in plan.inputs),  # kept under the column's name
         groups={
             "indicators": group(s.indicators),
             "sections": group(s.sections),

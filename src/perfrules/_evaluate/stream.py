@@ -3,18 +3,22 @@ Scoring a population in chunks, in constant memory: read, check, evaluate and ha
 
 :func:`stream_scores` reads the rows through ``open_rows()`` once for each
 stage of the plan: a plan without group values is read once; a plan whose
-later stages read population-wide values (``all_max``, ``all_min``,
-``all_sum``, ``all_count``, ``all_avg``) is read once more per stage, each
-earlier pass folding those values as it goes, so nothing is kept per
-employee.  Rows must come in ascending employee-id order (the order results
-are in); otherwise :class:`~perfrules._evaluate.inputs.Unordered` is raised
-and the caller scores the whole population at once instead.
+later stages read group values (team, relation and population-wide values,
+shared costs charged to a manager) is read once more per stage, each earlier
+pass gathering those values per group as it goes (see :mod:`.gathered`:
+per team a count, a sum, the largest value..., not a value per employee but
+for ranks).  Population values (tenure, roles, relations) are worked out
+per chunk, and the first pass checks every relation against every id
+(:mod:`.streampeople`).  Rows must come in ascending employee-id order (the
+order results are in); otherwise :class:`~perfrules._evaluate.inputs.Unordered`
+is raised and the caller scores the whole population at once instead.
 
 Problems are reported as :func:`~perfrules.score` reports them: every input
-problem of every row at once, before any evaluation error; the first
-evaluation error in employee order (a later stage's only when no earlier
-stage failed); then values that are not finite; then adjustments without a
-reason.  Chunks handed on before a problem is found must be thrown away by
+problem of every row at once, before any evaluation error; then every
+problem with dates, roles or relations; the first evaluation error in
+employee order (a later stage's only when no earlier stage failed); then
+values that are not finite; then shared costs with nobody to bear the
+rest.  Chunks handed on before a problem is found must be thrown away by
 the caller (the command line writes to a temporary file).
 """
 
@@ -27,22 +31,24 @@ from typing import Any, NamedTuple
 
 from .._compile import CONTEXT, Plan
 from .._errors import EvaluationError, InputError, Issue, PerfrulesError
+from .._kinds import charged_to
 from .._model import Period
 from .._plugins import NumberFormat, number_format
 from .engine import _counts, _finite, _kinds, _phase, _run
+from .gathered import Gathered, gather_problem
 from .history import history_values
 from .holds import Holding
 from .inputs import Row, RowChecker
 from .parts import Hold
 from .prune import pruned_stage
 from .results import build_result, layout_of
+from .streampeople import StreamedPeople
+from .teams import unshared_issues
 
-__all__ = ["FOLDED", "stream_problem", "stream_scores"]
+__all__ = ["stream_problem", "stream_scores"]
 
 _CHUNK = 10_000
 _ZERO = Decimal(0)
-#: Group values worked out while the rows go by, with nothing kept per employee.
-FOLDED = ("all_max", "all_min", "all_sum", "all_count", "all_avg")
 
 
 def stream_problem(plan: Plan, no_history: bool) -> str | None:
@@ -57,77 +63,39 @@ def stream_problem(plan: Plan, no_history: bool) -> str | None:
         return "an amount over an approval threshold depends on population values"
     if layout.reasons:
         return "it keeps the reasons of discretionary bonuses"
-    if s.population is not None:
-        return "it declares a population (dates, roles, relations)"
     if s.grades is not None and s.grades.distribution is not None:
         return "it has a forced distribution"
-    for stage in plan.stages:
-        for call in stage.groups:
-            if call[0] not in FOLDED:
-                return f"it reads the group value {call[0]}()"
-    return None
-
-
-class _Fold:
-    # One population-wide value, folded in employee order exactly as the whole
-    # population would give it: max is the last of equal largest values (as a
-    # stable sort puts them), min the first, sum adds in employee order from 0.
-    def __init__(self, plan: Plan, call: tuple[str, ...]) -> None:
-        function, argument, condition, over = call
-        self.function = function
-        self.at = plan.index[argument]
-        wanted = {"everyone": (), "assessed": (plan.assessed,), "eligible": (plan.assessed, plan.eligible)}
-        self.counted = tuple(k for k in wanted[over or "eligible"] if k is not None)
-        if condition:
-            self.counted += (plan.index[condition],)
-        self.best: Any = None
-        self.total = _ZERO
-        self.n = 0
-
-    def add(self, outs: list[tuple[Any, ...]]) -> None:
-        at, counted, function = self.at, self.counted, self.function
-        own = [v[at] for v in outs if all(v[k] for k in counted)] if counted else [v[at] for v in outs]
-        if not own:
-            return
-        self.n += len(own)
-        if function in ("all_sum", "all_avg"):
-            self.total = sum(own, self.total)
-        elif function == "all_max":
-            top = max(reversed(own))  # the last of equal largest values
-            if self.best is None or not top < self.best:
-                self.best = top
-        elif function == "all_min":
-            low = min(own)  # the first of equal smallest values
-            if self.best is None or low < self.best:
-                self.best = low
-
-    def value(self) -> Any:
-        if self.function == "all_count":
-            return Decimal(self.n)
-        if self.function == "all_sum":
-            return self.total
-        if self.function == "all_avg":
-            return self.total / self.n if self.n else _ZERO
-        return _ZERO if self.best is None else self.best
+    return gather_problem(plan)
 
 
 class _Problems:
     # What went wrong so far, kept in the order score() would report it.
-    def __init__(self, source: str | None) -> None:
-        self.source = source
+    def __init__(self, plan: Plan, source: str | None, people: StreamedPeople | None) -> None:
+        self.source, self.people = source, people
         self.counts: list[Issue] = []
         self.evaluation: PerfrulesError | None = None
         self.finite: PerfrulesError | None = None
+        # Shared costs whose counterpart's cell is empty are refused after scoring, as score() does.
+        self.charges = any(
+            a.no_counterpart == "error" and charged_to(plan.scheme, a) for a in plan.scheme.adjustments()
+        )
+        self.unshared: list[Issue] = []
 
     def raise_any(self, checker: RowChecker) -> None:
         checker.finish()  # input problems first, all of them
         if self.counts:
             n = len(self.counts)
             raise InputError(self.counts, f"{n} problem(s) in {self.source or 'the input'}; nothing was scored")
+        found = None if self.people is None else self.people.problems()
+        if found is not None:
+            raise found
         if self.evaluation is not None:
             raise self.evaluation
         if self.finite is not None:
             raise self.finite
+        if self.unshared:
+            n = len(self.unshared)
+            raise InputError(self.unshared, f"{n} shared cost(s) with nobody to bear the rest; nothing was scored")
 
 
 def _stage(plan: Plan, run: Callable[[tuple[Any, ...]], tuple[Any, ...]], rows: list[Row], values: list[Any]) -> Any:
@@ -175,30 +143,32 @@ def stream_scores(
         empty = past[0]
     if holding is not None:
         empty = holding.pad + empty
-    extras: list[tuple[Any, ...]] = [()]
+    people = None
+    extras: list[Gathered | None] = [None]  # each later stage's group values, gathered by the pass before it
     for upto in range(1, len(stages) + 1):
         last = upto == len(stages)
-        folds = [] if last else [_Fold(plan, call) for call in stages[upto].groups]
-        # A pass before the last runs its last stage cut down to what the folds read; should any
+        # A pass before the last runs its last stage cut down to what the group values read; should any
         # row fail, the pass is run again whole, so that the error is the one score() names.
-        wanted = {k for f in folds for k in (f.at, *f.counted)}
+        wanted = set() if last else Gathered(plan, stages[upto].groups).wanted
         if holding is not None and upto == 1:
             wanted |= holding.wanted
         cut = None if last else pruned_stage(plan, upto - 1, wanted)
         for run in (cut, None) if cut is not None else (None,):
-            if not last:
-                folds = [_Fold(plan, call) for call in stages[upto].groups]
+            gathered = None if last else Gathered(plan, stages[upto].groups)
+            if upto == 1 and plan.scheme.population is not None:  # the first pass checks the population
+                people = StreamedPeople(plan, period)
             name = f"pass {upto}/{len(stages)}" if len(stages) > 1 else "scoring"
-            options = _Options(id_column, source, first_row, numbers, holding, expected)
+            options = _Options(id_column, source, first_row, numbers, holding, expected, people)
             checker, problems = yield from _pass(
-                plan, open_rows, upto, run, folds, empty, extras, options, progress, chunk, trace and last, name,
+                plan, open_rows, upto, run, gathered, empty, extras, options, progress, chunk, trace and last, name,
             )  # fmt: skip
             if run is None or problems.evaluation is None:
                 break
         problems.raise_any(checker)
-        if not last:
+        if gathered is not None:
             with localcontext(CONTEXT):
-                extras.append(tuple(f.value() for f in folds))
+                gathered.finish()
+        extras.append(gathered)
 
 
 class _Options(NamedTuple):
@@ -208,6 +178,7 @@ class _Options(NamedTuple):
     numbers: NumberFormat | None
     holding: Holding | None
     expected: int  # rows expected (0 if not known), to size the progress bar
+    people: StreamedPeople | None  # population values (dates, roles, relations), when the scheme has any
 
 
 #: One chunk handed on: its rows, their output tuples, their traces (or None) and their holds (or None).
@@ -226,9 +197,9 @@ def _pass(
     open_rows: Callable[[], Iterable[Mapping[str, Any]]],
     upto: int,
     run: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None,
-    folds: list[_Fold],
+    gathered: Gathered | None,
     empty: tuple[Any, ...],
-    extras: list[tuple[Any, ...]],
+    extras: list[Gathered | None],
     options: _Options,
     progress: Callable[[int], None] | None,
     chunk: int,
@@ -240,7 +211,7 @@ def _pass(
     source = options.source
     reading = plan if options.holding is None else options.holding.reading
     checker = RowChecker(reading, id_column=options.id_column, source=source, first_row=options.first_row, ordered=True)
-    problems = _Problems(source)
+    problems = _Problems(plan, source, options.people if upto == 1 else None)
     failed = len(plan.stages)  # the stage of the evaluation error found so far
     _phase(progress, name, options.expected)
     rows_in = iter(open_rows())
@@ -254,9 +225,15 @@ def _pass(
         if checker.issues:
             continue  # only checking now: nothing is evaluated or handed on
         try:
-            _counts(plan, rows, source)
+            if upto == 1:  # each row's own checks: the first pass made them, and found nothing or stopped
+                _counts(plan, rows, source)
         except InputError as exc:
             problems.counts += exc.issues
+        people = None
+        if options.people is not None:
+            people = options.people.values(rows, upto == 1)
+            if people is None or options.people.issues:
+                continue  # population problems: only checking now, reported once every row was read
         if problems.counts or not failed:
             continue
         with localcontext(CONTEXT):
@@ -264,7 +241,7 @@ def _pass(
                 # After an error in stage k, later rows still run the stages before k: score() would
                 # have run those stages for everyone first, and named an error there instead.
                 outs, traces, held = _evaluate(
-                    plan, min(upto, failed), rows, empty, extras, trace, run, options.holding
+                    plan, min(upto, failed), rows, (empty, people), extras, trace, run, options.holding
                 )
             except _Failed as exc:
                 if exc.stage < failed:
@@ -274,10 +251,12 @@ def _pass(
                 continue
             if problems.evaluation is not None:
                 continue
-            for fold in folds:
-                fold.add(outs)
+            if gathered is not None:
+                gathered.add(rows, outs)
         if last:
             _checked(plan, outs, rows, problems)
+            if problems.charges:
+                problems.unshared += unshared_issues(plan, outs, rows)
             if problems.finite is None:
                 yield rows, outs, traces, held
         if progress is not None:
@@ -289,21 +268,26 @@ def _evaluate(
     plan: Plan,
     upto: int,
     rows: list[Row],
-    empty: tuple[Any, ...],
-    extras: list[tuple[Any, ...]],
+    base: tuple[tuple[Any, ...], list[tuple[Any, ...]] | None],
+    extras: list[Gathered | None],
     trace: bool,
     cut: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None,
     holding: Holding | None = None,
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]] | None, list[tuple[Hold, ...]] | None]:
     # Each stage in turn over the chunk; traced, each stage's facts follow its values (as score() keeps them).
     # ``cut`` stands in for the last stage run (see prune.py); ``holding`` holds amounts after the first stage.
+    # The inputs, then (``base``) the values every row reads alike and each row's population values.
     held = None
-    values: list[Any] = [r.values + empty for r in rows] if empty else [r.values for r in rows]
+    empty, people = base
+    if people is not None:
+        values: list[Any] = [r.values + empty + p for r, p in zip(rows, people, strict=True)]
+    else:
+        values = [r.values + empty for r in rows] if empty else [r.values for r in rows]
     facts: list[tuple[Any, ...]] | None = None
     for k, stage in enumerate((plan.traced_stages if trace else plan.stages)[:upto]):
-        if k:
-            extra = extras[k]
-            values = [v + extra for v in values]
+        gathered = extras[k]
+        if gathered is not None:
+            values = [v + g for v, g in zip(values, gathered.values(rows, values), strict=True)]
         run = cut if cut is not None and k == upto - 1 else stage.run
         try:
             done = _stage(plan, run, rows, values)

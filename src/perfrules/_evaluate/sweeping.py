@@ -32,7 +32,7 @@ __all__ = ["amounts", "shares_reading"]
 
 def _reading(plan: Plan) -> tuple[Any, ...]:
     return (
-        tuple((s.metric.name, s.kind.value_type, repr(s.metric)) for s in plan.inputs),
+        tuple((s.name, s.kind.value_type, repr(s.metric)) for s in plan.inputs),
         tuple(plan.history),
         tuple(s.groups for s in plan.stages),
     )

@@ -21,7 +21,7 @@ from .inputs import Row
 from .ranking import RANKED, order_keys, ranked
 from .results import Result
 
-__all__ = ["team_values", "unshared"]
+__all__ = ["team_values", "unshared", "unshared_issues"]
 
 _ZERO = Decimal(0)
 
@@ -186,6 +186,15 @@ def unshared(plan: Plan, results: list[Result], rows: list[Row]) -> None:
     """
     Raise :class:`InputError` naming each row whose shared cost has no counterpart to bear the rest.
     """
+    issues = unshared_issues(plan, [res.row for res in results], rows)
+    if issues:
+        raise InputError(issues, f"{len(issues)} shared cost(s) with nobody to bear the rest; nothing was scored")
+
+
+def unshared_issues(plan: Plan, outs: Sequence[tuple[Any, ...]], rows: Sequence[Row]) -> list[Issue]:
+    """
+    Return a problem for each row (with its output tuple in ``outs``) whose shared cost has nobody to bear the rest.
+    """
     # A shared cost whose counterpart cell is empty would lose the other part
     # in silence; unless the scheme says who bears it, nothing is scored.
     pop = plan.scheme.population
@@ -196,8 +205,8 @@ def unshared(plan: Plan, results: list[Result], rows: list[Row]) -> None:
             continue
         column = pop.relations()[relation]
         own_at, whole_at = plan.index[adj.name], plan.index[f"{adj.name}.whole"]
-        for res, row in zip(results, rows, strict=True):
-            rest = res.row[whole_at] - res.row[own_at]
+        for out, row in zip(outs, rows, strict=True):
+            rest = out[whole_at] - out[own_at]
             if rest and not row.text.get(column, "").strip():
                 issues.append(
                     Issue(
@@ -209,5 +218,4 @@ def unshared(plan: Plan, results: list[Result], rows: list[Row]) -> None:
                         f"or no_counterpart: charge with charge_to: <employee id> on {adj.name}",
                     )
                 )
-    if issues:
-        raise InputError(issues, f"{len(issues)} shared cost(s) with nobody to bear the rest; nothing was scored")
+    return issues

@@ -17,12 +17,21 @@ from decimal import Decimal
 from typing import Any, cast
 
 from .._compile import Plan
-from .._formula import MAX_HISTORY, total_of
+from .._errors import Issue
+from .._formula import MAX_HISTORY, history_call_text, total_of
 from .._model import Period, PeriodKind
 from .._plugins import parse_date
 from .inputs import Row
 
-__all__ = ["hire_dates", "hire_span", "total", "total_line", "window_span"]
+__all__ = [
+    "declared_start",
+    "hire_dates",
+    "hire_span",
+    "late_windows",
+    "total",
+    "total_line",
+    "window_span",
+]
 
 _ZERO = Decimal(0)
 _MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
@@ -41,6 +50,63 @@ def window_span(plan: Plan, period: Period, function: str, n: int) -> int:
     while k < MAX_HISTORY and calendar.shift(period, -k - 1).start >= start:
         k += 1
     return k
+
+
+def declared_start(plan: Plan) -> Period | None:
+    """
+    Return the period the scheme declares its history begins with (``history: {begins: 2026-01}``), or None.
+    """
+    begins, scheme = plan.scheme.history.begins, plan.scheme
+    if begins is None or scheme.period == "custom":
+        return None
+    return scheme.calendar.containing(scheme.period, scheme.calendar.resolve(begins).start)
+
+
+def _some(ids: Sequence[str]) -> str:
+    shown = ", ".join(ids[:3])
+    return f"{shown} and {len(ids) - 3} more" if len(ids) > 3 else shown or "no employee"
+
+
+def late_windows(plan: Plan, period: Period, first: Period | None, ids: Sequence[str]) -> list[Issue]:
+    """
+    Return a ``history-begins`` issue for each calendar-window total whose window starts before history does.
+
+    Only without ``history.begins``: a ledger begun in March would otherwise
+    count January and February as nothing in a year-to-date total, though
+    they may well have been paid outside perfrules.  ``first`` is the first
+    period the history source holds; ``ids`` are the employees scored.
+    """
+    if plan.scheme.history.begins is not None:
+        return []
+    out = []
+    for fn, name, n in plan.history:
+        found = total_of(fn)
+        k = window_span(plan, period, fn, n) if found is not None and found[1] not in (None, "hire") else 0
+        if k == 0:
+            continue
+        earliest = plan.scheme.calendar.shift(period, -k)
+        if first is not None and earliest.end >= first.start:
+            continue
+        held = "the history source holds no period of it yet" if first is None else f"its first is {first.label}"
+        cut = first.label if first is not None and first.start <= period.start else period.label
+        lost = [plan.scheme.calendar.shift(period, -b) for b in range(k, 0, -1)]
+        lost = [p for p in lost if first is None or p.end < first.start]
+        call = history_call_text(fn, name, n)
+        for path, formula in plan.formulas.items():
+            if (fn, name, n) not in formula.history:
+                continue
+            out.append(
+                Issue(
+                    "history-begins",
+                    f"{call} in {period.label} reads from {earliest.label}, before the scheme's history "
+                    f"({held}): {_labels([p.label for p in lost])} would count as nothing for {_some(ids)}",
+                    path,
+                    hint=f"declare where the scheme's history begins: history: {{begins: {earliest.label}}} if it "
+                    "began then (a period since then never recorded is missing: record it first), or "
+                    f"history: {{begins: {cut}}} to count from {cut} on purpose",
+                )
+            )
+    return out
 
 
 def hire_dates(plan: Plan, rows: Sequence[Row]) -> dict[str, dt.date | None]:

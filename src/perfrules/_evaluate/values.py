@@ -74,7 +74,7 @@ def _keys(args: list[Any]) -> dict[str, pl.Series]:
     for k, a in enumerate(args):
         if isinstance(a, Num):
             cols[f"c{k}"], cols[f"e{k}"] = a.c, a.e
-            cols[f"z{k}"] = a.nz if a.nz is not None else pl.repeat(False, len(a.c), eager=True)
+            cols[f"z{k}"] = a.nz if a.nz is not None else pl.repeat(False, len(a), eager=True)
         elif isinstance(a, Joined):
             cols[f"v{k}"] = a.text
         else:
@@ -102,6 +102,10 @@ def by_value(fn: Callable[..., Any], args: list[Any], kind: str, live: pl.Series
     error of ``fn`` on a live row raises :class:`Limit`, and the row engine
     then reports it.
     """
+    if args and kind == "number" and all(isinstance(a, Num) for a in args):
+        small = _by_code(fn, args, live, n)
+        if small is not None:
+            return small
     frame = pl.DataFrame(_keys(args)) if args else pl.DataFrame({"_": pl.repeat(0, n, eager=True)})
     keys = frame.columns
     wanted = frame if live is None else frame.filter(live)
@@ -135,3 +139,54 @@ def by_value(fn: Callable[..., Any], args: list[Any], kind: str, live: pl.Series
     if kind == "list":
         return Joined(joined["_rv"].fill_null(""))
     return joined["_rv"]
+
+
+def _by_code(fn: Callable[..., Any], args: list[Num], live: pl.Series | None, n: int) -> Num | None:
+    # Arguments of one exponent each and few possible values together (counts of breaches, ratings): each
+    # row's tuple of values, less the least of each, is a position in a table of results, read without a
+    # join. None when that does not apply.
+    exps, lows, sizes = [], [], []
+    for x in args:
+        exp, (lo, hi) = x.scale(), x.bounds()
+        if exp is None or x.nz is not None:
+            return None
+        exps.append(exp)
+        lows.append(lo)
+        sizes.append(hi - lo + 1)
+    size = 1
+    for width in sizes:
+        size *= width
+    if size * 2 > n:
+        return None
+    key = pl.Series([0], dtype=pl.Int128)
+    for x, lo, width in zip(args, lows, sizes, strict=True):
+        if width > 1:  # (a constant adds nothing to the position)
+            key = key * pl.Series([width], dtype=pl.Int128) + (x.c - pl.Series([lo], dtype=pl.Int128))
+    if len(key) != n:
+        return None  # every argument a constant: the general form
+    key = key.cast(pl.Int64)
+    distinct = (key if live is None else key.filter(live)).unique()
+    if not len(distinct):
+        return None
+    results = []
+    with localcontext(CONTEXT):
+        for code in distinct.to_list():
+            values, rest = [], code
+            for lo, width, exp in zip(reversed(lows), reversed(sizes), reversed(exps), strict=True):
+                rest, at = divmod(rest, width)
+                values.append(Decimal(lo + at).scaleb(exp))
+            try:
+                results.append(fn(*reversed(values)))
+            except ArithmeticError:
+                raise Limit(pl.repeat(True, n, eager=True) if live is None else live) from None
+    if not all(isinstance(r, Decimal) for r in results):
+        return None  # (a missing value or another kind: the general form says so)
+    table = from_decimals(results)
+    at = (
+        pl.repeat(0, size, dtype=pl.UInt32, eager=True)
+        .scatter(distinct, pl.int_range(len(distinct), dtype=pl.UInt32, eager=True))
+        .gather(key)
+    )
+    exp_out = table.scale()
+    nz = None if table.nz is None else table.nz.gather(at)
+    return Num(table.c.gather(at), table.e.gather(at) if exp_out is None else exp_out, nz, table.bounds())

@@ -44,6 +44,11 @@ class _Index:
             team = {group_name(*call) for call in formula.groups}
             team |= {history_name(fn, arg, n) for fn, arg, n in formula.history}
             self.reads[ref] = tuple(sorted({*self.reads.get(ref, ()), *formula.names, *team}))
+        # A name a metric shares with another element is shown as formulas must write it (penalties.minor,
+        # prior(penalties.minor, 1)): the metric's own value is already called metrics.minor.
+        shared = {n.removeprefix("metrics.") for n in plan.index if n.startswith("metrics.")}
+        qualify = {n: f"{c}.{n}" for c, n, _ in s.named() if n in shared and c not in ("metrics", "tables")}
+        self.shown = {n: _qualified(n, qualify) for names in self.reads.values() for n in names} if qualify else {}
         self.facts: dict[StepRef, list[tuple[str, int]]] = {}
         base = len(plan.outputs)
         for k, (ref, key) in enumerate(plan.facts):
@@ -63,6 +68,15 @@ class _Index:
 
 
 _INDEXES: weakref.WeakKeyDictionary[Plan, _Index] = weakref.WeakKeyDictionary()
+
+
+def _qualified(name: str, qualify: Mapping[str, str]) -> str:
+    # team_avg__minor___everyone → team_avg__penalties.minor___everyone: each argument, not the function.
+    if name in qualify:
+        return qualify[name]
+    head, sep, over = name.partition("___")
+    function, *arguments = head.split("__")
+    return "__".join([function, *(qualify.get(a, a) for a in arguments)]) + sep + over
 
 
 def _index(plan: Plan) -> _Index:
@@ -113,7 +127,8 @@ class _Explaining:
         found = {n: env[n] for n in self.ix.reads.get(ref, ()) if n in env}
         # prior(x, n, default) records the value it used: with no such period, the default, not the 0 read.
         used = self.facts(ref)
-        return {n: used[n] if n.startswith("prior_") and n in used else v for n, v in found.items()}
+        shown = self.ix.shown
+        return {shown.get(n, n): used[n] if n.startswith("prior_") and n in used else v for n, v in found.items()}
 
     def step(self, ref: StepRef) -> Step:
         return self.plan.steps[ref]

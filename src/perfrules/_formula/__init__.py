@@ -15,6 +15,7 @@ from .history import (
     history_name,
     total_of,
 )
+from .names import QUALIFIERS, Scope, metric_key
 from .tables import Lookup, NoTier, Piece, analyse, compile_table, orient
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "MAX_HISTORY",
     "NUM",
     "POPULATIONS",
+    "QUALIFIERS",
     "RELATION_SCOPES",
     "TOTALS",
     "WINDOWS",
@@ -38,6 +40,7 @@ __all__ = [
     "Lookup",
     "NoTier",
     "Piece",
+    "Scope",
     "Type",
     "aggregate",
     "analyse",
@@ -48,6 +51,7 @@ __all__ = [
     "groups_for",
     "history_call_text",
     "history_name",
+    "metric_key",
     "orient",
     "total_of",
 ]

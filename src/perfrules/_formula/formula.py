@@ -32,6 +32,7 @@ from .function import function
 from .functions import BOOL, BUILTINS, LIST, NUM, TEXT, Function, Type
 from .groups import GROUP_FUNCTIONS, GroupFunction
 from .history import HISTORY_FUNCTIONS
+from .names import Scope, name_of
 from .syntax import ARITH as _ARITH
 from .syntax import CMP as _CMP
 from .syntax import FORBIDDEN_HINTS as _FORBIDDEN_HINTS
@@ -100,8 +101,9 @@ class _Checker:
         *,
         path: tuple[str | int, ...] = (),
         groups: Mapping[str, GroupFunction] | None = None,
+        scope: Scope | None = None,
     ) -> None:
-        self.text = text
+        self.text, self.scope = text, scope or Scope()
         self.raw = text.encode("utf-8")
         self.names = names
         self.functions = functions
@@ -190,20 +192,16 @@ class _Checker:
         return value
 
     def v_Name(self, node: ast.Name) -> Node:
-        name = node.id
-        if name in ("True", "False"):
-            return Const(name == "True", BOOL, "", self.origin)
-        if name.startswith("_"):
-            raise self.fail(node, "formula-forbidden", f"names starting with '_' are not allowed ({name!r})")
-        if name not in self.names:
-            if name in self.functions:
-                raise self.fail(node, "formula-type", f"{name!r} is a function: call it as {name}(...)")
-            raise self.fail(
-                node,
-                "unknown-name",
-                f"unknown name {name!r}{did_you_mean(name, self.names)}",
-                "use a metric, parameter, indicator, section or payout declared in the scheme",
-            )
+        if node.id in ("True", "False"):
+            return Const(node.id == "True", BOOL, "", self.origin)
+        return self.named(node)
+
+    def v_Attribute(self, node: ast.Attribute) -> Node:
+        return self.named(node)  # only a qualified name (metrics.minor): names.py refuses every other a.b
+
+    def named(self, node: ast.expr) -> Node:
+        name = name_of(self, node)
+        assert name is not None  # a Name or an Attribute
         self.used.add(name)
         return self.ref(name, self.names[name])
 
@@ -342,10 +340,11 @@ def _check(
     *,
     path: tuple[str | int, ...] = (),
     groups: Mapping[str, GroupFunction] | None = None,
+    scope: Scope | None = None,
 ) -> tuple[_Checker, Node]:
     text = text.strip() if isinstance(text, str) else text
     tree = parse(text)
-    checker = _Checker(" ".join(text.split("\n")), names, functions, path=path, groups=groups)
+    checker = _Checker(" ".join(text.split("\n")), names, functions, path=path, groups=groups, scope=scope)
     node = checker.visit(tree)
     if want is not None and node.type != want:
         raise FormulaError(
@@ -365,14 +364,16 @@ def check_formula(
     want: Type | None = NUM,
     path: tuple[str | int, ...] = (),
     groups: Mapping[str, GroupFunction] | None = None,
+    scope: Scope | None = None,
 ) -> CompiledFormula:
     """
     Parse and check ``text`` once, lowering it to nodes; compile nothing.
 
     This is what scheme analysis uses: the plan's code is generated from the
-    nodes later, with every other formula of the scheme.
+    nodes later, with every other formula of the scheme.  ``scope`` resolves
+    qualified names (``metrics.minor``) and names two elements share.
     """
-    checker, node = _check(text, names, functions, want, path=path, groups=groups)
+    checker, node = _check(text, names, functions, want, path=path, groups=groups, scope=scope)
     used = frozenset(n for n in checker.used if n in names)
     groups_called, history = tuple(checker.group_calls), tuple(checker.history_calls)
     return CompiledFormula(text, None, node.type, used, "", node, groups_called, history)

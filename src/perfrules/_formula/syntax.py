@@ -114,7 +114,6 @@ CMP: dict[type[ast.cmpop], str] = {
 }
 #: What to say about Python syntax formulas may not use.
 FORBIDDEN_HINTS: dict[type[ast.AST], str] = {
-    ast.Attribute: "attribute access (a.b) is not allowed: use the plain name",
     ast.Subscript: "indexing (a[b]) is not allowed",
     ast.Lambda: "lambda is not allowed",
     ast.NamedExpr: "':=' is not allowed",

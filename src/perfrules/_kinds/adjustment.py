@@ -100,14 +100,15 @@ class _Adjustments:
             )
         ctx.formula((*path, "when"), adj.when, "bool")
         if adj.occurrences is not None:
-            if ctx.types.get(adj.occurrences) != LIST:
+            # occurrences names a metric by construction (only a metric is a list): metric minor for penalty minor.
+            if ctx.types.get(ctx.keys.get(adj.occurrences, adj.occurrences)) != LIST:
                 ctx.error(
                     "occurrences-not-list",
                     f"occurrences must name a metric of type 'list', got {adj.occurrences!r}",
                     (*path, "occurrences"),
                     "declare it with type: list (one value per occurrence: 5;12;40)",
                 )
-            ctx.used.add(adj.occurrences)
+            ctx.used.add(ctx.keys.get(adj.occurrences, adj.occurrences))
         self._check_places(ctx, adj, path)
         if adj.range is not None and adj.range[0] > adj.range[1]:
             ctx.error(
@@ -177,7 +178,7 @@ class _Adjustments:
     def _gross(self, ctx: Context, adj: Penalty | Bonus, path: tuple[str, str]) -> Node:
         # The amount before any cap or share.
         if adj.occurrences is not None:
-            occ = Ref(adj.occurrences, LIST)
+            occ = Ref(ctx.keys.get(adj.occurrences, adj.occurrences), LIST)
             lookup = ctx.lookups.get((*path, "tiers"))
             if lookup is not None:
                 mapped = Apply(lookup.fn, (occ,), LIST, f"table_{adj.name}", "[{fn}(x) for x in {0}]")
@@ -234,7 +235,7 @@ class _Adjustments:
             facts.update(when=adj.when, applies=bool(traced["applies"]))
         if facts.get("applies", True):
             if adj.occurrences is not None:
-                values = env[adj.occurrences]
+                values = env.get(f"metrics.{adj.occurrences}", env.get(adj.occurrences))  # shared: qualified
                 amounts = traced.get("amounts") or [adj.amount if adj.amount is not None else v for v in values]
                 facts["occurrences"] = list(zip(values, amounts, strict=True))
             else:

@@ -25,7 +25,17 @@ from typing import Any, ClassVar, NamedTuple, Protocol, TypeVar
 import attrs
 
 from .._errors import Issue
-from .._formula import LIMITS, CompiledFormula, FormulaError, Function, Lookup, check_formula, groups_for
+from .._formula import (
+    LIMITS,
+    QUALIFIERS,
+    CompiledFormula,
+    FormulaError,
+    Function,
+    Lookup,
+    Scope,
+    check_formula,
+    groups_for,
+)
 from .._ir import Arith, Clamp, Const, Fact, Node, Origin, Path, Step, StepRef, Type
 from .._model import Scheme
 from .people import group_scopes
@@ -87,6 +97,10 @@ class Context:
     formulas: dict[Path, CompiledFormula] = attrs.field(factory=dict)
     used: set[str] = attrs.field(factory=set)
     scopes: frozenset[str] = frozenset()
+    names: Scope = attrs.field(factory=Scope)
+    """Qualified spellings and the names a metric shares with another element (see ``_formula/names.py``)."""
+    keys: dict[str, str] = attrs.field(factory=dict)
+    """Each metric's value name: its own, or ``metrics.name`` when another element has that name too."""
 
     def error(self, code: str, message: str, path: Path, hint: str | None = None) -> None:
         """
@@ -103,8 +117,11 @@ class Context:
         # Team functions exist only in a scheme with teams, and not in the rule that
         # says who counts in a team (that would read the team before it is known).
         groups = groups_for(str(path[0]), self.scopes or group_scopes(self.scheme))
+        # A rule's own name in its own formulas can only be the metric it shares the name with.
+        own = str(path[1]) if len(path) > 1 and path[0] in QUALIFIERS and path[0] != "metrics" else None
+        scope = attrs.evolve(self.names, own=own) if own in self.names.shared else self.names
         try:
-            compiled = check_formula(text, self.types, self.functions, want=want, path=path, groups=groups)
+            compiled = check_formula(text, self.types, self.functions, want=want, path=path, groups=groups, scope=scope)
         except FormulaError as exc:
             self.issues.append(exc.issue(path, text))
             self.used.update(_words(text))  # so a typo elsewhere does not also report "unused"

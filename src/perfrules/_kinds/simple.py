@@ -32,12 +32,11 @@ class _Metrics:
     def lower(self, ctx: Context, ref: StepRef, m: Metric) -> Step:
         if m.formula is None:
             return Step(ref, self.kind, (), m)  # an input: read, not computed
-        return Step(ref, self.kind, ((m.name, ctx.node((*ref, "formula"))),), m)
+        return Step(ref, self.kind, ((ctx.keys.get(m.name, m.name), ctx.node((*ref, "formula"))),), m)
 
     def explain(self, ex: Explaining, ref: StepRef, m: Metric) -> Line:
-        return Line(
-            f"metrics.{m.name}", "metric", m.name, m.label, ex.env[m.name], {"formula": m.formula}, ex.reads(ref)
-        )
+        value = ex.env[ex.step(ref).outputs[0][0]]  # metrics.name when another element shares the name
+        return Line(f"metrics.{m.name}", "metric", m.name, m.label, value, {"formula": m.formula}, ex.reads(ref))
 
     def render(self, w: Mapping[str, str], line: Line) -> str | None:
         return w["metric"].format(what=what(line), formula=line.facts["formula"], value=number(line.value))

@@ -5,7 +5,7 @@ Helpers that generated plan code calls (bound as constants in its namespace).
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, getcontext
 
 from .._model import Shortfall
 
@@ -20,6 +20,7 @@ class CountError(ArithmeticError):
 
 _ZERO = Decimal(0)
 _LIMIT = Decimal(10) ** 18
+_KNOWN = 4096  # totals remembered per schedule
 
 
 def shortfall_points(rule: Shortfall, x: Decimal) -> Decimal:
@@ -42,8 +43,19 @@ def schedule_total(schedule: tuple[Decimal, ...]) -> Callable[[Decimal], Decimal
     Return the total for ``n`` occurrences on an escalating schedule (P4); the last amount repeats.
     """
     last = schedule[-1]
+    known: dict[tuple[Decimal, int, str], Decimal] = {}
 
     def total(n: Decimal) -> Decimal:
+        # Most counts are small and repeat: each total is worked out once per count and arithmetic
+        # context (1 and 1.0 give the same total: only the number of occurrences counts).
+        ctx = getcontext()
+        key = (n, ctx.prec, ctx.rounding)
+        try:
+            found = known.get(key)
+        except TypeError:  # a signalling NaN cannot be hashed: refused below
+            found = None
+        if found is not None:
+            return found
         # A count is whole and not negative: int() would truncate 1.5 to 1 and a
         # slice of -1 would charge all but the last amount. Counts read are below
         # 10^18, so int() is cheap; a computed one is checked the same way.
@@ -51,7 +63,10 @@ def schedule_total(schedule: tuple[Decimal, ...]) -> Callable[[Decimal], Decimal
             raise CountError(f"the count of occurrences must be a whole number of 0 or more, got {n}")
         k = int(n)
         head = sum(schedule[: min(k, len(schedule))], _ZERO)
-        return head + last * max(k - len(schedule), 0)
+        value = head + last * max(k - len(schedule), 0)
+        if len(known) < _KNOWN:
+            known[key] = value
+        return value
 
     return total
 
@@ -64,9 +79,21 @@ def schedule_after(schedule: tuple[Decimal, ...]) -> Callable[[Decimal, Decimal]
     second breach of the year costs the second amount, whichever month it falls in.
     """
     total = schedule_total(schedule)
+    known: dict[tuple[Decimal, Decimal, int, str], Decimal] = {}
 
     def after(before: Decimal, n: Decimal) -> Decimal:
+        ctx = getcontext()
+        key = (before, n, ctx.prec, ctx.rounding)  # worked out once, as total() is
+        try:
+            found = known.get(key)
+        except TypeError:  # a signalling NaN cannot be hashed: refused by total()
+            found = None
+        if found is not None:
+            return found
         total(n)  # each count on its own is whole and not negative, or refused (a sum could hide -1 + 2)
-        return total(before + n) - total(before)
+        value = total(before + n) - total(before)
+        if len(known) < _KNOWN:
+            known[key] = value
+        return value
 
     return after

@@ -24,7 +24,8 @@ _ROUNDING = "Decimal places and rounding mode; without it the scheme's money rou
 CLASSES: dict[str, str] = {
     "Scheme": "A perfrules scheme: inputs, scoring, grades, money and flags for one kind of period.",
     "Calendar": "Where the scheme's months start; quarters, half-years and years are built from those months.",
-    "HistoryRule": "What rules over earlier periods do when a period they need was never recorded.",
+    "HistoryRule": "Where the scheme's history begins, and what rules over earlier periods do when a period they "
+    "need was never recorded.",
     "Rounding": "A rounding rule: decimal places and mode.",
     "Param": "A named constant usable in formulas (a base amount, a target, a rate).",
     "Metric": "An input read from each employee's row, or a value derived from other values by a formula.",
@@ -87,7 +88,8 @@ FIELDS: dict[str, dict[str, str]] = {
         "description": "What the scheme is for, for people reading it.",
         "period": "The kind of period scored: month, quarter, half, year or custom (any stated dates).",
         "calendar": "Where months start (month_starts: 26 for months from the 26th to the 25th).",
-        "history": "What rules over earlier periods do with a period never recorded.",
+        "history": "Where the scheme's history begins, and what rules over earlier periods do with a period never "
+        "recorded.",
         "money": "How money amounts are rounded: places (default 2) and mode (default half_up).",
         "params": "Named constants, by name: base: 918.",
         "metrics": "The inputs read from each row, and derived values, by name.",
@@ -123,7 +125,10 @@ FIELDS: dict[str, dict[str, str]] = {
     "Calendar": {"month_starts": "The first day of every month, 1 to 28; a month is named after the month it ends in."},
     "HistoryRule": {
         "missing": "error (the default) refuses to score and names the missing periods; "
-        "absent reads them as absent (prior() gives 0, a streak stops)."
+        "absent reads them as absent (prior() gives 0, a streak stops).",
+        "begins": "The first period of the scheme's history (2026-01): periods before it count as nothing; "
+        "periods from it on that were never recorded are missing. Without it, a total over a calendar window "
+        "that reaches before the first period recorded is refused.",
     },
     "Rounding": {
         "places": "Decimal places, 0 to 10 (default 2).",

@@ -223,19 +223,36 @@ class Rollup:
     amounts: RollupRule = "sum"
 
 
+def _period_label(instance: object, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+    # Only the label is read here; whether a period of the scheme starts there is the scheme check's business.
+    if value is None:
+        return
+    try:
+        found = None if ".." in value else Calendar().resolve(value)  # a range is no label of every calendar
+    except ValueError:
+        found = None
+    if found is None:
+        raise ValueError(f"begins: {value!r} is not a period written 2026-01, 2026-Q1, 2026-H1 or 2026")
+
+
 @attrs.frozen
 class HistoryRule:
     """
-    What history rules do when a period they need was never recorded.
+    Where the scheme's history begins, and what history rules do when a period they need was never recorded.
 
-    ``missing``: ``error`` (the default) refuses to score and names the
-    missing periods; ``absent`` reads them as absent (``prior()`` gives 0 or
-    false, a streak stops there) and the results list them.  Periods before
-    the first one recorded for the scheme are before history: absent, and not
-    missing.
+    ``begins`` (a period label such as ``2026-01``) declares where history
+    starts: periods before it count as nothing, by declaration, and periods
+    from it on that were never recorded are missing.  Without it, history
+    starts at the first period recorded for the scheme, and a total over a
+    calendar window (``prior_sum(x, since=year)``) that reaches before that is
+    refused (``history-begins``) rather than counting the earlier periods as
+    nothing.  ``missing``: ``error`` (the default) refuses to score and names
+    the missing periods; ``absent`` reads them as absent (``prior()`` gives 0
+    or false, a streak stops there) and the results list them.
     """
 
     missing: Literal["error", "absent"] = "error"
+    begins: str | None = attrs.field(default=None, validator=_period_label)
 
 
 def _iso_dates(instance: object, attribute: attrs.Attribute[tuple[str, ...]], value: tuple[str, ...]) -> None:

@@ -13,7 +13,17 @@ from typing import Any
 
 import attrs
 
-from .._formula import BUILTINS, GROUP_FUNCTIONS, HIRE_SPAN, HISTORY_FUNCTIONS, Function, compile_table, total_of
+from .._formula import (
+    BUILTINS,
+    GROUP_FUNCTIONS,
+    HIRE_SPAN,
+    HISTORY_FUNCTIONS,
+    Function,
+    Scope,
+    compile_table,
+    metric_key,
+    total_of,
+)
 from .._ir import BOOL, LIST, NUM, TEXT, Path, Step, StepRef, Type
 from .._kinds import KINDS, Context, group_scopes, population_types
 from .._model import Scheme
@@ -78,9 +88,11 @@ def _declare(a: Analysis) -> None:
     s = a.scheme
     seen: dict[str, Path] = {}
     tables: dict[str, Path] = {}  # called, never read: their names may repeat an element's (csat(csat))
+    metrics: dict[str, Path] = {}  # a metric may share its name with one other element (metric minor, penalty minor)
+    typed: list[tuple[str, str, Any, Path]] = []
     for collection, name, item in s.named():
         path: Path = (collection, name)
-        names = tables if collection == "tables" else seen
+        names = tables if collection == "tables" else metrics if collection == "metrics" else seen
         if name in names:
             a.error(
                 "duplicate-name",
@@ -95,7 +107,18 @@ def _declare(a: Analysis) -> None:
             continue
         names[name] = path
         if collection != "tables":
-            a.types[name] = _type_of(a, collection, item, path)
+            typed.append((collection, name, item, path))
+    shared = metrics.keys() & seen.keys()
+    a.keys = {name: metric_key(name, shared) for name in metrics}
+    qualified, both = {}, {}
+    for collection, name, item, path in typed:
+        key = a.keys[name] if collection == "metrics" else name
+        a.types[key] = _type_of(a, collection, item, path)
+        qualified[f"{collection}.{name}"] = key
+        if collection != "metrics" and name in shared:
+            both[name] = (f"metrics.{name}", f"{collection}.{name}")
+    a.names = Scope(qualified, both)
+    seen.update(metrics)
     a.types["score"] = NUM
     for rule in KINDS:  # names a kind gives formulas besides its elements' own (the grade and its values)
         provides = getattr(rule, "provides", None)
@@ -180,9 +203,8 @@ def _check(a: Analysis) -> None:
             ("population", missing),
             "role: names the column holding each employee's role; roles: lists the roles it may hold",
         )
-    kept = {"score"} | {
-        n for coll, n, item in s.named() if coll in _KEPT or (coll == "metrics" and getattr(item, "formula", 1) is None)
-    }
+    kept = {"score"} | {n for coll, n, _ in s.named() if coll in _KEPT}
+    kept |= {a.keys.get(m.name, m.name) for m in s.metrics if m.formula is None}
     for path, f in a.formulas.items():
         for fn, arg, _ in f.history:
             if fn == HIRE_SPAN[0]:
@@ -215,6 +237,25 @@ def _check(a: Analysis) -> None:
                     path,
                     "a window must be longer than the scheme's period: since=year in a monthly or quarterly scheme",
                 )
+    _check_begins(a)
+
+
+def _check_begins(a: Analysis) -> None:
+    # history.begins must be where one of the scheme's own periods starts: a cut inside a period would
+    # leave that period half before history.
+    s = a.scheme
+    begins = s.history.begins
+    if begins is None:
+        return
+    start = s.calendar.resolve(begins).start  # the model read the label already
+    if s.period == "custom" or s.calendar.containing(s.period, start).start != start:
+        a.error(
+            "bad-value",
+            f"history.begins: {begins!r} is not where a {s.period} period of the scheme's calendar starts",
+            ("history", "begins"),
+            "name the first period of the scheme's own kind that history holds: begins: 2026-01 in a monthly "
+            "scheme, begins: 2026-Q1 in a quarterly one",
+        )
 
 
 #: Months in each period kind, to tell whether a window holds earlier periods of the scheme's kind.

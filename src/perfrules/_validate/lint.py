@@ -2,7 +2,8 @@
 Lint checks: things that are legal but probably wrong, reported as warnings.
 
 Tier tables with unreachable bands or points that fall as the value gets
-better (gaps and overlaps are errors: see :mod:`.tables`); weights that do not add up to 100; inputs nothing reads.
+better (gaps and overlaps are errors: see :mod:`.tables`); weights that do not add up to 100; inputs nothing reads;
+money penalties and bonuses no payout takes.
 (A cap below a floor is an error, found by each rule kind's own check.)
 """
 
@@ -42,13 +43,35 @@ def _unused(s: Scheme, a: Analysis) -> Iterator[Issue]:
     # A bonus's reason column and an input a constraint checks are read for a purpose.
     reasons = {b.reason for b in s.bonuses if b.reason} | {n for c in read_constraints(s) for n in c.names}
     for m in s.metrics:
-        if m.formula is None and m.name not in a.used and m.name not in reasons:
+        if m.formula is None and a.keys.get(m.name, m.name) not in a.used and m.name not in reasons:
             yield _warn(
                 "unused-metric",
                 f"metric {m.name!r} is read from the input but no rule uses it",
                 ("metrics", m.name),
                 "use it in a formula or remove it",
             )
+
+
+def _unpaid(s: Scheme, a: Analysis) -> Iterator[Issue]:
+    # Money with no ``payout:`` is reported and paid nowhere (unless a formula reads it): legal, as a figure
+    # kept for the record, but more often a forgotten line, and the pay then silently leaves it out.
+    names = [p.name for p in s.payouts]
+    if len(names) == 1:
+        where = f"add `payout: {names[0]}`"
+    else:
+        where = (
+            f"name one of {', '.join(names)} with `payout:`" if names else "declare a payout, name it with `payout:`"
+        )
+    for collection, kind, items in (("penalties", "penalty", s.penalties), ("bonuses", "bonus", s.bonuses)):
+        verb, act = ("taken off", "take it off") if kind == "penalty" else ("added to", "add it to")
+        for adj in items:
+            if adj.unit == "money" and adj.into() is None and adj.name not in a.used:
+                yield _warn(
+                    "money-not-paid",
+                    f"{kind} {adj.name!r} is money that no payout takes: it is reported, not {verb} any pay",
+                    (collection, adj.name),
+                    f"{where} to {act} that payout, or read it in a payout's formula",
+                )
 
 
 def lint(a: Analysis) -> list[Issue]:
@@ -60,4 +83,5 @@ def lint(a: Analysis) -> list[Issue]:
     out.extend(i for i in table_findings(s) if i.severity == "warning")
     out.extend(_weights(s))
     out.extend(_unused(s, a))
+    out.extend(_unpaid(s, a))
     return out

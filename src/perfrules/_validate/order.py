@@ -69,8 +69,9 @@ def _deps(
     for ref, step in steps.items():
         for name, _ in step.outputs:
             producer[name] = ref
-        if ref[0] == "metrics":
-            producer[ref[1]] = ref  # inputs are steps with nothing to compute
+        if ref[0] == "metrics" and not step.outputs:
+            # Inputs are steps with nothing to compute; an element sharing the name produces the name itself.
+            producer.setdefault(ref[1], ref)
     producer.update({name: ("groups", name) for name in groups})
     deps: dict[StepRef, set[StepRef]] = {}
     for ref in _positions(s, steps):

@@ -1,0 +1,67 @@
+"""
+The text ``str(Decimal)`` gives, for a whole column of decimals, as one polars expression.
+
+For an exponent from 0 to -6, ``str(Decimal)`` writes the coefficient with
+that many places and no exponent: exactly what polars writes for its own
+decimal type of that scale.  So a column's coefficients, read as a polars
+decimal of scale 0 and multiplied by ``10**-places`` (exact: one digit string,
+a point moved), are written by polars with the very digits, zeros and sign;
+only a negative zero (``-0.00``: Decimal keeps its sign) is marked apart.
+Columns whose rows have a few different exponents, all in that range, take
+the same text for each exponent.  Anything else (exponents above 0 or below
+-6, where Decimal writes ``1E+1`` or ``1E-7``) is not taken here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import polars as pl
+
+from .coeffs import Num
+
+__all__ = ["text_expr"]
+
+_FEW = 4
+"""At most this many different exponents in one column are written one expression each."""
+
+
+def _at(c: pl.Expr, places: int) -> pl.Expr:
+    # The coefficients with ``places`` digits after the point (polars writes a decimal of that scale so).
+    if not places:
+        return c.cast(pl.String)
+    unit = pl.lit(Decimal(1).scaleb(-places), dtype=pl.Decimal(38, places))
+    return (c.cast(pl.Decimal(38, 0)) * unit).cast(pl.String)
+
+
+def text_expr(name: str, value: Num, raw: dict[str, pl.Series]) -> pl.Expr | None:
+    """
+    Return the expression writing ``value`` as ``str(Decimal)`` does, or ``None`` when it cannot here.
+
+    The columns it reads are put in ``raw`` (under names no result column can have).
+    """
+    exp = value.scale()
+    if exp is not None:
+        exps = [exp]
+    else:
+        found = value.e.unique()
+        if len(found) > _FEW:
+            return None
+        exps = [int(x) for x in found.to_list()]
+    if not all(-6 <= x <= 0 for x in exps):
+        return None
+    raw["\0c" + name] = value.c
+    c = pl.col("\0c" + name)
+    if len(exps) == 1:
+        body = _at(c, -exps[0])
+    else:
+        raw["\0e" + name] = value.e
+        e = pl.col("\0e" + name)
+        body = pl.lit(None, dtype=pl.String)
+        for x in exps:
+            body = pl.when(e == x).then(_at(c, -x)).otherwise(body)
+    if value.nz is None or not value.nz.any():
+        return body.alias(name)
+    raw["\0n" + name] = value.nz
+    # A negative zero is written with its sign, as Decimal does (-0.00); its coefficient is 0.
+    return pl.when(pl.col("\0n" + name)).then("-" + body).otherwise(body).alias(name)

@@ -1,0 +1,187 @@
+"""The columnar engine's fast forms give Decimal's own results: one exponent per column, few distinct pairs, text."""
+
+from __future__ import annotations
+
+import random
+from decimal import (
+    ROUND_CEILING,
+    ROUND_DOWN,
+    ROUND_FLOOR,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    ROUND_UP,
+    Decimal,
+    localcontext,
+)
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from perfrules._compile import CONTEXT
+
+pl = pytest.importorskip("polars")
+fixed = pytest.importorskip("perfrules._evaluate.fixed")
+tiers = pytest.importorskip("perfrules._evaluate.tiers")
+formats = pytest.importorskip("perfrules._evaluate.formats")
+coeffs = pytest.importorskip("perfrules._evaluate.coeffs")
+
+MODES = {
+    "half_up": ROUND_HALF_UP,
+    "half_even": ROUND_HALF_EVEN,
+    "floor": ROUND_FLOOR,
+    "ceiling": ROUND_CEILING,
+    "up": ROUND_UP,
+    "down": ROUND_DOWN,
+}
+EDGES = ["0", "-0", "0.5", "-0.5", "2.5", "-2.5", "1.005", "-1.005", "0.015", "-0.000"]
+
+
+def _at(places: int) -> st.SearchStrategy[Decimal]:
+    # Values written with exactly ``places`` digits after the point: one exponent for the whole column.
+    unit = Decimal(1).scaleb(-places)
+    edges = st.sampled_from(EDGES).map(lambda x: Decimal(x).quantize(unit))
+    return edges | st.integers(-(10**9), 10**9).map(lambda k: Decimal(k).scaleb(-places))
+
+
+def _repr(values):
+    return [repr(v) for v in values]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(0, 4).flatmap(lambda p: st.lists(_at(p), min_size=1, max_size=12)),
+    st.integers(0, 4).flatmap(lambda p: st.lists(_at(p), min_size=12, max_size=12)),
+    st.integers(-3, 5),
+    st.sampled_from(list(MODES)),
+)
+def test_one_exponent_per_column_is_decimal_arithmetic(xs, ys, places, mode):
+    ys = ys[: len(xs)]
+    a, b = fixed.from_decimals(xs), fixed.from_decimals(ys)
+    assert a.scale() is not None and b.scale() is not None  # the scalar forms are the ones under test
+    q = Decimal(1).scaleb(-places)
+    with localcontext(CONTEXT):
+        assert _repr(fixed.add(a, b, None).decimals()) == _repr(x + y for x, y in zip(xs, ys, strict=True))
+        assert _repr(fixed.add(a, b, None, subtract=True).decimals()) == _repr(
+            x - y for x, y in zip(xs, ys, strict=True)
+        )
+        assert _repr(fixed.mul(a, b, None).decimals()) == _repr(x * y for x, y in zip(xs, ys, strict=True))
+        assert _repr(fixed.quantize(a, -places, mode, None).decimals()) == _repr(x.quantize(q, MODES[mode]) for x in xs)
+        got = fixed.quantize(a, 0, "floor", None, integral=True).decimals()
+        assert _repr(got) == _repr(x.to_integral_value(ROUND_FLOOR) for x in xs)
+        assert _repr(fixed.sign(a, "-").decimals()) == _repr(-x for x in xs)
+        assert fixed.compare(a, b, "<", None).to_list() == [x < y for x, y in zip(xs, ys, strict=True)]
+        assert fixed.compare(a, b, "==", None).to_list() == [x == y for x, y in zip(xs, ys, strict=True)]
+        test = pl.Series([x > y for x, y in zip(xs, ys, strict=True)])
+        chosen = fixed.choose(test, a, b).decimals()
+        assert _repr(chosen) == _repr(x if x > y else y for x, y in zip(xs, ys, strict=True))
+
+
+def test_varying_and_one_exponent_columns_mix():
+    xs = [Decimal(x) for x in ("1", "0.5", "-0.25", "100", "-0.00", "7.125")]
+    ys = [Decimal(y) for y in ("0.10", "0.10", "0.10", "0.10", "0.10", "0.10")]
+    a, b = fixed.from_decimals(xs), fixed.from_decimals(ys)
+    assert a.scale() is None and b.scale() == -2
+    with localcontext(CONTEXT):
+        assert _repr(fixed.add(a, b, None).decimals()) == _repr(x + y for x, y in zip(xs, ys, strict=True))
+        assert _repr(fixed.mul(a, b, None).decimals()) == _repr(x * y for x, y in zip(xs, ys, strict=True))
+        assert _repr(fixed.div(a, b, None).decimals()) == _repr(x / y for x, y in zip(xs, ys, strict=True))
+        for places in (0, 1, 2, 4):
+            q = Decimal(1).scaleb(-places)
+            for mode, rounding in MODES.items():
+                got = fixed.quantize(a, -places, mode, None).decimals()
+                assert _repr(got) == _repr(x.quantize(q, rounding) for x in xs), (places, mode)
+
+
+def _pairs(n, seed, low=-40, high=40):
+    rnd = random.Random(seed)
+    return [Decimal(rnd.randint(low, high)) for _ in range(n)], [Decimal(rnd.randint(low, high)) for _ in range(n)]
+
+
+def test_few_distinct_pairs_divide_once_each_and_exactly():
+    xs, ys = _pairs(20_000, 1)
+    a = fixed.Num(pl.Series([int(x) for x in xs], dtype=pl.Int128), -2)  # hundredths
+    b = fixed.Num(pl.Series([int(y) for y in ys], dtype=pl.Int128), 0)
+    live = pl.Series([y != 0 for y in ys])  # a zero divisor where the row engine does not divide
+    got = fixed.div(a, b, live)
+    assert got.coded is not None  # computed per distinct pair
+    with localcontext(CONTEXT):
+        want = [x.scaleb(-2) / y if y else None for x, y in zip(xs, ys, strict=True)]
+    assert _repr(g for g, w in zip(got.decimals(), want, strict=True) if w is not None) == _repr(
+        w for w in want if w is not None
+    )
+    # The bands a tier table cuts the quotients into, by the distinct quotients, equal the full computation.
+    cuts = (Decimal("-0.5"), Decimal("0.01"), Decimal("0.333"), Decimal("0.75"))
+    for side in ("left", "right"):
+        by_pairs = tiers.bands(got, cuts, side, live)
+        full = tiers._bands(got, cuts, "<=" if side == "right" else "<", live)
+        assert (by_pairs.filter(live) == full.filter(live)).all()
+
+
+def test_a_zero_divisor_on_a_live_row_is_refused_naming_the_row():
+    xs, ys = _pairs(1_000, 2, 1, 9)
+    ys[717] = Decimal(0)
+    a = fixed.Num(pl.Series([int(x) for x in xs], dtype=pl.Int128), 0)
+    b = fixed.Num(pl.Series([int(y) for y in ys], dtype=pl.Int128), 0)
+    with pytest.raises(coeffs.Limit) as caught:
+        fixed.div(a, b, None)
+    assert caught.value.rows.arg_true().to_list() == [717]
+
+
+def test_a_choice_of_a_quotient_and_a_constant_keeps_few_values():
+    xs, ys = _pairs(5_000, 3, 0, 30)
+    a = fixed.Num(pl.Series([int(x) for x in xs], dtype=pl.Int128), 0)
+    b = fixed.Num(pl.Series([int(y) for y in ys], dtype=pl.Int128), 0)
+    zero = fixed.compare(b, fixed.const(Decimal(0), len(ys)), "==", None)
+    safe = fixed.choose(zero, fixed.const(Decimal(1), len(ys)), b)
+    got = fixed.choose(zero, fixed.const(Decimal("0.0"), len(ys)), fixed.div(a, safe, ~zero))
+    assert got.coded is not None
+    small, idx = got.coded
+    assert _repr(small.decimals()[k] for k in idx.to_list()) == _repr(got.decimals())
+    with localcontext(CONTEXT):
+        assert _repr(got.decimals()) == _repr(Decimal("0.0") if y == 0 else x / y for x, y in zip(xs, ys, strict=True))
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["0.00", "-0.00", "-0.05", "0.50", "12345678901234567890.12", "-7.00"],
+        ["1", "-1", "0", "-0", "99999999999999999999999999"],
+        ["0.000001", "-0.000001", "0.100000"],
+        ["1.5", "2", "-0.25", "-0.0", "3.000", "0.7"],  # several exponents in one column
+    ],
+)
+def test_text_is_str_of_decimal(texts):
+    values = [Decimal(t) for t in texts]
+    raw = {}
+    expr = formats.text_expr("x", fixed.from_decimals(values), raw)
+    assert expr is not None
+    assert pl.DataFrame(raw).select(expr)["x"].to_list() == [str(v) for v in values]
+
+
+def test_text_leaves_scientific_notation_to_decimal():
+    for text in ("1E+1", "0.0000001"):
+        assert formats.text_expr("x", fixed.from_decimals([Decimal(text)]), {}) is None
+
+
+def test_a_function_of_few_values_is_called_once_per_tuple_and_read_back_by_position():
+    values = pytest.importorskip("perfrules._evaluate.values")
+    rnd = random.Random(4)
+    xs = [rnd.randint(0, 6) for _ in range(3_000)]
+    ys = [rnd.randint(-2, 2) for _ in range(3_000)]
+    a = fixed.Num(pl.Series(xs, dtype=pl.Int128), -1)
+    b = fixed.Num(pl.Series(ys, dtype=pl.Int128), 0)
+    calls = []
+
+    def fn(x, y):
+        calls.append((x, y))
+        return x / y if y else Decimal("-0.00")
+
+    live = pl.Series([y != 2 for y in ys])
+    got = values.by_value(fn, [a, b], "number", live, len(xs))
+    assert len(calls) == len(set(calls)) <= 7 * 4  # once per distinct live pair
+    with localcontext(CONTEXT):
+        want = [fn(Decimal(x).scaleb(-1), Decimal(y)) for x, y in zip(xs, ys, strict=True)]
+    assert _repr(g for g, y in zip(got.decimals(), ys, strict=True) if y != 2) == _repr(
+        w for w, y in zip(want, ys, strict=True) if y != 2
+    )
