@@ -192,7 +192,11 @@ def test_population_values_looked_up_by_cells_are_those_worked_out_row_by_row(tm
         got = [v for k in range(0, len(rows), chunk) for v in people.values(rows[k : k + chunk], True)]
         issues: list = []
         assert got == person_values(plan, rows, period, issues, {})
-        assert [i.path for i in people.issues] == [i.path for i in issues] == [("row 6", "hire_date"), ("row 7", "hire_date")]
+        assert (
+            [i.path for i in people.issues]
+            == [i.path for i in issues]
+            == [("row 6", "hire_date"), ("row 7", "hire_date")]
+        )
         later = [v for k in range(0, len(rows), chunk) for v in people.values(rows[k : k + chunk], False)]
         assert later == got
         assert got[1] == (*got[0][:-2], "E000", "") and got[6][-2:] == ("E002", "")
