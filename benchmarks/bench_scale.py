@@ -25,7 +25,9 @@ For each scheme, side by side in one run, each as its own child process:
 
 ``--only`` runs the variants it names (``row`` always runs: the others are checked against it).
 
-Wall time, CPU time and peak memory (max RSS, from ``os.wait4``) are of each whole process. Every
+Wall time, CPU time and peak memory (max RSS, from ``os.wait4``) are of each whole process. A child's max
+RSS counts the resident memory of the process that started it, so this script stays small: it writes
+the data row by row, and the Parquet conversion and the table comparison run in children of their own. Every
 output must agree with the row engine's on every cell (the CSV files byte for byte; the Parquet
 file column by column); the script exits 1 otherwise. Ratios are printed at the end of each scheme.
 """
@@ -33,6 +35,7 @@ file column by column); the script exits 1 otherwise. Ratios are printed at the 
 from __future__ import annotations
 
 import datetime as dt
+import filecmp
 import os
 import random
 import subprocess
@@ -166,15 +169,24 @@ def _parquet(data: Path) -> Path:
     return path
 
 
+def _in_child(*args: str) -> str:
+    # Work that loads polars and whole tables runs in a child of its own: a child's peak memory (ru_maxrss)
+    # counts the parent's resident memory when it was started, so the parent must stay small.
+    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
 def _score_only(scheme: str, data: str) -> None:
     # In the child: read the Parquet file's wanted columns (integers and decimals as stored), then time the
     # scoring alone (take the numbers, evaluate, write every result column's text).
     import perfrules as pr
-    from perfrules._adapters.arrowfiles import read_arrow_typed
+    from perfrules._adapters.columnar import _read
     from perfrules._evaluate import scheme_period, score_frame
 
     plan = pr.compile_scheme(pr.load_scheme(scheme))
-    frame = read_arrow_typed(Path(data), data, ["employee_id", *(s.metric.name for s in plan.inputs)])
+    frame = _read(Path(data), plan, "employee_id")  # the columns the command line reads, as it reads them
+    if frame is None:
+        raise SystemExit("not the plain case: the general path would read this file")
     period = scheme_period(plan, "2026-04", True)
     start, cpu = time.perf_counter(), time.process_time()
     out = score_frame(plan, frame, "employee_id", period, lambda: None, hold=True)  # as the command line holds
@@ -224,14 +236,14 @@ def run(key: str, n: int, tmp: Path, only: tuple[str, ...] = VARIANTS) -> bool:
         outs[f"hand-{hand}"] = tmp / f"{key}-hand-{hand}.csv"
         figures[f"hand-{hand}"] = _child([sys.executable, str(script), str(data), str(outs[f"hand-{hand}"])])
         _line(f"hand-{hand}", *figures[f"hand-{hand}"])
-    same = {name: path.read_bytes() == outs["row"].read_bytes() for name, path in outs.items()}
+    same = {name: filecmp.cmp(path, outs["row"], shallow=False) for name, path in outs.items()}
     if "columnar-parquet" in only or "score-only" in only:
-        parquet = _parquet(data)
+        parquet = Path(_in_child("--parquet", str(data)))
     if "columnar-parquet" in only:
         pq_out = tmp / f"{key}-columnar.parquet"
         figures["columnar-parquet"] = _child(_perfrules(scheme, parquet, pq_out, "columnar"))
         _line("columnar-parquet", *figures["columnar-parquet"])
-        same["columnar-parquet"] = _same_table(pq_out, outs["row"])
+        same["columnar-parquet"] = _in_child("--same", str(pq_out), str(outs["row"])) == "True"
     if "score-only" in only:
         scored = subprocess.run(
             [sys.executable, __file__, "--score-only", str(scheme), str(parquet)], capture_output=True, text=True
@@ -259,6 +271,12 @@ def run(key: str, n: int, tmp: Path, only: tuple[str, ...] = VARIANTS) -> bool:
 def main() -> None:
     if sys.argv[1:2] == ["--score-only"]:
         _score_only(sys.argv[2], sys.argv[3])
+        return
+    if sys.argv[1:2] == ["--parquet"]:
+        print(_parquet(Path(sys.argv[2])))
+        return
+    if sys.argv[1:2] == ["--same"]:
+        print(_same_table(Path(sys.argv[2]), Path(sys.argv[3])))
         return
     args = sys.argv[1:]
     only = VARIANTS

@@ -127,3 +127,23 @@ def test_a_typed_column_is_its_scaled_integers():
     assert typedcols.typed_column(pl.Series([3, None]), False) is None  # a missing cell: the general path
     assert typedcols.typed_column(pl.Series([10**15]), False) is None  # 16 digits: beyond the text reader's
     assert typedcols.typed_column(pl.Series([-3]), True) is None
+
+
+@pytest.mark.parametrize("drop", ["pc_breaches", "employee_id"])
+def test_a_column_the_parquet_file_lacks_is_read_as_a_csv_file_lacking_it(tmp_path, drop):
+    # A metric with a default may be left out of the file (pc_breaches: default 0); the ids may not.
+    scheme = _scheme(tmp_path)
+    assert "pc_breaches: {type: count, default: 0" in scheme.read_text(encoding="utf-8")
+    rows = [{k: v for k, v in row.items() if k != drop} for row in _rows(60)]
+    csv, parquet = _files(tmp_path, rows, {"buyers": pl.Int64})
+    plan = pr.compile_scheme(pr.load_scheme(scheme))
+    period = scheme_period(plan, "2026-04", True)
+    fast = tmp_path / "fast.csv"
+    written = score_csv_columnar(plan, parquet, fast, period=period, id_column="employee_id", no_history=True)
+    row_code = _cli(scheme, csv, tmp_path / "row.csv", "row")
+    if drop == "employee_id":
+        assert written is None and not fast.exists()  # the general path reports the missing ids
+        assert row_code != 0 and _cli(scheme, parquet, tmp_path / "col.csv", "columnar") == row_code
+        return
+    assert written == 60  # the fast path took the file, as it takes a CSV file lacking the column
+    assert row_code == 0 and fast.read_bytes() == (tmp_path / "row.csv").read_bytes()

@@ -166,3 +166,39 @@ def test_a_shared_cost_without_its_counterpart_is_refused_as_for_the_whole():
         list(stream_scores(plan, lambda: rows, period=period, chunk=1))
     assert "missing-counterpart" in {i.code for i in whole.value.issues}
     assert str(streamed.value) == str(whole.value)
+
+
+def test_population_values_looked_up_by_cells_are_those_worked_out_row_by_row(tmp_path):
+    # Repeated hire dates (looked up), the same bad date twice (reported for both rows), a date with spaces
+    # (its own key, the same values), mentors named by some rows only (their own cells looked up).
+    from perfrules._evaluate.inputs import read_rows
+    from perfrules._evaluate.people import person_values
+    from perfrules._evaluate.streampeople import StreamedPeople
+
+    plan = _plan(tmp_path, "one stage")
+    period = plan.scheme.calendar.resolve("2026-04")
+    lines = [
+        "E000,a,2025-01-01,,,80,1",
+        "E001,a,2025-01-01,E000,,80,1",
+        "E002,a, 2025-01-01 ,,E000,80,1",
+        "E003,b,2025-01-01,,,80,1",
+        "E004,b,2025-02-30,,,80,1",
+        "E005,b,2025-02-30,E001,,80,1",
+        "E006,b,2025-01-01, E002 ,,80,1",
+    ]
+    rows = read_rows(plan, [dict(zip(HEADER.split(","), x.split(","), strict=True)) for x in lines])
+    for chunk in (1, 3, 10):
+        people = StreamedPeople(plan, period)
+        got = [v for k in range(0, len(rows), chunk) for v in people.values(rows[k : k + chunk], True)]
+        issues: list = []
+        assert got == person_values(plan, rows, period, issues, {})
+        assert (
+            [i.path for i in people.issues]
+            == [i.path for i in issues]
+            == [("row 6", "hire_date"), ("row 7", "hire_date")]
+        )
+        later = [v for k in range(0, len(rows), chunk) for v in people.values(rows[k : k + chunk], False)]
+        assert later == got
+        assert got[1] == (*got[0][:-2], "E000", "") and got[6][-2:] == ("E002", "")
+    for chunk in (1, 3):
+        _compare(plan, lines, chunk)

@@ -110,7 +110,10 @@ def read_arrow_typed(path: Path, source: str, wanted: Sequence[str]) -> Any:
     and only integer and ``decimal128`` columns keep their type (the columnar
     engine takes their scaled integers as they are; see
     :mod:`perfrules._evaluate.columns`), every other column becomes text.
-    Returns ``None`` when the file repeats a column name or lacks a wanted one.
+    A wanted column the file lacks is left out (read as its metric's default
+    by the columnar engine, or reported missing by the general path, as for a
+    CSV file).  Returns ``None`` when the file repeats a column name or lacks
+    the first wanted column (the ids).
     """
     pl = _polars(source)
     try:
@@ -118,9 +121,9 @@ def read_arrow_typed(path: Path, source: str, wanted: Sequence[str]) -> Any:
     except Exception as exc:  # as _read: any failure is a file that cannot be read
         raise _unreadable(path, source, exc) from None
     _checked(pl, schema, source)
-    if len(set(schema)) != len(schema) or not set(wanted) <= set(schema):
+    if len(set(schema)) != len(schema) or not wanted or wanted[0] not in schema:
         return None
-    frame = _read(pl, path, source, list(dict.fromkeys(wanted)))
+    frame = _read(pl, path, source, [c for c in dict.fromkeys(wanted) if c in schema])
     kept = [
         pl.col(name) if dtype.is_integer() or dtype.is_decimal() or dtype == pl.String else pl.col(name).cast(pl.String)
         for name, dtype in frame.schema.items()

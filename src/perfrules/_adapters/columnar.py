@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from .._compile import Plan
-from .._evaluate import require_columnar, score, score_frame
+from .._evaluate import people_columns, require_columnar, score, score_frame
 from .._model import Period
 from .arrowfiles import ARROW_SUFFIXES, frame_bytes, read_arrow_typed
 from .files import read_population
-from .output import write_atomic
+from .output import open_pending, write_atomic
 
 __all__ = ["score_csv_columnar"]
 
@@ -30,7 +30,7 @@ __all__ = ["score_csv_columnar"]
 def _read(path: Path, plan: Plan, id_column: str) -> Any:
     import polars as pl
 
-    wanted = [id_column] + [s.metric.name for s in plan.inputs]
+    wanted = list(dict.fromkeys([id_column, *(s.metric.name for s in plan.inputs), *people_columns(plan)]))
     if path.suffix.lower() in ARROW_SUFFIXES:
         # Parquet and Arrow: only the wanted columns, integers and decimals as stored (a float column is refused).
         frame = read_arrow_typed(path, str(path), wanted)
@@ -41,10 +41,11 @@ def _read(path: Path, plan: Plan, id_column: str) -> Any:
     if b'"' in data or b"\r" in data or b"\n\n" in data or not data.strip():
         return None
     header = data.split(b"\n", 1)[0].decode("utf-8", errors="replace").split(",")
-    if len(set(header)) != len(header) or not set(wanted) <= set(header):
+    if len(set(header)) != len(header) or id_column not in header:
         return None
     try:
-        df = pl.read_csv(data, infer_schema=False, columns=wanted, encoding="utf8")
+        # A column the file lacks is read as its default, or the general path says it is missing.
+        df = pl.read_csv(data, infer_schema=False, columns=[c for c in wanted if c in header], encoding="utf8")
     except (pl.exceptions.PolarsError, UnicodeDecodeError, ValueError):
         return None
     return df if df.height else None
@@ -92,6 +93,27 @@ def score_csv_columnar(
         write_atomic(Path(out), frame_bytes(str(out), frame))  # every column as text, "" kept, as the row engine
         return int(frame.height)
     # Python's csv module writes an empty text as nothing, where polars would write "": empty becomes null.
-    plain = frame.select([pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in frame.columns])
-    write_atomic(Path(out), plain.write_csv(line_terminator="\n"))
+    plain = frame.lazy().select([pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in frame.columns])
+    if not _sink(plain, out):
+        write_atomic(Path(out), plain.collect().write_csv(line_terminator="\n"))
     return int(frame.height)
+
+
+def _sink(plain: Any, out: str | os.PathLike[str]) -> bool:
+    # Streamed by polars into the temporary file beside the target, then renamed over it: neither the
+    # converted columns nor the whole text are held in memory. Standard output, a pipe or a failed write
+    # is written the plain way (which says what went wrong, and leaves the target as it was).
+    pending, fh = open_pending(out)
+    if pending is None or fh is None:
+        return False
+    try:
+        plain.sink_csv(pending.tmp, line_terminator="\n")
+        pending.finish(fh)
+    except BaseException as exc:  # Ctrl-C too: no temporary file is left behind
+        fh.close()
+        pending.discard()
+        if not isinstance(exc, Exception):
+            raise
+        return False  # the plain way writes again, and says by name what went wrong
+    pending.commit()
+    return True

@@ -86,6 +86,13 @@ class CsvStream:
                 next(reader)
                 line, n, shift = reader.line_num, 2, 0
                 for cells in reader:
+                    # The usual row: every cell there, on one line right after the row before (a row
+                    # ending on line n + shift began there too: it cannot begin before).
+                    if len(cells) == width and reader.line_num == n + shift:
+                        yield dict(zip(header, cells))  # noqa: B905 - the lengths were just compared
+                        n += 1
+                        continue
+                    line = max(line, n - 1 + shift)  # where the row before ended, had it been a usual one
                     if not cells:  # a blank line is no row
                         line = reader.line_num
                         continue

@@ -77,21 +77,29 @@ def generate_reader(specs: Sequence[Any]) -> Callable[[Mapping[str, Any]], tuple
         # A column the scheme gives a default may be left out of the file: its cells read as empty.
         # (Without a default a missing column raises KeyError, and the caller names it.)
         lines.append(f"    r = row.get({m.name!r})" if m.default is not None else f"    r = row[{m.name!r}]")
+        body: list[str] = []
         if cached:
             # A column repeats its values (counts, ratings, lists of levels): a cell already read is
             # looked up, not read again. Only text the built-in types accepted is kept, at most
             # _CACHED per column, and only in the default number grammar (the only one this reader
             # runs in), so the value is the one reading would give.
             ns[f"_seen{k}"] = {}
-            lines.append(f"    if r.__class__ is _str and (v{k} := _seen{k}.get(r)) is not None:")
-            lines.append("        pass")
-            lines.append("    else:")
-            body = _cell(k, m, kind, flags)
-            lines += ["    " + line for line in body]
-            lines.append(f"        if r.__class__ is _str and _len(_seen{k}) < {_CACHED}:")
-            lines.append(f"            _seen{k}[r] = v{k}")
+            body.append(f"    if r.__class__ is _str and (v{k} := _seen{k}.get(r)) is not None:")
+            body.append("        pass")
+            body.append("    else:")
+            body += ["    " + line for line in _cell(k, m, kind, flags)]
+            body.append(f"        if r.__class__ is _str and _len(_seen{k}) < {_CACHED}:")
+            body.append(f"            _seen{k}[r] = v{k}")
         else:
-            lines += _cell(k, m, kind, flags)
+            body += _cell(k, m, kind, flags)
+        if m.default is not None and kind.value_type != "list":
+            # No cell (a missing column, a short row) where the scheme gives a default: the converter
+            # returns the default itself before anything else, so it is taken at once.
+            ns[f"_def{k}"] = m.default
+            lines += ["    if r is None:", f"        v{k} = _def{k}", "    else:"]
+            lines += ["    " + line for line in body]
+        else:
+            lines += body
     lines.append(f"    return ({''.join(f'v{k}, ' for k in range(len(specs)))})")
     exec(compile("\n".join(lines) + "\n", _FILENAME, "exec"), ns)  # noqa: S102 - written from validated names
     reader: Callable[[Mapping[str, Any]], tuple[Any, ...]] = ns["read"]

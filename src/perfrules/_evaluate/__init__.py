@@ -4,6 +4,7 @@ The evaluate phase: a plan and a population's rows into results.
 
 from .batch import score_frame
 from .collect import collect_part
+from .colpeople import people_columns
 from .columnar import columnar_issues, require_columnar
 from .engine import evaluate, scheme_period, score
 from .flat import FlatColumns, flag_names, flat_columns
@@ -51,6 +52,7 @@ __all__ = [
     "holding_scheme",
     "layout_of",
     "over_of",
+    "people_columns",
     "portable",
     "read_rows",
     "require_columnar",

@@ -26,8 +26,8 @@ from .._formula import history_name
 from .._kinds import points_name
 from .._model import Period
 from .colholds import hold_columns
+from .colpeople import fill_defaults, frame_people, plain_people
 from .columnar import evaluate_columns
-from .crowds import People
 from .fixed import Num, compare, const
 from .formats import text_expr
 from .history import history_values
@@ -191,9 +191,7 @@ def _text_at(value: Num, places: int) -> pl.Series:
 
 def _plain_results(plan: Plan) -> bool:
     s, layout = plan.scheme, layout_of(plan)
-    if plan.people or any(call[0].split("_", 1)[0] != "all" for stage in plan.stages for call in stage.groups):
-        return False  # population values, teams and relations are read by the row engine's own code
-    if layout.charges or layout.assessed is not None or plan.team_column is not None:
+    if not plain_people(plan) or layout.charges or layout.assessed is not None:
         return False
     if any(b.reason for b in s.bonuses) or (s.grades is not None and s.grades.distribution is not None):
         return False
@@ -223,7 +221,9 @@ def score_frame(
     """
     if not _plain_results(plan) or not df.height:
         return None
-    df = as_texts(df, {s.metric.name for s in plan.inputs if s.kind.value_type == "number"})
+    df = fill_defaults(plan, as_texts(df, {s.metric.name for s in plan.inputs if s.kind.value_type == "number"}))
+    if df is None:
+        return None
     if not df[id_column].is_sorted():  # (a file already in id order is not copied to sort it)
         df = df.sort(id_column)
     ids = df[id_column]
@@ -253,12 +253,16 @@ def score_frame(
     columns.update(parsed)
     if not _kept(plan, columns, n):
         return None  # a row breaks a declared constraint: the general path names it and refuses the input
+    people = frame_people(plan, df, ids, period)
+    if people is None:
+        return None  # a team, date, role or relation cell the row reader would report
+    columns.update(people[0])
     del df  # the text cells are parsed: only the ids are needed from here
     columns = {spec.name: columns.pop(spec.column) for spec in plan.inputs} | columns  # metrics.x when shared
     if hold and layout_of(plan).approvals:
-        found = hold_columns(plan, columns, n, lambda k: str(ids[k]), fallback, People(ids), _results(plan))
+        found = hold_columns(plan, columns, n, lambda k: str(ids[k]), fallback, people[1], _results(plan))
         return _frame(plan, found.env, ids, period, list(found.held.values()))
-    env = evaluate_columns(plan, lambda: dict(columns), n, lambda k: str(ids[k]), fallback, People(ids), _results(plan))
+    env = evaluate_columns(plan, lambda: dict(columns), n, lambda k: str(ids[k]), fallback, people[1], _results(plan))
     return _frame(plan, env, ids, period)
 
 

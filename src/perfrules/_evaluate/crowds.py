@@ -33,6 +33,9 @@ __all__ = ["People", "crowd_value", "needed", "people_of"]
 
 #: Group functions computed by windows over the team column (the others take the row engine's code).
 WINDOWED = ("avg", "sum", "count", "max", "min", "top", "rank", "share")
+# Relation values (mentees_*, reports_*) computed by windows over the relation column: those whose
+# value is the group's alone (a rank, top or share depends on one's own value too).
+_GROUPED = ("avg", "sum", "count", "max", "min")
 
 
 @attrs.frozen
@@ -40,12 +43,14 @@ class People:
     """
     Who is who, row by row: ``ids``, each one's team (``None``: one team of everyone) and relations' ids.
 
-    ``ids`` is a list or a polars Series of texts (turned into a list only when needed).
+    Each is a list or a polars Series of texts (turned into a list only when needed).
     """
 
     ids: Any
-    teams: Sequence[str] | None = None
-    relations: dict[str, list[str]] = attrs.field(factory=dict)
+    teams: Any = None
+    relations: dict[str, Any] = attrs.field(factory=dict)
+    #: Each grouping column as (its distinct values, each row's index into them), made once, on first use.
+    indexes: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
 
 def people_of(plan: Plan, rows: Sequence[Row]) -> People:
@@ -83,26 +88,80 @@ def crowd_value(plan: Plan, call: tuple[str, ...], env: dict[str, Any], n: int, 
 
     scope, function = call[0].split("_", 1)
     ranked = plan.scheme.ranking is not None and function in ("rank", "top")
-    if scope in ("team", "all") and function in WINDOWED and not ranked and isinstance(env[call[1]], fixed.Num):
-        try:
-            teams = people.teams if scope == "team" else None
+    number = isinstance(env[call[1]], fixed.Num)
+    try:
+        if scope in ("team", "all") and function in WINDOWED and not ranked and number:
+            teams = _index(people, "\0team", people.teams) if scope == "team" and people.teams is not None else None
             return _windowed(function, env[call[1]], _counted(plan, call, env, n), teams, n)
-        except fixed.Limit:
-            pass  # beyond the exact range of a window: the row engine's code computes it, with its rounding
+        if scope in RELATION_SCOPES and function in _GROUPED and number:
+            others = people.relations[RELATION_SCOPES[scope]]
+            index = _index(people, RELATION_SCOPES[scope], others)
+            return _related(function, env[call[1]], _counted(plan, call, env, n), people.ids, index, n)
+    except fixed.Limit:
+        pass  # beyond the exact range of a window: the row engine's code computes it, with its rounding
     return _exact(plan, call, env, n, people)
 
 
-def _windowed(function: str, value: Any, counted: Any, teams: Sequence[str] | None, n: int) -> Any:
+def _index(people: People, key: str, column: Any) -> tuple[Any, Any]:
+    # (the distinct values of a grouping column, each row's index into them), made once per column.
+    import polars as pl
+
+    found = people.indexes.get(key)
+    if found is None:
+        named = pl.Series("g", column, dtype=pl.Utf8)
+        distinct = named.unique(maintain_order=True)
+        index = pl.DataFrame({"g": distinct, "t": pl.int_range(len(distinct), dtype=pl.UInt32, eager=True)})
+        at = pl.DataFrame({"g": named}).join(index, on="g", how="left", maintain_order="left")["t"]
+        found = people.indexes[key] = (distinct, at)
+    return found
+
+
+def _related(function: str, value: Any, counted: Any, ids: Any, index: tuple[Any, Any], n: int) -> Any:
+    import polars as pl
+
+    from .._formula import aggregate
+    from . import fixed
+
+    # A mentor's (manager's) value is over the people naming them: worked out as a team value over
+    # the relation column (the people naming nobody count nowhere), then read by the one named.
+    distinct, at = index
+    blank = (distinct == "").arg_true()
+    if len(blank):  # the people naming nobody
+        counted = counted & (at != blank[0])
+    if function in ("count", "sum", "avg"):  # one row per group already
+        _, over, _ = _team_level(function, value, counted, index, n)
+    else:  # the same value on every row of a group: the first row of each stands for it
+        over = _windowed(function, value, counted, index, n)
+        first = pl.DataFrame({"t": at}).with_row_index("i").unique("t", keep="first").sort("t")["i"]
+        over = _read_back(over, first)
+    frame = pl.DataFrame({"g": distinct, "c": over.c, "e": over.e, "z": over.negative() & (over.c == 0)})
+    groups = frame.filter(pl.col("g") != "")
+    read = pl.DataFrame({"g": pl.Series("g", ids, dtype=pl.Utf8)}).join(
+        groups, on="g", how="left", maintain_order="left"
+    )
+    # Someone nobody names reads the value of no members, as the row engine's aggregate gives it.
+    nobody = aggregate("team_" + function, Decimal(0), False, [], [], Decimal(0))
+    assert isinstance(nobody, Decimal)
+    none = fixed.from_decimals([nobody])
+    c = read["c"].fill_null(none.c[0])
+    e = read["e"].fill_null(none.e[0])
+    z = read["z"].fill_null(False if none.nz is None else bool(none.nz[0]))
+    return fixed.Num(c, e, z if z.any() else None)
+
+
+def _windowed(function: str, value: Any, counted: Any, teams: Any, n: int) -> Any:
     import polars as pl
 
     from . import fixed
 
-    team = pl.Series("g", teams, dtype=pl.Utf8) if teams is not None else pl.repeat("*", n, eager=True)
+    # ``teams``: (distinct teams, each row's index), or None for one team of everyone.
+    if teams is None:
+        teams = (pl.Series("g", ["*"]), pl.repeat(0, n, dtype=pl.UInt32, eager=True))
+    if function in ("count", "sum", "avg"):
+        return _per_team(function, value, counted, teams, n)
+    team = teams[1].alias("g")
     members = counted.cast(pl.Int128)
     frame = pl.DataFrame({"g": team, "k": counted, "n": members})
-    size = frame.select(pl.col("n").sum().over("g")).to_series()
-    if function == "count":
-        return fixed.Num(size, pl.repeat(0, n, dtype=pl.Int32, eager=True))
     zero = fixed.const(Decimal(0), n)
     if function == "rank":
         return _rank(frame, value, n)
@@ -112,20 +171,11 @@ def _windowed(function: str, value: Any, counted: Any, teams: Sequence[str] | No
     least = min(int(value.e.filter(counted).min()), 0)
     aligned, _, _ = fixed.align(value, fixed.const(Decimal(1).scaleb(least), n), counted)
     frame = frame.with_columns(a=aligned.zip_with(counted, pl.Series([0], dtype=pl.Int128)), e=value.e)
-    if function in ("sum", "avg", "share"):
+    if function == "share":
+        # own / total where the total is not zero (everyone's own value, counted or not), else 0.
         total = _sum(frame, least, counted, n)
-        if function == "sum":
-            return total
-        if function == "share":
-            # own / total where the total is not zero (everyone's own value, counted or not), else 0.
-            some = fixed.compare(total, zero, "!=", None)
-            return fixed.choose(
-                some, fixed.div(value, fixed.choose(some, total, fixed.const(Decimal(1), n)), some), zero
-            )
-        some = size > 0
-        ones = fixed.const(Decimal(1), n)
-        divisor = fixed.Num(size.zip_with(some, ones.c), pl.repeat(0, n, dtype=pl.Int32, eager=True))
-        return fixed.choose(some, fixed.div(total, divisor, some), zero)
+        some = fixed.compare(total, zero, "!=", None)
+        return fixed.choose(some, fixed.div(value, fixed.choose(some, total, fixed.const(Decimal(1), n)), some), zero)
     mine = pl.when(pl.col("k")).then(pl.col("a"))
     best = frame.select((mine.min() if function == "min" else mine.max()).over("g")).to_series()
     if function == "top":
@@ -143,6 +193,46 @@ def _windowed(function: str, value: Any, counted: Any, teams: Sequence[str] | No
     nz = None if value.nz is None else value.nz.gather(at) & some
     picked = fixed.Num(value.c.gather(at), value.e.gather(at), nz)
     return fixed.choose(some, picked, zero)
+
+
+def _per_team(function: str, value: Any, counted: Any, index: Any, n: int) -> Any:
+    # Counts, sums and averages are the team's alone: worked out once per team (one row each, the
+    # division included), then read by every member through the team's index.
+    _, per_team, at = _team_level(function, value, counted, index, n)
+    return _read_back(per_team, at)
+
+
+def _team_level(function: str, value: Any, counted: Any, index: Any, n: int) -> tuple[Any, Any, Any]:
+    import polars as pl
+
+    from . import fixed
+
+    # (the distinct teams, the value of each, each row's team as an index into them)
+    distinct, at = index
+    frame = pl.DataFrame({"t": at, "k": counted})
+    teams = len(distinct)
+    size = frame.group_by("t").agg(pl.col("k").sum().cast(pl.Int128)).sort("t")["k"]
+    zeros = pl.repeat(0, teams, dtype=pl.Int32, eager=True)
+    if function == "count":
+        return distinct, fixed.Num(size, zeros), at
+    if not counted.any():
+        return distinct, fixed.const(Decimal(0), teams), at
+    # Every member at the smallest exponent among all members (and 0, where a sum starts): exact integers.
+    least = min(int(value.e.filter(counted).min()), 0)
+    aligned, _, _ = fixed.align(value, fixed.const(Decimal(1).scaleb(least), n), counted)
+    frame = frame.with_columns(a=aligned.zip_with(counted, pl.Series([0], dtype=pl.Int128)), e=value.e)
+    total = _sum(frame, least, counted, teams, "t")
+    if function == "sum":
+        return distinct, total, at
+    some = size > 0
+    divisor = fixed.Num(size.zip_with(some, pl.Series([1], dtype=pl.Int128)), zeros)
+    return distinct, fixed.choose(some, fixed.div(total, divisor, some), fixed.const(Decimal(0), teams)), at
+
+
+def _read_back(value: Any, at: Any) -> Any:
+    from . import fixed
+
+    return fixed.Num(value.c.gather(at), value.e.gather(at), None if value.nz is None else value.nz.gather(at))
 
 
 def _rank(frame: Any, value: Any, n: int) -> Any:
@@ -164,18 +254,23 @@ def _rank(frame: Any, value: Any, n: int) -> Any:
     return fixed.Num((above + 1).cast(pl.Int128), pl.repeat(0, n, dtype=pl.Int32, eager=True))
 
 
-def _sum(frame: Any, least: int, counted: Any, n: int) -> Any:
+def _sum(frame: Any, least: int, counted: Any, n: int, by: str = "") -> Any:
     import polars as pl
 
     from . import fixed
 
     # sum(members, Decimal(0)) is exact, at the smallest of 0 and the members' exponents, while no
     # partial sum reaches 28 digits there, which the sum of magnitudes bounds; and it is never -0.
-    parts = frame.select(
-        s=pl.col("a").sum().over("g"),
-        m=pl.col("a").abs().sum().over("g"),
-        e=pl.when(pl.col("k")).then(pl.col("e")).min().over("g").fill_null(0).clip(None, 0),
+    # With ``by``, one row per team (in the order of its index), else one per row of the frame.
+    sums = (
+        pl.col("a").sum(),
+        pl.col("a").abs().sum(),
+        pl.when(pl.col("k")).then(pl.col("e")).min().fill_null(0).clip(None, 0),
     )
+    if by:
+        parts = frame.group_by(by).agg(s=sums[0], m=sums[1], e=sums[2]).sort(by)
+    else:
+        parts = frame.select(s=sums[0].over("g"), m=sums[1].over("g"), e=sums[2].over("g"))
     scale = fixed._pow10((parts["e"] - least).cast(pl.Int32))
     if ((parts["m"] // scale) >= 10**28).any():
         raise fixed.Limit(counted)
@@ -224,7 +319,8 @@ def _exact(plan: Plan, call: tuple[str, ...], env: dict[str, Any], n: int, peopl
             row[at] = column[k]
         values.append(tuple(row))
     stage = attrs.evolve(plan.stages[-1], groups=(call,))
-    teams = people.teams if people.teams is not None else ["*"] * n
+    teams = list(people.teams) if people.teams is not None else ["*"] * n
     ids = people.ids if isinstance(people.ids, list) else list(people.ids.to_list())
-    got = team_values(plan, stage, teams, values, ids, people.relations)
+    relations = {rel: list(column) for rel, column in people.relations.items()}
+    got = team_values(plan, stage, teams, values, ids, relations)
     return from_values([v[0] for v in got])

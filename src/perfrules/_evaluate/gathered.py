@@ -16,8 +16,11 @@ same members in the same (employee) order.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
+from itertools import compress, repeat
+from operator import itemgetter
 from typing import Any
 
 from .._compile import Plan
@@ -90,7 +93,7 @@ class _Call:
         self.counted = tuple(k for k in wanted if k is not None)
         if condition:
             self.counted += (plan.index[condition],)
-        self.n: dict[str, int] = {}
+        self.n: Counter[str] = Counter()
         self.total: dict[str, Decimal] = {}
         self.best: dict[str, Decimal] = {}
         self.members: dict[str, list[Decimal]] = {}
@@ -105,30 +108,35 @@ class _Call:
                     totals[boss] = totals.get(boss, _ZERO) + (v[whole_at] - v[own_at])
             return
         at, what = self.at, self.what
-        own = [(k, v[at]) for k, v, ok in zip(keys, outs, masks.of(self.counted, outs), strict=True) if k and ok]
+        # The counted members' groups and values, in employee order (a row naming no group counts nowhere).
+        counted = masks.of(self.counted, outs)
+        if not all(keys):
+            counted = [bool(k and ok) for k, ok in zip(keys, counted, strict=True)]
+        ks = list(compress(keys, counted))
         if what in ("count", "avg"):
-            n = self.n
-            for k, _ in own:
-                n[k] = n.get(k, 0) + 1
+            self.n.update(ks)
+        if what == "count":
+            return
+        xs = list(compress(map(itemgetter(at), outs), counted))
         if what in ("sum", "avg", "share"):
             total = self.total
-            for k, x in own:
+            for k, x in zip(ks, xs, strict=True):
                 total[k] = total.get(k, _ZERO) + x
         elif what in ("max", "top"):
             best = self.best
-            for k, x in own:
+            for k, x in zip(ks, xs, strict=True):
                 b = best.get(k)
                 if b is None or not x < b:  # the last of equal largest values
                     best[k] = x
         elif what == "min":
             best = self.best
-            for k, x in own:
+            for k, x in zip(ks, xs, strict=True):
                 b = best.get(k)
                 if b is None or x < b:  # the first of equal smallest values
                     best[k] = x
         elif what == "rank":
             members = self.members
-            for k, x in own:
+            for k, x in zip(ks, xs, strict=True):
                 members.setdefault(k, []).append(x)
 
     def finish(self) -> None:
@@ -145,11 +153,12 @@ class _Call:
         if self.scope == "charges":
             return [self.totals.get(k, _ZERO) for k in keys]
         if what == "count":
-            return [Decimal(self.n.get(k, 0)) for k in keys]
+            counts = {k: Decimal(c) for k, c in self.n.items()}
+            return list(map(counts.get, keys, repeat(_ZERO)))
         if what in ("sum", "avg"):
-            return [self.total.get(k, _ZERO) for k in keys]
+            return list(map(self.total.get, keys, repeat(_ZERO)))
         if what in ("max", "min"):
-            return [self.best.get(k, _ZERO) for k in keys]
+            return list(map(self.best.get, keys, repeat(_ZERO)))
         at = self.at
         if what == "top":  # counted, and no member above one's own value
             best = self.best
@@ -187,7 +196,15 @@ class Gathered:
         #: The output positions the calls read (what a pass before the stage must compute).
         self.wanted = {k for c in self.calls for k in _positions(c)}
 
-    def _keys(self, call: _Call, rows: Sequence[Row], adding: bool) -> list[str]:
+    def _keys(self, call: _Call, rows: Sequence[Row], adding: bool, found: dict[Any, list[str]]) -> list[str]:
+        # Worked out once per chunk for the calls that share them (``found``).
+        which = (call.relation, call.scope == "team")
+        keys = found.get(which)
+        if keys is None:
+            keys = found[which] = self._make_keys(call, rows, adding)
+        return keys
+
+    def _make_keys(self, call: _Call, rows: Sequence[Row], adding: bool) -> list[str]:
         if call.relation is not None:
             if not adding:
                 return [r.employee for r in rows]
@@ -203,8 +220,9 @@ class Gathered:
         Count the rows of one chunk (in employee order) with their values so far.
         """
         masks = _Masks()
+        found: dict[Any, list[str]] = {}
         for call in self.calls:
-            call.add(self._keys(call, rows, True), outs, masks)
+            call.add(self._keys(call, rows, True, found), outs, masks)
 
     def finish(self) -> None:
         """
@@ -217,8 +235,9 @@ class Gathered:
         """
         Return each row's group values, in the stage's ``groups`` order.
         """
-        masks = _Masks()
-        columns = [call.column(self._keys(call, rows, False), outs, masks) for call in self.calls]
+        masks: _Masks = _Masks()
+        found: dict[Any, list[str]] = {}
+        columns = [call.column(self._keys(call, rows, False, found), outs, masks) for call in self.calls]
         return list(zip(*columns, strict=True)) if columns else [() for _ in rows]
 
 

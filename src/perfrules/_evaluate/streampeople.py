@@ -7,12 +7,15 @@ chunks, a relation may name someone further down the file: the first pass
 keeps every id (they come in ascending order, so a sorted list) and the rows
 whose relation names nobody seen so far, and checks those once every row
 was read, so that the problems are those of the whole population, in its order.
+Each row's values are a function of its date, role and relation cells alone:
+those of a set of cells already worked out without a problem are looked up.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from .._compile import Plan
@@ -22,6 +25,8 @@ from .inputs import Row
 from .people import person_values, relation_issues
 
 __all__ = ["StreamedPeople"]
+
+_MEMO = 50_000  # distinct sets of cells remembered (each hire date with each role, in practice)
 
 
 class _Sorted:
@@ -63,6 +68,15 @@ class StreamedPeople:
         self.days: dict[tuple[str, str, str], tuple[Any, ...]] = {}
         dated = pop.hire_date is not None or pop.leave_date is not None
         self.no_period = dated and period is None
+        # The cells a row's values come from, as one key: the values of a key seen before are looked up.
+        own = [c for c in (pop.hire_date, pop.leave_date, pop.role) if c is not None]
+        cells = [*own, *self.columns.values()]
+        self.cells: Callable[[Mapping[str, str]], tuple[str, ...]] = (
+            itemgetter(*cells) if len(cells) > 1 else (lambda text: tuple(text[c] for c in cells))
+        )
+        self.own = len(own)  # the relation cells follow the row's own
+        self.memo: dict[tuple[str, ...], tuple[Any, ...]] = {}  # by every cell, for rows naming nobody
+        self.memo_own: dict[tuple[str, ...], tuple[Any, ...]] = {}  # by the row's own cells: without relations
 
     def values(self, rows: Sequence[Row], checking: bool) -> list[tuple[Any, ...]] | None:
         """
@@ -71,7 +85,7 @@ class StreamedPeople:
         if self.no_period:
             return None
         if not checking:
-            return person_values(self.plan, rows, self.period, [], self.days)
+            return self._values(rows, [])
         if self.keep_ids:
             ids = self.ids
             ids.extend(r.employee for r in rows)
@@ -83,7 +97,36 @@ class StreamedPeople:
                     # Someone already read is known now; anyone else is looked for once every row was read.
                     if other and (other == row.employee or other not in seen):
                         named.append((row.number, row.employee, other))
-        return person_values(self.plan, rows, self.period, self.issues, self.days)
+        return self._values(rows, self.issues)
+
+    def _values(self, rows: Sequence[Row], issues: list[Issue]) -> list[tuple[Any, ...]]:
+        # person_values() of each row, looked up by the row's cells when a row with the same cells was worked
+        # out before without a problem; a row naming someone, by its own cells, with the names it gives.
+        memo, memo_own, cells, own = self.memo, self.memo_own, self.cells, self.own
+        out: list[tuple[Any, ...]] = []
+        for row in rows:
+            try:
+                key = cells(row.text)
+            except KeyError:  # a cell the row does not have: worked out the long way
+                out += person_values(self.plan, [row], self.period, issues, self.days)
+                continue
+            found = memo.get(key)
+            if found is None:
+                base = memo_own.get(key[:own])
+                if base is not None:
+                    found = base + tuple([c.strip() for c in key[own:]])
+                else:
+                    before = len(issues)
+                    found = person_values(self.plan, [row], self.period, issues, self.days)[0]
+                    if len(issues) > before:  # a problem: reported for every row that has it
+                        out.append(found)
+                        continue
+                    if len(memo_own) < _MEMO:
+                        memo_own[key[:own]] = found[: len(found) - len(key) + own]
+                if not any(found[len(found) - len(key) + own :]) and len(memo) < _MEMO:
+                    memo[key] = found
+            out.append(found)
+        return out
 
     def problems(self) -> InputError | None:
         """

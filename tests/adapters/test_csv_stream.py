@@ -1,0 +1,53 @@
+"""A streamed CSV file's rows and the line each starts on, with blank lines, short rows and quoted line breaks."""
+
+import csv
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from perfrules import Issue
+from perfrules._adapters.streamed import csv_stream
+
+
+def _reference(path):
+    # Each row with the line it starts on, one row at a time: what the streamed reader must give.
+    out = []
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        end = reader.line_num
+        for cells in reader:
+            if cells:
+                full = cells + [None] * (len(header) - len(cells))
+                out.append((dict(zip(header, full, strict=True)), end + 1))
+            end = reader.line_num
+    return out
+
+
+CELL = st.sampled_from(["1", "22", "", "a b", '"x\ny"', '"p\n\nq"', '"r,s"'])
+
+
+@st.composite
+def _text(draw):
+    lines = ["employee_id,a,b"]
+    for k in range(draw(st.integers(0, 25))):
+        lines += [""] * draw(st.integers(0, 2)) if draw(st.integers(0, 4)) == 0 else []  # blank lines
+        cells = [f"E{k:03d}", draw(CELL), draw(CELL)][: draw(st.sampled_from([1, 2, 3, 3, 3, 3]))]
+        if draw(st.booleans()) and len(cells) > 1:
+            cells[1] = '"two\nlines"'
+        lines.append(",".join(cells))
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_text())
+def test_rows_and_their_lines_are_those_read_one_row_at_a_time(tmp_path, text):
+    path = tmp_path / "data.csv"
+    path.write_text(text, encoding="utf-8")
+    stream = csv_stream(path)
+    assert stream is not None
+    got = list(stream.rows())
+    want = _reference(path)
+    assert got == [row for row, _ in want]
+    lines = [stream.locate(Issue("x", "x", (f"row {n}", "a"))).line for n in range(2, len(got) + 2)]
+    assert lines == [line for _, line in want]
