@@ -169,24 +169,59 @@ def test_p4_over_three_months_gives_10_30_and_the_dismissal_flag(tmp_path):
     assert "1 occurrence(s) after 1 earlier, on schedule [10.00, 30.00, 0.00] = 30.00" in text
 
 
-def test_the_how_to_example_gives_the_numbers_it_shows(tmp_path):
-    """The scheme in docs/how-to/history-rules.md, run over the three months its table shows."""
-    page = (ROOT / "docs" / "how-to" / "history-rules.md").read_text(encoding="utf-8")
-    text = re.search(r"```yaml\n(name: totals example\n.*?)```", page, re.S).group(1)
-    plan = pr.compile_scheme(pr.scheme_from_text(text).scheme)
+def _page_months(plan, tmp_path, name):
+    # The page's three months, one breach each, scored in turn with a ledger.
     got = []
-    with pr.Ledger(tmp_path / "l.db") as ledger:
+    with pr.Ledger(tmp_path / name) as ledger:
         for month, sales in (("2026-01", 12000), ("2026-02", 8000), ("2026-03", 15000)):
             row = {"employee_id": "a", "sales": str(sales), "breaches": "1"}
             results = pr.score(plan, [row], period=month, history=ledger)
             ledger.publish(results, plan.scheme)
-            r = results.by_employee()["a"]
-            got.append((r.payouts["bonus"], r.penalties["breach"], r.payouts["big_months_this_quarter"]))
-    assert [(120, 10, 1), (80, 30, 1), (50, 0, 2)] == got
-    lines = history_lines(plan, results.period, results.history, r.values)
+            got.append(results)
+    return got
+
+
+def test_the_how_to_example_gives_the_numbers_it_shows(tmp_path):
+    """The scheme in docs/how-to/history-rules.md, run over the three months its table shows, month by month."""
+    page = (ROOT / "docs" / "how-to" / "history-rules.md").read_text(encoding="utf-8")
+    text = re.search(r"```yaml\n(name: totals example\n.*?)```", page, re.S).group(1)
+    plan = pr.compile_scheme(pr.scheme_from_text(text).scheme)
+    assert [] == [i.code for i in pr.validate(plan.scheme).issues]  # followed literally, nothing to warn about
+    months = _page_months(plan, tmp_path, "l.db")
+    header, _, *rows = re.search(r"\n(\| month \| `raw_bonus`.*?)\n\n", page, re.S).group(1).splitlines()
+    columns = [c.strip(" `") for c in header.strip("|").split("|")][1:]
+    assert ["raw_bonus", "capped_bonus", "breach", "bonus", "big_months_this_quarter"] == columns
+    shown = []
+    for row in rows:
+        month, *cells = (c.strip() for c in row.strip("|").split("|"))
+        shown.append((month, [D(c.split()[0]) for c in cells]))  # "50 (250 − 200 already counted)" shows 50
+    got = []
+    for results in months:
+        r = results.by_employee()["a"]
+        values = {**r.payouts, **r.penalties}
+        got.append((str(results.period.label), [values[c] for c in columns]))
+    assert shown == got
+    assert [D(110), D(50), D(50)] == [m.by_employee()["a"].payouts["bonus"] for m in months]
+    assert "the bonus paid is 210" in page and "the cap counts 250, the fines come to 40" in page
+    r = months[-1].by_employee()["a"]
+    lines = history_lines(plan, months[-1].period, months[-1].history, r.values)
     for line in re.search(r"```text\nHistory \(2026-03\):\n(.*?)```", page, re.S).group(1).splitlines():
         assert line in lines
     assert "breach: 1 occurrence(s) after 1 earlier, on schedule [10.00, 30.00, 0.00] = 30.00" in page
+
+
+def test_a_fine_on_the_capped_payout_is_paid_back_later_as_the_page_warns(tmp_path):
+    """The combination the page warns against: the cap counts the bonus after its fine, so March pays it back."""
+    page = (ROOT / "docs" / "how-to" / "history-rules.md").read_text(encoding="utf-8")
+    text = re.search(r"```yaml\n(name: totals example\n.*?)```", page, re.S).group(1)
+    capped = 'formula: "min(raw_bonus, max(250 - prior_sum(bonus, since=year), 0))"'
+    assert capped in page.replace("\n", " ").replace("bonus: {", "")
+    wrong = text.replace('  bonus: {formula: "capped_bonus"}', f"  bonus: {{{capped}}}")
+    assert wrong != text
+    plan = pr.compile_scheme(pr.scheme_from_text(wrong).scheme)
+    paid = [m.by_employee()["a"].payouts["bonus"] for m in _page_months(plan, tmp_path, "w.db")]
+    assert [D(110), D(50), D(90)] == paid  # 250 in all: the fines of 40 were paid back
+    assert "110, 50 and then 90 (250 − 160 already paid), 250 in all" in page
 
 
 @settings(max_examples=40, deadline=None)

@@ -183,6 +183,64 @@ payouts:
         assert 1 == main(["validate", "--strict", str(scheme)])  # strict fails on it
         assert [] == codes(findings(text.replace("unit: money}", "unit: money, payout: pay}", 1)))
 
+    @pytest.mark.parametrize(
+        "reader",
+        [
+            'flags:\n  many_late: {when: "late_fee > 50", reason: late}\n',
+            'conditions:\n  punctual: "late_fee == 0"\n',
+        ],
+    )
+    def test_money_read_only_by_a_test_is_still_not_paid(self, reader):
+        # A flag, a condition or a payout's when: tests the money; only a payout's amount brings it into pay.
+        text = (
+            "name: x\nmetrics: {sales: money, late: count}\n"
+            "penalties:\n  late_fee: {count: late, amount: 20, unit: money}\n" + reader + "payouts:\n"
+            '  pay: {formula: "sales / 10", when: "late_fee < 1000"}\n'
+        )
+        r = findings(text)
+        assert ["money-not-paid"] == codes(r)
+        assert ("penalties", "late_fee") == r.issues[0].path
+
+    def test_money_read_by_a_payouts_amount_through_a_derived_value_is_paid(self):
+        text = (
+            'name: x\nmetrics:\n  sales: money\n  late: count\n  net: {formula: "sales / 10 - late_fee"}\n'
+            "penalties:\n  late_fee: {count: late, amount: 20, unit: money}\n"
+            'payouts:\n  pay: {formula: "net"}\n'
+        )
+        assert [] == codes(findings(text))
+
+    @pytest.mark.parametrize("kind", ["penalties", "bonuses"])
+    def test_money_attached_to_a_payout_and_read_by_its_formula_is_an_error(self, kind):
+        # Attached money is added or taken off after the formula: reading it in the formula too counts it twice.
+        sign = "-" if kind == "penalties" else "+"
+        text = (
+            "name: x\nmetrics: {sales: money, late: count}\n"
+            f"{kind}:\n  fee: {{count: late, amount: 20, unit: money, payout: pay}}\n"
+            f'payouts:\n  pay: {{formula: "sales / 10 {sign} fee", cap: 5000}}\n'
+        )
+        r = findings(text)
+        assert ["money-twice"] == codes(r)
+        (issue,) = r.issues
+        assert "error" == issue.severity and ("payouts", "pay", "formula") == issue.path
+        assert "'fee'" in issue.message and "payout: pay" in issue.message
+        assert f"at column 14 of formula 'sales / 10 {sign} fee'" in issue.message  # placed without a file too
+        assert (6, 32) == (issue.line, issue.column)  # the term itself: `  pay: {formula: "sales / 10 - fee"`
+        assert "payout: pay" in (issue.hint or "") and "the term 'fee'" in (issue.hint or "")
+        assert [] == codes(findings(text.replace(", payout: pay}", "}")))  # one of the two removed
+        assert [] == codes(findings(text.replace(f" {sign} fee", "")))  # money-not-paid is not due either
+        with pytest.raises(pr.SchemeError) as caught:
+            pr.compile_scheme(pr.scheme_from_text(text).scheme)
+        assert "money-twice" in [i.code for i in caught.value.issues]
+
+    def test_money_twice_through_a_derived_value_names_the_term_read(self):
+        text = (
+            'name: x\nmetrics:\n  sales: money\n  late: count\n  net: {formula: "sales / 10 - fee"}\n'
+            "penalties:\n  fee: {count: late, amount: 20, unit: money, payout: pay}\n"
+            'payouts:\n  pay: {formula: "min(net, 500)"}\n'
+        )
+        (issue,) = findings(text).issues
+        assert "money-twice" == issue.code and "through 'net'" in issue.message and 5 == issue.offset
+
 
 class TestReport:
     """The report's shapes."""

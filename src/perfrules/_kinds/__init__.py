@@ -13,7 +13,7 @@ from .base import Context, Explaining, Kind, Line, limit_facts
 from .grade import GRADES
 from .indicator import INDICATORS, points_name
 from .marginal import ACCELERATORS, marginal_total
-from .payout import PAYOUTS
+from .payout import PAYOUTS, amount_reads
 from .people import charged_to, charges_name, group_scopes, population_names, population_types
 from .ranking import RANKING, key_name
 from .simple import ASSESSED, CONDITIONS, ELIGIBLE, FLAGS, METRICS
@@ -30,6 +30,7 @@ __all__ = [
     "Explaining",
     "Kind",
     "Line",
+    "amount_reads",
     "by_collection",
     "by_kind",
     "charged_to",

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from .._errors import Issue
 from .._ir import Path
+from .._kinds import amount_reads
 from .._model import Scheme
 from .analyse import Analysis
 from .constraints import read_constraints
@@ -53,9 +54,12 @@ def _unused(s: Scheme, a: Analysis) -> Iterator[Issue]:
 
 
 def _unpaid(s: Scheme, a: Analysis) -> Iterator[Issue]:
-    # Money with no ``payout:`` is reported and paid nowhere (unless a formula reads it): legal, as a figure
-    # kept for the record, but more often a forgotten line, and the pay then silently leaves it out.
+    # Money with no ``payout:`` is reported and paid nowhere (unless a payout's amount reads it): legal, as a
+    # figure kept for the record, but more often a forgotten line, and the pay then silently leaves it out.
+    # Only a payout's value formula brings money into pay: a flag, a condition or a ``when:`` that reads it
+    # only tests it.
     names = [p.name for p in s.payouts]
+    paid = {name for p in names for name in amount_reads(a, p)}
     if len(names) == 1:
         where = f"add `payout: {names[0]}`"
     else:
@@ -65,12 +69,12 @@ def _unpaid(s: Scheme, a: Analysis) -> Iterator[Issue]:
     for collection, kind, items in (("penalties", "penalty", s.penalties), ("bonuses", "bonus", s.bonuses)):
         verb, act = ("taken off", "take it off") if kind == "penalty" else ("added to", "add it to")
         for adj in items:
-            if adj.unit == "money" and adj.into() is None and adj.name not in a.used:
+            if adj.unit == "money" and adj.into() is None and adj.name not in paid:
                 yield _warn(
                     "money-not-paid",
                     f"{kind} {adj.name!r} is money that no payout takes: it is reported, not {verb} any pay",
                     (collection, adj.name),
-                    f"{where} to {act} that payout, or read it in a payout's formula",
+                    f"{where} to {act} that payout, or read it in a payout's formula (its amount)",
                 )
 
 
