@@ -209,6 +209,26 @@ payouts:
         )
         assert [] == codes(findings(text))
 
+    def test_a_fine_taken_off_a_payout_capped_by_its_own_history_is_named(self):
+        # Each fine leaves room under the payout's own year-to-date total, and a later month pays it back.
+        text = (
+            "name: x\nperiod: month\nmetrics: {sales: money, breaches: count}\n"
+            "penalties:\n  breach: {count: breaches, amount: 10, unit: money, payout: bonus}\n"
+            'payouts:\n  bonus: {formula: "min(sales / 100, max(250 - prior_sum(bonus, since=year), 0))", cap: 250}\n'
+        )
+        r = findings(text)
+        assert ["money-paid-back"] == codes(r)
+        (issue,) = r.issues
+        assert "warning" == issue.severity and ("payouts", "bonus") == issue.path
+        assert "prior_sum(bonus, since=year)" in issue.message and "'breach'" in issue.message
+        # The cap counted before the fines (the history how-to's way) is not named.
+        fixed = text.replace(
+            'bonus: {formula: "min(sales / 100, max(250 - prior_sum(bonus, since=year), 0))", cap: 250}',
+            'capped: {formula: "min(sales / 100, max(250 - prior_sum(capped, since=year), 0))", cap: 250}\n'
+            '  bonus: {formula: "capped"}',
+        )
+        assert [] == codes(findings(fixed))
+
     @pytest.mark.parametrize("kind", ["penalties", "bonuses"])
     def test_money_attached_to_a_payout_and_read_by_its_formula_is_an_error(self, kind):
         # Attached money is added or taken off after the formula: reading it in the formula too counts it twice.

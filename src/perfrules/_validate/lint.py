@@ -3,7 +3,7 @@ Lint checks: things that are legal but probably wrong, reported as warnings.
 
 Tier tables with unreachable bands or points that fall as the value gets
 better (gaps and overlaps are errors: see :mod:`.tables`); weights that do not add up to 100; inputs nothing reads;
-money penalties and bonuses no payout takes.
+money penalties and bonuses no payout takes; fines taken off a payout capped by its own history.
 (A cap below a floor is an error, found by each rule kind's own check.)
 """
 
@@ -78,6 +78,42 @@ def _unpaid(s: Scheme, a: Analysis) -> Iterator[Issue]:
                 )
 
 
+def _call(fn: str, name: str, n: int) -> str:
+    # A history call as written: ("prior_sum_year", "bonus", 0) is prior_sum(bonus, since=year).
+    base, _, since = fn.rpartition("_")
+    if since in ("year", "quarter", "half", "hire") and base:
+        return f"{base}({name}, since={since})"
+    return f"{fn}({name}, {n})"
+
+
+def _paid_back(s: Scheme, a: Analysis) -> Iterator[Issue]:
+    # A payout capped by its own history (``prior_sum(bonus, since=year)``) with a fine taken off it: each fine
+    # leaves that much room under the cap, and a later month pays it back. Legal, rarely meant: the cap should
+    # count a value before the fines (docs/how-to/history-rules.md).
+    for p in s.payouts:
+        fines = [adj.name for adj in s.penalties if adj.unit == "money" and adj.into() == ("payouts", p.name)]
+        if not fines:
+            continue
+        own = a.formulas.get(("payouts", p.name, "formula"))
+        read = [own] if own is not None else []
+        read += [
+            f
+            for path, f in a.formulas.items()
+            if len(path) == 3 and path[2] == "formula" and path[1] in amount_reads(a, p.name) and path[1] != p.name
+        ]
+        calls = sorted({_call(fn, name, n) for f in read for fn, name, n in f.history if name == p.name})
+        if calls:
+            yield _warn(
+                "money-paid-back",
+                f"payout {p.name!r} reads its own history ({', '.join(calls)}) and penalty "
+                f"{', '.join(map(repr, fines))} is taken off it: a fine leaves room under that total, "
+                "and a later period pays it back",
+                ("payouts", p.name),
+                "read the history of a value worked out before the fines (e.g. a capped amount the payout "
+                "takes), not of the payout the fines are taken off",
+            )
+
+
 def lint(a: Analysis) -> list[Issue]:
     """
     Return every lint warning for the analysed scheme.
@@ -88,4 +124,5 @@ def lint(a: Analysis) -> list[Issue]:
     out.extend(_weights(s))
     out.extend(_unused(s, a))
     out.extend(_unpaid(s, a))
+    out.extend(_paid_back(s, a))
     return out
