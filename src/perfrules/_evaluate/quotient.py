@@ -5,6 +5,7 @@ Rounding and division of decimal columns, exactly as :class:`decimal.Decimal` do
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 import polars as pl
 
@@ -21,6 +22,7 @@ from .coeffs import (
     _ZERO,
     Num,
     _check,
+    _context,
     _digits,
     _exponents,
     _fit,
@@ -237,14 +239,8 @@ def div(a: Num, b: Num, live: pl.Series | None) -> Num:
         strip = room & (coeff % unit == 0)
         coeff = coeff.zip_with(~strip, coeff // unit)
         exp = exp + strip.cast(_E) * k
-    # Round to 28 digits, half-even, as the context does.
-    drop = (_digits(coeff) - _PREC).clip(0, 38)
-    d = _pow10(drop)
-    q, r = coeff // d, coeff % d
-    q = q + ((r + r > d) | ((r + r == d) & (q % _TWO == 1))).cast(_I)
-    carry = q >= _LIMIT
-    q = q.zip_with(~carry, q // _TEN)
-    exp = exp + drop + carry.cast(_E)
+    q, rounded = _context(coeff, exp)  # round to 28 digits, half-even, as the context does
+    exp = cast(pl.Series, rounded)  # a column of exponents in, a column out
     zero_a = a.c == 0
     q = q.zip_with(~zero_a, _ZERO)
     exp = exp.zip_with(~zero_a, ideal)
