@@ -12,13 +12,11 @@ memory (the tree's resident memory, summed, sampled every 0.1 s):
 - Dask: ``score_dask`` over ``dask.dataframe.read_csv`` in 4 partitions on a
   ``LocalCluster`` of 2 worker processes with one thread each, written as one CSV file.
 
-``score_dask`` does not hold amounts over an approval threshold yet (it refuses such a scheme
-unless ``unheld=True``), while ``perfrules score`` holds them, so both runs score a copy of the
-scheme without its approval rule (``approval_over``): the same rules, no holds.
-
 The scheme has ``all_max`` and ``all_min``, so the Dask run makes two passes:
 the first scores each partition up to them (with the row engine, which knows each
 member's id) and adds their shares up, the second scores each partition with them.
+Merit over its approval threshold is held on both sides, each partition holding its
+own employees' amounts before the first pass (``approval_held`` in ``flags``).
 The two outputs must hold the same cells, row for row.
 """
 
@@ -62,7 +60,7 @@ DASK_RUN = textwrap.dedent(
                 size = -(-__import__("os").path.getsize(data) // 4)  # 4 partitions
                 frame = dd.read_csv(data, dtype=str, keep_default_na=False, blocksize=size)
                 frame = frame.repartition(npartitions=4)  # blocks split at line ends: 3 or 4 of them
-                scored = pr.score_dask(plan, frame, period="2026-04", no_history=True, engine=engine, unheld=True)
+                scored = pr.score_dask(plan, frame, period="2026-04", no_history=True, engine=engine)
                 scored.to_csv(out, single_file=True, index=False)
     """
 )
@@ -109,15 +107,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data, single, spread = Path(tmp) / "data.csv", Path(tmp) / "single.csv", Path(tmp) / "dask.csv"
         generate(data, n)
-        scheme = Path(tmp) / "scheme.yaml"  # without approval_over: score_dask does not hold yet (see above)
-        scheme.write_text(SCHEME.read_text(encoding="utf-8").replace("    approval_over: 5\n", ""), encoding="utf-8")
         script = Path(tmp) / "dask_run.py"
         script.write_text(DASK_RUN, encoding="utf-8")
-        print(f"seed003-kpi without approval_over, {n:,} rows, CSV in and out, engine {engine} (whole process trees)")
-        cmd = [sys.executable, "-m", "perfrules", "score", str(scheme), str(data), "--period", "2026-04"]
+        print(f"seed003-kpi, {n:,} rows, CSV in and out, engine {engine} (whole process trees)")
+        cmd = [sys.executable, "-m", "perfrules", "score", str(SCHEME), str(data), "--period", "2026-04"]
         wall, cpu, peak = _run([*cmd, "--no-history", "--engine", engine, "--out", str(single)])
         print(f"  one process           wall {wall:7.2f} s  cpu {cpu:7.2f} s  peak {peak:8.1f} MiB")
-        wall, cpu, peak = _run([sys.executable, str(script), str(scheme), str(data), str(spread), engine])
+        wall, cpu, peak = _run([sys.executable, str(script), str(SCHEME), str(data), str(spread), engine])
         print(f"  dask 4 parts/2 workers wall {wall:6.2f} s  cpu {cpu:7.2f} s  peak {peak:8.1f} MiB")
         print(f"  the same cells in {_same(single, spread):,} rows")
 

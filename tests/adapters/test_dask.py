@@ -144,12 +144,81 @@ def test_a_history_source_the_workers_cannot_receive_is_refused(client: Any, tmp
             pr.sweep(plan, {"same": plan}, [("2026-04", rows)], history=book, dask=True)
 
 
-def test_a_scheme_that_holds_amounts_for_approval_is_refused_unless_unheld_is_asked_for(client: Any) -> None:
-    # The command line holds merit over 5 points (W2); score_dask cannot, and must not pay it in silence.
-    plan = pr.compile_scheme(pr.load_scheme(ROOT / "examples" / "seed003-kpi" / "scheme.yaml"))
-    rows = read(ROOT / "examples" / "seed003-kpi" / "data.csv")
+def _csv(ddf: Any) -> bytes:
+    # The Dask result as one CSV file, as `perfrules score --out` writes one.
+    return ddf.compute().to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+@pytest.mark.parametrize("engine", ["row", "columnar"])
+def test_the_kpi_example_holds_merit_as_the_command_line_does(client: Any, tmp_path: Path, engine: str) -> None:
+    # The command line holds merit over 5 points (W2), and so does score_dask: byte for byte the same file.
+    from perfrules._cli.main import main
+
+    scheme, data = ROOT / "examples" / "seed003-kpi" / "scheme.yaml", ROOT / "examples" / "seed003-kpi" / "data.csv"
+    out = tmp_path / "x.csv"
+    assert main(["score", str(scheme), str(data), "--period", "2026-04", "--no-history", "--out", str(out)]) == 0
+    plan = pr.compile_scheme(pr.load_scheme(scheme))
+    got = _csv(pr.score_dask(plan, frame(read(data), 3), period="2026-04", no_history=True, engine=engine))
+    assert b"approval_held" in got
+    assert got == out.read_bytes()
+
+
+def test_many_holds_over_partitions_equal_the_command_lines(client: Any, tmp_path: Path) -> None:
+    # Holding merit brings second_look to life (a fixpoint per employee); all_max(score) sees the held scores.
+    from perfrules._adapters import read_population, render_results, score_held
+    from tests.adapters.test_streamed import _kpi_rows
+    from tests.adapters.test_streamed_holds import SECOND_LOOK, _plan
+
+    plan = _plan(tmp_path, SECOND_LOOK)
+    data = tmp_path / "data.csv"
+    data.write_text("\n".join(_kpi_rows(300, seed=11)) + "\n", encoding="utf-8")
+    _, results = score_held(plan, read_population(data), {}, period="2026-04", no_history=True)
+    assert sum(1 for r in results if r.held) > 100
+    assert any(len(r.held) == 2 for r in results)
+    got = _csv(pr.score_dask(plan, frame(read(data), 4), period="2026-04", no_history=True))
+    assert got == render_results(results, "x.csv")
+
+
+def test_a_one_stage_scheme_holds_on_the_cluster(client: Any, tmp_path: Path) -> None:
+    from perfrules._adapters import render_results, score_held
+
+    scheme = tmp_path / "one.yaml"
+    scheme.write_text(
+        """name: one stage
+metrics: {discipline: list, shifts: count}
+score: {base: 100}
+penalties:
+  discipline_ded: {occurrences: discipline, levels: [1, 2, 3, 5, 10, 20], approval_over: 10}
+bonuses:
+  cover: {count: shifts, amount: 12, approval_over: 10, when: "discipline_ded == 0"}
+""",
+        encoding="utf-8",
+    )
+    plan = pr.compile_scheme(pr.load_scheme(scheme))
+    assert len(plan.stages) == 1
+    rows = [
+        {"employee_id": f"E{k:03d}", "discipline": ("", "2", "20", "2;20", "10")[k % 5], "shifts": str(k % 3)}
+        for k in range(40)
+    ]
+    _, results = score_held(plan, rows, {})
+    assert {tuple(h.adjustment for h in r.held) for r in results} >= {("discipline_ded",), ("cover",)}
+    assert _csv(pr.score_dask(plan, frame(rows, 3))) == render_results(results, "x.csv")
+
+
+def test_an_approval_on_population_values_is_refused_unless_unheld(client: Any, tmp_path: Path) -> None:
+    # Whether best_tasks is held depends on all_max: no partition can tell alone, and nothing is paid in silence.
+    from tests.adapters.test_streamed import _kpi_rows
+    from tests.adapters.test_streamed_holds import SECOND_LOOK, _plan
+
+    extra = SECOND_LOOK.replace("second_look", "best_tasks").replace(
+        "merit == 0", "tasks_rating == all_max(tasks_rating)"
+    )
+    plan = _plan(tmp_path, extra)
+    data = tmp_path / "data.csv"
+    data.write_text("\n".join(_kpi_rows(30)) + "\n", encoding="utf-8")
     with pytest.raises(pr.CompileError) as err:
-        pr.score_dask(plan, frame(rows), period="2026-04", no_history=True)
+        pr.score_dask(plan, frame(read(data)), period="2026-04", no_history=True)
     assert [i.code for i in err.value.issues] == ["approval-unheld"]
-    flagged = pr.score_dask(plan, frame(rows), period="2026-04", no_history=True, unheld=True).compute()
+    flagged = pr.score_dask(plan, frame(read(data)), period="2026-04", no_history=True, unheld=True).compute()
     assert flagged["flags"].str.contains("approval_required").any()
+    assert not flagged["flags"].str.contains("approval_held").any()

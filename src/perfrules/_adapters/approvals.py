@@ -17,7 +17,7 @@ release it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +28,7 @@ from .._evaluate import FlagHit, Hold, Result, Results, as_records, holding_sche
 from .ledger import Ledger
 from .records import fail
 
-__all__ = ["Approved", "approvals_of", "approve", "score_held"]
+__all__ = ["Approved", "approvals_of", "approve", "marked", "score_held"]
 
 #: (employee, adjustment) → the amount approved, and who approved it when.
 Approved = Mapping[tuple[str, str], Mapping[str, Any]]
@@ -88,21 +88,34 @@ def score_held(
             for row in rows
         ]
         results = score(used, gated, **options)
-    out = []
-    for result in results:
-        over = asked.get(result.employee, {})
-        flags = [f for f in result.flags if f.name != "approval_required"]
-        held = []
-        for name, (amount, limit) in sorted(over.items()):
-            if (result.employee, name) in pending:
-                held.append(Hold(name, amount, limit))
-                flags.append(FlagHit("approval_held", f"{name}: {amount} is over {limit}; held until approved"))
-            else:
-                a = approved[(result.employee, name)]
-                flags.append(FlagHit("approved", f"{name}: {amount} approved by {a['by']} on {a['at']}: {a['note']}"))
-        changed = over or len(flags) != len(result.flags)
-        out.append(result.with_held(tuple(flags), tuple(held)) if changed else result)
+    out = [marked(r, asked.get(r.employee, {}), pending, approved) for r in results]
     return used, attrs.evolve(results, digest=plan.digest, results=tuple(out))
+
+
+def marked(
+    result: Result,
+    over: Mapping[str, tuple[Decimal, Decimal]],
+    pending: Collection[tuple[str, str]],
+    approved: Approved,
+) -> Result:
+    """
+    Return ``result`` flagged with what it holds (``approval_held``) or what was approved, as ``score_held`` gives it.
+
+    ``over`` maps each adjustment of the employee over its threshold to (the
+    amount, the threshold); those ``(employee, adjustment)`` in ``pending`` are
+    held, the others approved in ``approved``.
+    """
+    flags = [f for f in result.flags if f.name != "approval_required"]
+    held = []
+    for name, (amount, limit) in sorted(over.items()):
+        if (result.employee, name) in pending:
+            held.append(Hold(name, amount, limit))
+            flags.append(FlagHit("approval_held", f"{name}: {amount} is over {limit}; held until approved"))
+        else:
+            a = approved[(result.employee, name)]
+            flags.append(FlagHit("approved", f"{name}: {amount} approved by {a['by']} on {a['at']}: {a['note']}"))
+    changed = over or len(flags) != len(result.flags)
+    return result.with_held(tuple(flags), tuple(held)) if changed else result
 
 
 def approvals_of(ledger: Ledger, scheme: str, period: str) -> dict[tuple[str, str], dict[str, Any]]:

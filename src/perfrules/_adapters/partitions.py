@@ -4,19 +4,36 @@ Scoring a Dask DataFrame on a cluster: population values over all partitions, th
 Each partition is scored by :func:`perfrules.score_part` with the group values
 of the whole population, collected first in as many passes as the plan has
 stages of group values (and one for a forced distribution); see
-:mod:`perfrules._evaluate.split`.  Dask is an optional extra, imported only here
+:mod:`perfrules._evaluate.split`.  Amounts over an approval threshold are held
+in each partition first, as the command line holds them (see
+:mod:`perfrules._evaluate.splitholds`).  Dask is an optional extra, imported only here
 and only when called.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+import attrs
 
 from .._compile import Plan
 from .._errors import CompileError, InputError, Issue
-from .._evaluate import PopulationValues, Shipped, collect_part, layout_of, portable, require_split, score_part
+from .._evaluate import (
+    PopulationValues,
+    Results,
+    Shipped,
+    collect_part,
+    first_stage_holds,
+    held_plan,
+    layout_of,
+    part_holds,
+    portable,
+    require_split,
+    score_part,
+)
+from .approvals import marked
 from .write import flat_fields, result_rows
 
 __all__ = ["population_values_dask", "result_columns", "score_dask"]
@@ -50,10 +67,20 @@ def _dask() -> Any:
     return dask
 
 
-def _collect(ship: Shipped, part: Any, known: PopulationValues, options: dict[str, Any], k: int) -> PopulationValues:
+#: The adjustments a scheme copy holds (adjustment → its hold input), or None: nothing is held.
+_Holds = Mapping[str, str] | None
+
+
+def _collect(
+    ship: Shipped, part: Any, known: PopulationValues, options: dict[str, Any], k: int, holds: _Holds = None
+) -> PopulationValues:
     plan = ship.plan
     # An empty partition (a filter, a repartition) has no share; scoring it would say the input has no rows.
-    return collect_part(plan, part, known, source=f"partition {k}", **options) if len(part) else PopulationValues()
+    if not len(part):
+        return PopulationValues()
+    options = {**options, "source": f"partition {k}"}
+    rows = part if holds is None else part_holds(plan, holds, part, **options)[0]
+    return collect_part(plan, rows, known, **options)
 
 
 def population_values_dask(plan: Plan, frame: Any, **options: Any) -> PopulationValues:
@@ -64,6 +91,12 @@ def population_values_dask(plan: Plan, frame: Any, **options: Any) -> Population
     pass scores every partition up to the next group values and adds up their
     shares on the client: one pass per stage of group values, one more for a forced distribution.
     """
+    return _population(plan, frame, None, options)
+
+
+def _population(plan: Plan, frame: Any, holds: _Holds, options: dict[str, Any]) -> PopulationValues:
+    # With ``holds`` (``plan`` is then the scheme copy gated on them), each partition holds its
+    # amounts first: the shares are those of the held values, as the command line's population has them.
     dask = _dask()
     require_split(plan)
     portable(options.get("history"))
@@ -72,7 +105,7 @@ def population_values_dask(plan: Plan, frame: Any, **options: Any) -> Population
     task = dask.delayed(_collect, pure=True)
     while not known.complete(plan):
         ship, given = Shipped(plan), dask.delayed(known)
-        shares = dask.compute(*[task(ship, part, given, options, k) for k, part in enumerate(parts)])
+        shares = dask.compute(*[task(ship, part, given, options, k, holds) for k, part in enumerate(parts)])
         known = known.combine(plan, shares)
     return known
 
@@ -83,14 +116,25 @@ def _score(
     known: PopulationValues,
     options: dict[str, Any],
     columns: Sequence[str],
+    holds: _Holds = None,
     partition_info: dict[str, Any] | None = None,
 ) -> Any:
     plan = ship.plan
     pd: Any = importlib.import_module("pandas")  # installed with dask[dataframe]; it has no type hints
     # Errors name the partition: row numbers count from its first row.
     source = f"partition {partition_info['number']}" if partition_info else "a partition"
-    rows = list(result_rows(score_part(plan, part, known, source=source, **options))) if len(part) else []
+    rows = list(result_rows(_scored(plan, part, known, holds, {**options, "source": source}))) if len(part) else []
     return pd.DataFrame(rows, columns=list(columns), dtype=object) if rows else pd.DataFrame(columns=list(columns))
+
+
+def _scored(plan: Plan, part: Any, known: PopulationValues, holds: _Holds, options: dict[str, Any]) -> Results:
+    if holds is None:
+        return score_part(plan, part, known, **options)
+    rows, over = part_holds(plan, holds, part, **options)
+    results = score_part(plan, rows, known, **options)
+    # Flagged as score_held flags what it holds: no approval is given here, so every amount over is held.
+    pending = {(emp, name) for emp, asked in over.items() for name in asked}
+    return attrs.evolve(results, results=tuple(marked(r, over.get(r.employee, {}), pending, {}) for r in results))
 
 
 def _unique(ids: Any) -> Any:
@@ -131,32 +175,40 @@ def score_dask(plan: Plan, frame: Any, *, engine: str = "row", unheld: bool = Fa
     ``engine="columnar"`` scores each partition column-wise.  What cannot be worked
     out over parts is refused (``split-unsupported``); an employee in two
     partitions is refused (``duplicate-employee``) when the result is computed.
-    A scheme with approval thresholds is refused (``approval-unheld``): the command
-    line holds amounts over them, and this does not yet; ``unheld=True`` asks for the
-    amounts before holds, flagged ``approval_required``, as :func:`perfrules.score` gives them.
+    Amounts over an approval threshold are held as the command line holds them
+    (no approval is read): each partition holds its own employees' amounts on the
+    plan's first stage, and the population values are those of the held amounts,
+    so the rows equal ``perfrules score … --out`` (``approval_held`` flags
+    included).  Where a held amount depends on population values, no partition
+    can tell alone: that is refused (``approval-unheld``).  ``unheld=True`` asks for
+    the amounts before holds, flagged ``approval_required``, as :func:`perfrules.score` gives them.
     """
+    holds: _Holds = None
     if layout_of(plan).approvals and not unheld:
-        raise CompileError(
-            [
-                Issue(
-                    "approval-unheld",
-                    "the scheme holds amounts over an approval threshold until approved, which score_dask does not",
-                    ("approval_over",),
-                    hint="pass unheld=True for the amounts before holds (flagged approval_required), "
-                    "or score with perfrules score / score_held to hold them",
-                )
-            ],
-            "score_dask cannot hold amounts awaiting approval; nothing was scored",
-        )
+        if not first_stage_holds(plan):
+            raise CompileError(
+                [
+                    Issue(
+                        "approval-unheld",
+                        "an amount the scheme holds over an approval threshold depends on population values, "
+                        "which score_dask cannot hold partition by partition",
+                        ("approval_over",),
+                        hint="pass unheld=True for the amounts before holds (flagged approval_required), "
+                        "or score with perfrules score / score_held to hold them",
+                    )
+                ],
+                "score_dask cannot hold these amounts awaiting approval; nothing was scored",
+            )
+        plan, holds = held_plan(plan)  # scored on the copy gated on hold inputs, as the command line does
     dask = _dask()
     unknown = sorted(set(options) - set(_OPTIONS))
     if unknown:
         raise TypeError(f"score_dask() got unexpected options: {', '.join(unknown)}")
-    known = population_values_dask(plan, frame, **options)
+    known = _population(plan, frame, holds, options)
     columns = result_columns(plan)
     meta = dict.fromkeys(columns, "object")
     scored = frame.map_partitions(
-        _score, Shipped(plan), dask.delayed(known), {**options, "engine": engine}, columns, meta=meta
+        _score, Shipped(plan), dask.delayed(known), {**options, "engine": engine}, columns, holds, meta=meta
     )
     ok = dask.delayed(_unique)(scored["employee_id"])
     return scored.map_partitions(_checked, ok, meta=meta)

@@ -17,6 +17,7 @@ from .population import Results
 from .results import FlagHit, Layout, Result, SharedCost, build_result, layout_of
 from .shipped import Shipped, portable
 from .split import Aggregate, PopulationValues, require_split, score_part, split_issues
+from .splitholds import first_stage_holds, part_holds
 from .stream import stream_problem, stream_scores
 from .sweeping import amounts, shares_reading
 
@@ -43,6 +44,7 @@ __all__ = [
     "collect_part",
     "columnar_issues",
     "evaluate",
+    "first_stage_holds",
     "flag_names",
     "flat_columns",
     "held_plan",
@@ -52,6 +54,7 @@ __all__ = [
     "holding_scheme",
     "layout_of",
     "over_of",
+    "part_holds",
     "people_columns",
     "portable",
     "read_rows",

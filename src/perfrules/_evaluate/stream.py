@@ -42,6 +42,7 @@ from .inputs import Row, RowChecker
 from .parts import Hold
 from .prune import pruned_stage
 from .results import build_result, layout_of
+from .splitholds import first_stage_holds
 from .streampeople import StreamedPeople
 from .teams import unshared_issues
 from .trusted import trusted_feed
@@ -59,10 +60,9 @@ def stream_problem(plan: Plan, no_history: bool) -> str | None:
     s = plan.scheme
     if plan.history and not no_history:
         return "it reads history"
-    layout = layout_of(plan)
-    if any(at >= plan.stages[0].width for *_, at in layout.approvals):
+    if not first_stage_holds(plan):
         return "an amount over an approval threshold depends on population values"
-    if layout.reasons:
+    if layout_of(plan).reasons:
         return "it keeps the reasons of discretionary bonuses"
     if s.grades is not None and s.grades.distribution is not None:
         return "it has a forced distribution"
