@@ -14,6 +14,17 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
+#: A one-stage scheme whose penalty (by levels) and fixed bonus both have approval thresholds: the holds tests'
+#: shared case (each adds the flags it needs).
+ONE_STAGE_HOLDS = """name: one stage
+metrics: {discipline: list, shifts: count}
+score: {base: 100}
+penalties:
+  discipline_ded: {occurrences: discipline, levels: [1, 2, 3, 5, 10, 20], approval_over: 10}
+bonuses:
+  cover: {count: shifts, amount: 12, approval_over: 10, when: "discipline_ded == 0"}
+"""
+
 
 @pytest.fixture
 def examples() -> Path:

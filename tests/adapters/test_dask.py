@@ -10,6 +10,7 @@ import pytest
 
 import perfrules as pr
 from perfrules._adapters import result_rows
+from tests.conftest import ONE_STAGE_HOLDS
 
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
@@ -183,17 +184,7 @@ def test_a_one_stage_scheme_holds_on_the_cluster(client: Any, tmp_path: Path) ->
     from perfrules._adapters import render_results, score_held
 
     scheme = tmp_path / "one.yaml"
-    scheme.write_text(
-        """name: one stage
-metrics: {discipline: list, shifts: count}
-score: {base: 100}
-penalties:
-  discipline_ded: {occurrences: discipline, levels: [1, 2, 3, 5, 10, 20], approval_over: 10}
-bonuses:
-  cover: {count: shifts, amount: 12, approval_over: 10, when: "discipline_ded == 0"}
-""",
-        encoding="utf-8",
-    )
+    scheme.write_text(ONE_STAGE_HOLDS, encoding="utf-8")
     plan = pr.compile_scheme(pr.load_scheme(scheme))
     assert len(plan.stages) == 1
     rows = [

@@ -6,6 +6,7 @@ import perfrules as pr
 from perfrules._adapters import read_population, render_results, score_csv_streamed, score_held
 from perfrules._evaluate import stream_problem
 from tests.adapters.test_streamed import KPI, _kpi_rows, _set
+from tests.conftest import ONE_STAGE_HOLDS
 
 PERIOD = "2026-04"
 # A bonus that comes to life only once merit is held: holding one amount can bring another over.
@@ -108,14 +109,8 @@ def test_a_one_stage_scheme_holds_a_penalty_and_a_fixed_amount(tmp_path, chunk):
     # No population value: one pass; a penalty by levels, and a bonus whose amount is over its threshold.
     scheme = tmp_path / "one.yaml"
     scheme.write_text(
-        """name: one stage
-metrics: {discipline: list, shifts: count}
-score: {base: 100}
-penalties:
-  discipline_ded: {occurrences: discipline, levels: [1, 2, 3, 5, 10, 20], approval_over: 10}
-bonuses:
-  cover: {count: shifts, amount: 12, approval_over: 10, when: "discipline_ded == 0"}
-flags:
+        ONE_STAGE_HOLDS
+        + """flags:
   dismissal: {when: "largest(discipline) >= 20", reason: level six means dismissal}
 """,
         encoding="utf-8",

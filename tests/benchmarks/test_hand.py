@@ -3,6 +3,8 @@
 import random
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,25 +49,27 @@ def _team_rows(n, seed=5):
     return lines
 
 
-def test_decimal_team_writes_what_perfrules_writes(tmp_path, capsys):
+def _team_both_ways(tmp_path: Path, capsys: Any, lines: list[str], script: str) -> str:
+    # The seed-000 team scheme scored by perfrules and by the hand-written script: the same bytes; the text.
     data = tmp_path / "data.csv"
-    data.write_text("\n".join(_team_rows(200)) + "\n", encoding="utf-8")
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
     ours, hand = tmp_path / "perfrules.csv", tmp_path / "hand.csv"
     scheme = EXAMPLES / "seed000-team" / "scheme.yaml"
     assert main(["score", str(scheme), str(data), "--period", "2026-04", "--no-history", "--out", str(ours)]) == 0
     capsys.readouterr()
-    done = subprocess.run(
-        [sys.executable, str(HAND / "decimal_team.py"), str(data), str(hand)], capture_output=True, check=True
-    )
+    done = subprocess.run([sys.executable, str(HAND / script), str(data), str(hand)], capture_output=True, check=True)
     assert done.stdout == b""
     assert hand.read_bytes() == ours.read_bytes()
-    text = ours.read_text(encoding="utf-8")
+    return ours.read_text(encoding="utf-8")
+
+
+def test_decimal_team_writes_what_perfrules_writes(tmp_path, capsys):
+    text = _team_both_ways(tmp_path, capsys, _team_rows(200), "decimal_team.py")
     assert "gold_agent" in text and "new_hire" in text and ",200.00," in text and ",400.00," in text
 
 
 def test_polars_team_writes_what_perfrules_writes(tmp_path, capsys):
     pytest.importorskip("polars")
-    data = tmp_path / "data.csv"
     # Besides the random teams: a team above the 102 cap, and a team of trainees only (no eligible member).
     extra = [
         "X1,s,hi,2020-01-01,,0,0,,supervisor,70",
@@ -74,16 +78,6 @@ def test_polars_team_writes_what_perfrules_writes(tmp_path, capsys):
         "Y1,s,new,2020-01-01,,0,0,0,supervisor,45",
         "Y2,a,new,2026-04-01,X2,99,1000,0.15,agent,",
     ]
-    data.write_text("\n".join(_team_rows(300, seed=9) + extra) + "\n", encoding="utf-8")
-    ours, hand = tmp_path / "perfrules.csv", tmp_path / "hand.csv"
-    scheme = EXAMPLES / "seed000-team" / "scheme.yaml"
-    assert main(["score", str(scheme), str(data), "--period", "2026-04", "--no-history", "--out", str(ours)]) == 0
-    capsys.readouterr()
-    done = subprocess.run(
-        [sys.executable, str(HAND / "polars_team.py"), str(data), str(hand)], capture_output=True, check=True
-    )
-    assert done.stdout == b""
-    assert hand.read_bytes() == ours.read_bytes()
-    text = ours.read_text(encoding="utf-8")
+    text = _team_both_ways(tmp_path, capsys, _team_rows(300, seed=9) + extra, "polars_team.py")
     assert "gold_agent" in text and "supervisor_under_60" in text and ",200.00," in text and ",400.00," in text
     assert "team_average_over_102" in text and ",1000.00," in text

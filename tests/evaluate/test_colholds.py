@@ -10,6 +10,7 @@ import perfrules as pr
 from perfrules._adapters import read_population, render_results, score_held
 from tests.adapters.test_streamed import KPI, _kpi_rows
 from tests.adapters.test_streamed_holds import SECOND_LOOK
+from tests.conftest import ONE_STAGE_HOLDS
 
 pl = pytest.importorskip("polars")
 colholds = pytest.importorskip("perfrules._evaluate.colholds")
@@ -214,14 +215,8 @@ def test_a_data_column_named_like_a_hold_input_is_not_read(monkeypatch, tmp_path
 def test_a_penalty_by_levels_and_a_fixed_amount_are_held(monkeypatch, tmp_path):
     scheme = tmp_path / "one.yaml"
     scheme.write_text(
-        """name: one stage
-metrics: {discipline: list, shifts: count}
-score: {base: 100}
-penalties:
-  discipline_ded: {occurrences: discipline, levels: [1, 2, 3, 5, 10, 20], approval_over: 10}
-bonuses:
-  cover: {count: shifts, amount: 12, approval_over: 10, when: "discipline_ded == 0"}
-flags:
+        ONE_STAGE_HOLDS
+        + """flags:
   lowest: {when: "score == all_min(score)", reason: lowest score}
 """,
         encoding="utf-8",
