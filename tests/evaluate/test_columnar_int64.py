@@ -229,3 +229,16 @@ def test_a_held_part_of_the_other_width_is_scattered_exactly():
     assert column.c.dtype == pl.Int64
     out = colholds._scatter(column, pl.Series([1], dtype=pl.UInt32), part)
     assert [repr(d) for d in out.decimals()] == [repr(Decimal(1)), repr(Decimal(10**20)), repr(Decimal(3))]
+
+
+def test_exponents_far_apart_are_aligned_in_int128_even_for_zeros():
+    # 0E+25 beside hundredths: a power of ten of 27 digits is beyond Int64 whatever the coefficients.
+    zeros = fixed.Num(pl.Series([0, 0], dtype=pl.Int64), 25, None, (0, 0))
+    cents = fixed.from_decimals([Decimal("0.01"), Decimal("-0.01")])
+    assert tiers.bands(zeros, (Decimal("-1E-10"), Decimal("0.5")), "right", None).to_list() == [1, 1]
+    assert fixed.compare(zeros, cents, "<", None).to_list() == [True, False]
+    with localcontext(CONTEXT):
+        assert [repr(d) for d in fixed.add(zeros, cents, None).decimals()] == [
+            repr(Decimal("0.01")),
+            repr(Decimal("-0.01")),
+        ]

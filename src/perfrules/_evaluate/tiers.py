@@ -55,7 +55,8 @@ def _beyond(x: Num, cut: Decimal, op: str) -> pl.Series | None:
         return None
     kk = k * 10 ** (ec - e)
     # Int64 when both sides, once aligned, are below 2**62 (see .coeffs); else both Int128.
-    dtype = _J if max(x.top() * 10**shift, abs(kk)) < _SMALL else _I
+    # (A shift of more than 18 places would need a power of ten beyond Int64, even for a column of zeros.)
+    dtype = _J if max(x.top() * 10**shift, abs(kk)) < _SMALL and shift <= 18 else _I
     xc = as_dtype(x, dtype)
     if shift:
         xc = xc * pl.Series([10**shift], dtype=dtype)
