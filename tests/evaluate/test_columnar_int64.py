@@ -61,10 +61,12 @@ def _dtype_for(cs: list[int], narrow: bool) -> object:
 @st.composite
 def _column(draw, n: int) -> tuple[list[int], object, bool, int, list[int] | None]:
     # (coefficients, dtype, bounds given, one exponent, per-row exponents or None)
-    cs = draw(st.lists(_COEFF, min_size=n, max_size=n))
+    cs = draw(st.lists(_COEFF, min_size=n, max_size=n) | st.just([0] * n))  # (zeros: bounds of 0 at any shift)
     narrow = draw(st.booleans())
-    exp = draw(st.integers(-6, 2))
-    rows = draw(st.none() | st.lists(st.integers(-6, 2), min_size=n, max_size=n))
+    # Exponents near one another, and some 19 and more places apart (powers of ten beyond Int64).
+    exps = st.integers(-6, 2) | st.sampled_from([-25, -19, 19, 25])
+    exp = draw(exps)
+    rows = draw(st.none() | st.lists(exps, min_size=n, max_size=n))
     return cs, _dtype_for(cs, narrow), draw(st.booleans()), exp, rows
 
 
