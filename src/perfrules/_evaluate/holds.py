@@ -121,9 +121,10 @@ class Holding:
                 out = list(done)
             pending: set[str] = set()
             result = first
-            for _ in range(self.rounds):
-                for name, found in over_of(layout, result).items():
-                    asked.setdefault(name, found)
+            for n in range(self.rounds):
+                if n:  # the first round's result is ``first``, whose amounts are asked already
+                    for name, found in over_of(layout, result).items():
+                        asked.setdefault(name, found)
                 if not set(asked) - pending:
                     break
                 pending |= set(asked)
