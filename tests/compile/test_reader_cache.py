@@ -69,3 +69,24 @@ def test_a_column_with_more_values_than_the_cache_keeps_still_reads_each(plan):
     for k in (0, 4095, 4096, 4999):  # read again: kept or not, the same value
         row = {"n": str(k), "r": "1", "m": f"{k}.{k % 100:02d}", "p": "", "d": "1"}
         assert _read_or_error(plan, row) == _converted(plan, row)
+
+
+class Clash:
+    """A cell that hashes like the text "3" and cannot be compared: the quick reader must not fail on it."""
+
+    def __hash__(self):
+        return hash("3")
+
+    def __eq__(self, other):
+        raise ValueError("not comparable")
+
+
+def test_a_cell_the_cache_cannot_look_up_is_read_carefully(plan):
+    plan.read({"n": "3", "r": "1", "m": "1", "p": "1", "d": "1"})  # "3" is kept for column n
+    odd = [[1], {"a": 1}, Decimal("sNaN"), Clash(), float("nan"), Decimal("NaN")]
+    for cell in odd:
+        for column in ("n", "p", "d"):
+            row = {"n": "3", "r": "1", "m": "1", "p": "1", "d": "1", column: cell}
+            assert _read_or_error(plan, row) == _converted(plan, row)
+    with pytest.raises(KeyError):
+        plan.read({"n": "3", "r": "1", "m": "1", "d": [1]})  # no column p: the caller names it

@@ -125,9 +125,9 @@ class Holding:
                 if n:  # the first round's result is ``first``, whose amounts are asked already
                     for name, found in over_of(layout, result).items():
                         asked.setdefault(name, found)
-                if not set(asked) - pending:
+                if asked.keys() <= pending:
                     break
-                pending |= set(asked)
+                pending.update(asked)
                 gated = list(values[i])
                 for name in pending:
                     gated[at[name]] = _ONE
