@@ -154,3 +154,21 @@ def test_the_rows_of_named_ids_are_found_in_sorted_or_unsorted_ids(ids):
     where = _where(People(ids), names).to_list()
     expected = [next((k for k, x in enumerate(names) if x == e), None) for e in ids]
     assert where == expected
+
+
+def test_a_team_of_many_bytes_within_the_cell_limit_is_taken_and_one_past_it_is_declined(tmp_path):
+    from perfrules._adapters import score_csv_columnar
+    from perfrules._evaluate import scheme_period
+    from perfrules._limits import LIMITS
+
+    wide = "团" * LIMITS.cell_chars  # three bytes a character: more bytes than the limit, not more characters
+    rows = _teams(list(range(6)), [wide] * 3 + ["b"] * 3)
+    _agree(TEAM, tmp_path, rows)
+    rows[0]["team"] = rows[1]["team"] = rows[2]["team"] = wide + "x"
+    data = tmp_path / "long.csv"
+    data.write_text(_csv(rows), encoding="utf-8")
+    written = score_csv_columnar(
+        TEAM, data, tmp_path / "long-out.csv", period=scheme_period(TEAM, "2026-04", True),
+        id_column="employee_id", no_history=True,
+    )  # fmt: skip
+    assert written is None and not (tmp_path / "long-out.csv").exists()

@@ -86,6 +86,10 @@ def fill_defaults(plan: Plan, df: Any) -> Any:
 
 def _text_ok(column: Any) -> bool:
     # The row reader keeps a text cell of at most LIMITS.cell_chars characters; polars reads only UTF-8.
+    # A cell has no more characters than bytes, which are counted without reading the text.
+    longest = column.str.len_bytes().max()
+    if longest is None or int(longest) <= LIMITS.cell_chars:
+        return True
     longest = column.str.len_chars().max()
     return longest is None or int(longest) <= LIMITS.cell_chars
 
@@ -157,9 +161,19 @@ def _dates(hire: str | None, leave: str | None, df: Any, period: Period) -> tupl
     # Each distinct (hire, leave) pair through the row engine's own code; a bad or missing date declines.
     import polars as pl
 
+    from .crowds import index_of
+
     cols = [c for c in (hire, leave) if c is not None]
-    pairs = df.select([pl.col(c).fill_null("") for c in cols])
-    distinct = pairs.unique(maintain_order=True)
+    # Each column's distinct cells (a population shares a few hundred dates), then the distinct pairs.
+    texts, codes = zip(*(index_of(df[c].fill_null("")) for c in cols), strict=True)
+    if len(cols) == 1:
+        distinct, at = texts[0].to_frame(), codes[0]
+    else:
+        pairs = pl.DataFrame({c: codes[k] for k, c in enumerate(cols)})
+        keys = pairs.unique(maintain_order=True)
+        distinct = pl.DataFrame({c: texts[k].gather(keys[c]) for k, c in enumerate(cols)})
+        keyed = keys.with_columns(pl.int_range(len(keys), dtype=pl.UInt32).alias("\0at"))
+        at = pairs.join(keyed, on=cols, how="left", maintain_order="left")["\0at"]
     values: list[tuple[Any, ...]] = []
     for cells in distinct.iter_rows():
         issues: list[Any] = []
@@ -168,5 +182,4 @@ def _dates(hire: str | None, leave: str | None, df: Any, period: Period) -> tupl
         if issues:
             return None
         values.append(got)
-    keyed = distinct.with_columns(pl.Series("\0at", range(len(values)), dtype=pl.UInt32))
-    return values, pairs.join(keyed, on=cols, how="left", maintain_order="left")["\0at"]
+    return values, at

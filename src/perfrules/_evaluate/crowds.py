@@ -29,7 +29,7 @@ from .._formula import RELATION_SCOPES
 from .._kinds import key_name
 from .inputs import Row
 
-__all__ = ["People", "crowd_value", "needed", "people_of"]
+__all__ = ["People", "crowd_value", "index_of", "needed", "people_of"]
 
 #: Group functions computed by windows over the team column (the others take the row engine's code).
 WINDOWED = ("avg", "sum", "count", "max", "min", "top", "rank", "share")
@@ -109,13 +109,19 @@ def _index(people: People, key: str, column: Any) -> tuple[Any, Any]:
     if found is None:
         named = pl.Series("g", column, dtype=pl.Utf8)
         found = _runs(named) if key == "\0team" else None
-        if found is None:
-            distinct = named.unique(maintain_order=True)
-            index = pl.DataFrame({"g": distinct, "t": pl.int_range(len(distinct), dtype=pl.UInt32, eager=True)})
-            at = pl.DataFrame({"g": named}).join(index, on="g", how="left", maintain_order="left")["t"]
-            found = (distinct, at)
-        people.indexes[key] = found
+        people.indexes[key] = found = found or index_of(named)
     return found
+
+
+def index_of(column: Any) -> tuple[Any, Any]:
+    """
+    Return the distinct texts of ``column`` (no nulls) in order of first appearance, and each row's index into them.
+    """
+    import polars as pl
+
+    # The distinct values as the categories of an enumeration: each row's category is its index.
+    distinct = column.unique(maintain_order=True)
+    return distinct, column.cast(pl.Enum(distinct)).to_physical().cast(pl.UInt32)
 
 
 def _runs(named: Any) -> tuple[Any, Any] | None:
