@@ -219,9 +219,7 @@ def _windowed(function: str, value: Any, counted: Any, teams: Any, n: int) -> An
         teams = (pl.Series("g", ["*"]), pl.repeat(0, n, dtype=pl.UInt32, eager=True))
     if function in ("count", "sum", "avg"):
         return _per_team(function, value, counted, teams, n)
-    team = teams[1].alias("g")
-    members = counted.cast(pl.Int128)
-    frame = pl.DataFrame({"g": team, "k": counted, "n": members})
+    frame = pl.DataFrame({"g": teams[1].alias("g"), "k": counted})
     zero = fixed.const(Decimal(0), n)
     if function == "rank":
         return _rank(frame, value, n)
@@ -230,10 +228,10 @@ def _windowed(function: str, value: Any, counted: Any, teams: Any, n: int) -> An
     # Every member at the smallest exponent among all members (and 0, where a sum starts): exact integers.
     least = min(int(value.e.filter(counted).min()), 0)
     aligned, _, _ = fixed.align(value, fixed.const(Decimal(1).scaleb(least), n), counted)
-    frame = frame.with_columns(a=_members(aligned, counted), e=value.e)
+    frame = frame.with_columns(a=_members(aligned, counted))
     if function == "share":
         # own / total where the total is not zero (everyone's own value, counted or not), else 0.
-        total = _sum(frame, least, counted)
+        total = _sum(frame.with_columns(e=value.e), least, counted)
         some = fixed.compare(total, zero, "!=", None)
         return fixed.choose(some, fixed.div(value, fixed.choose(some, total, fixed.const(Decimal(1), n)), some), zero)
     mine = pl.when(pl.col("k")).then(pl.col("a"))
@@ -251,7 +249,8 @@ def _windowed(function: str, value: Any, counted: Any, teams: Any, n: int) -> An
     some = hit.is_not_null()
     at = hit.fill_null(0)
     nz = None if value.nz is None else value.nz.gather(at) & some
-    picked = fixed.Num(value.c.gather(at), value.e.gather(at), nz)
+    exp = value.scale()
+    picked = fixed.Num(value.c.gather(at), value.e.gather(at) if exp is None else exp, nz)
     return fixed.choose(some, picked, zero)
 
 
@@ -302,7 +301,8 @@ def _members(aligned: Any, counted: Any) -> Any:
 def _read_back(value: Any, at: Any) -> Any:
     from . import fixed
 
-    return fixed.Num(value.c.gather(at), value.e.gather(at), None if value.nz is None else value.nz.gather(at))
+    # Each row's team value, with the team values' one exponent (when they have one) and bounds.
+    return fixed.pick(value, at)
 
 
 def _rank(frame: Any, value: Any, n: int) -> Any:
