@@ -126,18 +126,15 @@ def index_of(column: Any) -> tuple[Any, Any]:
 
 def _runs(named: Any) -> tuple[Any, Any] | None:
     # The index of a column whose equal values stand together (each team's rows one after another):
-    # each run is a group, numbered in order of first appearance as the join above numbers them,
-    # found without hashing every row; ``None`` when a value comes back after another one.
+    # each run is a group, numbered in order of first appearance as index_of numbers them, found
+    # without hashing every row, and sorted (polars groups it faster); ``None`` when a value comes back.
     import polars as pl
 
-    if not len(named):
-        return None
     start = named.ne_missing(named.shift(1))
     distinct = named.filter(start)
     if distinct.n_unique() != len(distinct):
         return None
-    at = (start.cum_sum() - 1).cast(pl.UInt32).set_sorted()
-    return distinct, at
+    return distinct, (start.cum_sum() - 1).cast(pl.UInt32).set_sorted()
 
 
 def _where(people: People, names: Any) -> Any:
