@@ -86,6 +86,10 @@ def fill_defaults(plan: Plan, df: Any) -> Any:
 
 def _text_ok(column: Any) -> bool:
     # The row reader keeps a text cell of at most LIMITS.cell_chars characters; polars reads only UTF-8.
+    # A cell has no more characters than bytes, which are counted without reading the text.
+    longest = column.str.len_bytes().max()
+    if longest is None or int(longest) <= LIMITS.cell_chars:
+        return True
     longest = column.str.len_chars().max()
     return longest is None or int(longest) <= LIMITS.cell_chars
 
@@ -97,7 +101,7 @@ def frame_people(plan: Plan, df: Any, ids: Any, period: Period | None) -> tuple[
     ``None`` when a cell is one the row reader would report, or a date
     column is missing its period: the general path says what is wrong.
     """
-    from .fixed import Num, from_decimals
+    from .fixed import const, from_decimals, pick
 
     for name in people_columns(plan):
         if name not in df.columns or not _text_ok(df[name]):
@@ -121,8 +125,10 @@ def frame_people(plan: Plan, df: Any, ids: Any, period: Period | None) -> tuple[
         values, at = got
         names = (["tenure_months"] if pop.hire_date is not None else []) + ["days_employed", "period_days"]
         for k, name in enumerate(names):
-            table = from_decimals([v[k] for v in values])
-            out[name] = Num(table.c.gather(at), table.e.gather(at), None if table.nz is None else table.nz.gather(at))
+            cells = [v[k] for v in values]
+            # One value for everyone (the period's days, always) is a constant, not a column to gather.
+            same = all(v.as_tuple() == cells[0].as_tuple() for v in cells)
+            out[name] = const(cells[0], df.height) if same else pick(from_decimals(cells), at)
     if pop.role is not None:
         role = df[pop.role].fill_null("").str.strip_chars()
         if not role.is_in(list(pop.roles)).all():
@@ -130,24 +136,44 @@ def frame_people(plan: Plan, df: Any, ids: Any, period: Period | None) -> tuple[
         for r in pop.roles:
             out[f"is_{r}"] = role == r
     relations: dict[str, Any] = {}
-    known = ids.implode()
     for rel, column in pop.relations().items():
         other = df[column].fill_null("").str.strip_chars()
         named = other != ""
-        if ((other == ids) & named).any() or not (~named | other.is_in(known)).all():
+        if ((other == ids) & named).any() or not _known(other.filter(named), ids):
             return None  # pointing at oneself or at nobody in the population: the row reader names the row
         relations[rel] = other
         out[f"{rel}.id"] = other
     return out, People(ids, teams, relations)
 
 
+def _known(named: Any, ids: Any) -> bool:
+    # Whether every id in ``named`` is one of ``ids``: a binary search in the sorted ids for each
+    # (most rows name nobody), where a hash set of the whole population would cost more than the rest.
+    if not len(named):
+        return True
+    if not ids.is_sorted():
+        return bool(named.is_in(ids.implode()).all())
+    at = ids.search_sorted(named).clip(None, len(ids) - 1)
+    return bool((ids.gather(at) == named).all())
+
+
 def _dates(hire: str | None, leave: str | None, df: Any, period: Period) -> tuple[list[tuple[Any, ...]], Any] | None:
     # Each distinct (hire, leave) pair through the row engine's own code; a bad or missing date declines.
     import polars as pl
 
+    from .crowds import index_of
+
     cols = [c for c in (hire, leave) if c is not None]
-    pairs = df.select([pl.col(c).fill_null("") for c in cols])
-    distinct = pairs.unique(maintain_order=True)
+    # Each column's distinct cells (a population shares a few hundred dates), then the distinct pairs.
+    texts, codes = zip(*(index_of(df[c].fill_null("")) for c in cols), strict=True)
+    if len(cols) == 1:
+        distinct, at = texts[0].to_frame(), codes[0]
+    else:
+        pairs = pl.DataFrame({c: codes[k] for k, c in enumerate(cols)})
+        keys = pairs.unique(maintain_order=True)
+        distinct = pl.DataFrame({c: texts[k].gather(keys[c]) for k, c in enumerate(cols)})
+        keyed = keys.with_columns(pl.int_range(len(keys), dtype=pl.UInt32).alias("\0at"))
+        at = pairs.join(keyed, on=cols, how="left", maintain_order="left")["\0at"]
     values: list[tuple[Any, ...]] = []
     for cells in distinct.iter_rows():
         issues: list[Any] = []
@@ -156,5 +182,4 @@ def _dates(hire: str | None, leave: str | None, df: Any, period: Period) -> tupl
         if issues:
             return None
         values.append(got)
-    keyed = distinct.with_columns(pl.Series("\0at", range(len(values)), dtype=pl.UInt32))
-    return values, pairs.join(keyed, on=cols, how="left", maintain_order="left")["\0at"]
+    return values, at

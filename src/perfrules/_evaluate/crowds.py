@@ -29,7 +29,7 @@ from .._formula import RELATION_SCOPES
 from .._kinds import key_name
 from .inputs import Row
 
-__all__ = ["People", "crowd_value", "needed", "people_of"]
+__all__ = ["People", "crowd_value", "index_of", "needed", "people_of"]
 
 #: Group functions computed by windows over the team column (the others take the row engine's code).
 WINDOWED = ("avg", "sum", "count", "max", "min", "top", "rank", "share")
@@ -94,9 +94,8 @@ def crowd_value(plan: Plan, call: tuple[str, ...], env: dict[str, Any], n: int, 
             teams = _index(people, "\0team", people.teams) if scope == "team" and people.teams is not None else None
             return _windowed(function, env[call[1]], _counted(plan, call, env, n), teams, n)
         if scope in RELATION_SCOPES and function in _GROUPED and number:
-            others = people.relations[RELATION_SCOPES[scope]]
-            index = _index(people, RELATION_SCOPES[scope], others)
-            return _related(function, env[call[1]], _counted(plan, call, env, n), people.ids, index, n)
+            rel = RELATION_SCOPES[scope]
+            return _related(function, env[call[1]], _counted(plan, call, env, n), people, _named(people, rel))
     except fixed.Limit:
         pass  # beyond the exact range of a window: the row engine's code computes it, with its rounding
     return _exact(plan, call, env, n, people)
@@ -109,36 +108,94 @@ def _index(people: People, key: str, column: Any) -> tuple[Any, Any]:
     found = people.indexes.get(key)
     if found is None:
         named = pl.Series("g", column, dtype=pl.Utf8)
-        distinct = named.unique(maintain_order=True)
-        index = pl.DataFrame({"g": distinct, "t": pl.int_range(len(distinct), dtype=pl.UInt32, eager=True)})
-        at = pl.DataFrame({"g": named}).join(index, on="g", how="left", maintain_order="left")["t"]
-        found = people.indexes[key] = (distinct, at)
+        found = _runs(named) if key == "\0team" else None
+        people.indexes[key] = found = found or index_of(named)
     return found
 
 
-def _related(function: str, value: Any, counted: Any, ids: Any, index: tuple[Any, Any], n: int) -> Any:
+def index_of(column: Any) -> tuple[Any, Any]:
+    """
+    Return the distinct texts of ``column`` (no nulls) in order of first appearance, and each row's index into them.
+    """
+    import polars as pl
+
+    # The distinct values as the categories of an enumeration: each row's category is its index.
+    distinct = column.unique(maintain_order=True)
+    return distinct, column.cast(pl.Enum(distinct)).to_physical().cast(pl.UInt32)
+
+
+def _runs(named: Any) -> tuple[Any, Any] | None:
+    # The index of a column whose equal values stand together (each team's rows one after another):
+    # each run is a group, numbered in order of first appearance as index_of numbers them, found
+    # without hashing every row, and sorted (polars groups it faster); ``None`` when a value comes back.
+    import polars as pl
+
+    start = named.ne_missing(named.shift(1))
+    distinct = named.filter(start)
+    if distinct.n_unique() != len(distinct):
+        return None
+    return distinct, (start.cum_sum() - 1).cast(pl.UInt32).set_sorted()
+
+
+def _where(people: People, names: Any) -> Any:
+    # Each row's position in ``names`` (distinct ids), null where its id is not one of them: a binary
+    # search in ids sorted without repeats (as the columnar engine holds them), else a join.
+    import polars as pl
+
+    ids = people.indexes.get("\0ids")
+    if ids is None:
+        ids = people.indexes["\0ids"] = pl.Series("g", people.ids, dtype=pl.Utf8)
+        people.indexes["\0ordered"] = ids.is_sorted() and not (ids.head(-1) == ids.tail(-1)).any()
+    places = pl.int_range(len(names), dtype=pl.UInt32, eager=True)
+    if not people.indexes["\0ordered"] or not len(ids):
+        return pl.DataFrame({"g": ids}).join(
+            pl.DataFrame({"g": names, "t": places}), on="g", how="left", maintain_order="left"
+        )["t"]
+    at = ids.search_sorted(names)
+    found = ids.gather(at.clip(None, len(ids) - 1)) == names
+    where = pl.repeat(None, len(ids), dtype=pl.UInt32, eager=True)
+    where.scatter(at.filter(found), places.filter(found))
+    return where
+
+
+def _named(people: People, rel: str) -> tuple[Any, tuple[Any, Any]]:
+    # (which rows name someone in the relation column, the index of the names over those rows only):
+    # most people name nobody, and only those who do are grouped.
+    import polars as pl
+
+    found = people.indexes.get(rel)
+    if found is None:
+        column = pl.Series("g", people.relations[rel], dtype=pl.Utf8)
+        rows = column != ""
+        found = people.indexes[rel] = (rows, _index(people, "\0" + rel, column.filter(rows)))
+    return found
+
+
+def _related(function: str, value: Any, counted: Any, people: People, named: tuple[Any, Any]) -> Any:
     import polars as pl
 
     from .._formula import aggregate
     from . import fixed
 
     # A mentor's (manager's) value is over the people naming them: worked out as a team value over
-    # the relation column (the people naming nobody count nowhere), then read by the one named.
+    # the relation column, on the rows naming someone only, then read by the one named.
+    rows, index = named
     distinct, at = index
-    blank = (distinct == "").arg_true()
-    if len(blank):  # the people naming nobody
-        counted = counted & (at != blank[0])
+    exp = value.scale()
+    value = fixed.Num(
+        value.c.filter(rows),
+        value.e.filter(rows) if exp is None else exp,
+        None if value.nz is None else value.nz.filter(rows),
+    )
+    counted, m = counted.filter(rows), len(at)
     if function in ("count", "sum", "avg"):  # one row per group already
-        _, over, _ = _team_level(function, value, counted, index, n)
+        _, over, _ = _team_level(function, value, counted, index, m)
     else:  # the same value on every row of a group: the first row of each stands for it
-        over = _windowed(function, value, counted, index, n)
+        over = _windowed(function, value, counted, index, m)
         first = pl.DataFrame({"t": at}).with_row_index("i").unique("t", keep="first").sort("t")["i"]
         over = _read_back(over, first)
-    frame = pl.DataFrame({"g": distinct, "c": over.c, "e": over.e, "z": over.negative() & (over.c == 0)})
-    groups = frame.filter(pl.col("g") != "")
-    read = pl.DataFrame({"g": pl.Series("g", ids, dtype=pl.Utf8)}).join(
-        groups, on="g", how="left", maintain_order="left"
-    )
+    groups = pl.DataFrame({"c": over.c, "e": over.e, "z": over.negative() & (over.c == 0)})
+    read = groups.select(pl.all().gather(_where(people, distinct)))
     # Someone nobody names reads the value of no members, as the row engine's aggregate gives it.
     nobody = aggregate("team_" + function, Decimal(0), False, [], [], Decimal(0))
     assert isinstance(nobody, Decimal)
@@ -159,9 +216,7 @@ def _windowed(function: str, value: Any, counted: Any, teams: Any, n: int) -> An
         teams = (pl.Series("g", ["*"]), pl.repeat(0, n, dtype=pl.UInt32, eager=True))
     if function in ("count", "sum", "avg"):
         return _per_team(function, value, counted, teams, n)
-    team = teams[1].alias("g")
-    members = counted.cast(pl.Int128)
-    frame = pl.DataFrame({"g": team, "k": counted, "n": members})
+    frame = pl.DataFrame({"g": teams[1].alias("g"), "k": counted})
     zero = fixed.const(Decimal(0), n)
     if function == "rank":
         return _rank(frame, value, n)
@@ -170,10 +225,10 @@ def _windowed(function: str, value: Any, counted: Any, teams: Any, n: int) -> An
     # Every member at the smallest exponent among all members (and 0, where a sum starts): exact integers.
     least = min(int(value.e.filter(counted).min()), 0)
     aligned, _, _ = fixed.align(value, fixed.const(Decimal(1).scaleb(least), n), counted)
-    frame = frame.with_columns(a=aligned.zip_with(counted, pl.Series([0], dtype=pl.Int128)), e=value.e)
+    frame = frame.with_columns(a=_members(aligned, counted))
     if function == "share":
         # own / total where the total is not zero (everyone's own value, counted or not), else 0.
-        total = _sum(frame, least, counted, n)
+        total = _sum(frame.with_columns(e=value.e), least, counted)
         some = fixed.compare(total, zero, "!=", None)
         return fixed.choose(some, fixed.div(value, fixed.choose(some, total, fixed.const(Decimal(1), n)), some), zero)
     mine = pl.when(pl.col("k")).then(pl.col("a"))
@@ -191,7 +246,8 @@ def _windowed(function: str, value: Any, counted: Any, teams: Any, n: int) -> An
     some = hit.is_not_null()
     at = hit.fill_null(0)
     nz = None if value.nz is None else value.nz.gather(at) & some
-    picked = fixed.Num(value.c.gather(at), value.e.gather(at), nz)
+    exp = value.scale()
+    picked = fixed.Num(value.c.gather(at), value.e.gather(at) if exp is None else exp, nz)
     return fixed.choose(some, picked, zero)
 
 
@@ -207,32 +263,43 @@ def _team_level(function: str, value: Any, counted: Any, index: Any, n: int) -> 
 
     from . import fixed
 
-    # (the distinct teams, the value of each, each row's team as an index into them)
+    # (the distinct teams, the value of each, each row's team as an index into them): one group-by
+    # gives each team's count of members, sum, sum of magnitudes and least exponent together.
     distinct, at = index
     frame = pl.DataFrame({"t": at, "k": counted})
     teams = len(distinct)
-    size = frame.group_by("t").agg(pl.col("k").sum().cast(pl.Int128)).sort("t")["k"]
     zeros = pl.repeat(0, teams, dtype=pl.Int32, eager=True)
+    size_of = pl.col("k").sum().cast(pl.Int128)
     if function == "count":
-        return distinct, fixed.Num(size, zeros), at
+        return distinct, fixed.Num(frame.group_by("t").agg(size_of).sort("t")["k"], zeros), at
     if not counted.any():
         return distinct, fixed.const(Decimal(0), teams), at
     # Every member at the smallest exponent among all members (and 0, where a sum starts): exact integers.
     least = min(int(value.e.filter(counted).min()), 0)
     aligned, _, _ = fixed.align(value, fixed.const(Decimal(1).scaleb(least), n), counted)
-    frame = frame.with_columns(a=aligned.zip_with(counted, pl.Series([0], dtype=pl.Int128)), e=value.e)
-    total = _sum(frame, least, counted, teams, "t")
+    frame = frame.with_columns(a=_members(aligned, counted), e=value.e)
+    parts = frame.group_by("t").agg(n=size_of, **_sums()).sort("t")
+    total = _total(parts, least, counted)
     if function == "sum":
         return distinct, total, at
+    size = parts["n"]
     some = size > 0
     divisor = fixed.Num(size.zip_with(some, pl.Series([1], dtype=pl.Int128)), zeros)
     return distinct, fixed.choose(some, fixed.div(total, divisor, some), fixed.const(Decimal(0), teams)), at
 
 
+def _members(aligned: Any, counted: Any) -> Any:
+    # The members' aligned coefficients, 0 for the others, as Int128 (sums of many stay exact).
+    import polars as pl
+
+    return aligned.cast(pl.Int128).zip_with(counted, pl.Series([0], dtype=pl.Int128))
+
+
 def _read_back(value: Any, at: Any) -> Any:
     from . import fixed
 
-    return fixed.Num(value.c.gather(at), value.e.gather(at), None if value.nz is None else value.nz.gather(at))
+    # Each row's team value, with the team values' one exponent (when they have one) and bounds.
+    return fixed.pick(value, at)
 
 
 def _rank(frame: Any, value: Any, n: int) -> Any:
@@ -254,23 +321,28 @@ def _rank(frame: Any, value: Any, n: int) -> Any:
     return fixed.Num((above + 1).cast(pl.Int128), pl.repeat(0, n, dtype=pl.Int32, eager=True))
 
 
-def _sum(frame: Any, least: int, counted: Any, n: int, by: str = "") -> Any:
+def _sums() -> dict[str, Any]:
+    import polars as pl
+
+    # sum(members, Decimal(0)) is exact, at the smallest of 0 and the members' exponents, while no
+    # partial sum reaches 28 digits there, which the sum of magnitudes bounds; and it is never -0.
+    return {
+        "s": pl.col("a").sum(),
+        "m": pl.col("a").abs().sum(),
+        "e": pl.when(pl.col("k")).then(pl.col("e")).min().fill_null(0).clip(None, 0),
+    }
+
+
+def _sum(frame: Any, least: int, counted: Any) -> Any:
+    # Each row's team sum (one per row of the frame, over its column "g").
+    return _total(frame.select(**{k: x.over("g") for k, x in _sums().items()}), least, counted)
+
+
+def _total(parts: Any, least: int, counted: Any) -> Any:
     import polars as pl
 
     from . import fixed
 
-    # sum(members, Decimal(0)) is exact, at the smallest of 0 and the members' exponents, while no
-    # partial sum reaches 28 digits there, which the sum of magnitudes bounds; and it is never -0.
-    # With ``by``, one row per team (in the order of its index), else one per row of the frame.
-    sums = (
-        pl.col("a").sum(),
-        pl.col("a").abs().sum(),
-        pl.when(pl.col("k")).then(pl.col("e")).min().fill_null(0).clip(None, 0),
-    )
-    if by:
-        parts = frame.group_by(by).agg(s=sums[0], m=sums[1], e=sums[2]).sort(by)
-    else:
-        parts = frame.select(s=sums[0].over("g"), m=sums[1].over("g"), e=sums[2].over("g"))
     scale = fixed._pow10((parts["e"] - least).cast(pl.Int32))
     if ((parts["m"] // scale) >= 10**28).any():
         raise fixed.Limit(counted)
