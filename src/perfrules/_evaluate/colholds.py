@@ -17,6 +17,7 @@ without approvals, so the results are the same, cell for cell.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Collection
 from decimal import Decimal
 from functools import partial
@@ -63,15 +64,24 @@ def over_columns(layout: Layout, env: dict[str, Any], n: int) -> dict[str, pl.Se
     Return, for each approval rule of ``layout``, the rows whose amount is over its threshold (as ``over_of``).
     """
     out = {}
-    zero = const(Decimal(0), n)
-    for _, name, limit, occ, amount, at in layout.approvals:
-        paid = compare(env[layout.outputs[at]], zero, "!=", None)
-        if occ is not None:
-            big = by_value(partial(_over, limit), [env[layout.outputs[occ]]], "bool", None, n)
-            out[name] = big & paid
-        elif amount is not None and amount > limit:
-            out[name] = paid
+    for approval in layout.approvals:
+        hit = _over_rows(layout, approval, env, n)
+        if hit is not None:
+            out[approval[1]] = hit
     return out
+
+
+def _over_rows(layout: Layout, approval: tuple[Any, ...], env: dict[str, Any], n: int) -> pl.Series | None:
+    # The rows whose amount of this one approval rule is over its threshold (None: none can be).
+    _, _, limit, occ, amount, at = approval
+    paid = compare(env[layout.outputs[at]], const(Decimal(0), n), "!=", None)
+    if occ is not None:
+        big = by_value(partial(_over, limit), [env[layout.outputs[occ]]], "bool", None, n)
+        hit: pl.Series = big & paid
+        return hit
+    if amount is not None and amount > limit:
+        return paid
+    return None
 
 
 def _reads(plan: Plan, groups: dict[str, tuple[str, ...]], ref: Any) -> tuple[set[str], set[str]]:
@@ -191,6 +201,71 @@ def _again(
     return env
 
 
+@attrs.frozen(eq=False)
+class _Facts:
+    # What holding ``plan``'s amounts needs to know of it, worked out once per plan (see _facts).
+    copy: Plan
+    holds: dict[str, str]
+    layout: Layout
+    steps: list[_Step]
+    """Every step a hold can change, in order (the rounds evaluate these again)."""
+    kept: set[str]
+    """What the rounds read past the first evaluation: every value a hold can change and what those steps read."""
+    cuts: tuple[tuple[int, tuple[Any, ...], _Step, frozenset[str]], ...] | None
+    """
+    One round (see :func:`_at_once`): after each position in ``copy.order`` whose step makes adjustments with a
+    threshold, those rules, that step, and every name read from there on; ``None`` when a hold can reach
+    another amount's threshold (the rounds of score_held, over whole columns).
+    """
+
+
+_FACTS: weakref.WeakKeyDictionary[Plan, _Facts] = weakref.WeakKeyDictionary()
+
+
+def _facts(plan: Plan) -> _Facts:
+    # A plan is immutable: what a hold reaches is the same for every population it scores.
+    found = _FACTS.get(plan)
+    if found is None:
+        found = _FACTS[plan] = _work_out(plan)
+    return found
+
+
+def _work_out(plan: Plan) -> _Facts:
+    copy, holds = held_plan(plan)
+    layout = layout_of(copy)
+    steps, dirty, reads = _affected(copy, holds.values())
+    return _Facts(copy, holds, layout, steps, dirty | reads, _cuts(copy, holds, layout))
+
+
+def _cuts(copy: Plan, holds: dict[str, str], layout: Layout) -> Any:
+    # Holding in one pass gives score_held's results when no hold reaches an amount another threshold looks at
+    # (nor its own occurrences): each rule's rows over are then those the first round finds, found as soon as
+    # its step is evaluated, and holding them there leaves nothing new over for a second round.
+    groups = group_calls(copy)
+    made_at: dict[str, int] = {}
+    stepped: dict[int, _Step] = {}
+    reads_from: list[set[str]] = []
+    for pos, ref in enumerate(copy.order):
+        read, made = _reads(copy, groups, ref)
+        stepped[pos] = _Step(ref, copy.steps.get(ref) is None, read, made)
+        reads_from.append(read | made)
+        made_at.update(dict.fromkeys(made, pos))
+    for pos in range(len(reads_from) - 2, -1, -1):
+        reads_from[pos] |= reads_from[pos + 1]
+    reach = {name: _affected(copy, [hold])[1] for name, hold in holds.items()}
+    at: dict[int, list[Any]] = {}
+    for approval in layout.approvals:
+        name, occ, looked = approval[1], approval[3], layout.outputs[approval[5]]
+        seen = {looked} | ({layout.outputs[occ]} if occ is not None else set())
+        if any(seen & (dirty - ({looked} if other == name else set())) for other, dirty in reach.items()):
+            return None
+        where = made_at.get(looked)
+        if where is None or stepped[where].group or any(made_at.get(x, -1) > where for x in seen):
+            return None
+        at.setdefault(where, []).append(approval)
+    return tuple((pos, tuple(at[pos]), stepped[pos], frozenset(reads_from[pos])) for pos in sorted(at))
+
+
 def hold_columns(
     plan: Plan,
     columns: dict[str, Any],
@@ -207,21 +282,73 @@ def hold_columns(
     (``columns`` the inputs it would read); nothing is approved.  With
     ``keep``, only those values (and the approval rules' amounts) are kept.
     """
-    copy, holds = held_plan(plan)
-    layout = layout_of(copy)
+    facts = _facts(plan)
+    holds, layout = facts.holds, facts.layout
     wanted = {layout.outputs[i] for a in layout.approvals for i in (a[3], a[5]) if i is not None}
-    steps, dirty, reads = _affected(copy, holds.values())
-    # Kept from the first pass: whatever a later pass reads, and every value a hold can change.
-    first = None if keep is None else {*keep, *wanted, *reads, *dirty}
-    zero = pl.repeat(False, n, eager=True)
-    env = evaluate_columns(
-        copy, lambda: {**columns, **{h: _ones(zero) for h in holds.values()}}, n, employee, fallback, people, first
-    )
-    paid = {a[1]: layout.outputs[a[5]] for a in layout.approvals}  # each adjustment's value
+    how = (n, employee, fallback, people)
     asked: dict[str, pl.Series] = {}
     amounts: dict[str, Num] = {}
+    zero = pl.repeat(False, n, eager=True)
+    env = {**columns, **{h: _ones(zero) for h in holds.values()}}
+    if facts.cuts is not None:
+        env = _at_once(facts, env, how, keep if keep is None else {*keep, *wanted}, asked, amounts)
+    else:
+        env = _rounds(facts, env, how, keep if keep is None else {*keep, *wanted, *facts.kept}, asked, amounts)
+    for name in [*holds.values(), *(() if keep is None else set(env) - set(keep) - wanted)]:
+        env.pop(name, None)  # let go of what only the fixpoint needed before the results are written
+    limits = {a[1]: a[2] for a in layout.approvals}
+    return HeldColumns(env, asked, amounts, {name: limits[name] for name in asked})
+
+
+def _at_once(
+    facts: _Facts,
+    env: dict[str, Any],
+    how: tuple[Any, ...],
+    keep: set[str] | None,
+    asked: dict[str, pl.Series],
+    amounts: dict[str, Num],
+) -> dict[str, Any]:
+    # One pass over the copy: each step with a threshold is evaluated with every hold 0, its rows over are
+    # held at once (that step evaluated again on those rows alone), and every later step reads the amounts
+    # as held, population values included. The copy is evaluated once, as without holds.
+    assert facts.cuts is not None
+    n, employee, fallback, people = how
+    order, start = facts.copy.order, 0
+    for pos, approvals, step, later in facts.cuts:
+        part = attrs.evolve(facts.copy, order=order[start : pos + 1])
+        env = evaluate_columns(part, [env].pop, n, employee, fallback, people, None if keep is None else keep | later)
+        moved = {}
+        for approval in approvals:
+            name = approval[1]
+            hit = _over_rows(facts.layout, approval, env, n)
+            if hit is None or not hit.any():
+                continue
+            asked[name], amounts[name] = hit, env[facts.layout.outputs[approval[5]]]
+            env[facts.holds[name]] = _ones(hit)
+            moved[facts.holds[name]] = hit
+        if moved:
+            env = _again(facts.copy, [step], env, moved, how)
+        start = pos + 1
+    rest = attrs.evolve(facts.copy, order=order[start:])
+    return evaluate_columns(rest, [env].pop, n, employee, fallback, people, keep)
+
+
+def _rounds(
+    facts: _Facts,
+    env: dict[str, Any],
+    how: tuple[Any, ...],
+    first: set[str] | None,
+    asked: dict[str, pl.Series],
+    amounts: dict[str, Num],
+) -> dict[str, Any]:
+    # score_held's rounds over whole columns: the copy with every hold 0, then, as long as holding brings new
+    # amounts over, only what the new holds reach, evaluated again (see _again).
+    n, employee, fallback, people = how
+    copy, holds, layout = facts.copy, facts.holds, facts.layout
+    env = evaluate_columns(copy, [env].pop, n, employee, fallback, people, first)
+    paid = {a[1]: layout.outputs[a[5]] for a in layout.approvals}  # each adjustment's value
     # As many rounds as score_held gives the population; each sees the amounts of the round before.
-    for _ in range(len(plan.scheme.adjustments()) + 1):
+    for _ in range(len(copy.scheme.adjustments()) + 1):
         moved = {}
         for name, hit in over_columns(layout, env, n).items():
             seen = asked.get(name)
@@ -235,8 +362,5 @@ def hold_columns(
             env[holds[name]] = _ones(asked[name])
         if not moved:
             break
-        env = _again(copy, steps, env, moved, (n, employee, fallback, people))
-    for name in [*holds.values(), *(() if keep is None else set(env) - set(keep) - wanted)]:
-        env.pop(name, None)  # let go of what only the fixpoint needed before the results are written
-    limits = {a[1]: a[2] for a in layout.approvals}
-    return HeldColumns(env, asked, amounts, {name: limits[name] for name in asked})
+        env = _again(copy, facts.steps, env, moved, how)
+    return env
