@@ -229,7 +229,17 @@ def test_a_hold_reaching_another_threshold_takes_rounds_and_only_the_steps_it_ch
     at = lines[0].split(",").index("data_errors_found")
     held = _with_merit(plain, {4: "8"})
     held[5] = ",".join(c if i != at else "2" for i, c in enumerate(held[5].split(",")))
+    looked = []
+    over_rows = colholds._over_rows
+
+    def counted(layout, approval, env, n):
+        looked.append((approval[1], n))
+        return over_rows(layout, approval, env, n)
+
+    monkeypatch.setattr(colholds, "_over_rows", counted)
     results = _same(monkeypatch, tmp_path, plan, held)
+    # The first round looks at every row; a later one only where an amount changed (here the held row).
+    assert looked[:2] == [("merit", 50), ("second_look", 50)] and {n for _, n in looked[2:]} == {1}
     assert [h.adjustment for h in list(results)[4].held] == ["merit", "second_look"]  # a second round
     assert calls[0][1] == 50 and len(calls) > 1
     again = {name for names, _ in calls[1:] for name in names}

@@ -164,9 +164,11 @@ def _known(column: Any) -> bool:
 
 def _again(
     plan: Plan, steps: list[_Step], env: dict[str, Any], moved: dict[str, pl.Series], how: tuple[Any, ...]
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], dict[str, pl.Series]]:
     """
     Return ``env`` with every step evaluated again where what it reads ``moved`` (by name: the rows that changed).
+
+    Also returns ``moved`` with the rows where each value evaluated again changed.
     """
     # A row step's value can change only where a value it reads did: it is evaluated again on those rows
     # alone, and the rows where its value did change are what moved for the steps that read it. A group
@@ -198,7 +200,7 @@ def _again(
         for name in made:
             moved[name] = none.clone().scatter(at, _differs(_gather(env[name], at), done[name], len(at)))
             env[name] = _scatter(env[name], at, done[name])
-    return env
+    return env, moved
 
 
 @attrs.frozen(eq=False)
@@ -327,7 +329,7 @@ def _at_once(
             env[facts.holds[name]] = _ones(hit)
             moved[facts.holds[name]] = hit
         if moved:
-            env = _again(facts.copy, [step], env, moved, how)
+            env = _again(facts.copy, [step], env, moved, how)[0]
         start = pos + 1
     rest = attrs.evolve(facts.copy, order=order[start:])
     return evaluate_columns(rest, [env].pop, n, employee, fallback, people, keep)
@@ -347,10 +349,12 @@ def _rounds(
     copy, holds, layout = facts.copy, facts.holds, facts.layout
     env = evaluate_columns(copy, [env].pop, n, employee, fallback, people, first)
     paid = {a[1]: layout.outputs[a[5]] for a in layout.approvals}  # each adjustment's value
+    changed: dict[str, pl.Series] | None = None  # what the last round changed (None: the first looks at all)
     # As many rounds as score_held gives the population; each sees the amounts of the round before.
     for _ in range(len(copy.scheme.adjustments()) + 1):
         moved = {}
-        for name, hit in over_columns(layout, env, n).items():
+        hits = over_columns(layout, env, n) if changed is None else _over_changed(layout, env, n, changed)
+        for name, hit in hits.items():
             seen = asked.get(name)
             fresh = hit if seen is None else hit & ~seen
             if not fresh.any():
@@ -362,5 +366,26 @@ def _rounds(
             env[holds[name]] = _ones(asked[name])
         if not moved:
             break
-        env = _again(copy, facts.steps, env, moved, how)
+        env, changed = _again(copy, facts.steps, env, moved, how)
     return env
+
+
+def _over_changed(layout: Layout, env: dict[str, Any], n: int, changed: dict[str, pl.Series]) -> dict[str, pl.Series]:
+    # An amount can be newly over only where it (or its occurrences) changed since the last round looked:
+    # elsewhere it is over exactly where it was, and those rows are held already. Only those rows are looked at.
+    out = {}
+    for approval in layout.approvals:
+        looked = [layout.outputs[i] for i in (approval[3], approval[5]) if i is not None]
+        masks = [changed[name] for name in looked if name in changed]
+        if not masks:
+            continue
+        rows = masks[0]
+        for more in masks[1:]:
+            rows = rows | more
+        at = rows.arg_true()
+        if not len(at):
+            continue
+        part = _over_rows(layout, approval, {name: _gather(env[name], at) for name in looked}, len(at))
+        if part is not None:
+            out[approval[1]] = pl.repeat(False, n, eager=True).scatter(at, part)
+    return out
