@@ -14,6 +14,7 @@ from tests.conftest import ONE_STAGE_HOLDS
 
 pl = pytest.importorskip("polars")
 colholds = pytest.importorskip("perfrules._evaluate.colholds")
+holdfacts = pytest.importorskip("perfrules._evaluate.holdfacts")
 columns = pytest.importorskip("perfrules._evaluate.columns")
 
 PERIOD = "2026-04"
@@ -184,8 +185,8 @@ def _with_merit(lines, cells, column="merit_points"):
 
 def test_a_hold_that_reaches_no_other_threshold_costs_one_pass_and_its_own_step_on_the_held_rows(monkeypatch, tmp_path):
     plan = _kpi_plan(tmp_path, INDEPENDENT)
-    facts = colholds._facts(plan)
-    assert facts is colholds._facts(plan)  # worked out once per plan
+    facts = holdfacts.hold_facts(plan)
+    assert facts is holdfacts.hold_facts(plan)  # worked out once per plan
     assert [[a[1] for a in cut[1]] for cut in facts.cuts] == [["merit"], ["second_look"]]
     calls = _counted(monkeypatch)
     order = [ref[1] for ref in facts.copy.order]
@@ -209,17 +210,19 @@ def test_every_row_held_and_nobody_held(monkeypatch, tmp_path):
         results = _same(monkeypatch, tmp_path, plan, _with_merit(lines, "8"))
         assert all("merit" in [h.adjustment for h in r.held] for r in results)
         assert all(r.bonuses["merit"] == 0 for r in results)
-        if colholds._facts(plan).cuts is not None:
+        if holdfacts.hold_facts(plan).cuts is not None:
             assert {n for _, n in calls} == {30}  # every row held: its step again over the whole column
         calls.clear()
         results = _same(monkeypatch, tmp_path, plan, _with_merit(_with_merit(lines, ""), "0", "data_errors_found"))
         assert not any(r.held for r in results)
-        assert len(calls) == (1 if colholds._facts(plan).cuts is None else 1 + len(colholds._facts(plan).cuts))
+        assert len(calls) == (
+            1 if holdfacts.hold_facts(plan).cuts is None else 1 + len(holdfacts.hold_facts(plan).cuts)
+        )
 
 
 def test_a_hold_reaching_another_threshold_takes_rounds_and_only_the_steps_it_changes(monkeypatch, tmp_path):
     plan = _kpi_plan(tmp_path, SECOND_LOOK)
-    assert colholds._facts(plan).cuts is None  # holding merit can bring second_look over its threshold
+    assert holdfacts.hold_facts(plan).cuts is None  # holding merit can bring second_look over its threshold
     calls = _counted(monkeypatch)
     lines = _kpi_rows(50, seed=2)
     plain = _with_merit(lines, "1;3")
@@ -253,7 +256,7 @@ def test_a_hold_reaching_another_threshold_takes_rounds_and_only_the_steps_it_ch
 
 def test_an_amount_over_only_until_a_hold_is_held_as_the_first_round_found_it(monkeypatch, tmp_path):
     plan = _kpi_plan(tmp_path, WHILE_PAID)
-    assert colholds._facts(plan).cuts is None
+    assert holdfacts.hold_facts(plan).cuts is None
     lines = _with_merit(_with_merit(_kpi_rows(20, seed=3), {2: "8", 3: "5"}), {2: "2", 3: "2"}, "data_errors_found")
     results = list(_same(monkeypatch, tmp_path, plan, lines))
     assert [h.adjustment for h in results[2].held] == ["merit", "second_look"]

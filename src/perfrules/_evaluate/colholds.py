@@ -13,11 +13,16 @@ everyone, as the row path scores the whole population again.  A population
 of which nobody is over costs one evaluation.  The rounds, the amounts
 recorded (the first found) and the order are those of ``score_held``
 without approvals, so the results are the same, cell for cell.
+
+When no hold can reach an amount another threshold looks at (a plan-level
+fact, worked out once per plan), the first round already finds every row
+that will be held, and the rounds fold into one pass: each step with a
+threshold is held where it is over as soon as it is evaluated (see
+:func:`_at_once`), and every later step reads the held amounts.
 """
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Collection
 from decimal import Decimal
 from functools import partial
@@ -27,13 +32,11 @@ import attrs
 import polars as pl
 
 from .._compile import Plan
-from .._ir import Ref, walk
 from .columnar import evaluate_columns
-from .crowds import People, needed
+from .crowds import People
 from .fixed import Num, choose, compare, const
-from .groups import group_calls
-from .holdcopy import held_plan
-from .results import Layout, layout_of
+from .holdfacts import HeldStep, HoldFacts, hold_facts
+from .results import Layout
 from .values import Joined, by_value
 
 __all__ = ["HeldColumns", "hold_columns", "over_columns"]
@@ -84,40 +87,6 @@ def _over_rows(layout: Layout, approval: tuple[Any, ...], env: dict[str, Any], n
     return None
 
 
-def _reads(plan: Plan, groups: dict[str, tuple[str, ...]], ref: Any) -> tuple[set[str], set[str]]:
-    # The names step ``ref`` reads, and those it makes.
-    step = plan.steps.get(ref)
-    if step is None:
-        return set(needed(plan, groups[ref[1]])), {ref[1]}
-    roots = (*step.prelude, *step.otherwise, *(node for _, node in step.outputs))
-    if step.guard is not None:
-        roots += (step.guard,)
-    return {n.name for root in roots for n in walk(root) if isinstance(n, Ref)}, {name for name, _ in step.outputs}
-
-
-def _affected(plan: Plan, holds: Collection[str]) -> tuple[list[_Step], set[str], set[str]]:
-    # The steps a hold can change, in order, the names they make, and the other names they read.
-    groups = group_calls(plan)
-    dirty, reads = set(holds), set()
-    steps = []
-    for ref in plan.order:
-        read, made = _reads(plan, groups, ref)
-        if read & dirty:
-            dirty |= made
-            reads |= read
-            steps.append(_Step(ref, plan.steps.get(ref) is None, read, made))
-    return steps, dirty, reads - dirty
-
-
-@attrs.frozen
-class _Step:
-    # A step a hold can change: a row step (evaluated again where what it reads changed) or a group value.
-    ref: Any
-    group: bool
-    reads: set[str]
-    made: set[str]
-
-
 def _ones(mask: pl.Series) -> Num:
     # A hold input as the row reader gives it: 1 or 0, exponent 0.
     return Num(mask.cast(pl.Int128), pl.repeat(0, len(mask), dtype=pl.Int32, eager=True))
@@ -163,7 +132,7 @@ def _known(column: Any) -> bool:
 
 
 def _again(
-    plan: Plan, steps: list[_Step], env: dict[str, Any], moved: dict[str, pl.Series], how: tuple[Any, ...]
+    plan: Plan, steps: list[HeldStep], env: dict[str, Any], moved: dict[str, pl.Series], how: tuple[Any, ...]
 ) -> tuple[dict[str, Any], dict[str, pl.Series]]:
     """
     Return ``env`` with every step evaluated again where what it reads ``moved`` (by name: the rows that changed).
@@ -203,71 +172,6 @@ def _again(
     return env, moved
 
 
-@attrs.frozen(eq=False)
-class _Facts:
-    # What holding ``plan``'s amounts needs to know of it, worked out once per plan (see _facts).
-    copy: Plan
-    holds: dict[str, str]
-    layout: Layout
-    steps: list[_Step]
-    """Every step a hold can change, in order (the rounds evaluate these again)."""
-    kept: set[str]
-    """What the rounds read past the first evaluation: every value a hold can change and what those steps read."""
-    cuts: tuple[tuple[int, tuple[Any, ...], _Step, frozenset[str]], ...] | None
-    """
-    One round (see :func:`_at_once`): after each position in ``copy.order`` whose step makes adjustments with a
-    threshold, those rules, that step, and every name read from there on; ``None`` when a hold can reach
-    another amount's threshold (the rounds of score_held, over whole columns).
-    """
-
-
-_FACTS: weakref.WeakKeyDictionary[Plan, _Facts] = weakref.WeakKeyDictionary()
-
-
-def _facts(plan: Plan) -> _Facts:
-    # A plan is immutable: what a hold reaches is the same for every population it scores.
-    found = _FACTS.get(plan)
-    if found is None:
-        found = _FACTS[plan] = _work_out(plan)
-    return found
-
-
-def _work_out(plan: Plan) -> _Facts:
-    copy, holds = held_plan(plan)
-    layout = layout_of(copy)
-    steps, dirty, reads = _affected(copy, holds.values())
-    return _Facts(copy, holds, layout, steps, dirty | reads, _cuts(copy, holds, layout))
-
-
-def _cuts(copy: Plan, holds: dict[str, str], layout: Layout) -> Any:
-    # Holding in one pass gives score_held's results when no hold reaches an amount another threshold looks at
-    # (nor its own occurrences): each rule's rows over are then those the first round finds, found as soon as
-    # its step is evaluated, and holding them there leaves nothing new over for a second round.
-    groups = group_calls(copy)
-    made_at: dict[str, int] = {}
-    stepped: dict[int, _Step] = {}
-    reads_from: list[set[str]] = []
-    for pos, ref in enumerate(copy.order):
-        read, made = _reads(copy, groups, ref)
-        stepped[pos] = _Step(ref, copy.steps.get(ref) is None, read, made)
-        reads_from.append(read | made)
-        made_at.update(dict.fromkeys(made, pos))
-    for pos in range(len(reads_from) - 2, -1, -1):
-        reads_from[pos] |= reads_from[pos + 1]
-    reach = {name: _affected(copy, [hold])[1] for name, hold in holds.items()}
-    at: dict[int, list[Any]] = {}
-    for approval in layout.approvals:
-        name, occ, looked = approval[1], approval[3], layout.outputs[approval[5]]
-        seen = {looked} | ({layout.outputs[occ]} if occ is not None else set())
-        if any(seen & (dirty - ({looked} if other == name else set())) for other, dirty in reach.items()):
-            return None
-        where = made_at.get(looked)
-        if where is None or stepped[where].group or any(made_at.get(x, -1) > where for x in seen):
-            return None
-        at.setdefault(where, []).append(approval)
-    return tuple((pos, tuple(at[pos]), stepped[pos], frozenset(reads_from[pos])) for pos in sorted(at))
-
-
 def hold_columns(
     plan: Plan,
     columns: dict[str, Any],
@@ -284,7 +188,7 @@ def hold_columns(
     (``columns`` the inputs it would read); nothing is approved.  With
     ``keep``, only those values (and the approval rules' amounts) are kept.
     """
-    facts = _facts(plan)
+    facts = hold_facts(plan)
     holds, layout = facts.holds, facts.layout
     wanted = {layout.outputs[i] for a in layout.approvals for i in (a[3], a[5]) if i is not None}
     how = (n, employee, fallback, people)
@@ -303,7 +207,7 @@ def hold_columns(
 
 
 def _at_once(
-    facts: _Facts,
+    facts: HoldFacts,
     env: dict[str, Any],
     how: tuple[Any, ...],
     keep: set[str] | None,
@@ -336,7 +240,7 @@ def _at_once(
 
 
 def _rounds(
-    facts: _Facts,
+    facts: HoldFacts,
     env: dict[str, Any],
     how: tuple[Any, ...],
     first: set[str] | None,
