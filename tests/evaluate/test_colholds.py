@@ -14,6 +14,7 @@ from tests.conftest import ONE_STAGE_HOLDS
 
 pl = pytest.importorskip("polars")
 colholds = pytest.importorskip("perfrules._evaluate.colholds")
+holdfacts = pytest.importorskip("perfrules._evaluate.holdfacts")
 columns = pytest.importorskip("perfrules._evaluate.columns")
 
 PERIOD = "2026-04"
@@ -28,6 +29,24 @@ bonuses:
 flags:
   top_merit: {when: "merit == all_max(merit)", reason: the most merit this month}
   first: {when: "score == all_max(score)", reason: first place}
+"""
+
+
+# An amount over a threshold of its own that no hold reaches: merit and it are held in one pass.
+INDEPENDENT = """  second_look:
+    count: data_errors_found
+    amount: 8
+    approval_over: 6
+"""
+
+
+# Over its threshold only while merit is paid: score_held holds it in the first round, before merit is held,
+# and keeps it held (a pass that held merit first would never find it over).
+WHILE_PAID = """  second_look:
+    count: data_errors_found
+    amount: 8
+    when: "merit > 0"
+    approval_over: 6
 """
 
 
@@ -117,7 +136,11 @@ def test_a_population_value_that_reads_held_amounts_brings_holds_to_everyone(mon
 @given(st.data())
 def test_generated_populations_hold_as_score_held(monkeypatch, tmp_path, data):
     cascade = data.draw(st.booleans())
-    plan = _cascade_plan(tmp_path) if cascade else _kpi_plan(tmp_path, SECOND_LOOK)
+    plan = (
+        _cascade_plan(tmp_path)
+        if cascade
+        else _kpi_plan(tmp_path, data.draw(st.sampled_from([SECOND_LOOK, INDEPENDENT, WHILE_PAID])))
+    )
     n = data.draw(st.integers(1, 40))
     points = st.lists(st.sampled_from("12358" if not cascade else "1258"), max_size=3).map(";".join)
     if cascade:
@@ -136,8 +159,8 @@ def test_generated_populations_hold_as_score_held(monkeypatch, tmp_path, data):
     _same(monkeypatch, tmp_path, plan, lines)
 
 
-def test_nobody_over_costs_one_evaluation_and_a_hold_only_the_steps_it_changes(monkeypatch, tmp_path):
-    plan = _kpi_plan(tmp_path)
+def _counted(monkeypatch):
+    """Record each evaluation hold_columns asks for: the names of the steps and the number of rows."""
     calls = []
     evaluate = colholds.evaluate_columns
 
@@ -146,22 +169,114 @@ def test_nobody_over_costs_one_evaluation_and_a_hold_only_the_steps_it_changes(m
         return evaluate(plan, inputs, n, *args, **kwargs)
 
     monkeypatch.setattr(colholds, "evaluate_columns", counted)
-    lines = _kpi_rows(50, seed=2)
-    at = lines[0].split(",").index("merit_points")
-    plain = [lines[0]] + [",".join(c if i != at else "1;3" for i, c in enumerate(x.split(","))) for x in lines[1:]]
+    return calls
+
+
+def _with_merit(lines, cells, column="merit_points"):
+    """``lines`` with the merit points (or ``column``) of row k (from 0) set to ``cells[k]`` where given."""
+    at = lines[0].split(",").index(column)
+    out = [lines[0]]
+    for k, line in enumerate(lines[1:]):
+        row = line.split(",")
+        row[at] = cells.get(k, row[at]) if isinstance(cells, dict) else cells
+        out.append(",".join(row))
+    return out
+
+
+def test_a_hold_that_reaches_no_other_threshold_costs_one_pass_and_its_own_step_on_the_held_rows(monkeypatch, tmp_path):
+    plan = _kpi_plan(tmp_path, INDEPENDENT)
+    facts = holdfacts.hold_facts(plan)
+    assert facts is holdfacts.hold_facts(plan)  # worked out once per plan
+    assert [[a[1] for a in cut[1]] for cut in facts.cuts] == [["merit"], ["second_look"]]
+    calls = _counted(monkeypatch)
+    order = [ref[1] for ref in facts.copy.order]
+    plain = _with_merit(_with_merit(_kpi_rows(50, seed=2), "1;3"), "0", "data_errors_found")
     _same(monkeypatch, tmp_path, plan, plain)
-    assert len(calls) == 1
+    # Nobody over: every step once over everyone (the pass stops after each step with a threshold to look).
+    assert [name for names, _ in calls for name in names] == order and {n for _, n in calls} == {50}
     calls.clear()
-    plain[5] = ",".join(c if i != at else "8" for i, c in enumerate(plain[5].split(",")))
+    results = _same(
+        monkeypatch, tmp_path, plan, _with_merit(_with_merit(plain, {4: "8"}), {7: "1"}, "data_errors_found")
+    )
+    assert [[h.adjustment for h in r.held] for r in results if r.held] == [["merit"], ["second_look"]]
+    assert [(names, n) for names, n in calls if n != 50] == [(["merit"], 1), (["second_look"], 1)]  # the held rows
+    assert [name for names, n in calls if n == 50 for name in names] == order
+
+
+def test_every_row_held_and_nobody_held(monkeypatch, tmp_path):
+    for plan in (_kpi_plan(tmp_path), _kpi_plan(tmp_path, SECOND_LOOK), _kpi_plan(tmp_path, INDEPENDENT)):
+        calls = _counted(monkeypatch)
+        lines = _kpi_rows(30, seed=5)
+        results = _same(monkeypatch, tmp_path, plan, _with_merit(lines, "8"))
+        assert all("merit" in [h.adjustment for h in r.held] for r in results)
+        assert all(r.bonuses["merit"] == 0 for r in results)
+        if holdfacts.hold_facts(plan).cuts is not None:
+            assert {n for _, n in calls} == {30}  # every row held: its step again over the whole column
+        calls.clear()
+        results = _same(monkeypatch, tmp_path, plan, _with_merit(_with_merit(lines, ""), "0", "data_errors_found"))
+        assert not any(r.held for r in results)
+        assert len(calls) == (
+            1 if holdfacts.hold_facts(plan).cuts is None else 1 + len(holdfacts.hold_facts(plan).cuts)
+        )
+
+
+def test_a_hold_reaching_another_threshold_takes_rounds_and_only_the_steps_it_changes(monkeypatch, tmp_path):
+    plan = _kpi_plan(tmp_path, SECOND_LOOK)
+    assert holdfacts.hold_facts(plan).cuts is None  # holding merit can bring second_look over its threshold
+    calls = _counted(monkeypatch)
+    lines = _kpi_rows(50, seed=2)
+    plain = _with_merit(lines, "1;3")
     _same(monkeypatch, tmp_path, plan, plain)
+    assert len(calls) == 1  # nobody over: one evaluation
+    calls.clear()
+    at = lines[0].split(",").index("data_errors_found")
+    held = _with_merit(plain, {4: "8"})
+    held[5] = ",".join(c if i != at else "2" for i, c in enumerate(held[5].split(",")))
+    looked = []
+    over_rows = colholds._over_rows
+
+    def counted(layout, approval, env, n):
+        looked.append((approval[1], n))
+        return over_rows(layout, approval, env, n)
+
+    monkeypatch.setattr(colholds, "_over_rows", counted)
+    results = _same(monkeypatch, tmp_path, plan, held)
+    # The first round looks at every row; a later one only where an amount changed (here the held row).
+    assert looked[:2] == [("merit", 50), ("second_look", 50)] and {n for _, n in looked[2:]} == {1}
+    assert [h.adjustment for h in list(results)[4].held] == ["merit", "second_look"]  # a second round
     assert calls[0][1] == 50 and len(calls) > 1
     again = {name for names, _ in calls[1:] for name in names}
-    assert {"merit", "score", "grade", "first_place", "monthly_pay"} <= again
+    assert {"merit", "second_look", "score", "grade", "first_place", "monthly_pay"} <= again
     assert not {"conversion", "payment", "attendance", "data_errors", "pc_rule"} & again  # no hold reaches them
     # The held row alone is scored again, and whoever a population value it changed reaches; the population
     # values themselves over everyone.
-    assert {n for names, n in calls[1:] if "merit" in names} == {1}
+    assert {n for names, n in calls[1:] if "merit" in names or "second_look" in names} == {1}
     assert {n for names, n in calls[1:] if names[0].startswith("all_")} == {50}
+
+
+def test_an_amount_over_only_until_a_hold_is_held_as_the_first_round_found_it(monkeypatch, tmp_path):
+    plan = _kpi_plan(tmp_path, WHILE_PAID)
+    assert holdfacts.hold_facts(plan).cuts is None
+    lines = _with_merit(_with_merit(_kpi_rows(20, seed=3), {2: "8", 3: "5"}), {2: "2", 3: "2"}, "data_errors_found")
+    results = list(_same(monkeypatch, tmp_path, plan, lines))
+    assert [h.adjustment for h in results[2].held] == ["merit", "second_look"]
+    assert results[2].bonuses["second_look"] == 0 and results[3].bonuses["second_look"] == 0
+    assert [h.adjustment for h in results[3].held] == ["second_look"]
+
+
+@pytest.mark.parametrize("extra", ["", SECOND_LOOK])
+def test_population_values_are_those_of_the_held_scores(monkeypatch, tmp_path, extra):
+    # The same employee five times but for the reward points: 8 would make E00000 first, held it is last
+    # with E00003 (all_max and all_min over the held scores, on both paths).
+    lines = _kpi_rows(1, seed=2)
+    lines += [lines[1].replace("E00000", f"E{k:05d}") for k in range(1, 5)]
+    lines = _with_merit(_with_merit(lines, {0: "8", 1: "5", 2: "3;1", 3: "", 4: "8;8"}), "0", "data_errors_found")
+    results = _same(monkeypatch, tmp_path, _kpi_plan(tmp_path, extra), lines)
+    flagged = {
+        f: [r.employee for r in results if f in [x.name for x in r.flags]] for f in ("first_place", "last_place")
+    }
+    assert flagged == {"first_place": ["E00001"], "last_place": ["E00000", "E00003", "E00004"]}
+    assert [bool(r.held) for r in results] == [True, False, False, False, True]
 
 
 def test_the_command_line_scores_the_kpi_example_column_wise_with_the_row_engines_bytes(monkeypatch, tmp_path):

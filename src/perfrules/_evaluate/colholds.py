@@ -13,6 +13,12 @@ everyone, as the row path scores the whole population again.  A population
 of which nobody is over costs one evaluation.  The rounds, the amounts
 recorded (the first found) and the order are those of ``score_held``
 without approvals, so the results are the same, cell for cell.
+
+When no hold can reach an amount another threshold looks at (a plan-level
+fact, worked out once per plan), the first round already finds every row
+that will be held, and the rounds fold into one pass: each step with a
+threshold is held where it is over as soon as it is evaluated (see
+:func:`_at_once`), and every later step reads the held amounts.
 """
 
 from __future__ import annotations
@@ -26,14 +32,12 @@ import attrs
 import polars as pl
 
 from .._compile import Plan
-from .._ir import Ref, walk
 from .coeffs import wide
 from .columnar import evaluate_columns
-from .crowds import People, needed
+from .crowds import People
 from .fixed import Num, choose, compare, const
-from .groups import group_calls
-from .holdcopy import held_plan
-from .results import Layout, layout_of
+from .holdfacts import HeldStep, HoldFacts, hold_facts
+from .results import Layout
 from .values import Joined, by_value
 
 __all__ = ["HeldColumns", "hold_columns", "over_columns"]
@@ -64,49 +68,24 @@ def over_columns(layout: Layout, env: dict[str, Any], n: int) -> dict[str, pl.Se
     Return, for each approval rule of ``layout``, the rows whose amount is over its threshold (as ``over_of``).
     """
     out = {}
-    zero = const(Decimal(0), n)
-    for _, name, limit, occ, amount, at in layout.approvals:
-        paid = compare(env[layout.outputs[at]], zero, "!=", None)
-        if occ is not None:
-            big = by_value(partial(_over, limit), [env[layout.outputs[occ]]], "bool", None, n)
-            out[name] = big & paid
-        elif amount is not None and amount > limit:
-            out[name] = paid
+    for approval in layout.approvals:
+        hit = _over_rows(layout, approval, env, n)
+        if hit is not None:
+            out[approval[1]] = hit
     return out
 
 
-def _reads(plan: Plan, groups: dict[str, tuple[str, ...]], ref: Any) -> tuple[set[str], set[str]]:
-    # The names step ``ref`` reads, and those it makes.
-    step = plan.steps.get(ref)
-    if step is None:
-        return set(needed(plan, groups[ref[1]])), {ref[1]}
-    roots = (*step.prelude, *step.otherwise, *(node for _, node in step.outputs))
-    if step.guard is not None:
-        roots += (step.guard,)
-    return {n.name for root in roots for n in walk(root) if isinstance(n, Ref)}, {name for name, _ in step.outputs}
-
-
-def _affected(plan: Plan, holds: Collection[str]) -> tuple[list[_Step], set[str], set[str]]:
-    # The steps a hold can change, in order, the names they make, and the other names they read.
-    groups = group_calls(plan)
-    dirty, reads = set(holds), set()
-    steps = []
-    for ref in plan.order:
-        read, made = _reads(plan, groups, ref)
-        if read & dirty:
-            dirty |= made
-            reads |= read
-            steps.append(_Step(ref, plan.steps.get(ref) is None, read, made))
-    return steps, dirty, reads - dirty
-
-
-@attrs.frozen
-class _Step:
-    # A step a hold can change: a row step (evaluated again where what it reads changed) or a group value.
-    ref: Any
-    group: bool
-    reads: set[str]
-    made: set[str]
+def _over_rows(layout: Layout, approval: tuple[Any, ...], env: dict[str, Any], n: int) -> pl.Series | None:
+    # The rows whose amount of this one approval rule is over its threshold (None: none can be).
+    _, _, limit, occ, amount, at = approval
+    paid = compare(env[layout.outputs[at]], const(Decimal(0), n), "!=", None)
+    if occ is not None:
+        big = by_value(partial(_over, limit), [env[layout.outputs[occ]]], "bool", None, n)
+        hit: pl.Series = big & paid
+        return hit
+    if amount is not None and amount > limit:
+        return paid
+    return None
 
 
 def _ones(mask: pl.Series) -> Num:
@@ -157,10 +136,12 @@ def _known(column: Any) -> bool:
 
 
 def _again(
-    plan: Plan, steps: list[_Step], env: dict[str, Any], moved: dict[str, pl.Series], how: tuple[Any, ...]
-) -> dict[str, Any]:
+    plan: Plan, steps: list[HeldStep], env: dict[str, Any], moved: dict[str, pl.Series], how: tuple[Any, ...]
+) -> tuple[dict[str, Any], dict[str, pl.Series]]:
     """
     Return ``env`` with every step evaluated again where what it reads ``moved`` (by name: the rows that changed).
+
+    Also returns ``moved`` with the rows where each value evaluated again changed.
     """
     # A row step's value can change only where a value it reads did: it is evaluated again on those rows
     # alone, and the rows where its value did change are what moved for the steps that read it. A group
@@ -192,7 +173,7 @@ def _again(
         for name in made:
             moved[name] = none.clone().scatter(at, _differs(_gather(env[name], at), done[name], len(at)))
             env[name] = _scatter(env[name], at, done[name])
-    return env
+    return env, moved
 
 
 def hold_columns(
@@ -211,23 +192,77 @@ def hold_columns(
     (``columns`` the inputs it would read); nothing is approved.  With
     ``keep``, only those values (and the approval rules' amounts) are kept.
     """
-    copy, holds = held_plan(plan)
-    layout = layout_of(copy)
+    facts = hold_facts(plan)
+    holds, layout = facts.holds, facts.layout
     wanted = {layout.outputs[i] for a in layout.approvals for i in (a[3], a[5]) if i is not None}
-    steps, dirty, reads = _affected(copy, holds.values())
-    # Kept from the first pass: whatever a later pass reads, and every value a hold can change.
-    first = None if keep is None else {*keep, *wanted, *reads, *dirty}
-    zero = pl.repeat(False, n, eager=True)
-    env = evaluate_columns(
-        copy, lambda: {**columns, **{h: _ones(zero) for h in holds.values()}}, n, employee, fallback, people, first
-    )
-    paid = {a[1]: layout.outputs[a[5]] for a in layout.approvals}  # each adjustment's value
+    how = (n, employee, fallback, people)
     asked: dict[str, pl.Series] = {}
     amounts: dict[str, Num] = {}
-    # As many rounds as score_held gives the population; each sees the amounts of the round before.
-    for _ in range(len(plan.scheme.adjustments()) + 1):
+    zero = pl.repeat(False, n, eager=True)
+    env = {**columns, **{h: _ones(zero) for h in holds.values()}}
+    if facts.cuts is not None:
+        env = _at_once(facts, env, how, keep if keep is None else {*keep, *wanted}, asked, amounts)
+    else:
+        env = _rounds(facts, env, how, keep if keep is None else {*keep, *wanted, *facts.kept}, asked, amounts)
+    for name in [*holds.values(), *(() if keep is None else set(env) - set(keep) - wanted)]:
+        env.pop(name, None)  # let go of what only the fixpoint needed before the results are written
+    limits = {a[1]: a[2] for a in layout.approvals}
+    return HeldColumns(env, asked, amounts, {name: limits[name] for name in asked})
+
+
+def _at_once(
+    facts: HoldFacts,
+    env: dict[str, Any],
+    how: tuple[Any, ...],
+    keep: set[str] | None,
+    asked: dict[str, pl.Series],
+    amounts: dict[str, Num],
+) -> dict[str, Any]:
+    # One pass over the copy: each step with a threshold is evaluated with every hold 0, its rows over are
+    # held at once (that step evaluated again on those rows alone), and every later step reads the amounts
+    # as held, population values included. The copy is evaluated once, as without holds.
+    assert facts.cuts is not None
+    n, employee, fallback, people = how
+    order, start = facts.copy.order, 0
+    for pos, approvals, step, later in facts.cuts:
+        part = attrs.evolve(facts.copy, order=order[start : pos + 1])
+        env = evaluate_columns(part, [env].pop, n, employee, fallback, people, None if keep is None else keep | later)
         moved = {}
-        for name, hit in over_columns(layout, env, n).items():
+        for approval in approvals:
+            name = approval[1]
+            hit = _over_rows(facts.layout, approval, env, n)
+            if hit is None or not hit.any():
+                continue
+            asked[name], amounts[name] = hit, env[facts.layout.outputs[approval[5]]]
+            env[facts.holds[name]] = _ones(hit)
+            moved[facts.holds[name]] = hit
+        if moved:
+            env = _again(facts.copy, [step], env, moved, how)[0]
+        start = pos + 1
+    rest = attrs.evolve(facts.copy, order=order[start:])
+    return evaluate_columns(rest, [env].pop, n, employee, fallback, people, keep)
+
+
+def _rounds(
+    facts: HoldFacts,
+    env: dict[str, Any],
+    how: tuple[Any, ...],
+    first: set[str] | None,
+    asked: dict[str, pl.Series],
+    amounts: dict[str, Num],
+) -> dict[str, Any]:
+    # score_held's rounds over whole columns: the copy with every hold 0, then, as long as holding brings new
+    # amounts over, only what the new holds reach, evaluated again (see _again).
+    n, employee, fallback, people = how
+    copy, holds, layout = facts.copy, facts.holds, facts.layout
+    env = evaluate_columns(copy, [env].pop, n, employee, fallback, people, first)
+    paid = {a[1]: layout.outputs[a[5]] for a in layout.approvals}  # each adjustment's value
+    changed: dict[str, pl.Series] | None = None  # what the last round changed (None: the first looks at all)
+    # As many rounds as score_held gives the population; each sees the amounts of the round before.
+    for _ in range(len(copy.scheme.adjustments()) + 1):
+        moved = {}
+        hits = over_columns(layout, env, n) if changed is None else _over_changed(layout, env, n, changed)
+        for name, hit in hits.items():
             seen = asked.get(name)
             fresh = hit if seen is None else hit & ~seen
             if not fresh.any():
@@ -239,8 +274,26 @@ def hold_columns(
             env[holds[name]] = _ones(asked[name])
         if not moved:
             break
-        env = _again(copy, steps, env, moved, (n, employee, fallback, people))
-    for name in [*holds.values(), *(() if keep is None else set(env) - set(keep) - wanted)]:
-        env.pop(name, None)  # let go of what only the fixpoint needed before the results are written
-    limits = {a[1]: a[2] for a in layout.approvals}
-    return HeldColumns(env, asked, amounts, {name: limits[name] for name in asked})
+        env, changed = _again(copy, facts.steps, env, moved, how)
+    return env
+
+
+def _over_changed(layout: Layout, env: dict[str, Any], n: int, changed: dict[str, pl.Series]) -> dict[str, pl.Series]:
+    # An amount can be newly over only where it (or its occurrences) changed since the last round looked:
+    # elsewhere it is over exactly where it was, and those rows are held already. Only those rows are looked at.
+    out = {}
+    for approval in layout.approvals:
+        looked = [layout.outputs[i] for i in (approval[3], approval[5]) if i is not None]
+        masks = [changed[name] for name in looked if name in changed]
+        if not masks:
+            continue
+        rows = masks[0]
+        for more in masks[1:]:
+            rows = rows | more
+        at = rows.arg_true()
+        if not len(at):
+            continue
+        part = _over_rows(layout, approval, {name: _gather(env[name], at) for name in looked}, len(at))
+        if part is not None:
+            out[approval[1]] = pl.repeat(False, n, eager=True).scatter(at, part)
+    return out
