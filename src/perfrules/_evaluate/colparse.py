@@ -50,9 +50,10 @@ def parse_list(plan: Plan, name: str, text: pl.Series) -> Joined | None:
 
 def parse_numbers(df: pl.DataFrame, numbers: dict[str, bool]) -> dict[str, Num] | None:
     # Only text Decimal reads digit for digit: sign, digits, a point, digits (no exponent, no spaces);
-    # ``numbers`` says which columns must be whole. Most columns are written as str(Decimal) writes them:
-    # those are checked and parsed in one query for all (see _written); any other is checked by the
-    # regular expressions and parsed by _parsed, which takes exactly what they take.
+    # ``numbers`` says which columns must be whole. Most columns are written as str(Decimal) writes them,
+    # and most of those are integers: every column is first read as integers (_integers), those that are
+    # not as decimals with a point (_decimals), in one query each for all columns. A column with any other
+    # cell is checked by the regular expressions and parsed by _parsed, which takes exactly what they take.
     if not numbers:
         return {}
     # Integer and decimal columns (Parquet, Arrow) are numbers already: taken as stored (see .typedcols).
@@ -61,25 +62,9 @@ def parse_numbers(df: pl.DataFrame, numbers: dict[str, bool]) -> dict[str, Num] 
         return None
     out: dict[str, Num] = {name: v for name, v in stored.items() if v is not None}
     texts = {name: whole for name, whole in numbers.items() if name not in stored}
-    if not texts:
-        return out
-    stages = [_written(name, whole, k) for k, (name, whole) in enumerate(texts.items())]
-    query = df.lazy().select(e for first, _ in stages for e in first).select(e for _, then in stages for e in then)
-    got = query.collect()
-    others = {}
-    for k, (name, whole) in enumerate(texts.items()):
-        if not got[f"ok{k}"].all():
-            others[name] = whole
-            continue
-        # Each column is let go as soon as it is taken: the Int64 coefficients are not all held beside the Int128.
-        c, places = got.drop_in_place(f"c{k}").cast(pl.Int128), got.drop_in_place(f"p{k}")
-        lo, hi = places.min(), places.max()
-        # One exponent for the whole column (a count, an amount always written with its cents) is one int.
-        if isinstance(lo, int) and lo == hi:
-            out[name] = Num(c, -lo)
-        else:
-            out[name] = Num(c, (pl.Series([0], dtype=pl.Int32) - places.cast(pl.Int32)).rename(""))
-    del got
+    left = _taken(df, {name: _integers(name, whole) for name, whole in texts.items()}, out)
+    _taken(df, {name: _decimals(name) for name in left if not texts[name]}, out)
+    others = {name: texts[name] for name in texts if name not in out}
     if others:
         parsed = _parsed(df, others)
         if parsed is None:
@@ -88,47 +73,82 @@ def parse_numbers(df: pl.DataFrame, numbers: dict[str, bool]) -> dict[str, Num] 
     return {name: out[name] for name in numbers}
 
 
-_POW10 = pl.Series([10**k for k in range(18)], dtype=pl.Int64)
-"""1 to 10**17: how many of them a magnitude below 10**18 reaches is how many digits it has."""
+_Steps = tuple[list[pl.Expr], list[pl.Expr]]
 
 
-def _written(name: str, whole: bool, k: int) -> tuple[list[pl.Expr], list[pl.Expr]]:
-    # A cell is taken here only when it is exactly the text str(Decimal) writes for its value: "-" only
-    # before a value below zero, at least one digit before the point and no superfluous leading zero,
-    # one to 12 places after it. Without its point a cell must pass polars' integer cast, which takes
-    # [+-]?[0-9]+ and nothing else; a cell that starts with a digit (or with "-" where the value is
-    # negative), and is no longer than the shortest text of its value with its places, is that text.
-    # At most 18 bytes: |c| < 10**18 fits Int64. The regular expressions take every such cell too.
-    text = pl.col(name)
-    length = text.str.len_bytes().cast(pl.Int32)
-    coefficient = text.str.replace(".", "", literal=True, n=1).cast(pl.Int64, strict=False)
+def _taken(df: pl.DataFrame, steps: dict[str, _Steps], out: dict[str, Num]) -> list[str]:
+    # Runs the steps of every column in one query (the columns side by side); puts each column whose cells
+    # are all taken into ``out``, and returns the names of the others.
+    if not steps:
+        return []
+    query = df.lazy().select(e for first, _ in steps.values() for e in first)
+    got = query.select(e for _, then in steps.values() for e in then).collect()
+    left = []
+    for name in steps:
+        if not got[f"ok.{name}"].all():
+            left.append(name)
+            continue
+        # Each column is let go as soon as it is taken: the Int64 coefficients are not all held beside the Int128.
+        c = got.drop_in_place(f"c.{name}").cast(pl.Int128).rename("")
+        places = got.drop_in_place(f"p.{name}") if f"p.{name}" in got.columns else pl.Series([0])
+        lo, hi = places.min(), places.max()
+        # One exponent for the whole column (a count, an amount always written with its cents) is one int.
+        if isinstance(lo, int) and lo == hi:
+            out[name] = Num(c, -lo)
+        else:
+            out[name] = Num(c, (pl.Series([0], dtype=pl.Int32) - places.cast(pl.Int32)).rename(""))
+    return left
+
+
+# A cell is taken by _integers or _decimals only when it is the very text str(Decimal) writes for its value:
+# "-" only before a value below zero, then a digit 1-9, or a "0" alone or before the point; one to 12 places
+# after the point. Without its point a cell must pass polars' integer cast, which takes [+-]?[0-9]+ and
+# nothing else: what comes first is then told by comparing the text with a few strings (no regular
+# expression). The regular expressions take every such cell too, and Decimal reads it as sign, digits and
+# places. Each in two steps: columns of the text first, then what is told from them (each computed once).
+_DIGIT = "1", ":"  # the texts that start with 1-9 are those from "1" up to ":" (the character after "9")
+_BELOW = 10**_WHOLE_DIGITS
+
+
+def _starts(text: pl.Expr, lo: str, hi: str) -> pl.Expr:
+    return (text >= lo) & (text < hi)
+
+
+def _integers(name: str, whole: bool) -> _Steps:
+    text, c, digit = pl.col(name), pl.col(f"c.{name}"), pl.col(f"d.{name}")
     first = [
-        length.alias(f"s{k}"),
-        text.str.find(".", literal=True).cast(pl.Int32).alias(f"t{k}"),
-        pl.when(length <= 18).then(coefficient).alias(f"c{k}"),
-        ((text >= "0") | (coefficient < 0)).alias(f"f{k}"),
+        text.cast(pl.Int64, strict=False).alias(f"c.{name}"),
+        (_starts(text, *_DIGIT) | (text == "0")).alias(f"d.{name}"),
     ]
-    # Then from those columns, each computed once:
-    size, point, c = pl.col(f"s{k}"), pl.col(f"t{k}"), pl.col(f"c{k}")
+    if whole:
+        ok = c.is_not_null() & digit & (c < _BELOW)
+    else:
+        first.append(_starts(text, "-1", "-:").alias(f"m.{name}"))
+        ok = c.is_not_null() & (digit | ((c < 0) & pl.col(f"m.{name}"))) & (c < _BELOW) & (c > -_BELOW)
+    return first, [ok.fill_null(False).alias(f"ok.{name}"), c]
+
+
+def _decimals(name: str) -> _Steps:
+    text, c = pl.col(name), pl.col(f"c.{name}")
+    first = [
+        text.str.replace(".", "", literal=True, n=1).cast(pl.Int64, strict=False).alias(f"c.{name}"),
+        text.str.len_bytes().cast(pl.Int32).alias(f"s.{name}"),
+        text.str.find(".", literal=True).cast(pl.Int32).alias(f"t.{name}"),
+        (_starts(text, *_DIGIT) | (text == "0") | _starts(text, "0.", "0/")).alias(f"d.{name}"),
+        (_starts(text, "-1", "-:") | _starts(text, "-0.", "-0/")).alias(f"m.{name}"),
+    ]
+    size, point = pl.col(f"s.{name}"), pl.col(f"t.{name}")
     places = (size - 1 - point).fill_null(0)
-    negative = c < 0
-    sign = negative.cast(pl.Int32)
-    digits = pl.lit(_POW10).search_sorted(c.abs(), side="right").cast(pl.Int32).clip(1)
-    shortest = sign + pl.when(point.is_null()).then(digits).otherwise(pl.max_horizontal(digits, places + 1) + 1)
-    before = point.fill_null(size) - sign  # the digits before the point
+    before = point.fill_null(size) - (c < 0).cast(pl.Int32)  # the digits before the point
     ok = (
         c.is_not_null()
-        & pl.col(f"f{k}")  # no "+", no "-" on a zero, no point first: a digit or a "-" first
-        & (size == shortest)
+        & (pl.col(f"d.{name}") | ((c < 0) & pl.col(f"m.{name}")))
         & (point.is_null() | (places >= 1))
+        & (places <= _PLACES)
         & (before >= 1)
         & (before <= _WHOLE_DIGITS)
-        & (places <= _PLACES)
     )
-    if whole:
-        ok = ok & point.is_null() & ~negative
-    then = [ok.fill_null(False).alias(f"ok{k}"), c, places.clip(0, 99).cast(pl.Int8).alias(f"p{k}")]
-    return first, then
+    return first, [ok.fill_null(False).alias(f"ok.{name}"), c, places.clip(0, 99).cast(pl.Int8).alias(f"p.{name}")]
 
 
 def _parsed(df: pl.DataFrame, numbers: dict[str, bool]) -> dict[str, Num] | None:
