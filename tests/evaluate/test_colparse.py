@@ -127,6 +127,16 @@ def test_one_exponent_for_a_column_is_kept_as_one_int():
     assert [str(v) for v in got["b"].decimals()] == ["1", "2.5", "3.75"]
 
 
+def test_coefficients_below_10_to_the_18_are_int64():
+    cells = {"a": ["1.50", "-2.25"], "b": ["123456789012345.1234", "1"], "c": ["-99999999999999.9999", "0"]}
+    got = colparse.parse_numbers(pl.DataFrame(cells), dict.fromkeys(cells, False))
+    assert got is not None
+    assert [got[x].c.dtype for x in "abc"] == [pl.Int64, pl.Int128, pl.Int64]
+    for x in "abc":
+        assert [repr(v) for v in got[x].decimals()] == [repr(Decimal(v)) for v in cells[x]]
+        assert got[x].bounds() == (got[x].c.min(), got[x].c.max())
+
+
 _SCHEME = pr.Scheme(
     name="reading",
     metrics=(pr.Metric("x", "number"), pr.Metric("n", "count")),

@@ -88,15 +88,21 @@ def _taken(df: pl.DataFrame, steps: dict[str, _Steps], out: dict[str, Num]) -> l
         if not got[f"ok.{name}"].all():
             left.append(name)
             continue
-        # Each column is let go as soon as it is taken: the Int64 coefficients are not all held beside the Int128.
-        c = got.drop_in_place(f"c.{name}").cast(pl.Int128).rename("")
+        # Each column is let go as soon as it is taken. Below 10**18 (every column of up to 18 digits) the
+        # coefficients stay Int64, which the engine computes with where bounds allow (see .coeffs).
+        c = got.drop_in_place(f"c.{name}").rename("")
+        lo, hi = c.min(), c.max()
+        if not isinstance(lo, int) or not isinstance(hi, int):
+            lo = hi = 0  # no rows
+        if max(hi, -lo) >= 10**18:
+            c = c.cast(pl.Int128)
         places = got.drop_in_place(f"p.{name}") if f"p.{name}" in got.columns else pl.Series([0])
-        lo, hi = places.min(), places.max()
+        first, last = places.min(), places.max()
         # One exponent for the whole column (a count, an amount always written with its cents) is one int.
-        if isinstance(lo, int) and lo == hi:
-            out[name] = Num(c, -lo)
+        if isinstance(first, int) and first == last:
+            out[name] = Num(c, -first, None, (lo, hi))
         else:
-            out[name] = Num(c, (pl.Series([0], dtype=pl.Int32) - places.cast(pl.Int32)).rename(""))
+            out[name] = Num(c, (pl.Series([0], dtype=pl.Int32) - places.cast(pl.Int32)).rename(""), None, (lo, hi))
     return left
 
 
@@ -164,8 +170,8 @@ def _parsed(df: pl.DataFrame, numbers: dict[str, bool]) -> dict[str, Num] | None
         return None
     exprs = []
     for k, (name, whole) in enumerate(numbers.items()):
-        if whole:  # digits only (no sign): the text is the coefficient
-            exprs.append(col(name).cast(pl.Int128).alias(f"c{k}"))
+        if whole:  # digits only (no sign): the text is the coefficient, below 10**15 (Int64 holds it)
+            exprs.append(col(name).cast(pl.Int64).alias(f"c{k}"))
             continue
         # Without the point the text is the coefficient, sign and all; the places are the exponent.
         c = col(name).str.replace(".", "", literal=True, n=1).cast(pl.Int128)
