@@ -7,6 +7,13 @@ list cells; :func:`within_bounds` and :func:`inputs_kept` say whether every row
 keeps its metric's bounds and the scheme's declared constraints.  Each returns
 ``None`` or ``False`` where the row reader could read a cell otherwise, or
 would report it: the caller then takes the general path.
+
+The regular expressions ``_WHOLE`` and ``_PLAIN`` define which number cells
+are taken.  Most columns are read without them: a cell written as
+``str(Decimal)`` writes its value is recognised by an integer cast and its
+first characters (see ``_integers`` and ``_decimals``), which take a subset of
+what the expressions take and read it as Decimal does; a column with any
+other cell is checked by the expressions themselves.
 """
 
 from __future__ import annotations
