@@ -127,6 +127,11 @@ def test_a_typed_column_is_its_scaled_integers():
     assert typedcols.typed_column(pl.Series([3, None]), False) is None  # a missing cell: the general path
     assert typedcols.typed_column(pl.Series([10**15]), False) is None  # 16 digits: beyond the text reader's
     assert typedcols.typed_column(pl.Series([-3]), True) is None
+    # Below 10**18 the coefficients are Int64; a decimal of 28 digits keeps Int128.
+    assert got.c.dtype == pl.Int64 and ints.c.dtype == pl.Int64
+    wide = pl.Series([Decimal("123456789012345.123456789012")], dtype=pl.Decimal(28, 12))
+    big = typedcols.typed_column(wide, False)
+    assert big is not None and big.c.dtype == pl.Int128 and [str(d) for d in big.decimals()] == [str(wide[0])]
 
 
 @pytest.mark.parametrize("drop", ["pc_breaches", "employee_id"])

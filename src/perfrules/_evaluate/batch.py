@@ -88,4 +88,7 @@ def score_frame(
     """
     from .columns import score_frame as run
 
-    return run(plan, df, id_column, period, fallback, hold=hold)
+    # Handed over, not kept: a name here would hold every text cell until the results are written.
+    held = [df]
+    del df
+    return run(plan, held.pop(), id_column, period, fallback, hold=hold)

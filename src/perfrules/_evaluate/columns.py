@@ -27,7 +27,7 @@ from .._model import Period
 from .colframe import result_frame
 from .colholds import hold_columns
 from .colparse import inputs_kept, parse_list, parse_numbers, within_bounds
-from .colpeople import fill_defaults, frame_people, plain_people
+from .colpeople import fill_defaults, frame_people, people_columns, plain_people
 from .columnar import evaluate_columns
 from .fixed import const
 from .history import history_values
@@ -115,6 +115,8 @@ def score_frame(
     parsed = parse_numbers(df, numbers)
     if parsed is None or not all(within_bounds(plan, name, value, n) for name, value in parsed.items()):
         return None
+    # The number cells are parsed: their text is let go at once (but a column the people are read from).
+    df = df.drop(set(numbers) - {id_column, *people_columns(plan)})
     columns.update(parsed)
     if not inputs_kept(plan, columns, n):
         return None  # a row breaks a declared constraint: the general path names it and refuses the input

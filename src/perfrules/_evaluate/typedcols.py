@@ -48,10 +48,12 @@ def typed_column(column: pl.Series, whole: bool) -> Num | None:
     places = int(getattr(dtype, "scale", 0) or 0)
     if places > _PLACES or (whole and places):
         return None  # more places than the text reader takes, or a point in a whole number
-    c = (column.to_physical() if dtype.is_decimal() else column).cast(pl.Int128)
-    lo, hi = c.min(), c.max()
+    stored = column.to_physical() if dtype.is_decimal() else column
+    lo, hi = stored.min(), stored.max()
     if not isinstance(lo, int) or not isinstance(hi, int):
         return None
+    # Below 10**18 the coefficients are Int64, which the engine computes with where bounds allow (.coeffs).
+    c = stored.cast(pl.Int64 if max(hi, -lo) < 10**18 else pl.Int128)
     if whole and lo < 0:
         return None  # a sign in a whole number
     unit = 10**places
