@@ -1,5 +1,5 @@
 """
-Scoring a population in chunks, in constant memory: read, check, evaluate and hand on 10,000 rows at a time.
+Scoring a population in chunks, in constant memory: read, check, evaluate and hand on 1,000 rows at a time.
 
 :func:`stream_scores` reads the rows through ``open_rows()`` once for each
 stage of the plan: a plan without group values is read once; a plan whose
@@ -49,7 +49,10 @@ from .trusted import trusted_feed
 
 __all__ = ["stream_problem", "stream_scores"]
 
-_CHUNK = 10_000
+# Rows a chunk: small enough that a chunk's rows, values and results stay in the processor's cache while
+# each step goes over them (10,000 rows took 10-20% more CPU on the team scheme), large enough that the
+# work per chunk is small beside the work per row.
+_CHUNK = 1_000
 _ZERO = Decimal(0)
 
 
