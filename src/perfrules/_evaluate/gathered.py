@@ -119,6 +119,7 @@ class _Call:
         self.total: dict[str, Decimal] = {}
         self.best: dict[str, Decimal] = {}
         self.members: dict[str, list[Decimal]] = {}
+        self.counts: dict[str, Decimal] = {}
 
     def add(self, keys: Sequence[str], outs: Sequence[tuple[Any, ...]], masks: _Masks) -> None:
         # keys[i]: the group row i counts in ("" for none).
@@ -168,6 +169,8 @@ class _Call:
             values.sort()
         if self.what == "avg":
             self.total = {k: t / self.n[k] for k, t in self.total.items()}
+        # Once, not for every chunk of the next pass: a count of every team or person named is large.
+        self.counts = {k: Decimal(c) for k, c in self.n.items()} if self.what == "count" else {}
 
     def column(self, keys: Sequence[str], outs: Sequence[tuple[Any, ...]], masks: _Masks) -> list[Any]:
         # keys[i]: the group row i reads (a team, the employee's own id, "*").
@@ -175,8 +178,7 @@ class _Call:
         if self.scope == "charges":
             return [self.totals.get(k, _ZERO) for k in keys]
         if what == "count":
-            counts = {k: Decimal(c) for k, c in self.n.items()}
-            return list(map(counts.get, keys, repeat(_ZERO)))
+            return list(map(self.counts.get, keys, repeat(_ZERO)))
         if what in ("sum", "avg"):
             return list(map(self.total.get, keys, repeat(_ZERO)))
         if what in ("max", "min"):
