@@ -84,6 +84,8 @@ class _Problems:
             a.no_counterpart == "error" and charged_to(plan.scheme, a) for a in plan.scheme.adjustments()
         )
         self.unshared: list[Issue] = []
+        # Only a power can overflow to infinity: without one, no value needs that check (asked once, not per chunk).
+        self.powers = any("**" in f.text for f in plan.formulas.values())
 
     def raise_any(self, checker: RowChecker) -> None:
         checker.finish()  # input problems first, all of them
@@ -315,7 +317,7 @@ def _evaluate(
 def _checked(plan: Plan, outs: list[tuple[Any, ...]], rows: list[Row], problems: _Problems) -> None:
     # Non-finite values (a power can overflow to infinity) refuse the file as score() does. Bonus reasons
     # are checked by the whole path only: stream_problem refuses schemes that keep them.
-    if problems.finite is not None or not any("**" in f.text for f in plan.formulas.values()):
+    if problems.finite is not None or not problems.powers:
         return
     layout = layout_of(plan)
     try:
