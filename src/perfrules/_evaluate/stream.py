@@ -26,7 +26,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from decimal import Decimal, localcontext
-from itertools import islice
+from itertools import islice, repeat
+from operator import add, itemgetter
 from typing import Any, NamedTuple
 
 from .._compile import CONTEXT, Plan
@@ -54,6 +55,7 @@ __all__ = ["stream_problem", "stream_scores"]
 # work per chunk is small beside the work per row.
 _CHUNK = 1_000
 _ZERO = Decimal(0)
+_VALUES = itemgetter(2)  # a Row's input values (Row is a named tuple: employee, number, values, text)
 
 
 def stream_problem(plan: Plan, no_history: bool) -> str | None:
@@ -286,15 +288,20 @@ def _evaluate(
     # The inputs, then (``base``) the values every row reads alike and each row's population values.
     held = None
     empty, people = base
+    # (Tuples joined by map(add): no Python-level loop per row.)
+    values: list[Any] = list(map(_VALUES, rows))
+    if empty:
+        values = list(map(add, values, repeat(empty)))
     if people is not None:
-        values: list[Any] = [r.values + empty + p for r, p in zip(rows, people, strict=True)]
-    else:
-        values = [r.values + empty for r in rows] if empty else [r.values for r in rows]
+        assert len(people) == len(values)  # map() would stop at the shorter
+        values = list(map(add, values, people))
     facts: list[tuple[Any, ...]] | None = None
     for k, stage in enumerate((plan.traced_stages if trace else plan.stages)[:upto]):
         gathered = extras[k]
         if gathered is not None:
-            values = [v + g for v, g in zip(values, gathered.values(rows, values), strict=True)]
+            more = gathered.values(rows, values)
+            assert len(more) == len(values)  # map() would stop at the shorter
+            values = list(map(add, values, more))
         run = cut if cut is not None and k == upto - 1 else stage.run
         try:
             done = _stage(plan, run, rows, values)
