@@ -1,8 +1,9 @@
 """
 The column of decimals the columnar engine computes with, and the exact-range checks every operation shares.
 
-A :class:`Num` holds what Decimal holds for each row: a coefficient (Int128),
-an exponent and where the value is a negative zero.  Most columns have one
+A :class:`Num` holds what Decimal holds for each row: a coefficient (Int64
+where the bounds prove every one below 2**62, else Int128), an exponent and
+where the value is a negative zero.  Most columns have one
 exponent for every row (a count, an amount read with its places, a rounded
 value, a constant): such a column keeps that exponent as one Python ``int``
 (``exp``), and the arithmetic of :mod:`.fixed` then aligns, rounds and checks
@@ -11,6 +12,15 @@ bounds of its coefficients (``lo``, ``hi``: exact when measured, safe outer
 bounds when derived), so that a check whose answer the bounds already give —
 no value near 28 digits, no negative value — costs nothing.  Where exponents
 differ from row to row, ``e`` is a column; reading ``e`` always gives one.
+
+Int64 arithmetic costs a half to a third of Int128's (and half the memory),
+but polars wraps an Int64 that overflows without a word.  So a coefficient
+column is Int64 only while its bounds prove every value below 2**62 in
+magnitude, and an operation works in Int64 only when the bounds of its
+operands and of its result all do (see :func:`narrow`); everything else is
+cast to Int128 first.  The headroom of one bit below Int64's 2**63 leaves the
+intermediates of rounding room: a remainder doubled, a magnitude plus half a
+power of ten (below 10**18), a sum of two narrow operands.
 """
 
 from __future__ import annotations
@@ -19,9 +29,14 @@ from decimal import Decimal
 
 import polars as pl
 
-__all__ = ["Limit", "Num"]
+__all__ = ["Limit", "Num", "as_dtype", "narrow", "small", "wide"]
 
-_I = pl.Int128
+DType = type[pl.Int64] | type[pl.Int128]
+"""The two coefficient types."""
+_I: DType = pl.Int128
+_J: DType = pl.Int64
+_SMALL = 2**62
+"""A coefficient column is held as Int64 (``_J``) only while its bounds prove every magnitude below this."""
 _E = pl.Int32
 _LIMIT = 10**28
 """Decimal's context here has 28 digits: a coefficient of 10**28 or more would have been rounded."""
@@ -49,11 +64,14 @@ class Limit(Exception):
 
 class Num:
     """
-    A column of decimals: coefficient ``c`` (Int128), exponent ``e`` (Int32, or one ``int``), ``nz`` (negative zero).
+    A column of decimals: coefficient ``c`` (Int64 or Int128), exponent ``e`` (Int32, or one ``int``), ``nz`` (-0).
 
     ``e`` may be given as an ``int``: every row then has that exponent, kept
     as ``exp`` (``None`` when the rows differ, or are not yet looked at).
     ``bounds`` (``lo``, ``hi``), when given, must hold every coefficient.
+    ``c`` may be Int64 only when every magnitude is below 2**62; it may be
+    turned into Int64 later (the same values) when the bounds allow: read
+    its dtype, or cast, where two columns meet.
     """
 
     __slots__ = ("_bounds", "_c", "_e", "_k", "_looked", "_measured", "_n", "coded", "exp", "nz")
@@ -94,14 +112,16 @@ class Num:
     def c(self) -> pl.Series:
         """The coefficient of each row, as a column."""
         if self._c is _EMPTY and self._k is not None:
-            self._c = pl.repeat(self._k, self._n, dtype=_I, eager=True)
+            self._c = pl.repeat(self._k, self._n, dtype=_dtype(abs(self._k)), eager=True)
         return self._c
 
-    def one(self) -> pl.Series:
+    def one(self, dtype: DType | None = None) -> pl.Series:
         """
-        Return the coefficients as a column, or a constant's as one value (polars broadcasts it).
+        Return the coefficients as a column, or a constant's as one value (polars broadcasts it), as ``dtype``.
         """
-        return pl.Series([self._k], dtype=_I) if self._k is not None else self.c
+        if self._k is not None:
+            return pl.Series([self._k], dtype=dtype or _dtype(abs(self._k)))
+        return self.c if dtype is None else as_dtype(self, dtype)
 
     @property
     def e(self) -> pl.Series:
@@ -174,9 +194,62 @@ class Num:
         return list(map(dict(zip(words, map(Decimal, words), strict=True)).__getitem__, text.to_list()))
 
 
+def _dtype(top: int) -> DType:
+    # The coefficient type for magnitudes of at most ``top``.
+    return _J if top < _SMALL else _I
+
+
+def small(*nums: Num) -> bool:
+    """
+    Return whether the bounds of every column in ``nums`` prove each coefficient's magnitude below 2**62.
+    """
+    return all(x.top() < _SMALL for x in nums)
+
+
+def narrow(*nums: Num, result: tuple[int, int] | None = None) -> DType:
+    """
+    Return the dtype an operation on ``nums`` works in: Int64 when their bounds and the ``result``'s allow.
+    """
+    if result is not None and max(result[1], -result[0]) >= _SMALL:
+        return _I
+    return _J if small(*nums) else _I
+
+
+def as_dtype(a: Num, dtype: DType) -> pl.Series:
+    """
+    Return ``a``'s coefficients as ``dtype`` (Int64 only when ``a``'s bounds prove it holds them).
+
+    A column turned into Int64 is kept so: every later reading is cheaper.
+    """
+    c = a.c
+    if c.dtype == dtype:
+        return c
+    if dtype == _I:
+        return wide(c)
+    assert dtype == _J and a.top() < _SMALL
+    # The bounds prove every value fits: the unchecked cast is exact.
+    out: pl.Series = c.cast(_J, wrap_numerical=True)
+    a._c = out
+    return out
+
+
+def wide(c: pl.Series) -> pl.Series:
+    """
+    Return the coefficient column ``c`` as Int128.
+    """
+    # Widening never wraps: the unchecked cast only skips a check that cannot fail.
+    out: pl.Series = c if c.dtype == _I else c.cast(_I, wrap_numerical=True)
+    return out
+
+
+def _lit(k: int, like: pl.Series) -> pl.Series:
+    # The integer k as one value of ``like``'s dtype (broadcast by polars).
+    return pl.Series([k], dtype=like.dtype)
+
+
 def _neg(c: pl.Series) -> pl.Series:
     # Int128 has no unary minus in polars; subtracting from zero is the same.
-    out: pl.Series = _ZERO - c
+    out: pl.Series = _lit(0, c) - c
     return out
 
 
@@ -212,7 +285,8 @@ def _exponents(e: pl.Series | int, live: pl.Series | None, n: int) -> pl.Series 
 
 
 def _fit(c: pl.Series, live: pl.Series | None) -> pl.Series:
-    _check(c.abs() >= _LIMIT, live)
+    if c.dtype == _I:  # (an Int64 column holds magnitudes below 2**62: far from the limit)
+        _check(c.abs() >= _LIMIT, live)
     return c
 
 
@@ -227,6 +301,8 @@ def _digits(x: pl.Series) -> pl.Series:
 
 def _context(c: pl.Series, e: pl.Series | int) -> tuple[pl.Series, pl.Series | int]:
     # An exact result of more than 28 digits is rounded half-even to 28, as the Decimal context does.
+    if c.dtype != _I:
+        return c, e  # an Int64 column holds magnitudes below 2**62: fewer than 20 digits
     mag = c.abs()
     if not (mag >= _LIMIT).any():
         return c, e
@@ -243,21 +319,24 @@ def _shift(c: pl.Series, s: pl.Series, live: pl.Series | None) -> pl.Series:
     # c * 10**s, for s >= 0; refused where the result would leave 38 digits.
     if s.max() == 0:
         return c  # already at that exponent (the common case): nothing to shift
+    c = wide(c)
     bad = (c != 0) & ((s > 38) | (c.abs() >= _pow10(38 - s.clip(0, 38))))
     _check(bad, live)
     out: pl.Series = c.zip_with(~bad, _ZERO) * _pow10(s)
     return out
 
 
-def _up(a: Num, s: int, live: pl.Series | None, *, one: bool = False) -> pl.Series:
+def _up(a: Num, s: int, live: pl.Series | None, dtype: DType, *, one: bool = False) -> pl.Series:
     # a's coefficients times 10**s (s >= 0, the same for every row): no check when the bounds allow it.
-    # With ``one``, a constant is given as one value, which polars broadcasts.
+    # With ``one``, a constant is given as one value, which polars broadcasts.  ``dtype``: the type to
+    # work in, Int64 only when the caller's bounds prove a.top() * 10**s below 2**62.
     k = a._k
     if one and k is not None and s <= 38 and abs(k) * 10**s < 10**38:
-        return pl.Series([k * 10**s], dtype=_I)
+        return pl.Series([k * 10**s], dtype=dtype)
     if s == 0:
-        return a.c
+        return as_dtype(a, dtype)
     if s <= 38 and a.top() * 10**s < 10**38:
-        out: pl.Series = a.c * _unit(s)
+        c = as_dtype(a, dtype)
+        out: pl.Series = c * _lit(10**s, c)
         return out
     return _shift(a.c, pl.repeat(s, len(a), dtype=_E, eager=True), live)

@@ -27,6 +27,7 @@ import polars as pl
 
 from .._compile import Plan
 from .._ir import Ref, walk
+from .coeffs import wide
 from .columnar import evaluate_columns
 from .crowds import People, needed
 from .fixed import Num, choose, compare, const
@@ -129,7 +130,10 @@ def _scatter(column: Any, at: pl.Series, part: Any) -> Any:
             old = column.nz if column.nz is not None else pl.repeat(False, len(column.c), eager=True)
             new = part.nz if part.nz is not None else pl.repeat(False, len(at), eager=True)
             nz = old.clone().scatter(at, new)
-        return Num(column.c.clone().scatter(at, part.c), column.e.clone().scatter(at, part.e), nz)
+        # Coefficients may be Int64 or Int128 (see .coeffs): scattered as Int128 where the two differ
+        # (polars would write a null for a value the narrower column cannot hold).
+        c, d = (column.c, part.c) if column.c.dtype == part.c.dtype else (wide(column.c), wide(part.c))
+        return Num(c.clone().scatter(at, d), column.e.clone().scatter(at, part.e), nz)
     if isinstance(column, Joined):
         return Joined(column.text.clone().scatter(at, part.text))
     return column.clone().scatter(at, part)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from .coeffs import _I, Limit, Num
+from .coeffs import Limit, Num, _dtype
 from .quotient import div as _div
 from .quotient import power_of_ten
 
@@ -48,15 +48,18 @@ def div(a: Num, b: Num, live: pl.Series | None) -> Num:
         return _div(a, b, live)
     la, lb, width, size = domain
     # Both offsets fit in 64 bits (the key space is at most half the rows): the key is worked out there.
-    key = (a.c - pl.Series([la], dtype=_I)).cast(pl.Int64) * width + (b.c - pl.Series([lb], dtype=_I)).cast(pl.Int64)
+    # (Each bound is one of its column's values, or within its range: of its column's dtype.)
+    ka = (a.c - pl.Series([la], dtype=a.c.dtype)).cast(pl.Int64)
+    key = ka * width + (b.c - pl.Series([lb], dtype=b.c.dtype)).cast(pl.Int64)
     wanted = key if live is None else key.filter(live)
     distinct = wanted.unique()
     if not len(distinct):
         return _div(a, b, live)
     ea, eb = a.scale(), b.scale()
     assert ea is not None and eb is not None
-    pa = Num((distinct // width + la).cast(_I), ea, None, a.bounds())
-    pb = Num((distinct % width + lb).cast(_I), eb, None, b.bounds())
+    da, db = _dtype(a.top()), _dtype(b.top())
+    pa = Num((distinct // width).cast(da) + pl.Series([la], dtype=da), ea, None, a.bounds())
+    pb = Num((distinct % width).cast(db) + pl.Series([lb], dtype=db), eb, None, b.bounds())
     try:
         small = _div(pa, pb, None)
     except Limit:

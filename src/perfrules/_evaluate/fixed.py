@@ -2,16 +2,17 @@
 Exact decimal arithmetic over columns, the way :class:`decimal.Decimal` does it, for the columnar engine.
 
 A number column is held as Decimal holds one number: a signed integer
-coefficient (Int128), an exponent per row, and where the value is a negative
-zero (``-0.00``: Decimal keeps the sign of a zero, and prints it).  Every
-operation follows Decimal's rules for the coefficient, the exponent and the
-sign of zero, so ``Decimal(f"{c}E{e}")`` of a result is the very Decimal the
-row engine computes.  The row engine computes with 28 significant digits;
-wherever a row's value would need more (Decimal would round it) or would
-leave the exact range of Int128, the operation raises :class:`Limit` naming
-the rows instead of computing anything approximately.  Checks only count the
-``live`` rows: those on which the row engine would compute this value at all
-(the branch of a choice taken, the steps a guard lets through).
+coefficient (Int64 where the bounds allow, else Int128: see :mod:`.coeffs`),
+an exponent per row, and where the value is a negative zero (``-0.00``:
+Decimal keeps the sign of a zero, and prints it). Every operation follows
+Decimal's rules for the coefficient, the exponent and the sign of zero, so
+``Decimal(f"{c}E{e}")`` of a result is the very Decimal the row engine
+computes. The row engine computes with 28 significant digits; wherever a row's
+value would need more (Decimal would round it) or would leave the exact range
+of Int128, the operation raises :class:`Limit` naming the rows instead of
+computing anything approximately. Checks only count the ``live`` rows: those
+on which the row engine would compute this value at all (the branch of a
+choice taken, the steps a guard lets through).
 
 A column whose rows share one exponent (see :mod:`.coeffs`) is computed with
 that exponent as a scalar: no column of exponents, no alignment row by row,
@@ -29,15 +30,22 @@ import polars as pl
 from .coeffs import (
     _E,
     _I,
+    _J,
     _LIMIT,
+    _SMALL,
+    DType,
     Limit,
     Num,
     _check,
     _context,
+    _dtype,
     _exponents,
     _neg,
     _shift,
     _up,
+    as_dtype,
+    narrow,
+    wide,
 )
 from .coeffs import _pow10 as _pow10  # noqa: PLC0414 - re-exported: group values (.crowds) use it
 from .domains import div as by_pairs
@@ -68,7 +76,7 @@ def const(value: Decimal, n: int) -> Num:
     assert isinstance(exp, int)  # analysis admits finite constants only
     c = int("".join(map(str, digits)) or "0") * (-1 if sign else 1)
     if sign and c == 0:
-        return Num(pl.repeat(c, n, dtype=_I, eager=True), exp, pl.repeat(True, n, eager=True), (c, c))
+        return Num(pl.repeat(c, n, dtype=_J, eager=True), exp, pl.repeat(True, n, eager=True), (c, c))
     return Num.constant(c, exp, n)
 
 
@@ -92,8 +100,10 @@ def from_decimals(values: list[Decimal]) -> Num:
         parts = texts.str.strip_prefix("-").str.split_exact(".", 1).struct.unnest()
         frac = parts["field_1"].fill_null("")
         digits = parts["field_0"] + frac
-        mag = digits.cast(_I) if digits.str.len_bytes().max() <= 38 else None
-        if mag is not None and not (mag >= _LIMIT).any():
+        longest = digits.str.len_bytes().max()
+        # 18 digits or fewer are below 10**18 < 2**62: Int64 holds them (see .coeffs).
+        mag = digits.cast(_J if longest <= 18 else _I) if longest <= 38 else None
+        if mag is not None and (mag.dtype == _J or not (mag >= _LIMIT).any()):
             nz = negative & (mag == 0)
             c = mag.zip_with(~negative, _neg(mag))
             e = (pl.Series([0], dtype=_E) - frac.str.len_bytes().cast(_E)).rename("")
@@ -114,7 +124,9 @@ def from_decimals(values: list[Decimal]) -> Num:
     big = [o or abs(c) >= _LIMIT or not -99 <= e <= 72 for c, e, o in zip(cs, es, odd, strict=True)]
     if any(big):
         raise Limit(pl.Series(big, dtype=pl.Boolean))
-    return Num(pl.Series(cs, dtype=_I), _one_exponent(pl.Series(es, dtype=_E)), nz)
+    bounds = (min(cs, default=0), max(cs, default=0))
+    c = pl.Series(cs, dtype=_dtype(max(bounds[1], -bounds[0])))
+    return Num(c, _one_exponent(pl.Series(es, dtype=_E)), nz, bounds)
 
 
 def pick(table: Num, at: pl.Series) -> Num:
@@ -129,23 +141,30 @@ def pick(table: Num, at: pl.Series) -> Num:
 def align(a: Num, b: Num, live: pl.Series | None) -> tuple[pl.Series, pl.Series, pl.Series | int]:
     """
     Return both coefficients at the smaller exponent of each row, and that exponent (an ``int`` when one for all).
+
+    Both are of one dtype: Int64 when the bounds, once aligned, prove each below 2**62 (see :mod:`.coeffs`).
     """
     ea, eb = a.scale(), b.scale()
     if ea is not None and eb is not None:
         e = min(ea, eb)
+        ga, gb = _grown(a, e), _grown(b, e)
+        assert ga is not None and gb is not None
+        # (A shift of more than 18 places would need a power of ten beyond Int64, even for a column of zeros.)
+        fits = max(ga[1], -ga[0], gb[1], -gb[0]) < _SMALL and max(ea, eb) - e <= 18
+        dtype = _J if fits else _I
         # A constant is one value, broadcast, beside a column (two constants: the first a column).
-        return _up(a, ea - e, live, one=b._k is None), _up(b, eb - e, live, one=True), e
+        return _up(a, ea - e, live, dtype, one=b._k is None), _up(b, eb - e, live, dtype, one=True), e
     e = a.e.zip_with(a.e <= b.e, b.e)
     return _scaled(a, a.e - e, live), _scaled(b, b.e - e, live), e
 
 
 def _scaled(a: Num, s: pl.Series, live: pl.Series | None) -> pl.Series:
-    # a's coefficients times 10**s (s >= 0 by row); unchecked when no row can leave 38 digits.
+    # a's coefficients times 10**s (s >= 0 by row), as Int128; unchecked when no row can leave 38 digits.
     most = s.max()
     if isinstance(most, int) and most <= 38 and a.top() * 10**most < 10**38:
         if most == 0:
-            return a.c
-        out: pl.Series = a.c * _pow10(s)
+            return wide(a.c)
+        out: pl.Series = wide(a.c) * _pow10(s)
         return out
     return _shift(a.c, s, live)
 
@@ -180,6 +199,8 @@ def add(a: Num, b: Num, live: pl.Series | None, *, subtract: bool = False) -> Nu
     else:
         bnz = b.nz
     bounds = None if ga is None or gb is None else (ga[0] + gb[0], ga[1] + gb[1])
+    if ca.dtype == _J and (bounds is None or max(bounds[1], -bounds[0]) >= _SMALL):
+        ca, cb = wide(ca), wide(cb)  # the sum may leave Int64's room: added as Int128
     c = ca + cb
     if bounds is None or max(bounds[1], -bounds[0]) >= _LIMIT:
         # An exact sum of more than 28 digits is rounded by the context; the bounds say when none can be.
@@ -197,9 +218,11 @@ def mul(a: Num, b: Num, live: pl.Series | None) -> Num:
     e: pl.Series | int = ea + eb if ea is not None and eb is not None else a.e + b.e
     if a.top() * b.top() < _LIMIT:
         # The bounds say no product reaches 28 digits: nothing to refuse, nothing to round.
-        c = a.c * b.one() if a._k is None or b._k is not None else a.one() * b.c
         (la, ha), (lb, hb) = a.bounds(), b.bounds()
         ends = (la * lb, la * hb, ha * lb, ha * hb)
+        dtype = narrow(a, b, result=(min(ends), max(ends)))
+        ca, cb = _pair(a, b, dtype)
+        c = ca * cb
         nz = None if a.signless() and b.signless() else (c == 0) & (a.negative() ^ b.negative())
         return Num(c, _exponents(e, live, len(c)), nz, (min(ends), max(ends)))
     # The float product only decides where to refuse (far from the limit either way), never a value.
@@ -207,10 +230,18 @@ def mul(a: Num, b: Num, live: pl.Series | None) -> Num:
     bad = rough >= 1e37
     _check(bad, live)
     zero = pl.Series([0], dtype=_I)
-    c = a.c.zip_with(~bad, zero) * b.c.zip_with(~bad, zero)
+    c = wide(a.c).zip_with(~bad, zero) * wide(b.c).zip_with(~bad, zero)
     neg = a.negative() ^ b.negative()
     c, e = _context(c, e)
     return Num(c, _exponents(e, live, len(c)), (c == 0) & neg)
+
+
+def _pair(a: Num, b: Num, dtype: DType) -> tuple[pl.Series, pl.Series]:
+    # Both coefficients as dtype; a constant beside a column as one value, broadcast (two constants: the
+    # first a column).
+    if a._k is None or b._k is not None:
+        return as_dtype(a, dtype), b.one(dtype)
+    return a.one(dtype), as_dtype(b, dtype)
 
 
 def sign(a: Num, op: str) -> Num:
@@ -258,7 +289,9 @@ def choose(test: pl.Series, a: Any, b: Any) -> Any:
     ea, eb = a.scale(), b.scale()
     e = ea if ea is not None and ea == eb else a.e.zip_with(test, b.e)
     (la, ha), (lb, hb) = a.bounds(), b.bounds()
-    c = a.c.zip_with(test, b.one()) if a._k is None or b._k is not None else a.one().zip_with(test, b.c)
+    dtype = narrow(a, b)  # (both Int64, or both Int128: zip_with would widen a mixed pair anyway)
+    ca, cb = _pair(a, b, dtype)
+    c = ca.zip_with(test, cb)
     out = Num(c, e, nz, (min(la, lb), max(ha, hb)))
     out.coded = _coded_choice(test, a, b)
     return out
@@ -283,7 +316,8 @@ def _coded_choice(test: pl.Series, a: Num, b: Num) -> tuple[Num, pl.Series] | No
 
 def _with(small: Num, one: Num) -> Num:
     # small with one's (constant) value added as a last row.
-    c = pl.concat([small.c, one.one().head(1)])  # (Series.append would change small in place)
+    dtype = narrow(small, one)
+    c = pl.concat([as_dtype(small, dtype), one.one(dtype).head(1)])  # (Series.append would change small in place)
     exp, e1 = small.scale(), one.scale()
     assert e1 is not None
     e = exp if exp == e1 else pl.concat([small.e, pl.Series([e1], dtype=_E)])

@@ -20,6 +20,8 @@ from .results import Layout
 
 __all__ = ["FlatColumns", "flag_names", "flat_columns"]
 
+_KNOWN = 1024  # sets of flags whose text is kept per maker
+
 
 @attrs.frozen(eq=False)
 class FlatColumns:
@@ -76,11 +78,11 @@ class FlatColumns:
         flagged = tuple((name, i) for name, _, i in layout.flags)
         amounts = _getter(values)  # every amount at once, turned into text by map(): no loop in Python
         if raw:
+            raised = _flag_text(flagged)
 
             def plain(employee: str, row: tuple[Any, ...]) -> list[Any]:
                 grade = row[grade_at] if grade_at is not None else None
-                names = ";".join([name for name, i in flagged if row[i]])
-                return [employee, label, row[score], grade or "", *amounts(row), names]
+                return [employee, label, row[score], grade or "", *amounts(row), raised(row)]
 
             if simple:
                 return plain
@@ -111,22 +113,50 @@ class FlatColumns:
         flagged = tuple((name, i) for name, _, i in layout.flags)
         amounts = _getter(values or ())
 
+        raised = _flag_text(flagged)
+
         def make(employee: str, row: tuple[Any, ...], held: int) -> list[str]:
             # flag_names() without its approval_required, which a held result never lists.
             grade = row[grade_at] if grade_at is not None else None
-            flags = [name for name, i in flagged if row[i]]
+            if values is None:
+                flags = [name for name, i in flagged if row[i]]
+                if assessed is not None and not row[assessed[0]]:
+                    grade = None
+                    flags.insert(0, "not_assessed")
+                return self.cells(employee, period, row, grade, flags + ["approval_held"] * held)
+            names = raised(row)  # its flags' text, worked out once per set of flags
             if assessed is not None and not row[assessed[0]]:
                 grade = None
-                flags.insert(0, "not_assessed")
+                names = f"not_assessed;{names}" if names else "not_assessed"
             if held:
-                flags += ["approval_held"] * held
-            if values is None:
-                return self.cells(employee, period, row, grade, flags)
+                names = ";".join([names, *["approval_held"] * held] if names else ["approval_held"] * held)
             if raw:
-                return [employee, label, row[score], grade or "", *amounts(row), ";".join(flags)]
-            return [employee, label, str(row[score]), grade or "", *map(str, amounts(row)), ";".join(flags)]
+                return [employee, label, row[score], grade or "", *amounts(row), names]
+            return [employee, label, str(row[score]), grade or "", *map(str, amounts(row)), names]
 
         return make
+
+
+def _flag_text(flagged: tuple[tuple[str, int], ...]) -> Callable[[tuple[Any, ...]], str]:
+    # The flags a row raises, joined by ";". A population raises few sets of flags, so each set's text
+    # is kept by the tuple of the flags' values (conditions: True or False), not joined again per row.
+    names = tuple(name for name, _ in flagged)
+    values = _getter(tuple(i for _, i in flagged))
+    known: dict[tuple[Any, ...], str] = {}
+
+    def raised(row: tuple[Any, ...]) -> str:
+        key = values(row)
+        try:
+            text = known.get(key)
+        except TypeError:  # a value that cannot be a key: joined each time
+            return ";".join([name for name, v in zip(names, key, strict=True) if v])
+        if text is None:
+            text = ";".join([name for name, v in zip(names, key, strict=True) if v])
+            if len(known) < _KNOWN:
+                known[key] = text
+        return text
+
+    return raised
 
 
 def _getter(positions: tuple[int, ...]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:

@@ -93,6 +93,7 @@ def group_values(plan: Plan, call: tuple[str, ...], env: dict[str, Any], n: int,
     least = int(value.e.filter(counted).min())
     at = fixed.const(Decimal(1).scaleb(least), n)
     aligned, _, _ = fixed.align(value, at, counted)
+    aligned = aligned.cast(pl.Int128)  # (it may be Int64, see .coeffs: its sum is taken here, in Int128)
     if function == "all_sum":
         # sum(members, 0): exact while no partial sum reaches 28 digits, which the absolute sum bounds.
         if aligned.filter(counted).abs().sum() >= 10**28:

@@ -25,7 +25,7 @@ from .inputs import Row
 from .parts import Hold
 from .results import Layout, layout_of
 
-__all__ = ["Holding", "over_of"]
+__all__ = ["Holding", "over_of", "screen"]
 
 _ONE = Decimal(1)
 
@@ -43,6 +43,31 @@ def over_of(layout: Layout, row: tuple[Any, ...]) -> dict[str, tuple[Decimal, De
         if big and row[at] != 0:
             out[name] = (row[at], limit)
     return out
+
+
+def screen(layout: Layout) -> Callable[[list[tuple[Any, ...]]], list[int]]:
+    """
+    Return ``screen(rows)``: the positions of the output tuples ``rows`` that may have an amount to hold.
+
+    Every row :func:`over_of` finds an amount in is among them; most rows have
+    none, and this is asked of every row in every pass, so the test is written
+    as one comprehension over the chunk, with each threshold and position
+    bound in it (an amount fixed by the scheme is over its threshold or not
+    once for all).
+    """
+    ns: dict[str, Any] = {"__builtins__": {}, "_max": max, "_map": map, "_abs": abs, "_enumerate": enumerate}
+    terms = []
+    for j, (_, _, limit, occ, amount, at) in enumerate(layout.approvals):
+        if occ is not None:
+            ns[f"_limit{j}"] = limit
+            terms.append(f"(r[{at}] and r[{occ}] and _max(_map(_abs, r[{occ}])) > _limit{j})")
+        elif amount is not None and amount > limit:
+            terms.append(f"r[{at}]")
+    test = " or ".join(terms) or "False"
+    text = f"def screen(rows):\n    return [i for i, r in _enumerate(rows) if {test}]\n"
+    exec(compile(text, "<perfrules holds>", "exec"), ns)  # noqa: S102 - positions and bound constants only
+    found: Callable[[list[tuple[Any, ...]]], list[int]] = ns["screen"]
+    return found
 
 
 class Holding:
@@ -67,19 +92,7 @@ class Holding:
         #: The outputs the fixpoint reads: a pass cut down to its folds must still work them out.
         self.wanted = frozenset(a[5] for a in self.layout.approvals)
         self.rounds = len(plan.scheme.adjustments()) + 1  # as many rounds as score_held gives the population
-
-    def _maybe(self, row: tuple[Any, ...]) -> bool:
-        # Whether any amount of ``row`` is over its threshold (over_of then says which): most rows are
-        # not, and this is asked of every row in every pass.
-        for _, _, limit, occ, amount, at in self.layout.approvals:
-            if not row[at]:
-                continue
-            if occ is not None:
-                if row[occ] and max(map(abs, row[occ])) > limit:
-                    return True
-            elif amount is not None and amount > limit:
-                return True
-        return False
+        self.screen = screen(self.layout)
 
     def apply(
         self,
@@ -97,27 +110,28 @@ class Holding:
         nothing new over (a gate may read a held amount).
         """
         layout, at = self.layout, self.at
-        held: list[tuple[Hold, ...]] = []
+        held: list[tuple[Hold, ...]] = [()] * len(done)
         out = done
-        for i, first in enumerate(done):
-            asked = over_of(layout, first) if self._maybe(first) else None
+        for i in self.screen(done):
+            asked = over_of(layout, done[i])
             if not asked:
-                held.append(())
                 continue
+            first = done[i]
             if out is done:
                 out = list(done)
             pending: set[str] = set()
             result = first
-            for _ in range(self.rounds):
-                for name, found in over_of(layout, result).items():
-                    asked.setdefault(name, found)
-                if not set(asked) - pending:
+            for n in range(self.rounds):
+                if n:  # the first round's result is ``first``, whose amounts are asked already
+                    for name, found in over_of(layout, result).items():
+                        asked.setdefault(name, found)
+                if asked.keys() <= pending:
                     break
-                pending |= set(asked)
+                pending.update(asked)
                 gated = list(values[i])
                 for name in pending:
                     gated[at[name]] = _ONE
                 result = _run(plan, run, rows[i], tuple(gated))
             out[i] = result
-            held.append(tuple(Hold(name, amount, limit) for name, (amount, limit) in sorted(asked.items())))
+            held[i] = tuple(Hold(name, amount, limit) for name, (amount, limit) in sorted(asked.items()))
         return out, held

@@ -13,12 +13,13 @@ from .coeffs import (
     _E,
     _FIVE,
     _I,
+    _J,
     _LIMIT,
     _ONE,
     _POW10,
     _PREC,
+    _SMALL,
     _TEN,
-    _TWO,
     _ZERO,
     Num,
     _check,
@@ -26,11 +27,13 @@ from .coeffs import (
     _digits,
     _exponents,
     _fit,
+    _lit,
     _neg,
     _pow10,
     _shift,
-    _unit,
     _up,
+    as_dtype,
+    wide,
 )
 
 __all__ = ["div", "power_of_ten", "quantize"]
@@ -46,7 +49,7 @@ def _bump(mode: str, q: pl.Series, r: pl.Series, d: pl.Series, neg: pl.Series | 
         half: pl.Series = r + r >= d
         return half
     if mode == "half_even":
-        even: pl.Series = (r + r > d) | ((r + r == d) & (q % _TWO == 1))
+        even: pl.Series = (r + r > d) | ((r + r == d) & (q % _lit(2, q) == 1))
         return even
     if neg is None:  # no negative row: floor rounds down, ceiling up
         return None if mode == "floor" else r > 0
@@ -57,10 +60,6 @@ _OFFSET: dict[str, Callable[[int], int]] = {"down": lambda d: 0, "half_up": lamb
 """What to add to a magnitude before dividing by d (a power of ten above 1), for the modes that ignore the sign."""
 
 
-def _unit_of(k: int) -> pl.Series:
-    return pl.Series([k], dtype=_I)
-
-
 def _quantize_uniform(a: Num, exp: int, mode: str, live: pl.Series | None, integral: bool, ea: int) -> Num:
     # Every row has exponent ea: the digits to drop (or zeros to add) are the same number for all.
     s = exp - ea
@@ -68,30 +67,33 @@ def _quantize_uniform(a: Num, exp: int, mode: str, live: pl.Series | None, integ
         if integral:
             return a  # to_integral_value leaves it as it is
         # Zeros added: the value, its sign and its sign of zero are kept.
-        c = _up(a, -s, live)
         lo, hi = a.bounds()
         bounds = (lo * 10**-s, hi * 10**-s)
+        narrow = max(bounds[1], -bounds[0]) < _SMALL and -s <= 18
+        c = _up(a, -s, live, _J if narrow else _I)
         if max(bounds[1], -bounds[0]) >= _LIMIT:
             _fit(c, live)  # quantize refuses (InvalidOperation) a result of more than 28 digits
         return Num(c, exp, a.nz, bounds)
     signless = a.signless()
-    mag = a.c if signless else a.c.abs()
-    d = _unit(s)
+    # Below 2**62 the magnitude, plus an offset or a remainder doubled (under 2 * 10**18), stays in Int64.
+    c0 = as_dtype(a, _J) if s <= 18 and a.top() < _SMALL else wide(a.c)
+    mag = c0 if signless else c0.abs()
+    d = _lit(10**s, c0)
     if mode in _OFFSET:
         # Rounding the magnitude down, half up or up is one integer division: (mag + offset) // 10**s.
         offset = _OFFSET[mode](10**s)
-        q = (mag + _unit_of(offset)) // d if offset else mag // d
+        q = (mag + _lit(offset, c0)) // d if offset else mag // d
     else:
         q = mag // d
-        bump = _bump(mode, q, mag % d, d, None if signless else a.c < 0)
+        bump = _bump(mode, q, mag % d, d, None if signless else c0 < 0)
         if bump is not None:
-            q = q + bump.cast(_I)
+            q = q + bump.cast(q.dtype)
     top = a.top() // 10**s + 1
     if top >= _LIMIT:
         _fit(q, live)
     if signless:
         return Num(q, exp, None, (0, top))
-    c = q.zip_with(a.c >= 0, _neg(q))
+    c = q.zip_with(c0 >= 0, _neg(q))
     return Num(c, exp, (c == 0) & a.negative(), (-top, top))
 
 
@@ -113,24 +115,25 @@ def quantize(a: Num, exp: int, mode: str, live: pl.Series | None, *, integral: b
             lo, hi = a.bounds()
             if span <= 38 and max(hi, -lo) * 10**span < 10**38:
                 bounds = (min(lo, lo * 10**span), max(hi, hi * 10**span))
-                same = Num(a.c * _pow10(a.e - least), least, a.nz, bounds)
+                same = Num(wide(a.c) * _pow10(a.e - least), least, a.nz, bounds)
                 return _quantize_uniform(same, exp, mode, live, integral, least)
     s = exp - a.e  # > 0: digits to drop; <= 0: zeros to add
     drop = s > 0
-    mag = a.c.abs()
+    ac = wide(a.c)  # (rows of other exponents: worked out in Int128)
+    mag = ac.abs()
     d = _pow10(s)
     q, r = mag // d, mag % d
-    neg = a.c < 0
+    neg = ac < 0
     bump = _bump(mode, q, r, d, neg)
     q2 = q if bump is None else q + bump.cast(_I)
     dropped = q2.zip_with(~neg, _neg(q2))
     if integral:
         keep = ~drop
-        c = dropped.zip_with(drop, a.c)
+        c = dropped.zip_with(drop, ac)
         e = pl.repeat(exp, len(a), dtype=_E, eager=True).zip_with(drop, a.e)
     else:
         live_pad = ~drop if live is None else live & ~drop
-        padded = _shift(a.c.zip_with(~drop, _ZERO), (-s).clip(0, None), live_pad)
+        padded = _shift(ac.zip_with(~drop, _ZERO), (-s).clip(0, None), live_pad)
         c = dropped.zip_with(drop, padded)
         e = pl.repeat(exp, len(a), dtype=_E, eager=True)
         keep = None
@@ -162,12 +165,13 @@ def _by_power_of_ten(a: Num, b: Num, t: int, live: pl.Series | None) -> Num:
     assert eb is not None and b._k is not None
     ea = a.scale()
     ideal: pl.Series | int = a.e - eb if ea is None else ea - eb
-    c, exp = a.c, ideal - t
+    exp = ideal - t
     lo, hi = a.bounds()
+    # Where the coefficients fit 64 bits (counts, amounts), the remainders are taken there: much cheaper.
+    small = max(hi, -lo) < _SMALL and t <= 18
+    c = as_dtype(a, _J) if small else wide(a.c)
     if t:
-        # Where the coefficients fit 64 bits (counts, amounts), the remainders are taken there: much cheaper.
-        small = max(hi, -lo) < 2**63 and t <= 18
-        work = c.cast(pl.Int64) if small else c
+        work = c
         k = 1 << (t.bit_length() - 1)
         while k:
             room = exp + k <= ideal
@@ -181,7 +185,7 @@ def _by_power_of_ten(a: Num, b: Num, t: int, live: pl.Series | None) -> Num:
             work = work.zip_with(~strip, work // unit)
             exp = exp + strip.cast(_E) * k
             k >>= 1
-        c = work.cast(_I) if small else work
+        c = work
     e = _exponents(exp, live, len(a))
     if b._k > 0:
         return Num(c, e, a.nz, (min(lo, 0), max(hi, 0)))
@@ -203,7 +207,8 @@ def div(a: Num, b: Num, live: pl.Series | None) -> Num:
         return _by_power_of_ten(a, b, t, live)
     zero_b = b.c == 0
     _check(zero_b, live)  # the row engine raises: division by zero
-    mag_a, mag_b = a.c.abs(), b.c.abs().zip_with(~zero_b, _ONE)
+    # The long division works in Int128 (its intermediates reach 38 digits).
+    mag_a, mag_b = wide(a.c).abs(), wide(b.c).abs().zip_with(~zero_b, _ONE)
     # Trailing zeros of the divisor change neither the quotient nor the ideal exponent: drop them.
     eb = b.e
     for _ in range(_PREC):
@@ -222,8 +227,8 @@ def div(a: Num, b: Num, live: pl.Series | None) -> Num:
     while (left > 0).any():
         step = left.zip_with(left <= 38 - len_b, 38 - len_b)
         grow = _pow10(step)
-        wide = rem * grow
-        coeff, rem = coeff * grow + wide // mag_b, wide % mag_b
+        spread = rem * grow
+        coeff, rem = coeff * grow + spread // mag_b, spread % mag_b
         left = left - step
     exp = a.e - eb - shift
     inexact = rem != 0

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from .coeffs import _I, Limit, Num
+from .coeffs import _I, _J, _SMALL, Limit, Num, as_dtype
 from .fixed import compare, const
 
 __all__ = ["bands"]
@@ -53,7 +53,13 @@ def _beyond(x: Num, cut: Decimal, op: str) -> pl.Series | None:
     shift = ex - e
     if shift > 38 or x.top() * 10**shift >= 10**38 or abs(k) * 10 ** (ec - e) >= 10**38:
         return None
-    xc = x.c if not shift else x.c * pl.Series([10**shift], dtype=_I)
-    kc = pl.Series([k * 10 ** (ec - e)], dtype=_I)
+    kk = k * 10 ** (ec - e)
+    # Int64 when both sides, once aligned, are below 2**62 (see .coeffs); else both Int128.
+    # (A shift of more than 18 places would need a power of ten beyond Int64, even for a column of zeros.)
+    dtype = _J if max(x.top() * 10**shift, abs(kk)) < _SMALL and shift <= 18 else _I
+    xc = as_dtype(x, dtype)
+    if shift:
+        xc = xc * pl.Series([10**shift], dtype=dtype)
+    kc = pl.Series([kk], dtype=dtype)
     held: pl.Series = xc > kc if op == "<" else xc >= kc
     return held
