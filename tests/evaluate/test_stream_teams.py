@@ -92,7 +92,10 @@ def _population(draw):
         others = [i for i in ids if i != emp]
         mentor = draw(st.sampled_from(["", *others])) if others and draw(st.booleans()) else ""
         manager = draw(st.sampled_from(["", *others[:3]])) if others else ""
-        team = draw(st.sampled_from(["a", "b", "c", "d"]))  # not in team order
+        # Not in team order; but a row often has the team of the row before, so that teams come in runs too
+        # (a group value adds a run of one team at a time, across chunks as well).
+        same = lines and draw(st.booleans())
+        team = lines[-1].split(",")[1] if same else draw(st.sampled_from(["a", "b", "c", "d"]))
         sales = draw(st.sampled_from(["0", "1.5", "100", "100.00", "2500.25", "33.333"]))
         lines.append(",".join((emp, team, draw(HIRED), mentor, manager, draw(POINTS), sales)))
         assert k == len(lines) - 1

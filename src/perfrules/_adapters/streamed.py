@@ -175,7 +175,7 @@ def score_csv_streamed(
     no_history: bool = False,
     delimiter: str | None = None,
     progress: Any = None,
-    chunk: int = 10_000,
+    chunk: int = 1_000,
     explain: bool = False,
 ) -> int | None:
     """

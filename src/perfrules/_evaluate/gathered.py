@@ -19,7 +19,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
-from itertools import compress, repeat
+from itertools import compress, groupby, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -55,6 +55,7 @@ class _Masks:
     # Whether each row of a chunk counts, by the positions that must all hold: worked out once per chunk.
     def __init__(self) -> None:
         self.found: dict[tuple[int, ...], list[bool]] = {}
+        self.groups: dict[tuple[int, tuple[int, ...]], tuple[list[bool], list[str], list[tuple[str, int, int]]]] = {}
 
     def of(self, counted: tuple[int, ...], outs: Sequence[tuple[Any, ...]]) -> list[bool]:
         mask = self.found.get(counted)
@@ -71,6 +72,27 @@ class _Masks:
                 mask = [all(v[c] for c in counted) for v in outs]
             self.found[counted] = mask
         return mask
+
+    def runs(
+        self, keys: Sequence[str], counted: tuple[int, ...], outs: Sequence[tuple[Any, ...]]
+    ) -> tuple[list[bool], list[str], list[tuple[str, int, int]]]:
+        # The rows that count (a row naming no group counts nowhere), their groups in employee order, and
+        # the runs of one group among them: (group, start, end). Rows of one team mostly come together, so
+        # a call adds a run at a time. Shared by the calls with the same keys (one list per chunk) and mask.
+        which = (id(keys), counted)
+        found = self.groups.get(which)
+        if found is None:
+            mask = self.of(counted, outs)
+            if not all(keys):
+                mask = [bool(k and ok) for k, ok in zip(keys, mask, strict=True)]
+            ks = list(compress(keys, mask))
+            bounds, start = [], 0
+            for k, run in groupby(ks):
+                end = start + len(list(run))
+                bounds.append((k, start, end))
+                start = end
+            found = self.groups[which] = (mask, ks, bounds)
+        return found
 
 
 class _Call:
@@ -97,6 +119,7 @@ class _Call:
         self.total: dict[str, Decimal] = {}
         self.best: dict[str, Decimal] = {}
         self.members: dict[str, list[Decimal]] = {}
+        self.counts: dict[str, Decimal] = {}
 
     def add(self, keys: Sequence[str], outs: Sequence[tuple[Any, ...]], masks: _Masks) -> None:
         # keys[i]: the group row i counts in ("" for none).
@@ -108,11 +131,9 @@ class _Call:
                     totals[boss] = totals.get(boss, _ZERO) + (v[whole_at] - v[own_at])
             return
         at, what = self.at, self.what
-        # The counted members' groups and values, in employee order (a row naming no group counts nowhere).
-        counted = masks.of(self.counted, outs)
-        if not all(keys):
-            counted = [bool(k and ok) for k, ok in zip(keys, counted, strict=True)]
-        ks = list(compress(keys, counted))
+        # The counted members' groups and values, in employee order, a run of one group at a time: a sum
+        # adds the run's values to the group's total one by one, in the same order as value by value.
+        counted, ks, bounds = masks.runs(keys, self.counted, outs)
         if what in ("count", "avg"):
             self.n.update(ks)
         if what == "count":
@@ -120,24 +141,26 @@ class _Call:
         xs = list(compress(map(itemgetter(at), outs), counted))
         if what in ("sum", "avg", "share"):
             total = self.total
-            for k, x in zip(ks, xs, strict=True):
-                total[k] = total.get(k, _ZERO) + x
+            for k, i, j in bounds:
+                total[k] = sum(xs[i:j], total.get(k, _ZERO))
         elif what in ("max", "top"):
             best = self.best
-            for k, x in zip(ks, xs, strict=True):
+            for k, i, j in bounds:
+                x = max(reversed(xs[i:j]))  # the last of the run's equal largest values
                 b = best.get(k)
                 if b is None or not x < b:  # the last of equal largest values
                     best[k] = x
         elif what == "min":
             best = self.best
-            for k, x in zip(ks, xs, strict=True):
+            for k, i, j in bounds:
+                x = min(xs[i:j])  # the first of the run's equal smallest values
                 b = best.get(k)
                 if b is None or x < b:  # the first of equal smallest values
                     best[k] = x
         elif what == "rank":
             members = self.members
-            for k, x in zip(ks, xs, strict=True):
-                members.setdefault(k, []).append(x)
+            for k, i, j in bounds:
+                members.setdefault(k, []).extend(xs[i:j])
 
     def finish(self) -> None:
         if self.scope == "charges":
@@ -146,6 +169,8 @@ class _Call:
             values.sort()
         if self.what == "avg":
             self.total = {k: t / self.n[k] for k, t in self.total.items()}
+        # Once, not for every chunk of the next pass: a count of every team or person named is large.
+        self.counts = {k: Decimal(c) for k, c in self.n.items()} if self.what == "count" else {}
 
     def column(self, keys: Sequence[str], outs: Sequence[tuple[Any, ...]], masks: _Masks) -> list[Any]:
         # keys[i]: the group row i reads (a team, the employee's own id, "*").
@@ -153,8 +178,7 @@ class _Call:
         if self.scope == "charges":
             return [self.totals.get(k, _ZERO) for k in keys]
         if what == "count":
-            counts = {k: Decimal(c) for k, c in self.n.items()}
-            return list(map(counts.get, keys, repeat(_ZERO)))
+            return list(map(self.counts.get, keys, repeat(_ZERO)))
         if what in ("sum", "avg"):
             return list(map(self.total.get, keys, repeat(_ZERO)))
         if what in ("max", "min"):

@@ -1,5 +1,5 @@
 """
-Scoring a population in chunks, in constant memory: read, check, evaluate and hand on 10,000 rows at a time.
+Scoring a population in chunks, in constant memory: read, check, evaluate and hand on 1,000 rows at a time.
 
 :func:`stream_scores` reads the rows through ``open_rows()`` once for each
 stage of the plan: a plan without group values is read once; a plan whose
@@ -26,7 +26,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from decimal import Decimal, localcontext
-from itertools import islice
+from itertools import islice, repeat
+from operator import add, itemgetter
 from typing import Any, NamedTuple
 
 from .._compile import CONTEXT, Plan
@@ -49,8 +50,12 @@ from .trusted import trusted_feed
 
 __all__ = ["stream_problem", "stream_scores"]
 
-_CHUNK = 10_000
+# Rows a chunk: small enough that a chunk's rows, values and results stay in the processor's cache while
+# each step goes over them (10,000 rows took 10-20% more CPU on the team scheme), large enough that the
+# work per chunk is small beside the work per row.
+_CHUNK = 1_000
 _ZERO = Decimal(0)
+_VALUES = itemgetter(2)  # a Row's input values (Row is a named tuple: employee, number, values, text)
 
 
 def stream_problem(plan: Plan, no_history: bool) -> str | None:
@@ -81,6 +86,8 @@ class _Problems:
             a.no_counterpart == "error" and charged_to(plan.scheme, a) for a in plan.scheme.adjustments()
         )
         self.unshared: list[Issue] = []
+        # Only a power can overflow to infinity: without one, no value needs that check (asked once, not per chunk).
+        self.powers = any("**" in f.text for f in plan.formulas.values())
 
     def raise_any(self, checker: RowChecker) -> None:
         checker.finish()  # input problems first, all of them
@@ -281,15 +288,20 @@ def _evaluate(
     # The inputs, then (``base``) the values every row reads alike and each row's population values.
     held = None
     empty, people = base
+    # (Tuples joined by map(add): no Python-level loop per row.)
+    values: list[Any] = list(map(_VALUES, rows))
+    if empty:
+        values = list(map(add, values, repeat(empty)))
     if people is not None:
-        values: list[Any] = [r.values + empty + p for r, p in zip(rows, people, strict=True)]
-    else:
-        values = [r.values + empty for r in rows] if empty else [r.values for r in rows]
+        assert len(people) == len(values)  # map() would stop at the shorter
+        values = list(map(add, values, people))
     facts: list[tuple[Any, ...]] | None = None
     for k, stage in enumerate((plan.traced_stages if trace else plan.stages)[:upto]):
         gathered = extras[k]
         if gathered is not None:
-            values = [v + g for v, g in zip(values, gathered.values(rows, values), strict=True)]
+            more = gathered.values(rows, values)
+            assert len(more) == len(values)  # map() would stop at the shorter
+            values = list(map(add, values, more))
         run = cut if cut is not None and k == upto - 1 else stage.run
         try:
             done = _stage(plan, run, rows, values)
@@ -312,7 +324,7 @@ def _evaluate(
 def _checked(plan: Plan, outs: list[tuple[Any, ...]], rows: list[Row], problems: _Problems) -> None:
     # Non-finite values (a power can overflow to infinity) refuse the file as score() does. Bonus reasons
     # are checked by the whole path only: stream_problem refuses schemes that keep them.
-    if problems.finite is not None or not any("**" in f.text for f in plan.formulas.values()):
+    if problems.finite is not None or not problems.powers:
         return
     layout = layout_of(plan)
     try:
