@@ -148,7 +148,8 @@ class TestTempFiles:
         proc.send_signal(signal.SIGTERM)
         assert 128 + signal.SIGTERM == proc.wait(timeout=20)
         assert b"Traceback" not in proc.stderr.read()
-        assert [] == [p.name for p in files.iterdir() if p.name.endswith(".tmp") or p.name == "r.csv"]
+        left = [p.name for p in files.iterdir() if p.name.endswith((".tmp", ".probe")) or p.name == "r.csv"]
+        assert [] == left
 
 
 class TestFormulaCells:

@@ -85,11 +85,14 @@ def check_writable(path: str | os.PathLike[str]) -> None:
     if target.exists() and not os.access(target, os.W_OK):
         raise _fail(shown, "output-unwritable", f"{shown} is read-only")
     try:
-        fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        # Named apart from the output's own temporary file (".tmp"), and removed even when a signal comes.
+        fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".probe", dir=folder)
     except OSError as exc:
         raise _fail(shown, "output-unwritable", f"cannot create files in {folder}: {exc.strerror}") from None
-    os.close(fd)
-    os.unlink(probe)
+    try:
+        os.close(fd)
+    finally:
+        os.unlink(probe)
 
 
 @attrs.define
