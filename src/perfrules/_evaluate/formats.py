@@ -40,11 +40,15 @@ def _at(c: pl.Expr, places: int) -> pl.Expr:
 def _by_table(value: Num, exp: int, col: str) -> pl.Expr | None:
     # Coefficients within a narrow range (points, ratings, small amounts): every value of the range is
     # written once, and each row takes its text by position (a gather costs a fraction of the formatting).
-    # Measured here (a derived bound may be loose): every row's position is then inside the table.
-    c = value.c
-    lo, hi = c.min(), c.max()
-    if not isinstance(lo, int) or not isinstance(hi, int) or hi - lo >= min(len(c) // _SPAN, _TABLE):
-        return None
+    # The column's bounds hold every coefficient, so every row's position is inside the table (a position
+    # outside would make polars raise, never write another value); loose derived bounds are measured.
+    c, wide = value.c, min(len(value) // _SPAN, _TABLE)
+    lo, hi = value.bounds()
+    if hi - lo >= wide:
+        low, high = c.min(), c.max()
+        if not isinstance(low, int) or not isinstance(high, int) or high - low >= wide:
+            return None
+        lo, hi = low, high
     every = pl.int_range(0, hi - lo + 1, dtype=pl.Int64, eager=True).cast(pl.Int128) + pl.Series([lo], dtype=pl.Int128)
     words = pl.select(_at(pl.lit(every), -exp)).to_series()
     # The table is a literal of the query: the rows' text is made as they are written, never all at once.
