@@ -93,3 +93,12 @@ def test_after_a_failed_sink_the_whole_file_is_written_the_plain_way(tmp_path, m
     assert score_csv_columnar(plan, KPI / "data.csv", out, period=period, id_column="employee_id", no_history=True)
     assert out.read_bytes() == _row_output(tmp_path, KPI).read_bytes()
     assert _leftovers(tmp_path) == []
+
+
+def test_standard_output_gets_the_whole_file_at_once(tmp_path, capfdbinary):
+    # Standard output cannot be written half-way and thrown away: the rows are collected, then written.
+    plan, period = _plan(KPI)
+    expected = _row_output(tmp_path, KPI).read_bytes()
+    capfdbinary.readouterr()
+    assert score_csv_columnar(plan, KPI / "data.csv", "-", period=period, id_column="employee_id", no_history=True)
+    assert capfdbinary.readouterr().out == expected
