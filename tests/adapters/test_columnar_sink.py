@@ -102,3 +102,14 @@ def test_standard_output_gets_the_whole_file_at_once(tmp_path, capfdbinary):
     capfdbinary.readouterr()
     assert score_csv_columnar(plan, KPI / "data.csv", "-", period=period, id_column="employee_id", no_history=True)
     assert capfdbinary.readouterr().out == expected
+
+
+def test_cells_are_written_without_looking_for_quotes_only_when_no_word_could_need_them():
+    import attrs
+
+    plan, period = _plan(KPI)
+    assert period is not None and columnar._unquoted(plan, period)
+    assert columnar._unquoted(plan, None)
+    # A word with a comma or a quote (here a period label an embedding program made) is quoted as needed.
+    for label in ("2026,04", '2026"04', "2026\n04"):
+        assert not columnar._unquoted(plan, attrs.evolve(period, label=label))
