@@ -20,7 +20,15 @@ from typing import Any
 
 from .._errors import InputError, Issue
 
-__all__ = ["ARROW_SUFFIXES", "arrow_bytes", "frame_bytes", "read_arrow", "read_arrow_frame", "read_arrow_typed"]
+__all__ = [
+    "ARROW_SUFFIXES",
+    "arrow_bytes",
+    "frame_bytes",
+    "read_arrow",
+    "read_arrow_frame",
+    "read_arrow_typed",
+    "sink_table",
+]
 
 #: File suffixes read and written as Parquet or Arrow IPC.
 ARROW_SUFFIXES = frozenset({".parquet", ".arrow", ".feather", ".ipc"})
@@ -160,3 +168,16 @@ def frame_bytes(path: str, frame: Any) -> bytes:
     else:
         frame.write_ipc(buf)
     return buf.getvalue()
+
+
+def sink_table(path: str, rows: Any, into: str) -> None:
+    """
+    Write the polars lazy frame ``rows`` to the file ``into``, as Parquet or Arrow IPC by ``path``'s suffix.
+
+    polars' streaming engine runs the query chunk by chunk as it writes; the
+    file holds the very table :func:`frame_bytes` gives for the collected frame.
+    """
+    if Path(path).suffix.lower() == ".parquet":
+        rows.sink_parquet(into)
+    else:
+        rows.sink_ipc(into)

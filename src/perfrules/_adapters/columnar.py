@@ -20,7 +20,7 @@ from typing import Any
 from .._compile import Plan
 from .._evaluate import people_columns, require_columnar, score, score_frame
 from .._model import Period
-from .arrowfiles import ARROW_SUFFIXES, frame_bytes, read_arrow_typed
+from .arrowfiles import ARROW_SUFFIXES, frame_bytes, read_arrow_typed, sink_table
 from .files import read_population
 from .output import open_pending, write_atomic
 
@@ -82,32 +82,55 @@ def score_csv_columnar(
         # The row engine says what it would do with these rows: raise its own error, or not.
         score(plan, read_population(data), period=period, id_column=id_column, source=str(data), no_history=True)
 
+    count = int(df.height)  # (score_frame keeps every row, or returns None)
     held = [df]  # handed over, not kept: score_frame lets the text go once it is parsed
     del df
-    frame = score_frame(plan, held.pop(), id_column, period, fallback, hold=True)
-    if frame is None:
+    rows = score_frame(plan, held.pop(), id_column, period, fallback, hold=True, lazy=True)
+    if rows is None:
         return None
     import polars as pl
 
-    if Path(out).suffix.lower() in ARROW_SUFFIXES:
-        write_atomic(Path(out), frame_bytes(str(out), frame))  # every column as text, "" kept, as the row engine
-        return int(frame.height)
-    # Python's csv module writes an empty text as nothing, where polars would write "": empty becomes null.
-    plain = frame.lazy().select([pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in frame.columns])
-    if not _sink(plain, out):
-        write_atomic(Path(out), plain.collect().write_csv(line_terminator="\n"))
-    return int(frame.height)
+    table = Path(out).suffix.lower() in ARROW_SUFFIXES
+    if not table:
+        # Python's csv module writes an empty text as nothing, where polars would write "": empty becomes null.
+        # Only these columns can be empty (ids are never, and a number is never written as "").
+        rows = rows.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in _BLANK)
+    # The query formats the rows as polars writes them, chunk by chunk: the whole text is never held.
+    if not _sink(rows, out, table, _unquoted(plan, period)):
+        # Standard output, a pipe or a failed sink: the whole file, written the plain way.
+        frame = rows.collect()
+        whole = frame_bytes(str(out), frame) if table else frame.write_csv(line_terminator="\n")
+        write_atomic(Path(out), whole)  # every column as text, "" kept in a table, as the row engine
+    return count
 
 
-def _sink(plain: Any, out: str | os.PathLike[str]) -> bool:
+_BLANK = ("period", "grade", "flags")
+_QUOTED = frozenset(',"\r\n')
+
+
+def _unquoted(plan: Plan, period: Period | None) -> bool:
+    # Whether no cell can need quotes, so that polars need not look for them (a quarter of the writing):
+    # score_frame takes only ids without a comma, quote or line break, numbers are digits, sign, point and
+    # exponent, and every other cell is one of these words (the period, a grade, a flag raised).
+    s = plan.scheme
+    words = [f.name for f in s.flags] + ["approval_required", "approval_held"]
+    words += [str(t.label) for t in s.grades.tiers if t.label is not None] if s.grades is not None else []
+    words += [period.label] if period is not None else []
+    return not any(_QUOTED & set(w) for w in words)
+
+
+def _sink(rows: Any, out: str | os.PathLike[str], table: bool, unquoted: bool = False) -> bool:
     # Streamed by polars into the temporary file beside the target, then renamed over it: neither the
     # converted columns nor the whole text are held in memory. Standard output, a pipe or a failed write
     # is written the plain way (which says what went wrong, and leaves the target as it was).
     pending, fh = open_pending(out)
-    if pending is None or fh is None:
+    if pending is None or fh is None or pending.tmp is None:
         return False
     try:
-        plain.sink_csv(pending.tmp, line_terminator="\n")
+        if table:
+            sink_table(str(out), rows, pending.tmp)
+        else:
+            rows.sink_csv(pending.tmp, line_terminator="\n", quote_style="never" if unquoted else "necessary")
         pending.finish(fh)
     except BaseException as exc:  # Ctrl-C too: no temporary file is left behind
         fh.close()

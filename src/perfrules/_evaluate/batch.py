@@ -78,17 +78,25 @@ def columnar_results(plan: Plan, layout: Any, checked: list[Row], label: str | N
 
 
 def score_frame(
-    plan: Plan, df: Any, id_column: str, period: Period | None, fallback: Callable[[], None], *, hold: bool = False
+    plan: Plan,
+    df: Any,
+    id_column: str,
+    period: Period | None,
+    fallback: Callable[[], None],
+    *,
+    hold: bool = False,
+    lazy: bool = False,
 ) -> Any:
     """
     Return the flat result rows of a polars frame of text cells, column-wise, or ``None`` when not the plain case.
 
     With ``hold``, amounts over an approval threshold are held as the command
-    line holds them.  See :mod:`perfrules._evaluate.columns`.
+    line holds them.  With ``lazy``, a polars lazy frame that makes the text
+    only when collected or sunk.  See :mod:`perfrules._evaluate.columns`.
     """
     from .columns import score_frame as run
 
     # Handed over, not kept: a name here would hold every text cell until the results are written.
     held = [df]
     del df
-    return run(plan, held.pop(), id_column, period, fallback, hold=hold)
+    return run(plan, held.pop(), id_column, period, fallback, hold=hold, lazy=lazy)

@@ -1,9 +1,12 @@
 """
 Result values to the flat result rows as text, column-wise: what the row engine's results write.
 
-:func:`result_frame` writes every result column as ``str(Decimal)`` writes
+:func:`result_lazy` writes every result column as ``str(Decimal)`` writes
 it (see :mod:`.formats`), in the row writer's order, with the grade and the
-flags raised (``approval_required``, or ``approval_held`` for held amounts).
+flags raised (``approval_required``, or ``approval_held`` for held amounts),
+as one lazy query over the values' own columns: a file output is formatted
+and written by polars' streaming sink chunk by chunk, and the whole text is
+never held (:func:`result_frame` collects it, for callers that want a frame).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from .formats import text_expr
 from .results import layout_of
 from .values import by_value
 
-__all__ = ["result_frame"]
+__all__ = ["result_frame", "result_lazy"]
 
 
 def _text(value: Num) -> pl.Series:
@@ -50,11 +53,6 @@ def _text(value: Num) -> pl.Series:
     return out
 
 
-def _text_expr(name: str, value: Num, raw: dict[str, pl.Series]) -> pl.Expr | None:
-    # str(Decimal) as one expression (see .formats): the common case, exponents from 0 to -6.
-    return text_expr(name, value, raw)
-
-
 def _text_at(value: Num, places: int) -> pl.Series:
     # Every row has the same exponent (a rounded amount): whole part, point, and the places with their zeros.
     mag = value.c.abs()
@@ -72,13 +70,29 @@ def _text_at(value: Num, places: int) -> pl.Series:
 def result_frame(
     plan: Plan, env: dict[str, Any], ids: pl.Series, period: Period | None, held: list[pl.Series] | None = None
 ) -> pl.DataFrame:
+    """
+    Return the flat result rows as text: :func:`result_lazy`, collected.
+    """
+    return result_lazy(plan, env, ids, period, held).collect()
+
+
+def result_lazy(
+    plan: Plan, env: dict[str, Any], ids: pl.Series, period: Period | None, held: list[pl.Series] | None = None
+) -> pl.LazyFrame:
+    """
+    Return the flat result rows as one lazy query over the values' columns: no text is made until it runs.
+
+    Coefficients, exponents and flags are plain columns of one frame and
+    every cell's text an expression over them, so that a streaming sink
+    formats and writes the rows chunk by chunk (and ``collect`` gives the
+    whole frame).  The query's own input columns have names no result column can have.
+    """
     s, n = plan.scheme, len(ids)
-    cols: dict[str, pl.Series] = {
-        "employee_id": ids,
-        "period": pl.repeat(period.label if period else "", n, eager=True),
+    raw: dict[str, pl.Series] = {"employee_id": ids}
+    texts: dict[str, pl.Expr] = {
+        "employee_id": pl.col("employee_id"),
+        "period": pl.lit(period.label if period else "", dtype=pl.String).alias("period"),
     }
-    raw: dict[str, pl.Series] = {}
-    texts: dict[str, pl.Expr] = {}
     # The row writer's order: contributions, then the points weighted ones weigh, then the other amounts.
     names = [
         "score",
@@ -87,24 +101,37 @@ def result_frame(
         *(item.name for g in (s.sections, s.penalties, s.bonuses, s.payouts) for item in g),
     ]
     for name in names:
-        fast = _text_expr(name, env[name], raw)
-        if fast is None:
-            cols[name] = _text(env[name])
-        else:
-            texts[name] = fast
+        fast = text_expr(name, env[name], raw)
+        if fast is None:  # exponents Decimal writes in its own way: this column's text is made here, by Decimal
+            raw["\0s" + name] = _text(env[name])
+            fast = pl.col("\0s" + name).alias(name)
+        texts[name] = fast
     grade = env.get("grade") if plan.index.get("grade") is not None else None
-    cols["grade"] = pl.repeat("", n, eager=True) if grade is None else grade.fill_null("")
-    order = ["employee_id", "period", "score", "grade", *names[1:]]
-    # Every column written in one query: polars formats them side by side.
-    frame = pl.DataFrame({**cols, **raw}).select([texts[c] if c in texts else pl.col(c) for c in order])
+    if grade is None:
+        texts["grade"] = pl.lit("", dtype=pl.String).alias("grade")
+    else:
+        raw["\0grade"] = grade
+        texts["grade"] = pl.col("\0grade").fill_null("").alias("grade")
+    texts["flags"] = _flags(plan, env, n, held, raw)
+    order = ["employee_id", "period", "score", "grade", *names[1:], "flags"]
+    return pl.DataFrame(raw).lazy().select([texts[c] for c in order])
+
+
+def _flags(plan: Plan, env: dict[str, Any], n: int, held: list[pl.Series] | None, raw: dict[str, pl.Series]) -> pl.Expr:
+    # The flags raised, in the scheme's order, then approval_required (or approval_held for held results).
+    s = plan.scheme
     if not s.flags and not layout_of(plan).approvals:
-        return frame.with_columns(pl.lit("").alias("flags"))
-    raised = [pl.when(pl.lit(env[f.name])).then(pl.lit(f.name)) for f in s.flags]
+        return pl.lit("", dtype=pl.String).alias("flags")
+    hits = [(f.name, env[f.name]) for f in s.flags]
     if held is None:
-        raised += [pl.when(pl.lit(hit)).then(pl.lit("approval_required")) for hit in _approvals(plan, env, n)]
+        hits += [("approval_required", hit) for hit in _approvals(plan, env, n)]
     else:  # held results list each amount held, and never approval_required (as score_held writes them)
-        raised += [pl.when(pl.lit(hit)).then(pl.lit("approval_held")) for hit in held]
-    return frame.with_columns(pl.concat_str(raised, separator=";", ignore_nulls=True).fill_null("").alias("flags"))
+        hits += [("approval_held", hit) for hit in held]
+    raised = []
+    for k, (word, hit) in enumerate(hits):
+        raw[f"\0f{k}"] = hit
+        raised.append(pl.when(pl.col(f"\0f{k}")).then(pl.lit(word)))
+    return pl.concat_str(raised, separator=";", ignore_nulls=True).fill_null("").alias("flags")
 
 
 def _approvals(plan: Plan, env: dict[str, Any], n: int) -> list[pl.Series]:

@@ -24,7 +24,7 @@ from .._compile import Plan
 from .._formula import history_name
 from .._kinds import points_name
 from .._model import Period
-from .colframe import result_frame
+from .colframe import result_lazy
 from .colholds import hold_columns
 from .colparse import inputs_kept, parse_list, parse_numbers, within_bounds
 from .colpeople import fill_defaults, frame_people, people_columns, plain_people
@@ -76,13 +76,16 @@ def score_frame(
     fallback: Callable[[], None],
     *,
     hold: bool = False,
-) -> pl.DataFrame | None:
+    lazy: bool = False,
+) -> pl.DataFrame | pl.LazyFrame | None:
     """
     Return the flat result rows of the text frame ``df`` (sorted by id), or ``None`` when it is not the plain case.
 
     With ``hold``, every amount over its approval threshold is held as the
     command line holds it (see :mod:`.colholds`); without, it is flagged
-    ``approval_required`` as :func:`~perfrules.score` flags it.
+    ``approval_required`` as :func:`~perfrules.score` flags it.  With
+    ``lazy``, the rows come as a query that makes their text only when it runs
+    (collected, it is the very frame; sunk to a file, no text is held whole).
     """
     if not _plain_results(plan) or not df.height:
         return None
@@ -128,9 +131,11 @@ def score_frame(
     columns = {spec.name: columns.pop(spec.column) for spec in plan.inputs} | columns  # metrics.x when shared
     if hold and layout_of(plan).approvals:
         found = hold_columns(plan, columns, n, lambda k: str(ids[k]), fallback, people[1], _results(plan))
-        return result_frame(plan, found.env, ids, period, list(found.held.values()))
+        rows = result_lazy(plan, found.env, ids, period, list(found.held.values()))
+        return rows if lazy else rows.collect()
     env = evaluate_columns(plan, lambda: dict(columns), n, lambda k: str(ids[k]), fallback, people[1], _results(plan))
-    return result_frame(plan, env, ids, period)
+    rows = result_lazy(plan, env, ids, period)
+    return rows if lazy else rows.collect()
 
 
 def _results(plan: Plan) -> set[str]:

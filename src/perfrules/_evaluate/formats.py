@@ -37,19 +37,30 @@ def _at(c: pl.Expr, places: int) -> pl.Expr:
     return (c.cast(pl.Decimal(38, 0)) * unit).cast(pl.String)
 
 
-def _by_table(value: Num, exp: int) -> pl.Series | None:
+def _by_table(value: Num, exp: int, col: str) -> pl.Expr | None:
     # Coefficients within a narrow range (points, ratings, small amounts): every value of the range is
     # written once, and each row takes its text by position (a gather costs a fraction of the formatting).
-    # Measured here (a derived bound may be loose): every row's position is then inside the table.
-    c = value.c
-    lo, hi = c.min(), c.max()
-    if not isinstance(lo, int) or not isinstance(hi, int) or hi - lo >= min(len(c) // _SPAN, _TABLE):
-        return None
-    first = pl.Series([lo], dtype=pl.Int128)
-    every = first + pl.int_range(0, hi - lo + 1, dtype=pl.Int64, eager=True).cast(pl.Int128)
+    # The column's bounds hold every coefficient, so every row's position is inside the table (a position
+    # outside would make polars raise, never write another value); loose derived bounds are measured.
+    c, wide = value.c, min(len(value) // _SPAN, _TABLE)
+    lo, hi = value.bounds()
+    if hi - lo >= wide:
+        low, high = c.min(), c.max()
+        if not isinstance(low, int) or not isinstance(high, int) or high - low >= wide:
+            return None
+        lo, hi = low, high
+    every = pl.int_range(0, hi - lo + 1, dtype=pl.Int64, eager=True).cast(pl.Int128) + pl.Series([lo], dtype=pl.Int128)
     words = pl.select(_at(pl.lit(every), -exp)).to_series()
-    at = (c - first).cast(pl.UInt32)
-    return words.gather(at)
+    # The table is a literal of the query: the rows' text is made as they are written, never all at once.
+    return pl.lit(words).gather((pl.col(col) - pl.lit(lo, dtype=c.dtype)).cast(pl.UInt32))
+
+
+def _constant(value: Num) -> pl.Expr | None:
+    # One coefficient for every row (a constant, like a bonus nobody earns): its text, once.
+    one, exp = value.one(), value.scale()
+    if len(one) != 1 or exp is None or value.nz is not None or not -6 <= exp <= 0:
+        return None
+    return pl.lit(str(Decimal(f"{int(one[0])}E{exp}")), dtype=pl.String)  # exact: no context rounds it
 
 
 def text_expr(name: str, value: Num, raw: dict[str, pl.Series]) -> pl.Expr | None:
@@ -59,6 +70,8 @@ def text_expr(name: str, value: Num, raw: dict[str, pl.Series]) -> pl.Expr | Non
     The columns it reads are put in ``raw`` (under names no result column can have).
     """
     exp = value.scale()
+    if (same := _constant(value)) is not None:
+        return same.alias(name)
     if exp is not None:
         exps = [exp]
     else:
@@ -68,10 +81,10 @@ def text_expr(name: str, value: Num, raw: dict[str, pl.Series]) -> pl.Expr | Non
         exps = [int(x) for x in found.to_list()]
     if not all(-6 <= x <= 0 for x in exps):
         return None
-    table = _by_table(value, exps[0]) if len(exps) == 1 else None
+    table = _by_table(value, exps[0], "\0t" + name) if len(exps) == 1 else None
     if table is not None:
-        raw["\0t" + name] = table
-        body = pl.col("\0t" + name)
+        raw["\0t" + name] = value.c
+        body = table
     elif len(exps) == 1:
         raw["\0c" + name] = value.c
         body = _at(pl.col("\0c" + name), -exps[0])
