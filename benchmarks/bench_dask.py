@@ -3,6 +3,9 @@ Dask: the seed003-kpi scheme over N generated rows, one process against a local 
 
     python benchmarks/bench_dask.py [N] [row|columnar]     # N defaults to 1,000,000, the engine to columnar
 
+It needs the dask extra (``pip install -e '.[dask]'``: dask, distributed, and psutil,
+which distributed installs), and the columnar extra for the columnar engine.
+
 The same CSV file (the rows of benchmarks/bench_scale.py) is scored twice, each
 run in a child process whose whole process tree (the cluster's workers
 included) is measured: wall time, CPU time (of the tree, summed) and peak
@@ -31,7 +34,10 @@ import textwrap
 import time
 from pathlib import Path
 
-import psutil
+try:
+    import psutil
+except ImportError:  # distributed installs it: without it the cluster cannot run either
+    sys.exit("benchmarks/bench_dask.py needs the dask extra: pip install -e '.[dask]'")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script or imported by the tests
 from bench_scale import _kpi

@@ -7,6 +7,10 @@ writes a missing value as a float NaN (a NumPy ``float64`` NaN too), ``pd.NA``
 them are the same empty cell to perfrules, so a metric's ``default`` fills it or
 the row is refused as missing a value.  pandas is never imported: its missing
 markers are recognised by their type's name and module.
+
+A polars DataFrame is read as a Parquet or Arrow file is (see
+:func:`text_columns`): every cell becomes the text a CSV file would hold,
+floating-point columns are refused.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["as_records", "is_empty_cell"]
+from ._errors import InputError, Issue
+
+__all__ = ["as_records", "is_empty_cell", "text_columns"]
 
 # pandas' missing markers: pd.NA (pandas._libs.missing.NAType) and pd.NaT (pandas._libs.tslibs.nattype.NaTType).
 _PANDAS_MISSING = frozenset({"NAType", "NaTType"})
@@ -40,10 +46,61 @@ def is_empty_cell(value: object) -> bool:
 
 def as_records(rows: Any) -> Iterable[Mapping[str, Any]]:
     """
-    Return ``rows`` as mappings: a pandas DataFrame or a pyarrow Table works without depending on either.
+    Return ``rows`` as mappings: a pandas or polars DataFrame or a pyarrow Table works without depending on any.
+
+    A polars DataFrame (or LazyFrame) is read as a Parquet file holding it would
+    be (:func:`text_columns`): the same texts, the same refusals.
     """
+    if rows.__class__.__module__.startswith("polars"):
+        import polars as pl  # the caller has it: it made the frame
+
+        frame = rows.collect() if isinstance(rows, pl.LazyFrame) else rows
+        if isinstance(frame, pl.DataFrame):
+            return frame.select(text_columns(pl, frame.schema, "the DataFrame")).to_dicts()
     if hasattr(rows, "to_dict") and hasattr(rows, "columns"):
         return rows.to_dict("records")  # type: ignore[no-any-return]
     if hasattr(rows, "to_pylist"):
         return rows.to_pylist()  # type: ignore[no-any-return]
     return rows  # type: ignore[no-any-return]
+
+
+def text_columns(pl: Any, schema: Any, source: str) -> list[Any]:
+    """
+    Return a polars expression per column of ``schema`` giving the text a CSV file would hold.
+
+    Texts stay, decimals (``decimal128``) give their exact digits with the
+    column's scale, integers, flags and dates their text (nulls stay null, an
+    empty cell).  A floating-point column is refused (``float-column``: a double
+    cannot hold ``0.1``, and which decimal was meant is a guess), as is any other
+    type (``bad-column-type``), all at once in one :class:`InputError` naming ``source``.
+    """
+    issues = []
+    texts = []
+    for name, dtype in schema.items():
+        if dtype.is_float():
+            issues.append(
+                Issue(
+                    "float-column",
+                    f"column {name!r} holds floating-point numbers ({dtype}), which cannot hold decimals exactly",
+                    (str(name),),
+                    source=source,
+                    hint="write the column as a decimal (decimal128) or as text",
+                )
+            )
+        elif dtype == pl.String:
+            texts.append(pl.col(name))
+        elif dtype.is_decimal() or dtype.is_integer() or dtype in (pl.Boolean, pl.Date):
+            texts.append(pl.col(name).cast(pl.String))
+        else:
+            issues.append(
+                Issue(
+                    "bad-column-type",
+                    f"column {name!r} holds values of type {dtype}, which perfrules does not read",
+                    (str(name),),
+                    source=source,
+                    hint="write numbers as decimals or integers, dates as dates, everything else as text",
+                )
+            )
+    if issues:
+        raise InputError(issues, f"{len(issues)} column(s) of {source} cannot be read exactly; nothing was scored")
+    return texts

@@ -82,6 +82,8 @@ def test_teams_partitioned_by_team_on_two_workers(client: Any) -> None:
     assert by_team.npartitions > 1
     assert dask_rows(plan, by_team.reset_index(drop=True)) == expected
     assert dask_rows(plan, frame(rows, 4)) == expected  # or any other way
+    # The columnar engine reads each row's team value, rank, share and top from the whole's shares.
+    assert dask_rows(plan, frame(rows, 4), engine="columnar") == expected
 
 
 def test_an_empty_partition_is_skipped(client: Any) -> None:

@@ -117,6 +117,39 @@ class TestColumnarEngine:
         err = capsys.readouterr().err
         assert "columnar-unsupported" in err and "score: the columnar engine cannot compute the operator '**'" in err
 
+    @pytest.mark.parametrize(
+        ("how", "out", "why"),
+        [
+            ("crlf", "out.csv", None),  # Windows line ends (Python's csv writer's): still the fast path
+            ("plain", "out.csv", None),
+            ("quoted", "out.csv", "{data} is not the plain case"),
+            ("exponent", "out.csv", "{data} is not the plain case"),
+            ("plain", "out.jsonl", "not a .csv, .parquet, .arrow, .feather or .ipc file in and out"),
+        ],
+    )
+    def test_the_general_path_is_said_and_gives_the_same_file(self, examples, tmp_path, capsys, how, out, why):
+        kpi = examples / "seed003-kpi"
+        lines = (kpi / "data.csv").read_text(encoding="utf-8").splitlines()
+        if how == "quoted":
+            lines = [",".join(f'"{c}"' for c in line.split(",")) for line in lines]
+        if how == "exponent":
+            lines[1] = lines[1].replace(",80,", ",8e1,", 1)
+            assert "8e1" in lines[1]
+        data = tmp_path / "data.csv"
+        data.write_bytes(("\r\n" if how == "crlf" else "\n").join([*lines, ""]).encode())
+        args = ["score", str(kpi / "scheme.yaml"), str(data), "--period", "2026-04", "--no-history"]
+        assert 0 == main([*args, "--out", str(tmp_path / f"row-{out}")])
+        capsys.readouterr()
+        assert 0 == main([*args, "--out", str(tmp_path / out), "--engine", "columnar"])
+        notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
+        if why is None:
+            assert notes == []
+        else:
+            assert len(notes) == 1 and notes[0].startswith(
+                f"note: --engine columnar took the general path ({why.format(data=data)}"
+            )
+        assert (tmp_path / out).read_bytes() == (tmp_path / f"row-{out}").read_bytes()
+
 
 def test_an_error_with_one_issue_is_printed_once(examples, tmp_path, capsys):
     # A ledger error's summary is its one issue's message: the issue's line alone says it (with code and hint).

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .._cells import text_columns as _checked
 from .._errors import InputError, Issue
 
 __all__ = [
@@ -64,40 +65,6 @@ def _read(pl: Any, path: Path, source: str, columns: Sequence[str] | None = None
         return pl.read_ipc(path, columns=columns)
     except Exception as exc:  # polars and the OS raise many kinds: each is a file that cannot be read
         raise _unreadable(path, source, exc) from None
-
-
-def _checked(pl: Any, schema: Any, source: str) -> list[Any]:
-    # The columns as read (numbers, texts) or as text (dates, flags); floats and other types are refused.
-    issues = []
-    texts = []
-    for name, dtype in schema.items():
-        if dtype.is_float():
-            issues.append(
-                Issue(
-                    "float-column",
-                    f"column {name!r} holds floating-point numbers ({dtype}), which cannot hold decimals exactly",
-                    (str(name),),
-                    source=source,
-                    hint="write the column as a decimal (decimal128) or as text",
-                )
-            )
-        elif dtype == pl.String:
-            texts.append(pl.col(name))
-        elif dtype.is_decimal() or dtype.is_integer() or dtype in (pl.Boolean, pl.Date):
-            texts.append(pl.col(name).cast(pl.String))
-        else:
-            issues.append(
-                Issue(
-                    "bad-column-type",
-                    f"column {name!r} holds values of type {dtype}, which perfrules does not read",
-                    (str(name),),
-                    source=source,
-                    hint="write numbers as decimals or integers, dates as dates, everything else as text",
-                )
-            )
-    if issues:
-        raise InputError(issues, f"{len(issues)} column(s) of {source} cannot be read exactly; nothing was scored")
-    return texts
 
 
 def read_arrow_frame(path: Path, source: str) -> Any:

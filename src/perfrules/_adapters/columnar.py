@@ -4,7 +4,7 @@ CSV (or Parquet, Arrow) in and out, column-wise: the columnar engine without a P
 :func:`score_csv_columnar` reads a population file with polars and writes the
 very file :func:`~perfrules._adapters.files.write_results` would write for the
 same results.  It takes only files whose reading provably equals the row
-reader's (no quoting, no carriage returns or blank lines, no repeated
+reader's (no quoting, no carriage return but in a Windows line end, no blank lines, no repeated
 columns, UTF-8) and the plain case of
 :func:`perfrules._evaluate.score_frame`; anything else returns ``None`` and
 the caller takes the general path, which reads, reports and scores exactly as
@@ -38,6 +38,8 @@ def _read(path: Path, plan: Plan, id_column: str) -> Any:
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if b"\r\n" in data:  # Windows line ends (Python's csv module writes them too): the same rows without \r
+        data = data.replace(b"\r\n", b"\n")
     if b'"' in data or b"\r" in data or b"\n\n" in data or not data.strip():
         return None
     header = data.split(b"\n", 1)[0].decode("utf-8", errors="replace").split(",")

@@ -89,19 +89,34 @@ def streamed_csv(args: argparse.Namespace, plan: Plan) -> bool:
 def columnar_csv(args: argparse.Namespace, plan: Plan) -> bool:
     """Score one table file into one with the columnar engine, whole columns; False when that path does not apply."""
     # One plain CSV file to a CSV file with the columnar engine: whole columns, no Python object per cell.
-    reading = (args.encoding, args.delimiter, args.decimal_comma, args.thousands, args.json, args.ledger)
-    if args.engine != "columnar" or any(reading) or len(args.data) != 1 or not args.out or args.out == STDOUT:
+    if args.engine != "columnar":
         return False
+    reading = ("encoding", "delimiter", "decimal_comma", "thousands", "json", "ledger")
+    given = [f"--{name.replace('_', '-')}" for name in reading if getattr(args, name)]
     tables = {".csv", *ARROW_SUFFIXES}
+    if given:
+        return _general(f"{', '.join(given)} given")
+    if len(args.data) != 1:
+        return _general("several data files")
+    if not args.out or args.out == STDOUT:
+        return _general("no --out file")
     if Path(args.out).suffix.lower() not in tables or Path(args.data[0]).suffix.lower() not in tables:
-        return False
+        return _general("not a .csv, .parquet, .arrow, .feather or .ipc file in and out")
     if plan.history and not args.no_history:
         return False  # the general path says that history is needed
     period = scheme_period(plan, args.period, args.any_period)
     written = score_csv_columnar(
         plan, args.data[0], args.out, period=period, id_column=args.id_column, no_history=args.no_history
     )
+    if written is None:
+        return _general(f"{args.data[0]} is not the plain case of docs/how-to/columnar-engine.md")
     return _wrote(plan, written, args.out)
+
+
+def _general(why: str) -> bool:
+    # The same results either way, but the general path reads every cell as a Python object: say why.
+    print(f"note: --engine columnar took the general path ({why}): the same results, more slowly", file=sys.stderr)
+    return False
 
 
 def plan_of(args: argparse.Namespace) -> Plan:

@@ -57,13 +57,14 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "data",
         nargs="+",
-        help="population file(s): CSV with a header line, JSON or .xlsx; several files are joined by employee id",
+        help="population file(s): CSV with a header line, JSON, .xlsx, or .parquet, .arrow, .feather, .ipc (the "
+        "'columnar' extra); several files are joined by employee id",
     )
     s.add_argument("--period", required=True, help="2026-04, 2026-Q2, 2026-H1, 2026 or 2026-03-26..2026-04-25")
     s.add_argument(
         "--out",
-        help="write results to FILE.csv, FILE.json, FILE.jsonl (one result a line) or FILE.xlsx (atomically), "
-        "or - for CSV on standard output",
+        help="write results to FILE.csv, FILE.json, FILE.jsonl (one result a line), FILE.xlsx, or FILE.parquet, "
+        "FILE.arrow, FILE.feather, FILE.ipc (the 'columnar' extra), atomically; or - for CSV on standard output",
     )
     s.add_argument(
         "--engine",

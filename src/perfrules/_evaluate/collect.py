@@ -49,10 +49,10 @@ class _Collector:
             self._record(call, [t if call[0].startswith("team_") else "*" for t in teams], values, at, who, ids)
         raise _Collected
 
-    def group_values(self, plan: Plan, call: tuple[str, ...], env: dict[str, Any], n: int) -> Any:
+    def group_values(self, plan: Plan, call: tuple[str, ...], env: dict[str, Any], n: int, teams: Any) -> Any:
         # Shares are recorded by the row engine, which knows each member's id (equal values of
         # other exponents, 80 and 80.0, are told apart by it): the columnar engine is not used here.
-        return self.known.group_values(plan, call, env, n)
+        return self.known.group_values(plan, call, env, n, teams)
 
     def _record(
         self,

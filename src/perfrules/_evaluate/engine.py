@@ -286,7 +286,7 @@ def score(
     Score a whole population for one period.
 
     ``rows`` are mappings (``csv.DictReader`` rows, dicts from a database),
-    or a pandas DataFrame or pyarrow Table.  Every row is checked before any
+    or a pandas DataFrame, pyarrow Table or polars DataFrame.  Every row is checked before any
     is scored; any bad cell raises :class:`InputError` naming its row and
     column, and no result is returned.  Results are in employee-id order,
     whatever the order of the rows.  ``progress(done)`` is called every

@@ -28,8 +28,8 @@ class Given(Protocol):
     ) -> list[tuple[Any, ...]]:
         """Return each employee's values of ``stage.groups``, as :func:`.teams.team_values` does."""
 
-    def group_values(self, plan: Any, call: tuple[str, ...], env: dict[str, Any], n: int) -> Any:
-        """Return the column of ``call`` for the columnar engine, or ``None`` to compute it from the part."""
+    def group_values(self, plan: Any, call: tuple[str, ...], env: dict[str, Any], n: int, teams: Any) -> Any:
+        """Return the column of ``call`` for the columnar engine (``teams``: each row's team, or ``None``)."""
 
     def distributed(self, plan: Any, results: list[Any], rows: list[Any]) -> list[Any]:
         """Return the results with the forced distribution over the whole population applied."""

@@ -66,7 +66,7 @@ def group_values(plan: Plan, call: tuple[str, ...], env: dict[str, Any], n: int,
     from . import fixed
 
     part = GIVEN.get()
-    given = None if part is None else part.group_values(plan, call, env, n)
+    given = None if part is None else part.group_values(plan, call, env, n, people.teams)
     if given is not None:  # one part of a population: the value is over all of it (see .split)
         return given
 

@@ -119,6 +119,7 @@ class Aggregate:
 
 
 _EMPTY = Aggregate()
+_PERSONAL = ("share", "top", "rank")  # group values that depend on the member's own value too
 
 
 @attrs.frozen
@@ -190,25 +191,35 @@ class PopulationValues:
             )
         return [tuple(col[i] for col in columns) for i in range(len(values))]
 
-    def group_values(self, plan: Plan, call: tuple[str, ...], env: dict[str, Any], n: int) -> Any:
-        """Return the column of a population-wide value for the columnar engine."""
+    def group_values(self, plan: Plan, call: tuple[str, ...], env: dict[str, Any], n: int, teams: Any) -> Any:
+        """
+        Return the column of a group value for the columnar engine, from the whole population's aggregates.
+
+        ``teams`` holds each row's team (a list or a polars Series; ``None``: one team
+        of everyone).  Each row gets what :meth:`team_values` gives the row engine.
+        """
         import polars as pl
 
-        from .fixed import const
+        from .fixed import const, from_decimals
 
         found = self.groups.get(group_name(*call))
         if found is None:
             raise missing(call)
-        agg = found.get("*", _EMPTY)
-        if call[0] != "all_top":
-            value = agg.value(call[0], _ZERO, False)
+        op = call[0].split("_", 1)[1]
+        scoped = not call[0].startswith("all_")
+        if not scoped and op not in _PERSONAL:  # one value for everyone
+            value = found.get("*", _EMPTY).value(call[0], _ZERO, False)
             assert isinstance(value, Decimal)
             return const(value, n)
-        counted = _mask(plan, call, env, n)
-        if agg.most is None:
-            return pl.repeat(False, n, eager=True)
-        own = env[call[1]].decimals()
-        return pl.Series([ok and v >= agg.most[0] for ok, v in zip(counted, own, strict=True)], dtype=pl.Boolean)
+        keys = ["*"] * n if not scoped or teams is None else list(teams)
+        ok = _mask(plan, call, env, n) if op == "top" else [False] * n
+        own = env[call[1]].decimals() if op in _PERSONAL else [_ZERO] * n
+        got = [found.get(key, _EMPTY).value(call[0], v, c) for key, v, c in zip(keys, own, ok, strict=True)]
+        if op == "top":
+            return pl.Series(got, dtype=pl.Boolean)
+        numbers = [v for v in got if isinstance(v, Decimal)]
+        assert len(numbers) == n
+        return from_decimals(numbers)
 
     def distributed(self, plan: Plan, results: list[Result], rows: list[Any]) -> list[Result]:
         """Return the results regraded as the forced distribution over the whole population says."""

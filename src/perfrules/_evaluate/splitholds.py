@@ -56,7 +56,7 @@ class _FirstStage:
         self.outputs = list(zip(ids, values, strict=True))
         raise _Done
 
-    def group_values(self, plan: Plan, call: tuple[str, ...], env: dict[str, Any], n: int) -> Any:
+    def group_values(self, plan: Plan, call: tuple[str, ...], env: dict[str, Any], n: int, teams: Any) -> Any:
         raise AssertionError("the first stage is scored by the row engine")  # pragma: no cover
 
     def distributed(self, plan: Plan, results: list[Result], rows: list[Any]) -> list[Result]:
