@@ -43,7 +43,12 @@ def _rows(n=12):
 
 
 def _state(checker, rows):
-    cells = [(r.employee, r.number, [(type(v).__name__, str(v)) for v in r.values], r.text) for r in rows]
+    # A row's text is read by name only (a chunk taken whole keeps the row's own mapping): its kept cells.
+    kept = ("hire_date", "mentor", "team")
+    cells = [
+        (r.employee, r.number, [(type(v).__name__, str(v)) for v in r.values], {k: r.text.get(k) for k in kept})
+        for r in rows
+    ]
     issues = [(i.code, i.message, i.path, i.hint) for i in checker.issues]
     return cells, issues, checker.n, checker.count, checker.last
 
