@@ -15,13 +15,14 @@ refuses the file as the first would have.
 The usual chunk (every id plain ASCII text without surrounding blanks, every
 number read by the generated reader without a problem, every kept cell
 text) is taken a column at a time by :func:`map`, without a Python-level
-loop per row, and each row's own mapping kept as its text (holding the kept cells
-among others, read by name only); any other chunk goes row by row, as before.  The first pass
-does the same through :func:`first_feed`: a chunk in which every check the
-checker makes holds at once (ids ascending, teams named, text cells short
-ASCII) is taken whole; a chunk with anything else, or with the scheme's
-input constraints to keep, goes through the checker itself, which names
-every problem in its order.
+loop per row, each row's own mapping standing for its text (it holds the
+kept cells among others, and a row's text is only read by name); any other
+chunk goes row by row, as before.  The first pass does the same through
+:func:`first_feed`: a chunk in which every check the checker makes holds
+at once (ids ascending, teams named, text cells short ASCII) is taken
+whole; a chunk with anything else, or with the scheme's input constraints
+to keep, goes through the checker itself, which names every problem in its
+order.
 """
 
 from __future__ import annotations
