@@ -2,10 +2,12 @@
 
 import csv
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perfrules import Issue
+from perfrules import InputError, Issue
+from perfrules._adapters import streamed
 from perfrules._adapters.streamed import csv_stream
 
 
@@ -51,3 +53,37 @@ def test_rows_and_their_lines_are_those_read_one_row_at_a_time(tmp_path, text):
     assert got == [row for row, _ in want]
     lines = [stream.locate(Issue("x", "x", (f"row {n}", "a"))).line for n in range(2, len(got) + 2)]
     assert lines == [line for _, line in want]
+
+
+@pytest.mark.parametrize("block", [1, 2, 5])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_text())
+def test_rows_read_a_block_at_a_time_are_those_read_one_at_a_time(tmp_path, monkeypatch, block, text):
+    # While every row is the usual one, blocks of lines are parsed at once; from the first that is not
+    # (a quote, a blank line, a short row), row by row: the rows and their lines are the same either way.
+    monkeypatch.setattr(streamed, "_LINES", block)
+    path = tmp_path / "data.csv"
+    path.write_text(text, encoding="utf-8")
+    stream = csv_stream(path)
+    assert stream is not None
+    got = list(stream.rows())
+    want = _reference(path)
+    assert got == [row for row, _ in want]
+    lines = [stream.locate(Issue("x", "x", (f"row {n}", "a"))).line for n in range(2, len(got) + 2)]
+    assert lines == [line for _, line in want]
+
+
+def test_extra_cells_after_many_usual_rows_name_their_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(streamed, "_LINES", 4)
+    rows = [f"E{k:03d},1,2" for k in range(10)]
+    rows[8] += ",3"
+    path = tmp_path / "data.csv"
+    path.write_text("employee_id,a,b\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    stream = csv_stream(path)
+    assert stream is not None
+    got = []
+    with pytest.raises(InputError) as raised:
+        got.extend(stream.rows())
+    assert len(got) == 8
+    assert raised.value.issues[0].code == "extra-cells"
+    assert "line 10 " in raised.value.issues[0].message

@@ -37,9 +37,16 @@ def plan(tmp_path):
     return pr.compile_scheme(pr.load_scheme(path))
 
 
+KEPT = ("hire_date", "mentor", "team")
+
+
 def _cells(rows):
-    # Decimal 80 and 80.0 are equal: the text is compared too.
-    return [(r.employee, r.number, [(type(v).__name__, str(v)) for v in r.values], r.text) for r in rows]
+    # Decimal 80 and 80.0 are equal: the text is compared too. A row's text is read by name only (a
+    # chunk taken whole keeps the row's own mapping): its kept cells are compared.
+    return [
+        (r.employee, r.number, [(type(v).__name__, str(v)) for v in r.values], {k: r.text.get(k) for k in KEPT})
+        for r in rows
+    ]
 
 
 @pytest.mark.parametrize("numbers", [None, NumberFormat(decimal=",", thousands=".")])

@@ -24,6 +24,8 @@ import gc
 import os
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
+from contextlib import suppress
+from itertools import chain, islice, repeat
 from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import Any
@@ -54,6 +56,7 @@ from .xlsx import TEXT_COLUMNS
 __all__ = ["CsvStream", "csv_stream", "score_csv_streamed"]
 
 _BLOCK = 1 << 20
+_LINES = 1_000  # lines parsed at once while every row is the usual one
 _SUFFIXES = (".csv", ".tsv", ".txt")
 
 
@@ -79,42 +82,65 @@ class CsvStream:
         Yield each row as ``csv.DictReader`` does (short rows filled with ``None``); raise on extra cells.
         """
         shifts: list[tuple[int, int]] = []
-        header, width = list(self.columns), len(self.columns)
+        header, width, delimiter = list(self.columns), len(self.columns), self.delimiter
         with open(self.path, encoding=self.encoding, newline="") as fh:
-            reader = csv.reader(fh, delimiter=self.delimiter)
+            reader = csv.reader(fh, delimiter=delimiter)
             try:
-                next(reader)
-                line, n, shift = reader.line_num, 2, 0
-                for cells in reader:
-                    # The usual row: every cell there, on one line right after the row before (a row
-                    # ending on line n + shift began there too: it cannot begin before).
-                    if len(cells) == width and reader.line_num == n + shift:
-                        yield dict(zip(header, cells))  # noqa: B905 - the lengths were just compared
-                        n += 1
-                        continue
-                    line = max(line, n - 1 + shift)  # where the row before ended, had it been a usual one
-                    if not cells:  # a blank line is no row
-                        line = reader.line_num
-                        continue
-                    if line + 1 - n != shift:
-                        shift = line + 1 - n
-                        shifts.append((n, shift))
-                    if len(cells) > width:
-                        raise _fail(
-                            "extra-cells",
-                            f"line {reader.line_num} has more cells than the header",
-                            self.source,
-                            reader.line_num,
-                        )
-                    if len(cells) < width:  # the missing cells are None, as csv.DictReader gives them
-                        yield dict(zip(header, [*cells, *[None] * (width - len(cells))], strict=True))
-                    else:
-                        yield dict(zip(header, cells, strict=True))
-                    line, n = reader.line_num, n + 1
-            except csv.Error as exc:
-                raise _fail("syntax", f"not valid CSV: {exc}", self.source, line=reader.line_num) from None
+                try:
+                    next(reader)
+                except csv.Error as exc:
+                    raise _fail("syntax", f"not valid CSV: {exc}", self.source, line=reader.line_num) from None
+                # The reader takes a line from the file only when it needs one: the lines after the header
+                # are the file's own. While every row is the usual one (one line, every cell there, no
+                # quote that could make a cell span lines), a block of lines is parsed and made into rows
+                # at once, without a Python-level loop per row; from the first block that is not, row by row.
+                done = reader.line_num  # lines read so far
+                if done != 1:  # a header over several lines shifts every row: row by row from the start
+                    yield from self._each(fh, done, 2, shifts)
+                    return
+                while lines := list(islice(fh, _LINES)):
+                    block = None
+                    if '"' not in "".join(lines):
+                        with suppress(csv.Error):  # read again row by row below, which names the line
+                            block = list(csv.reader(lines, delimiter=delimiter))
+                    if block is None or len(block) != len(lines) or not all(map(width.__eq__, map(len, block))):
+                        yield from self._each(chain(lines, fh), done, done + 1, shifts)
+                        return
+                    yield from map(dict, map(zip, repeat(header), block))
+                    done += len(lines)
             finally:
                 self.shifts = shifts
+
+    def _each(self, lines: Iterator[str], done: int, n: int, shifts: list[tuple[int, int]]) -> Iterator[dict[str, Any]]:
+        # Row by row from line ``done`` + 1, the first row there row ``n``, noting where rows shift.
+        header, width = list(self.columns), len(self.columns)
+        reader = csv.reader(lines, delimiter=self.delimiter)
+        line, shift = done, 0
+        try:
+            for cells in reader:
+                at = done + reader.line_num
+                # The usual row: every cell there, on one line right after the row before (a row
+                # ending on line n + shift began there too: it cannot begin before).
+                if len(cells) == width and at == n + shift:
+                    yield dict(zip(header, cells))  # noqa: B905 - the lengths were just compared
+                    n += 1
+                    continue
+                line = max(line, n - 1 + shift)  # where the row before ended, had it been a usual one
+                if not cells:  # a blank line is no row
+                    line = at
+                    continue
+                if line + 1 - n != shift:
+                    shift = line + 1 - n
+                    shifts.append((n, shift))
+                if len(cells) > width:
+                    raise _fail("extra-cells", f"line {at} has more cells than the header", self.source, at)
+                if len(cells) < width:  # the missing cells are None, as csv.DictReader gives them
+                    yield dict(zip(header, [*cells, *[None] * (width - len(cells))], strict=True))
+                else:
+                    yield dict(zip(header, cells, strict=True))
+                line, n = at, n + 1
+        except csv.Error as exc:
+            raise _fail("syntax", f"not valid CSV: {exc}", self.source, line=done + reader.line_num) from None
 
     def locate(self, issue: Issue) -> Issue:
         """

@@ -27,7 +27,7 @@ __all__ = ["Row", "RowChecker", "Unordered", "as_records", "read_rows"]
 
 class Row(NamedTuple):
     """
-    One employee's checked inputs: id, row number, values in the plan's input order, extra text columns.
+    One employee's checked inputs: id, row number, values in the plan's input order, kept text cells (by name).
     """
 
     employee: str

@@ -46,7 +46,7 @@ from .results import build_result, layout_of
 from .splitholds import first_stage_holds
 from .streampeople import StreamedPeople
 from .teams import unshared_issues
-from .trusted import trusted_feed
+from .trusted import first_feed, trusted_feed
 
 __all__ = ["stream_problem", "stream_scores"]
 
@@ -229,7 +229,7 @@ def _pass(
             break
         with number_format(options.numbers):
             # A later pass reads rows the first checked whole and found no problem in: converted, not checked again.
-            rows = checker.feed(batch) if upto == 1 else trusted_feed(checker, batch)
+            rows = first_feed(checker, batch) if upto == 1 else trusted_feed(checker, batch)
         del batch
         if checker.issues:
             continue  # only checking now: nothing is evaluated or handed on
