@@ -148,6 +148,7 @@ def ordered(
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for fut in done:
                     _finish(running, fut, values, finished)
+            del futures[at]  # its values are the caller's now: a future kept would keep every column alive
             yield at, mine
     finally:
         for fut in futures.values():
