@@ -136,10 +136,12 @@ class Num:
         Return the exponent every row has, or ``None`` when rows differ (looked at once, then remembered).
         """
         if not self._looked:
-            self._looked = True
+            # The exponent is set before the column is marked looked at: another thread (see .colsched) that
+            # reads this column meanwhile looks again, and never takes "not looked yet" for "rows differ".
             lo, hi = self.e.min(), self.e.max()
             if isinstance(lo, int) and lo == hi:
                 self.exp = lo
+            self._looked = True
         return self.exp
 
     def bounds(self) -> tuple[int, int]:

@@ -319,68 +319,70 @@ def evaluate_columns(
     ``people`` holds the rows' ids, teams and relations, for group values.
     With ``keep``, only those values are returned, and every other is let go
     as soon as no later step reads it (memory: a column is 20 bytes a row).
+    Steps that do not read each other's values are evaluated on two threads
+    (see :mod:`.colsched`); the values, and the first error in plan order, are
+    those of one thread.
     """
-    from .._errors import EvaluationError
     from . import fixed
-    from .groups import group_values
+    from .colsched import last_reads, ordered, step_names, threads_for
 
     crowd = people if people is not None else People([employee(k) for k in range(n)])
-
     env: dict[str, Any] = {}
-    ev = _Eval(n, env)
     groups = group_calls(plan)
-    done = _last_reads(plan, groups) if keep is not None else {}
-    for at, ref in enumerate((None, *plan.order)):
-        for name in done.get(at - 1, ()):
-            if keep is not None and name not in keep:
-                env.pop(name, None)
-        step = plan.steps.get(ref) if ref is not None else None
-        ev.memo = {}
-        try:
-            if ref is None:
-                env.update(inputs())
-                for p in plan.scheme.params:
-                    env[p.name] = fixed.const(p.value, n)
-            elif step is None:
-                env[ref[1]] = group_values(plan, groups[ref[1]], env, n, crowd)
-            else:
-                _step(ev, step)
-        except fixed.Limit as exc:
-            fallback()
-            err = EvaluationError(
-                "columnar-limit: a value needs more than 28 digits or leaves the exact range of the columnar "
-                "engine (score with engine='row')",
-                employee=employee(exc.rows.arg_true()[0]),
-                step=_where(step) if step is not None else None,
-            )
-            err.code = "columnar-limit"  # the instance's code: programs can tell it from an arithmetic failure
-            raise err from None
+    done = last_reads(plan, groups) if keep is not None else {}
+    run = partial(_run, plan, groups, n, crowd)
+    try:
+        env.update(inputs())
+        for p in plan.scheme.params:
+            env[p.name] = fixed.const(p.value, n)
+    except fixed.Limit as exc:
+        raise _limit(exc, None, employee, fallback) from None
+    workers = threads_for(n, len(plan.order))
+    values = dict(env) if workers > 1 else env
+    names = [step_names(plan, groups, ref) for ref in plan.order] if workers > 1 else []
+    steps = ordered([r for r, _ in names], [m for _, m in names], run, values, workers) if workers > 1 else None
+    try:
+        for at, ref in enumerate(plan.order):
+            for name in done.get(at, ()):  # read for the last time by the step before (position 0: the inputs)
+                if keep is not None and name not in keep:
+                    env.pop(name, None)
+                    values.pop(name, None)
+            try:
+                env.update(run(at, env) if steps is None else next(steps)[1].result())
+            except fixed.Limit as exc:
+                raise _limit(exc, plan.steps.get(ref), employee, fallback) from None
+    finally:
+        if steps is not None:
+            steps.close()  # an error: what has not started is cancelled, what has is waited for
     return env
 
 
-def _last_reads(plan: Plan, groups: dict[str, tuple[str, ...]]) -> dict[int, list[str]]:
-    # For each position in (None, *plan.order), the names read or made there for the last time.
-    from .crowds import needed
+def _limit(exc: Any, step: Step | None, employee: Callable[[int], str], fallback: Callable[[], None]) -> Exception:
+    from .._errors import EvaluationError
 
-    last: dict[str, int] = {}
-    for at, ref in enumerate((None, *plan.order)):
-        if ref is None:
-            continue
-        step = plan.steps.get(ref)
-        if step is None:
-            names = {ref[1], *needed(plan, groups[ref[1]])}
-        else:
-            roots = (*step.prelude, *step.traced_only, *step.otherwise, *(n for _, n in step.outputs))
-            names = {n.name for root in roots for n in walk(root) if isinstance(n, Ref)}
-            names |= {name for name, _ in step.outputs}
-            if step.guard is not None:
-                names |= {n.name for n in walk(step.guard) if isinstance(n, Ref)}
-        for name in names:
-            last[name] = at
-    out: dict[int, list[str]] = {}
-    for name, at in last.items():
-        out.setdefault(at, []).append(name)
-    return out
+    fallback()
+    err = EvaluationError(
+        "columnar-limit: a value needs more than 28 digits or leaves the exact range of the columnar "
+        "engine (score with engine='row')",
+        employee=employee(exc.rows.arg_true()[0]),
+        step=_where(step) if step is not None else None,
+    )
+    err.code = "columnar-limit"  # the instance's code: programs can tell it from an arithmetic failure
+    return err
+
+
+def _run(
+    plan: Plan, groups: dict[str, tuple[str, ...]], n: int, crowd: People, at: int, env: dict[str, Any]
+) -> dict[str, Any]:
+    # The values step ``at`` of the plan's order makes, from ``env`` (its outputs are written into it too).
+    from .groups import group_values
+
+    ref = plan.order[at]
+    step = plan.steps.get(ref)
+    if step is None:
+        return {ref[1]: group_values(plan, groups[ref[1]], env, n, crowd)}
+    _step(_Eval(n, env), step)
+    return {name: env[name] for name, _ in step.outputs}
 
 
 def _step(ev: _Eval, step: Step) -> None:
