@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import keyword
 from decimal import Decimal
 
@@ -283,6 +284,16 @@ def rich_populations(draw: st.DrawFn, min_size: int = 1, max_size: int = 6) -> l
 
 
 MODES = ["half_up", "half_even", "down", "up", "floor", "ceiling"]
+
+#: Each rounding mode a scheme may name, as Decimal's own constant.
+DECIMAL_MODES = {
+    "half_up": decimal.ROUND_HALF_UP,
+    "half_even": decimal.ROUND_HALF_EVEN,
+    "floor": decimal.ROUND_FLOOR,
+    "ceiling": decimal.ROUND_CEILING,
+    "up": decimal.ROUND_UP,
+    "down": decimal.ROUND_DOWN,
+}
 
 #: Numbers written as people write them: with and without places, negative zeros, exponents.
 varied_numbers = st.one_of(

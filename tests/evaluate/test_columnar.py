@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import csv
 from decimal import (
-    ROUND_CEILING,
-    ROUND_DOWN,
     ROUND_FLOOR,
-    ROUND_HALF_EVEN,
-    ROUND_HALF_UP,
-    ROUND_UP,
     Decimal,
     localcontext,
 )
@@ -22,7 +17,7 @@ from hypothesis import strategies as st
 
 import perfrules as pr
 from perfrules._compile import CONTEXT
-from tests.strategies import formula_schemes, populations, schemes, varied_numbers
+from tests.strategies import DECIMAL_MODES, formula_schemes, populations, schemes, varied_numbers
 
 pl = pytest.importorskip("polars")
 fixed = pytest.importorskip("perfrules._evaluate.fixed")
@@ -119,14 +114,7 @@ def _same_or_limit(plan, rows, expected):
         assert max(digits) >= 28
 
 
-MODES = {
-    "half_up": ROUND_HALF_UP,
-    "half_even": ROUND_HALF_EVEN,
-    "down": ROUND_DOWN,
-    "up": ROUND_UP,
-    "floor": ROUND_FLOOR,
-    "ceiling": ROUND_CEILING,
-}
+MODES = DECIMAL_MODES
 DECIMALS = st.sampled_from(["0", "-0", "-0.00", "0.000", "1", "-1", "2.5", "-2.5", "0.005", "-0.005", "1E+2"]).map(
     Decimal
 ) | st.decimals(min_value=-(10**6), max_value=10**6, places=6, allow_nan=False, allow_infinity=False)

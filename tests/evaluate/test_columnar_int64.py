@@ -5,12 +5,6 @@ from __future__ import annotations
 import operator
 from contextlib import contextmanager
 from decimal import (
-    ROUND_CEILING,
-    ROUND_DOWN,
-    ROUND_FLOOR,
-    ROUND_HALF_EVEN,
-    ROUND_HALF_UP,
-    ROUND_UP,
     Decimal,
     localcontext,
 )
@@ -20,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perfrules._compile import CONTEXT
+from tests.strategies import DECIMAL_MODES
 
 pl = pytest.importorskip("polars")
 fixed = pytest.importorskip("perfrules._evaluate.fixed")
@@ -28,14 +23,7 @@ quotient = pytest.importorskip("perfrules._evaluate.quotient")
 tiers = pytest.importorskip("perfrules._evaluate.tiers")
 colholds = pytest.importorskip("perfrules._evaluate.colholds")
 
-MODES = {
-    "half_up": ROUND_HALF_UP,
-    "half_even": ROUND_HALF_EVEN,
-    "floor": ROUND_FLOOR,
-    "ceiling": ROUND_CEILING,
-    "up": ROUND_UP,
-    "down": ROUND_DOWN,
-}
+MODES = DECIMAL_MODES
 COMPARE = {
     "<": operator.lt,
     "<=": operator.le,

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import random
 from decimal import (
-    ROUND_CEILING,
-    ROUND_DOWN,
     ROUND_FLOOR,
-    ROUND_HALF_EVEN,
-    ROUND_HALF_UP,
-    ROUND_UP,
     Decimal,
     localcontext,
 )
@@ -19,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perfrules._compile import CONTEXT
+from tests.strategies import DECIMAL_MODES
 
 pl = pytest.importorskip("polars")
 fixed = pytest.importorskip("perfrules._evaluate.fixed")
@@ -27,14 +23,7 @@ formats = pytest.importorskip("perfrules._evaluate.formats")
 coeffs = pytest.importorskip("perfrules._evaluate.coeffs")
 quotient = pytest.importorskip("perfrules._evaluate.quotient")
 
-MODES = {
-    "half_up": ROUND_HALF_UP,
-    "half_even": ROUND_HALF_EVEN,
-    "floor": ROUND_FLOOR,
-    "ceiling": ROUND_CEILING,
-    "up": ROUND_UP,
-    "down": ROUND_DOWN,
-}
+MODES = DECIMAL_MODES
 EDGES = ["0", "-0", "0.5", "-0.5", "2.5", "-2.5", "1.005", "-1.005", "0.015", "-0.000"]
 
 
