@@ -159,9 +159,14 @@ def _scored(
     return attrs.evolve(results, results=tuple(marked(r, over.get(r.employee, {}), pending, {}) for r in results))
 
 
-def _unique(ids: Any) -> Any:
+def _ids(part: Any) -> Any:
+    return part["employee_id"]
+
+
+def _unique(*ids: Any) -> Any:
     # Each partition checks its own ids; an employee in two partitions would be scored twice.
-    counts = ids.value_counts()
+    pd: Any = importlib.import_module("pandas")
+    counts = pd.concat(ids, ignore_index=True).value_counts()
     twice = sorted(str(emp) for emp in counts[counts > 1].index)
     if twice:
         shown = ", ".join(repr(e) for e in twice[:10]) + (" ..." if len(twice) > 10 else "")
@@ -233,5 +238,9 @@ def score_dask(plan: Plan, frame: Any, *, engine: str = "row", unheld: bool = Fa
     scored = frame.map_partitions(
         _score, Shipped(plan), dask.delayed(known), {**options, "engine": engine}, columns, holds, mine, meta=meta
     )
-    ok = dask.delayed(_unique)(scored["employee_id"])
-    return scored.map_partitions(_checked, ok, meta=meta)
+    # The check and the rows read the same scored partitions: built from the frame's column of ids
+    # instead, the check's graph would be optimised apart and score every partition a second time.
+    parts = scored.to_delayed()
+    ok = dask.delayed(_unique)(*[dask.delayed(_ids)(part) for part in parts])  # only the ids travel
+    checked = [dask.delayed(_checked)(part, ok) for part in parts]
+    return dask.dataframe.from_delayed(checked, meta=meta, verify_meta=False)
