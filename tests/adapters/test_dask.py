@@ -215,3 +215,52 @@ def test_an_approval_on_population_values_is_refused_unless_unheld(client: Any, 
     flagged = pr.score_dask(plan, frame(read(data)), period="2026-04", no_history=True, unheld=True).compute()
     assert flagged["flags"].str.contains("approval_required").any()
     assert not flagged["flags"].str.contains("approval_held").any()
+
+
+def test_each_partition_works_its_holds_out_once_and_is_scored_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The first pass hands each partition's holds back; the scoring pass reuses them (no cluster:
+    # the synchronous scheduler runs every task here, so the count is seen).  Rows that changed are held again.
+    import dask
+
+    from perfrules._adapters import partitions, read_population, render_results, score_held
+    from perfrules._evaluate import held_plan, part_holds, splitholds
+    from tests.adapters.test_streamed import _kpi_rows
+    from tests.adapters.test_streamed_holds import SECOND_LOOK, _plan
+
+    plan = _plan(tmp_path, SECOND_LOOK)
+    data = tmp_path / "data.csv"
+    data.write_text("\n".join(_kpi_rows(120, seed=5)) + "\n", encoding="utf-8")
+    _, results = score_held(plan, read_population(data), {}, period="2026-04", no_history=True)
+    calls: list[int] = []
+    worked_out = splitholds._holds_of
+
+    def counted(*args: Any) -> Any:
+        calls.append(len(args[2]))
+        return worked_out(*args)
+
+    monkeypatch.setattr(splitholds, "_holds_of", counted)
+    scored: list[int] = []
+    scoring = partitions._scored
+
+    def scored_once(*args: Any) -> Any:
+        scored.append(len(args[1]))
+        return scoring(*args)
+
+    monkeypatch.setattr(partitions, "_scored", scored_once)
+    out = tmp_path / "out.csv"
+    with dask.config.set(scheduler="synchronous"):  # written as bench_dask.py writes it
+        scored_frame = pr.score_dask(plan, frame(read(data), 4), period="2026-04", no_history=True)
+        scored_frame.to_csv(out, single_file=True, index=False, lineterminator="\n")
+    assert out.read_bytes() == render_results(results, "x.csv")
+    assert sorted(calls) == [30, 30, 30, 30]  # once per partition, not once per pass
+    assert sorted(scored) == [30, 30, 30, 30]  # the check of ids reads the rows written: scored once
+    gated, holds = held_plan(plan)
+    rows = read(data)
+    options = {"period": "2026-04", "no_history": True}
+    first, held = part_holds(gated, holds, rows[:60], **options)
+    again, same = part_holds(gated, holds, rows[:60], held, **options)
+    assert (again, same) == (first, held) and len(calls) == 5
+    fewer, other = part_holds(gated, holds, rows[:59], held, **options)  # another part: worked out again
+    assert len(calls) == 6 and other.rows == 59 and fewer == first[:59]

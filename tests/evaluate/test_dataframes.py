@@ -12,7 +12,7 @@ import pyarrow as pa
 import pytest
 
 import perfrules as pr
-from perfrules._cells import is_empty_cell
+from perfrules._cells import _pandas_texts, as_records, is_empty_cell
 from tests.conftest import EXAMPLES
 
 PLAN = pr.compile_scheme(pr.load_scheme(EXAMPLES / "seed001" / "scheme.yaml"))
@@ -150,3 +150,17 @@ def test_missing_library_is_an_output_error(results, monkeypatch):
             method()
         (issue,) = err.value.issues
         assert issue.code == "missing-extra" and f"perfrules[{extra}]" in issue.hint
+
+
+@pytest.mark.parametrize("dtype", ["str", "string", pd.StringDtype("python"), object])
+def test_text_frames_read_column_by_column_give_the_records_of_to_dict(dtype):
+    # Text columns take a column-wise path (a Dask partition is one): the very dicts to_dict gives,
+    # missing texts included (NaN or None, as the dtype has them), and the same keys.
+    frame = pd.DataFrame({"employee_id": ["E1", "E2", None], 7: ["1", None, ""]}, dtype=dtype)
+    got, want = as_records(frame), frame.to_dict("records")
+    assert (_pandas_texts(frame) is None) == (dtype is object)  # the column-wise path is taken for texts
+    assert repr(got) == repr(want)
+    assert [[type(v) for v in r.values()] for r in got] == [[type(v) for v in r.values()] for r in want]
+    assert as_records(frame.iloc[:0]) == [] and as_records(pd.DataFrame(index=range(2))) == [{}, {}]
+    mixed = frame.assign(n=[1, 2, 3])  # not all text: left to to_dict
+    assert repr(as_records(mixed)) == repr(mixed.to_dict("records"))

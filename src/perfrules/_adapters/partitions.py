@@ -21,6 +21,7 @@ import attrs
 from .._compile import Plan
 from .._errors import CompileError, InputError, Issue
 from .._evaluate import (
+    PartHolds,
     PopulationValues,
     Results,
     Shipped,
@@ -72,15 +73,25 @@ _Holds = Mapping[str, str] | None
 
 
 def _collect(
-    ship: Shipped, part: Any, known: PopulationValues, options: dict[str, Any], k: int, holds: _Holds = None
-) -> PopulationValues:
+    ship: Shipped,
+    part: Any,
+    known: PopulationValues,
+    options: dict[str, Any],
+    k: int,
+    holds: _Holds = None,
+    held: PartHolds | None = None,
+) -> tuple[PopulationValues, PartHolds | None]:
+    # With holds, the partition's holds are worked out on the first pass only and handed back, so
+    # that later passes and the scoring reuse them instead of scoring its first stage again.
     plan = ship.plan
     # An empty partition (a filter, a repartition) has no share; scoring it would say the input has no rows.
     if not len(part):
-        return PopulationValues()
+        return PopulationValues(), None
     options = {**options, "source": f"partition {k}"}
-    rows = part if holds is None else part_holds(plan, holds, part, **options)[0]
-    return collect_part(plan, rows, known, **options)
+    if holds is None:
+        return collect_part(plan, part, known, **options), None
+    rows, held = part_holds(plan, holds, part, held, **options)
+    return collect_part(plan, rows, known, **options), held
 
 
 def population_values_dask(plan: Plan, frame: Any, **options: Any) -> PopulationValues:
@@ -91,10 +102,12 @@ def population_values_dask(plan: Plan, frame: Any, **options: Any) -> Population
     pass scores every partition up to the next group values and adds up their
     shares on the client: one pass per stage of group values, one more for a forced distribution.
     """
-    return _population(plan, frame, None, options)
+    return _population(plan, frame, None, options)[0]
 
 
-def _population(plan: Plan, frame: Any, holds: _Holds, options: dict[str, Any]) -> PopulationValues:
+def _population(
+    plan: Plan, frame: Any, holds: _Holds, options: dict[str, Any]
+) -> tuple[PopulationValues, list[PartHolds | None]]:
     # With ``holds`` (``plan`` is then the scheme copy gated on them), each partition holds its
     # amounts first: the shares are those of the held values, as the command line's population has them.
     dask = _dask()
@@ -103,11 +116,13 @@ def _population(plan: Plan, frame: Any, holds: _Holds, options: dict[str, Any]) 
     known = PopulationValues()
     parts = frame.to_delayed()
     task = dask.delayed(_collect, pure=True)
+    held: list[PartHolds | None] = [None] * len(parts)  # each partition's holds, once worked out
     while not known.complete(plan):
         ship, given = Shipped(plan), dask.delayed(known)
-        shares = dask.compute(*[task(ship, part, given, options, k, holds) for k, part in enumerate(parts)])
-        known = known.combine(plan, shares)
-    return known
+        got = dask.compute(*[task(ship, part, given, options, k, holds, held[k]) for k, part in enumerate(parts)])
+        known = known.combine(plan, [share for share, _ in got])
+        held = [h for _, h in got]
+    return known, held
 
 
 def _score(
@@ -117,29 +132,41 @@ def _score(
     options: dict[str, Any],
     columns: Sequence[str],
     holds: _Holds = None,
+    held: Sequence[PartHolds | None] = (),
     partition_info: dict[str, Any] | None = None,
 ) -> Any:
     plan = ship.plan
     pd: Any = importlib.import_module("pandas")  # installed with dask[dataframe]; it has no type hints
     # Errors name the partition: row numbers count from its first row.
     source = f"partition {partition_info['number']}" if partition_info else "a partition"
-    rows = list(result_rows(_scored(plan, part, known, holds, {**options, "source": source}))) if len(part) else []
+    # This partition's holds from the first pass (part_holds works them out again if its rows changed).
+    mine = held[partition_info["number"]] if partition_info and partition_info["number"] < len(held) else None
+    options = {**options, "source": source}
+    rows = list(result_rows(_scored(plan, part, known, holds, mine, options))) if len(part) else []
     return pd.DataFrame(rows, columns=list(columns), dtype=object) if rows else pd.DataFrame(columns=list(columns))
 
 
-def _scored(plan: Plan, part: Any, known: PopulationValues, holds: _Holds, options: dict[str, Any]) -> Results:
+def _scored(
+    plan: Plan, part: Any, known: PopulationValues, holds: _Holds, held: PartHolds | None, options: dict[str, Any]
+) -> Results:
     if holds is None:
         return score_part(plan, part, known, **options)
-    rows, over = part_holds(plan, holds, part, **options)
+    rows, mine = part_holds(plan, holds, part, held, **options)
+    over = mine.over
     results = score_part(plan, rows, known, **options)
     # Flagged as score_held flags what it holds: no approval is given here, so every amount over is held.
     pending = {(emp, name) for emp, asked in over.items() for name in asked}
     return attrs.evolve(results, results=tuple(marked(r, over.get(r.employee, {}), pending, {}) for r in results))
 
 
-def _unique(ids: Any) -> Any:
+def _ids(part: Any) -> Any:
+    return part["employee_id"]
+
+
+def _unique(*ids: Any) -> Any:
     # Each partition checks its own ids; an employee in two partitions would be scored twice.
-    counts = ids.value_counts()
+    pd: Any = importlib.import_module("pandas")
+    counts = pd.concat(ids, ignore_index=True).value_counts()
     twice = sorted(str(emp) for emp in counts[counts > 1].index)
     if twice:
         shown = ", ".join(repr(e) for e in twice[:10]) + (" ..." if len(twice) > 10 else "")
@@ -204,11 +231,16 @@ def score_dask(plan: Plan, frame: Any, *, engine: str = "row", unheld: bool = Fa
     unknown = sorted(set(options) - set(_OPTIONS))
     if unknown:
         raise TypeError(f"score_dask() got unexpected options: {', '.join(unknown)}")
-    known = _population(plan, frame, holds, options)
+    known, held = _population(plan, frame, holds, options)
     columns = result_columns(plan)
     meta = dict.fromkeys(columns, "object")
+    mine = dask.delayed(held) if holds is not None else ()  # each partition's holds, from the first pass
     scored = frame.map_partitions(
-        _score, Shipped(plan), dask.delayed(known), {**options, "engine": engine}, columns, holds, meta=meta
+        _score, Shipped(plan), dask.delayed(known), {**options, "engine": engine}, columns, holds, mine, meta=meta
     )
-    ok = dask.delayed(_unique)(scored["employee_id"])
-    return scored.map_partitions(_checked, ok, meta=meta)
+    # The check and the rows read the same scored partitions: built from the frame's column of ids
+    # instead, the check's graph would be optimised apart and score every partition a second time.
+    parts = scored.to_delayed()
+    ok = dask.delayed(_unique)(*[dask.delayed(_ids)(part) for part in parts])  # only the ids travel
+    checked = [dask.delayed(_checked)(part, ok) for part in parts]
+    return dask.dataframe.from_delayed(checked, meta=meta, verify_meta=False)

@@ -17,7 +17,7 @@ from .population import Results
 from .results import FlagHit, Layout, Result, SharedCost, build_result, layout_of
 from .shipped import Shipped, portable
 from .split import Aggregate, PopulationValues, require_split, score_part, split_issues
-from .splitholds import first_stage_holds, part_holds
+from .splitholds import PartHolds, first_stage_holds, part_holds
 from .stream import stream_problem, stream_scores
 from .sweeping import amounts, shares_reading
 
@@ -30,6 +30,7 @@ __all__ = [
     "Hold",
     "Holding",
     "Layout",
+    "PartHolds",
     "PopulationValues",
     "RecordedHistory",
     "Result",

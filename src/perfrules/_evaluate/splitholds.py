@@ -20,6 +20,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from .._compile import Plan, Stage
 from .engine import score
 from .given import given
@@ -27,7 +29,7 @@ from .holds import over_of
 from .inputs import as_records
 from .results import Result, layout_of
 
-__all__ = ["Over", "first_stage_holds", "held_rows", "part_holds"]
+__all__ = ["Over", "PartHolds", "first_stage_holds", "held_rows", "part_holds"]
 
 #: Each employee's amounts held: employee → adjustment → (the amount, its threshold).
 Over = dict[str, dict[str, tuple[Decimal, Decimal]]]
@@ -92,19 +94,46 @@ def held_rows(
     ]
 
 
-def part_holds(plan: Plan, holds: Mapping[str, str], rows: Any, **options: Any) -> tuple[list[dict[str, Any]], Over]:
+@attrs.frozen
+class PartHolds:
     """
-    Return the rows of one part with their hold inputs set, and each employee's amounts held.
+    One part's holds, worked out once and reused by its later passes: its row count and each employee's amounts.
+
+    ``pending`` holds the amounts each employee is scored with held, ``over``
+    every amount asked about (employees with none left out), as :func:`part_holds` works them out.
+    """
+
+    rows: int
+    pending: Over
+    over: Over
+
+
+def part_holds(
+    plan: Plan, holds: Mapping[str, str], rows: Any, held: PartHolds | None = None, **options: Any
+) -> tuple[list[dict[str, Any]], PartHolds]:
+    """
+    Return the rows of one part with their hold inputs set, and its holds (each employee's amounts held).
 
     ``plan`` is the scheme copy gated on ``holds`` (:func:`.holdcopy.held_plan`)
     and must hold on its first stage only (:func:`first_stage_holds`);
     ``options`` are :func:`perfrules.score`'s.  Each employee is held as
     :class:`~perfrules._evaluate.holds.Holding` holds them: scored again with
     every amount asked about so far held, until holding brings nothing new over.
+    ``held``, this part's holds from an earlier pass over the same rows, is
+    reused instead (unless its row count differs: then they are worked out again).
     """
     id_column = options.get("id_column", "employee_id")
-    layout = layout_of(plan)
     records = list(as_records(rows))
+    if held is None or held.rows != len(records):
+        held = _holds_of(plan, holds, records, id_column, options)
+    # Holding's rows: scored with what is pending.
+    return held_rows(records, holds, held.pending, id_column), held
+
+
+def _holds_of(
+    plan: Plan, holds: Mapping[str, str], records: list[Mapping[str, Any]], id_column: str, options: dict[str, Any]
+) -> PartHolds:
+    layout = layout_of(plan)
     over: Over = {}
     pending: Over = {}
     outputs = _first_stage(plan, held_rows(records, holds, pending, id_column), options)
@@ -121,5 +150,5 @@ def part_holds(plan: Plan, holds: Mapping[str, str], rows: Any, **options: Any) 
             break
         redo = [r for r in records if _key(r, id_column) in again]
         outputs = _first_stage(plan, held_rows(redo, holds, pending, id_column), options)
-    # Holding's rows: scored with what is pending; its holds: every amount asked about.
-    return held_rows(records, holds, pending, id_column), {emp: asked for emp, asked in over.items() if asked}
+    # Its holds: every amount asked about.
+    return PartHolds(len(records), pending, {emp: asked for emp, asked in over.items() if asked})
