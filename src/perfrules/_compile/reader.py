@@ -84,9 +84,7 @@ def generate_reader(specs: Sequence[Any]) -> Callable[[Mapping[str, Any]], tuple
             # _CACHED per column, and only in the default number grammar (the only one this reader
             # runs in), so the value is the one reading would give.
             ns[f"_seen{k}"] = {}
-            body.append(f"    if r.__class__ is _str and (v{k} := _seen{k}.get(r)) is not None:")
-            body.append("        pass")
-            body.append("    else:")
+            body.append(f"    if not (r.__class__ is _str and (v{k} := _seen{k}.get(r)) is not None):")
             body += ["    " + line for line in _cell(k, m, kind, flags)]
             body.append(f"        if r.__class__ is _str and _len(_seen{k}) < {_CACHED}:")
             body.append(f"            _seen{k}[r] = v{k}")

@@ -19,6 +19,7 @@ Decimals and turned back into a column: the very code, so the very values.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from decimal import Decimal
 from typing import Any
 
@@ -89,15 +90,14 @@ def crowd_value(plan: Plan, call: tuple[str, ...], env: dict[str, Any], n: int, 
     scope, function = call[0].split("_", 1)
     ranked = plan.scheme.ranking is not None and function in ("rank", "top")
     number = isinstance(env[call[1]], fixed.Num)
-    try:
+    # Beyond the exact range of a window (Limit): the row engine's code computes it, with its rounding.
+    with suppress(fixed.Limit):
         if scope in ("team", "all") and function in WINDOWED and not ranked and number:
             teams = _index(people, "\0team", people.teams) if scope == "team" and people.teams is not None else None
             return _windowed(function, env[call[1]], _counted(plan, call, env, n), teams, n)
         if scope in RELATION_SCOPES and function in _GROUPED and number:
             rel = RELATION_SCOPES[scope]
             return _related(function, env[call[1]], _counted(plan, call, env, n), people, _named(people, rel))
-    except fixed.Limit:
-        pass  # beyond the exact range of a window: the row engine's code computes it, with its rounding
     return _exact(plan, call, env, n, people)
 
 
