@@ -49,16 +49,20 @@ def threads_for(n: int, steps: int) -> int:
     return min(wanted, os.cpu_count() or 1, steps)
 
 
-def step_names(plan: Plan, groups: dict[str, tuple[str, ...]], ref: Any) -> tuple[set[str], set[str]]:
+def step_names(
+    plan: Plan, groups: dict[str, tuple[str, ...]], ref: Any, *, traced: bool = True
+) -> tuple[set[str], set[str]]:
     """
     Return the names step ``ref`` of ``plan`` reads (a group value: what its call reads) and the names it makes.
+
+    With ``traced``, the names its traced-only nodes read count too.
     """
     from .crowds import needed
 
     step = plan.steps.get(ref)
     if step is None:
         return set(needed(plan, groups[ref[1]])), {ref[1]}
-    roots = (*step.prelude, *step.traced_only, *step.otherwise, *(n for _, n in step.outputs))
+    roots = (*step.prelude, *(step.traced_only if traced else ()), *step.otherwise, *(n for _, n in step.outputs))
     if step.guard is not None:
         roots += (step.guard,)
     return {n.name for root in roots for n in walk(root) if isinstance(n, Ref)}, {name for name, _ in step.outputs}

@@ -16,8 +16,7 @@ from typing import Any
 import attrs
 
 from .._compile import Plan
-from .._ir import Ref, walk
-from .crowds import needed
+from .colsched import step_names
 from .groups import group_calls
 from .holdcopy import held_plan
 from .results import Layout, layout_of
@@ -26,14 +25,8 @@ __all__ = ["HeldStep", "HoldFacts", "hold_facts"]
 
 
 def _reads(plan: Plan, groups: dict[str, tuple[str, ...]], ref: Any) -> tuple[set[str], set[str]]:
-    # The names step ``ref`` reads, and those it makes.
-    step = plan.steps.get(ref)
-    if step is None:
-        return set(needed(plan, groups[ref[1]])), {ref[1]}
-    roots = (*step.prelude, *step.otherwise, *(node for _, node in step.outputs))
-    if step.guard is not None:
-        roots += (step.guard,)
-    return {n.name for root in roots for n in walk(root) if isinstance(n, Ref)}, {name for name, _ in step.outputs}
+    # The names step ``ref`` reads (its values, not its traced-only nodes), and those it makes.
+    return step_names(plan, groups, ref, traced=False)
 
 
 def _affected(plan: Plan, holds: Collection[str]) -> tuple[list[HeldStep], set[str], set[str]]:
