@@ -4,6 +4,7 @@ import datetime as dt
 import json
 import sqlite3
 
+import attrs
 import pytest
 
 import perfrules as pr
@@ -97,6 +98,32 @@ def test_the_columnar_engine_holds_the_same(files):
     _, by_row = score_held(plan, rows, {}, period="2026-04")
     _, by_columns = score_held(plan, rows, {}, period="2026-04", engine="columnar")
     assert by_row.to_dict() == by_columns.to_dict()
+
+
+@pytest.mark.parametrize("when", [None, "sales > 2000"])
+def test_explanations_word_the_schemes_own_condition_not_the_hold_gate(files, when):
+    # The hold copy gates each adjustment with a threshold on an input of its own (hold_special == 0):
+    # that gate is the engine's, so an adjustment under its threshold is explained as the scheme wrote it.
+    scheme, _, _ = files
+    plan = pr.compile_scheme(pr.load_scheme(scheme))
+    if when is not None:
+        bonus = attrs.evolve(plan.scheme.bonuses[0], when=when)
+        plan = pr.compile_scheme(attrs.evolve(plan.scheme, bonuses=(bonus,)))
+    rows = [
+        {"employee_id": "E1", "sales": "5000", "awards": "300"},
+        {"employee_id": "E3", "sales": "1000", "awards": "150"},
+    ]
+    used, results = score_held(plan, rows, {}, period="2026-04")
+    assert used is not plan  # E1's 300 is held: both are scored on the gated copy
+    e1, e3 = (pr.explain(used, r) for r in results)
+    assert "held until approved" in pr.render_text(e1)
+    assert "hold_" not in pr.render_text(e3) and "hold_" not in pr.render_json(e3)
+    special = next(line for line in e3.lines if line.name == "special")
+    if when is None:
+        assert "when" not in special.facts and "applies" not in special.facts
+        assert "- special: 150→150.00 = 150.00 → added to pay" in pr.render_text(e3)
+    else:
+        assert {"when": when, "applies": False} == {k: special.facts[k] for k in ("when", "applies")}  # E3 sold 1000
 
 
 def test_unheld_money_is_never_published(files):

@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from .._compile import Plan, compile_scheme
+from .._kinds import HOLD_LABEL, hold_gate
 from .._model import Bonus, Metric, Penalty, Scheme
 from .results import layout_of
 
@@ -43,13 +44,11 @@ def holding_scheme(scheme: Scheme, names: Iterable[str]) -> tuple[Scheme, dict[s
     holds the adjustment at 1 and lets it apply as written at 0.
     """
     holds = {name: hold_input(scheme, name) for name in names}
-    metrics = [Metric(h, min=Decimal(0), max=Decimal(1), default=Decimal(0)) for h in holds.values()]
+    # Labelled as the engine's, so that explanations word the adjustment's own condition without the gate.
+    metrics = [Metric(h, min=Decimal(0), max=Decimal(1), default=Decimal(0), label=HOLD_LABEL) for h in holds.values()]
 
     def gated(adj: Penalty | Bonus) -> Any:
-        if adj.name not in holds:
-            return adj
-        gate = f"{holds[adj.name]} == 0"
-        return attrs.evolve(adj, when=gate if adj.when is None else f"({adj.when}) and {gate}")
+        return adj if adj.name not in holds else attrs.evolve(adj, when=hold_gate(adj.when, holds[adj.name]))
 
     variant = attrs.evolve(
         scheme,

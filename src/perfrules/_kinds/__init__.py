@@ -8,7 +8,7 @@ registry's order is the order in which kinds are checked.
 
 from typing import Any
 
-from .adjustment import BONUSES, PENALTIES
+from .adjustment import BONUSES, HOLD_LABEL, PENALTIES, hold_gate, scheme_when
 from .base import Context, Explaining, Kind, Line, limit_facts
 from .grade import GRADES
 from .indicator import INDICATORS, points_name
@@ -24,6 +24,7 @@ from .wording import COMMON, name_text, number, value_text
 
 __all__ = [
     "COMMON",
+    "HOLD_LABEL",
     "KINDS",
     "Context",
     "CountError",
@@ -37,6 +38,7 @@ __all__ = [
     "charges_name",
     "explained_terms",
     "group_scopes",
+    "hold_gate",
     "key_name",
     "limit_facts",
     "marginal_total",
@@ -47,6 +49,7 @@ __all__ = [
     "population_types",
     "schedule_after",
     "schedule_total",
+    "scheme_when",
     "shortfall_points",
     "value_text",
 ]

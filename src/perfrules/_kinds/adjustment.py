@@ -33,7 +33,42 @@ from .people import charged_to
 from .steps import schedule_after, schedule_total
 from .wording import limits_text, number, what
 
-__all__ = ["BONUSES", "PENALTIES"]
+__all__ = ["BONUSES", "HOLD_LABEL", "PENALTIES", "hold_gate", "scheme_when"]
+
+#: The label of the input the engine's hold copy adds for an adjustment held for approval (W2).
+HOLD_LABEL = "perfrules: held for approval (W2)"
+
+
+def hold_gate(when: str | None, hold: str) -> str:
+    """
+    Return ``when`` gated on the hold input ``hold`` (W2): the adjustment applies only while ``hold`` is 0.
+    """
+    gate = f"{hold} == 0"
+    return gate if when is None else f"({when}) and {gate}"
+
+
+def _hold_inputs(scheme: Scheme) -> set[str]:
+    return {m.name for m in scheme.metrics if m.label == HOLD_LABEL}
+
+
+def scheme_when(scheme: Scheme, adj: Penalty | Bonus) -> str | None:
+    """
+    Return the condition ``adj`` was written with, without the gate the engine's hold copy added (W2).
+
+    The gate is the engine's, not the scheme's, so explanations leave it out:
+    only an input labelled :data:`HOLD_LABEL` that :func:`hold_gate` put last
+    in the condition is taken for one.
+    """
+    if adj.when is None:
+        return None
+    for hold in _hold_inputs(scheme):
+        if adj.when == hold_gate(None, hold):
+            return None
+        suffix = f") and {hold_gate(None, hold)}"
+        if adj.when.startswith("(") and adj.when.endswith(suffix):
+            return adj.when[1 : -len(suffix)]
+    return adj.when
+
 
 _ZERO, _ONE = Decimal(0), Decimal(1)
 
@@ -231,8 +266,9 @@ class _Adjustments:
         facts: dict[str, Any] = {"unit": adj.unit, "sign": "-" if isinstance(adj, Penalty) else "+"}
         if adj.unit == "money":
             facts["places"] = ex.scheme.money.places  # how many places its amounts are shown with
-        if adj.when is not None:
-            facts.update(when=adj.when, applies=bool(traced["applies"]))
+        when = scheme_when(ex.scheme, adj)
+        if when is not None:  # only a gate the engine added for a hold: the result tells whether it held
+            facts.update(when=when, applies=bool(traced["applies"]))
         if facts.get("applies", True):
             if adj.occurrences is not None:
                 values = env.get(f"metrics.{adj.occurrences}", env.get(adj.occurrences))  # shared: qualified
@@ -262,7 +298,10 @@ class _Adjustments:
                 facts["kept"] = True
         into = adj.into()
         facts["into"] = into[1] if into is not None else None
-        return Line(f"{ref[0]}.{name}", self.kind, name, adj.label, env[name], facts, ex.reads(ref))
+        reads = ex.reads(ref)
+        if when != adj.when:  # the hold input the engine's gate reads is not the scheme's either
+            reads = {k: v for k, v in reads.items() if k not in _hold_inputs(ex.scheme)}
+        return Line(f"{ref[0]}.{name}", self.kind, name, adj.label, env[name], facts, reads)
 
     def render(self, w: Mapping[str, str], line: Line) -> str | None:
         f, it = dict(line.facts), what(line)
@@ -270,7 +309,8 @@ class _Adjustments:
         if f.get("held"):  # added by the explanation from the result: held for approval (W2)
             return w["held"].format(what=it, held=number(f["held"], money), limit=number(f["held_over"], money))
         if f.get("applies") is False:
-            return w["not_applied"].format(what=it, when=f["when"])
+            # Without a condition of its own, only a hold (W2, told above from the result) closes an adjustment.
+            return w["not_applied"].format(what=it, when=f["when"]) if "when" in f else None
         if "occurrences" in f:
             items = ", ".join(f"{number(v)}→{number(a, money)}" for v, a in f["occurrences"]) or w["none"]
             text = w["occurrences"].format(what=it, items=items, gross=number(f["gross"], money))
