@@ -173,8 +173,8 @@ def test_an_appeal_outside_its_window_refused(files, capsys):
     at = (published + dt.timedelta(minutes=5)).isoformat()
     argv = ["ledger", "appeal", str(db), str(scheme), "--period", "2026-04", "--employee", "E1"]
     assert 0 == main([*argv, "--by", "E1", "--note", "award of 300 held", "--at", at])
-    assert "its outcome is the period's next revision" in capsys.readouterr().err
-    # The outcome is a revision: the approval changes E1's pay, and the revision answers the appeal.
+    assert "it is answered by a revision that changes E1's results" in capsys.readouterr().err
+    # The outcome is a revision that changes E1: the approval changes E1's pay, and the revision answers the appeal.
     approve_argv = ["ledger", "approve", str(db), str(scheme), "--period", "2026-04", "--employee", "E1"]
     assert 0 == main([*approve_argv, "--adjustment", "special", "--by", "Li Na", "--note", "appeal upheld"])
     assert 0 == main(["score", str(scheme), str(data), "--period", "2026-04", "--ledger", str(db), "--revise"])

@@ -2,7 +2,7 @@
 Adapters at the edges: files in, files out, and the results ledger.
 """
 
-from .appeals import appeal, deadline
+from .appeals import answer_appeal, appeal, appeals_of, deadline
 from .approvals import approvals_of, approve, score_held
 from .arrowfiles import ARROW_SUFFIXES
 from .columnar import score_csv_columnar
@@ -28,7 +28,9 @@ __all__ = [
     "Pending",
     "Publication",
     "Table",
+    "answer_appeal",
     "appeal",
+    "appeals_of",
     "approvals_of",
     "approve",
     "check_writable",

@@ -260,14 +260,26 @@ class LedgerEvents:
         )
         return (int(rows[0][0]), str(rows[0][1])) if rows else None
 
+    def published_times(self, scheme: str, period: str) -> list[tuple[int, str]]:
+        """
+        Return every revision of ``period`` and when it was recorded as published, oldest first.
+        """
+        rows = self._rows(
+            "SELECT revision, recorded_at FROM periods WHERE scheme = ? AND label = ? ORDER BY revision",
+            (scheme, period),
+        )
+        return [(int(r[0]), str(r[1])) for r in rows]
+
     def _answer_appeals(
         self, db: sqlite3.Connection, scheme: str, label: str, revision: int, changed: set[str], after: int
     ) -> None:
-        # An open appeal is answered by the next revision of its period: the outcome names it.
+        # An open appeal is answered by a revision that changes its employee's record (``changed``: the
+        # employees with any change, inputs included). A revision that changes only others has not looked at
+        # it: the appeal stays open for a later revision or a person's answer (``ledger answer``).
         answered = {o["appeal"] for o in self.events(scheme, "appeal-outcome", label)}
         for a in self.events(scheme, "appeal", label):
-            if a["seq"] not in answered:
-                data = {"appeal": a["seq"], "revision": revision, "changed": a["employee"] in changed}
+            if a["seq"] not in answered and a["employee"] in changed:
+                data = {"appeal": a["seq"], "revision": revision, "changed": True}
                 self._event(db, scheme, label, "appeal-outcome", a["employee"], data, after=after)
 
     def _insert(

@@ -1,5 +1,5 @@
 """
-The process around published results: ``perfrules ledger approve``, ``appeal`` and ``deltas``; what is held.
+The process around published results: ``perfrules ledger approve``, ``appeal``, ``answer``, ``appeals`` and ``deltas``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import json
 import sys
 from typing import Any
 
-from .._adapters import Ledger, Publication, appeal, approve
+from .._adapters import Ledger, Publication, answer_appeal, appeal, appeals_of, approve
 from .._errors import Issue, LedgerError
 from .._load import read_scheme
 from .._model import Scheme
@@ -33,7 +33,7 @@ def tell_held(path: str, done: Publication) -> None:
 
 def add_process_commands(actions: Any) -> None:
     """
-    Add ``approve``, ``appeal`` and ``deltas`` to the ``perfrules ledger`` subcommands.
+    Add ``approve``, ``appeal``, ``answer``, ``appeals`` and ``deltas`` to the ``perfrules ledger`` subcommands.
     """
     ap = actions.add_parser("approve", help="record an approval of an amount held (W2); score again to release it")
     ap.add_argument("ledger")
@@ -52,6 +52,20 @@ def add_process_commands(actions: Any) -> None:
     ea.add_argument("--by", required=True, help="who appeals")
     ea.add_argument("--note", required=True, help="what is appealed")
     ea.add_argument("--at", help="when the appeal was made, ISO 8601 (default: now)")
+    an = actions.add_parser("answer", help="answer an employee's open appeals without a revision: nothing changes")
+    an.add_argument("ledger")
+    an.add_argument("scheme")
+    an.add_argument("--period", required=True)
+    an.add_argument("--employee", required=True)
+    an.add_argument("--by", required=True, help="who decided")
+    an.add_argument("--note", required=True, help="why nothing changes (the written answer)")
+    an.add_argument("--at", help="when it was decided, ISO 8601 (default: now)")
+    al = actions.add_parser("appeals", help="list the appeals recorded and their outcomes")
+    al.add_argument("ledger")
+    al.add_argument("scheme")
+    al.add_argument("--period", help="only this period's")
+    al.add_argument("--open", action="store_true", help="only those not yet answered")
+    al.add_argument("--json", action="store_true", help="print them as JSON")
     de = actions.add_parser("deltas", help="list what revisions changed in payouts and is not yet paid (true-up)")
     de.add_argument("ledger")
     de.add_argument("scheme")
@@ -75,11 +89,31 @@ def _moment(args: argparse.Namespace) -> dt.datetime | None:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone.utc)
 
 
+def _appeal_line(a: dict[str, Any]) -> str:
+    # One appeal and its outcome, as ``ledger appeals`` lists it.
+    made = f"appeal {a['appeal']} against revision {a['revision']}, made {a['at']} by {a['by']}"
+    told = f'{made} (window until {a["deadline"]}): "{a["note"]}"'
+    o = a["outcome"]
+    if o is None:
+        return f"{told}; open"
+    if "by" in o:
+        return f'{told}; answered by {o["by"]} on {o["at"]}, revision {o["revision"]} stands: "{o["note"]}"'
+    return f"{told}; answered by revision {o['revision']}, {'changed' if o['changed'] else 'unchanged'}"
+
+
 def process_command(args: argparse.Namespace) -> int:
     """
-    ``perfrules ledger approve | appeal | deltas``.
+    ``perfrules ledger approve | appeal | answer | appeals | deltas``.
     """
     scheme = _scheme(args.scheme)
+    if args.action == "appeals":
+        with Ledger(args.ledger, readonly=True) as ledger:
+            found = appeals_of(ledger, scheme.name, args.period, open_only=args.open)
+        if args.json:
+            print(json.dumps(found, ensure_ascii=False, indent=2))
+        for a in [] if args.json else found:
+            print(f"{a['period']} {a['employee']}: {_appeal_line(a)}")
+        return EXIT_OK
     if args.action == "deltas":
         with Ledger(args.ledger, readonly=True) as ledger:
             found = ledger.outstanding(scheme.name, "")
@@ -104,9 +138,22 @@ def process_command(args: argparse.Namespace) -> int:
             return EXIT_OK
         if args.action == "appeal":
             done = appeal(ledger, scheme, args.period, args.employee, by=args.by, note=args.note, at=moment)
+            latest = ledger.published_at(scheme.name, args.period)
+            since = f"; revision {latest[0]} was published since" if latest and latest[0] > done["revision"] else ""
             print(
                 f"ledger {args.ledger}: appeal by {args.employee} against {args.period} revision {done['revision']} "
-                f"recorded (window until {done['deadline']}); its outcome is the period's next revision",
+                f"recorded (window until {done['deadline']}){since}; it is answered by a revision that changes "
+                f"{args.employee}'s results, or by perfrules ledger answer",
+                file=sys.stderr,
+            )
+            return EXIT_OK
+        if args.action == "answer":
+            answered = answer_appeal(
+                ledger, scheme.name, args.period, args.employee, by=args.by, note=args.note, at=moment
+            )
+            print(
+                f"ledger {args.ledger}: {len(answered)} appeal(s) of {args.employee} in {args.period} answered by "
+                f"{args.by}: revision {answered[0]['revision']} stands",
                 file=sys.stderr,
             )
             return EXIT_OK
