@@ -153,3 +153,22 @@ def test_the_appeals_are_listed_with_their_outcomes(book, capsys):
     listed = json.loads(capsys.readouterr().out)
     assert ["answered"] * 3 == [a["status"] for a in listed]
     assert {"revision": 2, "changed": True} == listed[0]["outcome"] and "E1 销售" == listed[0]["note"]
+
+
+def test_a_refused_appeal_leaves_a_new_ledger_as_it_was(book):
+    # The checks run inside the write transaction: a refusal rolls back the tables a new ledger would get,
+    # and the same ledger object then records as if nothing had happened.
+    scheme, _, db, _ = book
+    loaded, fresh = pr.load_scheme(scheme), db.with_name("new.db")
+    plan = pr.compile_scheme(loaded)
+    with pr.Ledger(fresh) as ledger:
+        with pytest.raises(pr.LedgerError, match="period 2026-04 of 'w1' is not recorded") as err:
+            appeal(ledger, loaded, "2026-04", "E1", by="E1", note="x", at=_at(6))
+        assert "appeal-unknown" == err.value.issues[0].code
+        with pytest.raises(pr.LedgerError) as none:
+            answer_appeal(ledger, "w1", "2026-04", "E1", by="Li Na", note="x", at=_at(6))
+        assert "appeal-not-open" == none.value.issues[0].code
+        assert ([], []) == (ledger.revisions("2026-04"), appeals_of(ledger, "w1"))
+        ledger.publish(pr.score(plan, [{"employee_id": "E1", "sales": "100"}], period="2026-04"), loaded)
+        assert 1 == appeal(ledger, loaded, "2026-04", "E1", by="E1", note="x")["revision"]
+    assert 0 == main(["ledger", "verify", str(fresh)])

@@ -142,27 +142,27 @@ def appeal(
         )
     if not (by.strip() and note.strip()):
         raise fail("appeal-incomplete", "an appeal needs who makes it and a note of what is appealed", ledger.path)
-    revisions = ledger.published_times(scheme.name, period)
-    if not revisions:
-        raise fail(
-            "appeal-unknown", f"period {period} of {scheme.name!r} is not recorded in {ledger.path}", ledger.path
-        )
     moment = _aware(at)
-    revision, last = _in_force(ledger, rule, period, revisions, moment)
-    if employee not in ledger.load(period, revision=revision, scheme=scheme.name):
-        raise fail(
-            "appeal-unknown",
-            f"employee {employee} is not recorded in period {period} revision {revision} of {scheme.name!r}",
-            ledger.path,
-        )
-    data = {
-        "by": by.strip(),
-        "at": moment.isoformat(timespec="seconds"),
-        "note": note.strip(),
-        "revision": revision,
-        "deadline": last.isoformat(),
-    }
-    ledger.record_events(scheme.name, period, "appeal", [(employee, data)])
+
+    def recorded() -> list[tuple[str, dict[str, Any]]]:
+        # Run with the write lock held: the revision in force cannot change before the appeal is recorded.
+        revisions = ledger.published_times(scheme.name, period)
+        if not revisions:
+            raise fail(
+                "appeal-unknown", f"period {period} of {scheme.name!r} is not recorded in {ledger.path}", ledger.path
+            )
+        revision, last = _in_force(ledger, rule, period, revisions, moment)
+        if employee not in ledger.load(period, revision=revision, scheme=scheme.name):
+            raise fail(
+                "appeal-unknown",
+                f"employee {employee} is not recorded in period {period} revision {revision} of {scheme.name!r}",
+                ledger.path,
+            )
+        data.update(revision=revision, deadline=last.isoformat())
+        return [(employee, data)]
+
+    data: dict[str, Any] = {"by": by.strip(), "at": moment.isoformat(timespec="seconds"), "note": note.strip()}
+    ledger.record_events(scheme.name, period, "appeal", recorded)
     return data
 
 
@@ -222,37 +222,31 @@ def answer_appeal(
     """
     if not (by.strip() and note.strip()):
         raise fail("appeal-incomplete", "an answer needs who decided and a note of why", ledger.path)
-    waiting = [a for a in appeals_of(ledger, scheme, period, open_only=True) if a["employee"] == employee]
-    if not waiting:
-        raise fail(
-            "appeal-not-open",
-            f"employee {employee} has no open appeal in period {period} of {scheme!r}",
-            ledger.path,
-            f"list the appeals: perfrules ledger appeals {ledger.path} SCHEME --period {period}",
-        )
     moment = _aware(at)
     text = moment.isoformat(timespec="seconds")
-    made = max(dt.datetime.fromisoformat(a["at"]) for a in waiting)
-    if moment > dt.datetime.now(dt.timezone.utc) or moment < made:
-        why = "in the future" if moment >= made else f"before the appeal it answers ({made.isoformat()})"
-        raise fail(
-            "appeal-answer-time", f"the answer is dated {text}, {why}", ledger.path, "give the time it was decided"
-        )
-    found = ledger.published_at(scheme, period)
-    assert found is not None  # an appeal was recorded against the period
-    data = [
-        (
-            employee,
-            {
-                "appeal": a["appeal"],
-                "revision": found[0],
-                "changed": False,
-                "by": by.strip(),
-                "at": text,
-                "note": note.strip(),
-            },
-        )
-        for a in waiting
-    ]
-    ledger.record_events(scheme, period, "appeal-outcome", data)
-    return [d for _, d in data]
+
+    def outcomes() -> list[tuple[str, dict[str, Any]]]:
+        # Run with the write lock held: an appeal a revision answers meanwhile is not answered twice.
+        waiting = [a for a in appeals_of(ledger, scheme, period, open_only=True) if a["employee"] == employee]
+        if not waiting:
+            raise fail(
+                "appeal-not-open",
+                f"employee {employee} has no open appeal in period {period} of {scheme!r}",
+                ledger.path,
+                f"list the appeals: perfrules ledger appeals {ledger.path} SCHEME --period {period}",
+            )
+        made = max(dt.datetime.fromisoformat(a["at"]) for a in waiting)
+        if moment > dt.datetime.now(dt.timezone.utc) or moment < made:
+            why = "in the future" if moment >= made else f"before the appeal it answers ({made.isoformat()})"
+            raise fail(
+                "appeal-answer-time", f"the answer is dated {text}, {why}", ledger.path, "give the time it was decided"
+            )
+        found = ledger.published_at(scheme, period)
+        assert found is not None  # an appeal was recorded against the period
+        told = {"revision": found[0], "changed": False, "by": by.strip(), "at": text, "note": note.strip()}
+        recorded[:] = [(employee, {"appeal": a["appeal"], **told}) for a in waiting]
+        return recorded
+
+    recorded: list[tuple[str, dict[str, Any]]] = []
+    ledger.record_events(scheme, period, "appeal-outcome", outcomes)
+    return [d for _, d in recorded]

@@ -133,6 +133,8 @@ class LedgerEvents:
     _rows: Callable[..., list[tuple[Any, ...]]]
     _transaction: Callable[[], AbstractContextManager[sqlite3.Connection]]
     _prepare: Callable[[sqlite3.Connection], None]
+    _check_format: Callable[[], bool]
+    _fresh: bool
     _error: Callable[[sqlite3.Error], LedgerError]
 
     def _head(self, db: sqlite3.Connection) -> str:
@@ -167,16 +169,29 @@ class LedgerEvents:
         ).lastrowid
         return int(seq or 0)
 
-    def record_events(self, scheme: str, label: str, kind: str, items: list[tuple[str, dict[str, Any]]]) -> list[int]:
+    def record_events(
+        self,
+        scheme: str,
+        label: str,
+        kind: str,
+        items: list[tuple[str, dict[str, Any]]] | Callable[[], list[tuple[str, dict[str, Any]]]],
+    ) -> list[int]:
         """
         Record events of one ``kind`` for ``(employee, data)`` pairs in one transaction; return their numbers.
+
+        ``items`` may be a function returning the pairs: it runs inside the
+        transaction, with the write lock held, so what it checks cannot change
+        before they are recorded (an error it raises records nothing).
         """
         try:
             with self._transaction() as db:
                 self._prepare(db)
-                return [self._event(db, scheme, label, kind, emp, data) for emp, data in items]
+                pairs = items() if callable(items) else items
+                return [self._event(db, scheme, label, kind, emp, data) for emp, data in pairs]
         except sqlite3.Error as exc:
             raise self._error(exc) from None
+        finally:
+            self._fresh = self._check_format()  # a refused first write leaves the file as it was
 
     def events(self, scheme: str, kind: str, label: str | None = None) -> list[dict[str, Any]]:
         """
