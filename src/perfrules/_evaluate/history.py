@@ -266,7 +266,7 @@ def history_values(
                 run += 1
             row.append(Decimal(run))
         out.append(tuple(row))
-    late = late_windows(plan, period, window.first, ids)
+    late = late_windows(plan, period, window.first, ids, hired)
     if late or (window.missing and plan.scheme.history.missing == "error"):
         raise _refuse(plan, period, window.missing if plan.scheme.history.missing == "error" else (), late)
     before = window.before.end.isoformat() if window.before is not None else None
