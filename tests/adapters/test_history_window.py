@@ -120,3 +120,84 @@ def test_the_sweep_reads_totals_since_hire_as_scoring_does(tmp_path, engine):
     with pytest.raises(pr.InputError) as err:
         pr.sweep(undeclared, {"doubled": doubled}, batches, amount="career", history=store, engine=engine)
     assert "history-begins" in {i.code for i in err.value.issues}
+
+
+YTD = """name: ytd cap
+period: month
+metrics: {sales: {type: money}}
+payouts:
+  raw: {formula: "sales / 100"}
+  bonus: {formula: "min(raw, max(250 - prior_sum(bonus, since=year), 0))"}
+"""
+
+
+def _ytd(begins):
+    return pr.compile_scheme(pr.scheme_from_text(YTD + f"history: {{begins: {begins}}}\n").scheme)
+
+
+def _publish(plan, ledger, month, sales="12000", revise=False):
+    results = pr.score(plan, [{"employee_id": "a", "sales": sales}], period=month, history=ledger)
+    return ledger.publish(results, plan.scheme, revise=revise)
+
+
+def test_moving_the_declared_start_earlier_marks_the_periods_it_changes_stale(tmp_path):
+    """January and February were trial runs; history began in March. Moved to January, April counts them."""
+    march, january = _ytd("2026-03"), _ytd("2026-01")
+    with pr.Ledger(tmp_path / "l.db") as ledger:
+        for month in ("2026-01", "2026-02", "2026-03", "2026-04", "2026-05"):
+            assert () == _publish(march, ledger, month).stale
+        # Under March: April paid 120 (250 - 120 in March), May 10. January itself reads nothing earlier.
+        assert D(120) == D(ledger.load("2026-04")["a"]["payouts"]["bonus"])
+        done = _publish(january, ledger, "2026-01")
+        assert ("unchanged", ("2026-02", "2026-03", "2026-04", "2026-05")) == (done.status, done.stale)
+        # Restated under January, each period counts the year from January: 120 in each of January and
+        # February leaves 10 for March, nothing after. February read January as nothing already: unchanged.
+        again = restate(ledger, january, done.stale, lambda label: [{"employee_id": "a", "sales": "12000"}])
+        assert ["unchanged", "revised", "revised", "revised"] == [p.status for p in again]
+        assert [D(120), D(10), D(0), D(0)] == [
+            D(ledger.load(m)["a"]["payouts"]["bonus"]) for m in ("2026-02", "2026-03", "2026-04", "2026-05")
+        ]
+        assert ("2026-02",) == _publish(january, ledger, "2026-01").stale  # unchanged, so still under March
+
+
+def test_a_period_whose_windows_cut_nothing_is_not_stale_when_the_start_moves(tmp_path):
+    with pr.Ledger(tmp_path / "l.db") as ledger:
+        for month in ("2026-03", "2026-04"):
+            _publish(_ytd("2026-03"), ledger, month)
+        _publish(_ytd("2027-01"), ledger, "2027-01")  # January reads nothing earlier of its year: nothing cut
+        assert ("2026-03", "2026-04") == _publish(_ytd("2026-02"), ledger, "2026-02").stale
+
+
+def test_moving_the_declared_start_later_marks_the_periods_that_read_before_it_stale(tmp_path):
+    with pr.Ledger(tmp_path / "l.db") as ledger:
+        for month in ("2026-01", "2026-02", "2026-03"):
+            _publish(_ytd("2026-01"), ledger, month)
+        done = _publish(_ytd("2026-02"), ledger, "2026-02")  # March read January: now before history
+        assert ("2026-03",) == done.stale
+
+
+def test_the_command_line_lists_and_restates_what_a_moved_start_changes(tmp_path, capsys):
+    months = tmp_path / "months"
+    months.mkdir()
+    for month in ("2026-01", "2026-02", "2026-03", "2026-04"):
+        (months / f"{month}.csv").write_text("employee_id,sales\na,12000\n", encoding="utf-8")
+    for begins in ("2026-03", "2026-01"):
+        (tmp_path / f"{begins}.yaml").write_text(YTD + f"history: {{begins: {begins}}}\n", encoding="utf-8")
+    ledger = str(tmp_path / "l.db")
+
+    def score(begins, month, *more):
+        data = str(months / f"{month}.csv")
+        return main(["score", str(tmp_path / f"{begins}.yaml"), data, "--period", month, "--ledger", ledger, *more])
+
+    for month in ("2026-01", "2026-02", "2026-03", "2026-04"):
+        assert 0 == score("2026-03", month)
+    capsys.readouterr()
+    assert 0 == score("2026-01", "2026-01")
+    assert "stale (they read 2026-01; score them again): 2026-02, 2026-03, 2026-04" in capsys.readouterr().err
+    assert 0 == score("2026-01", "2026-01", "--restate", str(months))
+    err = capsys.readouterr().err
+    assert "restated 2026-03 revision 2 revised" in err and "restated 2026-04 revision 2 revised" in err
+    with pr.Ledger(ledger) as held:
+        assert [D(120), D(120), D(10), D(0)] == [
+            D(held.load(m)["a"]["payouts"]["bonus"]) for m in ("2026-01", "2026-02", "2026-03", "2026-04")
+        ]
