@@ -20,7 +20,8 @@ payouts:
   before: {formula: "prior(raw, 1)"}
 """
 
-SALES = {"2026-01": 12000, "2026-02": 8000, "2026-03": 15000, "2026-04": 9000}
+LAST3 = '  last3: {formula: "prior_sum(raw, 3)"}\n'
+SALES = {"2026-01": 12000, "2026-02": 8000, "2026-03": 15000, "2026-04": 9000, "2026-05": 6000, "2026-06": 7000}
 
 
 def _plan(history=""):
@@ -47,35 +48,64 @@ def test_a_ledger_begun_in_march_is_refused_a_year_to_date_total():
     store = _ledger(_plan("history: {begins: 2026-03}\n"), ["2026-03"])
     with pytest.raises(pr.InputError) as err:
         _score(plan, "2026-04", store)
-    (issue,) = err.value.issues
+    by = {i.path[1]: i for i in err.value.issues}
+    assert ["bonus", "last3"] == sorted(by)
+    issue, last3 = by["bonus"], by["last3"]
     assert issue.code == "history-begins"
     assert issue.path == ("payouts", "bonus", "formula")  # the element
     assert "prior_sum(bonus, since=year) in 2026-04 reads from 2026-01" in issue.message  # the window
     assert "its first is 2026-03" in issue.message and "2026-01, 2026-02 would count as nothing" in issue.message
     assert "for a, b" in issue.message  # the employees
     assert "history: {begins: 2026-01}" in issue.hint and "history: {begins: 2026-03}" in issue.hint
+    # A cap over the last three months reads January and February as well: refused the same way.
+    assert (last3.code, last3.path) == ("history-begins", ("payouts", "last3", "formula"))
+    assert last3.message == (
+        "prior_sum(raw, 3) in 2026-04 reads from 2026-01, before the scheme's history (its first is 2026-03): "
+        "2026-01, 2026-02 would count as nothing for a, b"
+    )
 
 
 def test_an_empty_ledger_is_refused_a_window_that_started_before_it():
     with pytest.raises(pr.InputError) as err:
         _score(_plan(), "2026-02", pr.RecordedHistory())
-    assert ["history-begins"] == [i.code for i in err.value.issues]
-    assert "holds no period of it yet" in err.value.issues[0].message
+    assert ["history-begins", "history-begins"] == [i.code for i in err.value.issues]
+    assert all("holds no period of it yet" in i.message for i in err.value.issues)
 
 
 def test_a_ledger_begun_at_the_windows_start_is_unaffected():
-    plan = _plan()
+    plan = pr.compile_scheme(pr.scheme_from_text(CAP.replace(LAST3, "")).scheme)
     assert D(120) == _score(plan, "2026-01", pr.RecordedHistory()).results[0].payouts["bonus"]
     store = _ledger(plan, ["2026-01", "2026-02", "2026-03"])
     assert D(0) == _score(plan, "2026-04", store).results[0].payouts["bonus"]  # 120 + 80 + 50 paid: cap reached
 
 
-def test_prior_and_totals_over_the_last_n_periods_keep_reading_before_history_as_nothing():
+def test_a_total_over_the_last_n_periods_reaching_before_the_ledger_is_refused():
+    """A cap over the last three months in a ledger begun in March: January and February are not nothing."""
     text = CAP.replace('  bonus: {formula: "min(raw, max(250 - prior_sum(bonus, since=year), 0))"}\n', "")
     plan = pr.compile_scheme(pr.scheme_from_text(text).scheme)
-    store = _ledger(plan, ["2026-03"])
-    got = _score(plan, "2026-04", store).results[0].payouts
-    assert (D(150), D(150)) == (got["last3"], got["before"])
+    store = _ledger(pr.compile_scheme(pr.scheme_from_text(text + "history: {begins: 2026-03}\n").scheme), ["2026-03"])
+    with pytest.raises(pr.InputError) as err:
+        _score(plan, "2026-04", store)
+    (issue,) = err.value.issues
+    assert (issue.code, issue.path) == ("history-begins", ("payouts", "last3", "formula"))
+    assert "prior_sum(raw, 3) in 2026-04 reads from 2026-01" in issue.message and "for a, b" in issue.message
+    assert "history: {begins: 2026-01}" in issue.hint and "history: {begins: 2026-03}" in issue.hint
+    # Declared, the window counts from March; in June (March to May) it lies inside the ledger.
+    declared = pr.compile_scheme(pr.scheme_from_text(text + "history: {begins: 2026-03}\n").scheme)
+    for month in ("2026-04", "2026-05"):
+        results = _score(declared, month, store)
+        assert D({"2026-04": 150, "2026-05": 240}[month]) == results.results[0].payouts["last3"]
+        store.periods[results.period] = {r.employee: r.to_dict() for r in results}
+    june = _score(plan, "2026-06", store)  # the undeclared scheme: nothing before history in its window
+    assert D(150 + 90 + 60) == june.results[0].payouts["last3"]
+    assert ("2026-05", "2026-04", "2026-03") == june.history.read
+
+
+def test_prior_and_streaks_keep_reading_before_the_ledger_as_nothing():
+    """prior() reads one period: in a new ledger's first month it gives 0, as it always has."""
+    text = CAP.replace('  bonus: {formula: "min(raw, max(250 - prior_sum(bonus, since=year), 0))"}\n', "")
+    plan = pr.compile_scheme(pr.scheme_from_text(text.replace(LAST3, "")).scheme)
+    assert D(0) == _score(plan, "2026-03", pr.RecordedHistory()).results[0].payouts["before"]
 
 
 def test_without_history_nothing_changes():

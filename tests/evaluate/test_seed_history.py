@@ -93,14 +93,34 @@ def test_h2_one_month_short_of_the_quarter_pays_nothing(team_plan, tmp_path, may
 
 def test_h2_a_quarter_that_began_before_history_is_refused_unless_declared(team_plan, tmp_path):
     """May and June at 90+, April never recorded: refused, unless the scheme says history begins in May."""
+    undeclared = pr.compile_scheme(attrs.evolve(team_plan.scheme, history=pr.HistoryRule()))
     with pr.Ledger(tmp_path / "l.db") as ledger, pytest.raises(pr.InputError) as err:
-        _months(team_plan, ledger, [("2026-05", _team(95, "1"))])
+        _months(undeclared, ledger, [("2026-05", _team(95, "1"))])
     assert {"history-begins"} == {i.code for i in err.value.issues}
-    assert "history: {begins: 2026-04}" in (err.value.issues[0].hint or "")
+    quarter = [i for i in err.value.issues if "since=quarter" in i.message]
+    assert "history: {begins: 2026-04}" in (quarter[0].hint or "")
+    # The example declares its history begins in April: April never recorded is missing, not nothing.
+    with pr.Ledger(tmp_path / "k.db") as ledger, pytest.raises(pr.InputError) as err:
+        _months(team_plan, ledger, [("2026-05", _team(95, "1"))])
+    assert ["history-missing"] == [i.code for i in err.value.issues]
     declared = attrs.evolve(team_plan.scheme, history=pr.HistoryRule(begins="2026-05"))
     with pr.Ledger(tmp_path / "m.db") as ledger:
         got = _months(pr.compile_scheme(declared), ledger, [("2026-05", _team(95, "1")), ("2026-06", _team(95, "1"))])
     assert D(0) == got[-1]["S"].payouts["team_quarter_award"]  # April is before history: not a whole quarter
+
+
+def test_b4_a_ledger_begun_after_a_hire_is_refused_unless_declared(team_plan, tmp_path):
+    """B4 counts a trainee's awards since hire: a ledger begun after the hire cannot know them."""
+    undeclared = pr.compile_scheme(attrs.evolve(team_plan.scheme, history=pr.HistoryRule()))
+    month = [_row("M", 85, hired="2026-04-01"), _row("T", 85, hired="2026-04-01", mentor="M")]
+    with pr.Ledger(tmp_path / "l.db") as ledger:
+        _months(undeclared, ledger, [("2026-04", month)])  # hired in the ledger's first month: nothing before
+        with pytest.raises(pr.InputError) as err:
+            _months(undeclared, ledger, [("2026-05", [*month, _row("L", 85, hired="2026-03-20", mentor="M")])])
+    (issue,) = err.value.issues
+    assert issue.code == "history-begins" and issue.path == ("conditions", "mentor_award_due", "when")
+    assert "prior_count(trainee_reached_80, since=hire) in 2026-05 reads from 2026-03" in issue.message
+    assert "its first is 2026-04" in issue.message and "for L (from 2026-03)" in issue.message
 
 
 def test_h2_seed003_three_first_places_and_two_failing_months(tmp_path):

@@ -69,19 +69,20 @@ def test_an_annual_cap_pays_no_more_than_what_is_left_this_year(tmp_path):
 
 
 def test_the_explanation_names_the_periods_each_total_came_from(tmp_path):
-    plan = _plan()
+    plan = _plan("history: {begins: 2026-01}\n")
     with pr.Ledger(tmp_path / "l.db") as ledger:
         march = _run(plan, ledger, ["2026-01", "2026-02", "2026-03"])["2026-03"]
     lines = history_lines(plan, march.period, march.history, march.by_employee()["a"].values)
     assert "- prior_sum(x, since=year) = 25: over 2026-01, 2026-02" in lines
-    assert "- prior_sum(x, 3) = 25: over 2026-01, 2026-02; 2025-12 before the scheme's history begins: none" in lines
+    said = "2025-12 before the scheme's history begins (2026-01, as the scheme declares): none"
+    assert "- prior_sum(x, 3) = 25: over 2026-01, 2026-02; " + said in lines
     zh = history_lines(plan, march.period, march.history, march.by_employee()["a"].values, "zh")
     assert "- 前期次数(high, 起算=本季度) = 1：合计 2026-01, 2026-02" in zh  # functions named in the language
 
 
 def test_a_gap_inside_a_window_is_refused_by_default(tmp_path):
     """A year-to-date total must not skip a month that was never recorded."""
-    plan = _plan()
+    plan = _plan("history: {begins: 2026-01}\n")
     with pr.Ledger(tmp_path / "l.db") as ledger:
         _run(plan, ledger, ["2026-01", "2026-03"][:1])
         with pytest.raises(pr.InputError) as err:
@@ -91,7 +92,7 @@ def test_a_gap_inside_a_window_is_refused_by_default(tmp_path):
 
 
 def test_a_gap_read_as_absent_is_listed_and_named(tmp_path):
-    plan = _plan("history: {missing: absent}\n")
+    plan = _plan("history: {begins: 2026-01, missing: absent}\n")
     with pr.Ledger(tmp_path / "l.db") as ledger:
         _run(plan, ledger, ["2026-01"])
         march = pr.score(plan, [{"employee_id": "a", "x": "1"}], period="2026-03", history=ledger)
@@ -275,7 +276,7 @@ def test_totals_are_what_the_recorded_months_say(history, x):
 @given(st.lists(st.integers(0, 100), min_size=1, max_size=15))
 def test_an_annual_cap_pays_each_year_the_smaller_of_the_cap_and_what_was_earned(xs):
     """Scored month after month, the capped bonus of each calendar year totals min(250, the year's raw bonus)."""
-    plan, store = _plan(), pr.RecordedHistory()
+    plan, store = _plan("history: {begins: 2025-01}\n"), pr.RecordedHistory()
     paid: dict[int, D] = {}
     raw: dict[int, D] = {}
     for k, x in enumerate(xs):
@@ -312,7 +313,7 @@ def test_totals_since_hire_cover_each_employees_own_periods(tmp_path, engine):
     """Since hire: each employee's periods from the one holding their hire date; before history adds nothing."""
     if engine == "columnar":
         pytest.importorskip("polars")
-    plan = pr.compile_scheme(pr.scheme_from_text(SINCE_HIRE).scheme)
+    plan = pr.compile_scheme(pr.scheme_from_text(SINCE_HIRE + "history: {begins: 2026-01}\n").scheme)
     got = {}
     with pr.Ledger(tmp_path / "l.db") as ledger:
         for month, x in (("2026-01", 5), ("2026-02", 20), ("2026-03", 12), ("2026-04", 7)):
@@ -328,8 +329,27 @@ def test_totals_since_hire_cover_each_employees_own_periods(tmp_path, engine):
     lines = history_lines(plan, results.period, results.history, old.values)
     assert (
         "- prior_sum(x, since=hire) = 37: over 2026-01, 2026-02, 2026-03; "
-        "2020-05 … 2025-12 (68) before the scheme's history begins: none"
+        "2020-05 … 2025-12 (68) before the scheme's history begins (2026-01, as the scheme declares): none"
     ) in lines
+
+
+def test_a_hire_before_the_ledger_began_is_refused_naming_the_employee(tmp_path):
+    """Without a declared start, old's total since 2020 would count the years before the ledger as nothing."""
+    plan = pr.compile_scheme(pr.scheme_from_text(SINCE_HIRE).scheme)
+    with pr.Ledger(tmp_path / "l.db") as ledger:
+        # The ledger begins in February, with new's first month: nothing before it for new to read.
+        for month in ("2026-02", "2026-03"):
+            ledger.publish(pr.score(plan, _hire_rows(5)[1:], period=month, history=ledger), plan.scheme)
+        with pytest.raises(pr.InputError) as err:
+            pr.score(plan, _hire_rows(7), period="2026-04", history=ledger)
+    assert {"history-begins"} == {i.code for i in err.value.issues}
+    assert {("payouts", n, "formula") for n in ("since_hire", "best", "highs")} == {i.path for i in err.value.issues}
+    (said,) = [i for i in err.value.issues if i.path[1] == "since_hire"]
+    assert said.message == (
+        "prior_sum(x, since=hire) in 2026-04 reads from 2020-05, before the scheme's history (its first is "
+        "2026-02): 2020-05 … 2026-01 (69) would count as nothing for old (from 2020-05)"
+    )  # new, hired in February with the ledger, is not named
+    assert "history: {begins: 2020-05}" in said.hint and "history: {begins: 2026-02}" in said.hint
 
 
 def test_since_hire_needs_hire_dates():

@@ -39,6 +39,7 @@ from .records import (
     diff,
     fail,
     hold_inputs,
+    moved_start,
     reads_period,
     row_hash,
     sqlite_error,
@@ -293,11 +294,22 @@ class Ledger(LedgerEvents):
         held = tuple((e, k, v) for e, entry in new.items() for k, v in entry.get("held", {}).items())
         note = results.history
         looked = {"read": list(note.read), "missing": list(note.missing), "before": note.before} if note else {}
+        used = note is not None and note.used
+        if note is not None and note.used:  # where history began for these results, and what that cut
+            looked.update(begins=note.begins, cut=note.cut)
+
+        def start_of(label: str) -> str:
+            return scheme.calendar.resolve(label).start.isoformat()
+
         try:
             with self._transaction() as db:
                 self._prepare(db)
                 latest = self._latest(scheme.name)
                 self._refuse_overlap(scheme.name, period, latest)
+                later = [r for r in latest if r[7] > period.end.isoformat()]
+                # A later period scored under another start of history counts other periods: stale too.
+                begins = note.begins if note is not None else None
+                moved = {r[2] for r in later if used and moved_start(r[10], begins, start_of)}
                 same = [r for r in latest if r[2] == label]
                 revision, changes = 1, tuple[Change, ...]()
                 old: dict[str, dict[str, Any]] = {}
@@ -305,7 +317,8 @@ class Ledger(LedgerEvents):
                     old = self._entries(same[0])
                     changes = diff(old, new, hold_inputs(scheme))
                     if not changes:
-                        return Publication(label, same[0][3], "unchanged", held=held)
+                        kept = tuple(r[2] for r in later if r[2] in moved)
+                        return Publication(label, same[0][3], "unchanged", stale=kept, held=held)
                     if not revise:
                         raise self._published(label, same[0][3], changes)
                     self._keeps_trueup(scheme.name, label, settles)
@@ -319,7 +332,7 @@ class Ledger(LedgerEvents):
                     self._answer_appeals(db, scheme.name, label, revision, {c.employee for c in changes}, seq)
                 if settles:  # the true-up these results pay is recorded with them, or not at all
                     self._event(db, scheme.name, label, "trueup", "", {"deltas": list(settles)}, after=seq)
-                stale = tuple(r[2] for r in latest if r[7] > period.end.isoformat() and reads_period(r[10], period))
+                stale = tuple(r[2] for r in later if r[2] in moved or reads_period(r[10], period))
         except sqlite3.Error as exc:
             raise self._error(exc) from None
         finally:

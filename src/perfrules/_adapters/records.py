@@ -39,6 +39,7 @@ __all__ = [
     "fail",
     "hold_input",
     "hold_inputs",
+    "moved_start",
     "reads_period",
     "revision_hash",
     "row_hash",
@@ -206,7 +207,9 @@ class Publication:
 
     ``stale`` lists the later periods of the same scheme whose history rules
     looked at this period (read it, found it missing, or stopped before history
-    began where it now lies): score them again, in calendar order.
+    began where it now lies), or were scored under another declared start of
+    history that counted other periods than this one's start would: score
+    them again, in calendar order.
     """
 
     period: str
@@ -362,5 +365,27 @@ def reads_period(text: Any, period: Period) -> bool:
         return period.label in looked["read"] + looked["missing"] or (
             before is not None and period.start.isoformat() <= before
         )
+    except (TypeError, ValueError, KeyError, AttributeError):
+        return True
+
+
+def moved_start(text: Any, begins: str | None, start_of: Callable[[str], str]) -> bool:
+    """
+    Return whether a revision's history record (``text``) would read differently from history begun at ``begins``.
+
+    ``begins`` is the first day (ISO) of the declared start the new results
+    were scored under, None without one; ``start_of`` gives a period label's
+    first day.  Moved earlier, a period the revision counted as nothing may
+    now count; moved later, a period it read may now be cut.  A record from
+    before history starts were recorded says nothing, and counts as no.
+    """
+    try:
+        looked = json.loads(text)
+        if not looked or "begins" not in looked or looked["begins"] == begins:
+            return False
+        nothing = looked["cut"] if looked["begins"] is not None else looked["before"]
+        if nothing is not None and (begins is None or begins <= nothing):
+            return True
+        return begins is not None and any(start_of(k) < begins for k in looked["read"] + looked["missing"])
     except (TypeError, ValueError, KeyError, AttributeError):
         return True

@@ -81,13 +81,19 @@ class HistoryNote:
     (``no_history``): history rules then read nothing, and the results say so.
     ``before`` is the last day of the latest period looked at that lay before
     history began (ISO date), if any: recording a period that ends on or
-    after it changes what these results would read.
+    after it changes what these results would read.  ``begins`` is the first
+    day of the period the scheme declared its history begins with (None
+    without a declaration), ``cut`` the last day of the latest period looked
+    at that lay before it: moving the declared start changes what these
+    results would read when it moves to ``cut`` or earlier, or past a period read.
     """
 
     used: bool
     read: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     before: str | None = None
+    begins: str | None = None
+    cut: str | None = None
 
     def worth_telling(self) -> bool:
         """
@@ -141,12 +147,14 @@ class _Window:
         self.read: list[Period] = []
         self.missing: list[Period] = []
         self.before: Period | None = None
+        self.cut: Period | None = None
 
     def at(self, back: int) -> Any:
         while len(self.periods) < back:
             p = self.plan.scheme.calendar.shift(self.period, -len(self.periods) - 1)
             if self.begins is not None and p.start < self.begins.start:
-                self.periods.append(_BEFORE)  # by declaration: recording it later changes nothing
+                self.cut = self.cut or p  # by declaration: recording it later changes nothing, moving begins does
+                self.periods.append(_BEFORE)
                 continue
             if self.begins is None and (self.first is None or p.end < self.first.start):
                 self.before = self.before or p  # the first one found is the latest
@@ -266,12 +274,14 @@ def history_values(
                 run += 1
             row.append(Decimal(run))
         out.append(tuple(row))
-    late = late_windows(plan, period, window.first, ids)
+    late = late_windows(plan, period, window.first, ids, hired)
     if late or (window.missing and plan.scheme.history.missing == "error"):
         raise _refuse(plan, period, window.missing if plan.scheme.history.missing == "error" else (), late)
     before = window.before.end.isoformat() if window.before is not None else None
     read, missing = tuple(p.label for p in window.read), tuple(p.label for p in sorted(window.missing))
-    return out, HistoryNote(True, read, missing, before)
+    begins = window.begins.start.isoformat() if window.begins is not None else None
+    cut = window.cut.end.isoformat() if window.cut is not None else None
+    return out, HistoryNote(True, read, missing, before, begins, cut)
 
 
 def _status(label: str, note: HistoryNote) -> str:

@@ -67,26 +67,41 @@ def _some(ids: Sequence[str]) -> str:
     return f"{shown} and {len(ids) - 3} more" if len(ids) > 3 else shown or "no employee"
 
 
-def late_windows(plan: Plan, period: Period, first: Period | None, ids: Sequence[str]) -> list[Issue]:
+def _reaches_before(plan: Plan, period: Period, first: Period | None, k: int) -> bool:
+    # Whether the k periods before ``period`` reach a period before the first the history source holds.
+    return k > 0 and (first is None or plan.scheme.calendar.shift(period, -k).end < first.start)
+
+
+def late_windows(
+    plan: Plan, period: Period, first: Period | None, ids: Sequence[str], hired: Mapping[str, int] | None = None
+) -> list[Issue]:
     """
-    Return a ``history-begins`` issue for each calendar-window total whose window starts before history does.
+    Return a ``history-begins`` issue for each total whose window starts before history does.
 
     Only without ``history.begins``: a ledger begun in March would otherwise
-    count January and February as nothing in a year-to-date total, though
-    they may well have been paid outside perfrules.  ``first`` is the first
-    period the history source holds; ``ids`` are the employees scored.
+    count January and February as nothing in a year-to-date total or a cap
+    over the last three months, though they may well have been paid outside
+    perfrules; an employee hired before the ledger began would have their
+    total since hire cut at its first period.  ``first`` is the first period
+    the history source holds; ``ids`` are the employees scored; ``hired``
+    gives each one's periods since hire (:func:`hire_span`).
     """
     if plan.scheme.history.begins is not None:
         return []
     out = []
     for fn, name, n in plan.history:
         found = total_of(fn)
-        k = window_span(plan, period, fn, n) if found is not None and found[1] not in (None, "hire") else 0
-        if k == 0:
+        if found is None:
+            continue
+        if found[1] == "hire":  # each employee's own window: name those hired before history began
+            spans = {e: k for e in ids if _reaches_before(plan, period, first, k := (hired or {}).get(e, 0))}
+            k = max(spans.values(), default=0)
+            who = _some([f"{e} (from {plan.scheme.calendar.shift(period, -spans[e]).label})" for e in spans])
+        else:
+            k, who = window_span(plan, period, fn, n), _some(ids)
+        if not _reaches_before(plan, period, first, k):
             continue
         earliest = plan.scheme.calendar.shift(period, -k)
-        if first is not None and earliest.end >= first.start:
-            continue
         held = "the history source holds no period of it yet" if first is None else f"its first is {first.label}"
         cut = first.label if first is not None and first.start <= period.start else period.label
         lost = [plan.scheme.calendar.shift(period, -b) for b in range(k, 0, -1)]
@@ -99,7 +114,7 @@ def late_windows(plan: Plan, period: Period, first: Period | None, ids: Sequence
                 Issue(
                     "history-begins",
                     f"{call} in {period.label} reads from {earliest.label}, before the scheme's history "
-                    f"({held}): {_labels([p.label for p in lost])} would count as nothing for {_some(ids)}",
+                    f"({held}): {_labels([p.label for p in lost])} would count as nothing for {who}",
                     path,
                     hint=f"declare where the scheme's history begins: history: {{begins: {earliest.label}}} if it "
                     "began then (a period since then never recorded is missing: record it first), or "

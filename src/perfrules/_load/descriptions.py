@@ -127,8 +127,8 @@ FIELDS: dict[str, dict[str, str]] = {
         "missing": "error (the default) refuses to score and names the missing periods; "
         "absent reads them as absent (prior() gives 0, a streak stops).",
         "begins": "The first period of the scheme's history (2026-01): periods before it count as nothing; "
-        "periods from it on that were never recorded are missing. Without it, a total over a calendar window "
-        "that reaches before the first period recorded is refused.",
+        "periods from it on that were never recorded are missing. Without it, a total (over the last n periods, "
+        "a calendar window or since hire) that reaches before the first period recorded is refused.",
     },
     "Rounding": {
         "places": "Decimal places, 0 to 10 (default 2).",

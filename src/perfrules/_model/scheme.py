@@ -243,12 +243,13 @@ class HistoryRule:
     ``begins`` (a period label such as ``2026-01``) declares where history
     starts: periods before it count as nothing, by declaration, and periods
     from it on that were never recorded are missing.  Without it, history
-    starts at the first period recorded for the scheme, and a total over a
-    calendar window (``prior_sum(x, since=year)``) that reaches before that is
-    refused (``history-begins``) rather than counting the earlier periods as
-    nothing.  ``missing``: ``error`` (the default) refuses to score and names
-    the missing periods; ``absent`` reads them as absent (``prior()`` gives 0
-    or false, a streak stops there) and the results list them.
+    starts at the first period recorded for the scheme, and a total whose
+    window reaches before that (``prior_sum(x, 3)``, ``since=year``, or
+    ``since=hire`` for someone hired earlier) is refused (``history-begins``)
+    rather than counting the earlier periods as nothing.  ``missing``:
+    ``error`` (the default) refuses to score and names the missing periods;
+    ``absent`` reads them as absent (``prior()`` gives 0 or false, a streak
+    stops there) and the results list them.
     """
 
     missing: Literal["error", "absent"] = "error"
