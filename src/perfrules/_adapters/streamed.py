@@ -22,13 +22,14 @@ import codecs
 import csv
 import gc
 import os
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from itertools import chain, islice, repeat
-from operator import itemgetter, methodcaller
+from operator import attrgetter, itemgetter, methodcaller
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -58,6 +59,8 @@ __all__ = ["CsvStream", "csv_stream", "score_csv_streamed"]
 _BLOCK = 1 << 20
 _LINES = 1_000  # lines parsed at once while every row is the usual one
 _SUFFIXES = (".csv", ".tsv", ".txt")
+_RISKY = re.compile("(?:\\A|\n)[-=+@\t\r]")  # a cell a spreadsheet might run as a formula starts so
+_EMPLOYEE = attrgetter("employee")
 
 
 @attrs.define(eq=False)
@@ -296,24 +299,29 @@ def _writer(fh: Any, columns: FlatColumns, period: str | None) -> Callable[[list
     writer = csv.writer(fh, lineterminator="\n")
     writer.writerow(columns.fields)
     # The amounts are handed to the writer as values: it writes str() of each, as the whole path does.
-    make = columns.row_maker(period, raw=True)
+    make = columns.chunk_maker(period)
     made = columns.held_maker(period, raw=True)
     text = [(k, itemgetter(k)) for k, name in enumerate(columns.fields) if name in TEXT_COLUMNS]
-    # Ids, grades and flags rarely start like a formula: each column is checked at once, and only such
-    # a cell is changed.
+    # Ids, grades and flags rarely start like a formula: each column is checked at once (joined by line
+    # breaks, the start of any cell is the start of the text or of a line), and only such a cell is changed.
     risky = ("=", "+", "-", "@", "\t", "\r")
     starts = methodcaller("startswith", risky)
 
     def write(rows: list[Any], outs: list[Any], _: Any, held: list[Any] | None) -> None:
+        cells: list[Any]
         if held is None:
-            cells = [make(r.employee, o) for r, o in zip(rows, outs, strict=True)]
+            cells = cast("list[Any]", make(list(map(_EMPLOYEE, rows)), outs))
         else:
             cells = [made(r.employee, o, len(h)) for r, o, h in zip(rows, outs, held, strict=True)]
         for k, get in text:
-            if any(map(starts, map(get, cells))):
-                for row in cells:
+            try:
+                found = _RISKY.search("\n".join(map(get, cells))) is not None
+            except TypeError:
+                found = any(map(starts, map(get, cells)))
+            if found:
+                for j, row in enumerate(cells):
                     if row[k].startswith(risky):
-                        row[k] = csv_safe(row[k])
+                        cells[j] = [*row[:k], csv_safe(row[k]), *row[k + 1 :]]
         writer.writerows(cells)
 
     return write
