@@ -33,7 +33,8 @@ def test_rows_are_read_back_as_they_were_kept():
     assert [r[:3] for r, _ in back for r in r] == [r[:3] for r in first + second]
     # Only the kept text cells come back, by name; a cell the row lacked stays missing.
     assert [dict(r.text) for r in back[0][0]] == [{"team": f"t{k % 3}", "hire_date": "2025-01-01"} for k in range(5)]
-    assert [dict(r.text) for r in back[1][0]] == [dict(r.text) for r in second]
+    assert [dict(r.text) for r in back[1][0]] == [{k: v for k, v in r.text.items() if k in NAMES} for r in second]
+    assert dict(back[1][0][1].text) == {"team": "t0"}
     assert all(type(r) is Row for rows, _ in back for r in rows)
 
 
