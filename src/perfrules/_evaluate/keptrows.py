@@ -7,15 +7,18 @@ would convert the same cells into the same :class:`~perfrules._evaluate.inputs.R
 values and work out the same population values again (see :mod:`.trusted`).
 :class:`KeptRows` keeps them instead, a column at a time: each row's id (the
 string the first pass already holds), its number, its input values (the
-tuple the reader gave) and its population values, and of its kept text cells
-(team, relations, dates, roles) one string per distinct cell, so that a later
-pass rebuilds each chunk's rows without reading a line.
+tuple the reader gave) and its population values, and of the text cells a
+later pass reads (its team; a shared cost's relation, checked for a
+counterpart) one string per distinct cell, so that a later pass rebuilds each
+chunk's rows without reading a line.  A rebuilt row's text holds those cells
+only: dates, roles and relations were read into its population values.
 
-Memory grows with the rows kept, about 250 bytes a row on the seed-000 team
+Memory grows with the rows kept, about 200 bytes a row on the seed-000 team
 scheme (mostly the input values themselves), so rows are kept only up to a
 budget of bytes (their size as :func:`sys.getsizeof` counts it, every
-distinct object once, a list slot a cell: an estimate above what they take); a later
-pass reads the rest of the file as before, skipping the rows it was handed.
+distinct object once, a list slot a cell: an estimate above what they take);
+a later pass reads the rest of the file as before, skipping the rows it was
+handed.
 Only a first pass that found no problem is ever read back (every problem
 refuses the file before a later pass starts).
 """
@@ -86,7 +89,7 @@ class KeptRows:
 
     def __init__(self, names: Sequence[str], limit: int) -> None:
         """
-        Keep rows up to about ``limit`` bytes, with their kept text cells ``names`` (the checker's ``reasons``).
+        Keep rows up to about ``limit`` bytes, with their text cells ``names`` (those the later passes read).
         """
         self.names = tuple(names)
         self.limit = limit

@@ -177,8 +177,7 @@ def stream_scores(
                 people = StreamedPeople(plan, period)
             name = f"pass {upto}/{len(stages)}" if len(stages) > 1 else "scoring"
             if upto == 1 and len(stages) > 1 and keep > 0:
-                kept = KeptRows(RowChecker(plan if holding is None else holding.reading, id_column=id_column,
-                                           source=source).r.reasons, keep)  # fmt: skip
+                kept = KeptRows(_later_text(plan), keep)
             options = _Options(id_column, source, first_row, numbers, holding, expected, people, kept)
             checker, problems = yield from _pass(
                 plan, open_rows, upto, run, gathered, empty, extras, options, progress, chunk, trace and last, name,
@@ -190,6 +189,20 @@ def stream_scores(
             with localcontext(CONTEXT):
                 gathered.finish()
         extras.append(gathered)
+
+
+def _later_text(plan: Plan) -> tuple[str, ...]:
+    # The text cells a pass after the first reads of a row: its team (group values are read by team) and the
+    # relation of a shared cost that must have a counterpart (checked after scoring). Population values come
+    # kept from the first pass, and a relation's group values are read by the employee's own id.
+    names = {plan.team_column} if plan.team_column is not None else set()
+    pop = plan.scheme.population
+    if pop is not None:
+        for adj in plan.scheme.adjustments():
+            relation = charged_to(plan.scheme, adj)
+            if relation is not None and adj.no_counterpart == "error":
+                names.add(pop.relations()[relation])
+    return tuple(sorted(names))
 
 
 class _Options(NamedTuple):
