@@ -319,6 +319,7 @@ def _writer(fh: Any, columns: FlatColumns, period: str | None) -> Callable[[list
     # breaks, the start of any cell is the start of the text or of a line), and only such a cell is changed.
     risky = ("=", "+", "-", "@", "\t", "\r")
     starts = methodcaller("startswith", risky)
+    put = _putter(fh, writer, len(columns.fields))
 
     def write(rows: list[Any], outs: list[Any], _: Any, held: list[Any] | None) -> None:
         cells: list[Any]
@@ -335,6 +336,47 @@ def _writer(fh: Any, columns: FlatColumns, period: str | None) -> Callable[[list
                 for j, row in enumerate(cells):
                     if row[k].startswith(risky):
                         cells[j] = [*row[:k], csv_safe(row[k]), *row[k + 1 :]]
-        writer.writerows(cells)
+        put(cells)
 
     return write
+
+
+def _putter(fh: Any, writer: Any, width: int) -> Callable[[list[Any]], None]:
+    # Write a chunk's rows of ``width`` cells as ``writer`` (a csv.writer on ``fh``, "," and "\n") would.
+    lines, commas = _csv_lines(width), width - 1
+
+    def put(cells: list[Any]) -> None:
+        # The lines as csv.writer writes them when no cell needs quotes: str() of each cell, joined by
+        # commas. Only when the text shows that none did (no quote, line break or NUL in any cell, one
+        # comma fewer than cells a line) and that no cell was None (which csv.writer writes empty);
+        # otherwise csv.writer writes the chunk itself.
+        try:
+            written = lines(cells)
+        except ValueError:  # a row of another width
+            writer.writerows(cells)
+            return
+        if (
+            written.count(",") == commas * len(cells)
+            and written.count("\n") == len(cells)
+            and '"' not in written
+            and "\r" not in written
+            and "\x00" not in written
+            and "None" not in written
+        ):
+            fh.write(written)
+        else:
+            writer.writerows(cells)
+
+    return put
+
+
+def _csv_lines(width: int) -> Callable[[list[Any]], str]:
+    # A chunk's rows of ``width`` cells as text: each cell's str() (what csv.writer writes of a cell that
+    # needs no quotes), joined by commas, a line each.
+    cells = "".join(f"c{k}, " for k in range(width))
+    line = ",".join(f"{{c{k}!s}}" for k in range(width))
+    source = f'def lines(rows):\n    return "".join([f"{line}\\n" for {cells}in rows])\n'
+    ns: dict[str, Any] = {"__builtins__": {}}
+    exec(compile(source, "<perfrules csv lines>", "exec"), ns)  # noqa: S102 - numbered names only
+    made: Callable[[list[Any]], str] = ns["lines"]
+    return made
