@@ -1,6 +1,7 @@
 """A streamed CSV file's rows and the line each starts on, with blank lines, short rows and quoted line breaks."""
 
 import csv
+import io
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -8,7 +9,7 @@ from hypothesis import strategies as st
 
 from perfrules import InputError, Issue
 from perfrules._adapters import streamed
-from perfrules._adapters.streamed import csv_stream
+from perfrules._adapters.streamed import _putter, csv_stream
 
 
 def _reference(path):
@@ -75,3 +76,27 @@ def test_extra_cells_after_many_usual_rows_name_their_line(tmp_path, monkeypatch
     assert len(got) == 8
     assert raised.value.issues[0].code == "extra-cells"
     assert "line 10 " in raised.value.issues[0].message
+
+
+OUT_CELL = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.floats(allow_nan=True),
+    st.decimals(allow_nan=True),
+    st.sampled_from(["", "None", "a,b", 'say "hi"', "x\ny", "x\ry", "\x00", " lead", "=1+1", "E0001", "é"]),
+    st.text(max_size=6),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=st.lists(st.lists(OUT_CELL, min_size=3, max_size=3).map(tuple), max_size=6), odd=st.booleans())
+def test_a_chunk_is_written_as_csv_writer_writes_it(rows, odd):
+    # The streamed writer joins str() of each cell when no cell needs quotes and none is None; any other
+    # chunk (and a row of another width) is csv.writer's: the same text either way.
+    rows = [*rows, ("a", "b")] if odd else rows
+    want = io.StringIO()
+    csv.writer(want, lineterminator="\n").writerows(rows)
+    got = io.StringIO()
+    _putter(got, csv.writer(got, lineterminator="\n"), 3)(rows)
+    assert got.getvalue() == want.getvalue()

@@ -80,6 +80,21 @@ def test_population_values_over_many_chunks_are_those_of_the_whole(tmp_path):
     assert b"first_place" in expected and b"last_place" in expected
 
 
+@pytest.mark.parametrize("keep", [0, 150_000, 1 << 30])
+def test_rows_kept_by_the_first_pass_or_read_again_give_the_same_bytes(tmp_path, monkeypatch, keep):
+    # The later pass reads back none, some or all of the first pass's rows (see keptrows.py), and reads the
+    # rest of the file again past a blank line and a quoted cell: the same bytes as the whole population.
+    from perfrules._evaluate import stream
+
+    monkeypatch.setattr(stream, "_KEEP", keep)
+    lines = _kpi_rows(300)
+    lines.insert(40, "")
+    lines[200] = lines[200].replace(",100,", ',"100",', 1)
+    plan, data, out, written = _score(tmp_path, lines)
+    assert written == 300
+    assert out.read_bytes() == _whole(plan, data, plan.scheme.calendar.resolve("2026-04"))
+
+
 def test_every_bad_cell_is_reported_with_its_line_and_nothing_is_written(tmp_path):
     lines = _kpi_rows(50)
     lines[3] = lines[3].replace(",100,", ",x100,", 1)  # shop_aov of row 4, line 4

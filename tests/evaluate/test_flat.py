@@ -53,3 +53,28 @@ def test_flag_text_is_the_flags_joined_row_by_row():
                 assert [str(c) for c in plain(f"E{k}", row)] == _expected(columns, f"E{k}", None, row, 0)
             texts.add(want[-1])
         assert len(texts) > 4
+
+
+def test_a_chunk_of_rows_is_made_as_each_row_would_be():
+    # The comprehension over a chunk (flags looked up by their values, a signalling NaN among them sending the
+    # chunk row by row) gives each row's cells as row_maker does: the same values, not only the same text.
+    rnd = random.Random(4)
+    simple = []
+    for name in ("seed003-kpi", "seed003-quarter", "seed000-team", "seed003-pay"):
+        plan = pr.compile_scheme(pr.load_scheme(EXAMPLES / name / "scheme.yaml"))
+        columns = flat_columns(layout_of(plan))
+        if columns.layout.approvals or columns.layout.assessed is not None:
+            continue  # row_maker itself, row by row (these made-up rows have no approvals' values)
+        simple.append(name)
+        one, chunk = columns.row_maker("2026-04", raw=True), columns.chunk_maker("2026-04")
+        rows = list(_rows(columns.layout, rnd, 300))
+        # Half the chunks without a signalling NaN: looked up by their flags' values, not row by row.
+        rows[:150] = [tuple(D(1) if isinstance(v, D) and v.is_snan() else v for v in r) for r in rows[:150]]
+        for start in range(0, 300, 50):
+            part = rows[start : start + 50]
+            ids = [f"E{start + k}" for k in range(len(part))]
+            made = chunk(ids, part)
+            assert all(type(m) is tuple for m in made)
+            assert [list(m) for m in made] == [one(e, r) for e, r in zip(ids, part, strict=True)]
+            assert [[type(c) for c in m] for m in made] == [[type(c) for c in one(e, r)] for e, r in zip(ids, part)]
+    assert simple == ["seed000-team", "seed003-pay"]

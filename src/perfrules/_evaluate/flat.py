@@ -100,6 +100,48 @@ class FlatColumns:
 
         return make
 
+    def chunk_maker(self, period: str | None) -> Callable[[list[str], list[tuple[Any, ...]]], list[tuple[Any, ...]]]:
+        """
+        Return ``make(employees, rows)``: what ``row_maker(period, raw=True)`` makes of each row, as tuples.
+
+        One comprehension over a chunk, each cell read from the output tuple
+        in place: no function call per row but for a set of flags not seen
+        before.  For a simple layout only (amounts at fixed positions, no
+        approvals, no assessed column); any other gets ``row_maker`` per row.
+        """
+        layout, values, label = self.layout, self.values, period or ""
+        one = self.row_maker(period, raw=True)
+        if values is None or layout.approvals or layout.assessed is not None:
+            return lambda employees, rows: [tuple(one(e, o)) for e, o in zip(employees, rows, strict=True)]
+        flagged = tuple((name, i) for name, _, i in layout.flags)
+        raised = _flag_text(flagged)
+        known: dict[tuple[Any, ...], str] = {}
+
+        def flags(row: tuple[Any, ...]) -> str:
+            text = raised(row)
+            if len(known) < _KNOWN:
+                known[tuple([row[i] for _, i in flagged])] = text
+            return text
+
+        grade = '""' if layout.grade is None else f'(o[{int(layout.grade)}] or "")'
+        amounts = "".join(f"o[{int(i)}], " for i in values)
+        key = "".join(f"o[{int(i)}], " for _, i in flagged)
+        text = "(t if (t := _known((" + key + "))) is not None else _flags(o))" if flagged else '""'
+        cells = f"(e, _label, o[{int(layout.score)}], {grade}, {amounts}{text})"
+        source = f"def make(employees, rows):\n    return [{cells} for e, o in _zip(employees, rows)]\n"
+        ns: dict[str, Any] = {"__builtins__": {}, "_label": label, "_known": known.get, "_flags": flags, "_zip": zip}
+        exec(compile(source, "<perfrules flat rows>", "exec"), ns)  # noqa: S102 - positions (ints) and names only
+        fast = ns["make"]
+
+        def make(employees: list[str], rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+            try:
+                made: list[tuple[Any, ...]] = fast(employees, rows)
+            except TypeError:  # a set of flags that cannot be a key: row by row
+                return [tuple(one(e, o)) for e, o in zip(employees, rows, strict=True)]
+            return made
+
+        return make
+
     def held_maker(self, period: str | None, raw: bool = False) -> Callable[[str, tuple[Any, ...], int], list[Any]]:
         """
         Return ``make(employee, row, held)``: the cells of a result whose ``held`` amounts wait for approval (W2).

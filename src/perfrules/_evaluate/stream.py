@@ -24,6 +24,7 @@ the caller (the command line writes to a temporary file).
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from decimal import Decimal, localcontext
 from itertools import islice, repeat
@@ -40,6 +41,7 @@ from .gathered import Gathered, gather_problem
 from .history import history_values
 from .holds import Holding
 from .inputs import Row, RowChecker
+from .keptrows import KeptRows
 from .parts import Hold
 from .prune import pruned_stage
 from .results import build_result, layout_of
@@ -54,6 +56,9 @@ __all__ = ["stream_problem", "stream_scores"]
 # each step goes over them (10,000 rows took 10-20% more CPU on the team scheme), large enough that the
 # work per chunk is small beside the work per row.
 _CHUNK = 1_000
+# Bytes of rows the first pass keeps for the later ones (see keptrows.py), as estimated: 1.1 million rows of
+# the seed-000 team scheme; the rows past them are read again.
+_KEEP = 384 << 20
 _ZERO = Decimal(0)
 _VALUES = itemgetter(2)  # a Row's input values (Row is a named tuple: employee, number, values, text)
 
@@ -128,6 +133,7 @@ def stream_scores(
     trace: bool = False,
     holding: Holding | None = None,
     expected: int = 0,
+    keep: int | None = None,
 ) -> Iterator[_Chunk]:
     """
     Yield the checked rows, the output tuples, (``trace``) the traces and (``holding``) the holds of each chunk.
@@ -142,6 +148,8 @@ def stream_scores(
     plan must have no :func:`stream_problem`.  Raises as :func:`~perfrules.score`
     does, after the last chunk when the problem was found late.  ``expected``
     (rows, 0 if unknown) sizes each pass's progress bar, so it can say how long is left.
+    A later pass reads the first pass's first rows, up to ``keep`` bytes (``None``:
+    the module's ``_KEEP``), as it kept them, not from ``open_rows()`` again (see :mod:`.keptrows`).
     """
     stages = plan.stages
     # Without history, every employee reads the same values: worked out once, not per chunk.
@@ -152,6 +160,8 @@ def stream_scores(
     if holding is not None:
         empty = holding.pad + empty
     people = None
+    keep = _KEEP if keep is None else keep
+    kept: KeptRows | None = None
     extras: list[Gathered | None] = [None]  # each later stage's group values, gathered by the pass before it
     for upto in range(1, len(stages) + 1):
         last = upto == len(stages)
@@ -166,7 +176,9 @@ def stream_scores(
             if upto == 1 and plan.scheme.population is not None:  # the first pass checks the population
                 people = StreamedPeople(plan, period)
             name = f"pass {upto}/{len(stages)}" if len(stages) > 1 else "scoring"
-            options = _Options(id_column, source, first_row, numbers, holding, expected, people)
+            if upto == 1 and len(stages) > 1 and keep > 0:
+                kept = KeptRows(_later_text(plan), keep)
+            options = _Options(id_column, source, first_row, numbers, holding, expected, people, kept)
             checker, problems = yield from _pass(
                 plan, open_rows, upto, run, gathered, empty, extras, options, progress, chunk, trace and last, name,
             )  # fmt: skip
@@ -179,6 +191,20 @@ def stream_scores(
         extras.append(gathered)
 
 
+def _later_text(plan: Plan) -> tuple[str, ...]:
+    # The text cells a pass after the first reads of a row: its team (group values are read by team) and the
+    # relation of a shared cost that must have a counterpart (checked after scoring). Population values come
+    # kept from the first pass, and a relation's group values are read by the employee's own id.
+    names = {plan.team_column} if plan.team_column is not None else set()
+    pop = plan.scheme.population
+    if pop is not None:
+        for adj in plan.scheme.adjustments():
+            relation = charged_to(plan.scheme, adj)
+            if relation is not None and adj.no_counterpart == "error":
+                names.add(pop.relations()[relation])
+    return tuple(sorted(names))
+
+
 class _Options(NamedTuple):
     id_column: str
     source: str | None
@@ -187,6 +213,7 @@ class _Options(NamedTuple):
     holding: Holding | None
     expected: int  # rows expected (0 if not known), to size the progress bar
     people: StreamedPeople | None  # population values (dates, roles, relations), when the scheme has any
+    kept: KeptRows | None  # the first pass's rows, kept for the later passes
 
 
 #: One chunk handed on: its rows, their output tuples, their traces (or None) and their holds (or None).
@@ -222,15 +249,8 @@ def _pass(
     problems = _Problems(plan, source, options.people if upto == 1 else None)
     failed = len(plan.stages)  # the stage of the evaluation error found so far
     _phase(progress, name, options.expected)
-    rows_in = iter(open_rows())
-    while not checker.stopped:
-        batch = list(islice(rows_in, chunk))  # the rows themselves, not copies
-        if not batch:
-            break
-        with number_format(options.numbers):
-            # A later pass reads rows the first checked whole and found no problem in: converted, not checked again.
-            rows = first_feed(checker, batch) if upto == 1 else trusted_feed(checker, batch)
-        del batch
+    kept = options.kept
+    for rows, known, taken in _chunks(checker, open_rows, upto, options, chunk):
         if checker.issues:
             continue  # only checking now: nothing is evaluated or handed on
         try:
@@ -238,11 +258,13 @@ def _pass(
                 _counts(plan, rows, source)
         except InputError as exc:
             problems.counts += exc.issues
-        people = None
-        if options.people is not None:
+        people = known
+        if options.people is not None and people is None:
             people = options.people.values(rows, upto == 1)
             if people is None or options.people.issues:
                 continue  # population problems: only checking now, reported once every row was read
+        if upto == 1 and kept is not None:  # every chunk comes here unless the file is refused
+            kept.add(rows, taken, checker.n, people)
         if problems.counts or not failed:
             continue
         with localcontext(CONTEXT):
@@ -271,6 +293,39 @@ def _pass(
         if progress is not None:
             progress(checker.count)
     return checker, problems
+
+
+def _chunks(
+    checker: RowChecker,
+    open_rows: Callable[[], Iterable[Mapping[str, Any]]],
+    upto: int,
+    options: _Options,
+    chunk: int,
+) -> Iterator[tuple[list[Row], list[tuple[Any, ...]] | None, int]]:
+    # Each chunk's rows; their population values when kept by the first pass (else None); the source rows read.
+    kept = options.kept
+    skip = 0
+    if upto > 1 and kept is not None:
+        for rows, people in kept.read():
+            checker.count += len(rows)
+            yield rows, people, 0
+        checker.n = kept.number or checker.n
+        if kept.whole:
+            return  # every row was kept: the source is not read again
+        skip = kept.taken
+    rows_in = iter(open_rows())
+    if skip:
+        deque(islice(rows_in, skip), maxlen=0)  # the rows read back from the first pass: not converted again
+    while not checker.stopped:
+        batch = list(islice(rows_in, chunk))  # the rows themselves, not copies
+        if not batch:
+            break
+        with number_format(options.numbers):
+            # A later pass reads rows the first checked whole and found no problem in: converted, not checked again.
+            rows = first_feed(checker, batch) if upto == 1 else trusted_feed(checker, batch)
+        yield rows, None, len(batch)
+    if upto == 1 and kept is not None:
+        kept.finish(not checker.stopped)
 
 
 def _evaluate(
