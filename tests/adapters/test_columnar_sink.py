@@ -59,27 +59,39 @@ def test_a_streamed_table_file_holds_the_collected_frame(tmp_path, suffix):
     assert table.equals(row)
 
 
-def _failing(exc: BaseException):
-    plain = pl.LazyFrame.sink_csv
+def _failing(exc: BaseException, eager: bool = False):
+    plain = pl.DataFrame.write_csv if eager else pl.LazyFrame.sink_csv
 
-    def sink(self, path, **kwargs):
-        if not isinstance(path, str):  # polars' own write_csv sinks into a buffer: left alone
+    def sink(self, path=None, **kwargs):
+        if path is None or (not eager and not isinstance(path, str)):  # polars' own writing to a buffer
             return plain(self, path, **kwargs)
-        Path(path).write_text("half a file")  # what a sink stopped half-way leaves in its temporary file
+        if eager:
+            path.write(b"half a file")
+        else:
+            Path(path).write_text("half a file")  # what a sink stopped half-way leaves in its temporary file
         raise exc
 
     return sink
 
 
-@pytest.mark.parametrize("method", ["sink_csv", "sink_parquet"])
+def _patch(monkeypatch, method: str, exc: BaseException) -> None:
+    # A CSV file is written a slice of rows at a time (DataFrame.write_csv); a table file by a lazy sink.
+    if method == "write_csv":
+        monkeypatch.setattr(pl.DataFrame, "write_csv", _failing(exc, eager=True))
+    else:
+        monkeypatch.setattr(pl.LazyFrame, method, _failing(exc))
+
+
+@pytest.mark.parametrize("method", ["write_csv", "sink_parquet"])
 def test_a_failed_sink_leaves_the_target_as_it_was(tmp_path, monkeypatch, method):
-    target = tmp_path / ("r.csv" if method == "sink_csv" else "r.parquet")
+    target = tmp_path / ("r.csv" if method == "write_csv" else "r.parquet")
     target.write_text("old")
-    rows = pl.DataFrame({"a": ["1"]}).lazy()
-    monkeypatch.setattr(pl.LazyFrame, method, _failing(pl.exceptions.ComputeError("disk full")))
+    values = pl.DataFrame({"a": ["1"], "period": [""], "grade": ["A"], "flags": [""]})
+    rows = (values, [pl.col(c) for c in values.columns]) if method == "write_csv" else values.lazy()
+    _patch(monkeypatch, method, pl.exceptions.ComputeError("disk full"))
     assert columnar._sink(rows, target, method == "sink_parquet") is False
     assert target.read_text() == "old" and _leftovers(tmp_path) == []
-    monkeypatch.setattr(pl.LazyFrame, method, _failing(KeyboardInterrupt()))
+    _patch(monkeypatch, method, KeyboardInterrupt())
     with pytest.raises(KeyboardInterrupt):  # Ctrl-C: raised again, the temporary file removed first
         columnar._sink(rows, target, method == "sink_parquet")
     assert target.read_text() == "old" and _leftovers(tmp_path) == []
@@ -89,10 +101,23 @@ def test_after_a_failed_sink_the_whole_file_is_written_the_plain_way(tmp_path, m
     plan, period = _plan(KPI)
     out = tmp_path / "out.csv"
     out.write_text("old")
-    monkeypatch.setattr(pl.LazyFrame, "sink_csv", _failing(pl.exceptions.ComputeError("disk full")))
+    _patch(monkeypatch, "write_csv", pl.exceptions.ComputeError("disk full"))
     assert score_csv_columnar(plan, KPI / "data.csv", out, period=period, id_column="employee_id", no_history=True)
     assert out.read_bytes() == _row_output(tmp_path, KPI).read_bytes()
     assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("rows", [1, 2, 5, 7])
+def test_a_csv_file_written_in_slices_is_the_whole_frame_written_at_once(tmp_path, monkeypatch, rows):
+    # The header once, then every slice's rows in order, whatever the slice's size.
+    monkeypatch.setattr(columnar, "_SLICE", rows)
+    periods = ["", "x", "", "y", "", ""]
+    values = pl.DataFrame({"a": [str(k) for k in range(6)], "period": periods, "grade": ["A"] * 6, "flags": [""] * 6})
+    texts = [pl.col(c) for c in values.columns]
+    target = tmp_path / "r.csv"
+    assert columnar._sink((values, texts), target, False, True)
+    whole = values.with_columns(columnar._blank()).write_csv(line_terminator="\n")
+    assert target.read_text() == whole and whole.count("\n") == 7 and "3,y,A,\n4,,A,\n" in whole
 
 
 def test_standard_output_gets_the_whole_file_at_once(tmp_path, capfdbinary):

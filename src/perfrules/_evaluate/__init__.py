@@ -2,7 +2,7 @@
 The evaluate phase: a plan and a population's rows into results.
 """
 
-from .batch import score_frame
+from .batch import read_frame, score_frame
 from .collect import collect_part
 from .colpeople import people_columns
 from .columnar import columnar_issues, require_columnar
@@ -58,6 +58,7 @@ __all__ = [
     "part_holds",
     "people_columns",
     "portable",
+    "read_frame",
     "read_rows",
     "require_columnar",
     "require_split",

@@ -16,7 +16,7 @@ from .._model import Period
 from .columnar import evaluate_columns, require_columnar
 from .inputs import Row
 
-__all__ = ["columnar_results", "columnar_wanted", "run_columnar", "score_frame"]
+__all__ = ["columnar_results", "columnar_wanted", "read_frame", "run_columnar", "score_frame"]
 
 
 def _column(values: Any, n: int) -> Iterator[Any]:
@@ -86,17 +86,44 @@ def score_frame(
     *,
     hold: bool = False,
     lazy: bool = False,
+    parts: bool = False,
 ) -> Any:
     """
     Return the flat result rows of a polars frame of text cells, column-wise, or ``None`` when not the plain case.
 
     With ``hold``, amounts over an approval threshold are held as the command
     line holds them.  With ``lazy``, a polars lazy frame that makes the text
-    only when collected or sunk.  See :mod:`perfrules._evaluate.columns`.
+    only when collected or sunk; with ``parts``, that query as a frame of
+    values and one expression per result column, to be run a slice of rows
+    at a time.  See :mod:`perfrules._evaluate.columns`.
     """
     from .columns import score_frame as run
 
     # Handed over, not kept: a name here would hold every text cell until the results are written.
     held = [df]
     del df
-    return run(plan, held.pop(), id_column, period, fallback, hold=hold, lazy=lazy)
+    return run(plan, held.pop(), id_column, period, fallback, hold=hold, lazy=lazy, parts=parts)
+
+
+def read_frame(plan: Plan, parts: Any, again: Callable[[list[str]], Any], id_column: str) -> Any:
+    """
+    Return the polars frames of text cells ``parts`` (rows in order) as one, as :func:`score_frame` takes it.
+
+    Each number column whose every cell is an integer written as
+    ``str(Decimal)`` writes it comes as Int64 (taken as stored: the very
+    number its text reads as), and its text is let go part by part; every
+    other column comes as text (``again(names)`` reads such columns of every
+    row once more, when a part after the first shows a cell of another kind).
+    ``None`` when there are no parts.
+    """
+    from .colparse import read_integers
+    from .colpeople import people_columns
+
+    # The number columns score_frame parses (and not a column it reads as text too: the ids, the people's).
+    texts = {id_column, *people_columns(plan), *(s.metric.name for s in plan.inputs if s.kind.value_type != "number")}
+    numbers: dict[str, bool] = {}
+    for spec in plan.inputs:
+        flags = getattr(spec.kind, "number_flags", None)
+        if spec.kind.value_type == "number" and flags is not None and spec.metric.name not in texts:
+            numbers[spec.metric.name] = flags[0]
+    return read_integers(parts, numbers, again)

@@ -25,7 +25,7 @@ from .formats import text_expr
 from .results import layout_of
 from .values import by_value
 
-__all__ = ["result_frame", "result_lazy"]
+__all__ = ["result_frame", "result_lazy", "result_parts"]
 
 
 def _text(value: Num) -> pl.Series:
@@ -87,6 +87,19 @@ def result_lazy(
     formats and writes the rows chunk by chunk (and ``collect`` gives the
     whole frame).  The query's own input columns have names no result column can have.
     """
+    values, texts = result_parts(plan, env, ids, period, held)
+    return values.lazy().select(texts)
+
+
+def result_parts(
+    plan: Plan, env: dict[str, Any], ids: pl.Series, period: Period | None, held: list[pl.Series] | None = None
+) -> tuple[pl.DataFrame, list[pl.Expr]]:
+    """
+    Return the query of :func:`result_lazy` as its two parts: the frame of the values' columns, and the texts.
+
+    Any slice of the frame, selected by the texts (one expression per
+    result column), is that slice of the result rows.
+    """
     s, n = plan.scheme, len(ids)
     raw: dict[str, pl.Series] = {"employee_id": ids}
     texts: dict[str, pl.Expr] = {
@@ -114,7 +127,7 @@ def result_lazy(
         texts["grade"] = pl.col("\0grade").fill_null("").alias("grade")
     texts["flags"] = _flags(plan, env, n, held, raw)
     order = ["employee_id", "period", "score", "grade", *names[1:], "flags"]
-    return pl.DataFrame(raw).lazy().select([texts[c] for c in order])
+    return pl.DataFrame(raw), [texts[c] for c in order]
 
 
 def _flags(plan: Plan, env: dict[str, Any], n: int, held: list[pl.Series] | None, raw: dict[str, pl.Series]) -> pl.Expr:

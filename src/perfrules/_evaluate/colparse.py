@@ -18,6 +18,7 @@ other cell is checked by the expressions themselves.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +29,7 @@ from .fixed import Num, compare, const
 from .typedcols import typed_column
 from .values import Joined, split_list
 
-__all__ = ["inputs_kept", "parse_list", "parse_numbers", "within_bounds"]
+__all__ = ["inputs_kept", "parse_list", "parse_numbers", "read_integers", "within_bounds"]
 
 # Within the input budget (below 10**18, no digit below 10**-28) with room to spare.
 _PLAIN = r"^-?[0-9]{1,15}(\.[0-9]{1,12})?$"
@@ -81,6 +82,44 @@ def parse_numbers(df: pl.DataFrame, numbers: dict[str, bool]) -> dict[str, Num] 
 
 
 _Steps = tuple[list[pl.Expr], list[pl.Expr]]
+
+
+def read_integers(
+    parts: Iterable[pl.DataFrame], numbers: dict[str, bool], again: Callable[[list[str]], pl.DataFrame]
+) -> pl.DataFrame | None:
+    """
+    Return the text frames ``parts`` (rows in order) as one, each of the ``numbers`` as Int64 where it can be.
+
+    A number column whose every cell ``_integers`` takes comes as the Int64
+    column of its values, which :func:`parse_numbers` takes as stored (the
+    very number it would parse from the text); any other column comes as
+    text, as ``again(names)`` reads those columns of every row.  The text of
+    the integer columns is let go part by part: it is never held whole.
+    ``None`` when there are no parts.
+    """
+    done: list[pl.DataFrame] = []
+    tried: dict[str, bool] | None = None  # the columns read as integers (the first part says which)
+    left: set[str] = set()  # those with a cell _integers does not take in a later part
+    for part in parts:
+        columns = part.columns
+        steps = {n: _integers(n, w) for n, w in numbers.items() if n in columns and (tried is None or n in tried)}
+        texts = [pl.col(c) for c in columns if tried is None or c not in tried]
+        query = part.lazy().select(*texts, *(e for first, _ in steps.values() for e in first))
+        got = query.select(*texts, *(e for _, then in steps.values() for e in then)).collect()
+        del part  # (the caller's own name for it is gone too: this part's text goes now)
+        ok = {name for name in steps if got[f"ok.{name}"].all()}
+        if tried is None:
+            tried = {name: numbers[name] for name in ok}
+            got = got.drop(*tried)  # a column read as integers from the first part on is not kept as text
+        left |= set(tried) - ok
+        got = got.drop(*(f"ok.{name}" for name in steps))
+        done.append(got.rename({f"c.{name}": name for name in tried}).select(columns))
+    if not done:
+        return None
+    whole = pl.concat(done, how="vertical", rechunk=False)
+    if left:  # a cell _integers does not take: these columns as text, read again (the same rows, in order)
+        whole = whole.with_columns(again(sorted(left)))
+    return whole
 
 
 def _taken(df: pl.DataFrame, steps: dict[str, _Steps], out: dict[str, Num]) -> list[str]:

@@ -24,7 +24,7 @@ from .._compile import Plan
 from .._formula import history_name
 from .._kinds import points_name
 from .._model import Period
-from .colframe import result_lazy
+from .colframe import result_lazy, result_parts
 from .colholds import hold_columns
 from .colparse import inputs_kept, parse_list, parse_numbers, within_bounds
 from .colpeople import fill_defaults, frame_people, people_columns, plain_people
@@ -77,7 +77,8 @@ def score_frame(
     *,
     hold: bool = False,
     lazy: bool = False,
-) -> pl.DataFrame | pl.LazyFrame | None:
+    parts: bool = False,
+) -> pl.DataFrame | pl.LazyFrame | tuple[pl.DataFrame, list[pl.Expr]] | None:
     """
     Return the flat result rows of the text frame ``df`` (sorted by id), or ``None`` when it is not the plain case.
 
@@ -86,6 +87,8 @@ def score_frame(
     ``approval_required`` as :func:`~perfrules.score` flags it.  With
     ``lazy``, the rows come as a query that makes their text only when it runs
     (collected, it is the very frame; sunk to a file, no text is held whole).
+    With ``parts``, that query as the pair of :func:`.colframe.result_parts`,
+    so that the text can be made and written a slice of rows at a time.
     """
     if not _plain_results(plan) or not df.height:
         return None
@@ -131,9 +134,13 @@ def score_frame(
     columns = {spec.name: columns.pop(spec.column) for spec in plan.inputs} | columns  # metrics.x when shared
     if hold and layout_of(plan).approvals:
         found = hold_columns(plan, columns, n, lambda k: str(ids[k]), fallback, people[1], _results(plan))
+        if parts:
+            return result_parts(plan, found.env, ids, period, list(found.held.values()))
         rows = result_lazy(plan, found.env, ids, period, list(found.held.values()))
         return rows if lazy else rows.collect()
     env = evaluate_columns(plan, lambda: dict(columns), n, lambda k: str(ids[k]), fallback, people[1], _results(plan))
+    if parts:
+        return result_parts(plan, env, ids, period)
     rows = result_lazy(plan, env, ids, period)
     return rows if lazy else rows.collect()
 
