@@ -192,7 +192,7 @@ def test_a_hold_that_reaches_no_other_threshold_costs_one_pass_and_its_own_step_
     order = [ref[1] for ref in facts.copy.order]
     plain = _with_merit(_with_merit(_kpi_rows(50, seed=2), "1;3"), "0", "data_errors_found")
     _same(monkeypatch, tmp_path, plan, plain)
-    # Nobody over: every step once over everyone (the pass stops after each step with a threshold to look).
+    # Nobody over: every step once over everyone, in one evaluation (each step with a threshold looks in its turn).
     assert [name for names, _ in calls for name in names] == order and {n for _, n in calls} == {50}
     calls.clear()
     results = _same(
@@ -201,6 +201,31 @@ def test_a_hold_that_reaches_no_other_threshold_costs_one_pass_and_its_own_step_
     assert [[h.adjustment for h in r.held] for r in results if r.held] == [["merit"], ["second_look"]]
     assert [(names, n) for names, n in calls if n != 50] == [(["merit"], 1), (["second_look"], 1)]  # the held rows
     assert [name for names, n in calls if n == 50 for name in names] == order
+
+
+def test_a_pass_on_two_threads_holds_each_step_in_its_turn(monkeypatch, tmp_path):
+    colsched = pytest.importorskip("perfrules._evaluate.colsched")
+    workers = []
+    ordered = colsched.ordered
+
+    def counted(*args, **kwargs):
+        workers.append(args[-1])
+        return ordered(*args, **kwargs)
+
+    monkeypatch.setattr(colsched, "MIN_ROWS", 0)
+    monkeypatch.setattr(colsched.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(colsched, "ordered", counted)
+    monkeypatch.setenv(colsched.THREADS, "2")
+    plan = _kpi_plan(tmp_path, INDEPENDENT)
+    assert holdfacts.hold_facts(plan).cuts is not None
+    calls = _counted(monkeypatch)
+    lines = _kpi_rows(300, seed=23)
+    results = _same(monkeypatch, tmp_path, plan, lines)
+    # Both amounts held, in the scheme's order, though the steps beside them may finish first on the other thread.
+    assert any([h.adjustment for h in r.held] == ["merit", "second_look"] for r in results)
+    assert sum(bool(r.held) for r in results) > 30
+    order = [ref[1] for ref in holdfacts.hold_facts(plan).copy.order]
+    assert workers[0] == 2 and calls[0] == (order, 300)  # the one evaluation of the copy, on two threads
 
 
 def test_every_row_held_and_nobody_held(monkeypatch, tmp_path):
@@ -215,9 +240,7 @@ def test_every_row_held_and_nobody_held(monkeypatch, tmp_path):
         calls.clear()
         results = _same(monkeypatch, tmp_path, plan, _with_merit(_with_merit(lines, ""), "0", "data_errors_found"))
         assert not any(r.held for r in results)
-        assert len(calls) == (
-            1 if holdfacts.hold_facts(plan).cuts is None else 1 + len(holdfacts.hold_facts(plan).cuts)
-        )
+        assert len(calls) == 1  # nobody held: one evaluation of the copy (one pass or the first round)
 
 
 def test_a_hold_reaching_another_threshold_takes_rounds_and_only_the_steps_it_changes(monkeypatch, tmp_path):

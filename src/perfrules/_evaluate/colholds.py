@@ -33,7 +33,7 @@ import polars as pl
 
 from .._compile import Plan
 from .coeffs import wide
-from .columnar import evaluate_columns
+from .columnar import _run, evaluate_columns
 from .crowds import People
 from .fixed import Num, choose, compare, const
 from .holdfacts import HeldStep, HoldFacts, hold_facts
@@ -218,29 +218,55 @@ def _at_once(
     asked: dict[str, pl.Series],
     amounts: dict[str, Num],
 ) -> dict[str, Any]:
-    # One pass over the copy: each step with a threshold is evaluated with every hold 0, its rows over are
-    # held at once (that step evaluated again on those rows alone), and every later step reads the amounts
-    # as held, population values included. The copy is evaluated once, as without holds.
+    # One evaluation of the copy: each step with a threshold is evaluated with every hold 0, its rows over are
+    # held at once, in that step's own turn (the step evaluated again on those rows alone, see _held_step),
+    # and every later step reads the amounts as held, population values included. The copy is evaluated once,
+    # as without holds, and the steps a hold cannot change run beside the holding (see .colsched).
     assert facts.cuts is not None
     n, employee, fallback, people = how
-    order, start = facts.copy.order, 0
-    for pos, approvals, step, later in facts.cuts:
-        part = attrs.evolve(facts.copy, order=order[start : pos + 1])
-        env = evaluate_columns(part, [env].pop, n, employee, fallback, people, None if keep is None else keep | later)
-        moved = {}
-        for approval in approvals:
-            name = approval[1]
-            hit = _over_rows(facts.layout, approval, env, n)
-            if hit is None or not hit.any():
-                continue
-            asked[name], amounts[name] = hit, env[facts.layout.outputs[approval[5]]]
-            env[facts.holds[name]] = _ones(hit)
-            moved[facts.holds[name]] = hit
-        if moved:
-            env = _again(facts.copy, [step], env, moved, how)[0]
-        start = pos + 1
-    rest = attrs.evolve(facts.copy, order=order[start:])
-    return evaluate_columns(rest, [env].pop, n, employee, fallback, people, keep)
+    cuts = {pos: (approvals, step) for pos, approvals, step in facts.cuts}
+    found: dict[int, list[tuple[str, pl.Series, Num]]] = {}
+    held = partial(_held_step, facts, cuts, how, found)
+    env = evaluate_columns(facts.copy, [env].pop, n, employee, fallback, people, keep, held)
+    for pos in sorted(found):  # (in the plan's order, whichever thread held first)
+        for name, hit, amount in found[pos]:
+            asked[name], amounts[name] = hit, amount
+    return env
+
+
+def _held_step(
+    facts: HoldFacts,
+    cuts: dict[int, tuple[tuple[Any, ...], HeldStep]],
+    how: tuple[Any, ...],
+    found: dict[int, list[tuple[str, pl.Series, Num]]],
+    plan: Plan,
+    groups: dict[str, tuple[str, ...]],
+    n: int,
+    crowd: People,
+    at: int,
+    env: dict[str, Any],
+) -> dict[str, Any]:
+    # The values step ``at`` makes (as evaluate_columns makes them); a step with a threshold is held where
+    # over before any later step can read it: its values as held, and the hold inputs set.
+    made = _run(plan, groups, n, crowd, at, env)
+    cut = cuts.get(at)
+    if cut is None:
+        return made
+    approvals, step = cut
+    values, moved, hits = {**env, **made}, {}, []
+    for approval in approvals:
+        name = approval[1]
+        hit = _over_rows(facts.layout, approval, values, n)
+        if hit is None or not hit.any():
+            continue
+        hits.append((name, hit, values[facts.layout.outputs[approval[5]]]))
+        values[facts.holds[name]] = _ones(hit)
+        moved[facts.holds[name]] = hit
+    found[at] = hits
+    if not moved:
+        return made
+    values = _again(plan, [step], values, moved, how)[0]
+    return {name: values[name] for name in (*made, *moved)}
 
 
 def _rounds(

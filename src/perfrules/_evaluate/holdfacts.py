@@ -75,11 +75,11 @@ class HoldFacts:
     """Every step a hold can change, in order (the rounds evaluate these again)."""
     kept: set[str]
     """What the rounds read past the first evaluation: every value a hold can change and what those steps read."""
-    cuts: tuple[tuple[int, tuple[Any, ...], HeldStep, frozenset[str]], ...] | None
+    cuts: tuple[tuple[int, tuple[Any, ...], HeldStep], ...] | None
     """
-    One pass (``_at_once`` in :mod:`.colholds`): after each position in ``copy.order`` whose step makes
-    adjustments with a threshold, those rules, that step, and every name read from there on; ``None`` when
-    a hold can reach another amount's threshold (the rounds of score_held, over whole columns).
+    One pass (``_at_once`` in :mod:`.colholds`): each position in ``copy.order`` whose step makes
+    adjustments with a threshold, those rules, and that step; ``None`` when a hold can reach another
+    amount's threshold (the rounds of score_held, over whole columns).
     """
 
 
@@ -111,14 +111,10 @@ def _cuts(copy: Plan, holds: dict[str, str], layout: Layout) -> Any:
     groups = group_calls(copy)
     made_at: dict[str, int] = {}
     stepped: dict[int, HeldStep] = {}
-    reads_from: list[set[str]] = []
     for pos, ref in enumerate(copy.order):
         read, made = _reads(copy, groups, ref)
         stepped[pos] = HeldStep(ref, copy.steps.get(ref) is None, read, made)
-        reads_from.append(read | made)
         made_at.update(dict.fromkeys(made, pos))
-    for pos in range(len(reads_from) - 2, -1, -1):
-        reads_from[pos] |= reads_from[pos + 1]
     reach = {name: _affected(copy, [hold])[1] for name, hold in holds.items()}
     at: dict[int, list[Any]] = {}
     for approval in layout.approvals:
@@ -129,5 +125,11 @@ def _cuts(copy: Plan, holds: dict[str, str], layout: Layout) -> Any:
         where = made_at.get(looked)
         if where is None or stepped[where].group or any(made_at.get(x, -1) > where for x in seen):
             return None
+        # The step is held in its own turn, from what it reads, and the hold is read by it alone (the steps
+        # beside it on another thread never wait for the hold: see _held_step in .colholds).
+        if not seen <= stepped[where].reads | stepped[where].made:
+            return None
+        if any(holds[name] in s.reads for p, s in stepped.items() if p != where):
+            return None
         at.setdefault(where, []).append(approval)
-    return tuple((pos, tuple(at[pos]), stepped[pos], frozenset(reads_from[pos])) for pos in sorted(at))
+    return tuple((pos, tuple(at[pos]), stepped[pos]) for pos in sorted(at))
