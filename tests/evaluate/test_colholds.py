@@ -366,3 +366,41 @@ def test_a_penalty_by_levels_and_a_fixed_amount_are_held(monkeypatch, tmp_path):
     results = _same(monkeypatch, tmp_path, plan, lines)
     kinds = {tuple(h.adjustment for h in r.held) for r in results}
     assert {(), ("discipline_ded",), ("cover",), ("cover", "discipline_ded")} <= kinds
+
+
+def test_what_holding_needs_of_a_plan_is_worked_out_ahead_once(monkeypatch, tmp_path):
+    import threading
+
+    plan = _kpi_plan(tmp_path, INDEPENDENT)
+    where = []
+    work_out = holdfacts._work_out
+
+    def counted(p):
+        where.append(threading.current_thread().name)
+        return work_out(p)
+
+    monkeypatch.setattr(holdfacts, "_work_out", counted)
+    holdfacts.hold_facts_soon(plan)
+    facts = holdfacts.hold_facts(plan)  # waits for the thread: its answer, not a second one
+    holdfacts.hold_facts_soon(plan)  # known already: nothing started
+    assert facts is holdfacts.hold_facts(plan) and facts.cuts is not None
+    assert where == ["perfrules-holdfacts"]
+
+
+def test_a_failure_ahead_is_met_again_in_the_callers_own_thread(monkeypatch, tmp_path):
+    import threading
+
+    plan = _kpi_plan(tmp_path, INDEPENDENT)
+    where = []
+    work_out = holdfacts._work_out
+
+    def failing_once(p):
+        where.append(threading.current_thread().name)
+        if len(where) == 1:
+            raise RuntimeError("not this time")
+        return work_out(p)
+
+    monkeypatch.setattr(holdfacts, "_work_out", failing_once)
+    holdfacts.hold_facts_soon(plan)
+    facts = holdfacts.hold_facts(plan)
+    assert where == ["perfrules-holdfacts", threading.current_thread().name] and facts.cuts is not None

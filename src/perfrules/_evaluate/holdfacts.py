@@ -9,6 +9,10 @@ kept as long as the plan is (see :mod:`.colholds`).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import decimal
+import threading
 import weakref
 from collections.abc import Collection
 from typing import Any
@@ -21,7 +25,7 @@ from .groups import group_calls
 from .holdcopy import held_plan
 from .results import Layout, layout_of
 
-__all__ = ["HeldStep", "HoldFacts", "hold_facts"]
+__all__ = ["HeldStep", "HoldFacts", "hold_facts", "hold_facts_soon"]
 
 
 def _reads(plan: Plan, groups: dict[str, tuple[str, ...]], ref: Any) -> tuple[set[str], set[str]]:
@@ -84,6 +88,8 @@ class HoldFacts:
 
 
 _FACTS: weakref.WeakKeyDictionary[Plan, HoldFacts] = weakref.WeakKeyDictionary()
+_SOON: weakref.WeakKeyDictionary[Plan, threading.Thread] = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
 
 
 def hold_facts(plan: Plan) -> HoldFacts:
@@ -93,8 +99,40 @@ def hold_facts(plan: Plan) -> HoldFacts:
     # A plan is immutable: what a hold reaches is the same for every population it scores.
     found = _FACTS.get(plan)
     if found is None:
-        found = _FACTS[plan] = _work_out(plan)
+        with _LOCK:
+            soon = _SOON.get(plan)
+        if soon is not None:
+            soon.join()  # worked out beside the reading (see hold_facts_soon): its answer, or nothing
+            found = _FACTS.get(plan)
+        if found is None:
+            found = _FACTS[plan] = _work_out(plan)
     return found
+
+
+def hold_facts_soon(plan: Plan) -> None:
+    """
+    Start working out :func:`hold_facts` of a plan not yet seen, on a thread of its own.
+
+    The copy of the scheme the holds need is compiled in Python while the
+    caller's polars reads and parses the input on the other cores; a later
+    :func:`hold_facts` waits for it (or works it out again, should it fail).
+    """
+    with _LOCK:
+        if plan in _FACTS or plan in _SOON:
+            return
+        context = contextvars.copy_context()  # (compiled in the caller's decimal context, as it would be)
+        _SOON[plan] = thread = threading.Thread(
+            target=context.run, args=(_quietly, plan), name="perfrules-holdfacts", daemon=True
+        )
+    thread.start()
+
+
+def _quietly(plan: Plan) -> None:
+    # An error here is met again, and raised, by hold_facts in the caller's own thread.
+    decimal.setcontext(decimal.getcontext().copy())  # (a copy: compiling sets flags on the context it uses)
+    with contextlib.suppress(Exception):
+        found = _work_out(plan)
+        _FACTS.setdefault(plan, found)
 
 
 def _work_out(plan: Plan) -> HoldFacts:
