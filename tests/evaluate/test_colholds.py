@@ -404,3 +404,25 @@ def test_a_failure_ahead_is_met_again_in_the_callers_own_thread(monkeypatch, tmp
     holdfacts.hold_facts_soon(plan)
     facts = holdfacts.hold_facts(plan)
     assert where == ["perfrules-holdfacts", threading.current_thread().name] and facts.cuts is not None
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["1", "5", "5.0", "5.01", "-6", "-5", "0", "-0", "8", "1E+1", "0.5"]), max_size=3),
+        min_size=1,
+        max_size=30,
+    ),
+    st.sampled_from(["5", "0", "4.99", "5.00"]),
+)
+def test_lists_over_a_threshold_are_those_the_function_finds_list_by_list(lists, limit):
+    from decimal import Decimal
+    from functools import partial
+
+    from perfrules._evaluate.values import Joined, by_value
+
+    column = Joined(pl.Series([";".join(items) for items in lists], dtype=pl.Utf8))
+    expected = by_value(partial(colholds._over, Decimal(limit)), [column], "bool", None, len(lists))
+    got = colholds._over_lists(Decimal(limit), column, len(lists))
+    assert got.to_list() == expected.to_list()
+    assert got.to_list() == [any(abs(Decimal(x)) > Decimal(limit) for x in items) for items in lists]

@@ -24,21 +24,21 @@ threshold is held where it is over as soon as it is evaluated (see
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from functools import partial
 from typing import Any
 
 import attrs
 import polars as pl
 
-from .._compile import Plan
+from .._compile import CONTEXT, Plan
 from .coeffs import wide
 from .columnar import _run, evaluate_columns
 from .crowds import People
-from .fixed import Num, choose, compare, const
+from .fixed import Limit, Num, choose, compare, const
 from .holdfacts import HeldStep, HoldFacts, hold_facts
 from .results import Layout
-from .values import Joined, by_value
+from .values import Joined, by_value, split_list
 
 __all__ = ["HeldColumns", "hold_columns", "over_columns"]
 
@@ -78,14 +78,34 @@ def over_columns(layout: Layout, env: dict[str, Any], n: int) -> dict[str, pl.Se
 def _over_rows(layout: Layout, approval: tuple[Any, ...], env: dict[str, Any], n: int) -> pl.Series | None:
     # The rows whose amount of this one approval rule is over its threshold (None: none can be).
     _, _, limit, occ, amount, at = approval
-    paid = compare(env[layout.outputs[at]], const(Decimal(0), n), "!=", None)
+    value = env[layout.outputs[at]]
+    # (A coefficient is 0 exactly where the value is 0, whatever its exponent or the sign of a zero.)
+    paid = value.c != 0 if isinstance(value, Num) else compare(value, const(Decimal(0), n), "!=", None)
     if occ is not None:
-        big = by_value(partial(_over, limit), [env[layout.outputs[occ]]], "bool", None, n)
+        lists = env[layout.outputs[occ]]
+        if isinstance(lists, Joined):
+            big = _over_lists(limit, lists, n)
+        else:
+            big = by_value(partial(_over, limit), [lists], "bool", None, n)
         hit: pl.Series = big & paid
         return hit
     if amount is not None and amount > limit:
         return paid
     return None
+
+
+def _over_lists(limit: Decimal, lists: Joined, n: int) -> pl.Series:
+    # by_value's answer for a column of lists, without its join: each distinct list's text is looked at once
+    # (as the row engine would, by its Decimals), and the rows whose text is one over are found by equality.
+    over = []
+    with localcontext(CONTEXT):
+        for text in lists.text.unique().drop_nulls().to_list():
+            try:
+                if _over(limit, split_list(text)):
+                    over.append(text)
+            except ArithmeticError:
+                raise Limit(pl.repeat(True, n, eager=True)) from None
+    return lists.text.is_in(over).fill_null(False)
 
 
 def _ones(mask: pl.Series) -> Num:
