@@ -109,8 +109,8 @@ def _over_lists(limit: Decimal, lists: Joined, n: int) -> pl.Series:
 
 
 def _ones(mask: pl.Series) -> Num:
-    # A hold input as the row reader gives it: 1 or 0, exponent 0.
-    return Num(mask.cast(pl.Int128), pl.repeat(0, len(mask), dtype=pl.Int32, eager=True))
+    # A hold input as the row reader gives it: 1 or 0, exponent 0 (one for all: no column of exponents).
+    return Num(mask.cast(pl.Int64), 0, None, (0, 1))
 
 
 def _gather(column: Any, at: pl.Series) -> Any:
@@ -218,8 +218,7 @@ def hold_columns(
     how = (n, employee, fallback, people)
     asked: dict[str, pl.Series] = {}
     amounts: dict[str, Num] = {}
-    zero = pl.repeat(False, n, eager=True)
-    env = {**columns, **{h: _ones(zero) for h in holds.values()}}
+    env = {**columns, **{h: Num.constant(0, 0, n) for h in holds.values()}}  # nobody held yet
     if facts.cuts is not None:
         env = _at_once(facts, env, how, keep if keep is None else {*keep, *wanted}, asked, amounts)
     else:
