@@ -156,12 +156,19 @@ def _known(column: Any) -> bool:
 
 
 def _again(
-    plan: Plan, steps: list[HeldStep], env: dict[str, Any], moved: dict[str, pl.Series], how: tuple[Any, ...]
+    plan: Plan,
+    steps: list[HeldStep],
+    env: dict[str, Any],
+    moved: dict[str, pl.Series],
+    how: tuple[Any, ...],
+    *,
+    track: bool = True,
 ) -> tuple[dict[str, Any], dict[str, pl.Series]]:
     """
     Return ``env`` with every step evaluated again where what it reads ``moved`` (by name: the rows that changed).
 
-    Also returns ``moved`` with the rows where each value evaluated again changed.
+    Also returns ``moved`` with the rows where each value evaluated again
+    changed (with ``track``: else what changed is not worked out).
     """
     # A row step's value can change only where a value it reads did: it is evaluated again on those rows
     # alone, and the rows where its value did change are what moved for the steps that read it. A group
@@ -185,13 +192,16 @@ def _again(
         if whole:
             done = evaluate_columns(again, partial(dict, given), n, employee, fallback, people, made)
             for name in made:
-                moved[name], env[name] = _differs(env[name], done[name], n), done[name]
+                if track:
+                    moved[name] = _differs(env[name], done[name], n)
+                env[name] = done[name]
             continue
         some = {name: _gather(column, at) for name, column in given.items()}
         named = partial(_named, employee, at)
         done = evaluate_columns(again, partial(dict, some), len(at), named, fallback, people, made)
         for name in made:
-            moved[name] = none.clone().scatter(at, _differs(_gather(env[name], at), done[name], len(at)))
+            if track:
+                moved[name] = none.clone().scatter(at, _differs(_gather(env[name], at), done[name], len(at)))
             env[name] = _scatter(env[name], at, done[name])
     return env, moved
 
@@ -284,7 +294,7 @@ def _held_step(
     found[at] = hits
     if not moved:
         return made
-    values = _again(plan, [step], values, moved, how)[0]
+    values = _again(plan, [step], values, moved, how, track=False)[0]  # (no later step is evaluated again)
     return {name: values[name] for name in (*made, *moved)}
 
 
