@@ -40,6 +40,15 @@ INDEPENDENT = """  second_look:
 """
 
 
+# Held in the same one pass, with a condition of its own the gate on its hold is joined to.
+GUARDED = """  second_look:
+    count: data_errors_found
+    amount: 8
+    when: "data_errors_found > 1"
+    approval_over: 6
+"""
+
+
 # Over its threshold only while merit is paid: score_held holds it in the first round, before merit is held,
 # and keeps it held (a pass that held merit first would never find it over).
 WHILE_PAID = """  second_look:
@@ -139,7 +148,7 @@ def test_generated_populations_hold_as_score_held(monkeypatch, tmp_path, data):
     plan = (
         _cascade_plan(tmp_path)
         if cascade
-        else _kpi_plan(tmp_path, data.draw(st.sampled_from([SECOND_LOOK, INDEPENDENT, WHILE_PAID])))
+        else _kpi_plan(tmp_path, data.draw(st.sampled_from([SECOND_LOOK, INDEPENDENT, WHILE_PAID, GUARDED])))
     )
     n = data.draw(st.integers(1, 40))
     points = st.lists(st.sampled_from("12358" if not cascade else "1258"), max_size=3).map(";".join)
@@ -188,6 +197,8 @@ def test_a_hold_that_reaches_no_other_threshold_costs_one_pass_and_its_own_step_
     facts = holdfacts.hold_facts(plan)
     assert facts is holdfacts.hold_facts(plan)  # worked out once per plan
     assert [[a[1] for a in cut[1]] for cut in facts.cuts] == [["merit"], ["second_look"]]
+    # Nobody held yet: each such step is the scheme's own, without the gate on its hold.
+    assert all(colholds._ungated(plan, facts.copy, cut[2].ref) is not None for cut in facts.cuts)
     calls = _counted(monkeypatch)
     order = [ref[1] for ref in facts.copy.order]
     plain = _with_merit(_with_merit(_kpi_rows(50, seed=2), "1;3"), "0", "data_errors_found")
@@ -226,6 +237,15 @@ def test_a_pass_on_two_threads_holds_each_step_in_its_turn(monkeypatch, tmp_path
     assert sum(bool(r.held) for r in results) > 30
     order = [ref[1] for ref in holdfacts.hold_facts(plan).copy.order]
     assert workers[0] == 2 and calls[0] == (order, 300)  # the one evaluation of the copy, on two threads
+
+
+def test_an_amount_with_a_condition_of_its_own_is_held_in_the_one_pass(monkeypatch, tmp_path):
+    plan = _kpi_plan(tmp_path, GUARDED)
+    assert [[a[1] for a in cut[1]] for cut in holdfacts.hold_facts(plan).cuts] == [["merit"], ["second_look"]]
+    lines = _with_merit(_kpi_rows(80, seed=11), {k: str(k % 4) for k in range(80)}, "data_errors_found")
+    results = _same(monkeypatch, tmp_path, plan, lines)
+    held = [r.employee for r in results if "second_look" in [h.adjustment for h in r.held]]
+    assert held and len(held) < 80  # held where its condition holds, and only there
 
 
 def test_every_row_held_and_nobody_held(monkeypatch, tmp_path):

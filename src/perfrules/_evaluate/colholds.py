@@ -230,7 +230,7 @@ def hold_columns(
     amounts: dict[str, Num] = {}
     env = {**columns, **{h: Num.constant(0, 0, n) for h in holds.values()}}  # nobody held yet
     if facts.cuts is not None:
-        env = _at_once(facts, env, how, keep if keep is None else {*keep, *wanted}, asked, amounts)
+        env = _at_once(plan, facts, env, how, keep if keep is None else {*keep, *wanted}, asked, amounts)
     else:
         env = _rounds(facts, env, how, keep if keep is None else {*keep, *wanted, *facts.kept}, asked, amounts)
     for name in [*holds.values(), *(() if keep is None else set(env) - set(keep) - wanted)]:
@@ -240,6 +240,7 @@ def hold_columns(
 
 
 def _at_once(
+    plan: Plan,
     facts: HoldFacts,
     env: dict[str, Any],
     how: tuple[Any, ...],
@@ -253,7 +254,7 @@ def _at_once(
     # as without holds, and the steps a hold cannot change run beside the holding (see .colsched).
     assert facts.cuts is not None
     n, employee, fallback, people = how
-    cuts = {pos: (approvals, step) for pos, approvals, step in facts.cuts}
+    cuts = {pos: (approvals, step, _ungated(plan, facts.copy, step.ref)) for pos, approvals, step in facts.cuts}
     found: dict[int, list[tuple[str, pl.Series, Num]]] = {}
     held = partial(_held_step, facts, cuts, how, found)
     env = evaluate_columns(facts.copy, [env].pop, n, employee, fallback, people, keep, held)
@@ -263,9 +264,19 @@ def _at_once(
     return env
 
 
+def _ungated(plan: Plan, copy: Plan, ref: Any) -> tuple[Plan, int] | None:
+    # The same step in the scheme's own plan: the copy's without the gate on its hold (the gate is all the copy
+    # adds). With every hold 0 the gate lets every row through, so the plan's own step gives the very values,
+    # without the gate's test over every row and the choice between its branches.
+    mine, gated = plan.steps.get(ref), copy.steps.get(ref)
+    if mine is None or gated is None or [n for n, _ in mine.outputs] != [n for n, _ in gated.outputs]:
+        return None
+    return plan, plan.order.index(ref)
+
+
 def _held_step(
     facts: HoldFacts,
-    cuts: dict[int, tuple[tuple[Any, ...], HeldStep]],
+    cuts: dict[int, tuple[tuple[Any, ...], HeldStep, tuple[Plan, int] | None]],
     how: tuple[Any, ...],
     found: dict[int, list[tuple[str, pl.Series, Num]]],
     plan: Plan,
@@ -277,11 +288,11 @@ def _held_step(
 ) -> dict[str, Any]:
     # The values step ``at`` makes (as evaluate_columns makes them); a step with a threshold is held where
     # over before any later step can read it: its values as held, and the hold inputs set.
-    made = _run(plan, groups, n, crowd, at, env)
     cut = cuts.get(at)
     if cut is None:
-        return made
-    approvals, step = cut
+        return _run(plan, groups, n, crowd, at, env)
+    approvals, step, own = cut
+    made = _run(plan, groups, n, crowd, at, env) if own is None else _run(own[0], groups, n, crowd, own[1], env)
     values, moved, hits = {**env, **made}, {}, []
     for approval in approvals:
         name = approval[1]
