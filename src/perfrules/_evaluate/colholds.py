@@ -115,7 +115,9 @@ def _ones(mask: pl.Series) -> Num:
 
 def _gather(column: Any, at: pl.Series) -> Any:
     if isinstance(column, Num):
-        return Num(column.c.gather(at), column.e.gather(at), None if column.nz is None else column.nz.gather(at))
+        exp = column.scale()  # (one exponent for all stays one: no column of exponents is made)
+        e = column.e.gather(at) if exp is None else exp
+        return Num(column.c.gather(at), e, None if column.nz is None else column.nz.gather(at))
     if isinstance(column, Joined):
         return Joined(column.text.gather(at))
     return column.gather(at)
@@ -132,7 +134,9 @@ def _scatter(column: Any, at: pl.Series, part: Any) -> Any:
         # Coefficients may be Int64 or Int128 (see .coeffs): scattered as Int128 where the two differ
         # (polars would write a null for a value the narrower column cannot hold).
         c, d = (column.c, part.c) if column.c.dtype == part.c.dtype else (wide(column.c), wide(part.c))
-        return Num(c.clone().scatter(at, d), column.e.clone().scatter(at, part.e), nz)
+        exp = column.scale()
+        e = exp if exp is not None and exp == part.scale() else column.e.clone().scatter(at, part.e)
+        return Num(c.clone().scatter(at, d), e, nz)
     if isinstance(column, Joined):
         return Joined(column.text.clone().scatter(at, part.text))
     return column.clone().scatter(at, part)
