@@ -40,6 +40,15 @@ INDEPENDENT = """  second_look:
 """
 
 
+# Held in the same one pass, with a condition of its own the gate on its hold is joined to.
+GUARDED = """  second_look:
+    count: data_errors_found
+    amount: 8
+    when: "data_errors_found > 1"
+    approval_over: 6
+"""
+
+
 # Over its threshold only while merit is paid: score_held holds it in the first round, before merit is held,
 # and keeps it held (a pass that held merit first would never find it over).
 WHILE_PAID = """  second_look:
@@ -139,7 +148,7 @@ def test_generated_populations_hold_as_score_held(monkeypatch, tmp_path, data):
     plan = (
         _cascade_plan(tmp_path)
         if cascade
-        else _kpi_plan(tmp_path, data.draw(st.sampled_from([SECOND_LOOK, INDEPENDENT, WHILE_PAID])))
+        else _kpi_plan(tmp_path, data.draw(st.sampled_from([SECOND_LOOK, INDEPENDENT, WHILE_PAID, GUARDED])))
     )
     n = data.draw(st.integers(1, 40))
     points = st.lists(st.sampled_from("12358" if not cascade else "1258"), max_size=3).map(";".join)
@@ -188,11 +197,13 @@ def test_a_hold_that_reaches_no_other_threshold_costs_one_pass_and_its_own_step_
     facts = holdfacts.hold_facts(plan)
     assert facts is holdfacts.hold_facts(plan)  # worked out once per plan
     assert [[a[1] for a in cut[1]] for cut in facts.cuts] == [["merit"], ["second_look"]]
+    # Nobody held yet: each such step is the scheme's own, without the gate on its hold.
+    assert all(colholds._ungated(plan, facts.copy, cut[2].ref) is not None for cut in facts.cuts)
     calls = _counted(monkeypatch)
     order = [ref[1] for ref in facts.copy.order]
     plain = _with_merit(_with_merit(_kpi_rows(50, seed=2), "1;3"), "0", "data_errors_found")
     _same(monkeypatch, tmp_path, plan, plain)
-    # Nobody over: every step once over everyone (the pass stops after each step with a threshold to look).
+    # Nobody over: every step once over everyone, in one evaluation (each step with a threshold looks in its turn).
     assert [name for names, _ in calls for name in names] == order and {n for _, n in calls} == {50}
     calls.clear()
     results = _same(
@@ -201,6 +212,40 @@ def test_a_hold_that_reaches_no_other_threshold_costs_one_pass_and_its_own_step_
     assert [[h.adjustment for h in r.held] for r in results if r.held] == [["merit"], ["second_look"]]
     assert [(names, n) for names, n in calls if n != 50] == [(["merit"], 1), (["second_look"], 1)]  # the held rows
     assert [name for names, n in calls if n == 50 for name in names] == order
+
+
+def test_a_pass_on_two_threads_holds_each_step_in_its_turn(monkeypatch, tmp_path):
+    colsched = pytest.importorskip("perfrules._evaluate.colsched")
+    workers = []
+    ordered = colsched.ordered
+
+    def counted(*args, **kwargs):
+        workers.append(args[-1])
+        return ordered(*args, **kwargs)
+
+    monkeypatch.setattr(colsched, "MIN_ROWS", 0)
+    monkeypatch.setattr(colsched.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(colsched, "ordered", counted)
+    monkeypatch.setenv(colsched.THREADS, "2")
+    plan = _kpi_plan(tmp_path, INDEPENDENT)
+    assert holdfacts.hold_facts(plan).cuts is not None
+    calls = _counted(monkeypatch)
+    lines = _kpi_rows(300, seed=23)
+    results = _same(monkeypatch, tmp_path, plan, lines)
+    # Both amounts held, in the scheme's order, though the steps beside them may finish first on the other thread.
+    assert any([h.adjustment for h in r.held] == ["merit", "second_look"] for r in results)
+    assert sum(bool(r.held) for r in results) > 30
+    order = [ref[1] for ref in holdfacts.hold_facts(plan).copy.order]
+    assert workers[0] == 2 and calls[0] == (order, 300)  # the one evaluation of the copy, on two threads
+
+
+def test_an_amount_with_a_condition_of_its_own_is_held_in_the_one_pass(monkeypatch, tmp_path):
+    plan = _kpi_plan(tmp_path, GUARDED)
+    assert [[a[1] for a in cut[1]] for cut in holdfacts.hold_facts(plan).cuts] == [["merit"], ["second_look"]]
+    lines = _with_merit(_kpi_rows(80, seed=11), {k: str(k % 4) for k in range(80)}, "data_errors_found")
+    results = _same(monkeypatch, tmp_path, plan, lines)
+    held = [r.employee for r in results if "second_look" in [h.adjustment for h in r.held]]
+    assert held and len(held) < 80  # held where its condition holds, and only there
 
 
 def test_every_row_held_and_nobody_held(monkeypatch, tmp_path):
@@ -215,9 +260,7 @@ def test_every_row_held_and_nobody_held(monkeypatch, tmp_path):
         calls.clear()
         results = _same(monkeypatch, tmp_path, plan, _with_merit(_with_merit(lines, ""), "0", "data_errors_found"))
         assert not any(r.held for r in results)
-        assert len(calls) == (
-            1 if holdfacts.hold_facts(plan).cuts is None else 1 + len(holdfacts.hold_facts(plan).cuts)
-        )
+        assert len(calls) == 1  # nobody held: one evaluation of the copy (one pass or the first round)
 
 
 def test_a_hold_reaching_another_threshold_takes_rounds_and_only_the_steps_it_changes(monkeypatch, tmp_path):
@@ -343,3 +386,63 @@ def test_a_penalty_by_levels_and_a_fixed_amount_are_held(monkeypatch, tmp_path):
     results = _same(monkeypatch, tmp_path, plan, lines)
     kinds = {tuple(h.adjustment for h in r.held) for r in results}
     assert {(), ("discipline_ded",), ("cover",), ("cover", "discipline_ded")} <= kinds
+
+
+def test_what_holding_needs_of_a_plan_is_worked_out_ahead_once(monkeypatch, tmp_path):
+    import threading
+
+    plan = _kpi_plan(tmp_path, INDEPENDENT)
+    where = []
+    work_out = holdfacts._work_out
+
+    def counted(p):
+        where.append(threading.current_thread().name)
+        return work_out(p)
+
+    monkeypatch.setattr(holdfacts, "_work_out", counted)
+    holdfacts.hold_facts_soon(plan)
+    facts = holdfacts.hold_facts(plan)  # waits for the thread: its answer, not a second one
+    holdfacts.hold_facts_soon(plan)  # known already: nothing started
+    assert facts is holdfacts.hold_facts(plan) and facts.cuts is not None
+    assert where == ["perfrules-holdfacts"]
+
+
+def test_a_failure_ahead_is_met_again_in_the_callers_own_thread(monkeypatch, tmp_path):
+    import threading
+
+    plan = _kpi_plan(tmp_path, INDEPENDENT)
+    where = []
+    work_out = holdfacts._work_out
+
+    def failing_once(p):
+        where.append(threading.current_thread().name)
+        if len(where) == 1:
+            raise RuntimeError("not this time")
+        return work_out(p)
+
+    monkeypatch.setattr(holdfacts, "_work_out", failing_once)
+    holdfacts.hold_facts_soon(plan)
+    facts = holdfacts.hold_facts(plan)
+    assert where == ["perfrules-holdfacts", threading.current_thread().name] and facts.cuts is not None
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["1", "5", "5.0", "5.01", "-6", "-5", "0", "-0", "8", "1E+1", "0.5"]), max_size=3),
+        min_size=1,
+        max_size=30,
+    ),
+    st.sampled_from(["5", "0", "4.99", "5.00"]),
+)
+def test_lists_over_a_threshold_are_those_the_function_finds_list_by_list(lists, limit):
+    from decimal import Decimal
+    from functools import partial
+
+    from perfrules._evaluate.values import Joined, by_value
+
+    column = Joined(pl.Series([";".join(items) for items in lists], dtype=pl.Utf8))
+    expected = by_value(partial(colholds._over, Decimal(limit)), [column], "bool", None, len(lists))
+    got = colholds._over_lists(Decimal(limit), column, len(lists))
+    assert got.to_list() == expected.to_list()
+    assert got.to_list() == [any(abs(Decimal(x)) > Decimal(limit) for x in items) for items in lists]

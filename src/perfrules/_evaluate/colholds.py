@@ -24,21 +24,21 @@ threshold is held where it is over as soon as it is evaluated (see
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from functools import partial
 from typing import Any
 
 import attrs
 import polars as pl
 
-from .._compile import Plan
+from .._compile import CONTEXT, Plan
 from .coeffs import wide
-from .columnar import evaluate_columns
+from .columnar import _run, evaluate_columns
 from .crowds import People
-from .fixed import Num, choose, compare, const
+from .fixed import Limit, Num, choose, compare, const
 from .holdfacts import HeldStep, HoldFacts, hold_facts
 from .results import Layout
-from .values import Joined, by_value
+from .values import Joined, by_value, split_list
 
 __all__ = ["HeldColumns", "hold_columns", "over_columns"]
 
@@ -78,9 +78,15 @@ def over_columns(layout: Layout, env: dict[str, Any], n: int) -> dict[str, pl.Se
 def _over_rows(layout: Layout, approval: tuple[Any, ...], env: dict[str, Any], n: int) -> pl.Series | None:
     # The rows whose amount of this one approval rule is over its threshold (None: none can be).
     _, _, limit, occ, amount, at = approval
-    paid = compare(env[layout.outputs[at]], const(Decimal(0), n), "!=", None)
+    value = env[layout.outputs[at]]
+    # (A coefficient is 0 exactly where the value is 0, whatever its exponent or the sign of a zero.)
+    paid = value.c != 0 if isinstance(value, Num) else compare(value, const(Decimal(0), n), "!=", None)
     if occ is not None:
-        big = by_value(partial(_over, limit), [env[layout.outputs[occ]]], "bool", None, n)
+        lists = env[layout.outputs[occ]]
+        if isinstance(lists, Joined):
+            big = _over_lists(limit, lists, n)
+        else:
+            big = by_value(partial(_over, limit), [lists], "bool", None, n)
         hit: pl.Series = big & paid
         return hit
     if amount is not None and amount > limit:
@@ -88,14 +94,30 @@ def _over_rows(layout: Layout, approval: tuple[Any, ...], env: dict[str, Any], n
     return None
 
 
+def _over_lists(limit: Decimal, lists: Joined, n: int) -> pl.Series:
+    # by_value's answer for a column of lists, without its join: each distinct list's text is looked at once
+    # (as the row engine would, by its Decimals), and the rows whose text is one over are found by equality.
+    over = []
+    with localcontext(CONTEXT):
+        for text in lists.text.unique().drop_nulls().to_list():
+            try:
+                if _over(limit, split_list(text)):
+                    over.append(text)
+            except ArithmeticError:
+                raise Limit(pl.repeat(True, n, eager=True)) from None
+    return lists.text.is_in(over).fill_null(False)
+
+
 def _ones(mask: pl.Series) -> Num:
-    # A hold input as the row reader gives it: 1 or 0, exponent 0.
-    return Num(mask.cast(pl.Int128), pl.repeat(0, len(mask), dtype=pl.Int32, eager=True))
+    # A hold input as the row reader gives it: 1 or 0, exponent 0 (one for all: no column of exponents).
+    return Num(mask.cast(pl.Int64), 0, None, (0, 1))
 
 
 def _gather(column: Any, at: pl.Series) -> Any:
     if isinstance(column, Num):
-        return Num(column.c.gather(at), column.e.gather(at), None if column.nz is None else column.nz.gather(at))
+        exp = column.scale()  # (one exponent for all stays one: no column of exponents is made)
+        e = column.e.gather(at) if exp is None else exp
+        return Num(column.c.gather(at), e, None if column.nz is None else column.nz.gather(at))
     if isinstance(column, Joined):
         return Joined(column.text.gather(at))
     return column.gather(at)
@@ -112,7 +134,9 @@ def _scatter(column: Any, at: pl.Series, part: Any) -> Any:
         # Coefficients may be Int64 or Int128 (see .coeffs): scattered as Int128 where the two differ
         # (polars would write a null for a value the narrower column cannot hold).
         c, d = (column.c, part.c) if column.c.dtype == part.c.dtype else (wide(column.c), wide(part.c))
-        return Num(c.clone().scatter(at, d), column.e.clone().scatter(at, part.e), nz)
+        exp = column.scale()
+        e = exp if exp is not None and exp == part.scale() else column.e.clone().scatter(at, part.e)
+        return Num(c.clone().scatter(at, d), e, nz)
     if isinstance(column, Joined):
         return Joined(column.text.clone().scatter(at, part.text))
     return column.clone().scatter(at, part)
@@ -136,12 +160,19 @@ def _known(column: Any) -> bool:
 
 
 def _again(
-    plan: Plan, steps: list[HeldStep], env: dict[str, Any], moved: dict[str, pl.Series], how: tuple[Any, ...]
+    plan: Plan,
+    steps: list[HeldStep],
+    env: dict[str, Any],
+    moved: dict[str, pl.Series],
+    how: tuple[Any, ...],
+    *,
+    track: bool = True,
 ) -> tuple[dict[str, Any], dict[str, pl.Series]]:
     """
     Return ``env`` with every step evaluated again where what it reads ``moved`` (by name: the rows that changed).
 
-    Also returns ``moved`` with the rows where each value evaluated again changed.
+    Also returns ``moved`` with the rows where each value evaluated again
+    changed (with ``track``: else what changed is not worked out).
     """
     # A row step's value can change only where a value it reads did: it is evaluated again on those rows
     # alone, and the rows where its value did change are what moved for the steps that read it. A group
@@ -165,13 +196,16 @@ def _again(
         if whole:
             done = evaluate_columns(again, partial(dict, given), n, employee, fallback, people, made)
             for name in made:
-                moved[name], env[name] = _differs(env[name], done[name], n), done[name]
+                if track:
+                    moved[name] = _differs(env[name], done[name], n)
+                env[name] = done[name]
             continue
         some = {name: _gather(column, at) for name, column in given.items()}
         named = partial(_named, employee, at)
         done = evaluate_columns(again, partial(dict, some), len(at), named, fallback, people, made)
         for name in made:
-            moved[name] = none.clone().scatter(at, _differs(_gather(env[name], at), done[name], len(at)))
+            if track:
+                moved[name] = none.clone().scatter(at, _differs(_gather(env[name], at), done[name], len(at)))
             env[name] = _scatter(env[name], at, done[name])
     return env, moved
 
@@ -198,10 +232,9 @@ def hold_columns(
     how = (n, employee, fallback, people)
     asked: dict[str, pl.Series] = {}
     amounts: dict[str, Num] = {}
-    zero = pl.repeat(False, n, eager=True)
-    env = {**columns, **{h: _ones(zero) for h in holds.values()}}
+    env = {**columns, **{h: Num.constant(0, 0, n) for h in holds.values()}}  # nobody held yet
     if facts.cuts is not None:
-        env = _at_once(facts, env, how, keep if keep is None else {*keep, *wanted}, asked, amounts)
+        env = _at_once(plan, facts, env, how, keep if keep is None else {*keep, *wanted}, asked, amounts)
     else:
         env = _rounds(facts, env, how, keep if keep is None else {*keep, *wanted, *facts.kept}, asked, amounts)
     for name in [*holds.values(), *(() if keep is None else set(env) - set(keep) - wanted)]:
@@ -211,6 +244,7 @@ def hold_columns(
 
 
 def _at_once(
+    plan: Plan,
     facts: HoldFacts,
     env: dict[str, Any],
     how: tuple[Any, ...],
@@ -218,29 +252,65 @@ def _at_once(
     asked: dict[str, pl.Series],
     amounts: dict[str, Num],
 ) -> dict[str, Any]:
-    # One pass over the copy: each step with a threshold is evaluated with every hold 0, its rows over are
-    # held at once (that step evaluated again on those rows alone), and every later step reads the amounts
-    # as held, population values included. The copy is evaluated once, as without holds.
+    # One evaluation of the copy: each step with a threshold is evaluated with every hold 0, its rows over are
+    # held at once, in that step's own turn (the step evaluated again on those rows alone, see _held_step),
+    # and every later step reads the amounts as held, population values included. The copy is evaluated once,
+    # as without holds, and the steps a hold cannot change run beside the holding (see .colsched).
     assert facts.cuts is not None
     n, employee, fallback, people = how
-    order, start = facts.copy.order, 0
-    for pos, approvals, step, later in facts.cuts:
-        part = attrs.evolve(facts.copy, order=order[start : pos + 1])
-        env = evaluate_columns(part, [env].pop, n, employee, fallback, people, None if keep is None else keep | later)
-        moved = {}
-        for approval in approvals:
-            name = approval[1]
-            hit = _over_rows(facts.layout, approval, env, n)
-            if hit is None or not hit.any():
-                continue
-            asked[name], amounts[name] = hit, env[facts.layout.outputs[approval[5]]]
-            env[facts.holds[name]] = _ones(hit)
-            moved[facts.holds[name]] = hit
-        if moved:
-            env = _again(facts.copy, [step], env, moved, how)[0]
-        start = pos + 1
-    rest = attrs.evolve(facts.copy, order=order[start:])
-    return evaluate_columns(rest, [env].pop, n, employee, fallback, people, keep)
+    cuts = {pos: (approvals, step, _ungated(plan, facts.copy, step.ref)) for pos, approvals, step in facts.cuts}
+    found: dict[int, list[tuple[str, pl.Series, Num]]] = {}
+    held = partial(_held_step, facts, cuts, how, found)
+    env = evaluate_columns(facts.copy, [env].pop, n, employee, fallback, people, keep, held)
+    for pos in sorted(found):  # (in the plan's order, whichever thread held first)
+        for name, hit, amount in found[pos]:
+            asked[name], amounts[name] = hit, amount
+    return env
+
+
+def _ungated(plan: Plan, copy: Plan, ref: Any) -> tuple[Plan, int] | None:
+    # The same step in the scheme's own plan: the copy's without the gate on its hold (the gate is all the copy
+    # adds). With every hold 0 the gate lets every row through, so the plan's own step gives the very values,
+    # without the gate's test over every row and the choice between its branches.
+    mine, gated = plan.steps.get(ref), copy.steps.get(ref)
+    if mine is None or gated is None or [n for n, _ in mine.outputs] != [n for n, _ in gated.outputs]:
+        return None
+    return plan, plan.order.index(ref)
+
+
+def _held_step(
+    facts: HoldFacts,
+    cuts: dict[int, tuple[tuple[Any, ...], HeldStep, tuple[Plan, int] | None]],
+    how: tuple[Any, ...],
+    found: dict[int, list[tuple[str, pl.Series, Num]]],
+    plan: Plan,
+    groups: dict[str, tuple[str, ...]],
+    n: int,
+    crowd: People,
+    at: int,
+    env: dict[str, Any],
+) -> dict[str, Any]:
+    # The values step ``at`` makes (as evaluate_columns makes them); a step with a threshold is held where
+    # over before any later step can read it: its values as held, and the hold inputs set.
+    cut = cuts.get(at)
+    if cut is None:
+        return _run(plan, groups, n, crowd, at, env)
+    approvals, step, own = cut
+    made = _run(plan, groups, n, crowd, at, env) if own is None else _run(own[0], groups, n, crowd, own[1], env)
+    values, moved, hits = {**env, **made}, {}, []
+    for approval in approvals:
+        name = approval[1]
+        hit = _over_rows(facts.layout, approval, values, n)
+        if hit is None or not hit.any():
+            continue
+        hits.append((name, hit, values[facts.layout.outputs[approval[5]]]))
+        values[facts.holds[name]] = _ones(hit)
+        moved[facts.holds[name]] = hit
+    found[at] = hits
+    if not moved:
+        return made
+    values = _again(plan, [step], values, moved, how, track=False)[0]  # (no later step is evaluated again)
+    return {name: values[name] for name in (*made, *moved)}
 
 
 def _rounds(

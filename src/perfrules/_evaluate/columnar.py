@@ -310,6 +310,7 @@ def evaluate_columns(
     fallback: Callable[[], None],
     people: People | None = None,
     keep: Collection[str] | None = None,
+    step: Callable[..., dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """
     Return every value of ``plan`` as a column (numbers as :class:`~.fixed.Num`), by name, from ``inputs()``.
@@ -321,7 +322,8 @@ def evaluate_columns(
     as soon as no later step reads it (memory: a column is 20 bytes a row).
     Steps that do not read each other's values are evaluated on two threads
     (see :mod:`.colsched`); the values, and the first error in plan order, are
-    those of one thread.
+    those of one thread.  ``step``, when given, evaluates each step in place of
+    ``_run`` (called with its arguments; it may return more values than the step makes).
     """
     from . import fixed
     from .colsched import last_reads, ordered, step_names, threads_for
@@ -330,7 +332,7 @@ def evaluate_columns(
     env: dict[str, Any] = {}
     groups = group_calls(plan)
     done = last_reads(plan, groups) if keep is not None else {}
-    run = partial(_run, plan, groups, n, crowd)
+    run = partial(step or _run, plan, groups, n, crowd)
     try:
         env.update(inputs())
         for p in plan.scheme.params:

@@ -31,6 +31,7 @@ from .colpeople import fill_defaults, frame_people, people_columns, plain_people
 from .columnar import evaluate_columns
 from .fixed import const
 from .history import history_values
+from .holdfacts import hold_facts_soon
 from .results import layout_of
 from .typedcols import as_texts
 
@@ -92,6 +93,8 @@ def score_frame(
     """
     if not _plain_results(plan) or not df.height:
         return None
+    if hold and layout_of(plan).approvals:
+        hold_facts_soon(plan)  # (a plan not seen yet: what holding needs of it is worked out beside the parsing)
     df = fill_defaults(plan, as_texts(df, {s.metric.name for s in plan.inputs if s.kind.value_type == "number"}))
     if df is None:
         return None

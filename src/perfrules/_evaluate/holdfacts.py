@@ -9,6 +9,10 @@ kept as long as the plan is (see :mod:`.colholds`).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import decimal
+import threading
 import weakref
 from collections.abc import Collection
 from typing import Any
@@ -21,7 +25,7 @@ from .groups import group_calls
 from .holdcopy import held_plan
 from .results import Layout, layout_of
 
-__all__ = ["HeldStep", "HoldFacts", "hold_facts"]
+__all__ = ["HeldStep", "HoldFacts", "hold_facts", "hold_facts_soon"]
 
 
 def _reads(plan: Plan, groups: dict[str, tuple[str, ...]], ref: Any) -> tuple[set[str], set[str]]:
@@ -75,15 +79,17 @@ class HoldFacts:
     """Every step a hold can change, in order (the rounds evaluate these again)."""
     kept: set[str]
     """What the rounds read past the first evaluation: every value a hold can change and what those steps read."""
-    cuts: tuple[tuple[int, tuple[Any, ...], HeldStep, frozenset[str]], ...] | None
+    cuts: tuple[tuple[int, tuple[Any, ...], HeldStep], ...] | None
     """
-    One pass (``_at_once`` in :mod:`.colholds`): after each position in ``copy.order`` whose step makes
-    adjustments with a threshold, those rules, that step, and every name read from there on; ``None`` when
-    a hold can reach another amount's threshold (the rounds of score_held, over whole columns).
+    One pass (``_at_once`` in :mod:`.colholds`): each position in ``copy.order`` whose step makes
+    adjustments with a threshold, those rules, and that step; ``None`` when a hold can reach another
+    amount's threshold (the rounds of score_held, over whole columns).
     """
 
 
 _FACTS: weakref.WeakKeyDictionary[Plan, HoldFacts] = weakref.WeakKeyDictionary()
+_SOON: weakref.WeakKeyDictionary[Plan, threading.Thread] = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
 
 
 def hold_facts(plan: Plan) -> HoldFacts:
@@ -93,8 +99,40 @@ def hold_facts(plan: Plan) -> HoldFacts:
     # A plan is immutable: what a hold reaches is the same for every population it scores.
     found = _FACTS.get(plan)
     if found is None:
-        found = _FACTS[plan] = _work_out(plan)
+        with _LOCK:
+            soon = _SOON.get(plan)
+        if soon is not None:
+            soon.join()  # worked out beside the reading (see hold_facts_soon): its answer, or nothing
+            found = _FACTS.get(plan)
+        if found is None:
+            found = _FACTS[plan] = _work_out(plan)
     return found
+
+
+def hold_facts_soon(plan: Plan) -> None:
+    """
+    Start working out :func:`hold_facts` of a plan not yet seen, on a thread of its own.
+
+    The copy of the scheme the holds need is compiled in Python while the
+    caller's polars reads and parses the input on the other cores; a later
+    :func:`hold_facts` waits for it (or works it out again, should it fail).
+    """
+    with _LOCK:
+        if plan in _FACTS or plan in _SOON:
+            return
+        context = contextvars.copy_context()  # (compiled in the caller's decimal context, as it would be)
+        _SOON[plan] = thread = threading.Thread(
+            target=context.run, args=(_quietly, plan), name="perfrules-holdfacts", daemon=True
+        )
+    thread.start()
+
+
+def _quietly(plan: Plan) -> None:
+    # An error here is met again, and raised, by hold_facts in the caller's own thread.
+    decimal.setcontext(decimal.getcontext().copy())  # (a copy: compiling sets flags on the context it uses)
+    with contextlib.suppress(Exception):
+        found = _work_out(plan)
+        _FACTS.setdefault(plan, found)
 
 
 def _work_out(plan: Plan) -> HoldFacts:
@@ -111,14 +149,10 @@ def _cuts(copy: Plan, holds: dict[str, str], layout: Layout) -> Any:
     groups = group_calls(copy)
     made_at: dict[str, int] = {}
     stepped: dict[int, HeldStep] = {}
-    reads_from: list[set[str]] = []
     for pos, ref in enumerate(copy.order):
         read, made = _reads(copy, groups, ref)
         stepped[pos] = HeldStep(ref, copy.steps.get(ref) is None, read, made)
-        reads_from.append(read | made)
         made_at.update(dict.fromkeys(made, pos))
-    for pos in range(len(reads_from) - 2, -1, -1):
-        reads_from[pos] |= reads_from[pos + 1]
     reach = {name: _affected(copy, [hold])[1] for name, hold in holds.items()}
     at: dict[int, list[Any]] = {}
     for approval in layout.approvals:
@@ -129,5 +163,11 @@ def _cuts(copy: Plan, holds: dict[str, str], layout: Layout) -> Any:
         where = made_at.get(looked)
         if where is None or stepped[where].group or any(made_at.get(x, -1) > where for x in seen):
             return None
+        # The step is held in its own turn, from what it reads, and the hold is read by it alone (the steps
+        # beside it on another thread never wait for the hold: see _held_step in .colholds).
+        if not seen <= stepped[where].reads | stepped[where].made:
+            return None
+        if any(holds[name] in s.reads for p, s in stepped.items() if p != where):
+            return None
         at.setdefault(where, []).append(approval)
-    return tuple((pos, tuple(at[pos]), stepped[pos], frozenset(reads_from[pos])) for pos in sorted(at))
+    return tuple((pos, tuple(at[pos]), stepped[pos]) for pos in sorted(at))
