@@ -2,7 +2,7 @@
 Scale: the row engine, the columnar engine and hand-written versions over N rows, CSV in and out, as whole processes.
 
     python benchmarks/bench_scale.py [N] [kpi|team|pay ...] [--only row,hand-decimal,...]
-    # N defaults to 1,000,000; schemes to kpi team; every variant unless --only names some
+    # N defaults to 1,000,000; schemes to kpi team; every variant unless --only names some; --help: this text
 
 Schemes: ``kpi`` is examples/seed003-kpi (four ratios by division, tier tables, weights, a list of
 reward points with levels and approvals, a schedule of fines, the 110 cap, grades, pay bands,
@@ -279,6 +279,9 @@ def main() -> None:
         print(_same_table(Path(sys.argv[2]), Path(sys.argv[3])))
         return
     args = sys.argv[1:]
+    if {"-h", "--help"} & set(args):
+        print((__doc__ or "").strip())
+        return
     only = VARIANTS
     if "--only" in args:
         at = args.index("--only")

@@ -40,3 +40,10 @@ def test_team_data_is_scored_alike_by_both_engines(tmp_path):
     col = pr.score(plan, rows, period="2026-04", no_history=True, engine="columnar")
     assert [r.to_dict() for r in row] == [r.to_dict() for r in col]
     assert any(r.flags for r in row)  # team tops and averages are exercised
+
+
+def test_help_prints_what_the_benchmark_runs():
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "bench_scale.py"), "--help"], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.startswith("Scale: the row engine") and "--only" in done.stdout

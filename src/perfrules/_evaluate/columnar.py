@@ -5,7 +5,7 @@ It reads the same lowered steps as the row engine (``plan.steps`` in
 ``plan.order``) and computes each node for every employee at once, with
 decimals held exactly as Decimal holds them (see :mod:`.fixed`).  Whatever it
 cannot compute exactly yet — a node, a function, a kind of value — is refused
-before anything is computed, by :func:`columnar_issues`, naming the element.
+before anything is computed, by :func:`columnar_issues` (:mod:`.colcheck`), naming the element.
 Rows are read and checked by the row engine's reader, and results are built
 by the row engine's own code from the values computed here, so the two engines
 give the same :class:`Result` objects.
@@ -19,8 +19,6 @@ from functools import partial
 from typing import Any
 
 from .._compile import Plan
-from .._errors import CompileError, Issue
-from .._formula import BUILTINS
 from .._ir import (
     Apply,
     Arith,
@@ -36,113 +34,25 @@ from .._ir import (
     Sum,
     TableLookup,
     Unary,
-    children,
     walk,
 )
+from .colcheck import EACH, EXP_OF_PLACES, FN, columnar_issues, require_columnar
+from .colpart import on_live, on_rows
 from .crowds import People
-from .groups import group_calls, group_problem
+from .groups import group_calls
 
 __all__ = ["columnar_issues", "evaluate_columns", "require_columnar"]
-
-_FN = {id(BUILTINS[name].impl): name for name in ("min", "max", "clamp", "abs", "floor", "ceil", "round", "div")}
-_EACH = "[{fn}(x) for x in {0}]"
-"""The template of a function applied to each item of a list (a tier table per occurrence)."""
-_EXP_OF_PLACES = {Decimal(1).scaleb(-k): -k for k in range(11)}
 
 
 def _where(step: Step) -> str:
     return f"{step.ref[0]}.{step.ref[1]}" if step.ref[0] != "score" else "score"
 
 
-def _node_problem(node: Node) -> str | None:
-    if isinstance(node, Arith) and node.op == "**":
-        return "the operator '**'"
-    if isinstance(node, Apply) and _FN.get(id(node.fn)) == "round":
-        places = node.args[1]
-        if not (isinstance(places, Const) and places.value in _EXP_OF_PLACES):
-            return "round() with places that are not a constant"
-    if (
-        isinstance(node, Compare)
-        and node.ops[0] not in ("and", "or")
-        and any(o.type != "number" for o in node.operands)
-    ):
-        return "a comparison of values other than numbers"
-    # A function without a column form is called once per distinct argument, lists too (.values.by_value).
-    by_value = isinstance(node, Apply) and id(node.fn) not in _FN
-    mapped = by_value and node.inline in (None, _EACH)  # type: ignore[union-attr]
-    if node.type == "list" and not isinstance(node, Ref | Fact) and not mapped:
-        return "a list computed from a list"
-    if not by_value and not isinstance(node, Fact) and any(c.type == "list" for c in children(node)):
-        return "a list other than as the argument of a function"
-    if isinstance(node, Const) and node.type == "number" and not isinstance(node.value, Decimal):
-        return "a constant that is not a number"
-    return None
-
-
-def columnar_issues(plan: Plan) -> list[Issue]:
-    """
-    Return every reason the columnar engine cannot score ``plan`` (empty when it can), each naming the element.
-    """
-    issues = []
-
-    def refuse(path: tuple[str | int, ...], what: str) -> None:
-        where = ".".join(str(p) for p in path) or "scheme"
-        issues.append(
-            Issue(
-                "columnar-unsupported",
-                f"{where}: the columnar engine cannot compute {what}",
-                path,
-                hint="score this scheme with the row engine (engine='row', the default)",
-            )
-        )
-
-    groups = group_calls(plan)
-    for ref in plan.order:
-        step = plan.steps.get(ref)
-        if step is None:
-            problem = group_problem(plan, groups[ref[1]]) if ref[1] in groups else "this value"
-            if problem is not None:
-                refuse(ref, problem)
-            continue
-        seen: set[str] = set()
-        for root in (*step.prelude, *((step.guard,) if step.guard is not None else ()), *step.otherwise):
-            _collect(root, seen)
-        for _, root in step.outputs:
-            _collect(root, seen)
-        for what in sorted(seen):
-            refuse(ref, what)
-    return issues
-
-
-def _collect(root: Node, seen: set[str]) -> None:
-    for node in walk(root):
-        problem = _node_problem(node)
-        if problem is not None:
-            seen.add(problem)
-
-
-def require_columnar(plan: Plan) -> None:
-    """
-    Raise :class:`CompileError` with every ``columnar-unsupported`` issue unless the columnar engine can score ``plan``.
-    """
-    try:
-        import polars  # noqa: F401 - only to say plainly when the optional extra is missing
-    except ImportError:
-        issue = Issue(
-            "columnar-unsupported",
-            "the columnar engine needs polars, which is not installed",
-            (),
-            hint="pip install 'perfrules[columnar]', or score with the row engine",
-        )
-        raise CompileError([issue], "the columnar engine is not installed; nothing was scored") from None
-    issues = columnar_issues(plan)
-    if issues:
-        raise CompileError(issues, f"the columnar engine cannot score {plan.scheme.name!r}; nothing was scored")
-
-
 class _Eval:
     """
-    Evaluates nodes over columns, each node once per set of live rows.
+    Evaluates nodes over columns, each node once per set of live rows (kept with the value: ids are not reused).
+
+    With ``part``, a value few rows are live for is computed on those rows alone (see :mod:`.colpart`).
     """
 
     def __init__(self, n: int, env: dict[str, Any]) -> None:
@@ -150,14 +60,14 @@ class _Eval:
 
         self.f, self.n, self.env = fixed, n, env
         self.memo: dict[tuple[int, int], Any] = {}
-        self.step = ""
 
-    def __call__(self, node: Node, live: Any) -> Any:
+    def __call__(self, node: Node, live: Any, *, part: bool = False) -> Any:
         key = (id(node), id(live))
         found = self.memo.get(key)
         if found is None:
-            found = self.memo[key] = self._eval(node, live)
-        return found
+            sub = on_rows(node, live, self.n, self.env, lambda m, env: _Eval(m, env)(node, None)) if part else None
+            found = self.memo[key] = (self._eval(node, live) if sub is None else sub, live)
+        return found[0]
 
     def _eval(self, node: Node, live: Any) -> Any:
         f = self.f
@@ -186,7 +96,8 @@ class _Eval:
             return self._compare(node, live)
         if isinstance(node, Choice):
             test = self(node.test, live)
-            return f.choose(test, self(node.then, _and(live, test)), self(node.orelse, _and(live, ~test)))
+            then, orelse = self(node.then, _and(live, test), part=True), self(node.orelse, _and(live, ~test), part=True)
+            return f.choose(test, then, orelse)
         if isinstance(node, Clamp):
             x = self(node.value, live)
             if node.floor is not None:
@@ -197,11 +108,33 @@ class _Eval:
                 x = f.choose(f.compare(x, cap, ">", live), cap, x)
             return x
         if isinstance(node, Round):
-            return f.quantize(self(node.value, live), -node.rule.places, node.rule.mode, live)
+            return self._round(node, live)
         if isinstance(node, TableLookup):
             return self._lookup(node, live)
         assert isinstance(node, Apply)
         return self._apply(node, live)
+
+    def _round(self, node: Round, live: Any) -> Any:
+        rounded = partial(_quantize, self.f.quantize, -node.rule.places, node.rule.mode)
+        inner = node.value.value if isinstance(node.value, Fact) else node.value
+        if not isinstance(inner, Choice):
+            return rounded(self(node.value, live), live)
+        # round(a if t else b) is round(a) if t else round(b), row by row: each branch is rounded on its own
+        # rows (few, for a rare one; often of one exponent), not the chosen values of mixed exponents together.
+        # The choice's branches are computed first, as without rounding; then every row whose rounding
+        # fails is refused together, as rounding the chosen values refuses them.
+        test = self(inner.test, live)
+        masks = (_and(live, test), _and(live, ~test))
+        values = [self(branch, m, part=True) for branch, m in zip((inner.then, inner.orelse), masks, strict=True)]
+        done, failed = [], []
+        for value, m in zip(values, masks, strict=True):
+            try:
+                done.append(on_live(rounded, value, m, self.n))
+            except self.f.Limit as exc:
+                failed.append(exc.rows)
+        if failed:
+            raise self.f.Limit(failed[0] if len(failed) == 1 else failed[0] | failed[1])
+        return self.f.choose(test, *done)
 
     def _flags(self, value: bool) -> Any:
         import polars as pl
@@ -214,7 +147,7 @@ class _Eval:
             # Python stops at the first operand that decides: later ones are computed only where needed.
             acc = self(node.operands[0], live)
             for x in node.operands[1:]:
-                rest = self(x, _lazy(x, live, acc if op == "and" else ~acc))
+                rest = self(x, _lazy(x, live, acc if op == "and" else ~acc), part=True)
                 acc = (acc & rest) if op == "and" else (acc | rest)
             return acc
         left = self(node.operands[0], live)
@@ -251,11 +184,11 @@ class _Eval:
         return by_value(fn, args, kind, live, self.n)
 
     def _apply(self, node: Apply, live: Any) -> Any:
-        name = _FN.get(id(node.fn))
+        name = FN.get(id(node.fn))
         if name is None:
             # A function without a column form: the very function, called once per distinct argument
             # (a function over each item, once per distinct list).
-            fn = partial(_each, node.fn) if node.inline == _EACH else node.fn
+            fn = partial(_each, node.fn) if node.inline == EACH else node.fn
             return self._by_value(fn, [self(a, live) for a in node.args], node.type, live)
         f = self.f
         if name == "div":
@@ -280,8 +213,12 @@ class _Eval:
         if name == "round":
             places = node.args[1]
             assert isinstance(places, Const)
-            return f.quantize(args[0], _EXP_OF_PLACES[places.value], "half_up", live)
+            return f.quantize(args[0], EXP_OF_PLACES[places.value], "half_up", live)
         return f.quantize(args[0], 0, "floor" if name == "floor" else "ceiling", live, integral=True)
+
+
+def _quantize(quantize: Callable[..., Any], exp: int, mode: str, value: Any, live: Any) -> Any:
+    return quantize(value, exp, mode, live)
 
 
 def _each(fn: Callable[[Any], Any], items: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -388,13 +325,12 @@ def _run(
 
 
 def _step(ev: _Eval, step: Step) -> None:
-    live = None
     for node in step.prelude:
-        ev(node, live)
+        ev(node, None)
     if step.guard is None:
         for name, node in step.outputs:
-            ev.env[name] = ev(node, live)
+            ev.env[name] = ev(node, None)
         return
     test = ev(step.guard, None)
     for (name, node), other in zip(step.outputs, step.otherwise, strict=True):
-        ev.env[name] = ev.f.choose(test, ev(node, test), ev(other, ~test))
+        ev.env[name] = ev.f.choose(test, ev(node, test, part=True), ev(other, ~test, part=True))

@@ -298,8 +298,11 @@ def _members(aligned: Any, counted: Any) -> Any:
 def _read_back(value: Any, at: Any) -> Any:
     from . import fixed
 
-    # Each row's team value, with the team values' one exponent (when they have one) and bounds.
-    return fixed.pick(value, at)
+    # Each row's team value, with the team values' one exponent (when they have one) and bounds, and
+    # coded: what reads it may work on the few team values (see fixed.compare).
+    out = fixed.pick(value, at)
+    out.coded = (value, at)
+    return out
 
 
 def _rank(frame: Any, value: Any, n: int) -> Any:

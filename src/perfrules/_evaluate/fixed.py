@@ -22,6 +22,7 @@ and no check that its bounds already answer.  Rounding and division are in
 
 from __future__ import annotations
 
+from contextlib import suppress
 from decimal import Decimal
 from typing import Any
 
@@ -262,7 +263,15 @@ def sign(a: Num, op: str) -> Num:
 def compare(a: Num, b: Num, op: str, live: pl.Series | None) -> pl.Series:
     """
     Return the comparison ``a op b`` of each row, by value (``-0 == 0``, ``1.0 == 1``).
+
+    A column of few distinct values (``coded``: a team's average) beside a constant is compared once per
+    distinct value; where that would refuse anything, the whole column is compared, and names the rows.
     """
+    eb = b.scale()
+    if a.coded is not None and b._k is not None and eb is not None and len(a.coded[0]) * 2 <= len(a):
+        small, idx = a.coded
+        with suppress(Limit):
+            return compare(small, Num.constant(b._k, eb, len(small)), op, None).gather(idx)
     ca, cb, _ = align(a, b, live)
     result: pl.Series = {
         "<": ca.__lt__,
