@@ -43,6 +43,7 @@ from .._evaluate import (
     flat_columns,
     held_plan,
     layout_of,
+    mappings_maker,
     stream_problem,
     stream_scores,
 )
@@ -86,7 +87,7 @@ class CsvStream:
         """
         shifts: list[tuple[int, int]] = []
         header, width, delimiter = list(self.columns), len(self.columns), self.delimiter
-        mappings = _mappings(header)
+        mappings = mappings_maker(header)
         with open(self.path, encoding=self.encoding, newline="") as fh:
             reader = csv.reader(fh, delimiter=delimiter)
             try:
@@ -158,18 +159,6 @@ class CsvStream:
         line = number + (self.shifts[at][1] if at >= 0 else 0)
         column = self.columns.index(str(path[1])) + 1 if len(path) > 1 and str(path[1]) in self.columns else None
         return attrs.evolve(issue, source=self.source, line=line, column=column)
-
-
-def _mappings(header: list[str]) -> Callable[[list[list[str]]], list[dict[str, str]]]:
-    # Rows of exactly the header's width as mappings from it, as dict(zip(header, cells)) makes them (the
-    # last of equal names keeps its value, in the first one's place): a dict display per row, twice as fast.
-    ns: dict[str, Any] = {"__builtins__": {}, **{f"_k{k}": name for k, name in enumerate(header)}}
-    cells = "".join(f"c{k}, " for k in range(len(header)))
-    pairs = ", ".join(f"_k{k}: c{k}" for k in range(len(header)))
-    source = f"def rows(block):\n    return [{{{pairs}}} for {cells}in block]\n"
-    exec(compile(source, "<perfrules csv rows>", "exec"), ns)  # noqa: S102 - numbered names only
-    made: Callable[[list[list[str]]], list[dict[str, str]]] = ns["rows"]
-    return made
 
 
 def csv_stream(path: str | os.PathLike[str], delimiter: str | None = None) -> CsvStream | None:

@@ -12,6 +12,7 @@ from .history import HistoryNote, HistorySource, RecordedHistory, history_lines,
 from .holdcopy import held_plan, hold_input, holding_scheme
 from .holds import Holding, over_of
 from .inputs import Row, Unordered, as_records, read_rows
+from .keptrows import mappings_maker
 from .parts import Hold
 from .population import Results
 from .results import FlagHit, Layout, Result, SharedCost, build_result, layout_of
@@ -54,6 +55,7 @@ __all__ = [
     "hold_input",
     "holding_scheme",
     "layout_of",
+    "mappings_maker",
     "over_of",
     "part_holds",
     "people_columns",
