@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .._adapters import ARROW_SUFFIXES, STDOUT, score_csv_columnar, score_csv_streamed
 from .._compile import Plan, compile_scheme
-from .._evaluate import scheme_period
+from .._evaluate import not_plain, scheme_period
 from .._load import read_scheme
 from .._model import Period
 from .._plugins import NumberFormat
@@ -108,8 +108,9 @@ def columnar_csv(args: argparse.Namespace, plan: Plan) -> bool:
     written = score_csv_columnar(
         plan, args.data[0], args.out, period=period, id_column=args.id_column, no_history=args.no_history
     )
-    if written is None:
-        return _general(f"{args.data[0]} is not the plain case of docs/how-to/columnar-engine.md")
+    if written is None:  # the scheme, when it is the cause, or else the file
+        why = not_plain(plan) or f"{args.data[0]} is not the plain case of docs/how-to/columnar-engine.md"
+        return _general(why)
     return _wrote(plan, written, args.out)
 
 

@@ -2,7 +2,7 @@
 The evaluate phase: a plan and a population's rows into results.
 """
 
-from .batch import read_frame, score_frame
+from .batch import not_plain, read_frame, score_frame
 from .collect import collect_part
 from .colpeople import people_columns
 from .columnar import columnar_issues, require_columnar
@@ -54,6 +54,7 @@ __all__ = [
     "hold_input",
     "holding_scheme",
     "layout_of",
+    "not_plain",
     "over_of",
     "part_holds",
     "people_columns",
