@@ -4,6 +4,7 @@ The evaluate phase: a plan and a population's rows into results.
 
 from .batch import not_plain, read_frame, score_frame
 from .collect import collect_part
+from .collimit import ROW_ENGINE
 from .colpeople import people_columns
 from .columnar import columnar_issues, require_columnar
 from .engine import evaluate, scheme_period, score
@@ -22,6 +23,7 @@ from .stream import stream_problem, stream_scores
 from .sweeping import amounts, shares_reading
 
 __all__ = [
+    "ROW_ENGINE",
     "Aggregate",
     "FlagHit",
     "FlatColumns",
