@@ -6,6 +6,7 @@ import pytest
 
 import perfrules as pr
 from perfrules._cli import main
+from perfrules._evaluate import ROW_ENGINE
 
 pytest.importorskip("polars")
 
@@ -46,15 +47,30 @@ def test_a_value_of_one_employee_names_the_element_and_that_employee() -> None:
     assert "population-wide" not in str(err)
 
 
-def test_the_command_line_suggests_its_own_option(tmp_path, capsys) -> None:
+def test_the_command_line_scores_with_the_row_engine_and_says_so(tmp_path, capsys) -> None:
+    # Finding 5: the command line falls back to the row engine (which has scored these rows already)
+    # with a note, on the fast path and the general path alike; the files are --engine row's, byte for byte.
     scheme = tmp_path / "scheme.yaml"
     scheme.write_text(_HEAD + '  s: {formula: "all_sum(v)"}\n')
     data = tmp_path / "d.csv"
     data.write_text("employee_id,team,v\n" + "".join(f"E{i},t{i % 2},{_WIDE}\n" for i in range(20)))
+    args = ["score", str(scheme), str(data), "--period", "2026-04"]
     for out in ("out.csv", "out.json"):  # the fast path and the general path
-        args = ["score", str(scheme), str(data), "--period", "2026-04", "--engine", "columnar"]
-        assert 1 == main([*args, "--out", str(tmp_path / out)])
-        err = capsys.readouterr().err
-        assert "columnar-limit" in err and "score with the row engine (--engine row)" in err, err
-        assert "engine=" not in err and "in 'groups.all_sum__v'" in err
-        assert not (tmp_path / out).exists()
+        assert 0 == main([*args, "--out", str(tmp_path / f"row-{out}")])
+        capsys.readouterr()
+        assert 0 == main([*args, "--out", str(tmp_path / out), "--engine", "columnar"])
+        notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
+        assert notes[-1] == (
+            "note: --engine columnar stopped at a value past its exact range (in 'groups.all_sum__v'): "
+            "scored with the row engine instead, the same results as --engine row"
+        )
+        assert (tmp_path / out).read_bytes() == (tmp_path / f"row-{out}").read_bytes()
+
+
+def test_a_printed_columnar_limit_says_the_command_lines_option() -> None:
+    # Where the error is printed by the command line (e.g. from a sweep), it says --engine row.
+    from perfrules._cli.style import error_data
+
+    err = pr.EvaluationError(f"columnar-limit: x; score with the row engine ({ROW_ENGINE})", step="score")
+    err.code = "columnar-limit"
+    assert error_data(err)["message"] == "columnar-limit: x; score with the row engine (--engine row); in 'score'"
