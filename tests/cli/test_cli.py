@@ -150,6 +150,31 @@ class TestColumnarEngine:
             )
         assert (tmp_path / out).read_bytes() == (tmp_path / f"row-{out}").read_bytes()
 
+    @pytest.mark.parametrize(
+        ("extra", "why"),
+        [
+            (
+                "grades:\n  tiers:\n    - {range: '>= 50', grade: A}\n    - {range: '< 50', grade: B}\n"
+                "  distribution:\n    quotas:\n      - {grade: A, at_most: 0.5}\n",
+                "the scheme has a forced distribution",
+            ),
+            ("assessed: {when: 'p > 0', reason: r}\n", "the scheme has an assessed: rule"),
+        ],
+    )
+    def test_the_general_path_names_the_scheme_feature_not_the_file(self, tmp_path, capsys, extra, why):
+        # Finding 6: a plain file and a scheme feature the fast path does not take: the note names the feature.
+        scheme = tmp_path / "scheme.yaml"
+        scheme.write_text("name: s\nmetrics:\n  p: {type: number}\nscore: {formula: p}\n" + extra)
+        data = tmp_path / "d.csv"
+        data.write_text("employee_id,p\nA,10\nB,60\nC,0\nD,70\n")
+        args = ["score", str(scheme), str(data), "--period", "2026-04", "--any-period"]
+        assert 0 == main([*args, "--out", str(tmp_path / "row.csv")])
+        capsys.readouterr()
+        assert 0 == main([*args, "--out", str(tmp_path / "col.csv"), "--engine", "columnar"])
+        notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
+        assert notes == [f"note: --engine columnar took the general path ({why}): the same results, more slowly"]
+        assert (tmp_path / "col.csv").read_bytes() == (tmp_path / "row.csv").read_bytes()
+
 
 def test_an_error_with_one_issue_is_printed_once(examples, tmp_path, capsys):
     # A ledger error's summary is its one issue's message: the issue's line alone says it (with code and hint).

@@ -106,6 +106,71 @@ def test_a_sum_that_28_digits_could_round_is_refused() -> None:
     assert err.value.issues[0].code == "split-inexact"
 
 
+# Values whose sum needs 30 digits: one process rounds each partial sum to 28.
+_WIDE = [
+    "1234567890123456.123456789012",
+    "9999999999999999.999999999999",
+    "0.000000000001",
+    "-1234567890123456.12345678901",
+]
+
+
+def _wide_plan(formula: str) -> pr.Plan:
+    text = (
+        "name: wide\nteams: {column: team}\nmetrics:\n  v: {type: number}\nscore: {formula: v}\n"
+        f'indicators:\n  s: {{formula: "{formula}"}}\nflags:\n  best:\n    when: "v >= all_max(v)"\n'
+        "    reason: best\n"
+    )
+    return pr.compile_scheme(pr.scheme_from_text(text, fmt="yaml").scheme)
+
+
+def _wide_rows(n: int) -> list[dict[str, str]]:
+    return [{"employee_id": f"E{i:03d}", "team": f"t{i % 3}", "v": _WIDE[i % 4]} for i in range(n)]
+
+
+@pytest.mark.parametrize("formula", ["all_max(v) + all_min(v) + all_count(v)", "team_max(v) - team_min(v)"])
+def test_a_max_min_or_count_of_wide_values_needs_no_sum_and_splits(formula: str) -> None:
+    # Finding 3: all_max over values whose sum needs 30 digits was refused, though it reads no sum.
+    plan, rows = _wide_plan(formula), _wide_rows(40)
+    whole = cells(pr.score(plan, rows))
+    for engine in ("row", "columnar"):
+        assert in_parts(plan, split(rows, 3, 1), engine=engine) == whole
+
+
+@pytest.mark.parametrize("formula", ["team_sum(v)", "team_avg(v)", "team_share(v)"])
+def test_parts_holding_whole_teams_give_the_row_engines_rounded_team_sums(formula: str) -> None:
+    # Finding 9: each team's sum, rounded to 28 digits, is worked out within the one part that holds it.
+    plan, rows = _wide_plan(formula), _wide_rows(40)
+    whole = cells(pr.score(plan, rows))
+    by_team = [[r for r in rows if r["team"] == t] for t in ("t0", "t1", "t2")]
+    two = [by_team[0] + by_team[2], by_team[1]]
+    for engine in ("row", "columnar"):
+        assert in_parts(plan, by_team, engine=engine) == whole
+        assert in_parts(plan, two, engine=engine) == whole
+    if formula != "team_sum(v)":
+        return
+    # The exact sum is another number: the rounded one is what one process pays.
+    t0 = [Decimal(r["v"]) for r in by_team[0]]
+    assert whole[0][0] == "E000" and whole[0][6]["indicators"]["s"] == "30000000000000000.00000000000"
+    assert Aggregate.of([(v, "x") for v in t0], False).total == Decimal("30000000000000000.000000000008")
+
+
+def test_a_wide_team_sum_split_across_parts_is_refused_with_the_reason() -> None:
+    plan, rows = _wide_plan("team_sum(v)"), _wide_rows(40)
+    with pytest.raises(pr.CompileError) as err:
+        in_parts(plan, split(rows, 2, 0))
+    issue = err.value.issues[0]
+    assert issue.code == "split-inexact"
+    assert "more than one part needs more than 28 significant digits" in issue.message
+    assert "in employee-id order" in issue.message and "order of the rows" not in issue.message
+    assert issue.hint is not None and "same part" in issue.hint
+    # The population-wide sum is one part's only when one part holds everyone.
+    plan = _wide_plan("all_sum(v)")
+    with pytest.raises(pr.CompileError, match="split exactly"):
+        in_parts(plan, [rows[:20], rows[20:]])
+    assert in_parts(plan, [rows]) == cells(pr.score(plan, rows))
+
+
 def test_what_cannot_be_split_is_refused_by_name() -> None:
     plan = pr.compile_scheme(pr.load_scheme(EXAMPLES / "seed000-team" / "scheme.yaml"))
     messages = [i.message for i in split_issues(plan)]

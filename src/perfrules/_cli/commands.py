@@ -32,7 +32,7 @@ from .._adapters import (
     write_atomic,
 )
 from .._compile import Plan
-from .._errors import InputError, Issue
+from .._errors import EvaluationError, InputError, Issue
 from .._evaluate import HistorySource, RecordedHistory, Results, layout_of, scheme_period, score
 from .._explain import catalogue, explain, history_lines, render_text
 from .._load import read_scheme, scheme_json_schema
@@ -44,6 +44,7 @@ from .fast import (
     EXIT_USAGE,
     NO_HISTORY_WARNING,
     columnar_csv,
+    columnar_stopped,
     numbers_of,
     period_of,
     plan_of,
@@ -154,15 +155,28 @@ def _score_rows(
             label = scheme_period(plan, options["period"], args.any_period)
             if getattr(args, "trueup", False) and label is not None:  # earlier revisions' deltas, paid now
                 rows, args.settles = with_trueup(book, plan, rows, label.label, args.id_column)
-            if layout_of(plan).approvals:  # amounts over their threshold are held until approved (W2)
-                approved = approvals_of(book, plan.scheme.name, label.label) if book and label else {}
-                plan, results = score_held(plan, rows, approved, progress=bar, history=history, **options)
-            else:
-                results = score(plan, rows, progress=bar, history=history, **options)
+            approved = {}  # (a ledger's approvals are read only for a scheme with approval thresholds)
+            if layout_of(plan).approvals and book is not None and label is not None:
+                approved = approvals_of(book, plan.scheme.name, label.label)
+            try:
+                plan, results = _scored(plan, rows, approved, bar, history, options)
+            except EvaluationError as exc:
+                if exc.code != "columnar-limit" or options["engine"] != "columnar":
+                    raise
+                columnar_stopped(args, exc)
+                plan, results = _scored(plan, rows, approved, bar, history, {**options, "engine": "row"})
     except InputError as exc:
         raise relocate(exc) from None
     _tell_history(results)
     return plan, results, rows
+
+
+def _scored(
+    plan: Plan, rows: Any, approved: Any, bar: Progress | None, history: Any, options: dict[str, Any]
+) -> tuple[Plan, Results]:
+    if layout_of(plan).approvals:  # amounts over their threshold are held until approved (W2)
+        return score_held(plan, rows, approved, progress=bar, history=history, **options)
+    return plan, score(plan, rows, progress=bar, history=history, **options)
 
 
 def _tell_history(results: Results) -> None:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from .._adapters import ARROW_SUFFIXES, STDOUT, score_csv_columnar, score_csv_streamed
 from .._compile import Plan, compile_scheme
-from .._evaluate import scheme_period
+from .._errors import EvaluationError
+from .._evaluate import not_plain, scheme_period
 from .._load import read_scheme
 from .._model import Period
 from .._plugins import NumberFormat
@@ -22,6 +23,7 @@ __all__ = [
     "EXIT_USAGE",
     "NO_HISTORY_WARNING",
     "columnar_csv",
+    "columnar_stopped",
     "numbers_of",
     "period_of",
     "plan_of",
@@ -105,12 +107,33 @@ def columnar_csv(args: argparse.Namespace, plan: Plan) -> bool:
     if plan.history and not args.no_history:
         return False  # the general path says that history is needed
     period = scheme_period(plan, args.period, args.any_period)
-    written = score_csv_columnar(
-        plan, args.data[0], args.out, period=period, id_column=args.id_column, no_history=args.no_history
-    )
-    if written is None:
-        return _general(f"{args.data[0]} is not the plain case of docs/how-to/columnar-engine.md")
+    try:
+        written = score_csv_columnar(
+            plan, args.data[0], args.out, period=period, id_column=args.id_column, no_history=args.no_history
+        )
+    except EvaluationError as exc:
+        if exc.code != "columnar-limit":
+            raise
+        columnar_stopped(args, exc)
+        return False  # the row engine's paths score the file
+    if written is None:  # the scheme, when it is the cause, or else the file
+        why = not_plain(plan) or f"{args.data[0]} is not the plain case of docs/how-to/columnar-engine.md"
+        return _general(why)
     return _wrote(plan, written, args.out)
+
+
+def columnar_stopped(args: argparse.Namespace, exc: EvaluationError) -> None:
+    """Say that the columnar engine stopped at a value past its exact range, and score with the row engine."""
+    # The row engine has scored these rows already, without an error (or its own error was raised):
+    # its results are the ones --engine row gives, and nothing is approximated.
+    where = f"in {exc.step!r}" if exc.step else "in an input"
+    who = f", employee {exc.employee!r}" if exc.employee else ""
+    print(
+        f"note: --engine columnar stopped at a value past its exact range ({where}{who}): "
+        "scored with the row engine instead, the same results as --engine row",
+        file=sys.stderr,
+    )
+    args.engine = "row"
 
 
 def _general(why: str) -> bool:

@@ -15,6 +15,7 @@ import sys
 from typing import TextIO
 
 from .._errors import EvaluationError, Issue, PerfrulesError
+from .._evaluate import ROW_ENGINE
 
 __all__ = ["error_data", "paint", "print_error", "use_colour"]
 
@@ -55,7 +56,7 @@ def error_data(exc: PerfrulesError) -> dict[str, object]:
     """
     Return an error as JSON-ready data: its code, summary, and every issue (or the failing employee).
     """
-    data: dict[str, object] = {"ok": False, "error": exc.code, "message": str(exc).split("\n", 1)[0]}
+    data: dict[str, object] = {"ok": False, "error": exc.code, "message": _said(exc).split("\n", 1)[0]}
     issues = getattr(exc, "issues", None)
     if issues is not None:
         data["issues"] = [i.to_dict() for i in issues]
@@ -72,8 +73,14 @@ def print_error(exc: PerfrulesError, *, as_json: bool) -> None:
     if as_json:
         print(json.dumps(error_data(exc), ensure_ascii=False, indent=2))
         return
-    text = str(exc)
+    text = _said(exc)
     issues: tuple[Issue, ...] = getattr(exc, "issues", ())
     if len(issues) == 1 and text.startswith(issues[0].message + "\n"):
         text = text[len(issues[0].message) + 1 :]  # the one issue's line says it all: not the same words twice
     print(paint(text, use_colour(sys.stderr)), file=sys.stderr)
+
+
+def _said(exc: PerfrulesError) -> str:
+    # The engine's errors say how to score with the row engine in Python; here it is an option.
+    text = str(exc)
+    return text.replace(ROW_ENGINE, "--engine row") if exc.code == "columnar-limit" else text

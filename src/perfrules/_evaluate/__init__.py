@@ -2,8 +2,9 @@
 The evaluate phase: a plan and a population's rows into results.
 """
 
-from .batch import read_frame, score_frame
+from .batch import not_plain, read_frame, score_frame
 from .collect import collect_part
+from .collimit import ROW_ENGINE
 from .colpeople import people_columns
 from .columnar import columnar_issues, require_columnar
 from .engine import evaluate, scheme_period, score
@@ -23,6 +24,7 @@ from .stream import stream_problem, stream_scores
 from .sweeping import amounts, shares_reading
 
 __all__ = [
+    "ROW_ENGINE",
     "Aggregate",
     "FlagHit",
     "FlatColumns",
@@ -56,6 +58,7 @@ __all__ = [
     "holding_scheme",
     "layout_of",
     "mappings_maker",
+    "not_plain",
     "over_of",
     "part_holds",
     "people_columns",

@@ -16,7 +16,7 @@ from .._model import Period
 from .columnar import evaluate_columns, require_columnar
 from .inputs import Row
 
-__all__ = ["columnar_results", "columnar_wanted", "read_frame", "run_columnar", "score_frame"]
+__all__ = ["columnar_results", "columnar_wanted", "not_plain", "read_frame", "run_columnar", "score_frame"]
 
 
 def _column(values: Any, n: int) -> Iterator[Any]:
@@ -103,6 +103,15 @@ def score_frame(
     held = [df]
     del df
     return run(plan, held.pop(), id_column, period, fallback, hold=hold, lazy=lazy, parts=parts)
+
+
+def not_plain(plan: Plan) -> str | None:
+    """
+    Return what in the scheme of ``plan`` keeps :func:`score_frame` from scoring any frame, or None.
+    """
+    from .columns import not_plain as why
+
+    return why(plan)
 
 
 def read_frame(plan: Plan, parts: Any, again: Callable[[list[str]], Any], id_column: str) -> Any:

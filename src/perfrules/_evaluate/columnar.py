@@ -263,6 +263,7 @@ def evaluate_columns(
     ``_run`` (called with its arguments; it may return more values than the step makes).
     """
     from . import fixed
+    from .collimit import limit_error
     from .colsched import last_reads, ordered, step_names, threads_for
 
     crowd = people if people is not None else People([employee(k) for k in range(n)])
@@ -275,7 +276,7 @@ def evaluate_columns(
         for p in plan.scheme.params:
             env[p.name] = fixed.const(p.value, n)
     except fixed.Limit as exc:
-        raise _limit(exc, None, employee, fallback) from None
+        raise limit_error(exc, None, employee, fallback) from None  # an input cell: its employee's
     workers = threads_for(n, len(plan.order))
     values = dict(env) if workers > 1 else env
     names = [step_names(plan, groups, ref) for ref in plan.order] if workers > 1 else []
@@ -289,25 +290,12 @@ def evaluate_columns(
             try:
                 env.update(run(at, env) if steps is None else next(steps)[1].result())
             except fixed.Limit as exc:
-                raise _limit(exc, plan.steps.get(ref), employee, fallback) from None
+                step = plan.steps.get(ref)  # None: a group value's own step
+                raise limit_error(exc, _where(step) if step else f"groups.{ref[1]}", employee, fallback) from None
     finally:
         if steps is not None:
             steps.close()  # an error: what has not started is cancelled, what has is waited for
     return env
-
-
-def _limit(exc: Any, step: Step | None, employee: Callable[[int], str], fallback: Callable[[], None]) -> Exception:
-    from .._errors import EvaluationError
-
-    fallback()
-    err = EvaluationError(
-        "columnar-limit: a value needs more than 28 digits or leaves the exact range of the columnar "
-        "engine (score with engine='row')",
-        employee=employee(exc.rows.arg_true()[0]),
-        step=_where(step) if step is not None else None,
-    )
-    err.code = "columnar-limit"  # the instance's code: programs can tell it from an arithmetic failure
-    return err
 
 
 def _run(

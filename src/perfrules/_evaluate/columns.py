@@ -35,7 +35,7 @@ from .holdfacts import hold_facts_soon
 from .results import layout_of
 from .typedcols import as_texts
 
-__all__ = ["score_frame"]
+__all__ = ["not_plain", "score_frame"]
 
 _ODD = set(',"\r\n')
 _SIMPLE_ID = r"^[A-Za-z0-9_][A-Za-z0-9_.]*$"
@@ -56,13 +56,26 @@ def _history(plan: Plan, period: Period | None, n: int) -> dict[str, Any]:
 
 
 def _plain_results(plan: Plan) -> bool:
+    return not_plain(plan) is None
+
+
+def not_plain(plan: Plan) -> str | None:
+    """
+    Return what makes the scheme of ``plan`` other than the plain case :func:`score_frame` takes, or None.
+    """
     s, layout = plan.scheme, layout_of(plan)
-    if not plain_people(plan) or layout.charges or layout.assessed is not None:
-        return False
-    if any(b.reason for b in s.bonuses) or (s.grades is not None and s.grades.distribution is not None):
-        return False
+    if not plain_people(plan) or layout.charges:
+        return "the scheme has values over mentors or managers, or costs charged to them"
+    if layout.assessed is not None:
+        return "the scheme has an assessed: rule"
+    if any(b.reason for b in s.bonuses):
+        return "the scheme has a bonus with a reason"
+    if s.grades is not None and s.grades.distribution is not None:
+        return "the scheme has a forced distribution"
     labels = [str(t.label) for t in s.grades.tiers if t.label is not None] if s.grades is not None else []
-    return not any(_ODD & set(x) or x.startswith(("=", "+", "-", "@")) for x in labels)
+    if any(_ODD & set(x) or x.startswith(("=", "+", "-", "@")) for x in labels):
+        return "a grade's label needs quoting or escaping in a CSV file"
+    return None
 
 
 def _clean(e: str) -> bool:

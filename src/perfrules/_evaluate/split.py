@@ -11,8 +11,10 @@ adds the shares of all parts up; and when :meth:`PopulationValues.complete`,
 
 Every share is exact and combines to what the whole population gives the
 row engine: counts add; sums are added exactly (and refused, ``split-inexact``,
-where 28 digits could have rounded one of the row engine's partial sums); a
-maximum is the greatest value, the last by employee id among equal ones
+where members in several parts have a sum past 28 significant digits: the row
+engine rounds it as it adds them one by one, so the parts' sums added up could
+differ; a team or population held whole by one part keeps the row engine's own
+sum); a maximum is the greatest value, the last by employee id among equal ones
 (``80`` and ``80.0``), a minimum the least, the first among equal ones, as
 the row engine's stable sort has them; ranks keep the sorted values; the
 forced distribution is decided over all graded people in employee order.
@@ -30,7 +32,7 @@ from typing import Any
 
 import attrs
 
-from .._compile import Plan, Stage
+from .._compile import CONTEXT, Plan, Stage
 from .._errors import CompileError, Issue
 from .._formula import RELATION_SCOPES, group_name
 from .distribution import distribute
@@ -53,7 +55,9 @@ class Aggregate:
 
     ``total`` is their exact sum, ``spread`` the sum of their sizes and ``exponent``
     the least exponent among them and 0; ``least`` and ``most`` are ``(value, employee)``;
-    ``ordered`` holds every value sorted, for ranks only.
+    ``ordered`` holds every value sorted, for ranks only.  ``rounded`` is the
+    row engine's own sum (added one by one in 28 digits, in employee-id order)
+    while the members are one part's; merged shares of several parts have none.
     """
 
     count: int = 0
@@ -63,6 +67,7 @@ class Aggregate:
     least: tuple[Decimal, str] | None = None
     most: tuple[Decimal, str] | None = None
     ordered: tuple[Decimal, ...] | None = None
+    rounded: Decimal | None = None
 
     @classmethod
     def of(cls, members: Sequence[tuple[Decimal, str]], ranked: bool) -> Aggregate:
@@ -70,6 +75,8 @@ class Aggregate:
         values = [v for v, _ in members]
         with localcontext(_EXACT):
             total, spread = sum(values, _ZERO), sum((abs(v) for v in values), _ZERO)
+        with localcontext(CONTEXT):  # members come in employee-id order, as the row engine adds them
+            rounded = sum(values, _ZERO)
         return cls(
             len(values),
             total,
@@ -78,6 +85,7 @@ class Aggregate:
             min(members) if members else None,
             max(members) if members else None,
             tuple(sorted(values)) if ranked else None,
+            rounded,
         )
 
     def merge(self, other: Aggregate) -> Aggregate:
@@ -100,18 +108,21 @@ class Aggregate:
     def value(self, function: str, own: Any, counted: bool) -> Decimal | bool:
         """Return the group value for a member whose own value is ``own``, as the row engine's ``aggregate``."""
         op, n = function.split("_", 1)[1], self.count
+        # One part's members: the row engine's sum, rounded or not; several parts': the exact sum,
+        # which combine() has checked no partial sum of the row engine could have rounded.
+        total = self.total if self.rounded is None else self.rounded
         if op == "count":
             return Decimal(n)
         if op == "sum":
-            return self.total
+            return total
         if op == "avg":
-            return self.total / n if n else _ZERO
+            return total / n if n else _ZERO
         if op == "min":
             return self.least[0] if self.least is not None else _ZERO
         if op == "max":
             return self.most[0] if self.most is not None else _ZERO
         if op == "share":
-            return own / self.total if self.total else _ZERO
+            return own / total if total else _ZERO
         if op == "top":
             return counted and (self.most is None or own >= self.most[0])
         assert op == "rank" and (self.ordered is not None or not n)
@@ -120,6 +131,7 @@ class Aggregate:
 
 _EMPTY = Aggregate()
 _PERSONAL = ("share", "top", "rank")  # group values that depend on the member's own value too
+_SUMMED = ("sum", "avg", "share")  # group values that read the members' sum
 
 
 @attrs.frozen
@@ -245,17 +257,27 @@ def missing(call: tuple[str, ...]) -> CompileError:
 
 
 def _exact(name: str, agg: Aggregate) -> None:
-    # The row engine adds members one by one in 28 digits: every partial sum is exact (and so
-    # equal to this exact total) while the sum of sizes stays below 10**28 units of the least exponent.
+    # The row engine adds members one by one in 28 digits, in employee-id order: every partial sum is
+    # exact (and so equal to this exact total) while the sum of sizes stays below 10**28 units of the
+    # least exponent.  Past that it may round, and only a sum of one part's members is then the same.
+    # A count, maximum, minimum, rank or top reads no sum.
+    op = name.split("__", 1)[0].split("_", 1)[1]
+    if op not in _SUMMED or agg.rounded is not None:
+        return
     if agg.spread >= Decimal(1).scaleb(_DIGITS + agg.exponent):
+        team = not name.startswith("all_")
         raise CompileError(
             [
                 Issue(
                     "split-inexact",
-                    f"{name}: the sum over the population needs more than {_DIGITS} digits, which the row "
-                    "engine would round in the order of the rows",
+                    f"{name}: the sum of {'a team' if team else 'the population'} whose members are in more than "
+                    f"one part needs more than {_DIGITS} significant digits; scored in one process it is rounded "
+                    f"to {_DIGITS} digits as each member is added, in employee-id order, so the parts' sums "
+                    "added up could give another number",
                     ("groups", name),
-                    hint="score this population in one part",
+                    hint="put every member of a team in the same part, or score this population in one part"
+                    if team
+                    else "score this population in one part",
                 )
             ],
             "a population-wide sum cannot be split exactly; nothing was scored",
