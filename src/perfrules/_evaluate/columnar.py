@@ -290,8 +290,9 @@ def evaluate_columns(
             try:
                 env.update(run(at, env) if steps is None else next(steps)[1].result())
             except fixed.Limit as exc:
-                step = plan.steps.get(ref)  # None: a group value's own step
-                raise limit_error(exc, _where(step) if step else f"groups.{ref[1]}", employee, fallback) from None
+                lowered = plan.steps.get(ref)  # None: a group value's own step
+                where = _where(lowered) if lowered else f"groups.{ref[1]}"
+                raise limit_error(exc, where, employee, fallback) from None
     finally:
         if steps is not None:
             steps.close()  # an error: what has not started is cancelled, what has is waited for
