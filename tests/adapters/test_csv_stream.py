@@ -2,6 +2,7 @@
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 from perfrules import InputError, Issue
 from perfrules._adapters import streamed
 from perfrules._adapters.streamed import _putter, csv_stream
+from perfrules._model import plain_text
 
 
 def _reference(path):
@@ -93,10 +95,12 @@ OUT_CELL = st.one_of(
 @given(rows=st.lists(st.lists(OUT_CELL, min_size=3, max_size=3).map(tuple), max_size=6), odd=st.booleans())
 def test_a_chunk_is_written_as_csv_writer_writes_it(rows, odd):
     # The streamed writer joins str() of each cell when no cell needs quotes and none is None; any other
-    # chunk (and a row of another width) is csv.writer's: the same text either way.
+    # chunk (and a row of another width) is csv.writer's: the same text either way, each amount as plain digits.
     rows = [*rows, ("a", "b")] if odd else rows
     want = io.StringIO()
-    csv.writer(want, lineterminator="\n").writerows(rows)
+    csv.writer(want, lineterminator="\n").writerows(
+        [[plain_text(c) if isinstance(c, Decimal) else c for c in row] for row in rows]
+    )
     got = io.StringIO()
     _putter(got, csv.writer(got, lineterminator="\n"), 3)(rows)
     assert got.getvalue() == want.getvalue()

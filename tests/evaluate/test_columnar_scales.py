@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perfrules._compile import CONTEXT
+from perfrules._model import plain_text
 from tests.strategies import DECIMAL_MODES
 
 pl = pytest.importorskip("polars")
@@ -141,12 +142,12 @@ def test_a_choice_of_a_quotient_and_a_constant_keeps_few_values():
         ["1.5", "2", "-0.25", "-0.0", "3.000", "0.7"],  # several exponents in one column
     ],
 )
-def test_text_is_str_of_decimal(texts):
+def test_text_is_plain_text_of_decimal(texts):
     values = [Decimal(t) for t in texts]
     raw = {}
     expr = formats.text_expr("x", fixed.from_decimals(values), raw)
     assert expr is not None
-    assert pl.DataFrame(raw).select(expr)["x"].to_list() == [str(v) for v in values]
+    assert pl.DataFrame(raw).select(expr)["x"].to_list() == [plain_text(v) for v in values]
 
 
 def test_text_leaves_scientific_notation_to_decimal():
@@ -210,7 +211,7 @@ def test_a_power_of_ten_divisor_refuses_where_the_exponent_leaves_the_range_and_
 
 @settings(max_examples=60, deadline=None)
 @given(st.integers(0, 6), st.integers(-(10**20), 10**20), st.integers(1, 60), st.integers(0, 2**32))
-def test_a_narrow_column_is_written_by_a_table_as_str_of_decimal(places, base, span, seed):
+def test_a_narrow_column_is_written_by_a_table_as_plain_text(places, base, span, seed):
     # Coefficients within a span under a quarter of the rows: each value is written once, rows take it by position.
     rnd = random.Random(seed)
     values = [Decimal(base + rnd.randint(0, span)).scaleb(-places) for _ in range(span * 4 + 8)]
@@ -220,7 +221,7 @@ def test_a_narrow_column_is_written_by_a_table_as_str_of_decimal(places, base, s
     raw = {}
     expr = formats.text_expr("x", column, raw)
     assert expr is not None and "\0tx" in raw  # the table's path
-    assert pl.DataFrame(raw).select(expr)["x"].to_list() == [str(v) for v in values]
+    assert pl.DataFrame(raw).select(expr)["x"].to_list() == [plain_text(v) for v in values]
 
 
 def test_a_wide_column_is_formatted_row_by_row():
@@ -228,4 +229,4 @@ def test_a_wide_column_is_formatted_row_by_row():
     raw = {}
     expr = formats.text_expr("x", fixed.from_decimals(values), raw)
     assert expr is not None and "\0tx" not in raw
-    assert pl.DataFrame(raw).select(expr)["x"].to_list() == [str(v) for v in values]
+    assert pl.DataFrame(raw).select(expr)["x"].to_list() == [plain_text(v) for v in values]

@@ -164,3 +164,46 @@ def test_text_frames_read_column_by_column_give_the_records_of_to_dict(dtype):
     assert as_records(frame.iloc[:0]) == [] and as_records(pd.DataFrame(index=range(2))) == [{}, {}]
     mixed = frame.assign(n=[1, 2, 3])  # not all text: left to to_dict
     assert repr(as_records(mixed)) == repr(mixed.to_dict("records"))
+
+
+TINY = """name: Tiny
+metrics:
+  sales: {type: money}
+  target: {type: money, min: 0.01}
+  v: {type: number}
+indicators:
+  hit: {input: sales, target: {target: target}, weight: 40}
+score: {formula: v}
+"""
+
+
+@pytest.mark.parametrize(
+    ("values", "kind"),
+    [
+        (["0.000000000001", "65"], pa.decimal128),  # 33 places of hit.points below 1: 38 digits hold them
+        (["1234567890123456", "0.0000000000000000000000001"], pa.decimal256),  # 16 whole digits and 25 places
+    ],
+)
+def test_tables_carry_the_csv_columns_and_exact_types(tmp_path, values, kind):
+    from perfrules._adapters import render_results
+
+    plan = pr.compile_scheme(pr.scheme_from_text(TINY, fmt="yaml").scheme)
+    rows = [
+        {"employee_id": "A", "sales": "-0", "target": "3599", "v": values[0]},
+        {"employee_id": "B", "sales": "0.001", "target": "93754.44", "v": values[1]},
+    ]
+    results = pr.score(plan, rows, period="2026-04")
+    header, *lines = render_results(results, tmp_path / "r.csv").decode().splitlines()
+    table, frame = results.to_arrow(), results.to_pandas()
+    assert header == "employee_id,period,score,grade,hit,hit.points,flags"
+    assert table.column_names == header.split(",") == list(frame.columns)
+    for k, line in enumerate(lines):
+        for name, cell in zip(header.split(","), line.split(","), strict=True):
+            if name in ("hit", "hit.points", "score"):
+                # Exact: the same number as the CSV's text, in the table and in the frame.
+                assert table.column(name)[k].as_py() == D(cell) == frame[name][k], (name, cell)
+    assert table.schema.field("hit.points").type == pa.decimal128(38, 33)
+    assert isinstance(
+        table.schema.field("score").type, pa.Decimal256Type if kind is pa.decimal256 else pa.Decimal128Type
+    )
+    assert table.schema.field("score").type.precision == (76 if kind is pa.decimal256 else 38)

@@ -143,3 +143,42 @@ def test_weighted_indicators_have_points_and_contribution_columns():
     assert names.index("attendance.points") < names.index("pc_rule")  # after the contributions, before sections
     # An unweighted indicator's column is its points: no second column.
     assert not [n for n in _csv(EXAMPLES / "seed002")[0].split(",") if n.endswith(".points")]
+
+
+ROUNDED = re.compile(r"= (-?[\d.]+…?); rounded to (\d+) places \((\w+)\) → (-?[\d.]+)$")
+TEXT_MODES = {"half_up": "ROUND_HALF_UP", "down": "ROUND_DOWN", "half_even": "ROUND_HALF_EVEN"}
+
+
+@pytest.mark.parametrize(("v", "places", "mode"), [("96.87", 4, "half_up"), ("100", 2, "half_up"), ("0.35", 0, "down")])
+def test_the_text_shows_the_value_before_rounding_as_the_rounding_takes_it(v, places, mode):
+    # v / 8 (12.10875) read as 12.11 before a rounding to 4 places gave 12.1088: a line at odds with itself.
+    # v / 7 has 28 digits: shown cut, with "…", and never rounded, so the digits shown round as the value.
+    scheme = f"""name: R
+metrics:
+  v: {{type: number}}
+score: {{formula: v}}
+payouts:
+  eighth: {{formula: v / 8, rounding: {{places: {places}, mode: {mode}}}}}
+  seventh: {{formula: v / 7, rounding: {{places: {places}, mode: {mode}}}}}
+"""
+    plan = pr.compile_scheme(pr.scheme_from_text(scheme, fmt="yaml").scheme)
+    result = next(iter(pr.score(plan, [{"employee_id": "A", "v": v}], trace=True)))
+    text = pr.render_text(pr.explain(plan, result))
+    found = {}
+    for line in text.splitlines():
+        if (m := ROUNDED.search(line)) is not None:
+            found[line.split(" ")[1]] = m.groups()
+    assert set(found) == {"eighth", "seventh"}, text
+    for name, (before, kept, how, after) in found.items():
+        exact = D(v) / (8 if name == "eighth" else 7)
+        assert int(kept) == places and how == mode
+        assert D(after) == result.payouts[name]
+        shown = D(before.rstrip("…"))
+        if before.endswith("…"):  # cut: the value starts with the digits shown, and more follow
+            assert exact != shown and str(exact).startswith(before.rstrip("…"))
+        else:
+            assert shown == exact
+        # What the reader rounds is what the engine rounded: the line recomputes to its value.
+        step = D(1).scaleb(-places)
+        assert shown.quantize(step, rounding=TEXT_MODES[mode]) == result.payouts[name], line
+        assert len(before.rstrip("…").partition(".")[2]) > places or not before.endswith("…")

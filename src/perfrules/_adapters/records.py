@@ -23,7 +23,7 @@ import attrs
 
 from .._errors import Issue, LedgerError
 from .._evaluate import hold_input  # one definition: the scheme copy scoring holds with names them
-from .._model import Period, Scheme
+from .._model import Period, Scheme, plain_again
 
 __all__ = [
     "EVENTS",
@@ -226,13 +226,15 @@ def _plain(value: Any) -> Any:
 
 
 def _flat(entry: dict[str, Any]) -> dict[str, Any]:
-    out = {"score": entry["score"], "grade": entry.get("grade")}
+    # Records stored before amounts were written as plain digits hold str(Decimal)'s text (1E-12, -0.00):
+    # compared as the plain digits written now, the same amount is no change (the stored text is kept).
+    out = {"score": plain_again(entry["score"]), "grade": entry.get("grade")}
     for group in _GROUPS:
-        out.update({f"{group}.{k}": v for k, v in entry[group].items()})
+        out.update({f"{group}.{k}": plain_again(v) for k, v in entry[group].items()})
     # Inputs are part of the record: a corrected input is a change even when no output shows it.
-    out.update({f"inputs.{k}": _plain(v) for k, v in entry.get("inputs", {}).items()})
+    out.update({f"inputs.{k}": _plain(plain_again(v)) for k, v in entry.get("inputs", {}).items()})
     out["flags"] = ",".join(f["name"] for f in entry["flags"])
-    out.update({f"held.{k}": v for k, v in entry.get("held", {}).items()})
+    out.update({f"held.{k}": plain_again(v) for k, v in entry.get("held", {}).items()})
     out.update({f"reasons.{k}": v for k, v in entry.get("reasons", {}).items()})
     return out
 

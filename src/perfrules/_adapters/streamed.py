@@ -26,6 +26,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from contextlib import suppress
+from decimal import Decimal
 from itertools import chain, islice
 from operator import attrgetter, itemgetter, methodcaller
 from pathlib import Path
@@ -47,7 +48,7 @@ from .._evaluate import (
     stream_problem,
     stream_scores,
 )
-from .._model import Period
+from .._model import Period, plain_text
 from .._plugins import NumberFormat
 from .decode import sniff_delimiter
 from .files import _check_header, _fail
@@ -61,6 +62,9 @@ _BLOCK = 1 << 20
 _LINES = 1_000  # lines parsed at once while every row is the usual one
 _SUFFIXES = (".csv", ".tsv", ".txt")
 _RISKY = re.compile("(?:\\A|\n)[-=+@\t\r]")  # a cell a spreadsheet might run as a formula starts so
+# A cell str(Decimal) writes with an exponent (1E-12, 1E+1) or as a negative zero (-0, -0.00): such a
+# chunk's amounts are written as plain digits instead (an id that merely looks so costs only the time).
+_ODD = re.compile(r"\dE[-+]\d|(?<![^,\n])-0(?:\.0*)?(?![^,\n])")
 _EMPLOYEE = attrgetter("employee")
 
 
@@ -341,8 +345,11 @@ def _putter(fh: Any, writer: Any, width: int) -> Callable[[list[Any]], None]:
         # otherwise csv.writer writes the chunk itself.
         try:
             written = lines(cells)
+            if _ODD.search(written) is not None:
+                cells = _plain_cells(cells)
+                written = lines(cells)
         except ValueError:  # a row of another width
-            writer.writerows(cells)
+            writer.writerows(_plain_cells(cells))
             return
         if (
             written.count(",") == commas * len(cells)
@@ -354,9 +361,14 @@ def _putter(fh: Any, writer: Any, width: int) -> Callable[[list[Any]], None]:
         ):
             fh.write(written)
         else:
-            writer.writerows(cells)
+            writer.writerows(_plain_cells(cells))
 
     return put
+
+
+def _plain_cells(cells: list[Any]) -> list[list[Any]]:
+    # A chunk's rows with every amount as plain digits (what the fast lines would write by str()).
+    return [[plain_text(c) if isinstance(c, Decimal) else c for c in row] for row in cells]
 
 
 def _csv_lines(width: int) -> Callable[[list[Any]], str]:

@@ -1,8 +1,8 @@
 """
 Result values to the flat result rows as text, column-wise: what the row engine's results write.
 
-:func:`result_lazy` writes every result column as ``str(Decimal)`` writes
-it (see :mod:`.formats`), in the row writer's order, with the grade and the
+:func:`result_lazy` writes every result column as plain digits, as
+:func:`~perfrules._model.plain_text` writes it (see :mod:`.formats`), in the row writer's order, with the grade and the
 flags raised (``approval_required``, or ``approval_held`` for held amounts),
 as one lazy query over the values' own columns: a file output is formatted
 and written by polars' streaming sink chunk by chunk, and the whole text is
@@ -19,7 +19,7 @@ import polars as pl
 
 from .._compile import Plan
 from .._kinds import points_name
-from .._model import Period
+from .._model import Period, plain_text
 from .fixed import Num, compare, const
 from .formats import text_expr
 from .results import layout_of
@@ -29,13 +29,15 @@ __all__ = ["result_frame", "result_lazy", "result_parts"]
 
 
 def _text(value: Num) -> pl.Series:
-    # str(Decimal) for exponents <= 0 with at most six zeros after the point; others come from Decimal itself.
+    # Plain digits (plain_text): built here for exponents <= 0 however many zeros follow the point;
+    # positive exponents (rare) come from plain_text itself.
     low, high = value.e.min(), value.e.max()
     if low == high and isinstance(low, int) and -6 <= low <= 0:
         return _text_at(value, -low)
     digits = value.c.abs().cast(pl.Utf8)
     frac = (pl.Series([0], dtype=pl.Int32) - value.e).clip(0, None)
-    df = pl.DataFrame({"d": digits, "f": frac, "e": value.e, "neg": value.negative()})
+    # A zero is written without its sign (plain_text): only a coefficient below 0 is negative here.
+    df = pl.DataFrame({"d": digits, "f": frac, "e": value.e, "neg": value.c < 0})
     padded = pl.col("d").str.zfill(pl.col("f") + 1)
     cut = padded.str.len_bytes().cast(pl.Int64) - pl.col("f").cast(pl.Int64)
     plain = (
@@ -43,12 +45,11 @@ def _text(value: Num) -> pl.Series:
     )
     signed = pl.when(pl.col("neg")).then("-" + plain).otherwise(plain)
     out = df.select(signed.alias("t")).to_series()
-    adjusted = value.e + digits.str.len_bytes().cast(pl.Int32) - 1
-    odd = (value.e > 0) | (adjusted < -6)
+    odd = value.e > 0
     if odd.any():
         rows = odd.arg_true().to_list()
         picked = Num(value.c.gather(rows), value.e.gather(rows), None if value.nz is None else value.nz.gather(rows))
-        fixed = pl.Series([str(d) for d in picked.decimals()], dtype=pl.Utf8)
+        fixed = pl.Series([plain_text(d) for d in picked.decimals()], dtype=pl.Utf8)
         out = out.scatter(rows, fixed)
     return out
 
@@ -56,7 +57,7 @@ def _text(value: Num) -> pl.Series:
 def _text_at(value: Num, places: int) -> pl.Series:
     # Every row has the same exponent (a rounded amount): whole part, point, and the places with their zeros.
     mag = value.c.abs()
-    sign = pl.Series([""], dtype=pl.Utf8).extend_constant("-", 1).gather(value.negative().cast(pl.UInt32))
+    sign = pl.Series([""], dtype=pl.Utf8).extend_constant("-", 1).gather((value.c < 0).cast(pl.UInt32))
     if not places:
         bare: pl.Series = sign + mag.cast(pl.Utf8)
         return bare

@@ -10,12 +10,14 @@ the flags :func:`~perfrules._evaluate.results.build_result` raises, by name.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
 import attrs
 
 from .._kinds import points_name
+from .._model import plain_text
 from .results import Layout
 
 __all__ = ["FlatColumns", "flag_names", "flat_columns"]
@@ -44,16 +46,16 @@ class FlatColumns:
         Return the text cells of one result: id, period, score, grade, every amount, flags.
         """
         if self.values is not None:
-            score = str(row[self.layout.score])
-            return [employee, period or "", score, grade or "", *[str(row[i]) for i in self.values], ";".join(flags)]
+            score = _text(row[self.layout.score])
+            return [employee, period or "", score, grade or "", *[_text(row[i]) for i in self.values], ";".join(flags)]
         fixed = {
             "id": employee,
             "period": period or "",
-            "score": str(row[self.layout.score]),
+            "score": _text(row[self.layout.score]),
             "grade": grade or "",
             "flags": ";".join(flags),
         }
-        return [fixed[s] if isinstance(s, str) else str(row[s]) for s in self.sources]
+        return [fixed[s] if isinstance(s, str) else _text(row[s]) for s in self.sources]
 
     def row_maker(self, period: str | None, raw: bool = False) -> Callable[[str, tuple[Any, ...]], list[Any]]:
         """
@@ -96,7 +98,7 @@ class FlatColumns:
                 names = ";".join(found)
                 if assessed is not None and not row[assessed[0]]:
                     grade = None
-            return [employee, label, str(row[score]), grade or "", *map(str, amounts(row)), names]
+            return [employee, label, _text(row[score]), grade or "", *map(_text, amounts(row)), names]
 
         return make
 
@@ -174,7 +176,7 @@ class FlatColumns:
                 names = ";".join([names, *["approval_held"] * held] if names else ["approval_held"] * held)
             if raw:
                 return [employee, label, row[score], grade or "", *amounts(row), names]
-            return [employee, label, str(row[score]), grade or "", *map(str, amounts(row)), names]
+            return [employee, label, _text(row[score]), grade or "", *map(_text, amounts(row)), names]
 
         return make
 
@@ -199,6 +201,11 @@ def _flag_text(flagged: tuple[tuple[str, int], ...]) -> Callable[[tuple[Any, ...
         return text
 
     return raised
+
+
+def _text(value: Any) -> str:
+    # An amount as every output writes it: plain digits (no exponent, no "-0"); anything else as str().
+    return plain_text(value) if isinstance(value, Decimal) else str(value)
 
 
 def _getter(positions: tuple[int, ...]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:

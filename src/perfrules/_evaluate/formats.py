@@ -6,10 +6,11 @@ that many places and no exponent: exactly what polars writes for its own
 decimal type of that scale.  So a column's coefficients, read as a polars
 decimal of scale 0 and multiplied by ``10**-places`` (exact: one digit string,
 a point moved), are written by polars with the very digits, zeros and sign;
-only a negative zero (``-0.00``: Decimal keeps its sign) is marked apart.
+a negative zero is written ``0.00``, as
+:func:`~perfrules._model.plain_text` writes it (``str(Decimal)`` would keep its sign).
 Columns whose rows have a few different exponents, all in that range, take
 the same text for each exponent.  Anything else (exponents above 0 or below
--6, where Decimal writes ``1E+1`` or ``1E-7``) is not taken here.
+-6) is not taken here: :mod:`.colframe` writes those as plain digits.
 """
 
 from __future__ import annotations
@@ -96,8 +97,5 @@ def text_expr(name: str, value: Num, raw: dict[str, pl.Series]) -> pl.Expr | Non
         body = pl.lit(None, dtype=pl.String)
         for x in exps:
             body = pl.when(e == x).then(_at(c, -x)).otherwise(body)
-    if value.nz is None or not value.nz.any():
-        return body.alias(name)
-    raw["\0n" + name] = value.nz
-    # A negative zero is written with its sign, as Decimal does (-0.00); its coefficient is 0.
-    return pl.when(pl.col("\0n" + name)).then("-" + body).otherwise(body).alias(name)
+    # A negative zero (its coefficient is 0) is written without its sign, as plain_text writes it: 0.00.
+    return body.alias(name)

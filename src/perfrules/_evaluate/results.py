@@ -18,7 +18,7 @@ import attrs
 
 from .._compile import Plan
 from .._kinds import charged_to, charges_name
-from .._model import Penalty
+from .._model import Penalty, plain_text
 from .parts import FlagHit, Hold, SharedCost
 
 __all__ = ["FlagHit", "Layout", "Result", "SharedCost", "build_result", "layout_of"]
@@ -103,7 +103,7 @@ def layout_of(plan: Plan) -> Layout:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value)
+        return plain_text(value)
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
     return value
@@ -315,10 +315,10 @@ class Result:
         return {
             "employee": self.employee,
             "period": self.period,
-            "score": str(self.score),
+            "score": plain_text(self.score),
             "grade": self.grade,
             **{
-                g: {k: str(v) for k, v in self._group(g).items()}
+                g: {k: plain_text(v) if isinstance(v, Decimal) else str(v) for k, v in self._group(g).items()}
                 for g in ("indicators", "sections", "penalties", "bonuses", "payouts")
             },
             **({"conditions": dict(self._group("conditions"))} if self.layout.groups["conditions"] else {}),
@@ -327,16 +327,16 @@ class Result:
             "shares": {
                 k: {
                     "counterpart": v.counterpart,
-                    "whole": str(v.whole),
-                    "own": str(v.own),
-                    "counterpart_amount": str(v.counterpart_amount),
+                    "whole": plain_text(v.whole),
+                    "own": plain_text(v.own),
+                    "counterpart_amount": plain_text(v.counterpart_amount),
                     **({"charged_to": v.charged_to} if v.charged_to is not None else {}),
                 }
                 for k, v in self.shares.items()
             },
-            **({"charges": {k: str(v) for k, v in self.charges.items()}} if self.layout.charges else {}),
+            **({"charges": {k: plain_text(v) for k, v in self.charges.items()}} if self.layout.charges else {}),
             **({"reasons": dict(self.reasons)} if self.layout.reasons else {}),
-            **({"held": {h.adjustment: str(h.amount) for h in self.held}} if self.held else {}),
+            **({"held": {h.adjustment: plain_text(h.amount) for h in self.held}} if self.held else {}),
             "inputs": {k: _plain(v) for k, v in self.inputs.items()},
         }
 

@@ -46,7 +46,9 @@ def render_text(explanation: Explanation, lang: str | os.PathLike[str] | Catalog
         out.append(f"- {text}")
         shown = {k: v for k, v in line.reads.items() if k != line.name}
         if shown and line.kind in ("metric", "payout", "flag", "score"):
-            reads = ", ".join(f"{name_text(k, w)}={value_text(w, v)}" for k, v in shown.items())
+            # A payout rounds what it reads: its inputs show every place the rounding keeps, as its value does.
+            places = line.facts.get("rounding", {}).get("places") if line.kind == "payout" else None
+            reads = ", ".join(f"{name_text(k, w)}={value_text(w, v, places)}" for k, v in shown.items())
             out.append(w["reads"].format(reads=reads))
     return "\n".join(out)
 

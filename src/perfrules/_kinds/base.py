@@ -37,7 +37,7 @@ from .._formula import (
     groups_for,
 )
 from .._ir import Arith, Clamp, Const, Fact, Node, Origin, Path, Step, StepRef, Type
-from .._model import Scheme
+from .._model import Scheme, plain_text
 from .people import group_scopes
 
 __all__ = ["Context", "Explaining", "Kind", "Line", "at_places", "fact", "limit_facts", "zero_at"]
@@ -75,7 +75,7 @@ class Line(NamedTuple):
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return plain_text(value)
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

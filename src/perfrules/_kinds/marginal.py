@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from .._ir import LIST, NUM, Apply, Clamp, Node, Origin, Round, Step, StepRef
 from .._model import Accelerator, Scheme
 from .base import Context, Explaining, Line, fact, limit_facts
-from .wording import limits_text, mode_text, number, what
+from .wording import before_rounding, limits_text, mode_text, number, what
 
 __all__ = ["ACCELERATORS", "Band", "Slice", "marginal_slices", "marginal_total"]
 
@@ -171,7 +171,7 @@ class _Accelerators:
             input=f["input"],
             value=number(f["value"]),
             slices=w["accelerator_sep"].join(parts),
-            total=number(f["total"]),
+            total=before_rounding(f["total"], f["rounding"]["places"]),  # what the rounding below takes
         )
         text += limits_text(w, f)
         before = f["limit"] if "limited_by" in f else f["total"]

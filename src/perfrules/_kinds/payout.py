@@ -15,7 +15,7 @@ from .._model import Payout, Scheme
 from .base import Context, Explaining, Line, fact, limit_facts
 from .checks import limits
 from .terms import sum_terms
-from .wording import limits_text, mode_text, number, terms_text, what
+from .wording import before_rounding, limits_text, mode_text, number, terms_text, what
 
 __all__ = ["PAYOUTS", "amount_reads"]
 
@@ -92,14 +92,15 @@ class _Payouts:
         f = dict(line.facts)
         if f.get("applies") is False:
             return w["not_applied"].format(what=what(line), when=f["when"])
+        places = f["rounding"]["places"]
         text = w["payout"].format(
             what=what(line),
             formula=f["formula"],
-            base=number(f["formula_value"]),
-            terms=terms_text(f["adjustments"], f["rounding"]["places"], w),
+            base=before_rounding(f["formula_value"], places),  # the rounding below takes it: every place it keeps
+            terms=terms_text(f["adjustments"], places, w),
         )
         if f["adjustments"]:
-            text += f" = {number(f['sum'])}"
+            text += f" = {before_rounding(f['sum'], places)}"
         text += limits_text(w, f, f["rounding"]["places"])
         r = f["rounding"]
         return text + w["rounded"].format(places=r["places"], mode=mode_text(w, r["mode"]), value=number(line.value))

@@ -12,11 +12,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .._formula import TOTALS, total_of
+from .._model import plain_text
 from .base import Line
 
 __all__ = [
     "COMMON",
     "READING_PLACES",
+    "before_rounding",
     "limits_text",
     "mode_text",
     "name_text",
@@ -68,7 +70,7 @@ def number(value: Any, places: int | None = None) -> str:
         if isinstance(exponent, int) and exponent < -READING_PLACES and value:
             keep = 2 if abs(value) >= 1 else max(2, 3 - value.adjusted())
             value = value.quantize(Decimal(1).scaleb(-keep), ROUND_HALF_UP)
-        text = format(value, "f")
+        text = plain_text(value)
         if "." in text:
             text = text.rstrip("0").rstrip(".") if len(text.split(".")[1]) > 2 else text
         return text
@@ -79,13 +81,40 @@ def number(value: Any, places: int | None = None) -> str:
     return str(value)
 
 
-def value_text(w: Mapping[str, str], value: Any) -> str:
+def value_text(w: Mapping[str, str], value: Any, places: int | None = None) -> str:
     """
     Return a value in the words of a language: true and false as its catalogue says them, numbers as :func:`number`.
+
+    With ``places`` (a value read by a step that rounds to that many places),
+    numbers as :func:`before_rounding`.
     """
     if isinstance(value, bool):
         return w["true" if value else "false"]
-    return number(value)
+    return number(value) if places is None else before_rounding(value, places)
+
+
+def before_rounding(value: Any, places: int | None) -> str:
+    """
+    Return a value that a rounding to ``places`` takes next: never with fewer places than the rounding keeps.
+
+    Rounded for reading (:func:`number`), ``12.10875`` would show as ``12.11``
+    before a rounding to 4 places gives ``12.1088``: a line that disagrees
+    with itself.  So the value is exact when it has at most ``places + 2``
+    places (four at least; trailing zeros aside); otherwise its first so many places are
+    shown cut (never rounded) and followed by ``…``, so the digits shown round
+    as the value does.
+    """
+    if places is None or not isinstance(value, Decimal) or not value.is_finite():
+        return number(value)
+    keep = max(places + 2, READING_PLACES)
+    whole, _, part = plain_text(value).partition(".")
+    digits = part.rstrip("0")  # trailing zeros (991.44000…, what a product leaves) say nothing
+    if len(digits) > keep:
+        return f"{whole}.{part[:keep]}…"  # cut as the text is: toward zero, never rounded
+    read = number(value)
+    if Decimal(read) == value:
+        return read  # read as every value is when that loses nothing
+    return f"{whole}.{part[: max(len(digits), 2)]}"
 
 
 def mode_text(w: Mapping[str, str], mode: str) -> str:

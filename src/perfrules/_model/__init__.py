@@ -19,6 +19,7 @@ from .elements import (
     Target,
 )
 from .marginal import Accelerator, RateBand
+from .numbers import plain_again, plain_text
 from .period import Calendar, Period, PeriodKind
 from .scheme import (
     Appeals,
@@ -77,4 +78,6 @@ __all__ = [
     "Tier",
     "TierTable",
     "parse_range",
+    "plain_again",
+    "plain_text",
 ]
