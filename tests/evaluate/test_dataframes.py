@@ -164,3 +164,30 @@ def test_text_frames_read_column_by_column_give_the_records_of_to_dict(dtype):
     assert as_records(frame.iloc[:0]) == [] and as_records(pd.DataFrame(index=range(2))) == [{}, {}]
     mixed = frame.assign(n=[1, 2, 3])  # not all text: left to to_dict
     assert repr(as_records(mixed)) == repr(mixed.to_dict("records"))
+
+
+@pytest.mark.parametrize("engine", ["row", "columnar"])
+@pytest.mark.parametrize("dtype", ["float64", "float32", "Float64"])
+def test_a_pandas_float_column_is_refused_as_a_parquet_one_is(engine, dtype):
+    # pandas.read_csv's default reads number columns as floats: 0.1 is then a guess, not the 0.1 written.
+    frame = pd.DataFrame([ROW, {**ROW, "employee_id": "E2", "trainer_adjust": 0.1}])
+    frame["trainer_adjust"] = frame["trainer_adjust"].astype(dtype)
+    frame["extra_work"] = frame["extra_work"].astype(dtype)
+    with pytest.raises(pr.InputError) as err:
+        pr.score(PLAN, frame, period="2026-03", no_history=True, engine=engine)
+    issues = err.value.issues
+    assert [(i.code, i.path, i.source) for i in issues] == [
+        ("float-column", ("extra_work",), "the DataFrame"),
+        ("float-column", ("trainer_adjust",), "the DataFrame"),
+    ]
+    assert "floating-point" in issues[0].message and "dtype=str" in issues[0].hint and "decimal" in issues[0].hint
+    # Read as text, the same numbers score (0.1 as written: it needs its reason).
+    frame["trainer_reason"] = "cover"
+    assert [r.inputs["trainer_adjust"] for r in score(frame.astype(str))][1] == D("0.1")
+
+
+def test_a_pyarrow_float_column_is_refused():
+    table = pa.Table.from_pylist([{**ROW, "trainer_adjust": 0.5}])
+    with pytest.raises(pr.InputError) as err:
+        score(table)
+    assert [(i.code, i.path) for i in err.value.issues] == [("float-column", ("trainer_adjust",))]
