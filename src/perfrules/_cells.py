@@ -102,7 +102,12 @@ def refuse_float_columns(frame: Any, source: str) -> None:
         if dtypes is None or not hasattr(dtypes, "items"):
             return
         # numpy float dtypes and pandas' nullable Float32/Float64 both have kind "f".
-        found = [(n, d) for n, d in dtypes.items() if getattr(d, "kind", None) == "f"]
+        # A pandas category column of floats holds floats too: its categories' dtype says.
+        found = [
+            (n, d)
+            for n, d in dtypes.items()
+            if getattr(getattr(getattr(d, "categories", d), "dtype", d), "kind", None) == "f"
+        ]
     if found:
         issues = [_float_issue(n, d, source, _FRAME_HINT) for n, d in found]
         raise InputError(issues, f"{len(issues)} column(s) of {source} cannot be read exactly; nothing was scored")
@@ -135,8 +140,9 @@ def text_columns(pl: Any, schema: Any, source: str) -> list[Any]:
 
     Texts stay, decimals (``decimal128``) give their exact digits with the
     column's scale, integers, flags and dates their text (nulls stay null, an
-    empty cell).  A floating-point column is refused (``float-column``: a double
-    cannot hold ``0.1``, and which decimal was meant is a guess), as is any other
+    empty cell), dictionary-encoded text (``Categorical``, ``Enum``) its
+    categories' text.  A floating-point column is refused (``float-column``: a
+    double cannot hold ``0.1``, and which decimal was meant is a guess), as is any other
     type (``bad-column-type``), all at once in one :class:`InputError` naming ``source``.
     """
     issues = []
@@ -146,6 +152,10 @@ def text_columns(pl: Any, schema: Any, source: str) -> list[Any]:
             issues.append(_float_issue(name, dtype, source, "write the column as a decimal (decimal128) or as text"))
         elif dtype == pl.String:
             texts.append(pl.col(name))
+        elif dtype in (pl.Categorical, pl.Enum):
+            # Dictionary-encoded text (pandas ``category`` saved to Parquet, an Arrow dictionary): each
+            # cell is its category's text, read as a CSV cell holding it is (a number column by its grammar).
+            texts.append(pl.col(name).cast(pl.String))
         elif dtype.is_decimal() or dtype.is_integer() or dtype in (pl.Boolean, pl.Date):
             texts.append(pl.col(name).cast(pl.String))
         else:

@@ -191,3 +191,14 @@ def test_a_pyarrow_float_column_is_refused():
     with pytest.raises(pr.InputError) as err:
         score(table)
     assert [(i.code, i.path) for i in err.value.issues] == [("float-column", ("trainer_adjust",))]
+
+
+@pytest.mark.parametrize("engine", ["row", "columnar"])
+def test_a_pandas_category_column_reads_as_its_text_unless_it_holds_floats(engine):
+    frame = pd.DataFrame([ROW, {**ROW, "employee_id": "E2", "minor": 2}]).astype({"minor": str})
+    want = [r.inputs["minor"] for r in score(frame)]
+    got = pr.score(PLAN, frame.astype({"minor": "category"}), period="2026-03", no_history=True, engine=engine)
+    assert [r.inputs["minor"] for r in got] == want == [D(1), D(2)]
+    with pytest.raises(pr.InputError) as err:
+        pr.score(PLAN, frame.astype({"minor": float}).astype({"minor": "category"}), period="2026-03", engine=engine)
+    assert [(i.code, i.path) for i in err.value.issues] == [("float-column", ("minor",))]
