@@ -52,8 +52,30 @@ def test_numbers_are_taken_as_stored(engine: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("engine", ["row", "columnar"])
 def test_a_float_column_is_refused_by_name(engine: str) -> None:
-    frame = pl.DataFrame(rows()).with_columns(pl.col("buyers").cast(pl.Float64), pl.col("name").cast(pl.Categorical))
+    frame = pl.DataFrame(rows()).with_columns(pl.col("buyers").cast(pl.Float64), pl.col("name").str.split(" "))
     with pytest.raises(pr.InputError) as err:
         pr.score(PLAN, frame, engine=engine, **OPTIONS)
     found = {(i.code, i.path, i.source) for i in err.value.issues}
     assert found == {("float-column", ("buyers",), "the DataFrame"), ("bad-column-type", ("name",), "the DataFrame")}
+
+
+@pytest.mark.parametrize("engine", ["row", "columnar"])
+def test_dictionary_encoded_columns_read_as_their_text(engine: str, tmp_path: Path) -> None:
+    # Categorical and Enum text (pandas' category saved to Parquet): each cell is its category's text,
+    # number columns included, so the results are the text frame's, in a frame and in a Parquet file.
+    want = list(pr.score(PLAN, rows(), **OPTIONS))
+    text = pl.DataFrame(rows())
+    names = pl.Enum(sorted(set(text["name"])))
+    coded = text.with_columns(pl.col("name").cast(names), pl.col("buyers").cast(pl.Categorical))
+    assert list(pr.score(PLAN, coded, engine=engine, **OPTIONS)) == want
+    path = tmp_path / "coded.parquet"
+    coded.write_parquet(path)
+    assert list(pr.score(PLAN, read_population(path), engine=engine, **OPTIONS)) == want  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("engine", ["row", "columnar"])
+def test_a_dictionary_encoded_number_column_of_words_is_refused_by_cell(engine: str) -> None:
+    words = pl.DataFrame(rows()).with_columns(pl.lit("many").cast(pl.Categorical).alias("buyers"))
+    with pytest.raises(pr.InputError) as err:
+        pr.score(PLAN, words, engine=engine, **OPTIONS)
+    assert {(i.code, i.path[1]) for i in err.value.issues} == {("bad-value", "buyers")}

@@ -21,7 +21,7 @@ from typing import Any
 
 from ._errors import InputError, Issue
 
-__all__ = ["as_records", "is_empty_cell", "text_columns"]
+__all__ = ["as_records", "is_empty_cell", "refuse_float_columns", "text_columns"]
 
 # pandas' missing markers: pd.NA (pandas._libs.missing.NAType) and pd.NaT (pandas._libs.tslibs.nattype.NaTType).
 _PANDAS_MISSING = frozenset({"NAType", "NaTType"})
@@ -58,11 +58,62 @@ def as_records(rows: Any) -> Iterable[Mapping[str, Any]]:
         if isinstance(frame, pl.DataFrame):
             return frame.select(text_columns(pl, frame.schema, "the DataFrame")).to_dicts()
     if hasattr(rows, "to_dict") and hasattr(rows, "columns"):
+        refuse_float_columns(rows, "the DataFrame")
         texts = _pandas_texts(rows)
         return rows.to_dict("records") if texts is None else texts
     if hasattr(rows, "to_pylist"):
+        refuse_float_columns(rows, "the Arrow table")
         return rows.to_pylist()  # type: ignore[no-any-return]
     return rows  # type: ignore[no-any-return]
+
+
+_FRAME_HINT = (
+    "read the numbers as text (pandas.read_csv(..., dtype=str, keep_default_na=False)), "
+    "or hold the column as decimals (Decimal values, or an Arrow decimal128 column)"
+)
+
+
+def _float_issue(name: object, dtype: object, source: str, hint: str) -> Issue:
+    return Issue(
+        "float-column",
+        f"column {str(name)!r} holds floating-point numbers ({dtype}), which cannot hold decimals exactly",
+        (str(name),),
+        source=source,
+        hint=hint,
+    )
+
+
+def refuse_float_columns(frame: Any, source: str) -> None:
+    """
+    Refuse a pandas or Dask DataFrame or a pyarrow Table with floating-point columns (``float-column``).
+
+    A double cannot hold ``0.1``: reading a float's shortest digits as the
+    decimal meant is a guess, so such a frame is refused as a Parquet file or
+    polars frame with float columns is, every such column named at once.  The
+    types are read from the frame's schema (a Dask frame's is known without
+    computing it); other frames are left alone.
+    """
+    schema = getattr(frame, "schema", None)
+    if schema is not None and hasattr(schema, "names") and hasattr(schema, "types"):
+        # pyarrow: float16/32/64 are written halffloat, float and double.
+        found = [(n, t) for n, t in zip(schema.names, schema.types, strict=True) if str(t) in _ARROW_FLOATS]
+    else:
+        dtypes = getattr(frame, "dtypes", None)
+        if dtypes is None or not hasattr(dtypes, "items"):
+            return
+        # numpy float dtypes and pandas' nullable Float32/Float64 both have kind "f".
+        # A pandas category column of floats holds floats too: its categories' dtype says.
+        found = [
+            (n, d)
+            for n, d in dtypes.items()
+            if getattr(getattr(getattr(d, "categories", d), "dtype", d), "kind", None) == "f"
+        ]
+    if found:
+        issues = [_float_issue(n, d, source, _FRAME_HINT) for n, d in found]
+        raise InputError(issues, f"{len(issues)} column(s) of {source} cannot be read exactly; nothing was scored")
+
+
+_ARROW_FLOATS = frozenset({"halffloat", "float", "double"})
 
 
 def _pandas_texts(frame: Any) -> list[dict[Any, Any]] | None:
@@ -89,25 +140,22 @@ def text_columns(pl: Any, schema: Any, source: str) -> list[Any]:
 
     Texts stay, decimals (``decimal128``) give their exact digits with the
     column's scale, integers, flags and dates their text (nulls stay null, an
-    empty cell).  A floating-point column is refused (``float-column``: a double
-    cannot hold ``0.1``, and which decimal was meant is a guess), as is any other
+    empty cell), dictionary-encoded text (``Categorical``, ``Enum``) its
+    categories' text.  A floating-point column is refused (``float-column``: a
+    double cannot hold ``0.1``, and which decimal was meant is a guess), as is any other
     type (``bad-column-type``), all at once in one :class:`InputError` naming ``source``.
     """
     issues = []
     texts = []
     for name, dtype in schema.items():
         if dtype.is_float():
-            issues.append(
-                Issue(
-                    "float-column",
-                    f"column {name!r} holds floating-point numbers ({dtype}), which cannot hold decimals exactly",
-                    (str(name),),
-                    source=source,
-                    hint="write the column as a decimal (decimal128) or as text",
-                )
-            )
+            issues.append(_float_issue(name, dtype, source, "write the column as a decimal (decimal128) or as text"))
         elif dtype == pl.String:
             texts.append(pl.col(name))
+        elif dtype in (pl.Categorical, pl.Enum):
+            # Dictionary-encoded text (pandas ``category`` saved to Parquet, an Arrow dictionary): each
+            # cell is its category's text, read as a CSV cell holding it is (a number column by its grammar).
+            texts.append(pl.col(name).cast(pl.String))
         elif dtype.is_decimal() or dtype.is_integer() or dtype in (pl.Boolean, pl.Date):
             texts.append(pl.col(name).cast(pl.String))
         else:

@@ -116,6 +116,21 @@ def test_what_cannot_be_split_is_refused_before_scoring(client: Any) -> None:
     assert {i.code for i in err.value.issues} == {"split-unsupported"}
 
 
+def test_a_float_column_is_refused_before_any_task_runs(client: Any) -> None:
+    # dd.read_csv's default reads number columns as floats: refused as score() refuses a pandas one.
+    plan = pr.compile_scheme(pr.load_scheme(ROOT / "examples" / "seed003-gs" / "scheme.yaml"))
+    floats = pd.DataFrame(read(ROOT / "examples" / "seed003-gs" / "data.csv"))
+    floats["workload"] = floats["workload"].astype("float64")
+    named = ["workload"]
+    for engine in ("row", "columnar"):
+        with pytest.raises(pr.InputError) as err:
+            pr.score_dask(plan, dd.from_pandas(floats, npartitions=2), period="2026-04", engine=engine)
+        assert [(i.code, i.path[0], i.source) for i in err.value.issues] == [
+            ("float-column", name, "the Dask DataFrame") for name in named
+        ]
+        assert "dtype=str" in str(err.value.issues[0].hint)
+
+
 def test_a_bad_cell_is_reported_with_its_partition(client: Any) -> None:
     plan = pr.compile_scheme(pr.load_scheme(ROOT / "examples" / "seed003-kpi" / "scheme.yaml"))
     rows = read(ROOT / "examples" / "seed003-kpi" / "data.csv")

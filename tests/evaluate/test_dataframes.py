@@ -207,3 +207,41 @@ def test_tables_carry_the_csv_columns_and_exact_types(tmp_path, values, kind):
         table.schema.field("score").type, pa.Decimal256Type if kind is pa.decimal256 else pa.Decimal128Type
     )
     assert table.schema.field("score").type.precision == (76 if kind is pa.decimal256 else 38)
+
+
+@pytest.mark.parametrize("engine", ["row", "columnar"])
+@pytest.mark.parametrize("dtype", ["float64", "float32", "Float64"])
+def test_a_pandas_float_column_is_refused_as_a_parquet_one_is(engine, dtype):
+    # pandas.read_csv's default reads number columns as floats: 0.1 is then a guess, not the 0.1 written.
+    frame = pd.DataFrame([ROW, {**ROW, "employee_id": "E2", "trainer_adjust": 0.1}])
+    frame["trainer_adjust"] = frame["trainer_adjust"].astype(dtype)
+    frame["extra_work"] = frame["extra_work"].astype(dtype)
+    with pytest.raises(pr.InputError) as err:
+        pr.score(PLAN, frame, period="2026-03", no_history=True, engine=engine)
+    issues = err.value.issues
+    assert [(i.code, i.path, i.source) for i in issues] == [
+        ("float-column", ("extra_work",), "the DataFrame"),
+        ("float-column", ("trainer_adjust",), "the DataFrame"),
+    ]
+    assert "floating-point" in issues[0].message and "dtype=str" in issues[0].hint and "decimal" in issues[0].hint
+    # Read as text, the same numbers score (0.1 as written: it needs its reason).
+    frame["trainer_reason"] = "cover"
+    assert [r.inputs["trainer_adjust"] for r in score(frame.astype(str))][1] == D("0.1")
+
+
+def test_a_pyarrow_float_column_is_refused():
+    table = pa.Table.from_pylist([{**ROW, "trainer_adjust": 0.5}])
+    with pytest.raises(pr.InputError) as err:
+        score(table)
+    assert [(i.code, i.path) for i in err.value.issues] == [("float-column", ("trainer_adjust",))]
+
+
+@pytest.mark.parametrize("engine", ["row", "columnar"])
+def test_a_pandas_category_column_reads_as_its_text_unless_it_holds_floats(engine):
+    frame = pd.DataFrame([ROW, {**ROW, "employee_id": "E2", "minor": 2}]).astype({"minor": str})
+    want = [r.inputs["minor"] for r in score(frame)]
+    got = pr.score(PLAN, frame.astype({"minor": "category"}), period="2026-03", no_history=True, engine=engine)
+    assert [r.inputs["minor"] for r in got] == want == [D(1), D(2)]
+    with pytest.raises(pr.InputError) as err:
+        pr.score(PLAN, frame.astype({"minor": float}).astype({"minor": "category"}), period="2026-03", engine=engine)
+    assert [(i.code, i.path) for i in err.value.issues] == [("float-column", ("minor",))]

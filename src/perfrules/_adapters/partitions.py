@@ -18,6 +18,7 @@ from typing import Any
 
 import attrs
 
+from .._cells import refuse_float_columns
 from .._compile import Plan
 from .._errors import CompileError, InputError, Issue
 from .._evaluate import (
@@ -113,6 +114,8 @@ def _population(
     dask = _dask()
     require_split(plan)
     portable(options.get("history"))
+    # Refused from the frame's dtypes before any task runs, as each partition's score() would refuse it.
+    refuse_float_columns(frame, "the Dask DataFrame")
     known = PopulationValues()
     parts = frame.to_delayed()
     task = dask.delayed(_collect, pure=True)

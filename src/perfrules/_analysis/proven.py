@@ -124,7 +124,9 @@ class _Analysis:
                 lo = m.min if lo is None else max(lo, m.min)
             hi = m.max if builtin else None
             r = Range(lo, hi)
-            self.env[spec.name] = r if m.default is None else hull([r, exact(m.default)])
+            # An empty cell takes the default as a cell holding it reads (a refused default fills nothing).
+            filled = _filled(spec.convert) if m.default is not None else None
+            self.env[spec.name] = r if not isinstance(filled, Decimal) else hull([r, exact(filled)])
         # Constraints name the inputs' columns; a metric sharing its name with an element is metrics.<name> here.
         view = {i.column: self.env[i.name] for i in self.plan.inputs}
         narrow_inputs(self.plan.constraints, view)
@@ -284,6 +286,14 @@ class _Analysis:
             related = ratio_range(node, self.below, self.num)
             return a / b if related is None else (a / b).meet(related) or related
         return _power(a, node.right)
+
+
+def _filled(convert: Any) -> Any:
+    # The value the input's converter gives an empty cell, or None when it refuses one.
+    try:
+        return convert(None)
+    except ValueError:
+        return None
 
 
 def _builtin(kind: object) -> bool:

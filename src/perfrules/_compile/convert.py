@@ -57,9 +57,14 @@ def converter(
     The generated row reader takes plain numbers on its own fast path and
     calls this for everything else, so this needs no fast path of its own.
     """
-    parse, name, default = kind.parse, m.name, m.default
+    parse, name = kind.parse, m.name
     is_list = kind.value_type == "list"
     check = _checks(m, levels, ranged)
+    # The value an empty cell takes: the default read as a cell holding it would be (scale, type,
+    # min/max, levels), once, so every engine fills the same value. A default a cell would be refused
+    # for is refused for each empty cell (validation names it first: bad-default).
+    default: Any = None
+    unfit: CellError | None = None
 
     def convert(raw: Any) -> Any:
         # A float NaN, pd.NA and pd.NaT are a DataFrame's empty cells; a Decimal NaN is a value, refused below.
@@ -69,6 +74,8 @@ def converter(
                 return ()
             if default is not None:
                 return default
+            if unfit is not None:
+                raise CellError(unfit.code, f"an empty cell takes the default {m.default}, refused: {unfit}")
             raise CellError("missing-value", f"no value for {name!r}")
         try:
             value = parse(raw, m)
@@ -90,4 +97,9 @@ def converter(
             raise CellError("bad-value", f"{name}: expected at most {LIMITS.list_items} occurrences")
         return value if check is None else check(value)
 
+    if m.default is not None and not is_list:
+        try:
+            default = convert(m.default)
+        except CellError as exc:
+            unfit = exc
     return convert

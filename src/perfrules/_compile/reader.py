@@ -61,6 +61,14 @@ def _cell(k: int, m: Any, kind: Any, flags: tuple[bool, bool] | None) -> list[st
     return lines
 
 
+def _filled(convert: Callable[[Any], Any]) -> Any:
+    # The value the converter gives an empty cell, or None when it refuses one (it then says why, each row).
+    try:
+        return convert(None)
+    except ValueError:
+        return None
+
+
 def generate_reader(specs: Sequence[Any]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
     """
     Return ``read(row)`` for the plan's input specs (each with ``metric``, ``kind`` and ``convert``).
@@ -90,10 +98,11 @@ def generate_reader(specs: Sequence[Any]) -> Callable[[Mapping[str, Any]], tuple
             body.append(f"            _seen{k}[r] = v{k}")
         else:
             body += _cell(k, m, kind, flags)
-        if m.default is not None and kind.value_type != "list":
+        filled = _filled(spec.convert) if m.default is not None and kind.value_type != "list" else None
+        if filled is not None:
             # No cell (a missing column, a short row) where the scheme gives a default: the converter
-            # returns the default itself before anything else, so it is taken at once.
-            ns[f"_def{k}"] = m.default
+            # returns the default, read as a cell holding it is read, before anything else; it is taken at once.
+            ns[f"_def{k}"] = filled
             lines += ["    if r is None:", f"        v{k} = _def{k}", "    else:"]
             lines += ["    " + line for line in body]
         else:

@@ -74,9 +74,14 @@ def fill_defaults(plan: Plan, df: Any) -> Any:
             return None  # an empty cell in a typed column: the general path reads it
         try:
             value = spec.convert(None)
-            text = str(value)
-            if spec.convert(text).as_tuple() != value.as_tuple() or spec.convert("").as_tuple() != value.as_tuple():
+            # The default as the scheme writes it reads as a cell to the value an empty cell takes (a
+            # percent in points: 100 is 1.00), or, failing that, the value's own text may.
+            texts = [
+                t for t in (str(spec.metric.default), str(value)) if spec.convert(t).as_tuple() == value.as_tuple()
+            ]
+            if not texts or spec.convert("").as_tuple() != value.as_tuple():
                 return None
+            text = texts[0]
         except (ValueError, ArithmeticError, AttributeError):
             return None  # no default (CellError is a ValueError): the row reader reports the cells
         column = pl.col(name).fill_null(text) if name in df.columns else pl.lit(text, dtype=pl.String)

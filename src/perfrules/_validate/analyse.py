@@ -9,6 +9,7 @@ nodes (which values each step reads).  It never evaluates anything.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -26,6 +27,7 @@ from .._formula import (
 )
 from .._ir import BOOL, LIST, NUM, TEXT, Path, Step, StepRef, Type
 from .._kinds import KINDS, Context, group_scopes, population_types
+from .._limits import number_problem
 from .._model import Scheme
 from .._plugins import metric_type
 from .._suggest import did_you_mean
@@ -190,6 +192,8 @@ def _check(a: Analysis) -> None:
                 ("metrics", m.name, "scale"),
                 "remove scale:, or make the metric type: percent",
             )
+    for m in s.metrics:
+        _check_default(a, m)
     for kind in KINDS:  # checks that need every formula checked first
         review = getattr(kind, "review", None)
         if review is not None:
@@ -238,6 +242,36 @@ def _check(a: Analysis) -> None:
                     "a window must be longer than the scheme's period: since=year in a monthly or quarterly scheme",
                 )
     _check_begins(a)
+
+
+def _check_default(a: Analysis, m: Any) -> None:
+    # A default is what an empty cell takes, so it means what the same value typed in a cell means
+    # (a percent in points: 100 is 1.00) and is refused where such a cell would be (out of min/max,
+    # not whole for a count): an empty cell must not pay what a typed one could not.
+    kind = None if m.default is None or m.formula is not None else metric_type(m.type)
+    if kind is None:
+        return  # no default, a derived metric, or an unknown type (reported as unknown-type)
+    path = ("metrics", m.name, "default")
+    if kind.value_type == "list":
+        a.error(
+            "bad-default",
+            f"metric {m.name!r}: a list's empty cell is no occurrences; default {m.default} would not be used",
+            path,
+            "remove default:",
+        )
+        return
+    try:
+        value = kind.parse(m.default, m)
+        refused = number_problem(value) if isinstance(value, Decimal) else None
+        if refused is not None:
+            raise ValueError(refused.message)
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        a.error(
+            "bad-default",
+            f"metric {m.name!r}: default {m.default} is refused as a cell would be: {str(exc)[:200]}",
+            path,
+            "give a default a cell of this metric may hold (inside min/max, of its type and scale), or remove it",
+        )
 
 
 def _check_begins(a: Analysis) -> None:
