@@ -3,6 +3,8 @@
 import ast
 import importlib
 import pkgutil
+import subprocess
+import sys
 from pathlib import Path
 
 import perfrules
@@ -221,3 +223,11 @@ def test_models_never_import_yaml_or_json():
     for path in (SRC / "_model").glob("*.py"):
         imports = {n.names[0].name for n in ast.walk(ast.parse(path.read_text())) if isinstance(n, ast.Import)}
         assert not imports & {"yaml", "json"}, path
+
+
+def test_the_row_engine_imports_no_optional_extra():
+    # polars, pyarrow and pandas are optional extras: importing perfrules and its command line (whose default
+    # is the row engine) must not load them — each costs tens of MiB and up to a second of start-up.
+    code = "import sys, perfrules, perfrules._cli; print(sorted({'polars', 'pyarrow', 'pandas', 'dask'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

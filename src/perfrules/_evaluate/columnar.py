@@ -37,11 +37,17 @@ from .._ir import (
     walk,
 )
 from .colcheck import EACH, EXP_OF_PLACES, FN, columnar_issues, require_columnar
-from .colpart import on_live, on_rows
 from .crowds import People
 from .groups import group_calls
 
 __all__ = ["columnar_issues", "evaluate_columns", "require_columnar"]
+
+
+def _colpart() -> Any:
+    # Imported when first used: it imports polars, which the row engine (the default) never needs.
+    from . import colpart
+
+    return colpart
 
 
 def _where(step: Step) -> str:
@@ -65,7 +71,11 @@ class _Eval:
         key = (id(node), id(live))
         found = self.memo.get(key)
         if found is None:
-            sub = on_rows(node, live, self.n, self.env, lambda m, env: _Eval(m, env)(node, None)) if part else None
+            sub = (
+                _colpart().on_rows(node, live, self.n, self.env, lambda m, env: _Eval(m, env)(node, None))
+                if part
+                else None
+            )
             found = self.memo[key] = (self._eval(node, live) if sub is None else sub, live)
         return found[0]
 
@@ -129,7 +139,7 @@ class _Eval:
         done, failed = [], []
         for value, m in zip(values, masks, strict=True):
             try:
-                done.append(on_live(rounded, value, m, self.n))
+                done.append(_colpart().on_live(rounded, value, m, self.n))
             except self.f.Limit as exc:
                 failed.append(exc.rows)
         if failed:
