@@ -298,8 +298,7 @@ def _members(aligned: Any, counted: Any) -> Any:
 def _read_back(value: Any, at: Any) -> Any:
     from . import fixed
 
-    # Each row's team value, with the team values' one exponent (when they have one) and bounds, and
-    # coded: what reads it may work on the few team values (see fixed.compare).
+    # Each row's team value (the team values' exponent and bounds), coded: readers may use the few (fixed.compare).
     out = fixed.pick(value, at)
     out.coded = (value, at)
     return out
