@@ -16,6 +16,18 @@ EXAMPLES = ROOT / "examples"
 
 #: A one-stage scheme whose penalty (by levels) and fixed bonus both have approval thresholds: the holds tests'
 #: shared case (each adds the flags it needs).
+# A score that is one input's value, beside a target indicator whose points may need many places: what the
+# tests of written numbers feed with tiny and huge decimals.
+TARGET_SCHEME = """name: Tiny
+metrics:
+  sales: {type: money}
+  target: {type: money, min: 0.01}
+  v: {type: number}
+indicators:
+  hit: {input: sales, target: {target: target}, weight: 40}
+score: {formula: v}
+"""
+
 ONE_STAGE_HOLDS = """name: one stage
 metrics: {discipline: list, shifts: count}
 score: {base: 100}

@@ -15,22 +15,15 @@ from hypothesis import strategies as st
 import perfrules as pr
 from perfrules._adapters import render_results, score_csv_streamed
 from perfrules._evaluate import scheme_period
+from tests.conftest import TARGET_SCHEME
 
 pytest.importorskip("polars")
 from perfrules._adapters import score_csv_columnar
 
 PLAIN = re.compile(r"^-?\d+(\.\d+)?$")
-SCHEME = """name: Plain
-metrics:
-  sales: {type: money}
-  target: {type: money, min: 0.01}
-  v: {type: number}
-indicators:
-  hit: {input: sales, target: {target: target}, weight: 40}
-score: {formula: v}
-payouts:
-  p: {formula: v * 3 - v, rounding: {places: 4}}
-"""
+SCHEME = (
+    TARGET_SCHEME.replace("name: Tiny", "name: Plain") + "payouts:\n  p: {formula: v * 3 - v, rounding: {places: 4}}\n"
+)
 TEXT = {"employee_id", "period", "grade", "flags"}
 
 

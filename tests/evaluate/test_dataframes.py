@@ -13,7 +13,7 @@ import pytest
 
 import perfrules as pr
 from perfrules._cells import _pandas_texts, as_records, is_empty_cell
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, TARGET_SCHEME
 
 PLAN = pr.compile_scheme(pr.load_scheme(EXAMPLES / "seed001" / "scheme.yaml"))
 ROW = {
@@ -166,15 +166,7 @@ def test_text_frames_read_column_by_column_give_the_records_of_to_dict(dtype):
     assert repr(as_records(mixed)) == repr(mixed.to_dict("records"))
 
 
-TINY = """name: Tiny
-metrics:
-  sales: {type: money}
-  target: {type: money, min: 0.01}
-  v: {type: number}
-indicators:
-  hit: {input: sales, target: {target: target}, weight: 40}
-score: {formula: v}
-"""
+TINY = TARGET_SCHEME
 
 
 @pytest.mark.parametrize(
