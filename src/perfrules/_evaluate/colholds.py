@@ -23,9 +23,10 @@ threshold is held where it is over as soon as it is evaluated (see
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Collection
 from decimal import Decimal, localcontext
-from functools import partial
+from functools import partial, reduce
 from typing import Any
 
 import attrs
@@ -180,14 +181,8 @@ def _again(
     n, employee, fallback, people = how
     env, moved, none = dict(env), dict(moved), pl.repeat(False, n, eager=True)
     for step in steps:
-        changed = [moved[name] for name in step.reads if name in moved]
-        if not changed:
-            continue
-        rows = changed[0]
-        for more in changed[1:]:
-            rows = rows | more
-        at = rows.arg_true()
-        if not len(at):
+        at = _changed_at(moved, step.reads)
+        if at is None:
             continue
         again = attrs.evolve(plan, order=(step.ref,))
         given = {name: env[name] for name in step.reads if name in env}
@@ -348,20 +343,23 @@ def _rounds(
     return env
 
 
+def _changed_at(changed: dict[str, pl.Series], names: Collection[str]) -> pl.Series | None:
+    # The rows where any of ``names`` changed (masks by name), or None where none did.
+    masks = [changed[name] for name in names if name in changed]
+    if not masks:
+        return None
+    at = reduce(operator.or_, masks).arg_true()
+    return at if len(at) else None
+
+
 def _over_changed(layout: Layout, env: dict[str, Any], n: int, changed: dict[str, pl.Series]) -> dict[str, pl.Series]:
     # An amount can be newly over only where it (or its occurrences) changed since the last round looked:
     # elsewhere it is over exactly where it was, and those rows are held already. Only those rows are looked at.
     out = {}
     for approval in layout.approvals:
         looked = [layout.outputs[i] for i in (approval[3], approval[5]) if i is not None]
-        masks = [changed[name] for name in looked if name in changed]
-        if not masks:
-            continue
-        rows = masks[0]
-        for more in masks[1:]:
-            rows = rows | more
-        at = rows.arg_true()
-        if not len(at):
+        at = _changed_at(changed, looked)
+        if at is None:
             continue
         part = _over_rows(layout, approval, {name: _gather(env[name], at) for name in looked}, len(at))
         if part is not None:
